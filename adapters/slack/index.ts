@@ -1,0 +1,184 @@
+/**
+ * The Slack team channel, on the real Bolt App: `POST /slack/events` takes events, button
+ * clicks and `/linka` commands (signature checked by LinkaReceiver); ticket cards and their
+ * threads go out through the TeamPort (the outbox calls it). Technicians' actions go to the
+ * queue; the adapter only translates and answers the clicker.
+ */
+import { App, LogLevel, type Logger as BoltLogger, type webApi } from '@slack/bolt';
+import type { LinkaConfig } from '../../src/config/schema.js';
+import type { CardAction } from '../../src/domain/ticket-card.js';
+import type { Lang } from '../../src/engine/types.js';
+import type { Route } from '../../src/http.js';
+import { t } from '../../src/messages/index.js';
+import type { Logger } from '../../src/runtime/logger.js';
+import type { AdapterDeps, ChannelAdapter } from '../../src/runtime/ports.js';
+import type { Queue, QueueResult, Technician } from '../../src/runtime/queue.js';
+import { forgetProcessed, markProcessed } from '../../src/store/inbound.js';
+import { ticketNumberOfThread } from '../../src/store/team-posts.js';
+import { createTechnicianDirectory } from './auth.js';
+import { createCommandRouter, runCommand, type CommandRouter } from './commands.js';
+import { noteText, slackEventDedupeId, threadReplyOf } from './parse.js';
+import { createSlackTeamPort } from './port.js';
+import { LinkaReceiver } from './receiver.js';
+import { cardActionOf, escapeSlack } from './render.js';
+
+export { parseDuration, parseSlackRequest, parseTicketNumber, slackTextToPlain, threadReplyOf } from './parse.js';
+export { renderTicketCard } from './render.js';
+export { slackSignature } from './receiver.js';
+export { toPlatformError } from './port.js';
+export type { CommandRouter, SubCommand } from './commands.js';
+
+/** The path Slack posts events, interactivity and slash commands to. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackConfig {
+  token: string;
+  signingSecret: string;
+  /** The Web API's base URL (SLACK_API_URL): "https://slack-gov.com/api/", or a fake's "http://127.0.0.1:4000". */
+  apiUrl?: string;
+  slack: LinkaConfig['slack'];
+  /** Thread messages starting with it stay internal (config.team.notePrefix). */
+  notePrefix: string;
+  teamLanguage: Lang;
+  timezone: string;
+  ticketPrefix: string;
+  log: Logger;
+  /**
+   * The WebClient's own retries of network errors and 5xx (default 2, within about a second);
+   * the outbox retries the rest with backoff. Tests pass 0.
+   */
+  retries?: number;
+  /** How long an HTTP response waits for the listeners before acking anyway (default 2500 ms). */
+  ackWaitMs?: number;
+}
+
+/** The WebClient's slackApiUrl for SLACK_API_URL: a bare origin gets Slack's "/api/" path. */
+export function slackApiUrl(apiUrl: string | undefined): string | undefined {
+  if (!apiUrl) return undefined;
+  const url = new URL(apiUrl);
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/api/';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.toString();
+}
+
+/** Bolt's and the WebClient's log lines, into Linka's logger. */
+function boltLogger(log: Logger): BoltLogger {
+  const child = log.child({ component: 'slack' });
+  const line = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg: unknown[]) => child.debug(line(msg)),
+    info: (...msg: unknown[]) => child.info(line(msg)),
+    warn: (...msg: unknown[]) => child.warn(line(msg)),
+    error: (...msg: unknown[]) => child.error(line(msg)),
+    setLevel: (l: LogLevel) => { level = l; },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export function createSlackAdapter(config: SlackConfig): ChannelAdapter & { app: App; client: webApi.WebClient; commands: CommandRouter; receiver: LinkaReceiver } {
+  const { log, teamLanguage: lang } = config;
+  const retries = config.retries ?? 2;
+  let initializing: Promise<void> | null = null;
+  /** auth.test runs once it is needed, and again after a failure (Bolt's own start-up call would crash the process on one). */
+  const ready = (): Promise<void> => {
+    initializing ??= app.init().catch((err: unknown) => {
+      initializing = null;
+      throw err;
+    });
+    return initializing;
+  };
+  const receiver = new LinkaReceiver({ signingSecret: config.signingSecret, log, ready, ackWaitMs: config.ackWaitMs });
+  const app = new App({
+    token: config.token,
+    signingSecret: config.signingSecret,
+    receiver,
+    deferInitialization: true,
+    convoStore: false,
+    logger: boltLogger(log),
+    clientOptions: {
+      slackApiUrl: slackApiUrl(config.apiUrl),
+      retryConfig: { retries, factor: 2, minTimeout: 200, maxTimeout: 800 },
+      rejectRateLimitedCalls: true,
+      timeout: 10_000,
+    },
+  });
+  const client = app.client;
+  const team = createSlackTeamPort(client, config.slack.queueChannel, config.slack.onCall);
+  const commands = createCommandRouter();
+  if (!config.slack.technicians.length && !config.slack.technicianGroup) {
+    log.warn('slack: neither slack.technicians nor slack.technicianGroup is set; nobody can act on tickets from Slack');
+  }
+
+  let routed = false;
+  function routes(deps: AdapterDeps): Route[] {
+    // The listeners close over `deps`: registering them twice would act twice on each click.
+    if (routed) throw new Error('slack: routes() may be called once');
+    routed = true;
+    const clock = deps.clock ?? (() => new Date());
+    const directory = createTechnicianDirectory({
+      client, technicians: config.slack.technicians, technicianGroup: config.slack.technicianGroup, log, now: () => clock().getTime(),
+    });
+    /** Tells one person something only they see, in the channel (and thread) they acted in. Best effort. */
+    async function whisper(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
+      await client.chat.postEphemeral({ channel, user, text: escapeSlack(text), ...(threadTs ? { thread_ts: threadTs } : {}) })
+        .catch((err: unknown) => log.warn({ err: String(err) }, 'slack: chat.postEphemeral failed'));
+    }
+    const act: Record<CardAction, (q: Queue, n: string, tech: Technician) => Promise<QueueResult>> = {
+      claim: (q, n, tech) => q.claim(n, tech),
+      release: (q, n, tech) => q.release(n, tech),
+      resolve: (q, n, tech) => q.resolve(n, tech),
+      offer: (q, n, tech) => q.offerCallout(n, tech),
+    };
+
+    // Card buttons. The card itself is updated by the core through the outbox.
+    app.action({ type: 'block_actions', action_id: /^linka_/ }, async ({ ack, body, action }) => {
+      await ack();
+      const kind = 'action_id' in action ? cardActionOf(action.action_id) : null;
+      const number = 'value' in action && typeof action.value === 'string' ? action.value : '';
+      const channel = body.channel?.id ?? config.slack.queueChannel;
+      if (!kind || !number) return;
+      if (!(await directory.mayAct(body.user.id))) return whisper(channel, body.user.id, t(lang, 'team.notAllowed'));
+      const result = await act[kind](deps.queue, number, await directory.technician(body.user.id));
+      if (!result.ok) await whisper(channel, body.user.id, result.message);
+    });
+
+    // Replies in a card's thread: to the customer, or an internal note.
+    app.event('message', async ({ event, body }) => {
+      const reply = threadReplyOf(event as unknown as Record<string, unknown>);
+      if ('ignored' in reply) return;
+      const number = await ticketNumberOfThread(deps.prisma, 'slack', reply.channel, reply.threadTs);
+      if (!number || !(await directory.mayAct(reply.user))) return;
+      const eventId = (body as { event_id?: string }).event_id;
+      const dedupeId = slackEventDedupeId(eventId ?? `${reply.channel}:${reply.ts}`);
+      if (!(await markProcessed(deps.prisma, dedupeId))) return; // a retried delivery: already acted on
+      try {
+        // The thread already shows these words: the queue copies them only to other platforms.
+        const tech: Technician = { ...(await directory.technician(reply.user)), echoed: true };
+        const note = noteText(reply.text, config.notePrefix);
+        const result = note === null ? await deps.queue.reply(number, tech, reply.text) : note ? await deps.queue.note(number, tech, note) : null;
+        if (result && !result.ok) await whisper(reply.channel, reply.user, result.message, reply.threadTs);
+        deps.metrics?.inbound.inc({ channel: 'slack' });
+      } catch (err) {
+        await forgetProcessed(deps.prisma, dedupeId).catch(() => undefined); // let Slack's retry act
+        throw err;
+      }
+    });
+
+    // `/linka ...` (whatever the command is named in the app's settings).
+    app.command(/^\//, async ({ command, ack }) => {
+      const text = await runCommand(commands, command.text ?? '', {
+        command: command.command, userId: command.user_id, technician: () => directory.technician(command.user_id),
+        queue: deps.queue, outages: deps.outages, lang, timezone: config.timezone, ticketPrefix: config.ticketPrefix, now: clock,
+      }, () => directory.mayAct(command.user_id));
+      await ack({ response_type: 'ephemeral', text: escapeSlack(text) });
+    });
+
+    // Start auth.test now, so the first click does not wait for it; a failure is retried on demand.
+    void ready().catch((err: unknown) => log.warn({ err: String(err) }, 'slack: auth.test failed; retrying with the next request'));
+    return [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: (r) => receiver.handle(r) }];
+  }
+
+  return { team, routes, app, client, commands, receiver };
+}

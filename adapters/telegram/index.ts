@@ -1,0 +1,132 @@
+/**
+ * The Telegram channel (telegraf, webhook mode): `POST /telegram/webhook` checks the
+ * secret token, translates updates and hands them to the dispatcher; replies go out
+ * through the outbox with telegraf's client (TELEGRAM_API_ROOT for a self-hosted Bot API).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { Telegraf, TelegramError } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import { platformError } from '../../src/errors.js';
+import { json, parseJson, type Route } from '../../src/http.js';
+import type { Logger } from '../../src/runtime/logger.js';
+import type { AdapterDeps, ChannelAdapter, ChannelPort } from '../../src/runtime/ports.js';
+import { parseTelegramUpdate, telegramChatIdOf, telegramUpdateProblem, type CallbackAck } from './parse.js';
+import { answeredText, renderTelegram } from './render.js';
+
+export { parseTelegramUpdate, telegramConversationId } from './parse.js';
+export { renderTelegram, splitText } from './render.js';
+
+export interface TelegramConfig {
+  token: string;
+  webhookSecret: string;
+  /** A self-hosted Bot API server (or a fake in tests). */
+  apiRoot?: string;
+  phoneRegion: string;
+  log: Logger;
+}
+
+/** The path Telegram posts updates to. */
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+
+/** Telegram's rule for the webhook secret token. */
+export const SECRET_TOKEN_RE = /^[A-Za-z0-9_-]{1,256}$/;
+
+/** A telegraf instance aimed at the configured API root, used only as a client. */
+export function createTelegraf(token: string, apiRoot?: string): Telegraf {
+  const root = apiRoot ? (apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`) : undefined;
+  const bot = new Telegraf(token, { telegram: { webhookReply: false, ...(root ? { apiRoot: root } : {}) } });
+  bot.catch(() => undefined); // telegraf's default handler would set process.exitCode
+  return bot;
+}
+
+/**
+ * Wraps a telegraf failure: 429 carries retry-after; a blocked bot or missing chat cannot be retried.
+ * The outbox keeps the per-chat limit of private chats, so a 429 there is the bot's overall flood
+ * limit and holds back the whole channel; groups and channels (negative ids) have their own,
+ * lower limits (about 20 a minute), so a 429 there holds back that chat only.
+ */
+function wrap(err: unknown, chatId: string): Error {
+  if (err instanceof TelegramError) {
+    if (err.code === 429) {
+      return platformError('telegram', err, { retryAfterMs: (err.parameters?.retry_after ?? 1) * 1000, rateLimitScope: chatId.startsWith('-') ? 'target' : 'channel' });
+    }
+    if (err.code === 403 || err.code === 400) return platformError('telegram', err, { permanent: true });
+  }
+  return platformError('telegram', err);
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function createTelegramAdapter(config: TelegramConfig): ChannelAdapter & { bot: Telegraf } {
+  const bot = createTelegraf(config.token, config.apiRoot);
+  const { log } = config;
+
+  const port: ChannelPort = {
+    channel: 'telegram',
+    async send(conversationId, reply) {
+      const chatId = telegramChatIdOf(conversationId);
+      if (chatId === null) throw platformError('telegram', new Error(`not a Telegram conversation: ${conversationId}`), { permanent: true });
+      let last: number | null = null;
+      for (const part of renderTelegram(reply)) {
+        try {
+          const sent = await bot.telegram.sendMessage(chatId, part.text, part.reply_markup ? { reply_markup: part.reply_markup } : {});
+          last = sent.message_id;
+        } catch (err) {
+          throw wrap(err, chatId);
+        }
+      }
+      return { platformMessageId: last === null ? null : String(last) };
+    },
+  };
+
+  /** Stops the button spinning and shows the chosen answer in place of the buttons. Best effort. */
+  async function acknowledge(ack: CallbackAck): Promise<void> {
+    await bot.telegram.answerCbQuery(ack.id).catch((err: unknown) => log.warn({ err: String(err) }, 'telegram: answerCallbackQuery failed'));
+    if (ack.messageId === null) return;
+    const edit = ack.messageText !== null && ack.label !== null
+      ? bot.telegram.editMessageText(ack.chatId, ack.messageId, undefined, answeredText(ack.messageText, ack.label))
+      : bot.telegram.editMessageReplyMarkup(ack.chatId, ack.messageId, undefined, undefined);
+    await edit.catch((err: unknown) => log.warn({ err: String(err) }, 'telegram: editing the answered message failed'));
+  }
+
+  function routes(deps: AdapterDeps): Route[] {
+    return [{
+      method: 'POST',
+      path: TELEGRAM_WEBHOOK_PATH,
+      async handler({ req, body }) {
+        const secret = req.headers['x-telegram-bot-api-secret-token'];
+        if (!sameSecret(Array.isArray(secret) ? secret[0] : secret, config.webhookSecret)) {
+          return json(403, { error: 'wrong or missing secret token' });
+        }
+        let update: Update;
+        try {
+          update = parseJson(body.toString('utf8')) as Update;
+        } catch {
+          return json(400, { error: 'body is not JSON' });
+        }
+        if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
+          return json(400, { error: 'not a Telegram update (no update_id)' });
+        }
+        const problem = telegramUpdateProblem(update);
+        if (problem) return json(400, { error: problem });
+        const parsed = parseTelegramUpdate(update, config.phoneRegion);
+        if (parsed.kind === 'ignored') {
+          if (parsed.callbackId) await bot.telegram.answerCbQuery(parsed.callbackId).catch(() => undefined);
+          return json(200, { ok: true, ignored: parsed.reason });
+        }
+        const result = await deps.dispatch(parsed.envelope);
+        // A press dropped by the flood limit only stops the spinner: the answer was not taken.
+        if (parsed.callback && result.dropped) await bot.telegram.answerCbQuery(parsed.callback.id).catch(() => undefined);
+        else if (parsed.callback) await acknowledge(parsed.callback);
+        return json(200, { ok: true });
+      },
+    }];
+  }
+
+  return { port, routes, bot };
+}

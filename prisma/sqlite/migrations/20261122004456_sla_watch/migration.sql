@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Ticket" ADD COLUMN "slaBreachedAt" DATETIME;
+ALTER TABLE "Ticket" ADD COLUMN "slaMet" BOOLEAN;
+ALTER TABLE "Ticket" ADD COLUMN "slaWarnedAt" DATETIME;

@@ -1,0 +1,117 @@
+/**
+ * The composition root of `linka serve`: config, database (migrated), runtime,
+ * HTTP routes, workers; and a clean stop on SIGTERM.
+ */
+import type { LinkaConfig } from './config/schema.js';
+import { readServerEnv } from './config/env.js';
+import { apiRoutes } from './api/index.js';
+import { loadChannels } from './channel-setup.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { createHttpServer, json, type HttpServer } from './http.js';
+import { createLogger, type Logger } from './runtime/logger.js';
+import { guardFlood } from './runtime/flood.js';
+import { createMetrics, type Metrics } from './runtime/metrics.js';
+import { rateRules } from './runtime/rate-limit.js';
+import { createRuntime, type Runtime } from './runtime/runtime.js';
+import { defaultDatabaseUrl, openDatabase, type Db } from './store/client.js';
+import { applyMigrations } from './store/migrate.js';
+import { outboxDepth, releaseLeases as releaseOutboxLeases } from './store/outbox.js';
+import { releaseLeases as releaseTimerLeases } from './store/timers.js';
+
+export interface Linka {
+  db: Db;
+  runtime: Runtime;
+  http: HttpServer;
+  metrics: Metrics;
+  log: Logger;
+  /** The address the server listens on. */
+  address: { host: string; port: number };
+  /** Channels that are on (their secrets are set). */
+  channels: string[];
+  stop(): Promise<void>;
+}
+
+/** Answers within `ms` whether the database responds. */
+export async function databaseAnswers(db: Db, ms = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  const probe = db.prisma.$queryRawUnsafe('SELECT 1').then(() => true, () => false);
+  const ok = await Promise.race([probe, timeout]);
+  clearTimeout(timer);
+  return ok;
+}
+
+export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.ProcessEnv; log?: Logger; clock?: () => Date }): Promise<Linka> {
+  const { config } = opts;
+  const env = readServerEnv(opts.env ?? process.env);
+  const log = opts.log ?? createLogger(config.log.level);
+  const url = env.databaseUrl ?? defaultDatabaseUrl();
+  const migrated = await applyMigrations(url);
+  if (migrated.applied.length) log.info({ migrations: migrated.applied }, 'database migrated');
+  const db = await openDatabase(url);
+  const metrics = createMetrics(() => outboxDepth(db.prisma));
+  const setup = await loadChannels(opts.env ?? process.env, config, log, metrics);
+  const runtime = createRuntime({
+    prisma: db.prisma, config, log, metrics, clock: opts.clock,
+    ports: setup.adapters.flatMap((a) => (a.port ? [a.port] : [])),
+    teamPorts: setup.adapters.flatMap((a) => (a.team ? [a.team] : [])),
+    rateLimits: rateRules(config.rateLimits),
+  });
+  const http = createHttpServer({ log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+
+  http.add(
+    {
+      method: 'GET', path: '/healthz',
+      handler: async () => (await databaseAnswers(db)) ? json(200, { status: 'ok', database: 'up' }) : json(503, { status: 'unavailable', database: 'down' }),
+    },
+    {
+      method: 'GET', path: '/metrics',
+      handler: async () => ({ status: 200, headers: { 'content-type': metrics.registry.contentType }, body: await metrics.registry.metrics() }),
+    },
+  );
+
+  // The webhooks' dispatcher, behind the per-sender flood limit every customer channel shares.
+  const dispatch = guardFlood({ dispatch: runtime.dispatch, prisma: db.prisma, clock: runtime.dispatchDeps.clock, config, log, metrics, onQueued: runtime.dispatchDeps.onQueued });
+  const deps = { dispatch, prisma: db.prisma, log, metrics, clock: runtime.dispatchDeps.clock, queue: runtime.queue, outages: runtime.outages };
+  for (const adapter of setup.adapters) http.add(...adapter.routes(deps));
+
+  // The outage API and the Alertmanager webhook (src/api), behind LINKA_API_TOKEN.
+  const api = apiRoutes({ env: opts.env ?? process.env, config, outages: runtime.outages, log, prisma: db.prisma, clock: runtime.dispatchDeps.clock });
+  http.add(...api.routes);
+  const channels = Object.entries(setup.status).filter(([, s]) => s === 'on').map(([name]) => name);
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(env.port, env.host, () => resolve());
+  });
+  const addr = http.server.address();
+  const address = typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: env.host, port: env.port };
+  runtime.start();
+  const scheduler = startScheduler(config, {
+    prisma: db.prisma, owner: runtime.owner, clock: runtime.dispatchDeps.clock, teamPlatforms: runtime.dispatchDeps.teamPlatforms,
+    teamLanguage: config.teamLanguage, onQueued: runtime.dispatchDeps.onQueued, metrics, customerChannels: [...runtime.ports.keys()],
+  }, log);
+  log.info({ host: address.host, port: address.port, owner: runtime.owner, provider: db.provider, channels: channels.length ? channels : ['none (use `linka shell`)'], channelStatus: setup.status, api: api.status }, 'linka is serving');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    db, runtime, http, metrics, log, address, channels,
+    stop() {
+      stopping ??= (async () => {
+        // New requests get 503 while those in flight, the workers' ticks and the jobs finish;
+        // then the leases this process holds are given back, so another process takes them at
+        // once. At the deadline it stops anyway (the leases left then expire by themselves).
+        let timedOut = false;
+        const deadline = new Promise<void>((resolve) => setTimeout(() => { timedOut = true; resolve(); }, config.server.shutdownTimeoutMs).unref());
+        const drained = (async () => {
+          await Promise.all([http.close(), runtime.stop(), scheduler.stop()]);
+          const released = { outbox: await releaseOutboxLeases(db.prisma, runtime.owner), timers: await releaseTimerLeases(db.prisma, runtime.owner) };
+          log.info({ owner: runtime.owner, released }, 'stopped; leases released');
+        })();
+        await Promise.race([drained.catch((err: unknown) => log.error({ err: String(err) }, 'shutdown step failed')), deadline]);
+        if (timedOut) log.warn({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown timed out; the leases still held expire by themselves');
+        await db.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * `linka outage start|update|resolve|list`: outages from the command line, on the same
+ * database as the server. The notices are written to the outbox in the same transaction as
+ * the outage; the running server (`linka serve`) sends them. Which customer and team
+ * channels get them follows this process's environment, read like the server reads it, so
+ * run it with the server's environment.
+ */
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { outageView } from './api/outages.js';
+import { createChannels } from './channels.js';
+import { loadConfig } from './config/load.js';
+import type { LinkaConfig } from './config/schema.js';
+import { parseLocalDateTime } from './domain/business-time.js';
+import { OUTAGE_SERVICES, OUTAGE_STATUSES, type OutageStatus } from './domain/outages.js';
+import { localTime } from './domain/ticket-card.js';
+import { LinkaError } from './errors.js';
+import { silentLogger } from './runtime/logger.js';
+import { createOutages, type OutageInput, type OutagePatch, type OutageResult, type OutageRow, type Outages } from './runtime/outages.js';
+import { defaultDatabaseUrl, openDatabase } from './store/client.js';
+import { applyMigrations } from './store/migrate.js';
+
+export const OUTAGE_USAGE = `usage:
+  linka outage start --area A [--area B] [--service internet] [--title T] [--status S]
+                     [--eta "2026-11-24 14:30"] [--text-cs T] [--text-sk T] [--text-en T] [--key K]
+  linka outage update ID [--status S] [--eta "2026-11-24 14:30"|none] [--title T] [--area A]... [--service S]... [--text-cs T]...
+  linka outage resolve ID
+  linka outage list [--json]
+statuses: ${OUTAGE_STATUSES.join(', ')}; services: ${OUTAGE_SERVICES.join(', ')}; --eta is local time (config timezone) or ISO 8601 with an offset`;
+
+const usage = (why: string) => new LinkaError('usage', `${why}\n${OUTAGE_USAGE}`);
+
+const FIELDS = {
+  area: { type: 'string', multiple: true },
+  service: { type: 'string', multiple: true },
+  title: { type: 'string' },
+  status: { type: 'string' },
+  eta: { type: 'string' },
+  'text-cs': { type: 'string' },
+  'text-sk': { type: 'string' },
+  'text-en': { type: 'string' },
+} as const;
+
+type Values = { [K in keyof typeof FIELDS]?: (typeof FIELDS)[K] extends { multiple: true } ? string[] : string };
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** "2026-11-24 14:30" in the company's time zone, or an ISO instant with its offset; "none" clears. */
+function parseEta(text: string, timeZone: string): Date | null {
+  if (/^(none|-)$/i.test(text.trim())) return null;
+  const at = ISO_INSTANT.test(text.trim()) ? new Date(text.trim()) : parseLocalDateTime(text, timeZone);
+  if (!at || Number.isNaN(at.getTime())) throw usage(`--eta: "${text}" is not a time; write 2026-11-24 14:30 (${timeZone}) or 2026-11-24T14:30:00+01:00`);
+  return at;
+}
+
+function parseStatus(text: string): OutageStatus {
+  const s = text.trim().toLowerCase();
+  if (!(OUTAGE_STATUSES as readonly string[]).includes(s)) throw usage(`--status must be one of ${OUTAGE_STATUSES.join(', ')}, not "${text}"`);
+  return s as OutageStatus;
+}
+
+function parseServices(list: string[]): string[] {
+  const services = list.flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const unknown = services.filter((s) => !(OUTAGE_SERVICES as readonly string[]).includes(s));
+  if (unknown.length) throw usage(`--service must be one of ${OUTAGE_SERVICES.join(', ')}, not "${unknown.join(', ')}"`);
+  return [...new Set(services)];
+}
+
+const parseAreas = (list: string[]) => [...new Set(list.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean))];
+
+function textsOf(v: Values): OutageInput['texts'] {
+  const texts: Record<string, string> = {};
+  for (const lang of ['cs', 'en', 'sk'] as const) {
+    const value = v[`text-${lang}`]?.trim();
+    if (value) texts[lang] = value;
+  }
+  return Object.keys(texts).length ? texts : undefined;
+}
+
+/** One outage in a line or two, for people. */
+export function describeOutage(o: OutageRow, timeZone: string): string {
+  const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : '');
+  const parts = [
+    o.title ? `"${o.title}"` : '(no title)', `areas ${list(o.areas)}`, `services ${list(o.services)}`, `status ${o.status}`,
+    `since ${localTime(o.startedAt, timeZone, 'en')}`,
+    ...(o.estimatedEndAt ? [`expected end ${localTime(o.estimatedEndAt, timeZone, 'en')}`] : []),
+    ...(o.resolvedAt ? [`resolved ${localTime(o.resolvedAt, timeZone, 'en')}`] : []),
+    `source ${o.source}`,
+  ];
+  return `${o.id}  ${parts.join(' · ')}`;
+}
+
+interface Setup {
+  outages: Outages;
+  customerChannels: string[];
+  teamPlatforms: string[];
+  config: LinkaConfig;
+}
+
+/** What happened to the notices, in words. */
+function noticeLines(r: OutageResult, s: Setup): string[] {
+  if (!r.changed) return ['Nothing changed, so nobody was notified.'];
+  const lines: string[] = [];
+  if (s.customerChannels.length) {
+    lines.push(`Customers notified: ${r.notified} (on ${s.customerChannels.join(', ')}).`);
+  } else {
+    lines.push('Customers notified: 0. No customer channel is on in this environment (Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET; SMS: TWILIO_* and PUBLIC_URL); run this command with the server\'s environment.');
+  }
+  if (s.teamPlatforms.length) lines.push(`The team is told in ${s.teamPlatforms.join(', ')}.`);
+  lines.push('The notices are queued in the database; the running server (linka serve) sends them, at the configured rate limits.');
+  return lines;
+}
+
+async function run(sub: string, args: string[], s: Setup, out: (line: string) => void): Promise<number> {
+  const tz = s.config.timezone;
+  const actor = `cli:${(() => { try { return userInfo().username; } catch { return 'unknown'; } })()}`;
+  switch (sub) {
+    case 'start': {
+      const { values, positionals } = parseArgs({ args, options: { ...FIELDS, key: { type: 'string' } }, strict: true, allowPositionals: true });
+      if (positionals.length) throw usage(`unexpected "${positionals.join(' ')}" (areas are given with --area)`);
+      const v = values as Values & { key?: string };
+      const areas = parseAreas(v.area ?? []);
+      if (!areas.length) throw usage('--area is required (repeat it, or separate areas with commas)');
+      const status = v.status ? parseStatus(v.status) : undefined;
+      if (status === 'resolved') throw usage('an outage cannot start resolved');
+      const r = await s.outages.declare({
+        key: v.key?.trim() || null, title: v.title ?? null, areas, services: parseServices(v.service ?? []), status,
+        estimatedEndAt: v.eta ? parseEta(v.eta, tz) : null, texts: textsOf(v), source: 'cli', actor,
+      });
+      const created = r.changed && r.outage.revision === 0;
+      out(`${created ? 'Declared' : r.changed ? 'Updated' : 'Already declared'}: ${describeOutage(r.outage, tz)}`);
+      for (const line of noticeLines(r, s)) out(line);
+      return 0;
+    }
+    case 'update': {
+      const { values, positionals } = parseArgs({ args, options: FIELDS, strict: true, allowPositionals: true });
+      const [id, ...extra] = positionals;
+      if (!id || extra.length) throw usage('update takes one outage id');
+      const v = values as Values;
+      const patch: OutagePatch = {
+        ...(v.status ? { status: parseStatus(v.status) } : {}),
+        ...(v.eta !== undefined ? { estimatedEndAt: parseEta(v.eta, tz) } : {}),
+        ...(v.title !== undefined ? { title: v.title } : {}),
+        ...(v.area ? { areas: parseAreas(v.area) } : {}),
+        ...(v.service ? { services: parseServices(v.service) } : {}),
+        ...(textsOf(v) ? { texts: textsOf(v) } : {}),
+      };
+      if (Object.keys(patch).length === 0) throw usage('nothing to update: give --status, --eta, --title, --area, --service or --text-*');
+      const r = await s.outages.update(id, patch);
+      out(`${r.outage.status === 'resolved' && r.changed ? 'Resolved' : r.changed ? 'Updated' : 'Unchanged'}: ${describeOutage(r.outage, tz)}`);
+      for (const line of noticeLines(r, s)) out(line);
+      return 0;
+    }
+    case 'resolve': {
+      const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+      const [id, ...extra] = positionals;
+      if (!id || extra.length) throw usage('resolve takes one outage id');
+      const r = await s.outages.resolve(id, actor);
+      out(`${r.changed ? 'Resolved' : 'Was already resolved'}: ${describeOutage(r.outage, tz)}`);
+      for (const line of noticeLines(r, s)) out(line);
+      return 0;
+    }
+    case 'list': {
+      const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: true });
+      if (positionals.length) throw usage(`unexpected "${positionals.join(' ')}"`);
+      const rows = await s.outages.active();
+      if (values.json) out(JSON.stringify(rows.map(outageView), null, 2));
+      else if (!rows.length) out('No outage is in progress.');
+      else {
+        out(`Outages in progress (${rows.length}):`);
+        for (const o of rows) out(describeOutage(o, tz));
+      }
+      return 0;
+    }
+    default:
+      throw usage(sub ? `unknown outage command "${sub}"` : 'which outage command?');
+  }
+}
+
+/**
+ * Runs `linka outage ...`; returns the exit code. A usage mistake is told on `err` with the
+ * usage (exit 2); other failures (an unknown outage...) are thrown.
+ */
+export async function outageCommand(args: string[], env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  try {
+    return await outageCommandOrThrow(args, env, out);
+  } catch (e) {
+    const parseArgsError = String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
+    if (!(e instanceof LinkaError && e.code === 'usage') && !parseArgsError) throw e;
+    err(`${(e as Error).message}${parseArgsError ? `\n${OUTAGE_USAGE}` : ''}`);
+    return 2;
+  }
+}
+
+async function outageCommandOrThrow(args: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+  const [sub = '', ...rest] = args;
+  if (['help', '--help', '-h'].includes(sub)) {
+    out(OUTAGE_USAGE);
+    return 0;
+  }
+  if (!['start', 'update', 'resolve', 'list'].includes(sub)) throw usage(sub ? `unknown outage command "${sub}"` : 'which outage command?');
+  const { config } = loadConfig(env);
+  // Which channels are on, exactly as the server decides it (their secrets in this environment).
+  const { adapters } = createChannels(env, config, silentLogger());
+  const customerChannels = adapters.flatMap((a) => (a.port ? [a.port.channel] : []));
+  const teamPlatforms = adapters.flatMap((a) => (a.team ? [a.team.platform] : []));
+  const url = env.DATABASE_URL || defaultDatabaseUrl();
+  await applyMigrations(url);
+  const db = await openDatabase(url);
+  try {
+    const outages = createOutages({
+      prisma: db.prisma, clock: () => new Date(), timezone: config.timezone, teamLanguage: config.teamLanguage, teamPlatforms,
+      customerChannels, telegramChannel: config.outages.telegramChannel || null,
+    });
+    return await run(sub, rest, { outages, customerChannels, teamPlatforms, config }, out);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Service levels: the reaction deadline of a ticket from its customer's tier, counted in
+ * the tier's business time, and where a ticket stands against it. Pure: time comes in as
+ * arguments.
+ */
+import type { Lang } from '../engine/types.js';
+import { t } from '../messages/index.js';
+import { addBusinessHours, businessMinutesBetween, type BusinessCalendar, type BusinessHours, type HolidayCountry } from './business-time.js';
+
+/** A tier's service level as configured. */
+export interface TierLevel {
+  /** Hours until a technician must react; null: no guaranteed reaction. */
+  reactionHours: number | null;
+  /** When the reaction clock runs; default 'always' (plain elapsed time). */
+  hours?: BusinessHours;
+}
+
+/** The company's calendar shared by every tier: its time zone, public holidays and closures. */
+export interface SlaCalendar {
+  timeZone: string;
+  holidays: HolidayCountry | null;
+  closures: readonly string[];
+}
+
+/** The business calendar of `tier`: its hours on the company's calendar ('always' for an unknown tier). */
+export function tierCalendar(tiers: Readonly<Record<string, TierLevel>>, tier: string, calendar?: SlaCalendar): BusinessCalendar {
+  return { ...calendar, hours: tiers[tier]?.hours ?? 'always' };
+}
+
+/**
+ * The reaction deadline of a ticket opened at `openedAt` for `tier`: `reactionHours` of the
+ * tier's business time later; null when the tier promises none.
+ */
+export function reactionDeadline(tiers: Readonly<Record<string, TierLevel>>, tier: string, openedAt: Date, calendar?: SlaCalendar): Date | null {
+  const hours = tiers[tier]?.reactionHours ?? null;
+  return hours === null ? null : addBusinessHours(openedAt, hours, tierCalendar(tiers, tier, calendar));
+}
+
+/** Sorts tickets most urgent first: tickets with a tier's deadline before those without, then by deadline, then by age. */
+export function byUrgency<T extends { deadline: Date | null; createdAt: Date }>(a: T, b: T): number {
+  if (a.deadline && b.deadline) return a.deadline.getTime() - b.deadline.getTime() || a.createdAt.getTime() - b.createdAt.getTime();
+  if (a.deadline) return -1;
+  if (b.deadline) return 1;
+  return a.createdAt.getTime() - b.createdAt.getTime();
+}
+
+/** What the SLA watch needs of a ticket. */
+export interface SlaTicket {
+  createdAt: Date;
+  deadline: Date | null;
+  firstReactionAt: Date | null;
+}
+
+/**
+ * Where a ticket stands: `none` (no deadline), `met` / `missed` (decided by the first
+ * reaction), or without a reaction yet `running`, `warning` (at least `warnAt` of the
+ * reaction time used) and `breached` (the deadline has passed).
+ */
+export type SlaState = 'none' | 'met' | 'missed' | 'running' | 'warning' | 'breached';
+
+export interface SlaStatus {
+  state: SlaState;
+  /** Business minutes left until the deadline (negative past it); null without a deadline. */
+  leftMinutes: number | null;
+  /** The fraction of the reaction time used (business time); null without a deadline. */
+  used: number | null;
+}
+
+/** True when a first reaction at `reactedAt` met `deadline`. */
+export function reactedInTime(reactedAt: Date, deadline: Date): boolean {
+  return reactedAt.getTime() <= deadline.getTime();
+}
+
+/**
+ * The ticket's SLA status at `now`, measured in the business time of `cal` (the tier's
+ * calendar) against the deadline stored on the ticket.
+ */
+export function slaStatus(ticket: SlaTicket, now: Date, cal: BusinessCalendar, warnAt = 0.75): SlaStatus {
+  const { deadline } = ticket;
+  if (!deadline) return { state: 'none', leftMinutes: null, used: null };
+  const budget = businessMinutesBetween(ticket.createdAt, deadline, cal);
+  const leftMinutes = businessMinutesBetween(now, deadline, cal);
+  const used = budget > 0 ? (budget - leftMinutes) / budget : 1;
+  if (ticket.firstReactionAt) return { state: reactedInTime(ticket.firstReactionAt, deadline) ? 'met' : 'missed', leftMinutes, used };
+  const state = now.getTime() >= deadline.getTime() ? 'breached' : used >= warnAt ? 'warning' : 'running';
+  return { state, leftMinutes, used };
+}
+
+/** "2 h 15 min" / "45 min" from minutes (rounded; never negative). */
+export function spanText(minutes: number): string {
+  const m = Math.max(0, Math.round(minutes));
+  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`;
+}
+
+/** "pondělí 23. 11. v 18:00" / "pondelok 23. 11. o 18:00" / "Monday 23/11 at 18:00" in `timeZone`. */
+export function reactByText(deadline: Date, lang: Lang, timeZone: string): string {
+  const locale = lang === 'en' ? 'en-GB' : `${lang}-${lang === 'sk' ? 'SK' : 'CZ'}`;
+  const day = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'numeric' }).format(deadline);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit', hourCycle: 'h23' }).format(deadline);
+  return t(lang, 'common.dayAt', { day, time });
+}

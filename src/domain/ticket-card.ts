@@ -1,0 +1,96 @@
+/**
+ * A ticket as the technicians see it in a team channel: the same content for Slack
+ * and Discord, which only lay it out. Pure: the clock and the time zone come in.
+ */
+import type { Lang } from '../engine/types.js';
+import { t } from '../messages/index.js';
+import { maskPhone } from './phone.js';
+
+/** What the card is built from (a ticket row with its customer). */
+export interface CardInput {
+  number: string;
+  category: string;
+  status: string;
+  summary: string;
+  tier: string;
+  deadline: Date | null;
+  verified: boolean;
+  likelyCustomerSide: boolean;
+  claimedByName: string | null;
+  resolvedAt: Date | null;
+  satisfaction: number | null;
+  customer: { name: string; contractNumber: string; area: string | null; phone: string | null } | null;
+}
+
+/** A button on the card; its id goes back to Linka with the ticket number. */
+export type CardAction = 'claim' | 'release' | 'resolve' | 'offer';
+
+export interface TicketCard {
+  number: string;
+  status: 'open' | 'claimed' | 'resolved';
+  /** "T-2026-00042 · Nefunguje internet" */
+  title: string;
+  /** One-line state: "Čeká na technika", "Převzal Petr", "Vyřešeno". */
+  state: string;
+  fields: Array<{ label: string; value: string }>;
+  /** The checklist answers and the details the customer gave. */
+  summary: string;
+  actions: Array<{ action: CardAction; label: string; style: 'primary' | 'danger' | 'default' }>;
+}
+
+/** "23. 11. 2026 13:00" in the company's time zone. */
+export function localTime(date: Date, timeZone: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : `${lang}-CZ`, {
+    timeZone, day: 'numeric', month: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit',
+  }).format(date);
+}
+
+/** "2 h 15 min left" / "45 min overdue". */
+export function timeLeft(deadline: Date, now: Date, lang: Lang): string {
+  const minutes = Math.round((deadline.getTime() - now.getTime()) / 60_000);
+  const abs = Math.abs(minutes);
+  const span = abs >= 60 ? `${Math.floor(abs / 60)} h ${abs % 60} min` : `${abs} min`;
+  return t(lang, minutes >= 0 ? 'team.left' : 'team.overdue', { span });
+}
+
+export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lang; now: Date }): TicketCard {
+  const { lang, timeZone, now } = opts;
+  const status = input.status === 'resolved' || input.status === 'closed' ? 'resolved' : input.status === 'claimed' ? 'claimed' : 'open';
+  const c = input.customer;
+  const fields: TicketCard['fields'] = [
+    { label: t(lang, 'team.customer'), value: c ? c.name : t(lang, 'team.unknownCustomer') },
+  ];
+  if (c) {
+    fields.push({ label: t(lang, 'team.contract'), value: c.contractNumber });
+    fields.push({ label: t(lang, 'team.area'), value: c.area ?? '—' });
+    if (c.phone) fields.push({ label: t(lang, 'team.phone'), value: maskPhone(c.phone) });
+  }
+  fields.push({ label: t(lang, 'team.tier'), value: input.tier });
+  fields.push({
+    label: t(lang, 'team.deadline'),
+    value: input.deadline ? `${localTime(input.deadline, timeZone, lang)} (${timeLeft(input.deadline, now, lang)})` : t(lang, 'team.noDeadline'),
+  });
+  if (!input.verified) fields.push({ label: '⚠️', value: t(lang, 'team.unverified') });
+  if (input.likelyCustomerSide) fields.push({ label: '💶', value: t(lang, 'team.customerSide') });
+  if (input.satisfaction !== null) fields.push({ label: t(lang, 'team.satisfaction'), value: `${input.satisfaction}/5` });
+
+  const state = status === 'resolved' ? t(lang, 'team.state.resolved')
+    : status === 'claimed' ? t(lang, 'team.state.claimed', { name: input.claimedByName ?? '?' })
+    : t(lang, 'team.state.open');
+  const actions: TicketCard['actions'] = [];
+  if (status === 'open') actions.push({ action: 'claim', label: t(lang, 'team.action.claim'), style: 'primary' });
+  if (status === 'claimed') actions.push({ action: 'release', label: t(lang, 'team.action.release'), style: 'default' });
+  if (status !== 'resolved') {
+    actions.push({ action: 'resolve', label: t(lang, 'team.action.resolve'), style: 'default' });
+    actions.push({ action: 'offer', label: t(lang, 'team.action.offer'), style: 'danger' });
+  }
+  return {
+    number: input.number,
+    status,
+    title: `${input.number} · ${t(lang, `problem.${input.category}`)}`,
+    state,
+    fields,
+    summary: input.summary,
+    actions,
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * The types of the pure conversation core: events in, effects out.
+ * Nothing here performs I/O; the runtime turns effects into actions.
+ */
+
+import type { FlowDef } from './flow.js';
+
+/** A language of the message catalogues. */
+export type Lang = 'cs' | 'sk' | 'en';
+export const LANGS: readonly Lang[] = ['cs', 'sk', 'en'];
+
+/** The channel a conversation runs on. */
+export type Channel = 'telegram' | 'sms' | 'console';
+
+/** One option offered to the customer: a button on Telegram, a numbered line on SMS. */
+export interface ReplyChoice {
+  /** Stable id sent back by a button press. */
+  id: string;
+  /** The label in the customer's language. */
+  label: string;
+}
+
+/** The one outbound shape: text plus choices. Adapters render it. */
+export interface Reply {
+  text: string;
+  choices?: ReplyChoice[];
+  /** The catalogue key the text came from (for logs and tests). */
+  key?: string;
+  /** Offer a "share my phone number" button with this label (Telegram). */
+  contactButton?: string;
+  /** The confirmation of an opt-out: the one message sent to an opted-out address. */
+  evenIfOptedOut?: boolean;
+}
+
+/** A customer as the engine sees it (loaded by the runtime). */
+export interface CustomerView {
+  id: string;
+  name: string;
+  contractNumber: string;
+  language: Lang;
+  tier: string;
+  area: string | null;
+}
+
+/** The one inbound union. Adapters translate platform updates into it. */
+export type CoreEvent =
+  | { kind: 'text'; text: string }
+  | { kind: 'choice'; choiceId: string }
+  /** A new conversation or an explicit restart (Telegram /start, with a deep-link payload). */
+  | { kind: 'start'; payload?: string }
+  /** A shared contact; `own` is true when it is the sender's own number. */
+  | { kind: 'contact'; phone: string; own: boolean }
+  | { kind: 'media'; mediaKind: 'photo' | 'sticker' | 'voice' | 'video' | 'document' | 'other'; fileId?: string; caption?: string }
+  /** A persisted timer came due. */
+  | { kind: 'timer'; name: string; token: string }
+  /** Feedback from the runtime: the result of a `lookupCustomer` effect. */
+  | { kind: 'lookupResult'; customer: CustomerView | null }
+  /** Feedback from the runtime: the ticket of an `openTicket` effect exists. */
+  | { kind: 'ticketOpened'; number: string; repeatWarning?: boolean; /** When a technician will react at the latest, formatted for the customer ("pondělí 23. 11. v 18:00"). */ reactBy?: string }
+  /** A technician took the customer's ticket. */
+  | { kind: 'ticketClaimed'; number: string; technician: string }
+  /** A technician resolved the ticket (with an optional note for the customer). */
+  | { kind: 'ticketResolved'; number: string; technician: string; note?: string }
+  /** A technician wrote to the customer from the ticket's thread. */
+  | { kind: 'technicianMessage'; number: string; technician: string; text: string }
+  /** A paid call-out is offered on the ticket; `terms` is the exact text to quote. */
+  | { kind: 'calloutOffered'; offerId: string; number: string; terms: string; expiresAt: string }
+  /** Feedback from the runtime on the customer's CANCEL of an accepted call-out. */
+  | { kind: 'offerCancelResult'; ok: boolean }
+  /** A technician booked the visit the customer agreed to; `time` is formatted for the customer. */
+  | { kind: 'visitBooked'; number: string; time: string }
+  /** Feedback from the runtime on `queryHours`: rounded work this month and the tier's included minutes; `unknown` when the customer is not identified. */
+  | { kind: 'hoursReport'; usedMinutes: number; includedMinutes: number }
+  | { kind: 'hoursReport'; unknown: true }
+  /** Feedback from the runtime on `reportPayment`: the billing ticket (`again`: one was already open); `unknown` when the customer is not identified. */
+  | { kind: 'paymentReported'; number: string; again?: boolean }
+  | { kind: 'paymentReported'; unknown: true }
+  /** The customer asked to receive nothing more on this channel (SMS STOP) or to resume (START). */
+  | { kind: 'optOut' }
+  | { kind: 'optIn' };
+
+/** What the runtime must do; `step()` only returns these as data. */
+export type Effect =
+  | { type: 'reply'; reply: Reply }
+  /** Persist a timer; when due, the runtime feeds back `{kind:'timer', name, token}`. */
+  | { type: 'startTimer'; name: string; token: string; dueAt: string }
+  /** Cancel every pending timer of the conversation. */
+  | { type: 'cancelTimers' }
+  /** Look a customer up by contract number or phone; answered with a `lookupResult` event. */
+  | { type: 'lookupCustomer'; contractNumber?: string; phone?: string }
+  /** Open a ticket; answered with a `ticketOpened` event. */
+  | { type: 'openTicket'; ticket: TicketDraft }
+  /** Add a line to the conversation's history (and the open ticket's). */
+  | { type: 'record'; text: string; outcome?: Outcome }
+  /** Remember the customer's chosen language on their record. */
+  | { type: 'setCustomerLanguage'; lang: Lang }
+  /** Start a new session: messages from now on belong to the next ticket. */
+  | { type: 'newSession' }
+  /** Store the customer's answer to a call-out offer (written once, never changed). */
+  | { type: 'recordConsent'; offerId: string; decision: 'accepted' | 'declined'; reply: string }
+  /** The offer timed out without an answer. */
+  | { type: 'expireOffer'; offerId: string }
+  /** The customer cancels an accepted call-out; answered with `offerCancelResult`. */
+  | { type: 'cancelOffer'; offerId: string }
+  /** The customer asked how many support hours were used and are left this month; answered with `hoursReport`. */
+  | { type: 'queryHours' }
+  /** The customer says they have paid: open a billing ticket and stop the payment reminders; answered with `paymentReported`. */
+  | { type: 'reportPayment' }
+  /** Store the customer's satisfaction (1-5) on the ticket. */
+  | { type: 'rateTicket'; number: string; score: number }
+  /** The customer was told about an outage while it lasts: they get its resolution notice too. */
+  | { type: 'attachOutage'; outageId: string }
+  /** Record that this conversation's address opted out of (or back into) messages. */
+  | { type: 'setOptOut'; optedOut: boolean };
+
+/** How a session ended, as recorded in the history. */
+export type Outcome = 'resolved_by_customer' | 'ticket_opened' | 'abandoned';
+
+/** Everything a technician needs, collected before a ticket is opened. */
+export interface TicketDraft {
+  /** The flow's problem category: internet | voip | wifi | other. */
+  category: string;
+  verified: boolean;
+  likelyCustomerSide: boolean;
+  /** The checklist answers and collected details, by field name. */
+  answers: Record<string, string>;
+  /** A short plain-language summary (in Czech, the team's language). */
+  summary: string;
+}
+
+/** The whole state of one conversation, stored as JSON by the runtime. */
+export interface ConversationState {
+  flow: string;
+  step: string;
+  flowVersion: number;
+  lang: Lang;
+  /** True once the customer picked a language explicitly. */
+  langChosen: boolean;
+  /** The identified customer's id, or null. */
+  customerId: string | null;
+  /** False after failed identification: the ticket will be marked unverified. */
+  verified: boolean;
+  /** Wrong contract numbers entered so far. */
+  idTries: number;
+  /** Answers collected in this session. */
+  answers: Record<string, string>;
+  /** Steps visited, for "back". */
+  back: Array<{ flow: string; step: string }>;
+  /** Unrecognised answers at the current step. */
+  misses: number;
+  /** The pending timer, if any; events with another token are stale. */
+  timer: { name: string; token: string; dueAt: string } | null;
+  /** Follow-ups already sent at the current step. */
+  followUps: number;
+  /** The number of the ticket opened in this session. */
+  ticketNumber: string | null;
+  /** What the pending customer look-up was by, to word a failure. */
+  lookup: 'contract' | 'phone' | null;
+  /** The call-out offer waiting for an answer, or the accepted one (which the customer may cancel). */
+  offer?: { id: string; number: string; accepted: boolean } | null;
+  /** The resolved ticket the satisfaction question is about. */
+  ratingFor?: string | null;
+  /** Lines said while a look-up is pending, sent with its answer (one message, not two). */
+  held?: string[];
+}
+
+/** Tunables the engine needs, taken from config by the runtime. */
+export interface EngineSettings {
+  /** Minutes to wait after plugging everything back (default 3). */
+  waitMinutes: number;
+  /** Minutes of silence before a question is asked again (default 30). */
+  followUpMinutes: number;
+  /** How many follow-ups at most per question (default 1). */
+  maxFollowUps: number;
+  /** Wrong contract numbers allowed before a human takes over (default 3). */
+  maxIdTries: number;
+  /** The helpdesk phone shown when the bot hands over. */
+  helpdeskPhone: string;
+  /** The provider's name used in greetings. */
+  companyName: string;
+  /** The language of ticket summaries and history records (the technicians' language). */
+  teamLanguage: Lang;
+  /** Use the short `@sms` variants of messages on SMS (every segment is billed). */
+  shortSms: boolean;
+}
+
+/** What `step()` knows besides the state and the event. */
+export interface StepContext {
+  channel: Channel;
+  /** The flows by id; must contain `main`. */
+  flows: Readonly<Record<string, FlowDef>>;
+  customer: CustomerView | null;
+  settings: EngineSettings;
+  /** A language hint from the platform (Telegram's language_code), used until the customer picks one. */
+  langHint?: string;
+  /** A known outage in the customer's area: its notice (in their language) replaces the checklist. */
+  outage?: { id: string; notice: string; services: readonly string[] } | null;
+}
+
+/** The result of one step. */
+export interface StepResult {
+  state: ConversationState;
+  effects: Effect[];
+}

@@ -1,0 +1,11 @@
+/** Internet does not work: the restart checklist for the connection. */
+import { checklistFlow } from './checklist.js';
+
+export const internetFlow = checklistFlow({
+  id: 'internet',
+  version: 1,
+  category: 'internet',
+  title: 'problem.internet',
+  devices: 'devices.internet',
+  worksNow: 'internet.worksNow',
+});

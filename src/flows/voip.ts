@@ -1,0 +1,11 @@
+/** The VoIP phone does not work: the same checklist, with the VoIP gateway named and a test call. */
+import { checklistFlow } from './checklist.js';
+
+export const voipFlow = checklistFlow({
+  id: 'voip',
+  version: 1,
+  category: 'voip',
+  title: 'problem.voip',
+  devices: 'devices.voip',
+  worksNow: 'voip.worksNow',
+});

@@ -1,0 +1,106 @@
+/**
+ * `linka balances import FILE.csv` (and POST /api/balances): the customers' outstanding
+ * balances from the accounting system. Every row is checked first (the contract must
+ * exist too), errors name their line, and one bad row imports nothing. Columns:
+ * contract_number, balance (minor units such as 123450, or "1 234,50"), due_date
+ * (optional: YYYY-MM-DD or 20. 11. 2026; default the config's due day of the current
+ * month), currency (optional: the config's billing currency).
+ */
+import { parse } from 'csv-parse/sync';
+import { defaultDueDate, MAX_AMOUNT, parseAmount, parseDate } from '../domain/payments.js';
+import { LinkaError } from '../errors.js';
+import { customerByContract } from '../store/customers.js';
+import type { DbClient } from '../store/types.js';
+
+export const BALANCE_COLUMNS = ['contract_number', 'balance', 'due_date', 'currency'] as const;
+const REQUIRED = ['contract_number', 'balance'] as const;
+
+/** Rows that cannot be imported, each with where it is and what is wrong (nothing was imported). */
+export class BalancesInvalid extends LinkaError {
+  constructor(readonly problems: ReadonlyArray<{ where: string; message: string }>) {
+    super('balances_invalid', `Nothing was imported; fix these rows:\n  ${problems.map((p) => `${p.where}: ${p.message}`).join('\n  ')}`);
+  }
+}
+
+/** One balance as given, before it is checked; `where` names it in errors ("line 3", "[2]"). */
+export interface RawBalance {
+  where: string;
+  contract: string;
+  balance: string | number;
+  dueDate?: string | null;
+  currency?: string | null;
+}
+
+/** A checked balance of a known customer. */
+export interface BalanceRow {
+  where: string;
+  contract: string;
+  customerId: string;
+  /** Minor units; 0 or less: nothing is owed. */
+  amount: number;
+  /** Local date YYYY-MM-DD. */
+  dueDate: string;
+  currency: string;
+}
+
+/** What a row without a due date or currency gets. */
+export interface BalanceDefaults {
+  now: Date;
+  timezone: string;
+  dueDay: number;
+  currency: string;
+}
+
+/**
+ * Checks every row's values and that its contract exists; throws one LinkaError listing every
+ * problem by its line (nothing is imported then), else returns the rows with their customers.
+ */
+export async function checkBalances(db: DbClient, raw: readonly RawBalance[], defaults: BalanceDefaults): Promise<BalanceRow[]> {
+  const errors: Array<{ where: string; message: string }> = [];
+  const seen = new Map<string, string>();
+  const rows: BalanceRow[] = [];
+  for (const r of raw) {
+    const problems: string[] = [];
+    const contract = r.contract.trim();
+    const customer = contract ? await customerByContract(db, contract) : null;
+    if (!contract) problems.push('contract_number is empty');
+    else if (!customer) problems.push(`no customer with contract_number ${contract}`);
+    else if (seen.has(customer.id)) problems.push(`contract_number ${contract} already appears on ${seen.get(customer.id)}`);
+    else seen.set(customer.id, r.where);
+    const amount = typeof r.balance === 'number'
+      ? (Number.isSafeInteger(r.balance) && Math.abs(r.balance) <= MAX_AMOUNT ? { minor: r.balance } : { error: `${r.balance} is not an integer of minor units` })
+      : r.balance.trim() === '' ? { error: 'is empty' } : parseAmount(r.balance);
+    if ('error' in amount) problems.push(`balance ${amount.error}`);
+    const dueText = (r.dueDate ?? '').trim();
+    const dueDate = dueText ? parseDate(dueText) : defaultDueDate(defaults.now, defaults.timezone, defaults.dueDay);
+    if (!dueDate) problems.push(`due_date "${dueText}" is not a date (YYYY-MM-DD or 20. 11. 2026)`);
+    const currency = ((r.currency ?? '').trim() || defaults.currency).toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency)) problems.push(`currency "${r.currency}" is not a code such as CZK or EUR`);
+    if (problems.length) errors.push({ where: r.where, message: problems.join('; ') });
+    else if (customer && 'minor' in amount && dueDate) rows.push({ where: r.where, contract: customer.contractNumber, customerId: customer.id, amount: amount.minor, dueDate, currency });
+  }
+  if (errors.length) throw new BalancesInvalid(errors);
+  return rows;
+}
+
+/** Parses CSV text into raw rows (header names checked); `checkBalances` checks their values. */
+export function parseBalancesCsv(text: string): RawBalance[] {
+  let header: string[] = [];
+  const body = text.replace(/^\uFEFF/, '');
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  // Czech spreadsheet exports use ";" between columns (and "1 234,50" needs the comma).
+  const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  try {
+    records = parse(body, { columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())).map((h) => h || false), skip_empty_lines: true, info: true, delimiter }) as typeof records;
+  } catch (err) {
+    throw new LinkaError('csv_invalid', `The CSV file cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const missing = REQUIRED.filter((c) => !header.includes(c));
+  if (missing.length) throw new LinkaError('csv_invalid', `The CSV header lacks the column(s) ${missing.join(', ')} (expected: ${BALANCE_COLUMNS.join(', ')})`);
+  const unknown = header.filter((h) => h !== '' && !(BALANCE_COLUMNS as readonly string[]).includes(h));
+  if (unknown.length) throw new LinkaError('csv_invalid', `Unknown CSV column(s) ${unknown.join(', ')} (expected: ${BALANCE_COLUMNS.join(', ')})`);
+  return records.map(({ record, info }) => ({
+    where: `line ${info.lines}`, contract: record.contract_number ?? '', balance: record.balance ?? '', dueDate: record.due_date ?? null, currency: record.currency ?? null,
+  }));
+}

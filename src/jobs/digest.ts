@@ -1,0 +1,43 @@
+/** The queue digest posted to the team channels on schedule: unclaimed first, time left to each deadline. */
+import { timeLeft } from '../domain/ticket-card.js';
+import { byUrgency } from '../domain/sla.js';
+import type { Lang } from '../engine/types.js';
+import { t } from '../messages/index.js';
+import { toTeamChannel } from '../runtime/team-outbox.js';
+import type { PrismaClient } from '../store/types.js';
+
+export interface TeamJobDeps {
+  prisma: PrismaClient;
+  clock: () => Date;
+  teamPlatforms: readonly string[];
+  teamLanguage: Lang;
+  onQueued?: () => void;
+}
+
+/** Builds the digest text from the open tickets as they are at `now`. */
+export async function digestText(deps: TeamJobDeps): Promise<string> {
+  const { prisma, clock, teamLanguage: lang } = deps;
+  const now = clock();
+  const tickets = await prisma.ticket.findMany({ where: { status: { in: ['open', 'claimed'] } }, include: { customer: { select: { name: true } } } });
+  const unclaimed = tickets.filter((x) => x.status === 'open').sort(byUrgency);
+  const claimed = tickets.filter((x) => x.status === 'claimed').sort(byUrgency);
+  const lines = [t(lang, 'team.digestTitle', { open: unclaimed.length, claimed: claimed.length })];
+  for (const x of [...unclaimed, ...claimed]) {
+    lines.push(`• ${t(lang, 'team.queueLine', {
+      number: x.number,
+      problem: t(lang, `problem.${x.category}`),
+      customer: x.customer?.name ?? t(lang, 'team.unknownCustomer'),
+      state: x.status === 'claimed' ? t(lang, 'team.state.claimed', { name: x.claimedByName ?? '?' }) : t(lang, 'team.state.open'),
+      deadline: x.deadline ? timeLeft(x.deadline, now, lang) : t(lang, 'team.noDeadline'),
+    })}`);
+  }
+  return lines.join('\n');
+}
+
+/** Queues the digest for every team channel. */
+export async function postDigest(deps: TeamJobDeps): Promise<void> {
+  if (deps.teamPlatforms.length === 0) return;
+  const text = await digestText(deps);
+  await toTeamChannel(deps.prisma, deps.teamPlatforms, text, deps.clock());
+  deps.onQueued?.();
+}

@@ -1,0 +1,21 @@
+/**
+ * Every minute: the planned maintenance notices that are due (lead-time notices, "moved",
+ * cancellations, and the team channel posts); see src/runtime/maintenance.ts.
+ */
+import type { LinkaConfig } from '../config/schema.js';
+import { createMaintenance, leadTimesOf } from '../runtime/maintenance.js';
+import type { TeamJobDeps } from './digest.js';
+
+/** The schedules' dependencies plus the customer channels that are on (telegram, sms). */
+export type NoticeJobDeps = TeamJobDeps & { customerChannels?: readonly string[] };
+
+/** One round; returns how many customer notices were queued. */
+export async function sendMaintenanceNotices(deps: NoticeJobDeps, config: LinkaConfig): Promise<number> {
+  const maintenance = createMaintenance({
+    prisma: deps.prisma, clock: deps.clock, timezone: config.timezone, teamLanguage: deps.teamLanguage, leadTimes: leadTimesOf(config),
+  });
+  return maintenance.sendDue({
+    teamPlatforms: deps.teamPlatforms, customerChannels: deps.customerChannels ?? [], telegramChannel: config.outages.telegramChannel || null,
+    shortSms: config.sms.shortText, onQueued: deps.onQueued,
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The schedules (node-cron, in the configured time zone): the queue digest at the
+ * configured times, and every minute the re-announcement of unclaimed tickets and the
+ * SLA watch (warning and escalation of tickets nobody reacted to); every minute the planned
+ * maintenance notices, and every day at payments.reminderHour the payment reminders.
+ * Each run takes a lease row per (job, tick) first, so with several processes on one
+ * database each job runs once per tick.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import cron, { type ScheduledTask, type TaskContext } from 'node-cron';
+import { claimJobRun, tickOf } from '../store/job-runs.js';
+import type { LinkaConfig } from '../config/schema.js';
+import type { Logger } from '../runtime/logger.js';
+import { postDigest, type TeamJobDeps } from './digest.js';
+import { reannounceUnclaimed } from './reannounce.js';
+import { watchSla } from './sla-watch.js';
+import { sendMaintenanceNotices, type NoticeJobDeps } from './maintenance-notices.js';
+import { paymentCron, sendPaymentReminders } from './payment-reminders.js';
+import type { Metrics } from '../runtime/metrics.js';
+import { slaCalendar } from '../runtime/runtime.js';
+
+export interface Scheduler {
+  tasks: ScheduledTask[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the schedules; `guard` wraps each job: it runs only in the process that wins the
+ * job's lease row for the tick (`owner`, default a name unique to this scheduler), and its
+ * errors are logged (the schedule goes on).
+ */
+export function startScheduler(config: LinkaConfig, deps: TeamJobDeps & NoticeJobDeps & { metrics?: Metrics; owner?: string }, log: Logger): Scheduler {
+  const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const guard = (name: string, job: () => Promise<unknown>) => async (ctx?: TaskContext) => {
+    try {
+      const tick = tickOf(ctx?.date ?? deps.clock());
+      if (!(await claimJobRun(deps.prisma, { name, tick, owner, now: deps.clock() }))) {
+        log.debug({ job: name, tick }, 'scheduled job taken by another process');
+        return;
+      }
+      await job();
+    } catch (err) {
+      log.error({ job: name, err: err instanceof Error ? err.message : String(err) }, 'scheduled job failed');
+    }
+  };
+  const options = { timezone: config.timezone, noOverlap: true };
+  const tasks = config.team.digest.map((expr, i) => cron.schedule(expr, guard(`digest-${i}`, () => postDigest(deps)), { ...options, name: `digest-${i}` }));
+  tasks.push(cron.schedule('* * * * *', guard('reannounce', () => reannounceUnclaimed(deps, { everyMinutes: config.team.reannounceMinutes, max: config.team.reannounceMax })), { ...options, name: 'reannounce' }));
+  tasks.push(cron.schedule('* * * * *', guard('sla-watch', () => watchSla(deps, { tiers: config.tiers, calendar: slaCalendar(config), warnAt: config.sla.warnAt })), { ...options, name: 'sla-watch' }));
+  tasks.push(cron.schedule('* * * * *', guard('maintenance', () => sendMaintenanceNotices(deps, config)), { ...options, name: 'maintenance' }));
+  tasks.push(cron.schedule(paymentCron(config), guard('payment-reminders', () => sendPaymentReminders(deps, config)), { ...options, name: 'payment-reminders' }));
+  return {
+    tasks,
+    async stop() {
+      await Promise.all(tasks.map((task) => task.destroy()));
+    },
+  };
+}

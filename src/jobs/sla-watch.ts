@@ -1,0 +1,88 @@
+/**
+ * The SLA watch, run every minute: for each ticket with a reaction deadline and no reaction
+ * yet, one warning to the team channels when `warnAt` of its reaction time (in the tier's
+ * business minutes) is used, and one escalation mentioning the on-call people at the
+ * deadline. It also decides `slaMet` from the technician's first reaction (set by the queue
+ * on claim, reply or resolve) and counts met and missed service levels.
+ * Every change is a conditional UPDATE, so two processes never warn, escalate or count twice.
+ */
+import { reactedInTime, slaStatus, spanText, tierCalendar, type SlaCalendar, type TierLevel } from '../domain/sla.js';
+import { t } from '../messages/index.js';
+import type { Metrics } from '../runtime/metrics.js';
+import { ON_CALL_PLACEHOLDER, toTeamChannel } from '../runtime/team-outbox.js';
+import type { TeamJobDeps } from './digest.js';
+
+export interface SlaWatchSettings {
+  tiers: Readonly<Record<string, TierLevel>>;
+  calendar: SlaCalendar;
+  /** The fraction of the reaction time used when the team is warned (0.75). */
+  warnAt: number;
+}
+
+export interface SlaWatchResult {
+  warned: string[];
+  /** Escalated now: the deadline passed without a reaction (slaMet false, counted as missed). */
+  breached: string[];
+  /** Decided from a first reaction: in time... */
+  met: string[];
+  /** ...or late (after a deadline the watch had not escalated yet). */
+  missed: string[];
+}
+
+/** One round of the watch at `deps.clock()`; returns the ticket numbers it acted on. */
+export async function watchSla(deps: TeamJobDeps & { metrics?: Metrics }, settings: SlaWatchSettings): Promise<SlaWatchResult> {
+  const { prisma, clock, teamLanguage: lang, teamPlatforms, metrics } = deps;
+  const now = clock();
+  const result: SlaWatchResult = { warned: [], breached: [], met: [], missed: [] };
+
+  // Reacted since the last round: met when the first reaction came by the deadline.
+  const reacted = await prisma.ticket.findMany({
+    where: { deadline: { not: null }, firstReactionAt: { not: null }, slaMet: null },
+    select: { id: true, number: true, deadline: true, firstReactionAt: true },
+  });
+  for (const x of reacted) {
+    if (!x.deadline || !x.firstReactionAt) continue;
+    const met = reactedInTime(x.firstReactionAt, x.deadline);
+    const won = await prisma.ticket.updateMany({ where: { id: x.id, slaMet: null }, data: { slaMet: met } });
+    if (won.count !== 1) continue;
+    (met ? metrics?.slaMet : metrics?.slaMissed)?.inc();
+    (met ? result.met : result.missed).push(x.number);
+  }
+
+  // Still waiting for a reaction: warn once, escalate once.
+  const waiting = await prisma.ticket.findMany({
+    where: { deadline: { not: null }, firstReactionAt: null, slaBreachedAt: null, status: { notIn: ['resolved', 'closed'] } },
+    orderBy: { deadline: 'asc' },
+  });
+  const unanswered = { firstReactionAt: null, slaBreachedAt: null } as const;
+  for (const x of waiting) {
+    const status = slaStatus(x, now, tierCalendar(settings.tiers, x.tier, settings.calendar), settings.warnAt);
+    const problem = t(lang, `problem.${x.category}`);
+    if (status.state === 'breached') {
+      const won = await prisma.$transaction(async (tx) => {
+        const row = await tx.ticket.updateMany({
+          where: { id: x.id, ...unanswered, slaMet: null },
+          data: { slaBreachedAt: now, slaMet: false, slaWarnedAt: x.slaWarnedAt ?? now },
+        });
+        if (row.count !== 1) return false;
+        const text = t(lang, 'team.slaBreach', { number: x.number, problem, onCall: ON_CALL_PLACEHOLDER });
+        await toTeamChannel(tx, teamPlatforms, text, now, { mentionOnCall: true });
+        return true;
+      });
+      if (won) {
+        metrics?.slaMissed.inc();
+        result.breached.push(x.number);
+      }
+    } else if (status.state === 'warning' && !x.slaWarnedAt) {
+      await prisma.$transaction(async (tx) => {
+        const won = await tx.ticket.updateMany({ where: { id: x.id, ...unanswered, slaWarnedAt: null }, data: { slaWarnedAt: now } });
+        if (won.count !== 1) return;
+        const text = t(lang, 'team.slaWarning', { number: x.number, problem, left: spanText(status.leftMinutes ?? 0) });
+        await toTeamChannel(tx, teamPlatforms, text, now);
+        result.warned.push(x.number);
+      });
+    }
+  }
+  if ((result.warned.length || result.breached.length) && teamPlatforms.length) deps.onQueued?.();
+  return result;
+}

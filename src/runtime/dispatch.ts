@@ -1,0 +1,273 @@
+/**
+ * The dispatcher: in ONE database transaction it skips an already-processed inbound
+ * id, loads the conversation, steps the engine, carries out the internal effects
+ * (look-ups, tickets, timers), saves the state and the history, and appends the
+ * replies to the outbox. A crash anywhere loses nothing and duplicates nothing.
+ */
+import { describeInbound } from '../engine/describe.js';
+import { initialState, step } from '../engine/step.js';
+import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, Reply, StepContext } from '../engine/types.js';
+import { LinkaError } from '../errors.js';
+import { stateOf, loadConversation, saveConversation } from '../store/conversations.js';
+import { customerById, customerByContract, customerByPhone, customerByTelegramId, setCustomerLanguage, toView } from '../store/customers.js';
+import { markProcessed } from '../store/inbound.js';
+import { attachSessionToTicket, insertMessage } from '../store/messages.js';
+import { setOptOut } from '../store/opt-outs.js';
+import { enqueue } from '../store/outbox.js';
+import { t } from '../messages/index.js';
+import { reactByText } from '../domain/sla.js';
+import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, rateTicket } from '../store/tickets.js';
+import { cancelOffer, createOffer, expireOffer, recentSameTopic, recordConsent, type OfferSettings } from './offers.js';
+import { hoursThisMonth, type HoursSettings } from './hours.js';
+import { reportPayment } from './payments.js';
+import { noticeText, outageFor } from './outages.js';
+import { toTeam } from './team-outbox.js';
+import { cancelTimers, createTimer } from '../store/timers.js';
+import type { Customer, PrismaClient, Tx } from '../store/types.js';
+import { isUniqueViolation } from '../store/types.js';
+
+/** One inbound event with what the runtime needs around it. */
+export interface InboundEnvelope {
+  /** The platform's own id, for de-duplication: "telegram:update:123", "twilio:SM...", "timer:<id>". */
+  dedupeId: string;
+  /** Opaque "<platform>:<native id>". */
+  conversationId: string;
+  channel: Channel;
+  event: CoreEvent;
+  /** What the platform tells about the sender. */
+  sender?: { phone?: string; telegramId?: string; langHint?: string };
+  platformMessageId?: string;
+}
+
+export interface DispatchDeps {
+  prisma: PrismaClient;
+  /** Everything step() needs except the customer and the channel. */
+  engine: Omit<StepContext, 'customer' | 'channel' | 'langHint'>;
+  ticketPrefix: string;
+  /** The company's time zone (ticket numbers follow its calendar year). */
+  timezone: string;
+  clock: () => Date;
+  /** Called after a commit that queued outbox items. */
+  onQueued?: () => void;
+  /** The team platforms that get a card for each new ticket (slack, discord). */
+  teamPlatforms: readonly string[];
+  /** Paid call-out terms and the repeated-questions rule. */
+  offers: OfferSettings;
+  /** What the customer's "how many hours" question needs: time zone, billing terms, tiers' included hours. */
+  hours: HoursSettings;
+  /** A ticket's reaction deadline from its customer's tier. */
+  deadlineFor(tier: string, openedAt: Date): Date | null;
+}
+
+export interface DispatchResult {
+  duplicate: boolean;
+  /** True when the event was acknowledged but not acted on (the sender is over the flood limit: runtime/flood.ts). */
+  dropped?: boolean;
+  /** True when the commit queued outbox items. */
+  queued?: boolean;
+  replies: Reply[];
+  ticketNumber: string | null;
+  state: ConversationState | null;
+}
+
+class Duplicate extends Error {}
+
+const MAX_FEEDBACK = 8;
+const MAX_CONFLICT_RETRIES = 5;
+
+/**
+ * Processes one inbound event. `extra` runs inside the same transaction (the timer
+ * worker marks its timer fired there, so a timer fires exactly once).
+ */
+export async function dispatch(deps: DispatchDeps, env: InboundEnvelope, extra?: (tx: Tx) => Promise<void>): Promise<DispatchResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const result = await deps.prisma.$transaction((tx) => run(deps, env, tx, extra), { timeout: 15_000, maxWait: 10_000 });
+      if (result.queued) deps.onQueued?.();
+      return result;
+    } catch (err) {
+      if (err instanceof Duplicate || isUniqueViolation(err) && attempt > 0) return { duplicate: true, replies: [], ticketNumber: null, state: null };
+      const retriable = err instanceof LinkaError && err.code === 'conversation_conflict' || isUniqueViolation(err);
+      if (!retriable || attempt >= MAX_CONFLICT_RETRIES) throw err;
+    }
+  }
+}
+
+async function identify(tx: Tx, conv: { customerId: string | null } | null, env: InboundEnvelope): Promise<Customer | null> {
+  if (conv?.customerId) return customerById(tx, conv.customerId);
+  if (env.sender?.telegramId) {
+    const byTelegram = await customerByTelegramId(tx, env.sender.telegramId);
+    if (byTelegram) return byTelegram;
+  }
+  if (env.sender?.phone) return customerByPhone(tx, env.sender.phone);
+  return null;
+}
+
+async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx: Tx) => Promise<void>): Promise<DispatchResult> {
+  const now = deps.clock();
+  if (!(await markProcessed(tx, env.dedupeId))) throw new Duplicate();
+  const existing = await loadConversation(tx, env.conversationId);
+  let state: ConversationState | null = existing ? stateOf(existing) : null;
+  let customer = await identify(tx, existing, env);
+  // A new conversation's row is created first: the history and timers refer to it.
+  const conv = existing ?? await saveConversation(tx, {
+    id: env.conversationId, channel: env.channel, prev: null, customerId: customer?.id ?? null, now, newSession: false,
+    state: initialState({ ...deps.engine, channel: env.channel, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint }),
+  });
+  let sessionStart = conv.sessionStartedAt;
+  let newSession = false;
+  let ticket = await openTicketOf(tx, env.conversationId, state?.ticketNumber ?? null);
+
+  let queued = false;
+  const inbound = describeInbound(state, env.event, deps.engine.flows);
+  if (inbound) {
+    await insertMessage(tx, {
+      conversationId: env.conversationId, channel: env.channel, direction: 'in', kind: inbound.kind, text: inbound.text,
+      platformMessageId: env.platformMessageId, ticketId: ticket?.id, createdAt: now,
+    });
+    if (ticket) {
+      await addTicketEvent(tx, ticket.id, 'customer_message', env.conversationId, { text: inbound.text }, now);
+      if (ticket.status !== 'resolved') {
+        await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'thread', text: t(deps.engine.settings.teamLanguage, 'team.customerSays', { text: inbound.text }) }, now);
+        queued = true;
+      }
+    }
+  }
+
+  const replies: Reply[] = [];
+  const queue: CoreEvent[] = [env.event];
+  for (let i = 0; queue.length > 0; i++) {
+    if (i >= MAX_FEEDBACK) throw new LinkaError('engine_loop', `too many feedback events for ${env.conversationId}`);
+    const event = queue.shift() as CoreEvent;
+    const outage = customer ? await outageFor(tx, customer) : null;
+    const lang = state?.langChosen ? state.lang : (customer ? toView(customer).language : state?.lang ?? 'cs');
+    const ctx: StepContext = {
+      ...deps.engine, channel: env.channel, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint,
+      outage: outage ? { id: outage.id, notice: noticeText(outage, 'start', lang, deps.timezone), services: (outage.services as string[]) ?? [] } : null,
+    };
+    const result = step(state, event, now, ctx);
+    state = result.state;
+    for (const effect of result.effects) {
+      const feedback = await apply(effect);
+      if (feedback) queue.push(feedback);
+    }
+  }
+
+  async function apply(effect: Effect): Promise<CoreEvent | null> {
+    switch (effect.type) {
+      case 'reply':
+        replies.push(effect.reply);
+        return null;
+      case 'startTimer':
+        await createTimer(tx, { conversationId: env.conversationId, name: effect.name, token: effect.token, dueAt: new Date(effect.dueAt), now });
+        return null;
+      case 'cancelTimers':
+        await cancelTimers(tx, env.conversationId, now);
+        return null;
+      case 'lookupCustomer': {
+        const found = effect.phone ? await customerByPhone(tx, effect.phone) : await customerByContract(tx, effect.contractNumber ?? '');
+        if (found) {
+          customer = found;
+          if (env.sender?.telegramId && found.telegramId !== env.sender.telegramId) {
+            await tx.customer.update({ where: { id: found.id }, data: { telegramId: env.sender.telegramId } }).catch((err: unknown) => {
+              if (!isUniqueViolation(err)) throw err; // another customer record holds this Telegram id: keep it
+            });
+          }
+        }
+        return { kind: 'lookupResult', customer: found ? toView(found) : null };
+      }
+      case 'openTicket': {
+        const number = await nextTicketNumber(tx, deps.ticketPrefix, yearIn(now, deps.timezone));
+        const tier = customer?.tier ?? 'none';
+        const deadline = deps.deadlineFor(tier, now);
+        ticket = await createTicket(tx, {
+          number, draft: effect.ticket, customerId: customer?.id ?? null, conversationId: env.conversationId, now, actor: 'linka',
+          tier, deadline,
+        });
+        await attachSessionToTicket(tx, env.conversationId, sessionStart, ticket.id);
+        await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'post' }, now);
+        queued = true;
+        const repeated = (await recentSameTopic(tx, deps.offers, ticket, now)) >= deps.offers.repeatCount && deps.offers.repeatCount > 0;
+        if (effect.ticket.likelyCustomerSide) await createOffer(tx, deps.offers, ticket, null, now);
+        // The customer's confirmation says by when to expect the reaction, in their language.
+        const reactBy = deadline ? reactByText(deadline, state?.lang ?? 'cs', deps.timezone) : null;
+        return { kind: 'ticketOpened', number, ...(repeated ? { repeatWarning: true } : {}), ...(reactBy ? { reactBy } : {}) };
+      }
+      case 'recordConsent':
+        queued = await recordConsent(tx, deps.offers, {
+          offerId: effect.offerId, decision: effect.decision, reply: effect.reply, channel: env.channel,
+          conversationId: env.conversationId, platformMessageId: env.platformMessageId ?? null, now,
+        }) || queued;
+        return null;
+      case 'expireOffer':
+        await expireOffer(tx, deps.offers, effect.offerId, now);
+        queued = true;
+        return null;
+      case 'cancelOffer': {
+        const ok = await cancelOffer(tx, deps.offers, effect.offerId, env.conversationId, now);
+        queued = queued || ok;
+        return { kind: 'offerCancelResult', ok };
+      }
+      case 'rateTicket': {
+        const rated = await rateTicket(tx, effect.number, effect.score, env.conversationId, now);
+        if (rated) {
+          await toTeam(tx, deps.teamPlatforms, rated, { kind: 'update' }, now);
+          await toTeam(tx, deps.teamPlatforms, rated, { kind: 'thread', text: t(deps.engine.settings.teamLanguage, 'team.rated', { score: effect.score }) }, now);
+          queued = true;
+        }
+        return null;
+      }
+      case 'record':
+        await insertMessage(tx, { conversationId: env.conversationId, channel: env.channel, direction: 'system', kind: 'system', text: effect.text, ticketId: ticket?.id, createdAt: now });
+        return null;
+      case 'setCustomerLanguage':
+        if (customer) await setCustomerLanguage(tx, customer.id, effect.lang);
+        return null;
+      case 'newSession':
+        newSession = true;
+        sessionStart = now;
+        ticket = null;
+        return null;
+      case 'queryHours':
+        return customer ? { kind: 'hoursReport', ...(await hoursThisMonth(tx, deps.hours, customer, now)) } : { kind: 'hoursReport', unknown: true };
+      case 'reportPayment':
+        if (!customer) return { kind: 'paymentReported', unknown: true };
+        queued = true;
+        return reportPayment(tx, { ...deps, teamLanguage: deps.engine.settings.teamLanguage }, customer, env.conversationId, now);
+      case 'attachOutage':
+        await attachToOutage(tx, effect.outageId, env.conversationId, now);
+        return null;
+      case 'setOptOut':
+        await setOptOut(tx, env.conversationId, env.channel, effect.optedOut, now);
+        await insertMessage(tx, { conversationId: env.conversationId, channel: env.channel, direction: 'system', kind: 'system', text: effect.optedOut ? 'Zákazník se odhlásil ze zpráv (STOP).' : 'Zákazník se znovu přihlásil ke zprávám (START).', ticketId: ticket?.id, createdAt: now });
+        return null;
+    }
+  }
+
+  const finalState = state as ConversationState;
+  await saveConversation(tx, { id: env.conversationId, channel: env.channel, prev: conv, state: finalState, customerId: customer?.id ?? null, now, newSession });
+  if (finalState.ticketNumber === null) ticket = null;
+
+  for (const reply of replies) {
+    const item = await enqueue(tx, { kind: 'reply', channel: env.channel, target: env.conversationId, payload: { reply }, now });
+    await insertMessage(tx, {
+      conversationId: env.conversationId, channel: env.channel, direction: 'out', kind: 'text', text: reply.text,
+      choices: reply.choices, status: 'queued', outboxId: item.id, ticketId: ticket?.id, createdAt: now,
+    });
+  }
+  if (extra) await extra(tx);
+  return { duplicate: false, replies, ticketNumber: finalState.ticketNumber, state: finalState, queued: queued || replies.length > 0 };
+}
+
+/** The calendar year of `now` in the company's time zone (ticket numbers restart each year). */
+function yearIn(now: Date, timeZone: string): number {
+  return Number(new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(now));
+}
+
+/** Remembers that the conversation was told about the outage, so it gets the resolution notice and no second start notice. */
+async function attachToOutage(tx: Tx, outageId: string, conversationId: string, now: Date): Promise<void> {
+  const attached = await tx.outageAttachment.findUnique({ where: { outageId_conversationId: { outageId, conversationId } } });
+  if (!attached) await tx.outageAttachment.create({ data: { outageId, conversationId, createdAt: now } });
+  const told = await tx.outageNotice.findUnique({ where: { outageId_notice_recipient: { outageId, notice: 'start', recipient: conversationId } } });
+  if (!told) await tx.outageNotice.create({ data: { outageId, notice: 'start', recipient: conversationId, createdAt: now } });
+}

@@ -1,0 +1,133 @@
+/**
+ * Paid call-outs: the offer quotes the configured terms in the customer's language and
+ * waits for an explicit answer; the consent is written once and never changed; a visit
+ * is booked only on an accepted, not cancelled consent.
+ */
+import { formatMoney } from '../domain/money.js';
+import type { ConversationState, Lang } from '../engine/types.js';
+import { t } from '../messages/index.js';
+import { enqueue } from '../store/outbox.js';
+import { addTicketEvent } from '../store/tickets.js';
+import type { CalloutOfferRow, Prisma, Ticket, Tx } from '../store/types.js';
+import type { InboundEnvelope } from './dispatch.js';
+import { toTeam } from './team-outbox.js';
+
+/** The terms and rules of paid call-outs, from config (billing + callout). */
+export interface OfferSettings {
+  currency: string;
+  hourlyRate: number;
+  incrementMinutes: number;
+  travelFee: number;
+  vatNote: string;
+  offerExpiresHours: number;
+  repeatCount: number;
+  repeatWindowDays: number;
+  teamLanguage: Lang;
+  defaultLanguage: Lang;
+  teamPlatforms: readonly string[];
+}
+
+/** Queues an event for the ticket's conversation; the outbox feeds it to the dispatcher. */
+export async function tellConversation(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, dedupeId: string, event: InboundEnvelope['event'], now: Date): Promise<boolean> {
+  if (!ticket.conversationId) return false;
+  const conv = await tx.conversation.findUnique({ where: { id: ticket.conversationId }, select: { channel: true } });
+  if (!conv) return false;
+  const envelope: InboundEnvelope = { dedupeId, conversationId: ticket.conversationId, channel: conv.channel as InboundEnvelope['channel'], event };
+  await enqueue(tx, { kind: 'dispatch', channel: 'internal', target: ticket.conversationId, payload: { envelope } as unknown as Prisma.InputJsonValue, now });
+  return true;
+}
+
+/** The language the customer of a ticket reads. */
+async function customerLang(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, fallback: Lang): Promise<Lang> {
+  if (!ticket.conversationId) return fallback;
+  const conv = await tx.conversation.findUnique({ where: { id: ticket.conversationId }, select: { state: true } });
+  return (conv?.state as unknown as ConversationState | undefined)?.lang ?? fallback;
+}
+
+/** The exact terms text quoted to the customer. */
+export function quoteTerms(s: OfferSettings, lang: Lang): string {
+  const params = {
+    rate: formatMoney(s.hourlyRate, s.currency, lang), increment: s.incrementMinutes,
+    travel: formatMoney(s.travelFee, s.currency, lang), vat: s.vatNote,
+  };
+  return t(lang, s.travelFee > 0 ? 'offer.termsTravel' : 'offer.terms', params).trim();
+}
+
+/**
+ * Makes an offer on the ticket (by a technician, or by Linka when the checklist points at
+ * the customer's side). Returns null when an unanswered offer is already waiting.
+ */
+export async function createOffer(tx: Tx, s: OfferSettings, ticket: Ticket, by: { id: string; name: string } | null, now: Date): Promise<CalloutOfferRow | null> {
+  const waiting = await tx.calloutOffer.findFirst({ where: { ticketId: ticket.id, status: 'pending', expiresAt: { gt: now } } });
+  if (waiting) return null;
+  const lang = await customerLang(tx, ticket, s.defaultLanguage);
+  const quotedText = quoteTerms(s, lang);
+  const terms = { currency: s.currency, hourlyRate: s.hourlyRate, incrementMinutes: s.incrementMinutes, travelFee: s.travelFee, vatNote: s.vatNote, lang };
+  const expiresAt = new Date(now.getTime() + s.offerExpiresHours * 3_600_000);
+  const offer = await tx.calloutOffer.create({ data: { ticketId: ticket.id, terms, quotedText, createdBy: by?.id ?? 'linka', createdAt: now, expiresAt } });
+  await addTicketEvent(tx, ticket.id, 'callout_offered', by?.id ?? 'linka', { offerId: offer.id, quotedText }, now);
+  const teamLine = by
+    ? t(s.teamLanguage, 'team.offerSent', { name: by.name, terms: quoteTerms(s, s.teamLanguage) })
+    : t(s.teamLanguage, 'team.offerAuto', { terms: quoteTerms(s, s.teamLanguage) });
+  await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: teamLine }, now);
+  await tellConversation(tx, ticket, `offer:${offer.id}`, { kind: 'calloutOffered', offerId: offer.id, number: ticket.number, terms: quotedText, expiresAt: expiresAt.toISOString() }, now);
+  return offer;
+}
+
+/**
+ * Writes the customer's answer once. A second answer to the same offer changes nothing:
+ * the first consent record stands.
+ */
+export async function recordConsent(
+  tx: Tx, s: OfferSettings,
+  args: { offerId: string; decision: 'accepted' | 'declined'; reply: string; channel: string; conversationId: string; platformMessageId: string | null; now: Date },
+): Promise<boolean> {
+  const offer = await tx.calloutOffer.findUnique({ where: { id: args.offerId }, include: { consent: true } });
+  if (!offer || offer.consent) return false;
+  const moved = await tx.calloutOffer.updateMany({ where: { id: offer.id, status: 'pending' }, data: { status: args.decision } });
+  if (moved.count !== 1) return false;
+  await tx.consent.create({
+    data: {
+      offerId: offer.id, ticketId: offer.ticketId, decision: args.decision, terms: offer.terms as Prisma.InputJsonValue, quotedText: offer.quotedText,
+      reply: args.reply, channel: args.channel, conversationId: args.conversationId, platformMessageId: args.platformMessageId, createdAt: args.now,
+    },
+  });
+  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: offer.ticketId } });
+  await addTicketEvent(tx, ticket.id, `consent_${args.decision}`, args.conversationId, { offerId: offer.id, reply: args.reply }, args.now);
+  const line = t(s.teamLanguage, args.decision === 'accepted' ? 'team.consentAccepted' : 'team.consentDeclined', { reply: args.reply });
+  await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: line }, args.now);
+  return true;
+}
+
+export async function expireOffer(tx: Tx, s: OfferSettings, offerId: string, now: Date): Promise<void> {
+  const offer = await tx.calloutOffer.findUnique({ where: { id: offerId } });
+  if (!offer) return;
+  const moved = await tx.calloutOffer.updateMany({ where: { id: offerId, status: 'pending' }, data: { status: 'expired' } });
+  if (moved.count !== 1) return;
+  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: offer.ticketId } });
+  await addTicketEvent(tx, ticket.id, 'callout_expired', 'linka', { offerId }, now);
+  await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: t(s.teamLanguage, 'team.offerExpired') }, now);
+}
+
+/** Cancels an accepted call-out before the visit; false when there is none or the visit has begun. */
+export async function cancelOffer(tx: Tx, s: OfferSettings, offerId: string, actor: string, now: Date): Promise<boolean> {
+  const offer = await tx.calloutOffer.findUnique({ where: { id: offerId } });
+  if (!offer || offer.status !== 'accepted' || (offer.visitAt && offer.visitAt <= now)) return false;
+  await tx.calloutOffer.update({ where: { id: offerId }, data: { status: 'cancelled', cancelledAt: now } });
+  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: offer.ticketId } });
+  await addTicketEvent(tx, ticket.id, 'callout_cancelled', actor, { offerId }, now);
+  await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: t(s.teamLanguage, 'team.offerCancelled') }, now);
+  return true;
+}
+
+/** The accepted, not cancelled offer of a ticket: the only ground for booking a paid visit. */
+export async function acceptedOffer(tx: Tx, ticketId: string): Promise<CalloutOfferRow | null> {
+  return tx.calloutOffer.findFirst({ where: { ticketId, status: 'accepted', consent: { decision: 'accepted' } }, orderBy: { createdAt: 'desc' } });
+}
+
+/** How many tickets the customer opened on the same topic within the window (before this one). */
+export async function recentSameTopic(tx: Tx, s: OfferSettings, ticket: Ticket, now: Date): Promise<number> {
+  if (!ticket.customerId || s.repeatCount === 0) return 0;
+  const since = new Date(now.getTime() - s.repeatWindowDays * 86_400_000);
+  return tx.ticket.count({ where: { customerId: ticket.customerId, category: ticket.category, createdAt: { gte: since }, id: { not: ticket.id } } });
+}

@@ -1,0 +1,219 @@
+/**
+ * Outages: declare, update, resolve (from Slack, the CLI, the API or Alertmanager), and
+ * the notices that follow, to the team channels and to every affected customer on their
+ * own channel, in their language. Each recipient gets each notice at most once (a unique
+ * row per outage, notice and recipient, written with the outbox items in one transaction).
+ */
+import { areaMatches, OUTAGE_STATUSES, type OutageStatus } from '../domain/outages.js';
+import { localTime } from '../domain/ticket-card.js';
+import type { Lang } from '../engine/types.js';
+import { LinkaError } from '../errors.js';
+import { t } from '../messages/index.js';
+import { enqueue } from '../store/outbox.js';
+import type { Prisma, PrismaClient, Tx } from '../store/types.js';
+import { toTeamChannel } from './team-outbox.js';
+
+export type OutageRow = Prisma.OutageGetPayload<object>;
+
+export interface OutageInput {
+  /** An external key (Alertmanager fingerprint): declaring it again updates the same outage. */
+  key?: string | null;
+  title?: string | null;
+  areas: string[];
+  services: string[];
+  status?: OutageStatus;
+  estimatedEndAt?: Date | null;
+  texts?: Partial<Record<Lang, string>> | null;
+  source: string;
+  actor: string;
+}
+
+export type OutagePatch = Partial<Pick<OutageInput, 'title' | 'areas' | 'services' | 'status' | 'estimatedEndAt' | 'texts'>>;
+
+export interface OutageDeps {
+  prisma: PrismaClient;
+  clock: () => Date;
+  timezone: string;
+  teamLanguage: Lang;
+  teamPlatforms: readonly string[];
+  /** Customer channels that are on: a customer is told on Telegram when known there, else by SMS. */
+  customerChannels: readonly string[];
+  /** A Telegram channel or group that gets every notice too. */
+  telegramChannel?: string | null;
+  onQueued?: () => void;
+}
+
+export interface OutageResult {
+  outage: OutageRow;
+  /** False when nothing changed (a repeated notification). */
+  changed: boolean;
+  notified: number;
+}
+
+const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/** The text of a notice for one language. */
+export function noticeText(o: OutageRow, kind: 'start' | 'update' | 'resolved', lang: Lang, timeZone: string): string {
+  const custom = (o.texts as Partial<Record<Lang, string>> | null)?.[lang];
+  const title = o.title || t(lang, 'outage.defaultTitle', { areas: asList(o.areas).join(', ') });
+  if (kind === 'resolved') return t(lang, 'outage.resolved', { title });
+  const eta = o.estimatedEndAt ? t(lang, 'outage.eta', { time: localTime(o.estimatedEndAt, timeZone, lang) }) : '';
+  const status = t(lang, `outage.status.${o.status}`);
+  if (kind === 'update') return [custom, t(lang, 'outage.update', { title, status, eta })].filter(Boolean).join('\n\n');
+  return custom ? `${custom}${eta}` : t(lang, 'outage.notice', { title, status, eta });
+}
+
+export function createOutages(deps: OutageDeps) {
+  const { prisma, clock, timezone, teamLanguage } = deps;
+
+  /** The customers an outage concerns, with the conversation to reach each on. */
+  async function recipients(tx: Tx, o: OutageRow): Promise<Array<{ conversationId: string; lang: Lang }>> {
+    const areas = asList(o.areas);
+    const customers = await tx.customer.findMany({ select: { area: true, accessPoint: true, language: true, telegramId: true, phones: { select: { e164: true } } } });
+    const out: Array<{ conversationId: string; lang: Lang }> = [];
+    for (const c of customers) {
+      if (!areaMatches(areas, c)) continue;
+      const lang = (['cs', 'sk', 'en'].includes(c.language) ? c.language : 'cs') as Lang;
+      if (c.telegramId && deps.customerChannels.includes('telegram')) out.push({ conversationId: `telegram:${c.telegramId}`, lang });
+      else if (c.phones[0] && deps.customerChannels.includes('sms')) out.push({ conversationId: `sms:${c.phones[0].e164}`, lang });
+    }
+    return out;
+  }
+
+  /** Queues one notice to everyone in `to` who has not had it yet; returns how many were queued. */
+  async function send(tx: Tx, o: OutageRow, notice: string, kind: 'start' | 'update' | 'resolved', to: Array<{ conversationId: string; lang: Lang }>, now: Date): Promise<number> {
+    const already = new Set((await tx.outageNotice.findMany({ where: { outageId: o.id, notice }, select: { recipient: true } })).map((n) => n.recipient));
+    const fresh = to.filter((r) => !already.has(r.conversationId) && (already.add(r.conversationId), true));
+    if (fresh.length === 0) return 0;
+    await tx.outageNotice.createMany({ data: fresh.map((r) => ({ outageId: o.id, notice, recipient: r.conversationId, createdAt: now })) });
+    const texts = new Map<Lang, string>();
+    for (const r of fresh) {
+      if (!texts.has(r.lang)) texts.set(r.lang, noticeText(o, kind, r.lang, timezone));
+      const channel = r.conversationId.slice(0, r.conversationId.indexOf(':'));
+      await enqueue(tx, { kind: 'reply', channel, target: r.conversationId, payload: { reply: { text: texts.get(r.lang) as string } }, now });
+    }
+    return fresh.length;
+  }
+
+  /** The notice to the team channels and the Telegram channel, once per notice. */
+  async function announce(tx: Tx, o: OutageRow, notice: string, kind: 'start' | 'update' | 'resolved', count: number, now: Date): Promise<void> {
+    const done = await tx.outageNotice.findUnique({ where: { outageId_notice_recipient: { outageId: o.id, notice, recipient: 'channels' } } });
+    if (done) return;
+    await tx.outageNotice.create({ data: { outageId: o.id, notice, recipient: 'channels', createdAt: now } });
+    const title = o.title || t(teamLanguage, 'outage.defaultTitle', { areas: asList(o.areas).join(', ') });
+    const status = t(teamLanguage, `outage.status.${o.status}`);
+    const eta = o.estimatedEndAt ? t(teamLanguage, 'outage.eta', { time: localTime(o.estimatedEndAt, timezone, teamLanguage) }) : '';
+    const text = kind === 'start'
+      ? t(teamLanguage, 'team.outageStarted', { title, areas: asList(o.areas).join(', '), services: asList(o.services).join(', '), status, count })
+      : kind === 'update' ? t(teamLanguage, 'team.outageUpdated', { title, status, eta, count }) : t(teamLanguage, 'team.outageResolved', { title, count });
+    await toTeamChannel(tx, deps.teamPlatforms, text, now);
+    if (deps.telegramChannel) {
+      await enqueue(tx, { kind: 'reply', channel: 'telegram', target: `telegram:${deps.telegramChannel}`, payload: { reply: { text: noticeText(o, kind, teamLanguage, timezone) } }, now });
+    }
+  }
+
+  /** Everyone told at the start, plus everyone who wrote during the outage. */
+  async function audience(tx: Tx, o: OutageRow): Promise<Array<{ conversationId: string; lang: Lang }>> {
+    const told = await tx.outageNotice.findMany({ where: { outageId: o.id, notice: 'start', NOT: { recipient: 'channels' } }, select: { recipient: true } });
+    const attached = await tx.outageAttachment.findMany({ where: { outageId: o.id }, select: { conversationId: true } });
+    const ids = [...new Set([...told.map((n) => n.recipient), ...attached.map((a) => a.conversationId)])];
+    const states = await tx.conversation.findMany({ where: { id: { in: ids } }, select: { id: true, state: true } });
+    const langOf = new Map(states.map((c) => [c.id, (c.state as { lang?: Lang } | null)?.lang]));
+    const byRecipient = new Map((await recipients(tx, o)).map((r) => [r.conversationId, r.lang]));
+    return ids.map((id) => ({ conversationId: id, lang: langOf.get(id) ?? byRecipient.get(id) ?? 'cs' }));
+  }
+
+  async function find(tx: Tx, idOrKey: string): Promise<OutageRow> {
+    const o = await tx.outage.findFirst({ where: { OR: [{ id: idOrKey }, { key: idOrKey }] } });
+    if (!o) throw new LinkaError('outage_not_found', `no outage ${idOrKey}`);
+    return o;
+  }
+
+  function validate(input: { areas?: string[]; status?: string }): void {
+    if (input.areas && input.areas.filter((a) => a.trim()).length === 0) throw new LinkaError('outage_invalid', 'an outage needs at least one area');
+    if (input.status && !(OUTAGE_STATUSES as readonly string[]).includes(input.status)) {
+      throw new LinkaError('outage_invalid', `status must be one of ${OUTAGE_STATUSES.join(', ')}`);
+    }
+  }
+
+  async function commit<T>(work: (tx: Tx, now: Date) => Promise<T>): Promise<T> {
+    const result = await prisma.$transaction((tx) => work(tx, clock()), { timeout: 120_000, maxWait: 10_000 });
+    deps.onQueued?.();
+    return result;
+  }
+
+  return {
+    /** Declares an outage and notifies; with a known key it updates the existing one instead. */
+    async declare(input: OutageInput): Promise<OutageResult> {
+      validate(input);
+      if (input.key) {
+        const existing = await prisma.outage.findUnique({ where: { key: input.key } });
+        if (existing && existing.status !== 'resolved') return this.update(existing.id, input);
+      }
+      return commit(async (tx, now) => {
+        // The same alert firing again after it was resolved is a new outage: the old one gives up the (unique) key.
+        if (input.key) await tx.outage.updateMany({ where: { key: input.key, status: 'resolved' }, data: { key: null } });
+        const outage = await tx.outage.create({
+          data: {
+            key: input.key ?? null, title: input.title?.trim() || '', areas: input.areas, services: input.services.length ? input.services : ['internet'],
+            status: input.status ?? 'investigating', texts: (input.texts ?? undefined) as Prisma.InputJsonValue | undefined,
+            source: input.source, createdBy: input.actor, startedAt: now, estimatedEndAt: input.estimatedEndAt ?? null, createdAt: now,
+          },
+        });
+        const notified = await send(tx, outage, 'start', 'start', await recipients(tx, outage), now);
+        await announce(tx, outage, 'start', 'start', notified, now);
+        return { outage, changed: true, notified };
+      });
+    },
+
+    /** Changes status, estimate, areas or texts; a real change is announced once to the same people. */
+    async update(idOrKey: string, patch: OutagePatch): Promise<OutageResult> {
+      validate(patch);
+      if (patch.status === 'resolved') return this.resolve(idOrKey, 'update');
+      return commit(async (tx, now) => {
+        const before = await find(tx, idOrKey);
+        if (before.status === 'resolved') throw new LinkaError('outage_resolved', `outage ${before.id} is already resolved`);
+        const data = {
+          ...(patch.title !== undefined && patch.title !== null && patch.title.trim() !== before.title ? { title: patch.title.trim() } : {}),
+          ...(patch.status && patch.status !== before.status ? { status: patch.status } : {}),
+          ...(patch.estimatedEndAt !== undefined && (patch.estimatedEndAt?.getTime() ?? null) !== (before.estimatedEndAt?.getTime() ?? null) ? { estimatedEndAt: patch.estimatedEndAt } : {}),
+          ...(patch.areas && JSON.stringify(patch.areas) !== JSON.stringify(before.areas) ? { areas: patch.areas } : {}),
+          ...(patch.services && patch.services.length && JSON.stringify(patch.services) !== JSON.stringify(before.services) ? { services: patch.services } : {}),
+          ...(patch.texts && JSON.stringify(patch.texts) !== JSON.stringify(before.texts) ? { texts: patch.texts as Prisma.InputJsonValue } : {}),
+        };
+        if (Object.keys(data).length === 0) return { outage: before, changed: false, notified: 0 };
+        const outage = await tx.outage.update({ where: { id: before.id }, data: { ...data, revision: before.revision + 1 } });
+        // Newly covered areas get the start notice; everyone already told gets the update.
+        let notified = await send(tx, outage, 'start', 'start', await recipients(tx, outage), now);
+        notified += await send(tx, outage, `update:${outage.revision}`, 'update', await audience(tx, outage), now);
+        await announce(tx, outage, `update:${outage.revision}`, 'update', notified, now);
+        return { outage, changed: true, notified };
+      });
+    },
+
+    /** Resolves the outage; everyone told or attached gets the resolution notice, once. */
+    async resolve(idOrKey: string, _actor: string): Promise<OutageResult> {
+      return commit(async (tx, now) => {
+        const before = await find(tx, idOrKey);
+        if (before.status === 'resolved') return { outage: before, changed: false, notified: 0 };
+        const outage = await tx.outage.update({ where: { id: before.id }, data: { status: 'resolved', resolvedAt: now, revision: before.revision + 1 } });
+        const notified = await send(tx, outage, 'resolved', 'resolved', await audience(tx, outage), now);
+        await announce(tx, outage, 'resolved', 'resolved', notified, now);
+        return { outage, changed: true, notified };
+      });
+    },
+
+    /** Outages not yet resolved, newest first. */
+    active(): Promise<OutageRow[]> {
+      return prisma.outage.findMany({ where: { status: { not: 'resolved' } }, orderBy: { startedAt: 'desc' } });
+    },
+  };
+}
+
+export type Outages = ReturnType<typeof createOutages>;
+
+/** The active outage that concerns a customer (area or access point), if any. */
+export async function outageFor(db: Tx | PrismaClient, customer: { area: string | null; accessPoint: string | null }): Promise<OutageRow | null> {
+  const active = await db.outage.findMany({ where: { status: { not: 'resolved' } }, orderBy: { startedAt: 'desc' } });
+  return active.find((o) => areaMatches(asList(o.areas), customer)) ?? null;
+}

@@ -1,0 +1,262 @@
+/**
+ * Delivers outbox items through the channel ports: claims due items with a row lease,
+ * sends them in order per conversation, retries with back-off (honouring a platform's
+ * retry-after), and marks an item failed after the configured attempts, visibly.
+ *
+ * Within the platforms' rate limits (rate-limit.ts): a tick claims only what the limiter
+ * admits now, and delivers items of different targets at once (one target's items one at a
+ * time, oldest first, as claimOutbox hands them out), so a slow platform call does not cap
+ * the rate. A 429's retry-after pauses the target or the whole channel.
+ */
+import type { Reply } from '../engine/types.js';
+import { LinkaError } from '../errors.js';
+import { addMessage, setDelivery } from '../store/messages.js';
+import { isOptedOut } from '../store/opt-outs.js';
+import { claimOutbox, markOutboxFailed, markOutboxRetry, markOutboxSent, markOutboxSuppressed } from '../store/outbox.js';
+import type { OutboxItem, PrismaClient } from '../store/types.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { Ports } from './ports.js';
+import { PollingWorker } from './polling-worker.js';
+import { HELD_BACK, RateLimiter, withPermit, type Permit } from './rate-limit.js';
+
+/** A delivery that ends asks for a round this soon; the deliveries ending meanwhile share it. */
+const COMPLETION_ROUND_MS = 10;
+
+export interface OutboxSettings {
+  pollMs: number;
+  /** Items claimed per round, and the most platform calls under way at once. */
+  batchSize: number;
+  leaseMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+/** The result of carrying out one item: the platform's message id, or "suppressed" (opted out). */
+export interface Delivered {
+  platformMessageId?: string | null;
+  suppressed?: boolean;
+}
+
+/** Carries out the outbox items of one kind ("reply", "team.post", "dispatch"...). */
+export type Deliverer = (item: OutboxItem) => Promise<Delivered>;
+
+/** The deliverer of customer replies: through the channel's port, never to an opted-out address. */
+export function replyDeliverer(prisma: PrismaClient, ports: Ports): Deliverer {
+  return async (item) => {
+    const port = ports.get(item.channel);
+    if (!port) throw new LinkaError('channel_off', `channel ${item.channel} is not configured`);
+    const { reply } = item.payload as unknown as { reply: Reply };
+    if (!reply.evenIfOptedOut && await isOptedOut(prisma, item.target)) return { suppressed: true };
+    return port.send(item.target, reply);
+  };
+}
+
+export class OutboxWorker extends PollingWorker {
+  private readonly limiter: RateLimiter;
+  /** Deliveries under way (by item id), and the targets being claimed or delivered: one item of a target at a time. */
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly busyTargets = new Set<string>();
+  /** Deliveries claimed whose platform call has not ended (at most batchSize; recording the result does not count). */
+  private sending = 0;
+  /** Whether the last round left items behind because of the rate limits. */
+  private limited = false;
+  /** Ticks claiming right now (the loop's and drain()'s may overlap). */
+  private readonly claiming = new Set<Promise<number>>();
+
+  constructor(
+    private readonly deps: {
+      prisma: PrismaClient; deliverers: ReadonlyMap<string, Deliverer>; clock: () => Date; owner: string;
+      settings: OutboxSettings; log: Logger; metrics?: Metrics;
+      /** The platforms' rate limits (default: none); the deliverers' ports should be held back by it (holdBackPort). */
+      limiter?: RateLimiter;
+    },
+  ) {
+    super('outbox', deps.settings.pollMs, deps.log);
+    this.limiter = deps.limiter ?? new RateLimiter({});
+  }
+
+  /** Claims what the rate limits admit now and starts delivering it; returns how many items it started. */
+  override async tick(): Promise<number> {
+    const claiming = this.claim();
+    this.claiming.add(claiming);
+    try {
+      return await claiming;
+    } finally {
+      this.claiming.delete(claiming);
+    }
+  }
+
+  private async claim(): Promise<number> {
+    const { prisma, clock, owner, settings } = this.deps;
+    const room = settings.batchSize - this.sending;
+    if (room <= 0) return 0;
+    const blocked = this.limiter.blocked();
+    const permits = new Map<number, { permit: Permit; target: string }>();
+    let limited = false;
+    let items: OutboxItem[] = [];
+    try {
+      items = await claimOutbox(prisma, {
+        now: clock(), owner, leaseMs: settings.leaseMs, limit: settings.batchSize,
+        skipChannels: blocked.channels,
+        skipTargets: [...blocked.targets, ...this.busyTargets],
+        admit: (item) => {
+          if (permits.size >= room || this.busyTargets.has(item.target)) return false;
+          const permit = this.limiter.tryAcquire(item.channel, item.target);
+          if (!permit) {
+            limited = true;
+            return false;
+          }
+          permits.set(item.id, { permit, target: item.target });
+          this.busyTargets.add(item.target);
+          return true;
+        },
+      });
+    } finally {
+      const claimed = new Set(items.map((i) => i.id));
+      for (const [id, { permit, target }] of permits) {
+        if (claimed.has(id)) continue;
+        permit.release(); // another process leased it first
+        this.busyTargets.delete(target);
+      }
+    }
+    this.limited = limited;
+    this.sending += items.length;
+    for (const item of items) this.launch(item, (permits.get(item.id) as { permit: Permit }).permit);
+    return items.length;
+  }
+
+  /** After a round the rate limits cut short, the next waits for them too: at once it would find nothing new. */
+  protected override busyDelayMs(): number {
+    return this.limited ? this.idleDelayMs() : 0;
+  }
+
+  /** Sleeps until the rate limits free a slot, or `pollMs`, whichever is sooner. */
+  protected override idleDelayMs(): number {
+    const wait = this.limiter.waitMs();
+    return wait === null ? super.idleDelayMs() : Math.min(wait, super.idleDelayMs());
+  }
+
+  /** Delivers until nothing is due, waiting out the rate limits (tests and the shell use it). */
+  override async drain(maxRounds = 100_000): Promise<number> {
+    await this.settled();
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await this.tick();
+      total += n;
+      if (n > 0) continue;
+      if (this.inFlight.size > 0) {
+        await Promise.race(this.inFlight.values());
+        continue;
+      }
+      if (this.claiming.size > 0) {
+        await Promise.allSettled(this.claiming); // the loop's tick may be leasing what this one passed over
+        continue;
+      }
+      const wait = this.limiter.waitMs();
+      if (wait === null || !(await this.waitingOnLimits())) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, wait)));
+    }
+    await Promise.all(this.inFlight.values());
+    return total;
+  }
+
+  /** Stops claiming and waits for the deliveries under way. */
+  override async stop(): Promise<void> {
+    await super.stop();
+    await Promise.all(this.inFlight.values());
+  }
+
+  /** Whether due items wait only because of the rate limits. */
+  private async waitingOnLimits(): Promise<boolean> {
+    const { channels, targets } = this.limiter.blocked();
+    if (channels.length === 0 && targets.length === 0) return false;
+    const now = this.deps.clock();
+    const n = await this.deps.prisma.outboxItem.count({
+      where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ channel: { in: channels } }, { target: { in: targets } }] },
+    });
+    return n > 0;
+  }
+
+  private launch(item: OutboxItem, permit: Permit): void {
+    const run = this.deliver(item, permit)
+      .catch((err: unknown) => this.deps.log.error({ outboxId: item.id, err: err instanceof Error ? err.message : String(err) }, 'outbox delivery could not be recorded'))
+      .finally(() => {
+        this.inFlight.delete(item.id);
+        this.busyTargets.delete(item.target);
+        // The target's next item may be due now: look soon (a few completions share one round),
+        // or, if the channel is full, when it has room.
+        this.wakeIn(this.limiter.channelOpen(item.channel) ? COMPLETION_ROUND_MS : this.limiter.waitMs() ?? COMPLETION_ROUND_MS);
+      });
+    this.inFlight.set(item.id, run);
+  }
+
+  private async deliver(item: OutboxItem, permit: Permit): Promise<void> {
+    const { prisma, deliverers, clock, settings, log, metrics } = this.deps;
+    try {
+      let delivered: Delivered;
+      try {
+        const deliverer = deliverers.get(item.kind);
+        if (!deliverer) throw new LinkaError('unknown_effect', `unknown outbox kind ${item.kind}`, { permanent: true });
+        delivered = await withPermit(permit, () => deliverer(item));
+      } catch (err) {
+        if (err instanceof LinkaError && err.code === HELD_BACK) permit.release(); // nothing was sent
+        else permit.done(); // the platform may have seen the call
+        throw err;
+      } finally {
+        this.sending--;
+      }
+      const { platformMessageId = null, suppressed = false } = delivered;
+      if (suppressed) {
+        permit.release(); // nothing was sent
+        await prisma.$transaction(async (tx) => {
+          await markOutboxSuppressed(tx, item.id, clock());
+          await setDelivery(tx, item.id, 'suppressed');
+        });
+        metrics?.outbound.inc({ channel: item.channel, status: 'suppressed' });
+        return;
+      }
+      permit.done();
+      const now = clock();
+      await prisma.$transaction(async (tx) => {
+        await markOutboxSent(tx, item.id, now);
+        await setDelivery(tx, item.id, 'sent', platformMessageId);
+      });
+      metrics?.outbound.inc({ channel: item.channel, status: 'sent' });
+    } catch (err) {
+      if (err instanceof LinkaError && err.code === HELD_BACK) {
+        // A 429 came while this item waited for its turn: it goes when the pause ends, no attempt spent.
+        await markOutboxRetry(prisma, item.id, err.message, new Date(clock().getTime() + (err.retryAfterMs ?? 0)), { countAttempt: false });
+        return;
+      }
+      if (err instanceof LinkaError && err.retryAfterMs !== undefined) {
+        this.limiter.pause(item.channel, item.target, err.retryAfterMs, err.rateLimitScope);
+      }
+      const error = err instanceof Error ? err.message : String(err);
+      const attempts = item.attempts + 1;
+      const permanent = err instanceof LinkaError && err.permanent;
+      if (attempts >= settings.maxAttempts || permanent) {
+        log.error({ outboxId: item.id, channel: item.channel, attempts, err: error }, 'outbox item failed for good');
+        await prisma.$transaction(async (tx) => {
+          await markOutboxFailed(tx, item.id, error);
+          await setDelivery(tx, item.id, 'failed');
+          const conv = await tx.conversation.findUnique({ where: { id: item.target }, select: { id: true, channel: true } });
+          if (conv) {
+            const ticketId = (await tx.message.findFirst({ where: { outboxId: item.id }, select: { ticketId: true } }))?.ticketId ?? null;
+            await addMessage(tx, { conversationId: conv.id, channel: conv.channel, direction: 'system', kind: 'system', text: permanent ? `Zprávu nelze doručit: ${error}` : `Doručení zprávy selhalo po ${attempts} pokusech: ${error}`, ticketId, createdAt: clock() });
+          }
+        });
+        metrics?.outbound.inc({ channel: item.channel, status: 'failed' });
+        return;
+      }
+      const retryAfter = err instanceof LinkaError && err.retryAfterMs !== undefined
+        ? err.retryAfterMs
+        : Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** item.attempts);
+      const paused = err instanceof LinkaError && err.retryAfterMs !== undefined ? err.rateLimitScope : undefined;
+      log.warn({ outboxId: item.id, channel: item.channel, attempts, retryInMs: retryAfter, paused, err: error }, 'outbox delivery failed, will retry');
+      await markOutboxRetry(prisma, item.id, error, new Date(clock().getTime() + retryAfter));
+      metrics?.outbound.inc({ channel: item.channel, status: 'retry' });
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Payment reminders (DOMAIN.md "Payments", seed 000): the imported balances, the daily round
+ * of reminders and restriction warnings (src/jobs/payment-reminders.ts), and the customer's
+ * "zaplatil jsem", which opens a billing ticket and stops the reminders until the next import.
+ * Each notice is a unique row per customer, month and kind, written in the same transaction
+ * as its outbox item: once per customer and month, even with several processes.
+ */
+import type { LinkaConfig } from '../config/schema.js';
+import { localParts } from '../domain/billing-month.js';
+import { formatMoney } from '../domain/money.js';
+import { formatDate, monthEndDate, paymentNoticeDue, type PaymentSchedule } from '../domain/payments.js';
+import type { CoreEvent, Lang } from '../engine/types.js';
+import type { BalanceDefaults, BalanceRow } from '../import/balances-csv.js';
+import { t } from '../messages/index.js';
+import { createTicket, nextTicketNumber } from '../store/tickets.js';
+import type { Customer, PrismaClient, Tx } from '../store/types.js';
+import { isUniqueViolation } from '../store/types.js';
+import { noticeText, queueNotice, recipientOf } from './recipients.js';
+import { toTeam } from './team-outbox.js';
+
+export interface PaymentSettings extends PaymentSchedule {
+  timezone: string;
+  dueDay: number;
+  /** The currency of a balance imported without one (config billing.currency). */
+  currency: string;
+}
+
+export function paymentSettings(config: LinkaConfig): PaymentSettings {
+  return { ...config.payments, timezone: config.timezone, currency: config.billing.currency };
+}
+
+/** The defaults of an import at `now`. */
+export function balanceDefaults(settings: PaymentSettings, now: Date): BalanceDefaults {
+  return { now, timezone: settings.timezone, dueDay: settings.dueDay, currency: settings.currency };
+}
+
+/**
+ * Stores checked balances in one transaction, each replacing the customer's previous one.
+ * An import clears a reported payment: reminders follow the new balance from now on.
+ */
+export async function importBalances(prisma: PrismaClient, rows: readonly BalanceRow[], now: Date): Promise<{ outstanding: number; paid: number }> {
+  const counts = { outstanding: 0, paid: 0 };
+  await prisma.$transaction(async (tx) => {
+    for (const r of rows) {
+      const data = { amount: r.amount, currency: r.currency, dueDate: r.dueDate, importedAt: now, paymentReportedAt: null, paymentTicket: null };
+      await tx.balance.upsert({ where: { customerId: r.customerId }, create: { customerId: r.customerId, ...data }, update: data });
+      counts[r.amount > 0 ? 'outstanding' : 'paid'] += 1;
+    }
+  }, { timeout: 120_000, maxWait: 10_000 });
+  return counts;
+}
+
+export interface PaymentNoticeDeps {
+  prisma: PrismaClient;
+  clock: () => Date;
+  /** Customer channels that are on (telegram, sms). */
+  customerChannels: readonly string[];
+  /** Use the `@sms` wording on SMS (config sms.shortText). */
+  shortSms: boolean;
+  onQueued?: () => void;
+}
+
+/** The reminder or warning text for one customer. */
+function paymentText(kind: 'reminder' | 'warning', b: { amount: number; currency: string; dueDate: string }, contract: string, to: { conversationId: string; lang: Lang }, shortSms: boolean): string {
+  const params = {
+    amount: formatMoney(b.amount, b.currency, to.lang), due: formatDate(b.dueDate, to.lang),
+    restrictOn: formatDate(monthEndDate(b.dueDate), to.lang), contract,
+  };
+  return noticeText(to, `payment.${kind}`, params, shortSms, [['payment.howToPay', { contract }]]);
+}
+
+/**
+ * One round at `clock()`: every customer whose latest balance is outstanding, whose payment is
+ * not reported, and who is due a notice (src/domain/payments.ts) gets it, once per month.
+ * A customer already warned gets no reminder of the same month. Returns the contract numbers.
+ */
+export async function sendPaymentNotices(deps: PaymentNoticeDeps, settings: PaymentSettings): Promise<{ reminded: string[]; warned: string[] }> {
+  const { prisma } = deps;
+  const now = deps.clock();
+  const result = { reminded: [] as string[], warned: [] as string[] };
+  const balances = await prisma.balance.findMany({
+    where: { amount: { gt: 0 }, paymentReportedAt: null },
+    include: { customer: { select: { id: true, contractNumber: true, language: true, telegramId: true, phones: { select: { e164: true }, orderBy: { id: 'asc' } } } } },
+  });
+  for (const b of balances) {
+    const due = paymentNoticeDue(b.dueDate, now, settings.timezone, settings);
+    if (!due) continue;
+    const to = recipientOf(b.customer, deps.customerChannels);
+    if (!to) continue;
+    try {
+      const sent = await prisma.$transaction(async (tx) => {
+        const had = new Set((await tx.paymentNotice.findMany({ where: { customerId: b.customerId, month: due.month }, select: { kind: true } })).map((n) => n.kind));
+        if (had.has('warning') || had.has(due.kind)) return false;
+        await tx.paymentNotice.create({ data: { customerId: b.customerId, month: due.month, kind: due.kind, recipient: to.conversationId, amount: b.amount, createdAt: now } });
+        await queueNotice(tx, to, paymentText(due.kind, b, b.customer.contractNumber, to, deps.shortSms), now);
+        return true;
+      });
+      if (sent) (due.kind === 'warning' ? result.warned : result.reminded).push(b.customer.contractNumber);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err; // another process sent it in between
+    }
+  }
+  if (result.reminded.length || result.warned.length) deps.onQueued?.();
+  return result;
+}
+
+/** What reporting a payment needs (a subset of the dispatcher's dependencies). */
+export interface ReportPaymentDeps {
+  ticketPrefix: string;
+  timezone: string;
+  teamPlatforms: readonly string[];
+  teamLanguage: Lang;
+  deadlineFor(tier: string, openedAt: Date): Date | null;
+}
+
+/**
+ * The customer says they have paid: a billing ticket for the team (the open one, if any) and
+ * the balance marked "payment reported", so no reminder goes out until the next import.
+ * Runs in the dispatcher's transaction; answers the engine with the ticket's number.
+ */
+export async function reportPayment(tx: Tx, deps: ReportPaymentDeps, customer: Customer, conversationId: string, now: Date): Promise<CoreEvent> {
+  const balance = await tx.balance.findUnique({ where: { customerId: customer.id } });
+  const markReported = async (number: string) => {
+    if (balance) await tx.balance.update({ where: { customerId: customer.id }, data: { paymentReportedAt: now, paymentTicket: number } });
+  };
+  const open = await tx.ticket.findFirst({ where: { customerId: customer.id, category: 'billing', status: { in: ['open', 'claimed'] } }, orderBy: { createdAt: 'desc' }, select: { number: true } });
+  if (open) {
+    await markReported(open.number);
+    return { kind: 'paymentReported', number: open.number, again: true };
+  }
+  const lang = deps.teamLanguage;
+  const summary = balance && balance.amount > 0
+    ? t(lang, 'payment.ticketSummary', { amount: formatMoney(balance.amount, balance.currency, lang), due: formatDate(balance.dueDate, lang) })
+    : t(lang, 'payment.ticketSummaryNone');
+  const number = await nextTicketNumber(tx, deps.ticketPrefix, localParts(now, deps.timezone).year);
+  const ticket = await createTicket(tx, {
+    number, customerId: customer.id, conversationId, now, actor: 'linka', tier: customer.tier, deadline: deps.deadlineFor(customer.tier, now),
+    draft: { category: 'billing', verified: true, likelyCustomerSide: false, answers: {}, summary },
+  });
+  await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'post' }, now);
+  await markReported(number);
+  return { kind: 'paymentReported', number };
+}

@@ -1,0 +1,71 @@
+/** The ports through which the runtime acts on the outside world. */
+import type { Channel, Reply } from '../engine/types.js';
+import type { Route } from '../http.js';
+import type { PrismaClient } from '../store/types.js';
+import type { DispatchResult, InboundEnvelope } from './dispatch.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { Queue } from './queue.js';
+import type { Outages } from './outages.js';
+import type { TicketCard } from '../domain/ticket-card.js';
+import type { TeamChannelOptions } from './team-outbox.js';
+
+/** A customer channel's outbound side (console, Telegram, SMS). */
+export interface ChannelPort {
+  readonly channel: Channel;
+  /**
+   * Delivers a reply to an opaque conversation id. Resolves with the platform's
+   * message id; rejects with a LinkaError (carrying `retryAfterMs` on rate limits).
+   */
+  send(conversationId: string, reply: Reply): Promise<{ platformMessageId: string | null }>;
+}
+
+/** Channel ports by channel name. */
+export type Ports = ReadonlyMap<string, ChannelPort>;
+
+/** Where a ticket's card lives in a team channel. */
+export interface TeamPostRef {
+  channelId: string;
+  messageId: string;
+  /** The thread the card's conversation happens in (Slack: the card's ts). */
+  threadId: string | null;
+}
+
+/** A team platform's outbound side (Slack, Discord): ticket cards, their threads, the channel. */
+export interface TeamPort {
+  readonly platform: 'slack' | 'discord';
+  postTicket(card: TicketCard): Promise<TeamPostRef>;
+  updateTicket(post: TeamPostRef, card: TicketCard): Promise<void>;
+  /** Writes into the card's thread; returns the thread id when it was created now. */
+  postToThread(post: TeamPostRef, text: string): Promise<{ threadId?: string }>;
+  /**
+   * A message in the queue channel itself (digests, re-announcements, SLA warnings). With
+   * `opts.mentionOnCall`, replace `{onCall}` in the text with the platform's mentions of its
+   * configured on-call people (see `fillOnCall` in team-outbox.ts).
+   */
+  postToChannel(text: string, opts?: TeamChannelOptions): Promise<void>;
+}
+
+/** What a channel adapter gives the composition root: its outbound ports and its webhook routes. */
+export interface ChannelAdapter {
+  /** A customer channel's port (Telegram, SMS). */
+  port?: ChannelPort;
+  /** A team channel's port (Slack, Discord). */
+  team?: TeamPort;
+  /** The adapter's HTTP routes; inbound events go to `dispatch`, technicians' actions to `queue`. */
+  routes(deps: AdapterDeps): Route[];
+}
+
+/** What the adapters' routes need from the runtime. */
+export interface AdapterDeps {
+  dispatch(env: InboundEnvelope): Promise<DispatchResult>;
+  prisma: PrismaClient;
+  log: Logger;
+  metrics?: Metrics;
+  /** The runtime's clock (delivery reports schedule redeliveries by it); defaults to the wall clock. */
+  clock?: () => Date;
+  /** The technicians' actions on tickets. */
+  queue: Queue;
+  /** Declaring, updating and resolving outages. */
+  outages: Outages;
+}

@@ -1,0 +1,181 @@
+/**
+ * The technicians' actions on tickets (claim, release, resolve, note, time, reply), the
+ * same for Slack and Discord. Each runs in one transaction: the state change, the audit
+ * event, the card updates and the customer's notice (through the outbox) together.
+ * A claim is one conditional UPDATE, so of many simultaneous clicks exactly one wins.
+ */
+import { byUrgency } from '../domain/sla.js';
+import { localTime } from '../domain/ticket-card.js';
+import type { Lang } from '../engine/types.js';
+import { t } from '../messages/index.js';
+import { addTicketEvent } from '../store/tickets.js';
+import type { PrismaClient, Ticket, Tx } from '../store/types.js';
+import { acceptedOffer, createOffer, tellConversation, type OfferSettings } from './offers.js';
+import { toTeam } from './team-outbox.js';
+
+/** Who acts: "slack:U123" / "discord:456" and a display name. */
+export interface Technician {
+  id: string;
+  name: string;
+  /** The platform the action came from. */
+  platform: string;
+  /**
+   * True when that platform already shows the technician's own words to the team (a Slack
+   * thread message); a slash command's private answer does not, so its thread gets a copy.
+   */
+  echoed?: boolean;
+}
+
+export type QueueResult = { ok: true; message: string; ticket: Ticket } | { ok: false; message: string };
+
+export interface QueueDeps {
+  prisma: PrismaClient;
+  offers: OfferSettings;
+  timezone: string;
+  clock: () => Date;
+  teamPlatforms: readonly string[];
+  teamLanguage: Lang;
+  onQueued?: () => void;
+}
+
+export function createQueue(deps: QueueDeps) {
+  const { prisma, clock, teamPlatforms, teamLanguage } = deps;
+  const say = (key: string, params: Record<string, string | number> = {}) => t(teamLanguage, key, params);
+  const others = (tech: Technician) => (tech.echoed ? teamPlatforms.filter((p) => p !== tech.platform) : teamPlatforms);
+
+  async function run(number: string, body: (tx: Tx, ticket: Ticket, now: Date) => Promise<QueueResult>): Promise<QueueResult> {
+    const result = await prisma.$transaction(async (tx) => {
+      const ticket = await tx.ticket.findUnique({ where: { number } });
+      if (!ticket) return { ok: false, message: say('team.notFound', { number }) } as const;
+      return body(tx, ticket, clock());
+    });
+    if (result.ok) deps.onQueued?.();
+    return result;
+  }
+
+  return {
+    claim(number: string, tech: Technician): Promise<QueueResult> {
+      return run(number, async (tx, ticket, now) => {
+        if (ticket.status === 'resolved') return { ok: false, message: say('team.alreadyResolved', { number }) };
+        const won = await tx.ticket.updateMany({
+          where: { number, status: 'open', claimedBy: null },
+          data: { status: 'claimed', claimedBy: tech.id, claimedByName: tech.name, claimedAt: now, firstReactionAt: ticket.firstReactionAt ?? now },
+        });
+        if (won.count !== 1) {
+          const holder = await tx.ticket.findUnique({ where: { number }, select: { claimedByName: true } });
+          return { ok: false, message: say('team.alreadyClaimed', { number, name: holder?.claimedByName ?? '?' }) };
+        }
+        const event = await addTicketEvent(tx, ticket.id, 'claimed', tech.id, { name: tech.name }, now);
+        await toTeam(tx, teamPlatforms, ticket, { kind: 'update' }, now);
+        await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.claimedEvent', { name: tech.name }) }, now);
+        await tellConversation(tx, ticket, `ticket-event:${event.id}`, { kind: 'ticketClaimed', number, technician: tech.name }, now);
+        return { ok: true, message: say('team.done', { number }), ticket };
+      });
+    },
+
+    release(number: string, tech: Technician): Promise<QueueResult> {
+      return run(number, async (tx, ticket, now) => {
+        if (ticket.status !== 'claimed') return { ok: false, message: say(ticket.status === 'resolved' ? 'team.alreadyResolved' : 'team.notClaimed', { number }) };
+        const released = await tx.ticket.updateMany({
+          where: { number, status: 'claimed', claimedBy: tech.id },
+          data: { status: 'open', claimedBy: null, claimedByName: null, claimedAt: null },
+        });
+        if (released.count !== 1) return { ok: false, message: say('team.notYours', { number, name: ticket.claimedByName ?? '?' }) };
+        await addTicketEvent(tx, ticket.id, 'released', tech.id, { name: tech.name }, now);
+        await toTeam(tx, teamPlatforms, ticket, { kind: 'update' }, now);
+        await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.releasedEvent', { name: tech.name }) }, now);
+        return { ok: true, message: say('team.done', { number }), ticket };
+      });
+    },
+
+    resolve(number: string, tech: Technician, note?: string): Promise<QueueResult> {
+      return run(number, async (tx, ticket, now) => {
+        const done = await tx.ticket.updateMany({
+          where: { number, status: { in: ['open', 'claimed'] } },
+          data: { status: 'resolved', resolvedAt: now, resolvedBy: tech.id, resolutionNote: note ?? null, firstReactionAt: ticket.firstReactionAt ?? now },
+        });
+        if (done.count !== 1) return { ok: false, message: say('team.alreadyResolved', { number }) };
+        const event = await addTicketEvent(tx, ticket.id, 'resolved', tech.id, { name: tech.name, note: note ?? null }, now);
+        await toTeam(tx, teamPlatforms, ticket, { kind: 'update' }, now);
+        const line = note ? say('team.resolvedWithNote', { name: tech.name, note }) : say('team.resolvedEvent', { name: tech.name });
+        await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: line }, now);
+        await tellConversation(tx, ticket, `ticket-event:${event.id}`, { kind: 'ticketResolved', number, technician: tech.name, ...(note ? { note } : {}) }, now);
+        return { ok: true, message: say('team.done', { number }), ticket };
+      });
+    },
+
+    /** An internal note: stays in the ticket's trail and the team's threads, never reaches the customer. */
+    note(number: string, tech: Technician, text: string): Promise<QueueResult> {
+      return run(number, async (tx, ticket, now) => {
+        await addTicketEvent(tx, ticket.id, 'note', tech.id, { name: tech.name, text }, now);
+        await toTeam(tx, others(tech), ticket, { kind: 'thread', text: say('team.noteEvent', { name: tech.name, text }) }, now);
+        return { ok: true, message: say('team.noteSaved', { number }), ticket };
+      });
+    },
+
+    /**
+     * Logs time on the ticket. An activity starting with "travel:" / "cesta:" is travel time
+     * (billed apart, never from included hours); "free:" / "zdarma:" is not billable.
+     */
+    logTime(number: string, tech: Technician, minutes: number, activity: string): Promise<QueueResult> {
+      const m = /^\s*(travel|cesta|free|zdarma)\s*:\s*/i.exec(activity);
+      const kind = m?.[1]?.toLowerCase();
+      const travel = kind === 'travel' || kind === 'cesta';
+      const billable = !(kind === 'free' || kind === 'zdarma');
+      const text = m ? activity.slice(m[0].length) : activity;
+      return run(number, async (tx, ticket, now) => {
+        if (!Number.isInteger(minutes) || minutes <= 0) return { ok: false, message: say('team.badDuration') };
+        await tx.timeEntry.create({ data: { ticketId: ticket.id, technician: tech.id, technicianName: tech.name, minutes, activity: text, billable, travel, createdAt: now } });
+        await addTicketEvent(tx, ticket.id, 'time', tech.id, { name: tech.name, minutes, activity: text, billable, travel }, now);
+        await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.timeEvent', { name: tech.name, minutes, text: activity }) }, now);
+        return { ok: true, message: say('team.timeLogged', { number, minutes }), ticket };
+      });
+    },
+
+    /** A technician's message to the customer, signed with their name, on the customer's own channel. */
+    reply(number: string, tech: Technician, text: string): Promise<QueueResult> {
+      return run(number, async (tx, ticket, now) => {
+        if (!ticket.firstReactionAt) await tx.ticket.update({ where: { id: ticket.id }, data: { firstReactionAt: now } });
+        const event = await addTicketEvent(tx, ticket.id, 'technician_message', tech.id, { name: tech.name, text }, now);
+        if (!(await tellConversation(tx, ticket, `ticket-event:${event.id}`, { kind: 'technicianMessage', number, technician: tech.name, text }, now))) {
+          return { ok: false, message: say('team.relayFailed') };
+        }
+        await toTeam(tx, others(tech), ticket, { kind: 'thread', text: `${tech.name}: ${text}` }, now);
+        return { ok: true, message: say('team.done', { number }), ticket };
+      });
+    },
+
+    /** Offers the customer a paid call-out: the configured terms, quoted; they must answer yes or no. */
+    offerCallout(number: string, tech: Technician): Promise<QueueResult> {
+      return run(number, async (tx, ticket, now) => {
+        if (ticket.status === 'resolved') return { ok: false, message: say('team.alreadyResolved', { number }) };
+        const offer = await createOffer(tx, deps.offers, ticket, tech, now);
+        if (!offer) return { ok: false, message: say('team.offerPending', { number }) };
+        return { ok: true, message: say('team.done', { number }), ticket };
+      });
+    },
+
+    /** Books the paid visit; refused without the customer's accepted consent. */
+    bookVisit(number: string, tech: Technician, at: Date): Promise<QueueResult> {
+      return run(number, async (tx, ticket, now) => {
+        const offer = await acceptedOffer(tx, ticket.id);
+        if (!offer) return { ok: false, message: say('team.noConsent', { number }) };
+        await tx.calloutOffer.update({ where: { id: offer.id }, data: { visitAt: at } });
+        const event = await addTicketEvent(tx, ticket.id, 'visit_booked', tech.id, { offerId: offer.id, at: at.toISOString() }, now);
+        const when = localTime(at, deps.timezone, teamLanguage);
+        await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.visitBooked', { name: tech.name, time: when }) }, now);
+        const lang = (offer.terms as { lang?: Lang }).lang ?? teamLanguage;
+        await tellConversation(tx, ticket, `ticket-event:${event.id}`, { kind: 'visitBooked', number, time: localTime(at, deps.timezone, lang) }, now);
+        return { ok: true, message: say('team.done', { number }), ticket };
+      });
+    },
+
+    /** Open and claimed tickets, most urgent first (a tier's deadline before none, then by deadline). */
+    async open(): Promise<Array<Ticket & { customer: { name: string } | null }>> {
+      const rows = await prisma.ticket.findMany({ where: { status: { in: ['open', 'claimed'] } }, include: { customer: { select: { name: true } } } });
+      return rows.sort(byUrgency);
+    },
+  };
+}
+
+export type Queue = ReturnType<typeof createQueue>;

@@ -1,0 +1,147 @@
+/**
+ * The runtime: the dispatcher plus the outbox and timer workers, built from the
+ * configuration, a database and the channel ports.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { LinkaConfig } from '../config/schema.js';
+import type { EngineSettings } from '../engine/types.js';
+import { flows } from '../flows/index.js';
+import type { PrismaClient } from '../store/types.js';
+import { dispatch, type DispatchDeps, type DispatchResult, type InboundEnvelope } from './dispatch.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { OutboxWorker, replyDeliverer, type Deliverer } from './outbox-worker.js';
+import type { ChannelPort, TeamPort } from './ports.js';
+import { createQueue, type Queue } from './queue.js';
+import { createOutages, type Outages } from './outages.js';
+import { createMaintenance, leadTimesOf, type Maintenances } from './maintenance.js';
+import type { OfferSettings } from './offers.js';
+import { holdBackPort, holdBackTeamPort, RateLimiter, type RateRules } from './rate-limit.js';
+import { deliverTeamItem } from './team-delivery.js';
+import { reactionDeadline, type SlaCalendar } from '../domain/sla.js';
+import { TimerWorker } from './timer-worker.js';
+
+export interface Runtime {
+  /** A name unique to this process, used for row leases. */
+  owner: string;
+  dispatchDeps: DispatchDeps;
+  /** The technicians' actions on tickets. */
+  queue: Queue;
+  /** Declaring, updating and resolving outages, with their notices. */
+  outages: Outages;
+  /** Planned maintenance (schedule, cancel, reschedule, list); its notices go out at once. */
+  maintenance: Maintenances;
+  dispatch(env: InboundEnvelope): Promise<DispatchResult>;
+  outbox: OutboxWorker;
+  timers: TimerWorker;
+  ports: Map<string, ChannelPort>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The company's calendar of service levels: its time zone, public holidays and closures. */
+export function slaCalendar(config: LinkaConfig): SlaCalendar {
+  return { timeZone: config.timezone, holidays: config.calendar.holidays, closures: config.calendar.closures };
+}
+
+/** The engine's settings from the configuration. */
+export function engineSettings(config: LinkaConfig): EngineSettings {
+  return {
+    waitMinutes: config.checklist.waitMinutes,
+    followUpMinutes: config.checklist.followUpMinutes,
+    maxFollowUps: config.checklist.maxFollowUps,
+    maxIdTries: config.identification.maxContractTries,
+    helpdeskPhone: config.company.helpdeskPhone,
+    companyName: config.company.name,
+    teamLanguage: config.teamLanguage,
+    shortSms: config.sms.shortText,
+  };
+}
+
+export function createRuntime(args: {
+  prisma: PrismaClient;
+  config: LinkaConfig;
+  log: Logger;
+  ports?: ChannelPort[];
+  teamPorts?: TeamPort[];
+  metrics?: Metrics;
+  clock?: () => Date;
+  /**
+   * The platforms' rate limits the outbox keeps: `rateRules(config.rateLimits)` where the
+   * ports are the real platforms (startLinka, the fan-out bench); none by default, for
+   * ports that only record (tests) or print (the shell).
+   */
+  rateLimits?: RateRules;
+}): Runtime {
+  const { prisma, config, log, metrics } = args;
+  const clock = args.clock ?? (() => new Date());
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const ports = new Map<string, ChannelPort>((args.ports ?? []).map((p) => [p.channel, p]));
+  const teamPorts = new Map<string, TeamPort>((args.teamPorts ?? []).map((p) => [p.platform, p]));
+  const teamPlatforms = [...teamPorts.keys()];
+  const leaseMs = config.workers.leaseSeconds * 1000;
+  const deliverers = new Map<string, Deliverer>();
+  const limiter = new RateLimiter(args.rateLimits ?? {});
+  const outbox = new OutboxWorker({
+    prisma, deliverers, clock, owner, log, metrics, limiter,
+    settings: { pollMs: config.workers.outboxPollMs, batchSize: config.workers.batchSize, leaseMs, ...config.outbox },
+  });
+  const wake = () => outbox.wake();
+  const offers: OfferSettings = {
+    ...config.billing, ...config.callout, teamLanguage: config.teamLanguage, defaultLanguage: config.defaultLanguage, teamPlatforms,
+  };
+  const dispatchDeps: DispatchDeps = {
+    offers,
+    prisma,
+    engine: { flows, settings: engineSettings(config) },
+    ticketPrefix: config.tickets.prefix,
+    timezone: config.timezone,
+    clock,
+    onQueued: wake,
+    teamPlatforms,
+    hours: { timezone: config.timezone, billing: config.billing, tiers: config.tiers },
+    deadlineFor: (tier, openedAt) => reactionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
+  };
+  // The deliverers' ports check a 429's pause just before each platform call.
+  const heldTeamPorts = new Map([...teamPorts].map(([platform, port]) => [platform, holdBackTeamPort(limiter, port)]));
+  const team = { prisma, teamPorts: heldTeamPorts, clock, timezone: config.timezone, teamLanguage: config.teamLanguage };
+  deliverers.set('reply', replyDeliverer(prisma, new Map([...ports].map(([channel, port]) => [channel, holdBackPort(limiter, port)]))));
+  for (const kind of ['team.post', 'team.update', 'team.thread', 'team.channel']) deliverers.set(kind, (item) => deliverTeamItem(team, item));
+  deliverers.set('dispatch', async (item) => {
+    await dispatch(dispatchDeps, (item.payload as unknown as { envelope: InboundEnvelope }).envelope);
+    return {};
+  });
+  const outages = createOutages({
+    prisma, clock, timezone: config.timezone, teamLanguage: config.teamLanguage, teamPlatforms,
+    customerChannels: [...ports.keys()], telegramChannel: config.outages.telegramChannel || null, onQueued: wake,
+  });
+  const maintenance = createMaintenance({
+    prisma, clock, timezone: config.timezone, teamLanguage: config.teamLanguage, leadTimes: leadTimesOf(config),
+    delivery: { teamPlatforms, customerChannels: [...ports.keys()], telegramChannel: config.outages.telegramChannel || null, shortSms: config.sms.shortText, onQueued: wake },
+  });
+  const queue = createQueue({ prisma, clock, teamPlatforms, teamLanguage: config.teamLanguage, onQueued: wake, offers, timezone: config.timezone });
+  const timers = new TimerWorker({ dispatch: dispatchDeps, owner, pollMs: config.workers.timerPollMs, leaseMs, batchSize: config.workers.batchSize, log });
+  return {
+    owner,
+    dispatchDeps,
+    queue,
+    outages,
+    maintenance,
+    ports,
+    outbox,
+    timers,
+    async dispatch(env) {
+      const result = await dispatch(dispatchDeps, env);
+      if (!result.duplicate) metrics?.inbound.inc({ channel: env.channel });
+      return result;
+    },
+    start() {
+      outbox.start();
+      timers.start();
+    },
+    async stop() {
+      await Promise.all([outbox.stop(), timers.stop()]);
+    },
+  };
+}

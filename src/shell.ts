@@ -1,0 +1,100 @@
+/**
+ * `linka shell`: chat as a customer in the terminal, against the same engine and
+ * database as the server. Lines starting with ":" are shell commands (":help").
+ */
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { consoleConversationId, createConsoleAdapter, parseConsoleLine } from '../adapters/console/index.js';
+import type { LinkaConfig } from './config/schema.js';
+import { toE164 } from './domain/phone.js';
+import { silentLogger } from './runtime/logger.js';
+import { createRuntime } from './runtime/runtime.js';
+import { defaultDatabaseUrl, openDatabase } from './store/client.js';
+import { conversationHistory } from './store/messages.js';
+import { applyMigrations } from './store/migrate.js';
+import { ticketByNumber } from './store/tickets.js';
+import { fastForwardTimers, pendingTimers } from './store/timers.js';
+
+export interface ShellOptions {
+  config: LinkaConfig;
+  phone?: string;
+  lang?: 'cs' | 'sk' | 'en';
+  databaseUrl?: string;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+}
+
+const HELP = `Shell commands:
+  :wait      fast-forward: fire the pending timers now (the 3-minute wait, follow-ups)
+  :timers    list the pending timers
+  :history   show this conversation's history
+  :ticket ID show a ticket and its history (default: the last one opened here)
+  :help      this help
+  :quit      leave the shell (Ctrl-D works too)
+Anything else is sent to Linka as the customer's message; "/start CONTRACT" is a Telegram-style deep link.`;
+
+export async function runShell(opts: ShellOptions): Promise<void> {
+  const out = opts.output ?? process.stdout;
+  const print = (s: string) => out.write(`${s}\n`);
+  let phone: string | undefined;
+  if (opts.phone) {
+    const e164 = toE164(opts.phone, opts.config.phoneRegion);
+    if (!e164) throw new Error(`--phone ${opts.phone} is not a valid phone number`);
+    phone = e164;
+  }
+  const url = opts.databaseUrl ?? process.env.DATABASE_URL ?? defaultDatabaseUrl();
+  await applyMigrations(url);
+  const db = await openDatabase(url);
+  const conversationId = consoleConversationId(phone ?? 'local');
+  const port = createConsoleAdapter({ write: (text) => print(`\nLinka> ${text.replace(/\n/g, '\n       ')}\n`) });
+  const runtime = createRuntime({ prisma: db.prisma, config: opts.config, log: silentLogger(), ports: [port] });
+  runtime.start();
+  let lastTicket: string | null = null;
+
+  print(`Linka shell: you are the customer${phone ? ` ${phone}` : ''} (conversation ${conversationId}). Type :help for shell commands.`);
+  const rl = createInterface({ input: opts.input ?? process.stdin, terminal: false });
+  try {
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (line === '') continue;
+      if (line.startsWith(':')) {
+        const [cmd, ...args] = line.slice(1).split(/\s+/);
+        if (cmd === 'quit' || cmd === 'q' || cmd === 'exit') break;
+        else if (cmd === 'help') print(HELP);
+        else if (cmd === 'wait' || cmd === 'ff') {
+          const n = await fastForwardTimers(db.prisma, conversationId, new Date());
+          if (n === 0) print('(no pending timers)');
+          await runtime.timers.drain();
+          await runtime.outbox.drain();
+        } else if (cmd === 'timers') {
+          const timers = await pendingTimers(db.prisma, conversationId);
+          print(timers.length ? timers.map((t) => `  ${t.name} due ${t.dueAt.toISOString()}`).join('\n') : '(no pending timers)');
+        } else if (cmd === 'history') {
+          for (const m of await conversationHistory(db.prisma, conversationId)) print(`  ${m.createdAt.toISOString()} ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
+        } else if (cmd === 'ticket') {
+          const number = args[0] ?? lastTicket;
+          const ticket = number ? await ticketByNumber(db.prisma, number) : null;
+          if (!ticket) print(number ? `No ticket ${number}.` : 'No ticket was opened in this shell yet; give its id: :ticket T-2026-00001');
+          else {
+            print(`${ticket.number} [${ticket.status}] ${ticket.category}${ticket.verified ? '' : ' (unverified)'}\n${ticket.summary}\nHistory:`);
+            for (const m of ticket.messages) print(`  ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
+          }
+        } else print(`Unknown shell command ":${cmd}". ${HELP}`);
+        continue;
+      }
+      const result = await runtime.dispatch({
+        dedupeId: `console:${randomUUID()}`,
+        conversationId,
+        channel: 'console',
+        event: parseConsoleLine(line),
+        sender: { phone, langHint: opts.lang },
+      });
+      if (result.ticketNumber) lastTicket = result.ticketNumber;
+      await runtime.outbox.drain();
+    }
+  } finally {
+    rl.close();
+    await runtime.stop();
+    await db.close();
+  }
+}

@@ -1,0 +1,69 @@
+/** Customers: look-ups for identification and the CSV import's upsert. */
+import type { CustomerView, Lang } from '../engine/types.js';
+import type { Customer, DbClient } from './types.js';
+
+/** The engine's view of a customer record. */
+export function toView(c: Customer): CustomerView {
+  const language: Lang = c.language === 'sk' || c.language === 'en' ? c.language : 'cs';
+  return { id: c.id, name: c.name, contractNumber: c.contractNumber, language, tier: c.tier, area: c.area };
+}
+
+export async function customerById(db: DbClient, id: string): Promise<Customer | null> {
+  return db.customer.findUnique({ where: { id } });
+}
+
+/** Contract numbers are matched case-insensitively and without surrounding spaces. */
+export async function customerByContract(db: DbClient, contract: string): Promise<Customer | null> {
+  const wanted = contract.trim();
+  const exact = await db.customer.findUnique({ where: { contractNumber: wanted } });
+  if (exact) return exact;
+  const upper = wanted.toUpperCase();
+  return upper === wanted ? null : db.customer.findUnique({ where: { contractNumber: upper } });
+}
+
+/** The one customer with this E.164 number; null when none or several share it (ask for the contract then). */
+export async function customerByPhone(db: DbClient, e164: string): Promise<Customer | null> {
+  const rows = await db.customerPhone.findMany({ where: { e164 }, include: { customer: true }, take: 2 });
+  return rows.length === 1 ? (rows[0]?.customer ?? null) : null;
+}
+
+export async function customerByTelegramId(db: DbClient, telegramId: string): Promise<Customer | null> {
+  return db.customer.findUnique({ where: { telegramId } });
+}
+
+export async function setCustomerLanguage(db: DbClient, id: string, language: Lang): Promise<void> {
+  await db.customer.update({ where: { id }, data: { language } });
+}
+
+/** One customer row as imported from CSV. */
+export interface CustomerInput {
+  contractNumber: string;
+  name: string;
+  phones: string[];
+  language: Lang;
+  tier: string;
+  area: string | null;
+  accessPoint: string | null;
+  address: string | null;
+  email: string | null;
+  telegramId: string | null;
+}
+
+/** Inserts or updates by contract number; returns what happened. Phones are replaced by the given set. */
+export async function upsertCustomer(db: DbClient, input: CustomerInput): Promise<'created' | 'updated' | 'unchanged'> {
+  const { phones, ...fields } = input;
+  const existing = await db.customer.findUnique({ where: { contractNumber: input.contractNumber }, include: { phones: true } });
+  if (!existing) {
+    await db.customer.create({ data: { ...fields, phones: { create: phones.map((e164) => ({ e164 })) } } });
+    return 'created';
+  }
+  const samePhones = [...existing.phones.map((p) => p.e164)].sort().join() === [...phones].sort().join();
+  const sameFields = (Object.keys(fields) as Array<keyof typeof fields>).every((k) => existing[k] === fields[k]);
+  if (samePhones && sameFields) return 'unchanged';
+  await db.customer.update({ where: { id: existing.id }, data: fields });
+  if (!samePhones) {
+    await db.customerPhone.deleteMany({ where: { customerId: existing.id } });
+    await db.customerPhone.createMany({ data: phones.map((e164) => ({ customerId: existing.id, e164 })) });
+  }
+  return 'updated';
+}

@@ -1,0 +1,63 @@
+/** The message history: every message in and out, and system records. */
+import type { ReplyChoice } from '../engine/types.js';
+import type { DbClient, Message, Prisma } from './types.js';
+
+export interface NewMessage {
+  conversationId: string;
+  channel: string;
+  direction: 'in' | 'out' | 'system';
+  kind: string;
+  text: string;
+  choices?: ReplyChoice[];
+  platformMessageId?: string | null;
+  status?: string | null;
+  outboxId?: number | null;
+  ticketId?: string | null;
+  createdAt: Date;
+}
+
+export async function addMessage(db: DbClient, m: NewMessage): Promise<Message> {
+  return db.message.create({
+    data: {
+      conversationId: m.conversationId,
+      channel: m.channel,
+      direction: m.direction,
+      kind: m.kind,
+      text: m.text,
+      choices: m.choices ? (m.choices as unknown as Prisma.InputJsonValue) : undefined,
+      platformMessageId: m.platformMessageId ?? null,
+      status: m.status ?? null,
+      outboxId: m.outboxId ?? null,
+      ticketId: m.ticketId ?? null,
+      createdAt: m.createdAt,
+    },
+  });
+}
+
+/**
+ * Adds a message without reading it back: one raw statement (the dispatcher adds two on every
+ * inbound event, and a raw statement costs the Prisma client about half a model query).
+ */
+export async function insertMessage(db: DbClient, m: NewMessage): Promise<void> {
+  const choices = m.choices ? JSON.stringify(m.choices) : null;
+  await db.$executeRaw`INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
+    VALUES (${m.conversationId}, ${m.ticketId ?? null}, ${m.direction}, ${m.channel}, ${m.kind}, ${m.text}, ${choices}, ${m.platformMessageId ?? null}, ${m.status ?? null}, ${m.outboxId ?? null}, ${m.createdAt})`;
+}
+
+/** Attaches the conversation's messages since `since` that belong to no ticket yet to `ticketId`. */
+export async function attachSessionToTicket(db: DbClient, conversationId: string, since: Date, ticketId: string): Promise<number> {
+  const r = await db.message.updateMany({ where: { conversationId, ticketId: null, createdAt: { gte: since } }, data: { ticketId } });
+  return r.count;
+}
+
+/** Records the outcome of delivering an outgoing message. */
+export async function setDelivery(db: DbClient, outboxId: number, status: string, platformMessageId?: string | null): Promise<void> {
+  // After every reply sent: raw, like insertMessage.
+  if (platformMessageId) await db.$executeRaw`UPDATE "Message" SET "status" = ${status}, "platformMessageId" = ${platformMessageId} WHERE "outboxId" = ${outboxId}`;
+  else await db.$executeRaw`UPDATE "Message" SET "status" = ${status} WHERE "outboxId" = ${outboxId}`;
+}
+
+/** A conversation's history, oldest first. */
+export async function conversationHistory(db: DbClient, conversationId: string): Promise<Message[]> {
+  return db.message.findMany({ where: { conversationId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+}

@@ -1,0 +1,16 @@
+/** Opt-outs (SMS STOP): addresses that receive nothing but the confirmation. */
+import type { DbClient } from './types.js';
+
+export async function setOptOut(db: DbClient, conversationId: string, channel: string, optedOut: boolean, now: Date): Promise<void> {
+  if (optedOut) {
+    await db.optOut.upsert({ where: { conversationId }, create: { conversationId, channel, createdAt: now }, update: {} });
+  } else {
+    await db.optOut.deleteMany({ where: { conversationId } });
+  }
+}
+
+export async function isOptedOut(db: DbClient, conversationId: string): Promise<boolean> {
+  // Asked before every reply is sent: a raw query costs the Prisma client about half a model query.
+  const rows = await db.$queryRaw<unknown[]>`SELECT 1 AS "optedOut" FROM "OptOut" WHERE "conversationId" = ${conversationId} LIMIT 1`;
+  return rows.length > 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * The outbox: effects written in the same transaction as the state change that caused
+ * them, then claimed with a row lease by one worker, delivered, and marked.
+ */
+import type { DbClient, OutboxItem, Prisma } from './types.js';
+
+export async function enqueue(
+  db: DbClient,
+  item: { kind: string; channel: string; target: string; payload: unknown; now: Date },
+): Promise<OutboxItem> {
+  // One raw statement (every reply and notice passes here; a raw statement costs the Prisma client
+  // about half a model query); the row is what it would read back.
+  const text = JSON.stringify(item.payload);
+  const payload = JSON.parse(text) as Prisma.JsonValue;
+  const rows = await db.$queryRaw<Array<{ id: number | bigint }>>`INSERT INTO "OutboxItem" ("kind", "channel", "target", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+    VALUES (${item.kind}, ${item.channel}, ${item.target}, ${text}, ${'pending'}, ${0}, ${item.now}, ${item.now}) RETURNING "id"`;
+  return {
+    id: Number((rows[0] as { id: number | bigint }).id), kind: item.kind, channel: item.channel, target: item.target, payload,
+    status: 'pending', attempts: 0, nextAttemptAt: item.now, leaseUntil: null, leasedBy: null, lastError: null, createdAt: item.now, sentAt: null,
+  };
+}
+
+/** Claims made by this process, numbering the lease tokens. */
+let claims = 0;
+
+/** What a claim may take: which items it passes over, and a say over each item before it is leased. */
+export interface ClaimFilter {
+  /** Items of these channels are passed over (their rate limit is used up or paused). */
+  skipChannels?: readonly string[];
+  /** Items of these targets are passed over (rate-limited, or being delivered right now). */
+  skipTargets?: readonly string[];
+  /** Asked, in order, about each claimable item; false passes it over (the rate limiter's admission). */
+  admit?: (item: OutboxItem) => boolean;
+}
+
+/**
+ * Claims up to `limit` due items for `owner` until `now + leaseMs`. An item whose
+ * lease expired (its worker died) can be claimed again. Only the oldest undelivered
+ * item of each target is claimable, so one conversation's messages arrive in order.
+ * `filter.admit` is asked about each claimable item before they are leased; an item it
+ * admitted may still be lost to another process (compare the result with what was admitted).
+ * The lease holder is recorded as `owner#<claim number>`.
+ */
+export async function claimOutbox(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
+  const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
+  const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
+  const due = await db.outboxItem.findMany({
+    where: {
+      status: 'pending', nextAttemptAt: { lte: now }, ...free,
+      ...(skipChannels.length ? { channel: { notIn: [...skipChannels] } } : {}),
+      ...(skipTargets.length ? { target: { notIn: [...skipTargets] } } : {}),
+    },
+    orderBy: { id: 'asc' },
+    take: limit,
+  });
+  if (due.length === 0) return [];
+  const heads = await db.outboxItem.groupBy({
+    by: ['target'],
+    where: { status: 'pending', target: { in: [...new Set(due.map((d) => d.target))] } },
+    _min: { id: true },
+  });
+  const head = new Map(heads.map((h) => [h.target, h._min.id]));
+  const wanted = due.filter((item) => head.get(item.target) === item.id && (!admit || admit(item)));
+  if (wanted.length === 0) return [];
+  // One statement leases them all; this claim's own token tells which it got when another process won some.
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const leasedBy = `${owner}#${++claims}`;
+  const ids = wanted.map((item) => item.id);
+  const r = await db.outboxItem.updateMany({ where: { id: { in: ids }, status: 'pending', ...free }, data: { leasedBy, leaseUntil } });
+  let got = wanted;
+  if (r.count < wanted.length) {
+    const mine = new Set((await db.outboxItem.findMany({ where: { id: { in: ids }, leasedBy }, select: { id: true } })).map((m) => m.id));
+    got = wanted.filter((item) => mine.has(item.id));
+  }
+  return got.map((item) => ({ ...item, leasedBy, leaseUntil }));
+}
+
+export async function markOutboxSent(db: DbClient, id: number, now: Date): Promise<void> {
+  // After every delivery: raw, like enqueue.
+  await db.$executeRaw`UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = ${now}, "attempts" = "attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL WHERE "id" = ${id}`;
+}
+
+/** The address opted out: the item is done without being sent. */
+export async function markOutboxSuppressed(db: DbClient, id: number, now: Date): Promise<void> {
+  await db.outboxItem.update({ where: { id }, data: { status: 'suppressed', sentAt: now, leaseUntil: null, leasedBy: null } });
+}
+
+/** Due again at `nextAttemptAt`; `countAttempt: false` when nothing was sent (held back by a rate limit's pause). */
+export async function markOutboxRetry(db: DbClient, id: number, error: string, nextAttemptAt: Date, opts: { countAttempt?: boolean } = {}): Promise<void> {
+  await db.outboxItem.update({ where: { id }, data: { attempts: { increment: opts.countAttempt === false ? 0 : 1 }, nextAttemptAt, leaseUntil: null, leasedBy: null, lastError: error.slice(0, 2000) } });
+}
+
+export async function markOutboxFailed(db: DbClient, id: number, error: string): Promise<void> {
+  await db.outboxItem.update({ where: { id }, data: { status: 'failed', attempts: { increment: 1 }, leaseUntil: null, leasedBy: null, lastError: error.slice(0, 2000) } });
+}
+
+/** Items not yet delivered (for /metrics and shutdown). */
+export async function outboxDepth(db: DbClient): Promise<number> {
+  return db.outboxItem.count({ where: { status: 'pending' } });
+}
+
+/** Gives back the leases `owner` holds (every claim `owner#n`) on items not yet done: another process may claim them at once (shutdown). */
+export async function releaseLeases(db: DbClient, owner: string): Promise<number> {
+  const r = await db.outboxItem.updateMany({ where: { status: 'pending', leasedBy: { startsWith: `${owner}#` } }, data: { leaseUntil: null, leasedBy: null } });
+  return r.count;
+}

@@ -1,0 +1,32 @@
+/** Time entries for billing: a month's entries, with their tickets' numbers and customers. */
+import type { BillingEntry } from '../domain/billing.js';
+import type { DbClient } from './types.js';
+
+/** The customer a ticket belongs to, as a statement shows it. */
+export interface EntryCustomer {
+  id: string;
+  contractNumber: string;
+  name: string;
+  tier: string;
+}
+
+/** A time entry ready for billing, with the customer its ticket belongs to (null: none). */
+export interface BillableEntry extends BillingEntry {
+  customer: EntryCustomer | null;
+}
+
+/**
+ * The entries logged in [start, end), oldest first; only those on `customerId`'s tickets
+ * when given.
+ */
+export async function timeEntriesBetween(db: DbClient, start: Date, end: Date, customerId?: string): Promise<BillableEntry[]> {
+  const rows = await db.timeEntry.findMany({
+    where: { createdAt: { gte: start, lt: end }, ...(customerId ? { ticket: { customerId } } : {}) },
+    include: { ticket: { select: { number: true, customer: { select: { id: true, contractNumber: true, name: true, tier: true } } } } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map((r) => ({
+    id: r.id, ticketNumber: r.ticket.number, customer: r.ticket.customer, at: r.createdAt,
+    technician: r.technician, technicianName: r.technicianName, minutes: r.minutes, activity: r.activity, billable: r.billable, travel: r.travel,
+  }));
+}

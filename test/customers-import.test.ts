@@ -1,0 +1,227 @@
+// `linka customers import FILE.csv`: the README columns, phones in E.164, idempotent
+// re-imports, spreadsheet exports (";" and a BOM), and all-or-nothing on bad rows.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CSV_COLUMNS, parseCustomersCsv } from '../src/import/customers-csv.js';
+import { openDatabase } from '../src/store/client.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'linka.js');
+const OPTS = { region: 'CZ', defaultLanguage: 'cs' as const };
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory with its own SQLite database URL; `csv()` writes files into it. */
+function workspace() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'linka-import-'));
+  dirs.push(dir);
+  const url = `file:${path.join(dir, 'linka.db')}`;
+  return {
+    dir,
+    url,
+    csv(name: string, text: string): string {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    },
+    /** Runs `linka customers import FILE` against this workspace's database. */
+    import(file: string) {
+      return linka(['customers', 'import', file], { cwd: dir, DATABASE_URL: url });
+    },
+    async customers() {
+      const db = await openDatabase(url);
+      try {
+        return await db.prisma.customer.findMany({ include: { phones: true }, orderBy: { contractNumber: 'asc' } });
+      } finally {
+        await db.close();
+      }
+    },
+  };
+}
+
+function linka(args: string[], opts: { cwd: string; DATABASE_URL: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: opts.DATABASE_URL };
+  delete env.LINKA_CONFIG;
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((resolve) => child.on('close', (code) => {
+    clearTimeout(timer);
+    resolve({ code, stdout, stderr });
+  }));
+}
+
+const GOOD = [
+  'contract_number,name,phones,language,tier,area,access_point,address,email,telegram_id',
+  '2024-0153,Jan Novák,603 123 456,cs,PLUS,Plzeň-Bory,AP-Bory-2,"Sladkovského 12, Plzeň",jan@example.cz,',
+  'SK-77,Zuzana Kováčová,+421 905 123 456|00421 905 987 654,SK,STANDARD,Petržalka,,,,123456789',
+  '2023-0042,Petr Dvořák,,,,,,,,',
+  '',
+].join('\n');
+
+describe('parseCustomersCsv', () => {
+  it('reads every README column and normalises phones to E.164 with the default region', () => {
+    const rows = parseCustomersCsv(GOOD, OPTS);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toEqual({
+      contractNumber: '2024-0153', name: 'Jan Novák', phones: ['+420603123456'], language: 'cs', tier: 'PLUS',
+      area: 'Plzeň-Bory', accessPoint: 'AP-Bory-2', address: 'Sladkovského 12, Plzeň', email: 'jan@example.cz', telegramId: null,
+    });
+    expect(rows[1]).toMatchObject({ phones: ['+421905123456', '+421905987654'], language: 'sk', telegramId: '123456789' });
+    expect(rows[2]).toMatchObject({ phones: [], language: 'cs', tier: 'none', area: null });
+    expect(parseCustomersCsv(GOOD, { ...OPTS, defaultLanguage: 'en' })[2]?.language).toBe('en');
+    // A number without a country code is read in the configured region.
+    const national = 'contract_number,name,phones\n2024-0001,A,0905 987 654\n';
+    expect(parseCustomersCsv(national, { ...OPTS, region: 'SK' })[0]?.phones).toEqual(['+421905987654']);
+    expect(() => parseCustomersCsv(national, OPTS)).toThrow('line 2: "0905 987 654" is not a valid phone number');
+  });
+
+  it('reports each bad row by its line in the file and returns nothing', () => {
+    const text = [
+      'contract_number,name,phones,language',
+      '2024-0001,Alena Malá,603 123 456,cs',
+      '2024-0002,Bohumil Velký,12345,cs',
+      '', // a blank line still counts when the editor shows line numbers
+      '2024-0003,Cyril Nový,,de',
+      '2024-0004,,,',
+      '2024-0001,Dana Stará,777 000 111,',
+    ].join('\n');
+    let message = '';
+    try {
+      parseCustomersCsv(text, OPTS);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'Nothing was imported; fix these rows:',
+      '  line 3: "12345" is not a valid phone number',
+      '  line 5: language must be cs, sk or en',
+      '  line 6: name is empty',
+      '  line 7: contract_number 2024-0001 already appears on line 2',
+    ]);
+  });
+
+  it('refuses a telegram_id given to two customers, by line, instead of failing inside the database', () => {
+    const text = 'contract_number,name,telegram_id\n2024-0001,A,555\n2024-0002,B,555\n';
+    expect(() => parseCustomersCsv(text, OPTS)).toThrow('line 3: telegram_id 555 already appears on line 2');
+  });
+
+  it('explains unknown and missing header columns, listing the expected ones', () => {
+    const expected = `(expected: ${CSV_COLUMNS.join(', ')})`;
+    expect(() => parseCustomersCsv('contract_number,name,fone\n2024-0001,A,603123456\n', OPTS)).toThrow(`Unknown CSV column(s) fone ${expected}`);
+    expect(() => parseCustomersCsv('smlouva,name\n2024-0001,A\n', OPTS)).toThrow(`The CSV header lacks the column(s) contract_number ${expected}`);
+    // Also when the file has a header and no rows yet, and when it is empty.
+    expect(() => parseCustomersCsv('contract_number,jmeno\n', OPTS)).toThrow('lacks the column(s) name');
+    expect(() => parseCustomersCsv('', OPTS)).toThrow('lacks the column(s) contract_number, name');
+    // Header names are matched without regard to case and surrounding spaces.
+    expect(parseCustomersCsv(' Contract_Number , NAME \n2024-0001,A\n', OPTS)).toHaveLength(1);
+  });
+});
+
+describe('linka customers import', () => {
+  it('imports a good file: counts on stdout, phones in E.164 in the database', async () => {
+    const ws = workspace();
+    const file = ws.csv('customers.csv', GOOD);
+    const run = await ws.import(file);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Imported 3 customer(s) from ${file}: 3 created, 0 updated, 0 unchanged.\n`);
+    const customers = await ws.customers();
+    expect(customers.map((c) => [c.contractNumber, c.name, c.phones.map((p) => p.e164).sort()])).toEqual([
+      ['2023-0042', 'Petr Dvořák', []],
+      ['2024-0153', 'Jan Novák', ['+420603123456']],
+      ['SK-77', 'Zuzana Kováčová', ['+421905123456', '+421905987654']],
+    ]);
+  });
+
+  it('changes nothing when the same file is imported again, and updates only a changed row', async () => {
+    const ws = workspace();
+    const file = ws.csv('customers.csv', GOOD);
+    expect((await ws.import(file)).code).toBe(0);
+    const before = await ws.customers();
+
+    const again = await ws.import(file);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(': 0 created, 0 updated, 3 unchanged.');
+    expect(await ws.customers()).toEqual(before);
+
+    // Jan moved and has a new number; the others are as before.
+    const changed = GOOD.replace('2024-0153,Jan Novák,603 123 456,cs,PLUS,Plzeň-Bory', '2024-0153,Jan Novák,+420 777 111 222,cs,PLUS,Plzeň-Lobzy');
+    const update = await ws.import(ws.csv('changed.csv', changed));
+    expect(update.code).toBe(0);
+    expect(update.stdout).toContain(': 0 created, 1 updated, 2 unchanged.');
+    const after = await ws.customers();
+    const jan = after.find((c) => c.contractNumber === '2024-0153');
+    expect(jan?.area).toBe('Plzeň-Lobzy');
+    expect(jan?.phones.map((p) => p.e164)).toEqual(['+420777111222']);
+    expect(after.filter((c) => c.contractNumber !== '2024-0153')).toEqual(before.filter((c) => c.contractNumber !== '2024-0153'));
+  });
+
+  it('imports a semicolon-delimited spreadsheet export with a byte-order mark', async () => {
+    const ws = workspace();
+    const text = '\uFEFFcontract_number;name;phones;language\r\n2024-0200;Jiří Šťastný;603 123 456, 00420 777 000 111;cs\r\n2024-0201;Eva Černá;;sk\r\n';
+    const run = await ws.import(ws.csv('export.csv', text));
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(': 2 created, 0 updated, 0 unchanged.');
+    const customers = await ws.customers();
+    expect(customers.map((c) => [c.contractNumber, c.name, c.language, c.phones.map((p) => p.e164).sort()])).toEqual([
+      ['2024-0200', 'Jiří Šťastný', 'cs', ['+420603123456', '+420777000111']],
+      ['2024-0201', 'Eva Černá', 'sk', []],
+    ]);
+  });
+
+  it('imports nothing from a file with bad rows and names each bad line and why', async () => {
+    const ws = workspace();
+    expect((await ws.import(ws.csv('first.csv', GOOD))).code).toBe(0);
+    const before = await ws.customers();
+    const bad = [
+      'contract_number,name,phones,language',
+      '2024-0300,Good Row,603 999 888,cs', // valid, but must not be imported either
+      '2024-0153,Jan Novák,603 12,cs', // an update of an existing customer, with a bad phone
+      '2024-0301,Cyril Nový,,de',
+      '2024-0302,  ,,',
+      '2024-0300,Twice,,',
+    ].join('\n');
+    const run = await ws.import(ws.csv('bad.csv', bad));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('Nothing was imported; fix these rows:');
+    expect(run.stderr).toContain('line 3: "603 12" is not a valid phone number');
+    expect(run.stderr).toContain('line 4: language must be cs, sk or en');
+    expect(run.stderr).toContain('line 5: name is empty');
+    expect(run.stderr).toContain('line 6: contract_number 2024-0300 already appears on line 2');
+    expect(run.stderr).not.toMatch(/line 2:/);
+    expect(await ws.customers()).toEqual(before);
+  });
+
+  it('explains a header with unknown or missing columns', async () => {
+    const ws = workspace();
+    const [unknown, missing] = await Promise.all([
+      ws.import(ws.csv('unknown.csv', 'contract_number,name,telefon\n2024-0001,A,603123456\n')),
+      ws.import(ws.csv('missing.csv', 'contract_number,phones\n2024-0001,603123456\n')),
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown CSV column(s) telefon (expected: contract_number, name, phones,');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('The CSV header lacks the column(s) name');
+  });
+
+  it('says so when the file does not exist, with exit code 1', async () => {
+    const ws = workspace();
+    const file = path.join(ws.dir, 'nope.csv');
+    const run = await ws.import(file);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^linka: cannot read ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOENT: no such file or directory`));
+    expect(run.stdout).toBe('');
+  });
+});

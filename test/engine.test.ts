@@ -1,0 +1,316 @@
+// The pure engine: step(state, event, now, ctx) -> { state, effects }, no database, no clock.
+import { describe, expect, it } from 'vitest';
+import type { Target } from '../src/engine/flow.js';
+import { step } from '../src/engine/step.js';
+import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, StepContext } from '../src/engine/types.js';
+import { flows } from '../src/flows/index.js';
+import { isMessageKey } from '../src/messages/index.js';
+
+const settings: EngineSettings = {
+  waitMinutes: 3, followUpMinutes: 30, maxFollowUps: 1, maxIdTries: 3,
+  helpdeskPhone: '+420 377 000 000', companyName: 'Test ISP', teamLanguage: 'cs', shortSms: true,
+};
+const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-0153', language: 'cs', tier: 'PLUS', area: 'Bory' };
+const NOW = new Date('2026-11-23T09:00:00Z');
+
+/** Drives the engine like the runtime does: look-ups and ticket openings are answered. */
+class Driver {
+  state: ConversationState | null = null;
+  effects: Effect[] = [];
+  customer: CustomerView | null;
+  constructor(customer: CustomerView | null = jan, readonly channel: StepContext['channel'] = 'console', readonly known: CustomerView[] = [jan]) {
+    this.customer = customer;
+  }
+  send(event: CoreEvent | string): string {
+    this.effects = [];
+    this.feed(typeof event === 'string' ? { kind: 'text', text: event } : event);
+    return this.texts();
+  }
+  private feed(event: CoreEvent): void {
+    const r = step(this.state, event, NOW, { channel: this.channel, flows, settings, customer: this.customer });
+    this.state = r.state;
+    this.effects.push(...r.effects);
+    for (const e of r.effects) {
+      if (e.type === 'lookupCustomer') {
+        const found = this.known.find((c) => c.contractNumber === e.contractNumber || (e.phone === '+420603123456' && c.id === 'c1')) ?? null;
+        if (found) this.customer = found;
+        this.feed({ kind: 'lookupResult', customer: found });
+      }
+      if (e.type === 'openTicket') this.feed({ kind: 'ticketOpened', number: 'T-2026-00007' });
+    }
+  }
+  texts(): string {
+    return this.effects.flatMap((e) => (e.type === 'reply' ? [e.reply.text] : [])).join('\n---\n');
+  }
+  where(): string {
+    return `${this.state?.flow}.${this.state?.step}`;
+  }
+  timerToken(): string {
+    const token = this.state?.timer?.token;
+    if (!token) throw new Error('no pending timer');
+    return token;
+  }
+}
+
+function atWorksNow(): Driver {
+  const d = new Driver();
+  d.send('Dobrý den');
+  d.send('1');
+  d.send('hotovo');
+  d.send({ kind: 'timer', name: 'wait', token: d.timerToken() });
+  expect(d.where()).toBe('internet.worksNow');
+  return d;
+}
+
+describe('answers', () => {
+  it.each(['ano', 'Ano', 'áno', 'ÁNO!', 'yes', '1', 'jo', 'Ano, už to jede', 'funguje'])('"%s" means it works now', (answer) => {
+    const d = atWorksNow();
+    expect(d.send(answer)).toContain('Jsem ráda, že vše zase funguje');
+    expect(d.where()).toBe('main.done');
+    expect(d.effects).toContainEqual(expect.objectContaining({ type: 'record', outcome: 'resolved_by_customer' }));
+  });
+
+  it.each(['ne', 'Ne', 'NIE', 'no', '2', 'nefunguje', 'pořád nefunguje', 'Ne, furt nic'])('"%s" means it still does not work', (answer) => {
+    const d = atWorksNow();
+    expect(d.send(answer)).toContain('Restartujte prosím ještě počítače');
+    expect(d.where()).toBe('internet.restartPc');
+  });
+
+  it('asks again, in the customer language, when the answer is not understood, and offers help after three misses', () => {
+    const d = atWorksNow();
+    const first = d.send('možná?');
+    expect(first).toContain('té odpovědi jsem nerozuměla');
+    expect(d.effects.find((e) => e.type === 'reply')).toMatchObject({ reply: { choices: [{ id: 'yes', label: 'Ano, funguje' }, { id: 'no', label: 'Ne, stále nefunguje' }] } });
+    expect(d.where()).toBe('internet.worksNow');
+    d.send('nevím');
+    expect(d.send('hmm')).toContain('+420 377 000 000');
+
+    const sk = new Driver({ ...jan, language: 'sk' });
+    sk.send('Dobrý deň');
+    expect(sk.send('čokoľvek')).toContain('Prepáčte');
+  });
+
+  it('accepts button presses by choice id and ignores buttons of other steps', () => {
+    const d = atWorksNow();
+    expect(d.send({ kind: 'choice', choiceId: 'banana' })).toContain('nerozuměla');
+    expect(d.send({ kind: 'choice', choiceId: 'no' })).toContain('Restartujte');
+  });
+});
+
+describe('navigation', () => {
+  it('goes back a step with "zpět" and to the menu with "menu"', () => {
+    const d = atWorksNow();
+    d.send('ne');
+    expect(d.where()).toBe('internet.restartPc');
+    expect(d.send('zpět')).toContain('Funguje vám teď internet?');
+    expect(d.where()).toBe('internet.worksNow');
+    d.send('Späť');
+    expect(d.where()).toBe('internet.plugBack');
+    expect(d.send('menu')).toContain('S čím vám mohu pomoci?');
+    expect(d.where()).toBe('main.menu');
+    expect(d.effects.some((e) => e.type === 'cancelTimers')).toBe(true);
+    expect(d.send('zpet')).toContain('Dál zpět se vrátit nelze');
+  });
+
+  it('starts over with "znovu" and forgets the answers', () => {
+    const d = atWorksNow();
+    expect(d.send('znovu')).toContain('začneme znovu');
+    expect(d.where()).toBe('main.menu');
+    expect(d.state?.answers).toEqual({});
+  });
+
+  it('switches language at any point and repeats the question in it', () => {
+    const d = atWorksNow();
+    const en = d.send('English');
+    expect(en).toContain("we'll continue in English");
+    expect(en).toContain('Is your internet working now?');
+    expect(d.where()).toBe('internet.worksNow');
+    expect(d.effects).toContainEqual({ type: 'setCustomerLanguage', lang: 'en' });
+    expect(d.send('language')).toContain('Please choose a language');
+    expect(d.send('2')).toContain('Funguje vám teraz internet?');
+    expect(d.where()).toBe('internet.worksNow');
+    expect(d.state?.lang).toBe('sk');
+    expect(d.send('áno')).toContain('Som rada');
+  });
+
+  it('explains the commands on "help" and stays where it was', () => {
+    const d = atWorksNow();
+    const help = d.send('pomoc');
+    expect(help).toContain('„zpět“');
+    expect(help).toContain('Funguje vám teď internet?');
+    expect(d.where()).toBe('internet.worksNow');
+  });
+
+  it('takes the language of Telegram until the customer picks one', () => {
+    const d = new Driver(null);
+    const r = step(null, { kind: 'text', text: 'hi' }, NOW, { channel: 'telegram', flows, settings, customer: null, langHint: 'sk' });
+    expect(r.state.lang).toBe('sk');
+    expect(r.effects.find((e) => e.type === 'reply')).toMatchObject({ reply: { contactButton: 'Zdieľať moje číslo' } });
+    expect(d).toBeDefined();
+  });
+});
+
+describe('the checklist', () => {
+  it('waits about 3 minutes with a persisted timer, and answers early messages with the time left', () => {
+    const d = new Driver();
+    d.send('Dobrý den');
+    d.send('1');
+    expect(d.send('hotovo')).toContain('obvykle to trvá do 3 minut');
+    expect(d.effects).toContainEqual(expect.objectContaining({ type: 'startTimer', name: 'wait', dueAt: '2026-11-23T09:03:00.000Z' }));
+    expect(d.send('a teď?')).toContain('Ozvu se asi za 3 min');
+  });
+
+  it('ignores a stale timer', () => {
+    const d = atWorksNow();
+    const r = step(d.state, { kind: 'timer', name: 'wait', token: 'internet.plugBack.wait.0' }, NOW, { channel: 'console', flows, settings, customer: jan });
+    expect(r.effects).toEqual([]);
+    expect(r.state).toEqual(d.state);
+  });
+
+  it('follows up once when the customer goes quiet', () => {
+    const d = new Driver();
+    d.send('Dobrý den');
+    d.send('1');
+    const token = d.timerToken();
+    expect(d.send({ kind: 'timer', name: 'followUp', token })).toContain('Jste tu ještě?');
+    expect(d.effects.some((e) => e.type === 'startTimer')).toBe(false);
+    expect(d.where()).toBe('internet.unplug');
+  });
+
+  it('never opens a ticket with a missing detail', () => {
+    const d = atWorksNow();
+    d.send('ne');
+    d.send('hotovo');
+    d.send('ne');
+    expect(d.where()).toBe('internet.since');
+    for (const empty of ['', '   ', '.', '?!']) {
+      d.send(empty);
+      expect(d.where()).toBe('internet.since');
+    }
+    d.send('1');
+    d.send('nevím');
+    d.send('3');
+    expect(d.where()).toBe('internet.description');
+    expect(d.send('nic')).toContain('podrobnější popis');
+    d.send('🙁🙁🙁🙁🙁🙁🙁🙁🙁🙁🙁');
+    expect(d.where()).toBe('internet.description');
+    d.send('Stránky se nenačítají a počítač hlásí, že není připojen.');
+    expect(d.where()).toBe('internet.summary');
+    d.send('ano');
+    const open = d.effects.find((e) => e.type === 'openTicket');
+    expect(open).toMatchObject({
+      type: 'openTicket',
+      ticket: {
+        // Only the Wi-Fi devices fail: most likely the customer's own router.
+        category: 'internet', verified: true, likelyCustomerSide: true,
+        answers: { problem: 'internet', checklist: 'done', afterReplug: 'no', afterRestart: 'no', since: 'today', lights: 'unknown', devices: 'wifiOnly', customerSide: 'yes' },
+      },
+    });
+    expect(d.texts()).toContain('T-2026-00007');
+    expect(d.where()).toBe('main.ticketOpen');
+  });
+
+  it('lets the customer correct the details before sending', () => {
+    const d = new Driver();
+    d.send('Dobrý den');
+    d.send('4');
+    d.send('Nefunguje mi přihlášení do e-mailu.');
+    d.send('dnes');
+    expect(d.where()).toBe('other.summary');
+    expect(d.send('opravit')).toContain('Popište mi prosím');
+    expect(d.where()).toBe('other.description');
+  });
+
+  it('names the VoIP gateway and asks for a test call in the VoIP checklist', () => {
+    const d = new Driver();
+    d.send('Dobrý den');
+    expect(d.send('nefunguje mi telefon')).toContain('VoIP brána');
+    d.send('hotovo');
+    expect(d.send({ kind: 'timer', name: 'wait', token: d.timerToken() })).toContain('zkuste se někam dovolat');
+  });
+
+  it('keeps photos and asks for text instead of stickers', () => {
+    const d = atWorksNow();
+    expect(d.send({ kind: 'media', mediaKind: 'photo', fileId: 'AgAD' })).toContain('Děkuji za fotografii');
+    expect(d.send({ kind: 'media', mediaKind: 'sticker' })).toContain('Napište mi to prosím textem');
+    expect(d.where()).toBe('internet.worksNow');
+  });
+});
+
+describe('identification', () => {
+  it('asks for the contract number, then hands over to a human after three wrong tries', () => {
+    const d = new Driver(null);
+    expect(d.send('Dobrý den')).toContain('číslo své smlouvy');
+    expect(d.send('nevím')).toContain('zbývá pokusů: 2');
+    expect(d.send('1111-2222')).toContain('zbývá pokusů: 1');
+    const handover = d.send('1111-2223');
+    expect(handover).toContain('nepodařilo ověřit');
+    expect(handover).toContain('S čím vám mohu pomoci?');
+    expect(d.state).toMatchObject({ verified: false, customerId: null, step: 'menu' });
+  });
+
+  it('identifies by contract number and by a deep link', () => {
+    const d = new Driver(null);
+    d.send('Dobrý den');
+    expect(d.send(' 2024-0153 ')).toContain('vaši smlouvu jsem našla (Jan Novák)');
+    expect(d.state?.customerId).toBe('c1');
+
+    const deep = new Driver(null);
+    expect(deep.send({ kind: 'start', payload: '2024-0153' })).toContain('S čím vám mohu pomoci?');
+    expect(deep.state?.customerId).toBe('c1');
+  });
+
+  it("accepts only the sender's own shared contact", () => {
+    const d = new Driver(null, 'telegram');
+    d.send('Dobrý den');
+    expect(d.send({ kind: 'contact', phone: '+420603123456', own: false })).toContain('jen vlastní telefonní číslo');
+    expect(d.state?.customerId).toBeNull();
+    expect(d.send({ kind: 'contact', phone: '+420603123456', own: true })).toContain('Jan Novák');
+    expect(d.state?.customerId).toBe('c1');
+  });
+});
+
+describe('purity', () => {
+  it('returns the same result for the same input and never mutates the given state', () => {
+    const d = atWorksNow();
+    const before = structuredClone(d.state);
+    const ctx: StepContext = { channel: 'console', flows, settings, customer: jan };
+    const a = step(d.state, { kind: 'text', text: 'ne' }, NOW, ctx);
+    const b = step(d.state, { kind: 'text', text: 'ne' }, NOW, ctx);
+    expect(a).toEqual(b);
+    expect(d.state).toEqual(before);
+  });
+});
+
+describe('flows as data', () => {
+  it('every transition, prompt and label of every flow resolves', () => {
+    for (const flow of Object.values(flows)) {
+      expect(flow.steps[flow.start], `${flow.id}.start`).toBeDefined();
+      expect(isMessageKey(flow.title)).toBe(true);
+      for (const key of Object.values(flow.params ?? {})) expect(isMessageKey(key), key).toBe(true);
+      const check = (target: Target, where: string) => {
+        if (target === '@back') return;
+        const [f, s] = typeof target === 'string' ? [flow.id, target] : [target.flow, target.step ?? flows[target.flow]?.start];
+        expect(flows[f]?.steps[s ?? ''], `${where} -> ${JSON.stringify(target)}`).toBeDefined();
+      };
+      for (const [id, def] of Object.entries(flow.steps)) {
+        const where = `${flow.id}.${id}`;
+        if ('prompt' in def) expect(isMessageKey(def.prompt), `${where} prompt ${def.prompt}`).toBe(true);
+        const choices = 'choices' in def ? (def.choices ?? []) : def.kind === 'input' ? (def.quick ?? []) : [];
+        expect(new Set(choices.map((c) => c.id)).size, `${where} duplicate choice ids`).toBe(choices.length);
+        for (const c of choices) {
+          expect(isMessageKey(c.label), `${where} label ${c.label}`).toBe(true);
+          if (c.say) expect(isMessageKey(c.say)).toBe(true);
+          check(c.next, where);
+        }
+        if (def.kind === 'input') {
+          check(def.next, where);
+          expect(isMessageKey(def.retry)).toBe(true);
+        }
+        if (def.kind === 'wait') check(def.then, where);
+        if (def.kind === 'choice' && def.freeText) check(def.freeText, where);
+      }
+      for (const field of flow.summaryFields) expect(isMessageKey(`field.${field}`), `${flow.id} field.${field}`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,107 @@
+// `linka outage start|list|update|resolve` through the real CLI (child processes) on a temp
+// SQLite database with imported customers, Telegram "on" in the environment (its secrets set;
+// nothing is sent: the notices wait in the outbox for the server).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCustomers, parseCustomersCsv } from '../src/import/customers-csv.js';
+import { openDatabase } from '../src/store/client.js';
+import { applyMigrations } from '../src/store/migrate.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'linka.js');
+const CSV = `contract_number,name,phones,language,tier,area,access_point,address,email,telegram_id
+2024-0153,Jan Novák,+420603123456,cs,PLUS,Plzeň-Bory,,,,7001
+2024-0200,Eva Malá,+420603999888,cs,,Plzeň-Doubravka,,,,7003
+SK-77,Zuzana Kováčová,+421905123456,sk,,Petržalka,,,,7002
+`;
+
+let dir: string;
+let url: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'linka-outage-'));
+  url = `file:${path.join(dir, 'linka.db')}`;
+  await applyMigrations(url);
+  const db = await openDatabase(url);
+  try {
+    await importCustomers(db.prisma, parseCustomersCsv(CSV, { region: 'CZ', defaultLanguage: 'cs' }));
+  } finally {
+    await db.close();
+  }
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function linka(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, DATABASE_URL: url, TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'tg-secret', TELEGRAM_API_ROOT: 'http://127.0.0.1:9',
+  };
+  for (const k of ['LINKA_CONFIG', 'NODE_ENV', 'TWILIO_ACCOUNT_SID', 'SLACK_BOT_TOKEN', 'DISCORD_BOT_TOKEN']) delete env[k];
+  const child = spawn(process.execPath, [BIN, 'outage', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+  return new Promise((resolve) => child.on('close', (code) => {
+    clearTimeout(timer);
+    resolve({ code, stdout, stderr });
+  }));
+}
+
+async function queued(): Promise<Record<string, number>> {
+  const db = await openDatabase(url);
+  try {
+    const items = await db.prisma.outboxItem.findMany({ where: { kind: 'reply' } });
+    return items.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.target]: (acc[i.target] ?? 0) + 1 }), {});
+  } finally {
+    await db.close();
+  }
+}
+
+describe('linka outage', () => {
+  it('starts, lists, updates and resolves an outage, notifying the customers of its areas only', async () => {
+    const start = await linka(['start', '--area', 'Plzeň-Bory', '--area', 'Plzeň-Doubravka', '--title', 'Přerušené vlákno', '--eta', '2026-11-24 14:30', '--text-cs', 'Výpadek na Borech a v Doubravce.']);
+    expect(start.stderr).toBe('');
+    expect(start.code).toBe(0);
+    const lines = start.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^Declared: (\S+) {2}"Přerušené vlákno" · areas Plzeň-Bory, Plzeň-Doubravka · services internet · status investigating · since .+ · expected end 24\/11\/2026, 14:30 · source cli$/);
+    expect(lines.slice(1)).toEqual([
+      'Customers notified: 2 (on telegram).',
+      'The notices are queued in the database; the running server (linka serve) sends them, at the configured rate limits.',
+    ]);
+    const id = /^Declared: (\S+)/.exec(lines[0] ?? '')?.[1] as string;
+    expect(await queued()).toEqual({ 'telegram:7001': 1, 'telegram:7003': 1 });
+
+    const list = await linka(['list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^Outages in progress \\(1\\):\\n${id} {2}"Přerušené vlákno" · areas Plzeň-Bory, Plzeň-Doubravka`));
+
+    const update = await linka(['update', id, '--status', 'identified', '--eta', 'none']);
+    expect(update.code).toBe(0);
+    expect(update.stdout).toMatch(/^Updated: \S+ {2}"Přerušené vlákno" · .* · status identified · since [^·]+ · source cli\nCustomers notified: 2 \(on telegram\)\./);
+
+    const resolve = await linka(['resolve', id]);
+    expect(resolve.code).toBe(0);
+    expect(resolve.stdout).toMatch(/^Resolved: \S+ .* · status resolved · .*\nCustomers notified: 2 \(on telegram\)\./);
+    expect(await queued()).toEqual({ 'telegram:7001': 3, 'telegram:7003': 3 });
+    expect((await linka(['list'])).stdout).toBe('No outage is in progress.\n');
+  }, 90_000);
+
+  it('explains usage mistakes (exit 2) and unknown outages (exit 1)', async () => {
+    const noArea = await linka(['start', '--title', 'X']);
+    expect(noArea.code).toBe(2);
+    expect(noArea.stderr).toMatch(/^linka: --area is required .*\nusage:\n {2}linka outage start --area A/);
+    const badStatus = await linka(['start', '--area', 'Bory', '--status', 'broken']);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.stderr).toContain('--status must be one of investigating, identified, monitoring, resolved, not "broken"');
+    const unknown = await linka(['resolve', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('linka: no outage nope\n');
+  }, 90_000);
+});

@@ -1,0 +1,182 @@
+// `linka shell`: a person chats as a known customer in the terminal, fast-forwards the
+// 3-minute wait, reaches a ticket and inspects it; and the CLI's usage errors.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/store/client.js';
+import { applyMigrations } from '../src/store/migrate.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'linka.js');
+
+let dir: string;
+let url: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'linka-shell-'));
+  url = `file:${path.join(dir, 'linka.db')}`;
+  await applyMigrations(url);
+  const db = await openDatabase(url);
+  try {
+    await db.prisma.customer.create({
+      data: { contractNumber: '2024-0153', name: 'Jan Novák', language: 'cs', tier: 'PLUS', phones: { create: [{ e164: '+420603123456' }] } },
+    });
+  } finally {
+    await db.close();
+  }
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function linka(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
+  delete env.LINKA_CONFIG;
+  const started = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdin.end(input);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+  return new Promise((resolve) => child.on('close', (code) => {
+    clearTimeout(timer);
+    resolve({ code, stdout, stderr, ms: Date.now() - started });
+  }));
+}
+
+/** Asserts that `needles` appear in `text` in this order; returns where each one starts. */
+function inOrder(text: string, needles: Array<string | RegExp>): number[] {
+  const at: number[] = [];
+  let from = 0;
+  for (const needle of needles) {
+    const rest = text.slice(from);
+    const m = typeof needle === 'string' ? { index: rest.indexOf(needle), length: needle.length } : (() => {
+      const r = needle.exec(rest);
+      return r ? { index: r.index, length: r[0].length } : { index: -1, length: 0 };
+    })();
+    expect(m.index, `expected ${String(needle)} after position ${from} in:\n${text}`).toBeGreaterThanOrEqual(0);
+    at.push(from + m.index);
+    from += m.index + m.length;
+  }
+  return at;
+}
+
+describe('linka shell', () => {
+  it('walks a known customer through the internet checklist to a ticket, with :timers, :wait, :ticket and :quit', async () => {
+    const script = [
+      'Dobrý den',
+      '1', // Nefunguje internet
+      'hotovo',
+      ':timers',
+      ':wait',
+      'ne',
+      'hotovo',
+      'ne, stále nefunguje',
+      'od včerejšího večera',
+      '2', // Něco svítí červeně
+      'všech',
+      'Nenačte se žádná stránka, router svítí červeně.',
+      'ano',
+      ':ticket',
+      ':bogus',
+      ':quit',
+      'Dobrý den', // after :quit: must not be read
+    ].join('\n');
+    const started = Date.now();
+    const run = await linka(['shell', '--phone', '603123456'], `${script}\n`);
+    const out = run.stdout;
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    // The 3-minute wait was fast-forwarded, not waited out.
+    expect(run.ms).toBeLessThan(20_000);
+
+    // The number typed in national format was normalised, and the customer recognised by it.
+    expect(out).toMatch(/^Linka shell: you are the customer \+420603123456 \(conversation console:\+420603123456\)/);
+    expect(out).not.toContain('číslo své smlouvy');
+
+    const [, , , , timersAt, askedAt] = inOrder(out, [
+      'Linka> Dobrý den, tady Linka, zákaznická podpora Linka ISP.',
+      'S čím vám mohu pomoci?',
+      'Linka> Zkusme nejdřív restart zařízení',
+      'Linka> Výborně. Teď vše znovu zapojte',
+      /^ {2}wait due \S+$/m,
+      'Linka> Funguje vám teď internet?',
+      'Linka> Restartujte prosím ještě počítače',
+      'Linka> Funguje vám teď internet?',
+      'Od kdy závada trvá?',
+      'Linka> Jak svítí kontrolky na routeru?',
+      'Linka> Kterých zařízení se závada týká?',
+      'Linka> Popište prosím závadu',
+      'Linka> Shrnutí pro technika:',
+      /pod číslem T-\d{4}-\d{5}\./,
+    ]);
+    // :timers listed the pending 3-minute timer, due about 3 minutes after it was set.
+    const due = new Date(/^ {2}wait due (\S+)$/m.exec(out.slice(timersAt))?.[1] ?? '');
+    expect(due.getTime()).toBeGreaterThan(started + 150_000);
+    expect(due.getTime()).toBeLessThan(Date.now() + 190_000);
+    // ...and :wait made the "does it work now?" question come at once, before anything else was said.
+    expect(out.indexOf('Linka>', timersAt)).toBe(askedAt);
+
+    const number = /pod číslem (T-\d{4}-\d{5})\./.exec(out)?.[1];
+    expect(number).toBeDefined();
+    const ticketAt = out.indexOf(`${number} [open] internet\n`);
+    expect(ticketAt).toBeGreaterThan(0);
+    const ticketBlock = out.slice(ticketAt, out.indexOf('Unknown shell command'));
+    // Identified by phone: a verified ticket, the summary for the technician, then the history.
+    expect(ticketBlock).not.toContain('(unverified)');
+    inOrder(ticketBlock, [
+      'Problém: Nefunguje internet',
+      'Od kdy: od včerejšího večera',
+      'Kontrolky: Něco svítí červeně',
+      'History:',
+      /^ {2}in {5}Dobrý den$/m,
+      /^ {2}in {5}hotovo$/m,
+      /^ {2}out {4}Funguje vám teď internet\?/m,
+      /^ {2}in {5}Nenačte se žádná stránka, router svítí červeně\.$/m,
+      /^ {2}system Založen požadavek T-/m,
+      /^ {2}out {4}Váš požadavek jsem předala technikům/m,
+    ]);
+    // Shell commands are not chat messages.
+    expect(ticketBlock).not.toMatch(/in +:(timers|wait)/);
+
+    const unknownAt = out.indexOf('Unknown shell command ":bogus".');
+    expect(unknownAt).toBeGreaterThan(ticketAt);
+    expect(out.slice(unknownAt)).toContain(':wait      fast-forward');
+    // :quit ended the session: the line after it got no answer.
+    expect(out.slice(unknownAt)).not.toContain('Linka>');
+
+    const db = await openDatabase(url);
+    try {
+      const tickets = await db.prisma.ticket.findMany({ include: { customer: true } });
+      expect(tickets.map((t) => [t.number, t.status, t.category, t.customer?.contractNumber])).toEqual([[number, 'open', 'internet', '2024-0153']]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses an unknown --lang, a stray argument and an unknown command with the usage and exit code 2', async () => {
+    const [lang, stray, unknown] = await Promise.all([
+      linka(['shell', '--lang', 'xx']),
+      linka(['shell', 'extra']),
+      linka(['frobnicate']),
+    ]);
+    expect(lang.code).toBe(2);
+    expect(lang.stdout).toBe('');
+    expect(lang.stderr).toMatch(/^linka: --lang must be cs, sk or en, not "xx"\n\nUsage: linka <command>/);
+    expect(lang.stderr).toContain('shell [--phone N] [--lang L]');
+
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('extra');
+    expect(stray.stderr).toContain('Usage: linka <command>');
+
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toMatch(/^linka: unknown command "frobnicate"\n\nUsage: linka <command>/);
+    expect(unknown.stderr).toContain('customers import FILE.csv');
+  });
+});

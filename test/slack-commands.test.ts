@@ -1,0 +1,228 @@
+// The /linka slash command through the real Bolt app (signed form posts to /slack/events),
+// and the Slack adapter's pure parts: durations, ticket ids, Slack markup, the card layout,
+// and how Web API failures reach the outbox.
+import { App } from '@slack/bolt';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseDuration, parseTicketNumber, renderTicketCard, slackTextToPlain, toPlatformError } from '../adapters/slack/index.js';
+import { createSlackTeamPort } from '../adapters/slack/port.js';
+import { createChannels } from '../src/channels.js';
+import { parseConfig } from '../src/config/load.js';
+import { LinkaError } from '../src/errors.js';
+import { silentLogger } from '../src/runtime/logger.js';
+import { startTestLinka } from './helpers/linka.js';
+import { startSlackWorld, type SlackWorld } from './helpers/slack-world.js';
+import { FORM, SIGNING_SECRET, deliver, signed, slack, startSlackFake, type SlackFake } from './fakes/slack-fake.js';
+
+describe('/linka', () => {
+  let w: SlackWorld;
+  beforeEach(async () => {
+    w = await startSlackWorld();
+  });
+  afterEach(async () => {
+    await w.stop();
+  });
+
+  it('lists the queue most urgent first, claims, logs time, and explains bad ids, unknown commands and usage', async () => {
+    expect((await w.command('queue', 'UPETR')).text).toBe('Fronta je prázdná.');
+    // Zuzana (STANDARD, 24 h) first, then Jan (PLUS, 8 h): Jan's deadline is earlier.
+    const zuzana = await w.openTicketDirect('telegram:9001', '+421905123456');
+    const jan = await w.openTicketDirect('telegram:9002', '+420603123456');
+    const queue = (await w.command('queue', 'UPETR')).text.split('\n');
+    expect(queue[0]).toBe('Otevřené požadavky (2):');
+    expect(queue[1]).toMatch(new RegExp(`^${jan} · Něco jiného · Jan Novák · Čeká na technika · \\d`));
+    expect(queue[2]).toMatch(new RegExp(`^${zuzana} · Něco jiného · Zuzana Kováčová · Čeká na technika · \\d`));
+
+    expect((await w.command(`claim ${jan}`, 'UPETR')).text).toBe(`Hotovo: ${jan}.`);
+    expect(await w.ticket(jan)).toMatchObject({ status: 'claimed', claimedBy: 'slack:UPETR', claimedByName: 'Petr' });
+    expect((await w.command(`claim ${jan.toLowerCase()}`, 'URACE1')).text).toBe(`Požadavek ${jan} už převzal(a) Petr.`);
+    expect((await w.command('queue', 'UPETR')).text).toContain(`${jan} · Něco jiného · Jan Novák · Převzal(a) Petr`);
+
+    expect((await w.command(`time ${jan} 45m Kontrola nastavení pošty`, 'UPETR')).text).toBe(`Zapsáno 45 min k ${jan}.`);
+    expect((await w.command(`time ${jan} 1h30m Výjezd`, 'UPETR')).text).toBe(`Zapsáno 90 min k ${jan}.`);
+    expect((await w.command(`time ${jan} hodinu Výjezd`, 'UPETR')).text).toBe('Čas zadejte jako 45m, 1h nebo 1h30m.');
+    expect((await w.command(`time ${jan} 45m`, 'UPETR')).text).toMatch(/^Použití: \/linka time /);
+    expect((await w.command(`time ${jan} 30m cesta: Plzeň a zpět`, 'UPETR')).text).toBe(`Zapsáno 30 min k ${jan}.`);
+    expect(await w.t.linka.db.prisma.timeEntry.findFirst({ where: { travel: true } })).toMatchObject({ minutes: 30, activity: 'Plzeň a zpět', billable: true });
+    // No paid visit without the customer's consent; a bad time is explained.
+    expect((await w.command(`visit ${jan} 2026-11-24 14:30`, 'UPETR')).text).toBe(`Výjezd k ${jan} nelze naplánovat: zákazník nesouhlasil s placeným výjezdem.`);
+    expect((await w.command(`visit ${jan} zítra`, 'UPETR')).text).toBe('Termín zadejte jako 2026-11-24 14:30.');
+    const entries = await w.t.linka.db.prisma.timeEntry.findMany({ where: { travel: false }, orderBy: { minutes: 'asc' } });
+    expect(entries.map((e) => [e.minutes, e.activity, e.technician, e.technicianName])).toEqual([
+      [45, 'Kontrola nastavení pošty', 'slack:UPETR', 'Petr'], [90, 'Výjezd', 'slack:UPETR', 'Petr'],
+    ]);
+
+    expect((await w.command('claim 42x', 'UPETR')).text).toBe('Požadavek 42x neexistuje.\nPoužití: /linka claim T-2026-00042');
+    expect((await w.command('claim', 'UPETR')).text).toBe('Použití: /linka claim T-2026-00042');
+    expect((await w.command('claim T-2026-99999', 'UPETR')).text).toBe('Požadavek T-2026-99999 neexistuje.');
+    expect((await w.command(`note ${jan}`, 'UPETR')).text).toBe('Použití: /linka note T-2026-00042 text');
+    const unknown = (await w.command('frobnicate start Bory', 'UPETR')).text;
+    expect(unknown).toMatch(/^Neznámý příkaz „frobnicate“\.\nPříkazy \/linka: queue/);
+    expect((await w.command('help', 'UPETR')).text).toMatch(/^Příkazy \/linka: queue \(fronta\), claim ID/);
+    expect((await w.command('', 'UPETR')).text).toMatch(/^Příkazy \/linka:/);
+  });
+
+  it('lets technicians resolve, note and reply, and refuses everyone else (help is open to all)', async () => {
+    const number = await w.openTicketDirect('telegram:9003');
+    expect((await w.command('queue', 'UEVA')).text).toBe('S požadavky mohou pracovat jen technici. Požádejte správce o přidání.');
+    expect((await w.command(`claim ${number}`, 'UEVA')).text).toContain('jen technici');
+    expect(await w.ticket(number)).toMatchObject({ status: 'open' });
+    expect((await w.command('help', 'UEVA')).text).toMatch(/^Příkazy \/linka:/);
+
+    expect((await w.command(`note ${number} Zákazník má starý router <TP-Link> & co.`, 'UPETR')).text).toBe(`Interní poznámka uložena k ${number}.`);
+    const before = w.customerGot().length;
+    expect((await w.command(`reply ${number} Dobrý den, ozvu se odpoledne.`, 'UPETR')).text).toBe(`Hotovo: ${number}.`);
+    await w.t.settle();
+    expect(w.customerGot().slice(before)).toEqual(['Petr (technik): Dobrý den, ozvu se odpoledne.']);
+    expect((await w.command(`resolve ${number} Vyměněn router.`, 'UPETR')).text).toBe(`Hotovo: ${number}.`);
+    expect(await w.ticket(number)).toMatchObject({ status: 'resolved', resolutionNote: 'Vyměněn router.', resolvedBy: 'slack:UPETR' });
+    expect((await w.command(`resolve ${number}`, 'UPETR')).text).toBe(`Požadavek ${number} je už vyřešený.`);
+    // The answer is escaped for Slack's mrkdwn.
+    expect((await w.command('frob <b>', 'UPETR')).text).toMatch(/^Neznámý příkaz „frob“/);
+    expect((await w.command('claim <@U1>', 'UPETR')).text).toBe('Požadavek &lt;@U1&gt; neexistuje.\nPoužití: /linka claim T-2026-00042');
+  });
+});
+
+describe('/linka outage', () => {
+  let w: SlackWorld;
+  beforeAll(async () => {
+    w = await startSlackWorld();
+    await w.t.linka.db.prisma.customer.update({ where: { contractNumber: '2024-0153' }, data: { telegramId: '7001' } });
+    await w.t.linka.db.prisma.customer.update({ where: { contractNumber: 'SK-77' }, data: { telegramId: '7002' } });
+  });
+  afterAll(async () => {
+    await w.stop();
+  });
+
+  it('declares, updates, lists and resolves outages for technicians; customers of the areas and the queue channel are told', async () => {
+    expect((await w.command('outage list', 'UPETR')).text).toBe('Žádný výpadek neprobíhá.');
+    expect((await w.command('outage start Plzeň-Bory', 'UEVA')).text).toBe('S požadavky mohou pracovat jen technici. Požádejte správce o přidání.');
+    expect((await w.command('outage start  | jen název', 'UPETR')).text).toBe('Použití: /linka outage start Bory, Doubravka [| title]');
+    expect((await w.command('outage', 'UPETR')).text.split('\n')).toHaveLength(4);
+
+    const started = (await w.command('outage start Plzeň-Bory, Doubravka | Přerušené vlákno &amp; switch', 'UPETR')).text;
+    const id = /^Výpadek (\S+) vyhlášen: Přerušené vlákno &amp; switch · oblasti Plzeň-Bory, Doubravka · zjišťujeme příčinu\. Upozorněno zákazníků: 1\.$/.exec(started)?.[1];
+    expect(id, started).toBeTruthy();
+    expect(await w.t.linka.db.prisma.outage.findUnique({ where: { id } })).toMatchObject({ title: 'Přerušené vlákno & switch', source: 'slack', createdBy: 'slack:UPETR' });
+
+    expect((await w.command(`outage update ${id} broken`, 'UPETR')).text).toBe('Stav výpadku zadejte jako investigating, identified, monitoring nebo resolved.');
+    expect((await w.command(`outage update ${id} identified zítra`, 'UPETR')).text).toBe('Termín zadejte jako 2026-11-24 14:30.');
+    expect((await w.command(`outage update ${id} identified 2026-11-23 14:30`, 'UPETR')).text)
+      .toBe(`Výpadek ${id} upraven: Přerušené vlákno &amp; switch · příčinu známe a opravujeme. Předpokládaný konec: 23. 11. 2026 14:30. Upozorněno zákazníků: 1.`);
+    expect((await w.command(`outage update ${id} identified`, 'UPETR')).text).toBe(`Výpadek ${id}: beze změny.`);
+    expect((await w.command('outage list', 'UPETR')).text).toBe(
+      `Probíhající výpadky (1):\n${id} · Přerušené vlákno &amp; switch · oblasti Plzeň-Bory, Doubravka · služby internet · příčinu známe a opravujeme · od 23. 11. 2026 10:00. Předpokládaný konec: 23. 11. 2026 14:30.`,
+    );
+    expect((await w.command(`outage resolve ${id}`, 'UPETR')).text).toBe(`Výpadek ${id} je vyřešen. Upozorněno zákazníků: 1.`);
+    expect((await w.command(`outage resolve ${id}`, 'UPETR')).text).toBe(`Výpadek ${id} už je vyřešený.`);
+    expect((await w.command('outage resolve nope', 'UPETR')).text).toBe('Výpadek nope neexistuje. Probíhající výpadky vypíše /linka outage list.');
+    expect((await w.command(`outage update ${id} monitoring`, 'UPETR')).text).toBe(`Výpadek ${id} už je vyřešený.`);
+
+    await w.t.settle();
+    expect(w.tgFake.calls('sendMessage').map((c) => String(c.chat_id))).toEqual(['7001', '7001', '7001']);
+    expect(w.customerGot()[0]).toMatch(/^Hlásíme výpadek: Přerušené vlákno & switch\. Stav: zjišťujeme příčinu\./);
+    const channel = w.slackFake.calls('chat.postMessage').filter((c) => c.channel === 'CQUEUE' && String(c.text).startsWith('Výpadek')).map((c) => String(c.text));
+    expect(channel).toHaveLength(3);
+    expect(channel[0]).toBe('Výpadek: Přerušené vlákno &amp; switch · oblasti Plzeň-Bory, Doubravka · služby internet · zjišťujeme příčinu. Upozorněno zákazníků: 1.');
+  }, 60_000);
+});
+
+describe('Slack parsing and rendering', () => {
+  it('reads durations as minutes and refuses anything else', () => {
+    expect(['45m', '1h', '1h30m', '1h 30m', '90', '2h5min', ' 15 '].map(parseDuration)).toEqual([45, 60, 90, 90, 90, 125, 15]);
+    for (const bad of ['', 'h', 'm', '0', '0m', '1.5h', '-5', '45s', 'abc', '25h', '1h90x']) expect(parseDuration(bad), bad).toBeNull();
+  });
+
+  it('reads ticket numbers in any case and refuses other prefixes', () => {
+    expect(parseTicketNumber('t-2026-00042', 'T')).toBe('T-2026-00042');
+    expect(parseTicketNumber('T-2026-42', 'T')).toBe('T-2026-00042');
+    expect(parseTicketNumber('T-2026-000042', 'T')).toBe('T-2026-00042');
+    expect(parseTicketNumber('T-2026-123456', 'T')).toBe('T-2026-123456');
+    for (const bad of ['42', 'X-2026-00042', 'T-26-00042', 'T-2026-', 'T-2026-00042x']) expect(parseTicketNumber(bad, 'T'), bad).toBeNull();
+  });
+
+  it("turns Slack's markup into plain text for the customer", () => {
+    expect(slackTextToPlain('Viz <https://a.cz/x|návod> a <https://b.cz>, píšu <mailto:p@a.cz|p@a.cz>, <@U123> &amp; &lt;3 &gt;')).toBe('Viz návod (https://a.cz/x) a https://b.cz, píšu p@a.cz, @U123 & <3 >');
+  });
+
+  it('lays a resolved card out without buttons and escapes what people typed', () => {
+    const { text, blocks } = renderTicketCard({
+      number: 'T-2026-00001', status: 'resolved', title: 'T-2026-00001 · Nefunguje internet', state: 'Vyřešeno',
+      fields: [{ label: 'Zákazník', value: 'A <b> & B' }], summary: 'Popis: <script>', actions: [],
+    });
+    expect(text).toBe('T-2026-00001 · Nefunguje internet · Vyřešeno');
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section']);
+    expect(JSON.stringify(blocks)).toContain('A &lt;b&gt; &amp; B');
+    expect(JSON.stringify(blocks)).toContain('Popis: &lt;script&gt;');
+  });
+});
+
+describe('Slack Web API failures', () => {
+  let fake: SlackFake;
+  let port: ReturnType<typeof createSlackTeamPort>;
+  const card = { number: 'T-2026-00001', status: 'open' as const, title: 'T', state: 'S', fields: [], summary: '', actions: [] };
+  beforeAll(async () => {
+    fake = await startSlackFake();
+    const app = new App({
+      token: 'xoxb-test', signingSecret: 's', deferInitialization: true, receiver: { init: () => undefined, start: async () => undefined, stop: async () => undefined },
+      clientOptions: { slackApiUrl: `${fake.url}/api/`, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
+    });
+    port = createSlackTeamPort(app.client, 'CQUEUE');
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  async function failure(p: Promise<unknown>): Promise<LinkaError> {
+    const err = await p.then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(LinkaError);
+    return err as LinkaError;
+  }
+
+  it('carries Retry-After on 429, and marks a missing channel or a bad token permanent', async () => {
+    fake.script(/chat.postMessage/, { status: 429, headers: { 'retry-after': '7' }, body: { ok: false, error: 'ratelimited' } });
+    expect(await failure(port.postTicket(card))).toMatchObject({ code: 'rate_limited', platform: 'slack', retryAfterMs: 7000, permanent: false });
+    for (const error of ['channel_not_found', 'not_in_channel', 'invalid_auth']) {
+      fake.script(/chat.postMessage/, { status: 200, body: { ok: false, error } });
+      expect(await failure(port.postToChannel('x')), error).toMatchObject({ code: 'undeliverable', platform: 'slack', permanent: true });
+    }
+    fake.script(/chat.update/, { status: 200, body: { ok: false, error: 'internal_error' } });
+    expect(await failure(port.updateTicket({ channelId: 'CQUEUE', messageId: '1.2', threadId: '1.2' }, card))).toMatchObject({ code: 'platform_failed', permanent: false });
+    fake.script(/chat.postMessage/, { status: 503, body: 'down' });
+    expect(await failure(port.postToThread({ channelId: 'CQUEUE', messageId: '1.2', threadId: '1.2' }, 'x'))).toMatchObject({ code: 'platform_failed', permanent: false });
+    expect(toPlatformError(new Error('boom'))).toMatchObject({ code: 'platform_failed' });
+    // And when it works: the card's ts is its thread.
+    expect(await port.postTicket(card)).toEqual({ channelId: 'CQUEUE', messageId: expect.stringMatching(/^\d+\.\d+$/), threadId: expect.stringMatching(/^\d+\.\d+$/) });
+  });
+});
+
+describe('switching Slack on', () => {
+  const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET };
+  const status = (e: Record<string, string>, slackConfig: unknown = { queueChannel: 'CQUEUE' }) =>
+    createChannels(e, parseConfig({ slack: slackConfig }), silentLogger()).status.slack;
+
+  it('is on with the token, the signing secret and a queue channel, and says why it is off otherwise', () => {
+    expect(status(env)).toBe('on');
+    expect(status({})).toBe('off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET are not set)');
+    expect(status({ SLACK_BOT_TOKEN: 'xoxb-test' })).toBe('off (SLACK_SIGNING_SECRET is not set)');
+    expect(status(env, {})).toMatch(/^off \(slack\.queueChannel is not set/);
+    expect(status({ ...env, SLACK_API_URL: 'slack.example' })).toMatch(/^off \(SLACK_API_URL must be an http\(s\) URL/);
+  });
+
+  it('keeps serving when Slack cannot be reached at start-up, and answers 503 so Slack retries', async () => {
+    // Bolt constructed with a token calls auth.test at once, and its rejection is unhandled:
+    // the whole process would exit. Linka defers it to the first request.
+    const dead = await startSlackFake();
+    const url = dead.url;
+    await dead.close();
+    const t = await startTestLinka({ config: { slack: { queueChannel: 'CQUEUE', technicians: ['UPETR'] } }, env: { ...env, SLACK_API_URL: url } });
+    try {
+      expect(t.linka.channels).toContain('slack');
+      await new Promise((r) => setTimeout(r, 1500)); // the eager auth.test and its retries fail meanwhile
+      const res = await deliver(t.base, signed(slack.click('claim', 'T-2026-00001', 'UPETR'), FORM));
+      expect(res.status).toBe(503);
+      expect((await fetch(`${t.base}/healthz`)).status).toBe(200);
+    } finally {
+      await t.stop();
+    }
+  });
+});

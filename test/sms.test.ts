@@ -1,0 +1,189 @@
+// The SMS channel end to end: Linka started in-process with the real twilio library aimed at a
+// fake Twilio on 127.0.0.1; webhooks signed as Twilio signs them. SQLite, and PostgreSQL for the
+// whole checklist (PostgreSQL runs when the server answers; under CI it must).
+// Delivery reports (status callbacks) are in sms-status.test.ts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderSms } from '../adapters/twilio/render.js';
+import { isGsm7, smsSegments } from '../src/domain/sms.js';
+import type { ReplyChoice } from '../src/engine/types.js';
+import { conversationHistory } from '../src/store/messages.js';
+import { ticketByNumber } from '../src/store/tickets.js';
+import { postSigned } from './fakes/twilio-fake.js';
+import { pgAvailable } from './helpers/db.js';
+import { ACCOUNT_SID, AUTH_TOKEN, FROM, JAN, PUBLIC_URL, ask, quiet, startWorld, stopWorld, until } from './helpers/sms-world.js';
+
+const PG = await pgAvailable();
+
+afterEach(stopWorld);
+
+describe.each([
+  { provider: 'sqlite' as const, skip: false },
+  { provider: 'postgresql' as const, skip: !PG },
+])('SMS over Twilio on $provider', ({ provider, skip }) => {
+  it.skipIf(skip)('walks the restart checklist with numbered replies, through the timed wait, to a ticket holding every message', async () => {
+    const w = await startWorld(provider);
+    const twiml = await w.sms('Dobrý den, nejde mi internet');
+    expect(twiml.status).toBe(200);
+    expect(twiml.headers.get('content-type')).toMatch(/^text\/xml/);
+    expect(await twiml.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    // Identified by the number and the problem recognised: straight to the checklist, written in GSM-7.
+    const [first] = await w.sent(1);
+    expect(first?.body).toBe('Dobry den, tady Linka (Test ISP).\n\nOdpojte ze zasuvky vsechna zarizeni (zdroj anteny, router, switch) na 10 s. Pak odpovezte.\n1 Hotovo\n2 Nevim jak');
+    expect(await ask(w, '1')).toBe('Zapojte vse zpet a pockejte, az zarizeni nabehnou (do 3 min). Ozvu se za 3 min.\n1 Uz funguje\n2 Nabehla');
+    w.advance(1);
+    await quiet(300); // several timer polls: nothing is due yet
+    expect(w.fake.sent).toHaveLength(2);
+    w.advance(2);
+    expect((await w.sent(3))[2]?.body).toBe('Funguje ted internet?\n1 Ano\n2 Ne');
+    expect(await ask(w, '2')).toBe('Restartujte i pocitace a dalsi zarizeni v siti. Pak odpovezte.\n1 Hotovo\n2 Nemam PC');
+    expect(await ask(w, 'hotovo')).toBe('Funguje ted internet?\n1 Ano\n2 Ne');
+    expect(await ask(w, 'Ne')).toBe('Predam to technikovi, jen par otazek.\n\nOd kdy zavada trva?\n1 Dnes\n2 Vcera\n3 Dele');
+    expect(await ask(w, '2')).toContain('Jak sviti kontrolky routeru?\n1 Nesviti\n2 Cervene');
+    expect(await ask(w, '2')).toContain('Kterych zarizeni se to tyka?\n1 Vsech');
+    expect(await ask(w, '1')).toBe('Popiste prosim zavadu vlastnimi slovy.');
+    expect(await ask(w, 'Nenačte se žádná stránka, router svítí červeně.')).toContain('\n1 Odeslat\n2 Opravit');
+    const opened = await ask(w, '1');
+    const number = /Pozadavek (T-\d{4}-00001) je u techniku/.exec(opened)?.[1] ?? 'no ticket number in the reply';
+
+    // Every reply: GSM-7, from TWILIO_FROM to the customer's E.164 number, with the status callback URL.
+    for (const sms of w.fake.sent) {
+      expect(sms).toMatchObject({ to: JAN, from: FROM, statusCallback: `${PUBLIC_URL}/sms/twilio/status`, auth: `${ACCOUNT_SID}:${AUTH_TOKEN}` });
+      expect(isGsm7(sms.body), sms.body).toBe(true);
+    }
+    const prisma = w.linka.db.prisma;
+    // The fake has the last SMS before the outbox has marked it sent: wait for the mark.
+    await until(async () => (await prisma.message.count({ where: { direction: 'out', status: 'queued' } })) === 0, 'every reply marked sent');
+    const ticket = await ticketByNumber(prisma, number);
+    const customer = await prisma.customer.findUnique({ where: { contractNumber: '2024-0153' } });
+    expect(ticket).toMatchObject({ customerId: customer?.id, verified: true, category: 'internet' });
+    expect(ticket?.answers).toMatchObject({ checklist: 'done', afterReplug: 'no', afterRestart: 'no', since: 'yesterday', lights: 'red', devices: 'all' });
+    const history = await conversationHistory(prisma, `sms:${JAN}`);
+    expect(ticket?.messages.map((m) => m.id)).toEqual(history.map((m) => m.id));
+    const outs = history.filter((m) => m.direction === 'out');
+    expect(outs).toHaveLength(w.fake.sent.length);
+    for (const m of outs) {
+      const sms = w.fake.sent.find((s) => s.sid === m.platformMessageId);
+      expect(m.status).toBe('sent');
+      expect(sms?.body).toBe(renderSms({ text: m.text, choices: (m.choices ?? undefined) as ReplyChoice[] | undefined }, { transliterate: true }));
+    }
+    const ins = history.filter((m) => m.direction === 'in').map((m) => m.text);
+    expect(ins).toEqual(['Dobrý den, nejde mi internet', '1', '2', 'hotovo', 'Ne', '2', '2', '1', 'Nenačte se žádná stránka, router svítí červeně.', '1']);
+    // The billed segments are counted.
+    const segments = w.fake.sent.reduce((n, s) => n + smsSegments(s.body).segments, 0);
+    const metrics = await (await fetch(`${w.base}/metrics`)).text();
+    expect(metrics).toContain(`linka_sms_segments_total ${segments}`);
+  });
+});
+
+describe('SMS over Twilio on sqlite', () => {
+  const params = { MessageSid: 'SMforged1', AccountSid: ACCOUNT_SID, From: JAN, To: FROM, Body: 'Dobrý den', NumMedia: '0' };
+
+  it('refuses a forged or missing signature (403) and malformed input (400), storing and sending nothing', async () => {
+    const w = await startWorld();
+    const before = await w.counts();
+    const post = (o: Partial<Parameters<typeof postSigned>[0]>) =>
+      postSigned({ localBase: w.base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: '/sms/twilio', params, ...o }).then((r) => r.status);
+    expect(await post({ signature: 'bm90IGEgc2lnbmF0dXJl' })).toBe(403);
+    expect(await post({ signature: null })).toBe(403);
+    expect(await post({ authToken: 'another-token' })).toBe(403);
+    expect(await post({ publicUrl: w.base })).toBe(403); // signed for the local URL, not PUBLIC_URL
+    expect(await post({ path: '/sms/twilio/status', params: { MessageSid: 'SMx', MessageStatus: 'delivered' }, signature: 'Zm9yZ2Vk' })).toBe(403);
+    // Signed, but From or Body missing.
+    const { From: _from, ...noFrom } = params;
+    const { Body: _body, ...noBody } = params;
+    expect(await post({ params: noFrom })).toBe(400);
+    expect(await post({ params: noBody })).toBe(400);
+    // Not a form at all, or a broken one.
+    const raw = (body: string, type: string) => fetch(`${w.base}/sms/twilio`, { method: 'POST', headers: { 'content-type': type, 'x-twilio-signature': 'x' }, body }).then((r) => r.status);
+    expect(await raw(JSON.stringify(params), 'application/json')).toBe(400);
+    expect(await raw('From=%2B420603123456&Body=%E0%A4%A', 'application/x-www-form-urlencoded')).toBe(400);
+    expect(await raw('From=%2B420603123456&Body=%C3%28', 'application/x-www-form-urlencoded')).toBe(400);
+    await quiet(200);
+    expect(await w.counts()).toEqual(before);
+    expect(w.fake.calls()).toHaveLength(0);
+    // The same message, properly signed, is taken.
+    expect(await post({})).toBe(200);
+    expect((await w.sent(1))[0]?.body).toContain('Dobry den, tady Linka');
+  });
+
+  it('answers each inbound message once, however often Twilio delivers it', async () => {
+    const w = await startWorld();
+    const twice = async (text: string, sid: string) => {
+      const statuses = await Promise.all([w.sms(text, { sid }), w.sms(text, { sid })]);
+      expect(statuses.map((r) => r.status)).toEqual([200, 200]);
+      expect((await w.sms(text, { sid })).status).toBe(200); // and once more, later
+    };
+    await twice('Dobrý den, nejde mi internet', 'SMdup1');
+    await w.sent(1);
+    await twice('1', 'SMdup2');
+    await w.sent(2);
+    await quiet(300);
+    expect(w.fake.sent).toHaveLength(2);
+    expect(w.fake.sent[1]?.body).toContain('Zapojte vse zpet');
+    const history = await conversationHistory(w.linka.db.prisma, `sms:${JAN}`);
+    expect(history.map((m) => m.direction)).toEqual(['in', 'out', 'in', 'out']);
+    expect(history.filter((m) => m.direction === 'in').map((m) => m.platformMessageId)).toEqual(['SMdup1', 'SMdup2']);
+  });
+
+  it('waits as long as a 429 Retry-After says, and retries a 500 with back-off', async () => {
+    const w = await startWorld();
+    w.fake.script({ status: 429, headers: { 'Retry-After': '1' }, body: { code: 20429, message: 'Too Many Requests', status: 429 } });
+    await w.sms('Dobrý den, nejde mi internet');
+    await w.sent(1);
+    const [limited, delivered] = w.fake.calls();
+    expect((delivered?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+    w.fake.script({ status: 500, body: { code: 20500, message: 'Internal Server Error', status: 500 } });
+    await w.sms('1');
+    await w.sent(2);
+    const calls = w.fake.calls();
+    expect(calls).toHaveLength(4);
+    expect((calls[3]?.at ?? 0) - (calls[2]?.at ?? 0)).toBeLessThan(1000); // the outbox back-off (150 ms), not a long wait
+    const items = await w.linka.db.prisma.outboxItem.findMany({ orderBy: { id: 'asc' } });
+    expect(items.map((i) => [i.status, i.attempts])).toEqual([['sent', 2], ['sent', 2]]);
+    const out = await w.linka.db.prisma.message.findMany({ where: { direction: 'out' }, orderBy: { id: 'asc' } });
+    expect(out.map((m) => [m.status, m.platformMessageId])).toEqual(w.fake.sent.map((s) => ['sent', s.sid]));
+  });
+
+  it('STOP opts the number out: the confirmation goes, later replies and follow-ups do not; START opts back in', async () => {
+    const w = await startWorld();
+    await ask(w, 'Dobrý den, nejde mi internet');
+    const confirmation = await ask(w, 'Stop');
+    expect(confirmation).toBe('Odhlasili jste se ze zprav od Linky, nic dalsiho vam uz neposleme. Chcete-li zpravy znovu dostavat, poslete START.');
+    const prisma = w.linka.db.prisma;
+    expect(await prisma.optOut.count({ where: { conversationId: `sms:${JAN}` } })).toBe(1);
+    expect((await w.sms('1')).status).toBe(200); // answered by the engine, but not sent
+    const suppressedReplies = (n: number) => until(async () => {
+      const rows = await prisma.message.findMany({ where: { direction: 'out', status: 'suppressed' }, orderBy: { id: 'asc' } });
+      return rows.length >= n && rows;
+    }, `${n} suppressed replies`);
+    await suppressedReplies(1);
+    w.advance(3); // the wait's timer fires: "does it work now?"
+    await suppressedReplies(2);
+    w.advance(31); // and the follow-up to that
+    const suppressed = await suppressedReplies(3);
+    expect(suppressed.map((m) => m.text)).toEqual([
+      expect.stringContaining('Zapojte vše zpět'), 'Funguje teď internet?', expect.stringContaining('Jste tu ještě?'),
+    ]);
+    expect(w.fake.sent).toHaveLength(2);
+    expect(await ask(w, 'start')).toContain('Vitejte zpet, zpravy vam budeme znovu posilat.');
+    expect(await prisma.optOut.count()).toBe(0);
+    expect(await ask(w, '2')).toContain('Restartujte i pocitace');
+  });
+
+  it('asks an unknown number for the contract number, in the language its country suggests', async () => {
+    const w = await startWorld();
+    const stranger = '+420777000111';
+    expect(await ask(w, 'Dobrý den, nejde mi internet', { from: stranger })).toBe('Dobry den, tady Linka (Test ISP).\n\nPro overeni poslete cislo smlouvy (je na smlouve ci fakture).');
+    expect(await ask(w, '2024-0153', { from: stranger })).toContain('Dekuji, smlouva nalezena (Jan Novak).');
+    expect(await ask(w, 'Dobrý deň', { from: '+421905000111' })).toContain('Na overenie poslite cislo zmluvy');
+    const conv = await w.linka.db.prisma.conversation.findUnique({ where: { id: `sms:${stranger}` } });
+    const jan = await w.linka.db.prisma.customer.findUnique({ where: { contractNumber: '2024-0153' } });
+    expect(conv?.customerId).toBe(jan?.id);
+  });
+
+  it('stays off without PUBLIC_URL, and says why', async () => {
+    const w = await startWorld('sqlite', { PUBLIC_URL: '' });
+    expect(w.linka.channels).not.toContain('sms');
+    expect((await w.sms('Dobrý den')).status).toBe(404);
+  });
+});

@@ -1,0 +1,226 @@
+// Telegram end to end: the real telegraf client against a fake Bot API on 127.0.0.1, Linka
+// in-process with its webhook route, a real database.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderTelegram, splitText } from '../adapters/telegram/index.js';
+import { conversationHistory } from '../src/store/messages.js';
+import { ticketByNumber } from '../src/store/tickets.js';
+import { pgAvailable } from './helpers/db.js';
+import { seedCustomers } from './helpers/harness.js';
+import { startTestLinka, type TestLinka } from './helpers/linka.js';
+import { eventually } from './fakes/fake-server.js';
+import { startTelegramFake, tg, type TelegramFake } from './fakes/telegram-fake.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECRET = 'test-secret_123';
+const PG = await pgAvailable();
+
+type Sent = { chat_id: number | string; text: string; reply_markup?: { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>>; keyboard?: Array<Array<{ text: string; request_contact?: boolean }>> } };
+
+describe.each([
+  { provider: 'sqlite' as const, skip: false },
+  { provider: 'postgresql' as const, skip: !PG },
+])('Telegram on $provider', ({ provider, skip }) => {
+  let fake: TelegramFake;
+  let t: TestLinka;
+
+  beforeEach(async () => {
+    if (skip) return;
+    fake = await startTelegramFake();
+    t = await startTestLinka({
+      provider,
+      env: { TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url },
+    });
+    await seedCustomers(t.linka.db);
+  });
+  afterEach(async () => {
+    if (skip) return;
+    await t.stop();
+    await fake.close();
+  });
+
+  const hook = (update: unknown, secret: string | null = SECRET) =>
+    t.post('/telegram/webhook', update, secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret });
+  const sent = () => fake.calls('sendMessage') as unknown as Sent[];
+  const lastSent = () => sent().at(-1) as Sent;
+  /** Presses the button `data` on the last message the bot sent. */
+  async function press(data: string) {
+    const msg = lastSent();
+    const reqs = fake.requests.filter((r) => r.path.endsWith('/sendMessage'));
+    const index = reqs.length - 1;
+    const messageId = 101 + index; // the fake numbers messages from 101
+    const buttons = msg.reply_markup?.inline_keyboard?.flat() ?? [];
+    expect(buttons.map((b) => b.callback_data), `buttons of "${msg.text.slice(0, 40)}"`).toContain(data);
+    const res = await hook(tg.press(data, messageId, msg.text, buttons));
+    expect(res.status).toBe(200);
+    await t.settle();
+    return lastSent();
+  }
+  async function say(update: unknown) {
+    expect((await hook(update)).status).toBe(200);
+    await t.settle();
+    return lastSent();
+  }
+
+  it.skipIf(skip)('walks the whole restart checklist with buttons and contact sharing, ending in a ticket', async () => {
+    const hello = await say(tg.text('Dobrý den'));
+    expect(hello.text).toContain('sdílejte prosím své telefonní číslo');
+    expect(hello.reply_markup?.keyboard?.[0]?.[0]).toEqual({ text: 'Sdílet telefonní číslo', request_contact: true });
+
+    const welcome = await say(tg.contact('420603123456', 7001));
+    expect(welcome.text).toContain('vaši smlouvu jsem našla (Jan Novák)');
+    expect(welcome.reply_markup?.inline_keyboard?.map((r) => r[0]?.text)).toEqual(['Nefunguje internet', 'Nefunguje VoIP telefon', 'Nefunguje domácí Wi-Fi', 'Něco jiného']);
+    // The customer record now knows the Telegram id: next time no identification is needed.
+    expect((await t.linka.db.prisma.customer.findUnique({ where: { contractNumber: '2024-0153' } }))?.telegramId).toBe('7001');
+
+    const unplug = await press('internet');
+    expect(unplug.text).toContain('Odpojte prosím ze zásuvky všechna zařízení');
+    // The button stopped spinning and the menu message shows the choice instead of the buttons.
+    expect(fake.calls('answerCallbackQuery').length).toBe(1);
+    expect(fake.calls('editMessageText').at(-1)).toMatchObject({ text: expect.stringContaining('✅ Nefunguje internet') });
+    expect(fake.calls('editMessageText').at(-1)?.reply_markup).toBeUndefined();
+
+    expect((await press('done')).text).toContain('obvykle to trvá do 3 minut');
+    const before = sent().length;
+    await t.settle(3);
+    expect(sent().length).toBe(before + 1);
+    expect(lastSent().text).toContain('Funguje vám teď internet?');
+    expect((await press('no')).text).toContain('Restartujte prosím ještě počítače');
+    await press('done');
+    expect((await press('no')).text).toContain('Od kdy závada trvá?');
+    expect((await say(tg.text('od rána'))).text).toContain('kontrolky');
+    await say(tg.photo('AgADphoto1', 'takhle svítí'));
+    await press('blinking');
+    await press('all');
+    const summary = await say(tg.text('Nic se nenačte, ani e-mail nejde.'));
+    expect(summary.text).toContain('Kontrolky: Něco bliká');
+    const opened = await press('send');
+    const number = /T-\d{4}-\d{5}/.exec(opened.text)?.[0];
+    expect(number).toBeDefined();
+
+    const ticket = await ticketByNumber(t.linka.db.prisma, number as string);
+    expect(ticket).toMatchObject({ category: 'internet', verified: true });
+    const history = ticket?.messages.map((m) => `${m.direction}:${m.text}`) ?? [];
+    expect(history).toContain('in:Dobrý den');
+    expect(history).toContain('in:[contact +420603123456]');
+    expect(history).toContain('in:Něco bliká');
+    expect(history.some((h) => h.startsWith('in:[photo AgADphoto1]'))).toBe(true);
+    expect(history.filter((h) => h.startsWith('out:')).length).toBe(sent().length);
+    expect(ticket?.messages.filter((m) => m.direction === 'out').every((m) => m.status === 'sent' && m.platformMessageId)).toBe(true);
+  });
+
+  it.skipIf(skip)('refuses a missing or forged secret token, storing and answering nothing', async () => {
+    const count = async () => [
+      await t.linka.db.prisma.processedInbound.count(), await t.linka.db.prisma.message.count(), await t.linka.db.prisma.conversation.count(),
+    ];
+    expect((await hook(tg.text('Dobrý den'), null)).status).toBe(403);
+    expect((await hook(tg.text('Dobrý den'), 'wrong-secret')).status).toBe(403);
+    expect((await hook(tg.text('Dobrý den'), `${SECRET}x`)).status).toBe(403);
+    await t.settle();
+    expect(await count()).toEqual([0, 0, 0]);
+    expect(sent()).toHaveLength(0);
+    // Malformed bodies get 400, the process goes on.
+    expect((await hook('{not json')).status).toBe(400);
+    expect((await hook({ hello: 1 })).status).toBe(400);
+    expect((await hook(tg.text('Dobrý den'))).status).toBe(200);
+  });
+
+  it.skipIf(skip)('answers an update delivered twice only once', async () => {
+    const update = tg.text('Dobrý den');
+    expect((await hook(update)).status).toBe(200);
+    expect((await hook(update)).status).toBe(200);
+    await t.settle();
+    expect(sent()).toHaveLength(1);
+    expect(await t.linka.db.prisma.message.count({ where: { direction: 'in' } })).toBe(1);
+  });
+
+  it.skipIf(skip)('waits for the retry_after of a 429 before delivering', async () => {
+    fake.script(/sendMessage/, { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } });
+    await hook(tg.text('/start 2024-0153'));
+    await t.linka.runtime.outbox.drain();
+    expect(sent()).toHaveLength(1); // the refused attempt
+    const item = await t.linka.db.prisma.outboxItem.findFirst();
+    expect(item).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(item?.lastError).toContain('429');
+    // Not before the platform's retry-after...
+    await t.settle(0.5 / 60);
+    expect(sent()).toHaveLength(1);
+    // ...but after it.
+    await t.settle(0.6 / 60);
+    expect(sent()).toHaveLength(2);
+    expect(lastSent().text).toContain('Dobrý den, tady Linka');
+    expect(lastSent().text).toContain('S čím vám mohu pomoci?');
+    expect(await t.linka.db.prisma.message.findFirst({ where: { direction: 'out' } })).toMatchObject({ status: 'sent' });
+  });
+
+  it.skipIf(skip)("refuses someone else's contact, ignores groups, and asks for text instead of stickers", async () => {
+    await say(tg.text('Dobrý den'));
+    expect((await say(tg.contact('+420603123456', 9999))).text).toContain('jen vlastní telefonní číslo');
+    expect((await say(tg.sticker())).text).toContain('Napište mi to prosím textem');
+    const n = sent().length;
+    expect((await hook(tg.text('Dobrý den', { chatId: -100200, chatType: 'supergroup' }))).status).toBe(200);
+    await t.settle();
+    expect(sent()).toHaveLength(n);
+    expect(await conversationHistory(t.linka.db.prisma, 'telegram:-100200')).toEqual([]);
+  });
+
+  it.skipIf(skip)('takes the language from the Telegram client until the customer picks one', async () => {
+    const first = await say(tg.text('Hello', { chatId: 7002, lang: 'en' }));
+    expect(first.text).toContain('share your phone number');
+    expect(first.reply_markup?.keyboard?.[0]?.[0]?.text).toBe('Share my number');
+  });
+});
+
+describe('Telegram rendering', () => {
+  it('splits messages longer than Telegram allows and keeps the buttons on the last part', () => {
+    const paragraph = 'Slovo '.repeat(300).trim();
+    const text = Array.from({ length: 5 }, () => paragraph).join('\n\n');
+    const parts = renderTelegram({ text, choices: [{ id: 'a', label: 'A' }] });
+    expect(parts.length).toBe(3);
+    expect(parts.every((p) => p.text.length <= 4096)).toBe(true);
+    expect(parts.map((p) => p.text).join('\n\n')).toBe(text);
+    expect(parts[0]?.reply_markup).toBeUndefined();
+    expect(parts[2]?.reply_markup).toEqual({ inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] });
+    expect(splitText('x'.repeat(5000))).toEqual(['x'.repeat(4096), 'x'.repeat(904)]);
+  });
+});
+
+describe('linka telegram set-webhook / info', () => {
+  function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, [path.join(root, 'bin/linka.js'), ...args], { env: { ...process.env, ...env }, cwd: root }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  it('registers the webhook with the secret and reports what Telegram has, including the last error', async () => {
+    const fake = await startTelegramFake();
+    try {
+      const env = { TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, PUBLIC_URL: 'https://support.example.com/' };
+      const before = await cli(['telegram', 'info'], env);
+      expect(before.code).toBe(1);
+      expect(before.stdout).toContain('(none: Telegram will not deliver any update)');
+      expect(before.stdout).toContain('linka telegram set-webhook');
+
+      const set = await cli(['telegram', 'set-webhook'], env);
+      expect(set.code).toBe(0);
+      expect(set.stdout).toContain('https://support.example.com/telegram/webhook');
+      expect(fake.webhook).toMatchObject({ url: 'https://support.example.com/telegram/webhook', secret: SECRET });
+
+      fake.webhook.lastError = 'Wrong response from the webhook: 502 Bad Gateway';
+      const info = await cli(['telegram', 'info'], env);
+      expect(info.code).toBe(1);
+      expect(info.stdout).toContain('pending updates:  3');
+      expect(info.stdout).toContain('502 Bad Gateway');
+
+      const missing = await cli(['telegram', 'set-webhook'], { ...env, PUBLIC_URL: '' });
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('PUBLIC_URL is not set');
+    } finally {
+      await fake.close();
+    }
+  });
+});
