@@ -55,7 +55,10 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     prisma: db.prisma, config, log, metrics, clock: opts.clock,
     ports: setup.adapters.flatMap((a) => (a.port ? [a.port] : [])),
     teamPorts: setup.adapters.flatMap((a) => (a.team ? [a.team] : [])),
-    rateLimits: rateRules(config.rateLimits),
+    rateLimits: rateRules(config.rateLimits, {
+      slack: config.slack.statusChannel !== '' && config.slack.statusChannel !== config.slack.queueChannel,
+      discord: config.discord.statusChannel !== '' && config.discord.statusChannel !== config.discord.queueChannel,
+    }),
   });
   const http = createHttpServer({ log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
 

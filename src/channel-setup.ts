@@ -136,6 +136,7 @@ export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: 
       publicKey: env.DISCORD_PUBLIC_KEY as string,
       apiUrl: env.DISCORD_API_URL || undefined,
       queueChannel: config.discord.queueChannel,
+      statusChannel: config.discord.statusChannel,
       technicians: config.discord.technicians,
       technicianRoles: config.discord.technicianRoles,
       onCall: config.discord.onCall,

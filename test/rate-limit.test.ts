@@ -144,4 +144,27 @@ describe('the rate limiter', () => {
     now = 3500;
     expect(limiter.tryAcquire('console', 'console:y')).not.toBeNull();
   });
+  it('gives a separate status channel its own window, and only when it is separate', () => {
+    let now = 0;
+    const limits = parseConfig({}).rateLimits; // Slack: 1 a second per channel
+    const shared = new RateLimiter(rateRules(limits), () => now);
+    shared.tryAcquire('slack', 'team:slack:T-2026-00001')?.done();
+    expect(shared.tryAcquire('slack', 'team:slack:status')).toBeNull(); // the queue channel's second holds it back
+
+    const laned = new RateLimiter(rateRules(limits, { slack: true }), () => now);
+    laned.tryAcquire('slack', 'team:slack:T-2026-00001')?.done();
+    const status = laned.tryAcquire('slack', 'team:slack:status');
+    expect(status?.readyAt).toBe(0);
+    status?.done();
+    expect(laned.tryAcquire('slack', 'team:slack:status')).toBeNull(); // its own second
+    expect(laned.tryAcquire('slack', 'team:slack:channel')).toBeNull(); // the queue's second
+    // Blocked lanes name their targets, not the whole platform: the outbox still claims the other lane's items.
+    expect(laned.blocked()).toEqual({ channels: [], targets: expect.arrayContaining(['team:slack:T-2026-00001', 'team:slack:status', 'team:slack:channel']) });
+    // A 429 on the status channel pauses the status lane only.
+    now = 1000;
+    laned.pause('slack', 'team:slack:status', 5000, 'channel');
+    expect(laned.pausedMs('slack', 'team:slack:status')).toBe(5000);
+    expect(laned.pausedMs('slack', '')).toBe(0);
+    expect(laned.tryAcquire('slack', 'team:slack:T-2026-00002')).not.toBeNull();
+  });
 });

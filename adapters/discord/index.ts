@@ -30,6 +30,8 @@ export interface DiscordConfig {
   apiUrl?: string;
   /** The channel id where ticket cards are posted. */
   queueChannel: string;
+  /** The channel id for outage and maintenance notices (default: the queue channel). */
+  statusChannel?: string;
   technicians: readonly string[];
   technicianRoles: readonly string[];
   /** Who SLA warnings mention: user ids, or "role:<id>". */
@@ -93,7 +95,7 @@ export function createDiscordAdapter(config: DiscordConfig): ChannelAdapter & { 
       return created ? { threadId: created } : {};
     },
     async postToChannel(text, opts) {
-      await post(config.queueChannel, text, opts?.mentionOnCall ? config.onCall ?? [] : undefined);
+      await post(opts?.status && config.statusChannel ? config.statusChannel : config.queueChannel, text, opts?.mentionOnCall ? config.onCall ?? [] : undefined);
     },
   };
 

@@ -105,7 +105,7 @@ export function createSlackAdapter(config: SlackConfig): ChannelAdapter & { app:
     },
   });
   const client = app.client;
-  const team = createSlackTeamPort(client, config.slack.queueChannel, config.slack.onCall);
+  const team = createSlackTeamPort(client, config.slack.queueChannel, config.slack.onCall, config.slack.statusChannel);
   const commands = createCommandRouter();
   if (!config.slack.technicians.length && !config.slack.technicianGroup) {
     log.warn('slack: neither slack.technicians nor slack.technicianGroup is set; nobody can act on tickets from Slack');

@@ -38,7 +38,8 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createSlackTeamPort(client: webApi.WebClient, queueChannel: string, onCall: readonly string[] = []): TeamPort {
+/** The Slack side of the queue: cards in `queueChannel`, outage and maintenance notices in `statusChannel` (default: the queue channel). */
+export function createSlackTeamPort(client: webApi.WebClient, queueChannel: string, onCall: readonly string[] = [], statusChannel = ''): TeamPort {
   return {
     platform: 'slack',
     async postTicket(card) {
@@ -58,7 +59,7 @@ export function createSlackTeamPort(client: webApi.WebClient, queueChannel: stri
     async postToChannel(text, opts) {
       // Mentions are filled in after escaping, so Slack sees them as mentions.
       const body = opts?.mentionOnCall ? fillOnCall(renderText(text), onCall.map(slackMention)) : renderText(text);
-      await call(() => client.chat.postMessage({ channel: queueChannel, text: body }));
+      await call(() => client.chat.postMessage({ channel: opts?.status && statusChannel ? statusChannel : queueChannel, text: body }));
     },
   };
 }

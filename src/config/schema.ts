@@ -116,6 +116,8 @@ export const configSchema = z.strictObject({
   slack: z.strictObject({
     /** The channel id (C...) where tickets are posted. */
     queueChannel: z.string().default(''),
+    /** The channel id (C...) for outage and maintenance notices; empty: the queue channel. */
+    statusChannel: z.string().default(''),
     /** Slack user ids (U...) allowed to act on tickets. */
     technicians: z.array(z.string()).default([]),
     /** A Slack user group id (S...) whose members may act on tickets. */
@@ -125,6 +127,8 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   discord: z.strictObject({
     queueChannel: z.string().default(''),
+    /** The channel id for outage and maintenance notices; empty: the queue channel. */
+    statusChannel: z.string().default(''),
     /** Discord user ids allowed to act on tickets. */
     technicians: z.array(z.string()).default([]),
     /** Discord role ids whose members may act on tickets. */

@@ -123,7 +123,7 @@ export function createMaintenance(deps: MaintenanceDeps) {
     const done = await tx.maintenanceNotice.findUnique({ where: { maintenanceId_notice_recipient: { maintenanceId: m.id, notice, recipient: CHANNELS } } });
     if (done) return;
     await tx.maintenanceNotice.create({ data: { maintenanceId: m.id, notice, revision: m.revision, recipient: CHANNELS, lang: teamLanguage, createdAt: now } });
-    await toTeamChannel(tx, d.teamPlatforms, text, now);
+    await toTeamChannel(tx, d.teamPlatforms, text, now, { status: true });
     if (customerKind && d.telegramChannel) {
       const to = { conversationId: `telegram:${d.telegramChannel}`, lang: teamLanguage };
       await enqueue(tx, { kind: 'reply', channel: 'telegram', target: to.conversationId, payload: { reply: { text: customerText(m, customerKind, to, false) } }, now });

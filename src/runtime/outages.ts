@@ -66,16 +66,19 @@ export function noticeText(o: OutageRow, kind: 'start' | 'update' | 'resolved', 
 export function createOutages(deps: OutageDeps) {
   const { prisma, clock, timezone, teamLanguage } = deps;
 
-  /** The customers an outage concerns, with the conversation to reach each on. */
+  /** The customers an outage concerns, with the conversation to reach each on (not the opted-out ones). */
   async function recipients(tx: Tx, o: OutageRow): Promise<Array<{ conversationId: string; lang: Lang }>> {
     const areas = asList(o.areas);
     const customers = await tx.customer.findMany({ select: { area: true, accessPoint: true, language: true, telegramId: true, phones: { select: { e164: true } } } });
+    const optedOut = new Set((await tx.optOut.findMany({ select: { conversationId: true } })).map((x) => x.conversationId));
     const out: Array<{ conversationId: string; lang: Lang }> = [];
     for (const c of customers) {
       if (!areaMatches(areas, c)) continue;
       const lang = (['cs', 'sk', 'en'].includes(c.language) ? c.language : 'cs') as Lang;
-      if (c.telegramId && deps.customerChannels.includes('telegram')) out.push({ conversationId: `telegram:${c.telegramId}`, lang });
-      else if (c.phones[0] && deps.customerChannels.includes('sms')) out.push({ conversationId: `sms:${c.phones[0].e164}`, lang });
+      let to: string | null = null;
+      if (c.telegramId && deps.customerChannels.includes('telegram')) to = `telegram:${c.telegramId}`;
+      else if (c.phones[0] && deps.customerChannels.includes('sms')) to = `sms:${c.phones[0].e164}`;
+      if (to && !optedOut.has(to)) out.push({ conversationId: to, lang });
     }
     return out;
   }
@@ -106,7 +109,7 @@ export function createOutages(deps: OutageDeps) {
     const text = kind === 'start'
       ? t(teamLanguage, 'team.outageStarted', { title, areas: asList(o.areas).join(', '), services: asList(o.services).join(', '), status, count })
       : kind === 'update' ? t(teamLanguage, 'team.outageUpdated', { title, status, eta, count }) : t(teamLanguage, 'team.outageResolved', { title, count });
-    await toTeamChannel(tx, deps.teamPlatforms, text, now);
+    await toTeamChannel(tx, deps.teamPlatforms, text, now, { status: true });
     if (deps.telegramChannel) {
       await enqueue(tx, { kind: 'reply', channel: 'telegram', target: `telegram:${deps.telegramChannel}`, payload: { reply: { text: noticeText(o, kind, teamLanguage, timezone) } }, now });
     }

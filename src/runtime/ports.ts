@@ -39,9 +39,10 @@ export interface TeamPort {
   /** Writes into the card's thread; returns the thread id when it was created now. */
   postToThread(post: TeamPostRef, text: string): Promise<{ threadId?: string }>;
   /**
-   * A message in the queue channel itself (digests, re-announcements, SLA warnings). With
-   * `opts.mentionOnCall`, replace `{onCall}` in the text with the platform's mentions of its
-   * configured on-call people (see `fillOnCall` in team-outbox.ts).
+   * A message in the queue channel itself (digests, re-announcements, SLA warnings), or with
+   * `opts.status` in the status channel (outage and maintenance notices; the queue channel
+   * when none is configured). With `opts.mentionOnCall`, replace `{onCall}` in the text with
+   * the platform's mentions of its configured on-call people (see `fillOnCall` in team-outbox.ts).
    */
   postToChannel(text: string, opts?: TeamChannelOptions): Promise<void>;
 }

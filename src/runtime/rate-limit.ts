@@ -27,6 +27,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LinkaConfig } from '../config/schema.js';
 import { LinkaError } from '../errors.js';
 import type { ChannelPort, TeamPort } from './ports.js';
+import { teamChannelTarget } from './team-outbox.js';
 
 /** '*': one window for all of a channel's sends; 'target': one window per target (conversation). */
 export type LimitScope = 'channel' | 'target';
@@ -36,6 +37,11 @@ export interface WindowLimit {
   scope: LimitScope;
   limit: number;
   windowMs: number;
+  /**
+   * Scope 'channel' only: splits the channel's sends into lanes with a window each (a team
+   * platform's queue channel and its status channel, each with its own limit). Default: one lane.
+   */
+  lane?: (target: string) => string;
 }
 
 /** The limits of each channel ('telegram', 'sms', 'slack', 'discord'); a channel without any is not limited. */
@@ -46,18 +52,20 @@ export const LEAD_MS = 100;
 
 /**
  * The limits from the configuration. Linka sends all SMS from one number (TWILIO_FROM) and
- * posts all team messages (cards, threads, digests, notices) into one queue channel per
- * platform, so those limits are per channel ('*').
+ * posts all team messages (cards, threads, digests) into one queue channel per platform, so
+ * those limits are per channel ('*'). A separate status channel (`separateStatus`: slack.statusChannel
+ * or discord.statusChannel set and not the queue channel) is a lane of its own with the same limit.
  */
-export function rateRules(limits: LinkaConfig['rateLimits']): RateRules {
+export function rateRules(limits: LinkaConfig['rateLimits'], separateStatus: { slack?: boolean; discord?: boolean } = {}): RateRules {
+  const lane = (platform: 'slack' | 'discord') => (separateStatus[platform] ? { lane: (target: string) => (target === teamChannelTarget(platform, true) ? 'status' : '') } : {});
   return {
     telegram: [
       { scope: 'channel', limit: limits.telegram.perSecond, windowMs: 1000 },
       { scope: 'target', limit: limits.telegram.perChatPerSecond, windowMs: 1000 },
     ],
     sms: [{ scope: 'channel', limit: limits.sms.perNumberPerSecond, windowMs: 1000 }],
-    slack: [{ scope: 'channel', limit: limits.slack.perChannelPerSecond, windowMs: 1000 }],
-    discord: [{ scope: 'channel', limit: limits.discord.perChannel, windowMs: limits.discord.windowSeconds * 1000 }],
+    slack: [{ scope: 'channel', limit: limits.slack.perChannelPerSecond, windowMs: 1000, ...lane('slack') }],
+    discord: [{ scope: 'channel', limit: limits.discord.perChannel, windowMs: limits.discord.windowSeconds * 1000, ...lane('discord') }],
   };
 }
 
@@ -82,8 +90,12 @@ class Window {
   private ends: number[] = [];
   private head = 0;
   pausedUntil = 0;
+  /** A lane's window (its channel has lanes): the targets it has seen, for `blocked()`. */
+  readonly seen: Set<string> | null;
 
-  constructor(readonly channel: string, readonly target: string | null, readonly limit: number, readonly windowMs: number) {}
+  constructor(readonly channel: string, readonly target: string | null, readonly limit: number, readonly windowMs: number, laned = false) {
+    this.seen = laned ? new Set() : null;
+  }
 
   private prune(now: number): void {
     while (this.head < this.ends.length && (this.ends[this.head] as number) + this.windowMs <= now) this.head++;
@@ -123,13 +135,22 @@ export class RateLimiter {
 
   constructor(private readonly rules: RateRules, private readonly now: () => number = () => performance.now()) {}
 
-  private window(channel: string, target: string | null, create: { limit: number; windowMs: number } | null): Window | undefined {
-    const key = target === null ? `${channel}\n*` : `${channel}\n${target}`;
+  /** The channel's lane function, when its limits are split into lanes. */
+  private laneFn(channel: string): ((target: string) => string) | undefined {
+    return (this.rules[channel] ?? []).find((r) => r.scope === 'channel' && r.lane)?.lane;
+  }
+
+  /** The channel-wide window of `target`'s lane (target null: the window of that one target). */
+  private window(channel: string, target: string | null, create: { limit: number; windowMs: number } | null, laneOf?: string): Window | undefined {
+    const lanes = target === null ? this.laneFn(channel) : undefined;
+    const lane = lanes && laneOf !== undefined ? lanes(laneOf) : '';
+    const key = target === null ? `${channel}\n*${lane}` : `${channel}\n${target}`;
     let w = this.windows.get(key);
     if (!w && create) {
-      w = new Window(channel, target, create.limit, create.windowMs);
+      w = new Window(channel, target, create.limit, create.windowMs, lanes !== undefined);
       this.windows.set(key, w);
     }
+    if (w?.seen && laneOf !== undefined) w.seen.add(laneOf);
     return w;
   }
 
@@ -137,11 +158,11 @@ export class RateLimiter {
   private windowsOf(channel: string, target: string): Window[] {
     const out: Window[] = [];
     for (const rule of this.rules[channel] ?? []) {
-      out.push(this.window(channel, rule.scope === 'channel' ? null : target, rule) as Window);
+      out.push(this.window(channel, rule.scope === 'channel' ? null : target, rule, target) as Window);
     }
     // A paused key that no rule limits (a pause of a channel without limits).
     for (const key of [null, target]) {
-      const w = this.window(channel, key, null);
+      const w = this.window(channel, key, null, target);
       if (w && !out.includes(w)) out.push(w);
     }
     return out;
@@ -185,14 +206,14 @@ export class RateLimiter {
    */
   pause(channel: string, target: string, ms: number, scope: LimitScope): void {
     const rule = (this.rules[channel] ?? []).find((r) => r.scope === scope) ?? { limit: Number.POSITIVE_INFINITY, windowMs: 0 };
-    const w = this.window(channel, scope === 'channel' ? null : target, rule) as Window;
+    const w = this.window(channel, scope === 'channel' ? null : target, rule, target) as Window;
     w.pausedUntil = Math.max(w.pausedUntil, this.now() + ms);
   }
 
   /** Milliseconds a 429 still holds back sends of `channel` to `target` (0: none). */
   pausedMs(channel: string, target: string): number {
     const now = this.now();
-    const until = Math.max(this.window(channel, null, null)?.pausedUntil ?? 0, this.window(channel, target, null)?.pausedUntil ?? 0);
+    const until = Math.max(this.window(channel, null, null, target)?.pausedUntil ?? 0, this.window(channel, target, null)?.pausedUntil ?? 0);
     return Math.max(0, Math.ceil(until - now));
   }
 
@@ -202,8 +223,11 @@ export class RateLimiter {
     const channels: string[] = [];
     const targets: string[] = [];
     for (const [key, w] of this.windows) {
-      if (w.readyAt(now) > now + leadMs) (w.target === null ? channels : targets).push(w.target ?? w.channel);
-      else if (w.idle(now)) this.windows.delete(key);
+      if (w.readyAt(now) > now + leadMs) {
+        if (w.target !== null) targets.push(w.target);
+        else if (w.seen) targets.push(...w.seen); // one lane of the channel: its targets only
+        else channels.push(w.channel);
+      } else if (w.idle(now)) this.windows.delete(key);
     }
     return { channels, targets };
   }
@@ -262,14 +286,14 @@ export function holdBackPort(limiter: RateLimiter, port: ChannelPort): ChannelPo
   };
 }
 
-/** The team port, likewise (team messages all go to the queue channel: only a pause of the whole channel applies). */
+/** The team port, likewise (team messages go to the queue channel, notices to the status channel: a pause of that lane applies). */
 export function holdBackTeamPort(limiter: RateLimiter, port: TeamPort): TeamPort {
-  const check = () => gate(limiter, port.platform, '');
+  const check = (status = false) => gate(limiter, port.platform, status ? teamChannelTarget(port.platform, true) : '');
   return {
     platform: port.platform,
     postTicket: async (card) => (await check(), port.postTicket(card)),
     updateTicket: async (post, card) => (await check(), port.updateTicket(post, card)),
     postToThread: async (post, text) => (await check(), port.postToThread(post, text)),
-    postToChannel: async (text, opts) => (await check(), port.postToChannel(text, opts)),
+    postToChannel: async (text, opts) => (await check(opts?.status), port.postToChannel(text, opts)),
   };
 }

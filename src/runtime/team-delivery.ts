@@ -30,9 +30,10 @@ async function cardOf(deps: TeamDeliveryDeps, ticketId: string) {
 export async function deliverTeamItem(deps: TeamDeliveryDeps, item: OutboxItem): Promise<{ platformMessageId: string | null }> {
   const port = deps.teamPorts.get(item.channel);
   if (!port) throw new LinkaError('channel_off', `team channel ${item.channel} is not configured`);
-  const payload = item.payload as { ticketId?: string; text?: string; mentionOnCall?: boolean };
+  const payload = item.payload as { ticketId?: string; text?: string; mentionOnCall?: boolean; status?: boolean };
   if (item.kind === 'team.channel') {
-    await port.postToChannel(payload.text ?? '', payload.mentionOnCall ? { mentionOnCall: true } : undefined);
+    const opts = { ...(payload.mentionOnCall ? { mentionOnCall: true } : {}), ...(payload.status ? { status: true } : {}) };
+    await port.postToChannel(payload.text ?? '', Object.keys(opts).length ? opts : undefined);
     return { platformMessageId: null };
   }
   const ticketId = payload.ticketId ?? '';

@@ -31,6 +31,13 @@ export interface TeamChannelOptions {
    * with its own mentions of the configured on-call people (slack.onCall / discord.onCall).
    */
   mentionOnCall?: boolean;
+  /** An outage or maintenance notice: to the platform's status channel (the queue channel when none is set). */
+  status?: boolean;
+}
+
+/** The outbox target of a platform's queue channel, or of its status channel. */
+export function teamChannelTarget(platform: string, status = false): string {
+  return `team:${platform}:${status ? 'status' : 'channel'}`;
 }
 
 /** The placeholder a `mentionOnCall` message holds where the on-call mentions go. */
@@ -44,10 +51,10 @@ export function fillOnCall(text: string, mentions: readonly string[]): string {
   return text.split(ON_CALL_PLACEHOLDER).join(mentions.join(' ')).trimEnd();
 }
 
-/** Queues a plain message to the team channel of every platform (digests, re-announcements, SLA warnings). */
+/** Queues a plain message to the team channel of every platform (digests, re-announcements, SLA warnings; with `status`, notices). */
 export async function toTeamChannel(db: DbClient, platforms: readonly string[], text: string, now: Date, opts: TeamChannelOptions = {}): Promise<void> {
-  const payload = { text, ...(opts.mentionOnCall ? { mentionOnCall: true } : {}) };
+  const payload = { text, ...(opts.mentionOnCall ? { mentionOnCall: true } : {}), ...(opts.status ? { status: true } : {}) };
   for (const platform of platforms) {
-    await enqueue(db, { kind: 'team.channel', channel: platform, target: `team:${platform}:channel`, payload, now });
+    await enqueue(db, { kind: 'team.channel', channel: platform, target: teamChannelTarget(platform, opts.status), payload, now });
   }
 }
