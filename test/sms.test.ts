@@ -138,7 +138,11 @@ describe('SMS over Twilio on sqlite', () => {
     const calls = w.fake.calls();
     expect(calls).toHaveLength(4);
     expect((calls[3]?.at ?? 0) - (calls[2]?.at ?? 0)).toBeLessThan(1000); // the outbox back-off (150 ms), not a long wait
-    const items = await w.linka.db.prisma.outboxItem.findMany({ orderBy: { id: 'asc' } });
+    // The fake has answered; the outbox records that just after.
+    const items = await until(async () => {
+      const rows = await w.linka.db.prisma.outboxItem.findMany({ orderBy: { id: 'asc' } });
+      return rows.every((i) => i.status !== 'pending') && rows;
+    }, 'both replies recorded');
     expect(items.map((i) => [i.status, i.attempts])).toEqual([['sent', 2], ['sent', 2]]);
     const out = await w.linka.db.prisma.message.findMany({ where: { direction: 'out' }, orderBy: { id: 'asc' } });
     expect(out.map((m) => [m.status, m.platformMessageId])).toEqual(w.fake.sent.map((s) => ['sent', s.sid]));

@@ -219,10 +219,11 @@ export class OutboxWorker extends PollingWorker {
       }
       permit.done();
       const now = clock();
-      await prisma.$transaction(async (tx) => {
+      // Sent: recording it must not fail for a passing reason (a busy pool), or the item would be sent again.
+      await persistently(() => prisma.$transaction(async (tx) => {
         await markOutboxSent(tx, item.id, now);
         await setDelivery(tx, item.id, 'sent', platformMessageId);
-      });
+      }), (err, attempt) => log.warn({ outboxId: item.id, attempt, err: err instanceof Error ? err.message : String(err) }, 'recording a delivery failed, trying again'));
       metrics?.outbound.inc({ channel: item.channel, status: 'sent' });
     } catch (err) {
       if (err instanceof LinkaError && err.code === HELD_BACK) {
@@ -257,6 +258,19 @@ export class OutboxWorker extends PollingWorker {
       log.warn({ outboxId: item.id, channel: item.channel, attempts, retryInMs: retryAfter, paused, err: error }, 'outbox delivery failed, will retry');
       await markOutboxRetry(prisma, item.id, error, new Date(clock().getTime() + retryAfter));
       metrics?.outbound.inc({ channel: item.channel, status: 'retry' });
+    }
+  }
+}
+
+/** Runs `work`, trying again (up to 5 times, waiting 50 ms, 100 ms, ...) when it throws. */
+async function persistently<T>(work: () => Promise<T>, onRetry: (err: unknown, attempt: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      onRetry(err, attempt);
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 1)));
     }
   }
 }

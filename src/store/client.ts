@@ -28,6 +28,10 @@ export interface Db {
 // builds already, but say so. busy_timeout comes from the driver's `timeout` option.
 const SQLITE_PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;';
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+// Interactive transactions: Prisma's defaults (2 s to get a connection, 5 s to finish) fail
+// work that is merely slow on a busy machine; these are the defaults of every transaction
+// that does not set its own.
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
 /**
  * Opens the database at `url` (default: `DATABASE_URL`, else `file:./data/linka.db`): SQLite
@@ -57,13 +61,13 @@ export async function openDatabase(url: string = defaultDatabaseUrl()): Promise<
         return connection;
       },
     };
-    prisma = new Client({ adapter });
+    prisma = new Client({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   } else {
     const [{ PrismaClient: Client }, { PrismaPg }] = await Promise.all([
       import('../generated/postgres/client.js'),
       import('@prisma/adapter-pg'),
     ]);
-    prisma = new Client({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as PrismaClient;
+    prisma = new Client({ adapter: new PrismaPg({ connectionString: target.url }), transactionOptions: TRANSACTION_OPTIONS }) as unknown as PrismaClient;
   }
   return {
     prisma,
