@@ -1,10 +1,11 @@
 // Two Linka processes on one PostgreSQL database (skipped without a server, required under CI).
 // Two `linka serve` children share the Telegram fake; every update, sent to both at once (a
 // platform retry landing on the other process), is answered exactly once, and each outbox item
-// is delivered once. The ticket claim race is tested in-process: two runtimes, each with its
-// own Prisma client on the same database, claim one ticket at the same moment.
+// is delivered once; technicians clicking Claim on one ticket in Slack, the clicks landing on
+// different processes at the same moment, get exactly one winner. The claim race is also tested
+// in-process: two runtimes, each with its own Prisma client, many times over.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,13 +19,15 @@ import { createEmptyDatabase, createTestDatabase, pgAvailable, type EmptyDatabas
 import { recordingPort, seedCustomers } from './helpers/harness.js';
 import { recordingTeam } from './helpers/team.js';
 import { eventually } from './fakes/fake-server.js';
+import { deliver, FORM, signed, SIGNING_SECRET, slack, startSlackFake, type SlackFake } from './fakes/slack-fake.js';
 import { startTelegramFake, tg, type TelegramFake } from './fakes/telegram-fake.js';
 
 const PG = await pgAvailable();
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'linka.js');
 const SECRET = 'two-instances-secret';
-const OTHER_SECRETS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY', 'LINKA_API_TOKEN', 'LINKA_CONFIG', 'PUBLIC_URL'];
+const OTHER_SECRETS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY', 'LINKA_API_TOKEN', 'PUBLIC_URL'];
+const TECHNICIANS = ['UPETR', 'UEVA', 'UJAN', 'UIVA'];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,12 +43,14 @@ function freePort(): Promise<number> {
 
 interface Instance { child: ChildProcess; base: string; dir: string; output: () => string; exited: Promise<unknown> }
 
-async function startInstance(databaseUrl: string, telegramUrl: string): Promise<Instance> {
+async function startInstance(databaseUrl: string, telegramUrl: string, slackUrl: string): Promise<Instance> {
   const dir = mkdtempSync(path.join(tmpdir(), 'linka-two-'));
   const port = await freePort();
+  writeFileSync(path.join(dir, 'linka.yaml'), `slack:\n  queueChannel: CQUEUE\n  technicians: [${TECHNICIANS.join(', ')}]\n`);
   const env: NodeJS.ProcessEnv = {
-    ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl,
+    ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LINKA_CONFIG: path.join(dir, 'linka.yaml'),
     TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegramUrl,
+    SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackUrl,
   };
   for (const key of OTHER_SECRETS) delete env[key];
   const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,14 +72,16 @@ async function startInstance(databaseUrl: string, telegramUrl: string): Promise<
 describe.skipIf(!PG)('two linka serve processes on one PostgreSQL database', () => {
   let database: EmptyDatabase;
   let telegram: TelegramFake;
+  let slackFake: SlackFake;
   let instances: Instance[] = [];
 
   beforeAll(async () => {
     database = await createEmptyDatabase('postgresql');
     telegram = await startTelegramFake();
+    slackFake = await startSlackFake();
     // One after the other: the first migrates the database.
-    instances.push(await startInstance(database.url, telegram.url));
-    instances.push(await startInstance(database.url, telegram.url));
+    instances.push(await startInstance(database.url, telegram.url, slackFake.url));
+    instances.push(await startInstance(database.url, telegram.url, slackFake.url));
   }, 90_000);
   afterAll(async () => {
     for (const i of instances) {
@@ -88,6 +95,7 @@ describe.skipIf(!PG)('two linka serve processes on one PostgreSQL database', () 
     }
     instances = [];
     await telegram?.close();
+    await slackFake?.close();
     await database?.drop();
   }, 60_000);
 
@@ -143,6 +151,37 @@ describe.skipIf(!PG)('two linka serve processes on one PostgreSQL database', () 
       expect(await db.prisma.processedInbound.count({ where: { id: { in: ids.map((id) => `timer:${id}`) } } })).toBe(ids.length);
       await new Promise((r) => setTimeout(r, 500));
       expect(telegram.calls('sendMessage')).toHaveLength(before);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+  it('gives a ticket to exactly one technician when Claim clicks land on both processes at once', async () => {
+    const db = await openDatabase(database.url);
+    try {
+      // Tickets opened by a customer (written as the dispatcher would, without a conversation to answer on).
+      const numbers = ['T-2026-09001', 'T-2026-09002', 'T-2026-09003', 'T-2026-09004', 'T-2026-09005'];
+      const now = new Date();
+      for (const number of numbers) {
+        await db.prisma.ticket.create({ data: { number, category: 'internet', status: 'open', verified: true, answers: {}, summary: 'Nejde internet', tier: 'none', createdAt: now } });
+      }
+      const ephemeralsBefore = slackFake.calls('chat.postEphemeral').length;
+      for (const number of numbers) {
+        // Four technicians click at the same moment; the clicks alternate between the two processes.
+        const clicks = TECHNICIANS.map((user, k) => deliver(instances[k % 2]!.base, signed(slack.click('claim', number, user), FORM)));
+        const answers = await Promise.all(clicks);
+        expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+        const ticket = await db.prisma.ticket.findUnique({ where: { number }, include: { events: true } });
+        expect(ticket?.status).toBe('claimed');
+        expect(TECHNICIANS.map((u) => `slack:${u}`)).toContain(ticket?.claimedBy);
+        expect(ticket?.events.filter((e) => e.type === 'claimed')).toHaveLength(1);
+      }
+      // The three who lost each race were told, privately, who has it.
+      const told = await eventually(() => {
+        const e = slackFake.calls('chat.postEphemeral').slice(ephemeralsBefore);
+        return e.length >= 3 * numbers.length ? e : undefined;
+      }, 10_000, 'the losers told');
+      expect(told).toHaveLength(3 * numbers.length);
+      for (const e of told ?? []) expect(String(e.text)).toMatch(/už převzal\(a\)/);
     } finally {
       await db.close();
     }

@@ -142,6 +142,7 @@ export class OutboxWorker extends PollingWorker {
   override async drain(maxRounds = 100_000): Promise<number> {
     await this.settled();
     let total = 0;
+    let recheck = 0;
     for (let i = 0; i < maxRounds; i++) {
       const n = await this.tick();
       total += n;
@@ -155,6 +156,13 @@ export class OutboxWorker extends PollingWorker {
         continue;
       }
       const wait = this.limiter.waitMs();
+      // Nothing claimed, nothing under way: make sure nothing due is left (a commit this process
+      // has just seen acknowledged may reach the next connection's snapshot a moment later).
+      if (wait === null && recheck < 20 && (await this.dueCount()) > 0) {
+        recheck++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        continue;
+      }
       if (wait === null || !(await this.waitingOnLimits())) break;
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, wait)));
     }
@@ -166,6 +174,12 @@ export class OutboxWorker extends PollingWorker {
   override async stop(): Promise<void> {
     await super.stop();
     await Promise.all(this.inFlight.values());
+  }
+
+  /** Items due now that nobody holds. */
+  private dueCount(): Promise<number> {
+    const now = this.deps.clock();
+    return this.deps.prisma.outboxItem.count({ where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] } });
   }
 
   /** Whether due items wait only because of the rate limits. */
