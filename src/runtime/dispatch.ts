@@ -25,6 +25,7 @@ import { toTeam } from './team-outbox.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
 import type { Customer, PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
+import { transaction } from '../store/sql.js';
 
 /** One inbound event with what the runtime needs around it. */
 export interface InboundEnvelope {
@@ -82,7 +83,7 @@ const MAX_CONFLICT_RETRIES = 5;
 export async function dispatch(deps: DispatchDeps, env: InboundEnvelope, extra?: (tx: Tx) => Promise<void>): Promise<DispatchResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = await deps.prisma.$transaction((tx) => run(deps, env, tx, extra), { timeout: 15_000, maxWait: 10_000 });
+      const result = await transaction(deps.prisma, (tx) => run(deps, env, tx, extra), { timeout: 15_000, maxWait: 10_000 });
       if (result.queued) deps.onQueued?.();
       return result;
     } catch (err) {

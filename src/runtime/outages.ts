@@ -10,6 +10,7 @@ import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { enqueue } from '../store/outbox.js';
+import { mapRow, query } from '../store/sql.js';
 import type { Prisma, PrismaClient, Tx } from '../store/types.js';
 import { toTeamChannel } from './team-outbox.js';
 
@@ -217,6 +218,8 @@ export type Outages = ReturnType<typeof createOutages>;
 
 /** The active outage that concerns a customer (area or access point), if any. */
 export async function outageFor(db: Tx | PrismaClient, customer: { area: string | null; accessPoint: string | null }): Promise<OutageRow | null> {
-  const active = await db.outage.findMany({ where: { status: { not: 'resolved' } }, orderBy: { startedAt: 'desc' } });
+  // Plain SQL (on most inbound events: store/sql.ts).
+  const rows = await query<Record<string, unknown>>(db)`SELECT * FROM "Outage" WHERE "status" <> ${'resolved'} ORDER BY "startedAt" DESC`;
+  const active = rows.map((r) => mapRow<OutageRow>(r, ['startedAt', 'estimatedEndAt', 'resolvedAt', 'createdAt', 'updatedAt'], ['areas', 'services', 'texts'], ['revision']));
   return active.find((o) => areaMatches(asList(o.areas), customer)) ?? null;
 }

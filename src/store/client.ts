@@ -1,7 +1,9 @@
 // Opens Linka's database with the Prisma client generated for its provider.
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
+import type BetterSqlite3 from 'better-sqlite3';
 import { defaultDatabaseUrl, parseDatabaseUrl, type Provider } from './database-url.js';
+import { registerSqliteConnection } from './sql.js';
 
 export { defaultDatabaseUrl, parseDatabaseUrl, type Provider } from './database-url.js';
 /** Model and input types (identical for both providers; the runtime null markers are shared too). */
@@ -58,6 +60,9 @@ export async function openDatabase(url: string = defaultDatabaseUrl()): Promise<
       async connect() {
         const connection = await factory.connect();
         await connection.executeScript(SQLITE_PRAGMAS);
+        // The hot path's plain SQL runs on this same connection (store/sql.ts).
+        const raw = (connection as unknown as { client?: BetterSqlite3.Database }).client;
+        if (raw) registerSqliteConnection(prisma, raw);
         return connection;
       },
     };

@@ -1,10 +1,13 @@
 /** Conversations: the engine state per chat, saved with optimistic concurrency. */
 import type { ConversationState } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
+import { exec, mapRow, query } from './sql.js';
 import type { Conversation, DbClient, Prisma, Tx } from './types.js';
 
 export async function loadConversation(db: DbClient, id: string): Promise<Conversation | null> {
-  return db.conversation.findUnique({ where: { id } });
+  // Plain SQL (on every inbound event: store/sql.ts).
+  const rows = await query<Record<string, unknown>>(db)`SELECT * FROM "Conversation" WHERE "id" = ${id}`;
+  return rows[0] ? mapRow<Conversation>(rows[0], ['sessionStartedAt', 'createdAt', 'updatedAt'], ['state'], ['flowVersion', 'version']) : null;
 }
 
 /** The stored state as the engine's type. */
@@ -28,13 +31,17 @@ export async function saveConversation(
     state: state as unknown as Prisma.InputJsonValue,
     customerId,
   };
-  if (!prev) {
-    return tx.conversation.create({ data: { id, channel, ...data, sessionStartedAt: now } });
-  }
-  // Raw (saved on every inbound event): the version check is the optimistic lock.
+  // Plain SQL (saved on every inbound event: store/sql.ts).
   const json = JSON.stringify(state);
+  if (!prev) {
+    const at = new Date();
+    await exec(tx)`INSERT INTO "Conversation" ("id", "channel", "customerId", "flow", "step", "flowVersion", "state", "sessionStartedAt", "version", "createdAt", "updatedAt")
+      VALUES (${id}, ${channel}, ${customerId}, ${data.flow}, ${data.step}, ${data.flowVersion}, ${json}, ${now}, ${0}, ${at}, ${at})`;
+    return { id, channel, ...data, state: JSON.parse(json) as Conversation['state'], sessionStartedAt: now, version: 0, createdAt: at, updatedAt: at };
+  }
+  // The version check is the optimistic lock.
   const session = newSession ? now : prev.sessionStartedAt;
-  const count = await tx.$executeRaw`UPDATE "Conversation" SET "flow" = ${data.flow}, "step" = ${data.step}, "flowVersion" = ${data.flowVersion}, "state" = ${json},
+  const count = await exec(tx)`UPDATE "Conversation" SET "flow" = ${data.flow}, "step" = ${data.step}, "flowVersion" = ${data.flowVersion}, "state" = ${json},
     "customerId" = ${customerId}, "version" = ${prev.version + 1}, "sessionStartedAt" = ${session}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "version" = ${prev.version}`;
   if (count !== 1) throw new LinkaError('conversation_conflict', `conversation ${id} changed concurrently`);
   return { ...prev, ...data, state: data.state as Conversation['state'], version: prev.version + 1, sessionStartedAt: newSession ? now : prev.sessionStartedAt };

@@ -1,5 +1,6 @@
 /** Customers: look-ups for identification and the CSV import's upsert. */
 import type { CustomerView, Lang } from '../engine/types.js';
+import { mapRow, query } from './sql.js';
 import type { Customer, DbClient } from './types.js';
 
 /** The engine's view of a customer record. */
@@ -8,8 +9,12 @@ export function toView(c: Customer): CustomerView {
   return { id: c.id, name: c.name, contractNumber: c.contractNumber, language, tier: c.tier, area: c.area };
 }
 
+const CUSTOMER_DATES = ['createdAt', 'updatedAt'] as const;
+
 export async function customerById(db: DbClient, id: string): Promise<Customer | null> {
-  return db.customer.findUnique({ where: { id } });
+  // Plain SQL (on every inbound event: store/sql.ts).
+  const rows = await query<Record<string, unknown>>(db)`SELECT * FROM "Customer" WHERE "id" = ${id}`;
+  return rows[0] ? mapRow<Customer>(rows[0], CUSTOMER_DATES) : null;
 }
 
 /** Contract numbers are matched case-insensitively and without surrounding spaces. */
@@ -28,7 +33,8 @@ export async function customerByPhone(db: DbClient, e164: string): Promise<Custo
 }
 
 export async function customerByTelegramId(db: DbClient, telegramId: string): Promise<Customer | null> {
-  return db.customer.findUnique({ where: { telegramId } });
+  const rows = await query<Record<string, unknown>>(db)`SELECT * FROM "Customer" WHERE "telegramId" = ${telegramId}`;
+  return rows[0] ? mapRow<Customer>(rows[0], CUSTOMER_DATES) : null;
 }
 
 export async function setCustomerLanguage(db: DbClient, id: string, language: Lang): Promise<void> {

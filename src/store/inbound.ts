@@ -1,4 +1,5 @@
 /** De-duplication of inbound events by the platform's own id. */
+import { exec } from './sql.js';
 import type { DbClient, Tx } from './types.js';
 
 /**
@@ -9,7 +10,7 @@ export async function markProcessed(tx: Tx, id: string): Promise<boolean> {
   // One statement on every inbound event (SQLite and PostgreSQL alike): an id already recorded
   // inserts nothing. On PostgreSQL a concurrent transaction inserting the same id makes this one
   // wait for its outcome: committed -> nothing inserted here (a duplicate), rolled back -> inserted.
-  const inserted = await tx.$executeRaw`INSERT INTO "ProcessedInbound" ("id", "createdAt") VALUES (${id}, ${new Date()}) ON CONFLICT ("id") DO NOTHING`;
+  const inserted = await exec(tx)`INSERT INTO "ProcessedInbound" ("id", "createdAt") VALUES (${id}, ${new Date()}) ON CONFLICT ("id") DO NOTHING`;
   return inserted === 1;
 }
 

@@ -1,5 +1,6 @@
 /** The message history: every message in and out, and system records. */
 import type { ReplyChoice } from '../engine/types.js';
+import { exec } from './sql.js';
 import type { DbClient, Message, Prisma } from './types.js';
 
 export interface NewMessage {
@@ -40,7 +41,7 @@ export async function addMessage(db: DbClient, m: NewMessage): Promise<Message> 
  */
 export async function insertMessage(db: DbClient, m: NewMessage): Promise<void> {
   const choices = m.choices ? JSON.stringify(m.choices) : null;
-  await db.$executeRaw`INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
+  await exec(db)`INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
     VALUES (${m.conversationId}, ${m.ticketId ?? null}, ${m.direction}, ${m.channel}, ${m.kind}, ${m.text}, ${choices}, ${m.platformMessageId ?? null}, ${m.status ?? null}, ${m.outboxId ?? null}, ${m.createdAt})`;
 }
 
@@ -53,8 +54,8 @@ export async function attachSessionToTicket(db: DbClient, conversationId: string
 /** Records the outcome of delivering an outgoing message. */
 export async function setDelivery(db: DbClient, outboxId: number, status: string, platformMessageId?: string | null): Promise<void> {
   // After every reply sent: raw, like insertMessage.
-  if (platformMessageId) await db.$executeRaw`UPDATE "Message" SET "status" = ${status}, "platformMessageId" = ${platformMessageId} WHERE "outboxId" = ${outboxId}`;
-  else await db.$executeRaw`UPDATE "Message" SET "status" = ${status} WHERE "outboxId" = ${outboxId}`;
+  if (platformMessageId) await exec(db)`UPDATE "Message" SET "status" = ${status}, "platformMessageId" = ${platformMessageId} WHERE "outboxId" = ${outboxId}`;
+  else await exec(db)`UPDATE "Message" SET "status" = ${status} WHERE "outboxId" = ${outboxId}`;
 }
 
 /** A conversation's history, oldest first. */

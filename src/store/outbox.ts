@@ -3,6 +3,7 @@
  * them, then claimed with a row lease by one worker, delivered, and marked.
  */
 import type { DbClient, OutboxItem, Prisma } from './types.js';
+import { exec, query } from './sql.js';
 
 export async function enqueue(
   db: DbClient,
@@ -12,7 +13,7 @@ export async function enqueue(
   // about half a model query); the row is what it would read back.
   const text = JSON.stringify(item.payload);
   const payload = JSON.parse(text) as Prisma.JsonValue;
-  const rows = await db.$queryRaw<Array<{ id: number | bigint }>>`INSERT INTO "OutboxItem" ("kind", "channel", "target", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+  const rows = await query<{ id: number | bigint }>(db)`INSERT INTO "OutboxItem" ("kind", "channel", "target", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
     VALUES (${item.kind}, ${item.channel}, ${item.target}, ${text}, ${'pending'}, ${0}, ${item.now}, ${item.now}) RETURNING "id"`;
   return {
     id: Number((rows[0] as { id: number | bigint }).id), kind: item.kind, channel: item.channel, target: item.target, payload,
@@ -77,7 +78,7 @@ export async function claimOutbox(db: DbClient, args: { now: Date; owner: string
 
 export async function markOutboxSent(db: DbClient, id: number, now: Date): Promise<void> {
   // After every delivery: raw, like enqueue.
-  await db.$executeRaw`UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = ${now}, "attempts" = "attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL WHERE "id" = ${id}`;
+  await exec(db)`UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = ${now}, "attempts" = "attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL WHERE "id" = ${id}`;
 }
 
 /** The address opted out: the item is done without being sent. */

@@ -13,7 +13,8 @@ export type Tx = Prisma.TransactionClient;
 /** Either a transaction client or the root client. */
 export type DbClient = Tx | PrismaClient;
 
-/** True when `err` is Prisma's unique-constraint violation. */
+/** True when `err` is a unique-constraint violation: Prisma's, or SQLite's from the plain SQL of store/sql.ts. */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === 'P2002' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

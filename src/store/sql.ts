@@ -1,0 +1,124 @@
+/**
+ * Plain SQL for the hot path (every inbound event, every delivery), past the Prisma client.
+ *
+ * Profiling the webhook (README, "Performance") showed ~80 % of a dispatch's CPU in the Prisma 6
+ * client: its WebAssembly query compiler plans every model query anew (no plan cache in 6.x),
+ * and even a raw query costs a trip through its runtime; the driver itself (better-sqlite3)
+ * was a few percent. So:
+ *
+ * - On SQLite, a transaction opened with `transaction()` registers the one better-sqlite3
+ *   connection the Prisma adapter holds (it is inside that very transaction: BEGIN ran on it, and
+ *   the adapter's mutex keeps other transactions out until COMMIT). `exec`/`query` on that
+ *   transaction client run there directly, with prepared statements cached by their text:
+ *   same connection, same transaction, same atomicity, a fraction of the cost.
+ * - Anywhere else (PostgreSQL, or a client not opened by `transaction()`), they are Prisma raw
+ *   queries, which still skip the query compiler.
+ *
+ * The SQL is written once for both: double-quoted identifiers, `?`-free template literals (the
+ * placeholders are made per driver). Values: strings, numbers, null, booleans and Dates; Dates
+ * are written to SQLite in the text form Prisma uses ("2026-11-22T03:39:58.981+00:00"), so
+ * Prisma's own comparisons keep working on them. Rows come back as the driver gives them: use
+ * `asDate`/`asJson` to read dates and JSON on either.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { DbClient, PrismaClient, Tx } from './types.js';
+
+export type SqlValue = string | number | bigint | boolean | Date | null;
+
+interface Direct {
+  db: BetterSqlite3.Database;
+  statements: Map<string, BetterSqlite3.Statement>;
+}
+
+/** The better-sqlite3 connection behind each SQLite client (registered by openDatabase). */
+const connections = new WeakMap<object, Direct>();
+/** Transaction clients opened by `transaction()` on SQLite, and their connection. */
+const direct = new WeakMap<object, Direct>();
+
+/** Tells this module the better-sqlite3 connection a SQLite Prisma client uses (store/client.ts). */
+export function registerSqliteConnection(prisma: PrismaClient, db: BetterSqlite3.Database): void {
+  connections.set(prisma, { db, statements: new Map() });
+}
+
+/** An interactive Prisma transaction whose `exec`/`query` run directly on the connection where SQLite allows it. */
+export function transaction<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<T>, opts?: { timeout?: number; maxWait?: number }): Promise<T> {
+  return prisma.$transaction(async (tx) => {
+    const conn = connections.get(prisma);
+    if (conn) direct.set(tx, conn);
+    try {
+      return await work(tx);
+    } finally {
+      direct.delete(tx);
+    }
+  }, opts);
+}
+
+const STATEMENT_CACHE = 200;
+
+function statement(d: Direct, text: string): BetterSqlite3.Statement {
+  let s = d.statements.get(text);
+  if (!s) {
+    if (d.statements.size >= STATEMENT_CACHE) d.statements.delete(d.statements.keys().next().value as string);
+    s = d.db.prepare(text);
+    d.statements.set(text, s);
+  }
+  return s;
+}
+
+/** A Date as Prisma writes DateTime columns on SQLite. */
+export function sqliteDate(d: Date): string {
+  return d.toISOString().replace('Z', '+00:00');
+}
+
+function sqliteValue(v: SqlValue): string | number | bigint | null {
+  if (v instanceof Date) return sqliteDate(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v;
+}
+
+/** A tag that runs a statement on `db` and returns the rows it changed: exec(tx)`UPDATE ... ${v}`. */
+export function exec(db: DbClient): (strings: TemplateStringsArray, ...values: SqlValue[]) => Promise<number> {
+  return async (strings, ...values) => {
+    const d = direct.get(db);
+    if (d) return statement(d, strings.join('?')).run(...values.map(sqliteValue)).changes;
+    return db.$executeRaw(strings, ...values);
+  };
+}
+
+/** A tag that runs a query (or a statement with RETURNING) on `db` and returns its rows. */
+export function query<T>(db: DbClient): (strings: TemplateStringsArray, ...values: SqlValue[]) => Promise<T[]> {
+  return async (strings, ...values) => {
+    const d = direct.get(db);
+    if (d) return statement(d, strings.join('?')).all(...values.map(sqliteValue)) as T[];
+    return db.$queryRaw<T[]>(strings, ...values);
+  };
+}
+
+/** A DateTime column as either driver returns it. */
+export function asDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(v as string | number);
+}
+
+/** A nullable DateTime column. */
+export function asDateOrNull(v: unknown): Date | null {
+  return v === null || v === undefined ? null : asDate(v);
+}
+
+/** A Json column as either driver returns it (SQLite: text). */
+export function asJson<T>(v: unknown): T {
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
+
+/** An integer column (PostgreSQL may return bigint for counts and serials). */
+export function asInt(v: unknown): number {
+  return Number(v);
+}
+
+/** A row with its DateTime and Json columns read (the other columns as they come). */
+export function mapRow<T>(r: Record<string, unknown>, dates: readonly string[], json: readonly string[] = [], ints: readonly string[] = []): T {
+  const out: Record<string, unknown> = { ...r };
+  for (const k of dates) out[k] = asDateOrNull(r[k]);
+  for (const k of json) out[k] = r[k] === null || r[k] === undefined ? null : asJson(r[k]);
+  for (const k of ints) out[k] = r[k] === null || r[k] === undefined ? null : asInt(r[k]);
+  return out as T;
+}
