@@ -9,6 +9,7 @@
  * the rate. A 429's retry-after pauses the target or the whole channel.
  */
 import type { Reply } from '../engine/types.js';
+import { transaction } from '../store/sql.js';
 import { LinkaError } from '../errors.js';
 import { addMessage, setDelivery } from '../store/messages.js';
 import { isOptedOut } from '../store/opt-outs.js';
@@ -97,7 +98,7 @@ export class OutboxWorker extends PollingWorker {
     let limited = false;
     let items: OutboxItem[] = [];
     try {
-      items = await claimOutbox(prisma, {
+      items = await transaction(prisma, (tx) => claimOutbox(tx, {
         now: clock(), owner, leaseMs: settings.leaseMs, limit: settings.batchSize,
         skipChannels: blocked.channels,
         skipTargets: [...blocked.targets, ...this.busyTargets],
@@ -112,7 +113,7 @@ export class OutboxWorker extends PollingWorker {
           this.busyTargets.add(item.target);
           return true;
         },
-      });
+      }));
     } finally {
       const claimed = new Set(items.map((i) => i.id));
       for (const [id, { permit, target }] of permits) {
@@ -176,6 +177,47 @@ export class OutboxWorker extends PollingWorker {
     await Promise.all(this.inFlight.values());
   }
 
+  /** Sent deliveries waiting to be recorded (see recordSent). */
+  private records: Array<{ id: number; platformMessageId: string | null; at: Date; done: () => void; failed: (err: unknown) => void }> = [];
+  private recording = false;
+
+  /**
+   * Records a sent delivery. Group commit: while one recording transaction runs, the deliveries
+   * that end meanwhile wait and are then recorded together in the next (one commit, not one
+   * each); each caller waits for its own. Recording must not fail for a passing reason (a busy
+   * pool), or the item would be sent again: it is retried.
+   */
+  private recordSent(id: number, platformMessageId: string | null, at: Date): Promise<void> {
+    return new Promise((done, failed) => {
+      this.records.push({ id, platformMessageId, at, done, failed });
+      if (!this.recording) void this.flushRecords();
+    });
+  }
+
+  private async flushRecords(): Promise<void> {
+    this.recording = true;
+    try {
+      while (this.records.length > 0) await this.recordBatch(this.records.splice(0));
+    } finally {
+      this.recording = false;
+    }
+  }
+
+  private async recordBatch(batch: OutboxWorker['records']): Promise<void> {
+    const { prisma, log } = this.deps;
+    try {
+      await persistently(() => transaction(prisma, async (tx) => {
+        for (const r of batch) {
+          await markOutboxSent(tx, r.id, r.at);
+          await setDelivery(tx, r.id, 'sent', r.platformMessageId);
+        }
+      }), (err, attempt) => log.warn({ outboxIds: batch.map((r) => r.id), attempt, err: err instanceof Error ? err.message : String(err) }, 'recording deliveries failed, trying again'));
+      for (const r of batch) r.done();
+    } catch (err) {
+      for (const r of batch) r.failed(err);
+    }
+  }
+
   /** Items due now that nobody holds. */
   private dueCount(): Promise<number> {
     const now = this.deps.clock();
@@ -233,11 +275,7 @@ export class OutboxWorker extends PollingWorker {
       }
       permit.done();
       const now = clock();
-      // Sent: recording it must not fail for a passing reason (a busy pool), or the item would be sent again.
-      await persistently(() => prisma.$transaction(async (tx) => {
-        await markOutboxSent(tx, item.id, now);
-        await setDelivery(tx, item.id, 'sent', platformMessageId);
-      }), (err, attempt) => log.warn({ outboxId: item.id, attempt, err: err instanceof Error ? err.message : String(err) }, 'recording a delivery failed, trying again'));
+      await this.recordSent(item.id, platformMessageId, now);
       metrics?.outbound.inc({ channel: item.channel, status: 'sent' });
     } catch (err) {
       if (err instanceof LinkaError && err.code === HELD_BACK) {

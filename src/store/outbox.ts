@@ -3,7 +3,7 @@
  * them, then claimed with a row lease by one worker, delivered, and marked.
  */
 import type { DbClient, OutboxItem, Prisma } from './types.js';
-import { exec, query } from './sql.js';
+import { exec, isDirectSqlite, mapRow, query } from './sql.js';
 
 export async function enqueue(
   db: DbClient,
@@ -43,6 +43,7 @@ export interface ClaimFilter {
  * The lease holder is recorded as `owner#<claim number>`.
  */
 export async function claimOutbox(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
+  if (isDirectSqlite(db)) return claimOutboxSqlite(db, args);
   const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
   const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
   const due = await db.outboxItem.findMany({
@@ -71,6 +72,38 @@ export async function claimOutbox(db: DbClient, args: { now: Date; owner: string
   let got = wanted;
   if (r.count < wanted.length) {
     const mine = new Set((await db.outboxItem.findMany({ where: { id: { in: ids }, leasedBy }, select: { id: true } })).map((m) => m.id));
+    got = wanted.filter((item) => mine.has(item.id));
+  }
+  return got.map((item) => ({ ...item, leasedBy, leaseUntil }));
+}
+
+/**
+ * claimOutbox in SQLite's own SQL, for a `transaction()` client on SQLite (store/sql.ts): the
+ * same three steps (due items, each target's first pending item, one leasing UPDATE), with the
+ * lists passed as JSON arrays.
+ */
+async function claimOutboxSqlite(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
+  const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
+  const rows = await query<Record<string, unknown>>(db)`SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now}
+    AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+    AND "channel" NOT IN (SELECT "value" FROM json_each(${JSON.stringify(skipChannels)}))
+    AND "target" NOT IN (SELECT "value" FROM json_each(${JSON.stringify(skipTargets)}))
+    ORDER BY "id" LIMIT ${limit}`;
+  if (rows.length === 0) return [];
+  const due = rows.map((r) => mapRow<OutboxItem>(r, ['nextAttemptAt', 'leaseUntil', 'createdAt', 'sentAt'], ['payload'], ['id', 'attempts']));
+  const heads = await query<{ target: string; id: number }>(db)`SELECT "target", MIN("id") AS "id" FROM "OutboxItem"
+    WHERE "status" = ${'pending'} AND "target" IN (SELECT "value" FROM json_each(${JSON.stringify([...new Set(due.map((d) => d.target))])})) GROUP BY "target"`;
+  const head = new Map(heads.map((h) => [h.target, Number(h.id)]));
+  const wanted = due.filter((item) => head.get(item.target) === item.id && (!admit || admit(item)));
+  if (wanted.length === 0) return [];
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const leasedBy = `${owner}#${++claims}`;
+  const ids = JSON.stringify(wanted.map((item) => item.id));
+  const count = await exec(db)`UPDATE "OutboxItem" SET "leasedBy" = ${leasedBy}, "leaseUntil" = ${leaseUntil}
+    WHERE "id" IN (SELECT "value" FROM json_each(${ids})) AND "status" = ${'pending'} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})`;
+  let got = wanted;
+  if (count < wanted.length) {
+    const mine = new Set((await query<{ id: number }>(db)`SELECT "id" FROM "OutboxItem" WHERE "id" IN (SELECT "value" FROM json_each(${ids})) AND "leasedBy" = ${leasedBy}`).map((m) => Number(m.id)));
     got = wanted.filter((item) => mine.has(item.id));
   }
   return got.map((item) => ({ ...item, leasedBy, leaseUntil }));

@@ -76,6 +76,11 @@ function sqliteValue(v: SqlValue): string | number | bigint | null {
   return v;
 }
 
+/** Whether `exec`/`query` on `db` run directly on SQLite (a `transaction()` client on SQLite): SQLite's own SQL may be used. */
+export function isDirectSqlite(db: DbClient): boolean {
+  return direct.has(db);
+}
+
 /** A tag that runs a statement on `db` and returns the rows it changed: exec(tx)`UPDATE ... ${v}`. */
 export function exec(db: DbClient): (strings: TemplateStringsArray, ...values: SqlValue[]) => Promise<number> {
   return async (strings, ...values) => {
