@@ -3,7 +3,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { defaultDatabaseUrl, parseDatabaseUrl, type Provider } from './database-url.js';
-import { registerSqliteConnection } from './sql.js';
+import { registerPgClient, registerSqliteConnection, reportPgTransaction } from './sql.js';
 
 export { defaultDatabaseUrl, parseDatabaseUrl, type Provider } from './database-url.js';
 /** Model and input types (identical for both providers; the runtime null markers are shared too). */
@@ -72,7 +72,25 @@ export async function openDatabase(url: string = defaultDatabaseUrl()): Promise<
       import('../generated/postgres/client.js'),
       import('@prisma/adapter-pg'),
     ]);
-    prisma = new Client({ adapter: new PrismaPg({ connectionString: target.url }), transactionOptions: TRANSACTION_OPTIONS }) as unknown as PrismaClient;
+    const factory = new PrismaPg({ connectionString: target.url });
+    // The hot path's plain SQL runs on the pool connection of Prisma's own transaction (store/sql.ts).
+    const adapter: SqlDriverAdapterFactory = {
+      provider: factory.provider,
+      adapterName: factory.adapterName,
+      async connect() {
+        const connection = await factory.connect();
+        const start = connection.startTransaction.bind(connection);
+        connection.startTransaction = async (isolationLevel) => {
+          const tx = await start(isolationLevel);
+          const client = (tx as unknown as { client?: import('pg').PoolClient }).client;
+          if (client) reportPgTransaction(client);
+          return tx;
+        };
+        return connection;
+      },
+    };
+    prisma = new Client({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as PrismaClient;
+    registerPgClient(prisma);
   }
   return {
     prisma,

@@ -20,7 +20,9 @@
  * Prisma's own comparisons keep working on them. Rows come back as the driver gives them: use
  * `asDate`/`asJson` to read dates and JSON on either.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { PoolClient, QueryConfig } from 'pg';
 import type { DbClient, PrismaClient, Tx } from './types.js';
 
 export type SqlValue = string | number | bigint | boolean | Date | null;
@@ -35,6 +37,27 @@ const connections = new WeakMap<object, Direct>();
 /** Transaction clients opened by `transaction()` on SQLite, and their connection. */
 const direct = new WeakMap<object, Direct>();
 
+/**
+ * PostgreSQL: the pool connection Prisma's adapter took for the transaction being opened in this
+ * async context (store/client.ts wraps the adapter's startTransaction to fill it in).
+ */
+const pgOpening = new AsyncLocalStorage<{ client?: PoolClient }>();
+/** PostgreSQL clients whose adapter reports its transactions' connections. */
+const pgClients = new WeakSet<object>();
+/** Transaction clients opened by `transaction()` on PostgreSQL, and their connection. */
+const directPg = new WeakMap<object, PoolClient>();
+
+/** Tells this module that a PostgreSQL client's adapter reports its transactions' connections (store/client.ts). */
+export function registerPgClient(prisma: PrismaClient): void {
+  pgClients.add(prisma);
+}
+
+/** For the adapter's startTransaction: the connection of a transaction opened by `transaction()`. */
+export function reportPgTransaction(client: PoolClient): void {
+  const opening = pgOpening.getStore();
+  if (opening && !opening.client) opening.client = client;
+}
+
 /** Tells this module the better-sqlite3 connection a SQLite Prisma client uses (store/client.ts). */
 export function registerSqliteConnection(prisma: PrismaClient, db: BetterSqlite3.Database): void {
   connections.set(prisma, { db, statements: new Map() });
@@ -42,15 +65,47 @@ export function registerSqliteConnection(prisma: PrismaClient, db: BetterSqlite3
 
 /** An interactive Prisma transaction whose `exec`/`query` run directly on the connection where SQLite allows it. */
 export function transaction<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<T>, opts?: { timeout?: number; maxWait?: number }): Promise<T> {
-  return prisma.$transaction(async (tx) => {
+  const opening: { client?: PoolClient } = {};
+  const open = () => prisma.$transaction(async (tx) => {
     const conn = connections.get(prisma);
     if (conn) direct.set(tx, conn);
+    if (opening.client) directPg.set(tx, opening.client);
     try {
       return await work(tx);
     } finally {
       direct.delete(tx);
+      directPg.delete(tx);
     }
   }, opts);
+  return pgClients.has(prisma) ? pgOpening.run(opening, open) : open();
+}
+
+// PostgreSQL, straight through pg: TIMESTAMP(3) columns hold UTC (as Prisma writes them), so they
+// are read as UTC whatever the process's time zone; Dates are written as UTC text.
+const PG_TIMESTAMP = 1114;
+const pgTypes = {
+  getTypeParser: (oid: number, format?: string) => (oid === PG_TIMESTAMP
+    ? (v: string) => new Date(`${v.replace(' ', 'T')}Z`)
+    : (pgTypeParser as (oid: number, format?: string) => unknown)(oid, format)),
+} as unknown as QueryConfig['types'];
+let pgTypeParser: unknown = null;
+
+function pgValue(v: SqlValue): string | number | boolean | null {
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'bigint') return v.toString();
+  return v;
+}
+
+function pgQuery(client: PoolClient, strings: TemplateStringsArray, values: SqlValue[]) {
+  const text = strings.reduce((acc, s, i) => (i === 0 ? s : `${acc}$${i}${s}`), '');
+  return client.query({ text, values: values.map(pgValue), types: pgTypes });
+}
+
+/** Loads pg's own type parsers (once, before the first direct PostgreSQL query). */
+async function pgReady(): Promise<void> {
+  if (pgTypeParser) return;
+  const pg = await import('pg');
+  pgTypeParser = (pg.default ?? pg).types.getTypeParser;
 }
 
 const STATEMENT_CACHE = 200;
@@ -86,6 +141,11 @@ export function exec(db: DbClient): (strings: TemplateStringsArray, ...values: S
   return async (strings, ...values) => {
     const d = direct.get(db);
     if (d) return statement(d, strings.join('?')).run(...values.map(sqliteValue)).changes;
+    const pg = directPg.get(db);
+    if (pg) {
+      await pgReady();
+      return (await pgQuery(pg, strings, values)).rowCount ?? 0;
+    }
     return db.$executeRaw(strings, ...values);
   };
 }
@@ -95,6 +155,11 @@ export function query<T>(db: DbClient): (strings: TemplateStringsArray, ...value
   return async (strings, ...values) => {
     const d = direct.get(db);
     if (d) return statement(d, strings.join('?')).all(...values.map(sqliteValue)) as T[];
+    const pg = directPg.get(db);
+    if (pg) {
+      await pgReady();
+      return (await pgQuery(pg, strings, values)).rows as T[];
+    }
     return db.$queryRaw<T[]>(strings, ...values);
   };
 }

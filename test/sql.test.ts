@@ -1,0 +1,63 @@
+// The hot path's plain SQL (src/store/sql.ts): inside transaction() it runs straight on the
+// driver's connection, in the very transaction Prisma opened, and what it writes Prisma reads
+// back the same (dates in UTC whatever the process's time zone, JSON, counts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConversation, saveConversation } from '../src/store/conversations.js';
+import type { Db } from '../src/store/client.js';
+import { markProcessed } from '../src/store/inbound.js';
+import { exec, isDirectSqlite, query, transaction } from '../src/store/sql.js';
+import { createTestDatabase, pgAvailable } from './helpers/db.js';
+import type { ConversationState } from '../src/engine/types.js';
+
+const PG = await pgAvailable();
+
+describe.each([
+  { provider: 'sqlite' as const, skip: false },
+  { provider: 'postgresql' as const, skip: !PG },
+])('plain SQL on $provider', ({ provider, skip }) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  const tz = process.env.TZ;
+
+  beforeAll(async () => {
+    if (skip) return;
+    ({ db, drop } = await createTestDatabase(provider));
+    process.env.TZ = 'America/New_York'; // far from UTC: a date read as local time would be 5 hours off
+  });
+  afterAll(async () => {
+    process.env.TZ = tz;
+    if (!skip) await drop();
+  });
+
+  it.skipIf(skip)('writes what Prisma reads, in the same transaction, and rolls back with it', async () => {
+    const at = new Date('2026-03-29T00:59:59.123Z');
+    const state = { flow: 'internet', step: 'unplug', flowVersion: 1, lang: 'cs', note: 'Žluťoučký kůň' } as unknown as ConversationState;
+    await transaction(db.prisma, async (tx) => {
+      expect(isDirectSqlite(tx)).toBe(provider === 'sqlite');
+      expect(await markProcessed(tx, 'sql-test:1')).toBe(true);
+      expect(await markProcessed(tx, 'sql-test:1')).toBe(false);
+      await saveConversation(tx, { id: 'telegram:42', channel: 'telegram', prev: null, state, customerId: null, now: at, newSession: false });
+      // Prisma's own query in the same transaction sees the row the plain SQL wrote.
+      expect((await tx.conversation.findUnique({ where: { id: 'telegram:42' } }))?.sessionStartedAt.toISOString()).toBe(at.toISOString());
+    });
+    const viaPrisma = await db.prisma.conversation.findUnique({ where: { id: 'telegram:42' } });
+    expect(viaPrisma?.sessionStartedAt.toISOString()).toBe(at.toISOString());
+    expect(viaPrisma?.state).toEqual(state);
+    const viaSql = await transaction(db.prisma, (tx) => loadConversation(tx, 'telegram:42'));
+    expect(viaSql?.sessionStartedAt.toISOString()).toBe(at.toISOString());
+    expect(viaSql?.state).toEqual(state);
+    expect(viaSql?.version).toBe(0);
+    // Prisma compares the dates the plain SQL wrote correctly.
+    expect(await db.prisma.conversation.count({ where: { sessionStartedAt: { lt: new Date(at.getTime() + 1) } } })).toBe(1);
+    expect(await db.prisma.conversation.count({ where: { sessionStartedAt: { lt: at } } })).toBe(0);
+
+    // A failure after plain SQL statements undoes them with the rest of the transaction.
+    await expect(transaction(db.prisma, async (tx) => {
+      await exec(tx)`INSERT INTO "ProcessedInbound" ("id", "createdAt") VALUES (${'sql-test:2'}, ${at})`;
+      await tx.processedInbound.create({ data: { id: 'sql-test:3', createdAt: at } });
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    const ids = await transaction(db.prisma, (tx) => query<{ id: string }>(tx)`SELECT "id" FROM "ProcessedInbound" ORDER BY "id"`);
+    expect(ids.map((r) => r.id)).toEqual(['sql-test:1']);
+  });
+});
