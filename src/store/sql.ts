@@ -136,6 +136,11 @@ export function isDirectSqlite(db: DbClient): boolean {
   return direct.has(db);
 }
 
+/** Whether `exec`/`query` on `db` run directly on a PostgreSQL connection (a `transaction()` client on PostgreSQL). */
+export function isDirectPg(db: DbClient): boolean {
+  return directPg.has(db);
+}
+
 /** A tag that runs a statement on `db` and returns the rows it changed: exec(tx)`UPDATE ... ${v}`. */
 export function exec(db: DbClient): (strings: TemplateStringsArray, ...values: SqlValue[]) => Promise<number> {
   return async (strings, ...values) => {
