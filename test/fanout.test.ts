@@ -3,7 +3,6 @@
 // discord.js) to fake platforms that answer 429 and 500 some of the time. Every customer gets
 // their notice exactly once, and no platform ever sees its rate limit exceeded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannels } from '../src/channels.js';
 import { parseConfig } from '../src/config/load.js';
 import { LinkaError } from '../src/errors.js';
 import { silentLogger } from '../src/runtime/logger.js';
@@ -13,9 +12,10 @@ import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
 import type { Db } from '../src/store/client.js';
 import { enqueue } from '../src/store/outbox.js';
 import { createTestDatabase } from './helpers/db.js';
-import { maxInWindow, maxPerKeyInWindow, startFlakyTelegram, startFlakyTwilio, type FlakyPlatform } from './fakes/flaky-platforms.js';
-import { startDiscordFake, type DiscordFake } from './fakes/discord-fake.js';
-import { startSlackFake, type SlackFake } from './fakes/slack-fake.js';
+import { maxInWindow, maxPerKeyInWindow, type FlakyPlatform } from './fakes/flaky-platforms.js';
+import type { DiscordFake } from './fakes/discord-fake.js';
+import type { SlackFake } from './fakes/slack-fake.js';
+import { startFlakyChannels, type FlakyChannels } from './helpers/flaky-channels.js';
 
 const TELEGRAM_CUSTOMERS = 1200;
 const SMS_CUSTOMERS = 800;
@@ -65,14 +65,11 @@ describe('outage fan-out through the outbox', () => {
   let slack: SlackFake;
   let discord: DiscordFake;
   let runtime: Runtime;
+  let fakes: FlakyChannels;
   let elapsedMs = 0;
 
   beforeAll(async () => {
     ({ db, drop } = await createTestDatabase('sqlite'));
-    telegram = await startFlakyTelegram({ rate429: 0.004, rate500: 0.03, retryAfterSeconds: 0.4, latencyMs: 25, seed: 42, scripted: { [GROUP]: [500, 429] } });
-    twilio = await startFlakyTwilio(ACCOUNT_SID, { rate429: 0.005, rate500: 0.03, retryAfterSeconds: 0.3, latencyMs: 25, seed: 43 });
-    slack = await startSlackFake();
-    discord = await startDiscordFake({ channels: [DISCORD_QUEUE] });
     const config = parseConfig({
       workers: { outboxPollMs: 100 },
       outbox: { backoffBaseMs: 100, backoffMaxMs: 1000 },
@@ -81,12 +78,13 @@ describe('outage fan-out through the outbox', () => {
       discord: { queueChannel: DISCORD_QUEUE },
     });
     const log = silentLogger();
-    const { adapters, status } = createChannels({
-      TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'fanout', TELEGRAM_API_ROOT: telegram.url,
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: 'twilio-token', TWILIO_FROM: FROM, TWILIO_API_URL: twilio.url, PUBLIC_URL: 'https://linka.example.net',
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'slack-secret', SLACK_API_URL: slack.url,
-      DISCORD_BOT_TOKEN: 'discord-test-token', DISCORD_PUBLIC_KEY: 'ab'.repeat(32), DISCORD_API_URL: discord.url,
-    }, config, log);
+    fakes = await startFlakyChannels({
+      telegram: { rate429: 0.004, rate500: 0.03, retryAfterSeconds: 0.4, latencyMs: 25, seed: 42, scripted: { [GROUP]: [500, 429] } },
+      twilio: { rate429: 0.005, rate500: 0.03, retryAfterSeconds: 0.3, latencyMs: 25, seed: 43 },
+      accountSid: ACCOUNT_SID, from: FROM, discordChannels: [DISCORD_QUEUE], config, log,
+    });
+    ({ telegram, twilio, slack, discord } = fakes);
+    const { adapters, status } = fakes;
     expect(status).toEqual({ telegram: 'on', sms: 'on', slack: 'on', discord: 'on' });
     runtime = createRuntime({
       prisma: db.prisma, config, log, rateLimits: rateRules(config.rateLimits),
@@ -129,7 +127,7 @@ describe('outage fan-out through the outbox', () => {
 
   afterAll(async () => {
     await runtime?.stop();
-    await Promise.all([telegram?.close(), twilio?.close(), slack?.close(), discord?.close()]);
+    await fakes?.close();
     await drop?.();
   });
 

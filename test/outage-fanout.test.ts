@@ -5,7 +5,6 @@
 // customers elsewhere get nothing; the status channels (Slack, Discord, a Telegram group) get
 // each notice once; no platform ever sees its limit exceeded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannels } from '../src/channels.js';
 import { parseConfig } from '../src/config/load.js';
 import { toGsm7 } from '../src/domain/sms.js';
 import type { Lang } from '../src/engine/types.js';
@@ -15,9 +14,10 @@ import { rateRules } from '../src/runtime/rate-limit.js';
 import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
 import type { Db } from '../src/store/client.js';
 import { createTestDatabase } from './helpers/db.js';
-import { maxInWindow, maxPerKeyInWindow, startFlakyTelegram, startFlakyTwilio, type FlakyPlatform } from './fakes/flaky-platforms.js';
-import { startDiscordFake, type DiscordFake } from './fakes/discord-fake.js';
-import { startSlackFake, type SlackFake } from './fakes/slack-fake.js';
+import { maxInWindow, maxPerKeyInWindow, type FlakyPlatform } from './fakes/flaky-platforms.js';
+import type { DiscordFake } from './fakes/discord-fake.js';
+import type { SlackFake } from './fakes/slack-fake.js';
+import { startFlakyChannels, type FlakyChannels } from './helpers/flaky-channels.js';
 
 const TELEGRAM_CUSTOMERS = 1200;
 const SMS_CUSTOMERS = 800;
@@ -48,6 +48,7 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
   let slack: SlackFake;
   let discord: DiscordFake;
   let runtime: Runtime;
+  let fakes: FlakyChannels;
   let declared: { notified: number; again: { changed: boolean; notified: number }; resolved: number };
   let outage: OutageRow;
 
@@ -61,10 +62,6 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
 
   beforeAll(async () => {
     ({ db, drop } = await createTestDatabase('sqlite'));
-    telegram = await startFlakyTelegram({ rate429: 0.004, rate500: 0.03, retryAfterSeconds: 0.4, latencyMs: 20, seed: 7, scripted: { [GROUP]: [500] } });
-    twilio = await startFlakyTwilio(ACCOUNT_SID, { rate429: 0.005, rate500: 0.03, retryAfterSeconds: 0.3, latencyMs: 20, seed: 8 });
-    slack = await startSlackFake();
-    discord = await startDiscordFake({ channels: [DISCORD_QUEUE, DISCORD_STATUS] });
     const config = parseConfig({
       workers: { outboxPollMs: 100 },
       outbox: { backoffBaseMs: 100, backoffMaxMs: 1000 },
@@ -74,12 +71,13 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
       discord: { queueChannel: DISCORD_QUEUE, statusChannel: DISCORD_STATUS },
     });
     const log = silentLogger();
-    const { adapters } = createChannels({
-      TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'outage', TELEGRAM_API_ROOT: telegram.url,
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: 'twilio-token', TWILIO_FROM: FROM, TWILIO_API_URL: twilio.url, PUBLIC_URL: 'https://linka.example.net',
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'slack-secret', SLACK_API_URL: slack.url,
-      DISCORD_BOT_TOKEN: 'discord-test-token', DISCORD_PUBLIC_KEY: 'ab'.repeat(32), DISCORD_API_URL: discord.url,
-    }, config, log);
+    fakes = await startFlakyChannels({
+      telegram: { rate429: 0.004, rate500: 0.03, retryAfterSeconds: 0.4, latencyMs: 20, seed: 7, scripted: { [GROUP]: [500] } },
+      twilio: { rate429: 0.005, rate500: 0.03, retryAfterSeconds: 0.3, latencyMs: 20, seed: 8 },
+      accountSid: ACCOUNT_SID, from: FROM, discordChannels: [DISCORD_QUEUE, DISCORD_STATUS], config, log,
+    });
+    ({ telegram, twilio, slack, discord } = fakes);
+    const { adapters } = fakes;
     runtime = createRuntime({
       prisma: db.prisma, config, log, rateLimits: rateRules(config.rateLimits, { slack: true, discord: true }),
       ports: adapters.flatMap((a) => (a.port ? [a.port] : [])),
@@ -113,7 +111,7 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
 
   afterAll(async () => {
     await runtime?.stop();
-    await Promise.all([telegram?.close(), twilio?.close(), slack?.close(), discord?.close()]);
+    await fakes?.close();
     await drop?.();
   });
 

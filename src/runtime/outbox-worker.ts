@@ -59,8 +59,6 @@ export class OutboxWorker extends PollingWorker {
   /** Deliveries under way (by item id), and the targets being claimed or delivered: one item of a target at a time. */
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly busyTargets = new Set<string>();
-  /** Deliveries claimed whose platform call has not ended (at most batchSize; recording the result does not count). */
-  private sending = 0;
   /** Whether the last round left items behind because of the rate limits. */
   private limited = false;
   /** Ticks claiming right now (the loop's and drain()'s may overlap). */
@@ -91,7 +89,8 @@ export class OutboxWorker extends PollingWorker {
 
   private async claim(): Promise<number> {
     const { prisma, clock, owner, settings } = this.deps;
-    const room = settings.batchSize - this.sending;
+    // At most batchSize deliveries claimed and not yet recorded: a crash sends at most that many twice.
+    const room = settings.batchSize - this.inFlight.size;
     if (room <= 0) return 0;
     const blocked = this.limiter.blocked();
     const permits = new Map<number, { permit: Permit; target: string }>();
@@ -123,7 +122,6 @@ export class OutboxWorker extends PollingWorker {
       }
     }
     this.limited = limited;
-    this.sending += items.length;
     for (const item of items) this.launch(item, (permits.get(item.id) as { permit: Permit }).permit);
     return items.length;
   }
@@ -260,8 +258,6 @@ export class OutboxWorker extends PollingWorker {
         if (err instanceof LinkaError && err.code === HELD_BACK) permit.release(); // nothing was sent
         else permit.done(); // the platform may have seen the call
         throw err;
-      } finally {
-        this.sending--;
       }
       const { platformMessageId = null, suppressed = false } = delivered;
       if (suppressed) {

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "OutboxItem_status_id_idx" ON "OutboxItem"("status", "id");
