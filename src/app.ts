@@ -41,6 +41,9 @@ export async function databaseAnswers(db: Db, ms = 2000): Promise<boolean> {
   return ok;
 }
 
+/** How long stopping waits for the database connections to close. */
+const DB_CLOSE_TIMEOUT_MS = 5000;
+
 export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.ProcessEnv; log?: Logger; clock?: () => Date }): Promise<Linka> {
   const { config } = opts;
   const env = readServerEnv(opts.env ?? process.env);
@@ -112,7 +115,15 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
         })();
         await Promise.race([drained.catch((err: unknown) => log.error({ err: String(err) }, 'shutdown step failed')), deadline]);
         if (timedOut) log.warn({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown timed out; the leases still held expire by themselves');
-        await db.close();
+        // Closing waits for the driver's connections; one stuck on a database that went away must
+        // not keep the process from exiting (the server closes it on its side).
+        let closeTimer: NodeJS.Timeout | undefined;
+        const closed = await Promise.race([
+          db.close().then(() => true, (err: unknown) => (log.error({ err: String(err) }, 'closing the database failed'), true)),
+          new Promise<boolean>((resolve) => { closeTimer = setTimeout(() => resolve(false), DB_CLOSE_TIMEOUT_MS); closeTimer.unref(); }),
+        ]);
+        clearTimeout(closeTimer);
+        if (!closed) log.warn({ timeoutMs: DB_CLOSE_TIMEOUT_MS }, 'the database connections did not close in time; exiting without them');
       })();
       return stopping;
     },

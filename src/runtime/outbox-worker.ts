@@ -9,7 +9,7 @@
  * the rate. A 429's retry-after pauses the target or the whole channel.
  */
 import type { Reply } from '../engine/types.js';
-import { transaction } from '../store/sql.js';
+import { onSqlite, transaction } from '../store/sql.js';
 import { LinkaError } from '../errors.js';
 import { addMessage, setDelivery } from '../store/messages.js';
 import { isOptedOut } from '../store/opt-outs.js';
@@ -97,7 +97,9 @@ export class OutboxWorker extends PollingWorker {
     let limited = false;
     let items: OutboxItem[] = [];
     try {
-      items = await transaction(prisma, (tx) => claimOutbox(tx, {
+      // On SQLite in a transaction (plain SQL on the connection); on PostgreSQL as root queries:
+      // a claim needs no transaction there, and one per poll would hold a pool connection each time.
+      const claimWith = (db: Parameters<typeof claimOutbox>[0]) => claimOutbox(db, {
         now: clock(), owner, leaseMs: settings.leaseMs, limit: settings.batchSize,
         skipChannels: blocked.channels,
         skipTargets: [...blocked.targets, ...this.busyTargets],
@@ -112,7 +114,8 @@ export class OutboxWorker extends PollingWorker {
           this.busyTargets.add(item.target);
           return true;
         },
-      }));
+      });
+      items = onSqlite(prisma) ? await transaction(prisma, (tx) => claimWith(tx)) : await claimWith(prisma);
     } finally {
       const claimed = new Set(items.map((i) => i.id));
       for (const [id, { permit, target }] of permits) {

@@ -3,7 +3,7 @@
  * them, then claimed with a row lease by one worker, delivered, and marked.
  */
 import type { DbClient, OutboxItem, Prisma } from './types.js';
-import { exec, isDirectPg, isDirectSqlite, mapRow, query } from './sql.js';
+import { exec, isDirectSqlite, mapRow, query } from './sql.js';
 
 export async function enqueue(
   db: DbClient,
@@ -43,7 +43,7 @@ export interface ClaimFilter {
  * The lease holder is recorded as `owner#<claim number>`.
  */
 export async function claimOutbox(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
-  if (isDirectSqlite(db) || isDirectPg(db)) return claimOutboxSql(db, args, isDirectPg(db) ? 'postgresql' : 'sqlite');
+  if (isDirectSqlite(db)) return claimOutboxSqlite(db, args);
   const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
   const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
   const due = await db.outboxItem.findMany({
@@ -78,47 +78,31 @@ export async function claimOutbox(db: DbClient, args: { now: Date; owner: string
 }
 
 /**
- * claimOutbox in plain SQL, for a `transaction()` client running straight on the driver
- * (store/sql.ts): the same three steps (due items, each target's first pending item, one leasing
- * UPDATE), with the lists passed as one JSON array each, unpacked by SQLite's json_each or
- * PostgreSQL's jsonb_array_elements_text.
+ * claimOutbox in SQLite's own SQL, for a `transaction()` client on SQLite (store/sql.ts): the
+ * same three steps (due items, each target's first pending item, one leasing UPDATE), with the
+ * lists passed as JSON arrays unpacked by json_each.
  */
-async function claimOutboxSql(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter, dialect: 'sqlite' | 'postgresql'): Promise<OutboxItem[]> {
+async function claimOutboxSqlite(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
   const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
-  const pg = dialect === 'postgresql';
   const q = query<Record<string, unknown>>(db);
-  const channels = JSON.stringify(skipChannels);
-  const targets = JSON.stringify(skipTargets);
-  const rows = pg
-    ? await q`SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
-      AND "channel" NOT IN (SELECT jsonb_array_elements_text(${channels}::jsonb)) AND "target" NOT IN (SELECT jsonb_array_elements_text(${targets}::jsonb))
-      ORDER BY "id" LIMIT ${limit}`
-    : await q`SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
-      AND "channel" NOT IN (SELECT "value" FROM json_each(${channels})) AND "target" NOT IN (SELECT "value" FROM json_each(${targets}))
-      ORDER BY "id" LIMIT ${limit}`;
+  const rows = await q`SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+    AND "channel" NOT IN (SELECT "value" FROM json_each(${JSON.stringify(skipChannels)})) AND "target" NOT IN (SELECT "value" FROM json_each(${JSON.stringify(skipTargets)}))
+    ORDER BY "id" LIMIT ${limit}`;
   if (rows.length === 0) return [];
   const due = rows.map((r) => mapRow<OutboxItem>(r, ['nextAttemptAt', 'leaseUntil', 'createdAt', 'sentAt'], ['payload'], ['id', 'attempts']));
-  const dueTargets = JSON.stringify([...new Set(due.map((d) => d.target))]);
-  const heads = pg
-    ? await q`SELECT "target", MIN("id") AS "id" FROM "OutboxItem" WHERE "status" = ${'pending'} AND "target" IN (SELECT jsonb_array_elements_text(${dueTargets}::jsonb)) GROUP BY "target"`
-    : await q`SELECT "target", MIN("id") AS "id" FROM "OutboxItem" WHERE "status" = ${'pending'} AND "target" IN (SELECT "value" FROM json_each(${dueTargets})) GROUP BY "target"`;
+  const heads = await q`SELECT "target", MIN("id") AS "id" FROM "OutboxItem" WHERE "status" = ${'pending'}
+    AND "target" IN (SELECT "value" FROM json_each(${JSON.stringify([...new Set(due.map((d) => d.target))])})) GROUP BY "target"`;
   const head = new Map(heads.map((h) => [h.target as string, Number(h.id)]));
   const wanted = due.filter((item) => head.get(item.target) === item.id && (!admit || admit(item)));
   if (wanted.length === 0) return [];
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const leasedBy = `${owner}#${++claims}`;
   const ids = JSON.stringify(wanted.map((item) => item.id));
-  const e = exec(db);
-  const count = pg
-    ? await e`UPDATE "OutboxItem" SET "leasedBy" = ${leasedBy}, "leaseUntil" = ${leaseUntil}
-      WHERE "id" IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::int) AND "status" = ${'pending'} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})`
-    : await e`UPDATE "OutboxItem" SET "leasedBy" = ${leasedBy}, "leaseUntil" = ${leaseUntil}
-      WHERE "id" IN (SELECT "value" FROM json_each(${ids})) AND "status" = ${'pending'} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})`;
+  const count = await exec(db)`UPDATE "OutboxItem" SET "leasedBy" = ${leasedBy}, "leaseUntil" = ${leaseUntil}
+    WHERE "id" IN (SELECT "value" FROM json_each(${ids})) AND "status" = ${'pending'} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})`;
   let got = wanted;
   if (count < wanted.length) {
-    const mine = pg
-      ? await q`SELECT "id" FROM "OutboxItem" WHERE "id" IN (SELECT jsonb_array_elements_text(${ids}::jsonb)::int) AND "leasedBy" = ${leasedBy}`
-      : await q`SELECT "id" FROM "OutboxItem" WHERE "id" IN (SELECT "value" FROM json_each(${ids})) AND "leasedBy" = ${leasedBy}`;
+    const mine = await q`SELECT "id" FROM "OutboxItem" WHERE "id" IN (SELECT "value" FROM json_each(${ids})) AND "leasedBy" = ${leasedBy}`;
     const won = new Set(mine.map((m) => Number(m.id)));
     got = wanted.filter((item) => won.has(item.id));
   }

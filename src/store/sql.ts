@@ -131,14 +131,14 @@ function sqliteValue(v: SqlValue): string | number | bigint | null {
   return v;
 }
 
+/** Whether `prisma` is a SQLite client whose connection this module knows (transactions on it are cheap and local). */
+export function onSqlite(prisma: PrismaClient): boolean {
+  return connections.has(prisma);
+}
+
 /** Whether `exec`/`query` on `db` run directly on SQLite (a `transaction()` client on SQLite): SQLite's own SQL may be used. */
 export function isDirectSqlite(db: DbClient): boolean {
   return direct.has(db);
-}
-
-/** Whether `exec`/`query` on `db` run directly on a PostgreSQL connection (a `transaction()` client on PostgreSQL). */
-export function isDirectPg(db: DbClient): boolean {
-  return directPg.has(db);
 }
 
 /** A tag that runs a statement on `db` and returns the rows it changed: exec(tx)`UPDATE ... ${v}`. */
