@@ -210,7 +210,7 @@ async function outageCommandOrThrow(args: string[], env: NodeJS.ProcessEnv, out:
   try {
     const outages = createOutages({
       prisma: db.prisma, clock: () => new Date(), timezone: config.timezone, teamLanguage: config.teamLanguage, teamPlatforms,
-      customerChannels, telegramChannel: config.outages.telegramChannel || null,
+      customerChannels, telegramChannel: config.outages.telegramChannel || null, shortSms: config.sms.shortText,
     });
     return await run(sub, rest, { outages, customerChannels, teamPlatforms, config }, out);
   } finally {

@@ -6,7 +6,7 @@
 // each notice once; no platform ever sees its limit exceeded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import { toGsm7 } from '../src/domain/sms.js';
+import { smsSegments, toGsm7 } from '../src/domain/sms.js';
 import type { Lang } from '../src/engine/types.js';
 import { silentLogger } from '../src/runtime/logger.js';
 import { noticeText, type OutageRow } from '../src/runtime/outages.js';
@@ -118,7 +118,9 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
   it('tells every affected customer once, in their language, and the resolution once', () => {
     expect(declared).toEqual({ notified: TELEGRAM_CUSTOMERS + SMS_CUSTOMERS, again: { changed: false, notified: 0 }, resolved: TELEGRAM_CUSTOMERS + SMS_CUSTOMERS });
     const started = { ...outage, status: 'investigating' } as OutageRow;
-    const expected = (lang: Lang) => [noticeText(started, 'start', lang, 'Europe/Prague'), noticeText(outage, 'resolved', lang, 'Europe/Prague')];
+    const expected = (lang: Lang, sms = false) => [noticeText(started, 'start', lang, 'Europe/Prague', sms), noticeText(outage, 'resolved', lang, 'Europe/Prague', sms)];
+    // By SMS the short wording (sms.shortText, on by default), one segment each.
+    expect(expected('cs', true).map((text) => smsSegments(toGsm7(text)).segments)).toEqual([1, 1]);
     expect(expected('cs')[0]).toContain('Výpadek optiky Plzeň-Bory');
 
     const chats = [...telegram.accepted.keys()].filter((k) => k !== GROUP).sort();
@@ -127,7 +129,7 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
 
     const numbers = [...twilio.accepted.keys()].sort();
     expect(numbers).toEqual(Array.from({ length: SMS_CUSTOMERS }, (_, i) => numberOf(i)).sort());
-    for (let i = 0; i < SMS_CUSTOMERS; i++) expect(twilio.accepted.get(numberOf(i))).toEqual(expected(langOf(i)).map(toGsm7));
+    for (let i = 0; i < SMS_CUSTOMERS; i++) expect(twilio.accepted.get(numberOf(i))).toEqual(expected(langOf(i), true).map(toGsm7));
   });
 
   it('posts each notice once to the status channels, none to the ticket queue', () => {

@@ -117,6 +117,8 @@ export const cs = {
   'outage.update': 'Výpadek {title}: {status}.{eta}',
   'outage.resolved': 'Výpadek {title} je odstraněn a služby by měly opět fungovat. Pokud vám stále něco nejde, napište nám.',
   'outage.eta': ' Předpokládaný konec: {time}.',
+  'outage.notice@sms': 'Výpadek: {title}. Stav: {status}.{eta} Opravujeme, nic nerestartujte, ozveme se.',
+  'outage.resolved@sms': 'Výpadek {title} je odstraněn. Když vám něco nejde, napište nám.',
   'outage.defaultTitle': 'oblast {areas}',
   'outage.otherProblem': 'Pokud máte jiný problém, vyberte ho prosím z nabídky.',
   'outage.status.investigating': 'zjišťujeme příčinu',

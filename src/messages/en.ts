@@ -120,6 +120,8 @@ export const en: Record<MessageKey, string> = {
   'outage.update': 'Outage {title}: {status}.{eta}',
   'outage.resolved': 'The outage {title} is over and services should work again. If something still does not work, write to us.',
   'outage.eta': ' Expected end: {time}.',
+  'outage.notice@sms': 'Outage: {title}. Status: {status}.{eta} We are fixing it, no need to restart. We will tell you.',
+  'outage.resolved@sms': 'The outage {title} is over. If something still fails, write to us.',
   'outage.defaultTitle': 'area {areas}',
   'outage.otherProblem': 'If you have a different problem, please choose it from the menu.',
   'outage.status.investigating': 'investigating',

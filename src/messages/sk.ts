@@ -119,6 +119,8 @@ export const sk: Record<MessageKey, string> = {
   'outage.update': 'Výpadok {title}: {status}.{eta}',
   'outage.resolved': 'Výpadok {title} je odstránený a služby by mali opäť fungovať. Ak vám stále niečo nejde, napíšte nám.',
   'outage.eta': ' Predpokladaný koniec: {time}.',
+  'outage.notice@sms': 'Výpadok: {title}. Stav: {status}.{eta} Opravujeme, nič nereštartujte, ozveme sa.',
+  'outage.resolved@sms': 'Výpadok {title} je odstránený. Ak vám niečo nejde, napíšte nám.',
   'outage.defaultTitle': 'oblasť {areas}',
   'outage.otherProblem': 'Ak máte iný problém, vyberte ho prosím z ponuky.',
   'outage.status.investigating': 'zisťujeme príčinu',

@@ -41,6 +41,8 @@ export interface OutageDeps {
   customerChannels: readonly string[];
   /** A Telegram channel or group that gets every notice too. */
   telegramChannel?: string | null;
+  /** Use the short `@sms` wording on SMS (config sms.shortText): every segment is billed. */
+  shortSms?: boolean;
   onQueued?: () => void;
 }
 
@@ -53,15 +55,15 @@ export interface OutageResult {
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
-/** The text of a notice for one language. */
-export function noticeText(o: OutageRow, kind: 'start' | 'update' | 'resolved', lang: Lang, timeZone: string): string {
+/** The text of a notice for one language; `short`: the `@sms` wording where there is one (config sms.shortText). */
+export function noticeText(o: OutageRow, kind: 'start' | 'update' | 'resolved', lang: Lang, timeZone: string, short = false): string {
   const custom = (o.texts as Partial<Record<Lang, string>> | null)?.[lang];
   const title = o.title || t(lang, 'outage.defaultTitle', { areas: asList(o.areas).join(', ') });
-  if (kind === 'resolved') return t(lang, 'outage.resolved', { title });
+  if (kind === 'resolved') return t(lang, 'outage.resolved', { title }, short);
   const eta = o.estimatedEndAt ? t(lang, 'outage.eta', { time: localTime(o.estimatedEndAt, timeZone, lang) }) : '';
   const status = t(lang, `outage.status.${o.status}`);
   if (kind === 'update') return [custom, t(lang, 'outage.update', { title, status, eta })].filter(Boolean).join('\n\n');
-  return custom ? `${custom}${eta}` : t(lang, 'outage.notice', { title, status, eta });
+  return custom ? `${custom}${eta}` : t(lang, 'outage.notice', { title, status, eta }, short);
 }
 
 export function createOutages(deps: OutageDeps) {
@@ -90,11 +92,13 @@ export function createOutages(deps: OutageDeps) {
     const fresh = to.filter((r) => !already.has(r.conversationId) && (already.add(r.conversationId), true));
     if (fresh.length === 0) return 0;
     await tx.outageNotice.createMany({ data: fresh.map((r) => ({ outageId: o.id, notice, recipient: r.conversationId, createdAt: now })) });
-    const texts = new Map<Lang, string>();
+    const texts = new Map<string, string>();
     for (const r of fresh) {
-      if (!texts.has(r.lang)) texts.set(r.lang, noticeText(o, kind, r.lang, timezone));
       const channel = r.conversationId.slice(0, r.conversationId.indexOf(':'));
-      await enqueue(tx, { kind: 'reply', channel, target: r.conversationId, payload: { reply: { text: texts.get(r.lang) as string } }, now });
+      const short = channel === 'sms' && deps.shortSms === true;
+      const key = `${r.lang}:${short}`;
+      if (!texts.has(key)) texts.set(key, noticeText(o, kind, r.lang, timezone, short));
+      await enqueue(tx, { kind: 'reply', channel, target: r.conversationId, payload: { reply: { text: texts.get(key) as string } }, now });
     }
     return fresh.length;
   }

@@ -114,7 +114,7 @@ export function createRuntime(args: {
   });
   const outages = createOutages({
     prisma, clock, timezone: config.timezone, teamLanguage: config.teamLanguage, teamPlatforms,
-    customerChannels: [...ports.keys()], telegramChannel: config.outages.telegramChannel || null, onQueued: wake,
+    customerChannels: [...ports.keys()], telegramChannel: config.outages.telegramChannel || null, shortSms: config.sms.shortText, onQueued: wake,
   });
   const maintenance = createMaintenance({
     prisma, clock, timezone: config.timezone, teamLanguage: config.teamLanguage, leadTimes: leadTimesOf(config),
