@@ -11,7 +11,7 @@ import { createHttpServer, json, type HttpServer } from './http.js';
 import { createLogger, type Logger } from './runtime/logger.js';
 import { guardFlood } from './runtime/flood.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
-import { rateRules } from './runtime/rate-limit.js';
+import { rateRules, separateStatusChannels } from './runtime/rate-limit.js';
 import { createRuntime, type Runtime } from './runtime/runtime.js';
 import { defaultDatabaseUrl, openDatabase, type Db } from './store/client.js';
 import { applyMigrations } from './store/migrate.js';
@@ -58,10 +58,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     prisma: db.prisma, config, log, metrics, clock: opts.clock,
     ports: setup.adapters.flatMap((a) => (a.port ? [a.port] : [])),
     teamPorts: setup.adapters.flatMap((a) => (a.team ? [a.team] : [])),
-    rateLimits: rateRules(config.rateLimits, {
-      slack: config.slack.statusChannel !== '' && config.slack.statusChannel !== config.slack.queueChannel,
-      discord: config.discord.statusChannel !== '' && config.discord.statusChannel !== config.discord.queueChannel,
-    }),
+    rateLimits: rateRules(config.rateLimits, separateStatusChannels(config)),
   });
   const http = createHttpServer({ log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
 

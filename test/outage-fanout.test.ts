@@ -10,7 +10,7 @@ import { smsSegments, toGsm7 } from '../src/domain/sms.js';
 import type { Lang } from '../src/engine/types.js';
 import { silentLogger } from '../src/runtime/logger.js';
 import { noticeText, type OutageRow } from '../src/runtime/outages.js';
-import { rateRules } from '../src/runtime/rate-limit.js';
+import { rateRules, separateStatusChannels } from '../src/runtime/rate-limit.js';
 import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
 import type { Db } from '../src/store/client.js';
 import { createTestDatabase } from './helpers/db.js';
@@ -79,7 +79,7 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
     ({ telegram, twilio, slack, discord } = fakes);
     const { adapters } = fakes;
     runtime = createRuntime({
-      prisma: db.prisma, config, log, rateLimits: rateRules(config.rateLimits, { slack: true, discord: true }),
+      prisma: db.prisma, config, log, rateLimits: rateRules(config.rateLimits, separateStatusChannels(config)),
       ports: adapters.flatMap((a) => (a.port ? [a.port] : [])),
       teamPorts: adapters.flatMap((a) => (a.team ? [a.team] : [])),
     });

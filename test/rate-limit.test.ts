@@ -3,7 +3,7 @@
 // ahead of the slot; pauses.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import { LEAD_MS, RateLimiter, rateRules, type Permit, type RateRules } from '../src/runtime/rate-limit.js';
+import { LEAD_MS, RateLimiter, rateRules, separateStatusChannels, type Permit, type RateRules } from '../src/runtime/rate-limit.js';
 import { maxInWindow, seededRandom } from './fakes/flaky-platforms.js';
 
 interface Call { target: string; start: number; end: number }
@@ -150,6 +150,12 @@ describe('the rate limiter', () => {
     const shared = new RateLimiter(rateRules(limits), () => now);
     shared.tryAcquire('slack', 'team:slack:T-2026-00001')?.done();
     expect(shared.tryAcquire('slack', 'team:slack:status')).toBeNull(); // the queue channel's second holds it back
+
+    // Separate only when a status channel is set and is not the queue channel.
+    const separate = (slack: object) => separateStatusChannels(parseConfig({ slack }));
+    expect(separate({ queueChannel: 'CQ', statusChannel: 'CS' }).slack).toBe(true);
+    expect(separate({ queueChannel: 'CQ', statusChannel: 'CQ' }).slack).toBe(false);
+    expect(separate({ queueChannel: 'CQ' }).slack).toBe(false);
 
     const laned = new RateLimiter(rateRules(limits, { slack: true }), () => now);
     laned.tryAcquire('slack', 'team:slack:T-2026-00001')?.done();

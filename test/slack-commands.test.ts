@@ -141,7 +141,7 @@ describe('Slack parsing and rendering', () => {
   });
 
   it("turns Slack's markup into plain text for the customer", () => {
-    expect(slackTextToPlain('Viz <https://a.cz/x|návod> a <https://b.cz>, píšu <mailto:p@a.cz|p@a.cz>, <@U123> &amp; &lt;3 &gt;')).toBe('Viz návod (https://a.cz/x) a https://b.cz, píšu p@a.cz, @U123 & <3 >');
+    expect(slackTextToPlain('Viz <https://a.example/x|návod> a <https://b.example>, píšu <mailto:p@a.example|p@a.example>, <@U123> &amp; &lt;3 &gt;')).toBe('Viz návod (https://a.example/x) a https://b.example, píšu p@a.example, @U123 & <3 >');
   });
 
   it('lays a resolved card out without buttons and escapes what people typed', () => {

@@ -52,7 +52,7 @@ describe('SMS delivery reports on sqlite', () => {
     const w = await startWorld();
     const prisma = w.linka.db.prisma;
     // Refused by the REST API.
-    w.fake.script({ status: 400, body: { code: 21211, message: `The 'To' number ${JAN} is not a valid phone number.`, more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 } });
+    w.fake.script({ status: 400, body: { code: 21211, message: `The 'To' number ${JAN} is not a valid phone number.`, more_info: 'https://docs.example/errors/21211', status: 400 } });
     await w.sms('Dobrý den, nejde mi internet');
     const failed = await until(() => prisma.outboxItem.findFirst({ where: { status: 'failed' } }), 'the item failed', 3000);
     expect(failed.attempts).toBe(1);

@@ -9,10 +9,10 @@
  * the rate. A 429's retry-after pauses the target or the whole channel.
  */
 import type { Reply } from '../engine/types.js';
-import { onSqlite, transaction } from '../store/sql.js';
 import { LinkaError } from '../errors.js';
 import { addMessage, setDelivery } from '../store/messages.js';
 import { isOptedOut } from '../store/opt-outs.js';
+import { onSqlite, transaction } from '../store/sql.js';
 import { claimOutbox, markOutboxFailed, markOutboxRetry, markOutboxSent, markOutboxSuppressed } from '../store/outbox.js';
 import type { OutboxItem, PrismaClient } from '../store/types.js';
 import type { Logger } from './logger.js';

@@ -56,6 +56,12 @@ export const LEAD_MS = 100;
  * those limits are per channel ('*'). A separate status channel (`separateStatus`: slack.statusChannel
  * or discord.statusChannel set and not the queue channel) is a lane of its own with the same limit.
  */
+/** Which platforms post notices to a status channel of their own (set, and not the queue channel): the argument of rateRules. */
+export function separateStatusChannels(config: Pick<LinkaConfig, 'slack' | 'discord'>): { slack: boolean; discord: boolean } {
+  const separate = (c: { statusChannel: string; queueChannel: string }) => c.statusChannel !== '' && c.statusChannel !== c.queueChannel;
+  return { slack: separate(config.slack), discord: separate(config.discord) };
+}
+
 export function rateRules(limits: LinkaConfig['rateLimits'], separateStatus: { slack?: boolean; discord?: boolean } = {}): RateRules {
   const lane = (platform: 'slack' | 'discord') => (separateStatus[platform] ? { lane: (target: string) => (target === teamChannelTarget(platform, true) ? 'status' : '') } : {});
   return {

@@ -11,14 +11,17 @@
  *   the adapter's mutex keeps other transactions out until COMMIT). `exec`/`query` on that
  *   transaction client run there directly, with prepared statements cached by their text:
  *   same connection, same transaction, same atomicity, a fraction of the cost.
- * - Anywhere else (PostgreSQL, or a client not opened by `transaction()`), they are Prisma raw
- *   queries, which still skip the query compiler.
+ * - On PostgreSQL, store/client.ts wraps the adapter's startTransaction so that a transaction
+ *   opened with `transaction()` learns the pool connection Prisma took for it; `exec`/`query` go
+ *   through pg on that connection, inside that transaction.
+ * - Anywhere else (a client not opened by `transaction()`), they are Prisma raw queries, which
+ *   still skip the query compiler.
  *
- * The SQL is written once for both: double-quoted identifiers, `?`-free template literals (the
- * placeholders are made per driver). Values: strings, numbers, null, booleans and Dates; Dates
- * are written to SQLite in the text form Prisma uses ("2026-11-22T03:39:58.981+00:00"), so
- * Prisma's own comparisons keep working on them. Rows come back as the driver gives them: use
- * `asDate`/`asJson` to read dates and JSON on either.
+ * The SQL is written once for all three: double-quoted identifiers, template literals whose
+ * placeholders are made per driver. Values: strings, numbers, null, booleans and Dates; Dates
+ * are written in the text form Prisma uses (SQLite "2026-11-22T03:39:58.981+00:00", PostgreSQL
+ * UTC), so Prisma's own reads and comparisons keep working on them. Rows come back as the driver
+ * gives them: `mapRow` reads their DateTime, Json and Int columns the same on each.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -121,7 +124,7 @@ function statement(d: Direct, text: string): BetterSqlite3.Statement {
 }
 
 /** A Date as Prisma writes DateTime columns on SQLite. */
-export function sqliteDate(d: Date): string {
+function sqliteDate(d: Date): string {
   return d.toISOString().replace('Z', '+00:00');
 }
 
@@ -170,22 +173,22 @@ export function query<T>(db: DbClient): (strings: TemplateStringsArray, ...value
 }
 
 /** A DateTime column as either driver returns it. */
-export function asDate(v: unknown): Date {
+function asDate(v: unknown): Date {
   return v instanceof Date ? v : new Date(v as string | number);
 }
 
 /** A nullable DateTime column. */
-export function asDateOrNull(v: unknown): Date | null {
+function asDateOrNull(v: unknown): Date | null {
   return v === null || v === undefined ? null : asDate(v);
 }
 
 /** A Json column as either driver returns it (SQLite: text). */
-export function asJson<T>(v: unknown): T {
+function asJson<T>(v: unknown): T {
   return (typeof v === 'string' ? JSON.parse(v) : v) as T;
 }
 
 /** An integer column (PostgreSQL may return bigint for counts and serials). */
-export function asInt(v: unknown): number {
+function asInt(v: unknown): number {
   return Number(v);
 }
 

@@ -1,18 +1,11 @@
 /** Persisted conversation timers ("ask again in 3 minutes"), claimed with row leases. */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { exec } from './sql.js';
 import type { DbClient, Timer } from './types.js';
 
-/** A new row id in the manner of cuid: "c", the time, a counter and randomness (base 36). */
-let idCounter = 0;
-export function newId(): string {
-  idCounter = (idCounter + 1) % 1_679_616;
-  return `c${Date.now().toString(36)}${idCounter.toString(36).padStart(4, '0')}${BigInt(`0x${randomBytes(8).toString('hex')}`).toString(36).slice(0, 12).padStart(12, '0')}`;
-}
-
 export async function createTimer(db: DbClient, t: { conversationId: string; name: string; token: string; dueAt: Date; now: Date }): Promise<Timer> {
   // Plain SQL (a timer on most inbound events: store/sql.ts).
-  const id = newId();
+  const id = randomUUID();
   await exec(db)`INSERT INTO "Timer" ("id", "conversationId", "name", "token", "dueAt", "createdAt") VALUES (${id}, ${t.conversationId}, ${t.name}, ${t.token}, ${t.dueAt}, ${t.now})`;
   return { id, conversationId: t.conversationId, name: t.name, token: t.token, dueAt: t.dueAt, firedAt: null, cancelledAt: null, leaseUntil: null, leasedBy: null, createdAt: t.now };
 }
