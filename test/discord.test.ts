@@ -202,6 +202,34 @@ describe.each([
     expect(threadTexts()).toEqual(['Petr Novotný převzal(a) požadavek.', 'Petr Novotný označil(a) požadavek jako vyřešený.']);
     // A click on the old card after that is answered, not acted on.
     expect(ephemeralText(await interact(click('claim', number)))).toBe(`Požadavek ${number} je už vyřešený.`);
+
+    // The customer was asked to rate the help on Telegram: the answer is stored and shown.
+    expect(customerTexts().at(-1)).toContain('Ohodnoťte prosím od 1 (nespokojen) do 5 (velmi spokojen).');
+    await say('5');
+    expect(await ticketByNumber(t.linka.db.prisma, number)).toMatchObject({ satisfaction: 5 });
+    expect(card()?.embeds[0]?.fields).toContainEqual({ name: 'Spokojenost', value: '5/5', inline: true });
+    expect(threadTexts().at(-1)).toBe('Zákazník ohodnotil spokojenost: 5/5.');
+  });
+
+  itFull('releases a claimed ticket with a signed click: the card shows Claim again, and only the holder may release', async () => {
+    const number = await openTicket();
+    const cardId = card()?.id;
+    await interact(click('claim', number));
+    await settle();
+    expect(ephemeralText(await interact(click('release', number, EVA)))).toBe(`Požadavek ${number} drží Petr Novotný; vrátit ho může jen on(a).`);
+    expect(ephemeralText(await interact(command('release', { ticket: number }, { member: EVA })))).toBe(`Požadavek ${number} drží Petr Novotný; vrátit ho může jen on(a).`);
+    await settle();
+    expect(await ticketByNumber(t.linka.db.prisma, number)).toMatchObject({ status: 'claimed', claimedByName: 'Petr Novotný' });
+    expect(patches()).toHaveLength(1);
+
+    expect(await interact(click('release', number))).toEqual({ status: 200, body: { type: 6 } });
+    await settle();
+    expect(await ticketByNumber(t.linka.db.prisma, number)).toMatchObject({ status: 'open', claimedBy: null });
+    expect(patches().map((r) => r.path)).toEqual([1, 2].map(() => `/api/v10/channels/${QUEUE}/messages/${cardId}`));
+    expect(card()?.embeds[0]?.description).toMatch(/^\*\*Čeká na technika\*\*/);
+    expect(buttons()).toEqual([`linka:claim:${number}`, `linka:resolve:${number}`, `linka:offer:${number}`]);
+    expect(threadTexts()).toEqual(['Petr Novotný převzal(a) požadavek.', 'Petr Novotný vrátil(a) požadavek do fronty.']);
+    expect(discord.inChannel(QUEUE)).toHaveLength(1);
   });
 
   itFull('refuses a missing or wrong signature with 401 and changes nothing; answers PING', async () => {

@@ -67,7 +67,7 @@ describe.each([
     expect(card?.fields).toContainEqual({ label: 'Telefon', value: '+420 603 ••• 456' });
     expect(card?.fields).toContainEqual({ label: 'Úroveň podpory', value: 'PLUS' });
     // Opened at 09:00 UTC = 10:00 in Prague; PLUS reacts within 8 hours.
-    expect(card?.fields.find((f) => f.label === 'Reakce do')?.value).toMatch(/^23\. 11\. 2026 18:00 \(zbývá 8 h 0 min\)$/);
+    expect(card?.fields.find((f) => f.label === 'Reakce do')?.value).toBe('23. 11. 2026 18:00');
     expect(card?.actions.map((a) => a.action)).toEqual(['claim', 'resolve', 'offer']);
     expect(discord.cards.size).toBe(1);
     const ticket = await ticketByNumber(db.prisma, number);

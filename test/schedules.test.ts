@@ -56,7 +56,8 @@ describe('schedules', () => {
   it('posts the digest at 8:30 and 13:00 on weekdays, unclaimed first, with the time left', async () => {
     const jan = await openTicket('console:jan', '+420603123456');
     const zuzana = await openTicket('console:zuzana', '+421905123456');
-    await runtime.queue.claim(zuzana, { id: 'slack:U1', name: 'Petr', platform: 'slack' });
+    // Jan's ticket (PLUS, 8 h) is the more urgent one, but it is claimed: Zuzana's unclaimed one comes first.
+    await runtime.queue.claim(jan, { id: 'slack:U1', name: 'Petr', platform: 'slack' });
     await runtime.outbox.drain();
 
     await advance(29);
@@ -66,8 +67,8 @@ describe('schedules', () => {
     expect(digest).toBeDefined();
     expect(digest?.split('\n')).toEqual([
       'Přehled fronty: 1 nepřevzatých, 1 rozpracovaných.',
-      `• ${jan} · Něco jiného · Jan Novák · Čeká na technika · zbývá 7 h 30 min`,
-      `• ${zuzana} · Něco jiného · Zuzana Kováčová · Převzal(a) Petr · zbývá 23 h 30 min`,
+      `• ${zuzana} · Něco jiného · Zuzana Kováčová · Čeká na technika · zbývá 23 h 30 min`,
+      `• ${jan} · Něco jiného · Jan Novák · Převzal(a) Petr · zbývá 7 h 30 min`,
     ]);
     const digests = () => team.channel.filter((m) => m.startsWith('Přehled fronty')).length;
     await advance(4 * 60 + 29); // 12:59

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pgAvailable } from './helpers/db.js';
 import { RACERS, startSlackWorld, type SlackWorld } from './helpers/slack-world.js';
+import { localTime } from '../src/domain/ticket-card.js';
 import { eventually } from './fakes/fake-server.js';
 import { FORM, JSON_TYPE, signed, slack } from './fakes/slack-fake.js';
 
@@ -34,7 +35,14 @@ describe('Slack on sqlite', () => {
     const blocks = post.blocks as Block[];
     expect(blocks[0]).toMatchObject({ type: 'header', text: { text: `${number} · Něco jiného` } });
     expect(blocks[1]?.text?.text).toBe('🟡 *Čeká na technika*');
-    expect(blocks.flatMap((b) => b.fields ?? []).map((f) => f.text)).toEqual(expect.arrayContaining(['*Zákazník*\nJan Novák', '*Smlouva*\n2024-0153', '*Úroveň podpory*\nPLUS']));
+    // The customer (phone partly masked), the area, the tier and the reaction deadline in Prague time.
+    const deadline = (await w.ticket(number))?.deadline;
+    expect(deadline).toBeInstanceOf(Date);
+    expect(blocks.flatMap((b) => b.fields ?? []).map((f) => f.text)).toEqual(expect.arrayContaining([
+      '*Zákazník*\nJan Novák', '*Smlouva*\n2024-0153', '*Oblast*\nPlzeň-Bory', '*Telefon*\n+420 603 ••• 456', '*Úroveň podpory*\nPLUS',
+      `*Reakce do*\n${localTime(deadline as Date, 'Europe/Prague', 'cs')}`,
+    ]));
+    expect(JSON.stringify(blocks)).not.toContain('603123456');
     expect(blocks.some((b) => b.text?.text.includes('Nejde mi odeslat e-mail přes váš server.'))).toBe(true);
     expect(buttonsOf(post).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
       ['linka_claim', number, 'Převzít'], ['linka_resolve', number, 'Vyřešeno'], ['linka_offer', number, 'Nabídnout placený výjezd'],
@@ -54,6 +62,46 @@ describe('Slack on sqlite', () => {
     expect(w.slackFake.calls('chat.postMessage')).toContainEqual(expect.objectContaining({ channel: 'CQUEUE', thread_ts: card.ts, text: 'Petr převzal(a) požadavek.' }));
     expect(w.customerGot().at(-1)).toBe(`Váš požadavek ${number} převzal technik Petr. Ozve se vám zde.`);
     expect(ephemerals(w)).toEqual([]);
+  });
+
+  it('shows the checklist answers on the card of a ticket from the restart checklist', async () => {
+    const number = await w.openChecklistTicketDirect('telegram:8101');
+    const post = (await w.card(number)).posted[0] as Record<string, unknown>;
+    expect(post.text).toBe(`${number} · Nefunguje internet · Čeká na technika`);
+    const text = (post.blocks as Block[]).map((b) => b.text?.text ?? '').join('\n');
+    for (const answer of ['Od kdy: od včerejšího večera', 'Kontrolky: Něco svítí červeně', 'Nenačte se žádná stránka, router svítí červeně.']) {
+      expect(text).toContain(answer);
+    }
+  });
+
+  it('returns a claimed ticket to the queue: only its holder may, by button or /linka release, and the card shows Claim again', async () => {
+    const number = await w.openTicketOnTelegram();
+    const { ts } = await w.card(number);
+    await w.click('claim', number, 'UPETR');
+    await w.t.settle();
+    // Someone else cannot release it, by command or by button; nothing changes.
+    const updates = w.slackFake.calls('chat.update').length;
+    expect(await w.command(`release ${number}`, 'UGRP')).toEqual({ status: 200, text: `Požadavek ${number} drží Petr; vrátit ho může jen on(a).` });
+    await w.click('release', number, 'UGRP');
+    expect(ephemerals(w).at(-1)).toMatchObject({ user: 'UGRP', text: `Požadavek ${number} drží Petr; vrátit ho může jen on(a).` });
+    await w.t.settle();
+    expect(await w.ticket(number)).toMatchObject({ status: 'claimed', claimedByName: 'Petr' });
+    expect(w.slackFake.calls('chat.update')).toHaveLength(updates);
+
+    expect(await w.command(`release ${number.toLowerCase()}`, 'UPETR')).toEqual({ status: 200, text: `Hotovo: ${number}.` });
+    await w.t.settle();
+    expect(await w.ticket(number)).toMatchObject({ status: 'open', claimedBy: null, claimedByName: null });
+    const update = w.slackFake.calls('chat.update').at(-1) as Record<string, unknown>;
+    expect(update).toMatchObject({ channel: 'CQUEUE', ts, text: `${number} · Něco jiného · Čeká na technika` });
+    expect(buttonsOf(update).map((b) => b.action_id)).toEqual(['linka_claim', 'linka_resolve', 'linka_offer']);
+    expect(w.slackFake.calls('chat.postMessage')).toContainEqual(expect.objectContaining({ thread_ts: ts, text: 'Petr vrátil(a) požadavek do fronty.' }));
+    expect((await w.card(number)).posted).toHaveLength(1);
+    // Back in the queue, anyone may claim it; releasing an unclaimed ticket is explained.
+    expect(await w.command(`release ${number}`, 'UPETR')).toMatchObject({ status: 200, text: expect.stringContaining(number) });
+    await w.click('claim', number, 'UGRP');
+    expect(await w.ticket(number)).toMatchObject({ status: 'claimed', claimedByName: 'Gustav' });
+    // A bad id gets the usage.
+    expect((await w.command('release T-2026-99999', 'UPETR')).text).toContain('T-2026-99999');
   });
 
   it('lets one of twenty simultaneous signed Claim clicks win, twenty times over; the others are told who has it', async () => {
@@ -205,6 +253,25 @@ describe('Slack on sqlite', () => {
     expect((await w.send(reply, JSON_TYPE, { extra: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' } })).status).toBe(200);
     await w.t.settle();
     await eventually(() => w.customerGot().includes('Petr (technik): Zkusím to na dálku.'), 3000, 'the retried reply');
+  });
+});
+
+describe('Slack with another note prefix', () => {
+  it('keeps thread messages starting with the configured prefix internal, and relays "note:" as an ordinary reply', async () => {
+    const w = await startSlackWorld({ config: { team: { notePrefix: 'int:' } } });
+    try {
+      const number = await w.openTicketOnTelegram();
+      const { ts } = await w.card(number);
+      const before = w.customerGot().length;
+      await w.send(slack.message('int: Zákazník má starý router.', 'UPETR', { threadTs: ts }), JSON_TYPE);
+      await w.send(slack.message('note: tohle uvidí zákazník.', 'UPETR', { threadTs: ts }), JSON_TYPE);
+      await w.t.settle();
+      expect(w.customerGot().slice(before)).toEqual(['Petr (technik): note: tohle uvidí zákazník.']);
+      const ticket = await w.ticket(number);
+      expect(ticket?.events.filter((e) => e.type === 'note').map((e) => (e.data as { text: string }).text)).toEqual(['Zákazník má starý router.']);
+    } finally {
+      await w.stop();
+    }
   });
 });
 

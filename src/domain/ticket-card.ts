@@ -54,7 +54,7 @@ export function timeLeft(deadline: Date, now: Date, lang: Lang): string {
 }
 
 export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lang; now: Date }): TicketCard {
-  const { lang, timeZone, now } = opts;
+  const { lang, timeZone } = opts;
   const status = input.status === 'resolved' || input.status === 'closed' ? 'resolved' : input.status === 'claimed' ? 'claimed' : 'open';
   const c = input.customer;
   const fields: TicketCard['fields'] = [
@@ -68,7 +68,9 @@ export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lan
   fields.push({ label: t(lang, 'team.tier'), value: input.tier });
   fields.push({
     label: t(lang, 'team.deadline'),
-    value: input.deadline ? `${localTime(input.deadline, timeZone, lang)} (${timeLeft(input.deadline, now, lang)})` : t(lang, 'team.noDeadline'),
+    // The absolute time only: a card is redrawn when the ticket changes, not every minute, so a
+    // "time left" on it would go stale (the digest and `/linka queue` show the live time left).
+    value: input.deadline ? localTime(input.deadline, timeZone, lang) : t(lang, 'team.noDeadline'),
   });
   if (!input.verified) fields.push({ label: '⚠️', value: t(lang, 'team.unverified') });
   if (input.likelyCustomerSide) fields.push({ label: '💶', value: t(lang, 'team.customerSide') });

@@ -26,6 +26,8 @@ export interface SlackWorld {
   openTicketOnTelegram(chatId?: number): Promise<string>;
   /** Opens a ticket on a Telegram conversation through the runtime's dispatch (fast). */
   openTicketDirect(conversation: string, phone?: string): Promise<string>;
+  /** Walks the whole internet checklist (with its timed wait) to a ticket, through the runtime's dispatch. */
+  openChecklistTicketDirect(conversation: string, phone?: string): Promise<string>;
   /** Telegram messages the customer got, as texts. */
   customerGot(): string[];
   /** Where a ticket's card is (its TeamPost) and the chat.postMessage calls that posted it. */
@@ -36,7 +38,8 @@ export interface SlackWorld {
 
 let dedupe = 0;
 
-export async function startSlackWorld(opts: { provider?: Provider; technicianGroup?: string } = {}): Promise<SlackWorld> {
+/** `config`: more top-level config sections (e.g. `team`), merged over the world's own. */
+export async function startSlackWorld(opts: { provider?: Provider; technicianGroup?: string; config?: Record<string, unknown> } = {}): Promise<SlackWorld> {
   const slackFake = await startSlackFake();
   const tgFake = await startTelegramFake();
   slackFake.users.set('UPETR', 'Petr');
@@ -50,6 +53,7 @@ export async function startSlackWorld(opts: { provider?: Provider; technicianGro
       company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' },
       workers: { outboxPollMs: 50, timerPollMs: 50 },
       slack: { queueChannel: 'CQUEUE', technicians: ['UPETR', ...RACERS], technicianGroup: opts.technicianGroup ?? 'SGROUP' },
+      ...opts.config,
     },
     env: {
       SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackFake.url,
@@ -87,6 +91,21 @@ export async function startSlackWorld(opts: { provider?: Provider; technicianGro
           dedupeId: `direct:${++dedupe}`, conversationId: conversation, channel: 'telegram', event: { kind: 'text', text }, sender: { phone },
         });
       }
+      const latest = await prisma.ticket.findFirst({ where: { conversationId: conversation }, orderBy: { number: 'desc' } });
+      if (!latest) throw new Error(`no ticket on ${conversation}`);
+      await t.settle();
+      return latest.number;
+    },
+    async openChecklistTicketDirect(conversation, phone = '+420603123456') {
+      const say = (text: string) => t.linka.runtime.dispatch({
+        dedupeId: `direct:${++dedupe}`, conversationId: conversation, channel: 'telegram', event: { kind: 'text', text }, sender: { phone },
+      });
+      await say('menu');
+      await say('1'); // internet down
+      await say('hotovo'); // unplugged everything
+      await t.settle(4); // the wait, then "does it work now?"
+      const steps = ['ne', 'hotovo', 'ne', 'od včerejšího večera', '2', 'všech', 'Nenačte se žádná stránka, router svítí červeně.', 'ano'];
+      for (const text of steps) await say(text);
       const latest = await prisma.ticket.findFirst({ where: { conversationId: conversation }, orderBy: { number: 'desc' } });
       if (!latest) throw new Error(`no ticket on ${conversation}`);
       await t.settle();
