@@ -2,7 +2,10 @@
  * How many billed SMS segments the restart checklist costs (target: 8 or fewer).
  * Drives the real dispatcher, timers and outbox on a temporary SQLite database, renders each
  * reply with the SMS adapter's render, and prints every message with its encoding and segments,
- * for cs, sk and en: the checklist that ends in "it works now", and the one that ends in a ticket.
+ * for cs, sk and en: the checklist that ends in "it works now", the one that ends in a ticket,
+ * and both from a number Linka does not know (asked for the contract number first).
+ * With short texts on (the default), the checklist asks "does it work now?" together with each
+ * instruction and opens the ticket without a recap (src/flows/checklist.ts, the `sms` variants).
  *
  *   npx tsx bench/sms-segments.ts
  */
@@ -19,7 +22,7 @@ import { createRuntime } from '../src/runtime/runtime.js';
 import { openDatabase } from '../src/store/client.js';
 import { applyMigrations } from '../src/store/migrate.js';
 
-type Step = string | { waitMinutes: number };
+type Step = string | { waitMinutes: number } | { from: 'unknown' };
 
 const CUSTOMERS: Record<Lang, { phone: string; name: string }> = {
   cs: { phone: '+420603123456', name: 'Jan Novák' },
@@ -32,13 +35,24 @@ const FIRST: Record<Lang, string> = { cs: 'Dobrý den, nejde mi internet', sk: '
 const DESCRIPTION: Record<Lang, string> = {
   cs: 'Nenačte se žádná stránka, router svítí červeně.', sk: 'Nenačíta sa žiadna stránka, router svieti načerveno.', en: 'No page loads, the router shows a red light.',
 };
-const checklist = (lang: Lang): Step[] => [FIRST[lang], '1', { waitMinutes: 3 }, '2', '1'];
 const HELLO: Record<Lang, string> = { cs: 'Dobrý den', sk: 'Dobrý deň', en: 'Hello' };
-const SCENARIOS: Record<string, (lang: Lang) => Step[]> = {
-  'resolved': (lang) => [...checklist(lang), '1'],
-  'ticket': (lang) => [...checklist(lang), '2', '1', '2', '1', DESCRIPTION[lang], '1'],
+/**
+ * The customer's answers after "unplug", to "it works now" or to a ticket. `compact`: the SMS
+ * variants of the steps (short texts on): "does it work now?" comes with each instruction, and
+ * the ticket is opened without a recap to confirm.
+ */
+const toResolved = (compact: boolean): Step[] => (compact ? ['1', { waitMinutes: 3 }, '2', '1'] : ['1', { waitMinutes: 3 }, '2', '1', '1']);
+const toTicket = (lang: Lang, compact: boolean): Step[] => (compact
+  ? ['1', { waitMinutes: 3 }, '2', '2', '2', '2', '1', DESCRIPTION[lang]]
+  : ['1', { waitMinutes: 3 }, '2', '1', '2', '1', '2', '1', DESCRIPTION[lang], '1']);
+const SCENARIOS: Record<string, (lang: Lang, compact: boolean) => Step[]> = {
+  'resolved': (lang, compact) => [FIRST[lang], ...toResolved(compact)],
+  'ticket': (lang, compact) => [FIRST[lang], ...toTicket(lang, compact)],
   // The first message does not say what is wrong: the menu costs one more message.
-  'resolved via menu': (lang) => [HELLO[lang], '1', ...checklist(lang).slice(1), '1'],
+  'resolved via menu': (lang, compact) => [HELLO[lang], '1', ...toResolved(compact)],
+  // From a number Linka does not know: asked for the contract number, then the menu.
+  'unknown resolved': (lang, compact) => [{ from: 'unknown' }, FIRST[lang], `B-${lang}-1`, '1', ...toResolved(compact)],
+  'unknown ticket': (lang, compact) => [{ from: 'unknown' }, FIRST[lang], `B-${lang}-1`, '1', ...toTicket(lang, compact)],
 };
 
 interface Row { key: string; encoding: string; characters: number; segments: number; text: string }
@@ -58,7 +72,8 @@ async function run(variant: Variant, lang: Lang, steps: Step[]): Promise<{ rows:
     await applyMigrations(url);
     const db = await openDatabase(url);
     const customer = CUSTOMERS[lang];
-    await db.prisma.customer.create({ data: { contractNumber: `B-${lang}`, name: customer.name, language: lang, phones: { create: [{ e164: customer.phone }] } } });
+    const phone = steps.some((st) => typeof st === 'object' && 'from' in st) ? '+420777000111' : customer.phone;
+    await db.prisma.customer.create({ data: { contractNumber: `B-${lang}-1`, name: customer.name, language: lang, phones: { create: [{ e164: customer.phone }] } } });
     const config = parseConfig({ company: { name: 'Aitex internet', helpdeskPhone: '+420 378 774 777' }, sms: { transliterate: variant.transliterate, shortText: variant.shortText } });
     let now = new Date('2026-11-23T09:00:00Z');
     const rows: Row[] = [];
@@ -77,10 +92,10 @@ async function run(variant: Variant, lang: Lang, steps: Step[]): Promise<{ rows:
       if (typeof step === 'string') {
         inbound += 1;
         await runtime.dispatch({
-          dedupeId: `bench:${++seq}`, conversationId: `sms:${customer.phone}`, channel: 'sms',
-          event: { kind: 'text', text: step }, sender: { phone: customer.phone },
+          dedupeId: `bench:${++seq}`, conversationId: `sms:${phone}`, channel: 'sms',
+          event: { kind: 'text', text: step }, sender: { phone },
         });
-      } else {
+      } else if ('waitMinutes' in step) {
         now = new Date(now.getTime() + step.waitMinutes * 60_000);
         await runtime.timers.drain();
       }
@@ -111,7 +126,7 @@ const totals: Array<{ variant: string; lang: Lang; scenario: string; messages: n
 for (const variant of VARIANTS) {
   for (const lang of ['cs', 'sk', 'en'] as const) {
     for (const [scenario, steps] of Object.entries(SCENARIOS)) {
-      const { rows, inbound } = await run(variant, lang, steps(lang));
+      const { rows, inbound } = await run(variant, lang, steps(lang, variant.shortText));
       if (variant === VARIANTS[0]) printTable(`${lang} - ${scenario} - ${variant.name}`, rows, inbound);
       totals.push({ variant: variant.name, lang, scenario, messages: rows.length, segments: rows.reduce((n, r) => n + r.segments, 0) });
     }

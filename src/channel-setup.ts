@@ -72,6 +72,7 @@ export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: 
       apiRoot: env.TELEGRAM_API_ROOT || undefined,
       phoneRegion: config.phoneRegion,
       log,
+      timeoutMs: platformCallTimeoutMs(config),
     }));
     status.telegram = 'on';
   } else {
@@ -94,6 +95,7 @@ export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: 
         sms: config.sms,
         log,
         metrics,
+        timeoutMs: platformCallTimeoutMs(config),
       }));
       status.sms = 'on';
     } else {
@@ -150,6 +152,15 @@ export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: 
   }
 
   return { adapters, status };
+}
+
+/**
+ * How long one customer-channel platform call (Telegram, Twilio) may take: 15 s, or a quarter
+ * of the outbox lease when that is shorter. A send still hanging when its lease expires could
+ * be claimed again and sent twice by another process; one that times out is retried instead.
+ */
+export function platformCallTimeoutMs(config: Pick<LinkaConfig, 'workers'>): number {
+  return Math.min(15_000, Math.floor((config.workers.leaseSeconds * 1000) / 4));
 }
 
 const isHttpUrl = (s: string) => /^https?:\/\/[^/\s]+/i.test(s) && URL.canParse(s);

@@ -42,7 +42,8 @@ export async function runShell(opts: ShellOptions): Promise<void> {
     if (!e164) throw new Error(`--phone ${opts.phone} is not a valid phone number`);
     phone = e164;
   }
-  const url = opts.databaseUrl ?? process.env.DATABASE_URL ?? defaultDatabaseUrl();
+  // An empty DATABASE_URL counts as unset, as for `linka serve`.
+  const url = opts.databaseUrl || process.env.DATABASE_URL || defaultDatabaseUrl();
   await applyMigrations(url);
   const db = await openDatabase(url);
   const conversationId = consoleConversationId(phone ?? 'local');
@@ -50,6 +51,10 @@ export async function runShell(opts: ShellOptions): Promise<void> {
   const runtime = createRuntime({ prisma: db.prisma, config: opts.config, log: silentLogger(), ports: [port] });
   runtime.start();
   let lastTicket: string | null = null;
+  // --lang is the customer's choice of language for the conversation, as if they had switched
+  // to it in the chat (also for a known customer with another language on record); said once,
+  // with the session's first message, so a switch in the chat later still works.
+  let chosenLang = opts.lang;
 
   print(`Linka shell: you are the customer${phone ? ` ${phone}` : ''} (conversation ${conversationId}). Type :help for shell commands.`);
   const rl = createInterface({ input: opts.input ?? process.stdin, terminal: false });
@@ -87,8 +92,9 @@ export async function runShell(opts: ShellOptions): Promise<void> {
         conversationId,
         channel: 'console',
         event: parseConsoleLine(line),
-        sender: { phone, langHint: opts.lang },
+        sender: { phone, langHint: opts.lang, lang: chosenLang },
       });
+      chosenLang = undefined;
       if (result.ticketNumber) lastTicket = result.ticketNumber;
       await runtime.outbox.drain();
     }

@@ -1,7 +1,10 @@
 // The billing rules (src/domain/billing.ts): rounding per case, included hours first and
 // never rolled over, travel apart, month boundaries in Prague, integer money.
 import { describe, expect, it } from 'vitest';
-import { amountFor, billMonth, formatMinutes, includedMinutesOf, roundUp, type BillingEntry, type BillingTerms } from '../src/domain/billing.js';
+import {
+  amountFor, billMonth, formatMinutes, includedMinutesOf, initialWorkCategory, isFreeWork, parseWorkCategory, roundUp, WORK_CATEGORIES, type BillingEntry, type BillingTerms,
+} from '../src/domain/billing.js';
+import { parseTimeNote } from '../src/runtime/queue.js';
 import { localDateTime, monthOf, monthRange, parseMonth } from '../src/domain/billing-month.js';
 
 const TZ = 'Europe/Prague';
@@ -243,5 +246,59 @@ describe('money in integer minor units', () => {
 describe('formatMinutes', () => {
   it('writes durations for people', () => {
     expect([0, 45, 60, 90, 180, 185].map(formatMinutes)).toEqual(['0 h', '45 min', '1 h', '1 h 30 min', '3 h', '3 h 5 min']);
+  });
+});
+
+describe('work categories: free or paid', () => {
+  it('are free for the provider\'s outage and basic diagnostics, paid for the rest', () => {
+    expect(WORK_CATEGORIES.filter(isFreeWork)).toEqual(['outage', 'diagnostics']);
+    expect(WORK_CATEGORIES.filter((c) => !isFreeWork(c))).toEqual(['configuration', 'customer_fault', 'training', 'advanced_diagnostics']);
+  });
+
+  it('start from how the ticket was opened', () => {
+    expect(initialWorkCategory({ likelyCustomerSide: false, outageInArea: false })).toBe('diagnostics');
+    expect(initialWorkCategory({ likelyCustomerSide: true, outageInArea: false })).toBe('customer_fault');
+    expect(initialWorkCategory({ likelyCustomerSide: true, outageInArea: true })).toBe('outage');
+  });
+
+  it.each([
+    ['configuration', 'configuration'], ['Konfigurace', 'configuration'], ['konfigurácia', 'configuration'], ['customer_fault', 'customer_fault'],
+    ['customer-fault', 'customer_fault'], ['zákazník', 'customer_fault'], ['výpadek', 'outage'], ['VÝPADOK', 'outage'], ['diagnostika', 'diagnostics'],
+    ['advanced diagnostics', 'advanced_diagnostics'], ['pokročilá diagnostika', 'advanced_diagnostics'], ['školení', 'training'], ['training', 'training'],
+    ['levné', null], ['', null], ['free', null],
+  ])('"%s" is read as %s', (text, expected) => {
+    expect(parseWorkCategory(text)).toBe(expected);
+  });
+});
+
+describe('the text of a time entry', () => {
+  it.each([
+    ['Nastavení routeru', { activity: 'Nastavení routeru', travel: false, billable: null, workDate: null }],
+    ['cesta: Plzeň a zpět', { activity: 'Plzeň a zpět', travel: true, billable: null, workDate: null }],
+    ['cesta: zdarma: Plzeň', { activity: 'Plzeň', travel: true, billable: false, workDate: null }],
+    ['zdarma: cesta: Plzeň', { activity: 'Plzeň', travel: true, billable: false, workDate: null }],
+    ['Travel:Free: Plzeň', { activity: 'Plzeň', travel: true, billable: false, workDate: null }],
+    ['placené: cesta: Plzeň', { activity: 'Plzeň', travel: true, billable: true, workDate: null }],
+    ['billable: Nastavení', { activity: 'Nastavení', travel: false, billable: true, workDate: null }],
+    ['free: billable: Nastavení', { activity: 'Nastavení', travel: false, billable: true, workDate: null }],
+    ['2026-11-30 Nastavení', { activity: 'Nastavení', travel: false, billable: null, workDate: '2026-11-30' }],
+    ['@2026-11-30 cesta: Plzeň', { activity: 'Plzeň', travel: true, billable: null, workDate: '2026-11-30' }],
+    ['cesta: 2026-11-30 Plzeň', { activity: 'Plzeň', travel: true, billable: null, workDate: '2026-11-30' }],
+    ['Nastavení 2026-11-30', { activity: 'Nastavení 2026-11-30', travel: false, billable: null, workDate: null }],
+    ['cestování: Plzeň', { activity: 'cestování: Plzeň', travel: false, billable: null, workDate: null }],
+    ['cesta: zdarma:', { activity: '', travel: true, billable: false, workDate: null }],
+  ])('"%s"', (text, expected) => {
+    expect(parseTimeNote(text)).toEqual(expected);
+  });
+});
+
+describe('an entry dated by the technician', () => {
+  it('belongs to the month of its day and shows no time of day', () => {
+    const terms: BillingTerms = { hourlyRate: 100000, incrementMinutes: 15, travelFee: 0, includedMinutes: 0 };
+    const dated = entry('T-1', '2026-11-30T11:00:00Z', 20, { dateOnly: true });
+    const logged = entry('T-1', '2026-11-30T09:00:00Z', 10);
+    const { lines } = billMonth([dated, logged], terms, '2026-11', TZ);
+    expect(lines.map((l) => [l.date, l.time, l.minutes, l.roundedMinutes])).toEqual([['2026-11-30', '10:00', 10, 15], ['2026-11-30', '', 20, 15]]);
+    expect(billMonth([dated], terms, '2026-12', TZ).lines).toEqual([]);
   });
 });

@@ -74,7 +74,7 @@ describe('parseCustomersCsv', () => {
     const rows = parseCustomersCsv(GOOD, OPTS);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toEqual({
-      contractNumber: '2024-0153', name: 'Jan Novák', phones: ['+420603123456'], language: 'cs', tier: 'PLUS',
+      line: 2, contractNumber: '2024-0153', name: 'Jan Novák', phones: ['+420603123456'], language: 'cs', tier: 'PLUS',
       area: 'Plzeň-Bory', accessPoint: 'AP-Bory-2', address: 'Sladkovského 12, Plzeň', email: 'jan@example.cz', telegramId: null,
     });
     expect(rows[1]).toMatchObject({ phones: ['+421905123456', '+421905987654'], language: 'sk', telegramId: '123456789' });
@@ -202,6 +202,40 @@ describe('linka customers import', () => {
     expect(run.stderr).toContain('line 6: contract_number 2024-0300 already appears on line 2');
     expect(run.stderr).not.toMatch(/line 2:/);
     expect(await ws.customers()).toEqual(before);
+  });
+
+  it('refuses a telegram_id that belongs to a customer outside the file, by line, and imports nothing', async () => {
+    const ws = workspace();
+    const first = await ws.import(ws.csv('first.csv', 'contract_number,name,telegram_id\nA-001,Alena Malá,555\nA-002,Bedřich Malý,777\n'));
+    expect(first.code).toBe(0);
+    const before = await ws.customers();
+    const clash = [
+      'contract_number,name,phones,telegram_id',
+      '2024-0400,Good Row,603 999 888,', // valid, but must not be imported either
+      'A-002,Bedřich Malý,,778', // an update that would go through on its own
+      '2024-0401,Cyril Nový,,555',
+    ].join('\n');
+    const run = await ws.import(ws.csv('clash.csv', clash));
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('linka: Nothing was imported; fix these rows:\n  line 4: telegram_id 555 already belongs to contract A-001\n');
+    expect(run.stderr).not.toMatch(/Invalid|prisma|Unique constraint/i);
+    expect(await ws.customers()).toEqual(before);
+  });
+
+  it('moves a telegram_id between customers of the same file, whatever the order of the rows', async () => {
+    const ws = workspace();
+    expect((await ws.import(ws.csv('first.csv', 'contract_number,name,telegram_id\nA-001,Alena Malá,555\nA-002,Bedřich Malý,777\nA-003,Cecílie Malá,\n'))).code).toBe(0);
+    // swap their ids; A-003 stays as it is.
+    const swap = await ws.import(ws.csv('swap.csv', 'contract_number,name,telegram_id\nA-001,Alena Malá,777\nA-002,Bedřich Malý,555\nA-003,Cecílie Malá,\n'));
+    expect(swap.stderr).toBe('');
+    expect(swap.stdout).toContain(': 0 created, 2 updated, 1 unchanged.');
+    expect((await ws.customers()).map((c) => [c.contractNumber, c.telegramId])).toEqual([['A-001', '777'], ['A-002', '555'], ['A-003', null]]);
+    // A-002 gives up 555 (empty cell) to a new customer listed before it.
+    const move = await ws.import(ws.csv('move.csv', 'contract_number,name,telegram_id\nA-004,Dana Nová,555\nA-002,Bedřich Malý,\n'));
+    expect(move.stderr).toBe('');
+    expect(move.stdout).toContain(': 1 created, 1 updated, 0 unchanged.');
+    expect((await ws.customers()).map((c) => [c.contractNumber, c.telegramId])).toEqual([['A-001', '777'], ['A-002', null], ['A-003', null], ['A-004', '555']]);
   });
 
   it('explains a header with unknown or missing columns', async () => {

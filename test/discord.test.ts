@@ -427,11 +427,11 @@ describe('linka discord register-commands', () => {
       const ok = await run({ DISCORD_BOT_TOKEN: TOKEN, DISCORD_API_URL: fake.url });
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
-      expect(ok.stdout).toContain(`Registered /linka (queue, claim, release, resolve, note, time, reply, visit, help; outage start|update|resolve|list) for the application Linka Test (${APP_ID})`);
+      expect(ok.stdout).toContain(`Registered /linka (queue, claim, release, resolve, note, time, reply, visit, category, help; outage start|update|resolve|list) for the application Linka Test (${APP_ID})`);
       expect(fake.calls('PUT', new RegExp(`^/applications/${APP_ID}/commands$`))).toHaveLength(1);
       const [linka] = fake.commands as Array<{ name: string; options: Array<{ name: string; type: number; options: Array<{ name: string; required: boolean }> }> }>;
       expect(linka?.name).toBe('linka');
-      expect(linka?.options.map((o) => [o.name, o.type])).toEqual([...['queue', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit'].map((n) => [n, 1]), ['outage', 2], ['help', 1]]);
+      expect(linka?.options.map((o) => [o.name, o.type])).toEqual([...['queue', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category'].map((n) => [n, 1]), ['outage', 2], ['help', 1]]);
       expect(linka?.options.find((o) => o.name === 'outage')?.options.map((o) => o.name)).toEqual(['start', 'update', 'resolve', 'list']);
       expect(linka?.options.find((o) => o.name === 'time')?.options.map((o) => [o.name, o.required])).toEqual([['duration', true], ['text', true], ['ticket', false]]);
 

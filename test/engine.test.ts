@@ -244,9 +244,17 @@ describe('identification', () => {
     expect(d.send('nevím')).toContain('zbývá pokusů: 2');
     expect(d.send('1111-2222')).toContain('zbývá pokusů: 1');
     const handover = d.send('1111-2223');
+    // A human takes over at once: an unverified ticket with what the customer wrote, and its number in the same reply.
     expect(handover).toContain('nepodařilo ověřit');
-    expect(handover).toContain('S čím vám mohu pomoci?');
-    expect(d.state).toMatchObject({ verified: false, customerId: null, step: 'menu' });
+    expect(handover).toContain('pod číslem T-2026-00007');
+    expect(d.effects.filter((e) => e.type === 'reply')).toHaveLength(1);
+    const opened = d.effects.find((e) => e.type === 'openTicket');
+    expect(opened).toMatchObject({ ticket: { category: 'other', verified: false, answers: { problem: 'identification', contractTries: 'nevím, 1111-2222, 1111-2223' } } });
+    expect(opened?.type === 'openTicket' && opened.ticket.summary).toContain('Zákazník neověřen');
+    expect(d.state).toMatchObject({ verified: false, customerId: null, step: 'ticketOpen', ticketNumber: 'T-2026-00007' });
+    // The conversation goes on: the menu is one word away, and no identification is asked again.
+    expect(d.send('menu')).toContain('S čím vám mohu pomoci?');
+    expect(d.state).toMatchObject({ step: 'menu', verified: false });
   });
 
   it('identifies by contract number and by a deep link', () => {

@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { step } from '../src/engine/step.js';
 import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, StepContext } from '../src/engine/types.js';
 import { flows } from '../src/flows/index.js';
+import { billMonth } from '../src/domain/billing.js';
 import type { Db } from '../src/store/client.js';
+import { timeEntriesBetween } from '../src/store/time-entries.js';
+import { monthRange } from '../src/domain/billing-month.js';
 import { createTestDatabase, pgAvailable } from './helpers/db.js';
 import { createHarness, seedCustomers } from './helpers/harness.js';
 
@@ -177,5 +180,28 @@ describe.each([
     // Once identified, the same question gets Jan's numbers (100 -> 105 min of 3 h).
     await h.say('2024-0153', { conversationId: 'console:stranger' });
     expect((await h.say('hodiny', { conversationId: 'console:stranger' })).texts[0]).toContain('odpracovali 1 h 45 min. Vaše služba zahrnuje 3 h podpory měsíčně, zbývá vám 1 h 15 min.');
+  });
+
+  it.skipIf(skip)('counts work in the month it was done: 30 November logged on 1 December is November\'s', async () => {
+    await ticketWithTime('2024-0153', 'T-2026-00001', []);
+    await db.prisma.ticket.update({ where: { number: 'T-2026-00001' }, data: { workCategory: 'configuration' } });
+    const h = createHarness(db);
+    const petr = { id: 'slack:U1', name: 'Petr', platform: 'slack' };
+    h.clock.now = new Date('2026-12-01T08:00:00Z'); // 1 December, 9:00 in Prague
+    expect((await h.runtime.queue.logTime('T-2026-00001', petr, 40, '2026-11-30 Nastavení routeru')).ok).toBe(true);
+    expect((await h.runtime.queue.logTime('T-2026-00001', petr, 20, 'Kontrola po nastavení')).ok).toBe(true);
+    // December's hours: only today's 20 minutes (-> 30).
+    const phone = '+420603123456';
+    await h.say('Dobrý den', { phone });
+    expect((await h.say('hodiny', { phone })).texts[0]).toContain('odpracovali 30 min. Vaše služba zahrnuje 3 h podpory měsíčně, zbývá vám 2 h 30 min.');
+    // November's statement has the 30 November work, dated that day (no time of day: only the day was given).
+    const tz = 'Europe/Prague';
+    const terms = { hourlyRate: 100000, incrementMinutes: 15, travelFee: 0, includedMinutes: 180 };
+    const nov = monthRange('2026-11', tz);
+    const november = billMonth(await timeEntriesBetween(db.prisma, nov.start, nov.end), terms, '2026-11', tz);
+    expect(november.lines.map((l) => [l.date, l.time, l.activity, l.minutes, l.roundedMinutes])).toEqual([['2026-11-30', '', 'Nastavení routeru', 40, 45]]);
+    const dec = monthRange('2026-12', tz);
+    const december = billMonth(await timeEntriesBetween(db.prisma, dec.start, dec.end), terms, '2026-12', tz);
+    expect(december.lines.map((l) => [l.date, l.time, l.activity])).toEqual([['2026-12-01', '09:00', 'Kontrola po nastavení']]);
   });
 });

@@ -3,6 +3,8 @@ import { describe, it, expect } from 'vitest';
 import { cs } from '../src/messages/cs.js';
 import { sk } from '../src/messages/sk.js';
 import { en } from '../src/messages/en.js';
+import { commandWords, languageWords, lexicon } from '../src/messages/lexicon.js';
+import { normalize } from '../src/engine/normalize.js';
 
 const master: Readonly<Record<string, string>> = cs;
 const translations: Record<string, Readonly<Record<string, string>>> = { sk, en };
@@ -66,5 +68,59 @@ describe('message catalogues', () => {
         expect(long).toEqual([]);
       }
     });
+  });
+});
+
+describe('the restart checklist (DOMAIN.md)', () => {
+  // Every device to unplug, by name, in every problem's checklist, the short SMS wording included.
+  const devices: Record<string, { catalogue: Readonly<Record<string, string>>; names: RegExp[] }> = {
+    cs: { catalogue: cs, names: [/zdroj antény/, /router/, /switch/, /VoIP brán[au]/] },
+    sk: { catalogue: sk, names: [/zdroj antény/, /router/, /switch/, /VoIP brán[au]/] },
+    en: { catalogue: en, names: [/antenna power supply/, /router/, /switch/, /VoIP gateway/] },
+  };
+  for (const [lang, { catalogue, names }] of Object.entries(devices)) {
+    it(`names the antenna power supply, router, switch and VoIP gateway for every problem (${lang})`, () => {
+      for (const problem of ['internet', 'voip', 'wifi']) {
+        for (const key of [`devices.${problem}`, `devices.${problem}@sms`]) {
+          for (const name of names) expect(catalogue[key], `${lang} ${key}`).toMatch(name);
+        }
+      }
+    });
+  }
+
+  it('says plainly that replacing surge-damaged devices is charged to the customer', () => {
+    expect(cs['checklist.resolved']).toContain('výměna zařízení poškozených přepětím je zpoplatněná');
+    expect(sk['checklist.resolved']).toContain('výmena zariadení poškodených prepätím je spoplatnená');
+    expect(en['checklist.resolved']).toContain('replacing devices damaged by a power surge is charged');
+    expect(cs['checklist.resolved']).not.toContain('se hradí');
+    expect(sk['checklist.resolved']).not.toContain('sa platia');
+  });
+
+  it('speaks good Slovak: "Od dneška"', () => {
+    expect(sk['collect.since.today']).toBe('Od dneška');
+    expect(Object.values(sk).filter((text) => /\bOd dnes\b/i.test(text))).toEqual([]);
+  });
+});
+
+describe('lexicon', () => {
+  const lists: Array<[string, readonly string[]]> = [
+    ...Object.entries(lexicon).map(([k, v]) => [`lexicon.${k}`, v] as [string, readonly string[]]),
+    ...Object.entries(commandWords).map(([k, v]) => [`commandWords.${k}`, v] as [string, readonly string[]]),
+    ...Object.entries(languageWords).map(([k, v]) => [`languageWords.${k}`, v] as [string, readonly string[]]),
+  ];
+
+  it('holds every word as the engine normalises input (else it could never match)', () => {
+    const unmatchable = lists.flatMap(([name, words]) => words.filter((w) => normalize(w) !== w).map((w) => `${name}: "${w}" arrives as "${normalize(w)}"`));
+    expect(unmatchable).toEqual([]);
+  });
+
+  it('lists no word twice in one group', () => {
+    const twice = lists.flatMap(([name, words]) => words.filter((w, i) => words.indexOf(w) !== i).map((w) => `${name}: ${w}`));
+    expect(twice).toEqual([]);
+  });
+
+  it('knows "reč" (sk) and "nápověda" (cs) as typed, with diacritics', () => {
+    expect(commandWords.language).toContain(normalize('Reč'));
+    expect(commandWords.help).toContain(normalize('Nápověda'));
   });
 });

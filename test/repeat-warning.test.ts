@@ -1,5 +1,6 @@
 // Seed 001: a customer who keeps asking about the same topic is told, politely, that further
-// help on it will be charged; an old ticket outside the window does not count.
+// help on it will be charged; an old ticket outside the window does not count, nor do the
+// provider's outages, paid work and cases with an accepted paid call-out.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/client.js';
 import { createTestDatabase } from './helpers/db.js';
@@ -40,5 +41,37 @@ describe('repeated questions on one topic', () => {
     const third = await ask('4'); // two earlier ones within 30 days
     expect(third).toContain(warning);
     expect(third).toMatch(/pod číslem T-\d{4}-\d{5}/);
+  });
+
+  it('counts only free diagnostics: outage tickets, paid work and accepted call-outs are not held against the customer', async () => {
+    const warning = 'další pomoc v ní už bude zpoplatněna';
+    const petr = { id: 'slack:UPETR', name: 'Petr', platform: 'slack' };
+    const latest = () => db.prisma.ticket.findFirstOrThrow({ orderBy: { number: 'desc' } });
+    // Three questions while a known outage covers Jan's area: outage work (free), no warning.
+    const outage = await h.runtime.outages.declare({ areas: ['Plzeň-Bory'], services: ['internet'], title: 'Výpadek páteře', source: 'test', actor: 'test' });
+    for (let i = 0; i < 3; i++) {
+      expect(await ask('4')).not.toContain(warning);
+      expect((await latest()).workCategory).toBe('outage');
+      h.clock.advance(60);
+    }
+    await h.runtime.outages.resolve(outage.outage.id, 'test');
+    // After the outage: three outage tickets in the window count for nothing.
+    expect(await ask('4')).not.toContain(warning);
+    const fourth = await latest();
+    expect(fourth.workCategory).toBe('diagnostics');
+    // A technician makes it paid work: it no longer counts.
+    expect((await h.runtime.queue.setCategory(fourth.number, petr, 'configuration')).ok).toBe(true);
+    expect(await ask('4')).not.toContain(warning);
+    // This one gets a paid call-out the customer accepts: it does not count either.
+    const fifth = await latest();
+    expect((await h.runtime.queue.offerCallout(fifth.number, petr)).ok).toBe(true);
+    expect((await h.wait(0)).join('\n')).toContain('Souhlasíte s placeným výjezdem'); // the offer reaches the customer
+    expect((await h.say('ano')).texts.join('\n')).toContain('souhlas jsme zaznamenali');
+    expect((await db.prisma.calloutOffer.findFirstOrThrow()).status).toBe('accepted');
+    // The paid and the accepted tickets do not count: the sixth and the seventh get no warning,
+    // the eighth has two free questions before it (the sixth and the seventh).
+    expect(await ask('4')).not.toContain(warning);
+    expect(await ask('4')).not.toContain(warning);
+    expect(await ask('4')).toContain(warning);
   });
 });

@@ -101,6 +101,20 @@ describe.each([
     // Summaries are for the technicians, in the team language (Czech).
     expect(ticket?.summary).toContain('Problém: Nefunguje domácí Wi-Fi');
     expect(ticket?.summary).toContain('Připojení kabelem: Ano, kabelem to jde');
+    // Every message of the conversation, in and out, is in the ticket's history, in order:
+    // from the greeting before the customer was identified to the ticket's number.
+    const history = await conversationHistory(db.prisma, 'console:test');
+    expect(ticket?.messages.map((m) => m.id)).toEqual(history.map((m) => m.id));
+    const texts = ticket?.messages.map((m) => `${m.direction}:${m.text}`) ?? [];
+    expect(h.port.sent.length).toBeGreaterThanOrEqual(15);
+    for (const sent of h.port.sent) expect(texts).toContain(`out:${sent.reply.text}`);
+    expect(texts.filter((t) => t.startsWith('out:'))).toHaveLength(h.port.sent.length);
+    expect(texts.filter((t) => t.startsWith('out:') && t.includes(`under number ${opened.ticketNumber}`))).toHaveLength(1);
+    for (const said of ['Hello', 'English', '2024-0153', 'done', 'no', 'yes', 'since this morning', 'Wi-Fi only', 'Phones and the laptop cannot see the Wi-Fi network at all.']) {
+      expect(texts).toContain(`in:${said}`);
+    }
+    expect(ticket?.messages.every((m) => m.direction !== 'out' || m.status === 'sent')).toBe(true);
+    expect(ticket?.events[0]?.type).toBe('opened');
     // Every bot message was in English.
     for (const s of h.port.sent) expect(s.reply.text).not.toMatch(/prosím|Děkuji/);
   });
@@ -154,15 +168,28 @@ describe.each([
     expect(unknown.texts.join()).toContain('číslo své smlouvy');
     await h.say('9999-0000', { conversationId: 'console:other' });
     await h.say('9999-0001', { conversationId: 'console:other' });
+    // The third wrong try hands over at once: an unverified ticket, its number in the one reply.
     const third = await h.say('9999-0002', { conversationId: 'console:other' });
-    expect(third.texts.join()).toContain('nepodařilo ověřit');
+    expect(third.texts).toHaveLength(1);
+    expect(third.texts[0]).toContain('nepodařilo ověřit');
+    expect(third.texts[0]).toContain('pod číslem T-2026-00001');
+    expect(third.ticketNumber).toBe('T-2026-00001');
+    const ticket = await ticketByNumber(db.prisma, 'T-2026-00001');
+    expect(ticket).toMatchObject({ category: 'other', verified: false, customerId: null, status: 'open' });
+    expect(ticket?.summary).toContain('Zákazník neověřen');
+    expect(ticket?.summary).toContain('Zadaná čísla smluv: 9999-0000, 9999-0001, 9999-0002');
+    expect(ticket?.messages.filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['ahoj', '9999-0000', '9999-0001', '9999-0002']);
+
+    // The conversation stays usable: what the customer writes joins the ticket, and the menu still works.
+    expect((await h.say('Nejde mi e-mail.', { conversationId: 'console:other' })).texts.join()).toContain('T-2026-00001');
+    expect((await ticketByNumber(db.prisma, 'T-2026-00001'))?.messages.some((m) => m.text === 'Nejde mi e-mail.')).toBe(true);
+    expect((await h.say('menu', { conversationId: 'console:other' })).texts.join()).toContain('S čím vám mohu pomoci?');
     await h.say('4', { conversationId: 'console:other' });
     await h.say('Nevím, kde mám smlouvu, a nejde mi e-mail.', { conversationId: 'console:other' });
     await h.say('dnes', { conversationId: 'console:other' });
     const opened = await h.say('1', { conversationId: 'console:other' });
-    const ticket = await ticketByNumber(db.prisma, opened.ticketNumber ?? '');
-    expect(ticket).toMatchObject({ category: 'other', verified: false, customerId: null });
-    expect(ticket?.summary).toContain('Zákazník neověřen');
+    expect(opened.ticketNumber).toBe('T-2026-00002');
+    expect(await ticketByNumber(db.prisma, 'T-2026-00002')).toMatchObject({ category: 'other', verified: false, customerId: null });
   });
 
   it.skipIf(skip)('retries a failed delivery and marks it failed, visibly, when the platform keeps failing', async () => {

@@ -1,8 +1,9 @@
 // `linka serve` as an operator runs it: a fresh directory, no config file, a database URL.
 // It migrates the database itself, answers /healthz and /metrics, survives bad requests and
-// stops cleanly on SIGTERM. The same against PostgreSQL (required under CI).
+// stops cleanly on SIGTERM. The same against PostgreSQL (required under CI). With no
+// DATABASE_URL it makes its SQLite database under ./data; and `npm start` stops on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, pgAvailable, type EmptyDatabase } from './helpers/db.js';
 import { connect } from 'node:net';
 import { openDatabase } from '../src/store/client.js';
+import { startCommand } from '../bench/lib/linka-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'linka.js');
@@ -42,14 +44,26 @@ interface Server {
   logs: () => Array<Record<string, unknown>>;
 }
 
-/** Starts `linka serve` in a fresh directory and waits (at most 20 s) for /healthz to answer 200. */
-async function startServe(databaseUrl: (dir: string) => string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Server> {
+/**
+ * Starts `linka serve` in a fresh directory and waits (at most 20 s) for /healthz to answer 200.
+ * `databaseUrl` null: DATABASE_URL is not set at all. `npmStart`: run as `npm start` from the
+ * repository (its own process group), with the fresh directory's linka.config.yaml.
+ */
+async function startServe(databaseUrl: ((dir: string) => string) | null, extraEnv: NodeJS.ProcessEnv = {}, opts: { npmStart?: boolean } = {}): Promise<Server> {
   const dir = mkdtempSync(path.join(tmpdir(), 'linka-serve-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl(dir) };
-  for (const key of ['LINKA_CONFIG', 'PUBLIC_URL', ...SECRETS]) delete env[key];
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1' };
+  for (const key of ['DATABASE_URL', 'LINKA_CONFIG', 'PUBLIC_URL', ...SECRETS]) delete env[key];
+  if (databaseUrl) env.DATABASE_URL = databaseUrl(dir);
   Object.assign(env, extraEnv);
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let child: ChildProcess;
+  if (opts.npmStart) {
+    const config = path.join(dir, 'linka.config.yaml');
+    writeFileSync(config, 'company:\n  name: Npm Start ISP\n');
+    child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...env, LINKA_CONFIG: config }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  } else {
+    child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
@@ -69,8 +83,57 @@ async function startServe(databaseUrl: (dir: string) => string, extraEnv: NodeJS
     if (res?.status === 200) return server;
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill('SIGKILL');
+  if (opts.npmStart) killGroup(child); else child.kill('SIGKILL');
   throw new Error(`linka serve did not become healthy (exited: ${gone})\nstdout:\n${out}\nstderr:\n${err}`);
+}
+
+/** Kills a process group this test started (spawned with detached: true), if any of it is left. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL');
+  } catch { /* already gone */ }
+}
+
+/** Each process's parent and state (R, S, Z...), from /proc. */
+function processTable(): Map<number, { ppid: number; state: string; comm: string }> {
+  const table = new Map<number, { ppid: number; state: string; comm: string }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      table.set(Number(name), { ppid: Number(ppid), state: state as string, comm });
+    } catch { /* gone meanwhile */ }
+  }
+  return table;
+}
+
+/** The processes below `pid` (children, their children...). */
+function descendants(pid: number): Array<{ pid: number; comm: string }> {
+  const table = processTable();
+  const found: Array<{ pid: number; comm: string }> = [];
+  const queue = [pid];
+  while (queue.length) {
+    const parent = queue.shift() as number;
+    for (const [child, info] of table) {
+      if (info.ppid === parent) {
+        found.push({ pid: child, comm: info.comm });
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** Whether a process still runs (a zombie, awaiting its parent's wait, has stopped). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** Sends SIGTERM; resolves to how the process ended and how long it took. */
@@ -255,5 +318,75 @@ describe('linka serve stops gracefully on SIGTERM', () => {
     } finally {
       await after.close();
     }
+  });
+});
+
+describe('linka serve with DATABASE_URL unset', () => {
+  let server: Server | undefined;
+
+  afterAll(() => {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    if (server) rmSync(server.dir, { recursive: true, force: true });
+  });
+
+  it('creates ./data/linka.db in its working directory and serves /healthz 200', async () => {
+    server = await startServe(null);
+    const dbFile = path.join(server.dir, 'data', 'linka.db');
+    expect(existsSync(dbFile)).toBe(true);
+    const res = await fetch(`${server.base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', database: 'up' });
+    expect(server.logs().find((l) => l.msg === 'linka is serving')?.provider).toBe('sqlite');
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      expect((db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL').get() as { n: number }).n).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+    const { code } = await terminate(server);
+    expect(code).toBe(0);
+  });
+});
+
+describe('npm start', () => {
+  let server: Server | undefined;
+
+  afterAll(() => {
+    if (server) killGroup(server.child);
+    if (server) rmSync(server.dir, { recursive: true, force: true });
+  });
+
+  it('runs node in place of the shell, so SIGTERM to npm stops Linka and closes the port', async () => {
+    server = await startServe((dir) => `file:${path.join(dir, 'linka.db')}`, {}, { npmStart: true });
+    const npmPid = server.child.pid as number;
+    const tree = descendants(npmPid);
+    const table = processTable();
+    const children = tree.filter((p) => table.get(p.pid)?.ppid === npmPid);
+    expect(server.logs().find((l) => l.msg === 'linka is serving')?.port).toBe(Number(new URL(server.base).port));
+
+    const started = Date.now();
+    server.child.kill('SIGTERM');
+    const killer = setTimeout(() => killGroup(server!.child), 10_000);
+    const { code } = await server.exited;
+    clearTimeout(killer);
+    expect(code).toBe(0);
+    // Every process npm started is gone within a few seconds, and nothing listens any more.
+    while (tree.some((p) => running(p.pid)) && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 50));
+    expect(tree.filter((p) => running(p.pid))).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(server.logs().some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
+    await expect(fetch(`${server.base}/healthz`)).rejects.toThrow();
+    // Because npm's child was node itself (`exec`), not a /bin/sh waiting for it.
+    expect(children.map((p) => p.comm)).toEqual(['node']);
+  });
+
+  it('the benches read the same environment and node options from the start script, with or without exec', () => {
+    const ours = startCommand();
+    expect(ours.nodeArgs).toEqual(['--max-semi-space-size=4']);
+    expect(ours.env.MALLOC_ARENA_MAX).toBe(process.env.MALLOC_ARENA_MAX || '2');
+    for (const script of ['A=1 B=${B_UNSET_IN_TEST:-x} exec node --foo --bar=2 bin/linka.js serve', 'A=1 B=${B_UNSET_IN_TEST:-x} node --foo --bar=2 bin/linka.js serve']) {
+      expect(startCommand(script)).toEqual({ env: { A: '1', B: 'x' }, nodeArgs: ['--foo', '--bar=2'] });
+    }
+    expect(startCommand('exec node bin/linka.js serve')).toEqual({ env: {}, nodeArgs: [] });
   });
 });

@@ -1,7 +1,8 @@
-// `linka shell`: a person chats as a known customer in the terminal, fast-forwards the
-// 3-minute wait, reaches a ticket and inspects it; and the CLI's usage errors.
+// `linka shell`: a person chats as a known customer in the terminal, sees the bot's choices,
+// fast-forwards the 3-minute wait, reaches a ticket and inspects it; --lang chooses the
+// conversation's language, also for a known customer; and the CLI's usage errors.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,10 @@ beforeAll(async () => {
     await db.prisma.customer.create({
       data: { contractNumber: '2024-0153', name: 'Jan Novák', language: 'cs', tier: 'PLUS', phones: { create: [{ e164: '+420603123456' }] } },
     });
+    // Czech customers for the --lang tests, each in their own conversation.
+    await db.prisma.customer.create({ data: { contractNumber: '2024-0154', name: 'Eva Malá', language: 'cs', phones: { create: [{ e164: '+420603123457' }] } } });
+    await db.prisma.customer.create({ data: { contractNumber: '2024-0155', name: 'Petr Dvořák', language: 'cs', phones: { create: [{ e164: '+420603123458' }] } } });
+    await db.prisma.customer.create({ data: { contractNumber: '2024-0156', name: 'Zuzana Kováčová', language: 'sk' } });
   } finally {
     await db.close();
   }
@@ -99,10 +104,16 @@ describe('linka shell', () => {
     expect(out).toMatch(/^Linka shell: you are the customer \+420603123456 \(conversation console:\+420603123456\)/);
     expect(out).not.toContain('číslo své smlouvy');
 
-    const [, , , , timersAt, askedAt] = inOrder(out, [
+    const [, , , , , , , , , timersAt, askedAt] = inOrder(out, [
       'Linka> Dobrý den, tady Linka, zákaznická podpora Linka ISP.',
       'S čím vám mohu pomoci?',
+      // The bot's choices, numbered as the customer may answer them.
+      /^ {7} {2}\[1\] Nefunguje internet$/m,
+      /^ {7} {2}\[2\] Nefunguje VoIP telefon$/m,
+      /^ {7} {2}\[3\] Nefunguje domácí Wi-Fi$/m,
       'Linka> Zkusme nejdřív restart zařízení',
+      /^ {7} {2}\[1\] Hotovo, odpojeno$/m,
+      /^ {7} {2}\[2\] Nemohu \/ nevím jak$/m,
       'Linka> Výborně. Teď vše znovu zapojte',
       /^ {2}wait due \S+$/m,
       'Linka> Funguje vám teď internet?',
@@ -156,6 +167,98 @@ describe('linka shell', () => {
       expect(tickets.map((t) => [t.number, t.status, t.category, t.customer?.contractNumber])).toEqual([[number, 'open', 'internet', '2024-0153']]);
     } finally {
       await db.close();
+    }
+  });
+
+  it('--lang en speaks English to a known Czech customer, timers included, and leaves the record in Czech', async () => {
+    const run = await linka(['shell', '--phone', '603123457', '--lang', 'en'], ['Dobrý den', '1', 'done', ':wait', ':quit'].join('\n'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = run.stdout;
+    inOrder(out, [
+      'Linka> Hello, this is Linka, customer support for Linka ISP.',
+      "What can I help you with? Please choose what isn't working.",
+      /^ {9}\[1\] No internet$/m,
+      /^ {9}\[3\] Home Wi-Fi not working$/m,
+      "Linka> Let's start by restarting your equipment",
+      /^ {9}\[1\] Done, unplugged$/m,
+      'Linka> Great. Now plug everything back in',
+      // The timer's question, fired by :wait without any --lang of its own.
+      'Linka> Is your internet working now?',
+      /^ {9}\[1\] Yes, it works$/m,
+    ]);
+    expect(out).not.toContain('Dobrý den, tady Linka');
+    expect(out).not.toContain('Funguje vám');
+    // A later session of the same conversation goes on in the language chosen for it.
+    const later = await linka(['shell', '--phone', '603123457'], 'menu\n');
+    expect(later.stdout).toContain("What can I help you with? Please choose what isn't working.");
+    expect(later.stdout).not.toContain('S čím vám mohu pomoci');
+
+    const db = await openDatabase(url);
+    try {
+      expect((await db.prisma.customer.findUnique({ where: { contractNumber: '2024-0154' } }))?.language).toBe('cs');
+      const conv = await db.prisma.conversation.findUnique({ where: { id: 'console:+420603123457' } });
+      expect(conv?.state).toMatchObject({ lang: 'en', langChosen: true });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('--lang en switches a Czech conversation that already exists, and a switch in the chat still wins', async () => {
+    const czech = await linka(['shell', '--phone', '603123458'], 'Dobrý den\n');
+    expect(czech.stdout).toContain('Linka> Dobrý den, tady Linka');
+    expect(czech.stdout).toContain('[1] Nefunguje internet');
+
+    const english = await linka(['shell', '--phone', '603123458', '--lang', 'en'], ['menu', 'slovensky', 'menu'].join('\n'));
+    expect(english.stderr).toBe('');
+    inOrder(english.stdout, [
+      "Linka> What can I help you with? Please choose what isn't working.",
+      /^ {9}\[1\] No internet$/m,
+      // The customer switches to Slovak: --lang does not take it back on the next message.
+      'Linka> Dobre, budeme pokračovať po slovensky.',
+      'S čím vám môžem pomôcť?',
+      /^ {9}\[1\] Nefunguje internet$/m,
+      'Linka> S čím vám môžem pomôcť?',
+    ]);
+    expect(english.stdout).not.toContain('S čím vám mohu pomoci');
+  });
+
+  it('--lang en without --phone: English before and after the customer is identified by contract number', async () => {
+    const run = await linka(['shell', '--lang', 'en'], ['Hello', '2024-0156', ':quit'].join('\n'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    inOrder(run.stdout, [
+      /^Linka shell: you are the customer \(conversation console:local\)/,
+      'Linka> Hello, this is Linka, customer support for Linka ISP.',
+      'please send me your contract number',
+      // Zuzana's record says Slovak; the shell's --lang is the choice for this conversation.
+      'Linka> Thank you, I have found your contract (Zuzana Kováčová).',
+      "What can I help you with? Please choose what isn't working.",
+      /^ {9}\[1\] No internet$/m,
+    ]);
+    expect(run.stdout).not.toMatch(/Dobrý den|Ďakujem/);
+  });
+
+  it('takes an empty DATABASE_URL as unset: the default ./data/linka.db in its working directory', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'linka-shell-cwd-'));
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '' };
+      delete env.LINKA_CONFIG;
+      const child = spawn(process.execPath, [BIN, 'shell', '--lang', 'en'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stdin.end('Hello\n:quit\n');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      clearTimeout(timer);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('Linka> Hello, this is Linka');
+      expect(existsSync(path.join(cwd, 'data', 'linka.db'))).toBe(true);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
     }
   });
 

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { startScheduler, type Scheduler } from '../src/jobs/scheduler.js';
 import { watchSla } from '../src/jobs/sla-watch.js';
+import { byUrgency } from '../src/domain/sla.js';
 import { silentLogger } from '../src/runtime/logger.js';
 import { createMetrics, type Metrics } from '../src/runtime/metrics.js';
 import { createRuntime, slaCalendar, type Runtime } from '../src/runtime/runtime.js';
@@ -219,6 +220,7 @@ describe('the SLA watch called directly', () => {
     expect((await db.prisma.ticket.findUniqueOrThrow({ where: { number: eva } })).deadline).toBeNull();
     expect(confirmations[1]).toContain(eva);
     expect(confirmations[1]).not.toContain('respond by');
+    expect(confirmations[1]).toContain('Your contract has no guaranteed response time');
     expect(confirmations[0]).toContain('Termín reakce technika podle vaší smlouvy: pondělí 23. 11. v 16:30.');
 
     const metrics = [createMetrics(), createMetrics()];
@@ -251,5 +253,97 @@ describe('the SLA watch called directly', () => {
     expect(late.flatMap((r) => r.missed)).toEqual([jan]);
     expect(late.flatMap((r) => r.breached)).toEqual([]);
     expect((await db.prisma.ticket.findUniqueOrThrow({ where: { number: jan } })).slaMet).toBe(false);
+  });
+});
+
+describe('service levels: order, first reactions and the customer\'s confirmation', () => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  let now: Date;
+  let runtime: Runtime;
+  const config = parseConfig({});
+  const settings = { tiers: config.tiers, calendar: slaCalendar(config), warnAt: config.sla.warnAt };
+  beforeEach(async () => {
+    const made = await createTestDatabase('sqlite');
+    db = made.db;
+    drop = made.drop;
+    await seedCustomers(db);
+    now = new Date('2026-11-23T08:00:00Z'); // Monday 9:00 in Prague
+    runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), ports: [recordingPort()], teamPorts: [recordingTeam('slack')], clock: () => now });
+  });
+  afterEach(async () => {
+    await drop();
+  });
+  const watch = () => watchSla({ prisma: db.prisma, clock: () => now, teamPlatforms: ['slack'], teamLanguage: 'cs' }, settings);
+  const ticket = (number: string) => db.prisma.ticket.findUniqueOrThrow({ where: { number } });
+
+  /** Opens a ticket ("something else") on `channel`; returns its number and the confirmation the customer got. */
+  async function open(conv: string, phone: string, channel: 'console' | 'sms' = 'console'): Promise<{ number: string; confirmation: string }> {
+    for (const text of ['Dobrý den', '4', 'Potřebuji změnit nastavení routeru.', 'dnes', 'ano']) {
+      const r = await runtime.dispatch({ dedupeId: `${conv}:${text}`, conversationId: conv, channel, event: { kind: 'text', text }, sender: { phone } });
+      const confirmation = r.replies.map((x) => x.text).join('\n');
+      if (r.ticketNumber && confirmation.includes(r.ticketNumber)) return { number: r.ticketNumber, confirmation };
+    }
+    throw new Error(`no ticket on ${conv}`);
+  }
+
+  it('puts tickets with a tier\'s deadline before tickets without one, however old, then by deadline', async () => {
+    const older = { deadline: null, createdAt: new Date('2026-11-20T08:00:00Z') };
+    const oldest = { deadline: null, createdAt: new Date('2026-11-19T08:00:00Z') };
+    const late = { deadline: new Date('2026-11-25T13:30:00Z'), createdAt: new Date('2026-11-23T08:00:00Z') };
+    const soon = { deadline: new Date('2026-11-23T15:30:00Z'), createdAt: new Date('2026-11-23T09:00:00Z') };
+    expect([older, late, oldest, soon].sort(byUrgency)).toEqual([soon, late, oldest, older]);
+
+    // Through the queue: a tier-less customer's ticket opened first still comes last.
+    await db.prisma.customer.create({ data: { contractNumber: '2025-0001', name: 'Eva Malá', language: 'cs', tier: 'none', phones: { create: [{ e164: '+420777000111' }] } } });
+    const eva = await open('console:eva', '+420777000111');
+    now = new Date(now.getTime() + 60 * 60_000);
+    const zuzana = await open('console:zuzana', '+421905123456'); // STANDARD: 24 working hours
+    const jan = await open('console:jan', '+420603123456'); // PLUS: 8 working hours
+    expect((await runtime.queue.open()).map((t) => t.number)).toEqual([jan.number, zuzana.number, eva.number]);
+  });
+
+  it('counts a technician\'s reply as the first reaction', async () => {
+    const { number } = await open('console:jan', '+420603123456');
+    now = new Date('2026-11-23T10:00:00Z');
+    expect((await runtime.queue.reply(number, tech, 'Dobrý den, podívám se na to.')).ok).toBe(true);
+    expect((await ticket(number)).firstReactionAt).toEqual(now);
+    expect((await watch()).met).toEqual([number]);
+    expect(await ticket(number)).toMatchObject({ slaMet: true, claimedBy: null, status: 'open' });
+  });
+
+  it('takes a resolution without any earlier reaction as the reaction: met by the deadline, missed after it', async () => {
+    const inTime = await open('console:jan', '+420603123456'); // deadline Monday 16:30
+    const tooLate = await open('console:zuzana', '+421905123456'); // STANDARD: 24 working hours later
+    now = new Date('2026-11-23T12:00:00Z');
+    expect((await runtime.queue.resolve(inTime.number, tech, 'Hotovo na dálku.')).ok).toBe(true);
+    expect(await ticket(inTime.number)).toMatchObject({ firstReactionAt: now, resolvedAt: now, slaMet: null });
+    expect(await watch()).toMatchObject({ met: [inTime.number], breached: [], missed: [] });
+    expect((await ticket(inTime.number)).slaMet).toBe(true);
+
+    // Resolved after its deadline, before the watch ran (it was down): missed, never escalated.
+    const deadline = (await ticket(tooLate.number)).deadline as Date;
+    now = new Date(deadline.getTime() + 10 * 60_000);
+    expect((await runtime.queue.resolve(tooLate.number, tech)).ok).toBe(true);
+    expect(await watch()).toMatchObject({ met: [], breached: [], missed: [tooLate.number] });
+    expect(await ticket(tooLate.number)).toMatchObject({ slaMet: false, slaBreachedAt: null });
+  });
+
+  it('tells identified customers without a tier that no reaction time is guaranteed, in their language and short on SMS', async () => {
+    const people = [
+      ['2025-0011', 'Eva Malá', 'cs', '+420777000111'], ['2025-0012', 'Peter Nový', 'sk', '+421905000112'], ['2025-0013', 'Ann Smith', 'en', '+420777000113'],
+    ] as const;
+    for (const [contractNumber, name, language, e164] of people) {
+      await db.prisma.customer.create({ data: { contractNumber, name, language, tier: 'none', phones: { create: [{ e164 }] } } });
+    }
+    const said = async (i: number, channel: 'console' | 'sms') => (await open(`${channel}:${people[i]?.[3]}`, people[i]?.[3] ?? '', channel)).confirmation;
+    expect(await said(0, 'console')).toContain('Vaše smlouva nezahrnuje garantovanou dobu reakce: technik se vám ozve, jakmile to bude možné.');
+    expect(await said(1, 'console')).toContain('Vaša zmluva nezahŕňa garantovanú dobu reakcie: technik sa vám ozve, hneď ako to bude možné.');
+    expect(await said(2, 'console')).toContain('Your contract has no guaranteed response time: a technician will get back to you as soon as possible.');
+    expect(await said(0, 'sms')).toContain('Garantovanou dobu reakce smlouva nezahrnuje, ozveme se co nejdriv.');
+    // A customer with a tier is promised the time instead; nobody is told both.
+    const jan = await open('console:jan', '+420603123456');
+    expect(jan.confirmation).toContain('Termín reakce technika podle vaší smlouvy');
+    expect(jan.confirmation).not.toContain('garantovanou');
   });
 });

@@ -42,7 +42,8 @@ describe('/linka', () => {
     expect((await w.command(`time ${jan} hodinu Výjezd`, 'UPETR')).text).toBe('Čas zadejte jako 45m, 1h nebo 1h30m.');
     expect((await w.command(`time ${jan} 45m`, 'UPETR')).text).toMatch(/^Použití: \/linka time /);
     expect((await w.command(`time ${jan} 30m cesta: Plzeň a zpět`, 'UPETR')).text).toBe(`Zapsáno 30 min k ${jan}.`);
-    expect(await w.t.linka.db.prisma.timeEntry.findFirst({ where: { travel: true } })).toMatchObject({ minutes: 30, activity: 'Plzeň a zpět', billable: true });
+    // The ticket is basic diagnostics (free) until a technician says otherwise: not billable.
+    expect(await w.t.linka.db.prisma.timeEntry.findFirst({ where: { travel: true } })).toMatchObject({ minutes: 30, activity: 'Plzeň a zpět', billable: false });
     // No paid visit without the customer's consent; a bad time is explained.
     expect((await w.command(`visit ${jan} 2026-11-24 14:30`, 'UPETR')).text).toBe(`Výjezd k ${jan} nelze naplánovat: zákazník nesouhlasil s placeným výjezdem.`);
     expect((await w.command(`visit ${jan} zítra`, 'UPETR')).text).toBe('Termín zadejte jako 2026-11-24 14:30.');
@@ -59,6 +60,82 @@ describe('/linka', () => {
     expect(unknown).toMatch(/^Neznámý příkaz „frobnicate“\.\nPříkazy \/linka: queue/);
     expect((await w.command('help', 'UPETR')).text).toMatch(/^Příkazy \/linka: queue \(fronta\), claim ID/);
     expect((await w.command('', 'UPETR')).text).toMatch(/^Příkazy \/linka:/);
+  });
+
+  it('sets the kind of work, which decides whether logged time is billable; prefixes combine in any order and override it', async () => {
+    const prisma = w.t.linka.db.prisma;
+    const number = await w.openTicketDirect('telegram:9101');
+    const entry = async (activity: string) => prisma.timeEntry.findFirstOrThrow({ where: { activity } });
+    const log = async (text: string) => (await w.command(`time ${number} ${text}`, 'UPETR')).text;
+    expect((await w.ticket(number))?.workCategory).toBe('diagnostics');
+    const cardFields = () => w.slackFake.calls('chat.postMessage').concat(w.slackFake.calls('chat.update'))
+      .filter((c) => String(c.text).startsWith(`${number} `))
+      .map((c) => JSON.stringify(c.blocks));
+    expect(cardFields().at(-1)).toContain('*Druh práce*\\nzákladní diagnostika (zdarma)');
+
+    // Free work: not billable by default; "placene:" forces billing; prefixes combine either way.
+    expect(await log('20m Kontrola linky')).toBe(`Zapsáno 20 min k ${number}.`);
+    expect(await entry('Kontrola linky')).toMatchObject({ billable: false, travel: false });
+    expect(await log('30m cesta: zdarma: Cesta na Bory')).toBe(`Zapsáno 30 min k ${number}.`);
+    expect(await entry('Cesta na Bory')).toMatchObject({ billable: false, travel: true });
+    expect(await log('15m placené: Nastavení na přání')).toBe(`Zapsáno 15 min k ${number}.`);
+    expect(await entry('Nastavení na přání')).toMatchObject({ billable: true, travel: false });
+    expect(await log('15m cesta: billable: Cesta pro zákazníka')).toBe(`Zapsáno 15 min k ${number}.`);
+    expect(await entry('Cesta pro zákazníka')).toMatchObject({ billable: true, travel: true });
+
+    // A technician makes it paid work: billable by default from now on; the card and thread show it.
+    expect((await w.command(`category ${number} konfigurace`, 'UEVA')).text).toBe('S požadavky mohou pracovat jen technici. Požádejte správce o přidání.');
+    expect((await w.command(`category ${number} levné`, 'UPETR')).text).toMatch(/^Druh práce zadejte jako outage, diagnostics/);
+    expect((await w.command(`category ${number}`, 'UPETR')).text).toBe('Použití: /linka category T-2026-00042 configuration');
+    expect((await w.command(`category ${number} konfigurace`, 'UPETR')).text).toBe(`Druh práce u ${number}: konfigurace (placené).`);
+    expect((await w.ticket(number))?.workCategory).toBe('configuration');
+    await w.t.settle();
+    expect(cardFields().at(-1)).toContain('*Druh práce*\\nkonfigurace (placené)');
+    expect(w.slackFake.calls('chat.postMessage').filter((c) => c.thread_ts).map((c) => String(c.text))).toContain('Petr změnil(a) druh práce na: konfigurace (placené).');
+    expect(await log('45m Nastavení routeru')).toBe(`Zapsáno 45 min k ${number}.`);
+    expect(await entry('Nastavení routeru')).toMatchObject({ billable: true, travel: false });
+    expect(await log('30m zdarma: cesta: Cesta zpět')).toBe(`Zapsáno 30 min k ${number}.`);
+    expect(await entry('Cesta zpět')).toMatchObject({ billable: false, travel: true });
+    expect(await log('25m cesta: Cesta tam')).toBe(`Zapsáno 25 min k ${number}.`);
+    expect(await entry('Cesta tam')).toMatchObject({ billable: true, travel: true });
+    expect(await log('10m free: Omluva za zdržení')).toBe(`Zapsáno 10 min k ${number}.`);
+    expect(await entry('Omluva za zdržení')).toMatchObject({ billable: false });
+    expect((await w.command(`category ${number} customer_fault`, 'UPETR')).text).toBe(`Druh práce u ${number}: závada na straně zákazníka (placené).`);
+    expect((await w.command(`category ${number} outage`, 'UPETR')).text).toBe(`Druh práce u ${number}: výpadek na naší straně (zdarma).`);
+    expect(await log('5m Ověření výpadku')).toBe(`Zapsáno 5 min k ${number}.`);
+    expect(await entry('Ověření výpadku')).toMatchObject({ billable: false });
+    // Only prefixes, no activity: the usage.
+    expect(await log('30m cesta: zdarma:')).toMatch(/^Použití: \/linka time /);
+    // The trail keeps every change of category.
+    const events = (await w.ticket(number))?.events.filter((e) => e.type === 'category').map((e) => e.data);
+    expect(events).toEqual([
+      { name: 'Petr', from: 'diagnostics', to: 'configuration' }, { name: 'Petr', from: 'configuration', to: 'customer_fault' }, { name: 'Petr', from: 'customer_fault', to: 'outage' },
+    ]);
+  });
+
+  it('logs time with the day of the work; a future or too old day is refused', async () => {
+    const prisma = w.t.linka.db.prisma;
+    const number = await w.openTicketDirect('telegram:9102');
+    const log = async (text: string) => (await w.command(`time ${number} ${text}`, 'UPETR')).text;
+    // The clock stands at 2026-11-23 10:00 in Prague.
+    expect(await log('45m 2026-11-20 Nastavení routeru')).toBe(`Zapsáno 45 min k ${number}.`);
+    expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: 'Nastavení routeru' } })).toMatchObject({
+      workedAt: new Date('2026-11-20T11:00:00Z'), createdAt: w.t.clock.read(), minutes: 45,
+    });
+    expect(await log('30m @2026-11-22 cesta: placene: Cesta k zákazníkovi')).toBe(`Zapsáno 30 min k ${number}.`);
+    expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: 'Cesta k zákazníkovi' } })).toMatchObject({
+      workedAt: new Date('2026-11-22T11:00:00Z'), travel: true, billable: true,
+    });
+    expect(await log('15m zdarma: @2026-11-23 Dnešní kontrola')).toBe(`Zapsáno 15 min k ${number}.`);
+    expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: 'Dnešní kontrola' } })).toMatchObject({ workedAt: new Date('2026-11-23T11:00:00Z'), billable: false });
+    expect(await log('20m Bez data')).toBe(`Zapsáno 20 min k ${number}.`);
+    expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: 'Bez data' } })).toMatchObject({ workedAt: null });
+    const bad = 'Den práce zadejte jako 2026-11-30 nebo @2026-11-30: ne v budoucnosti a nejvýše 62 dní zpět.';
+    for (const when of ['2026-11-24', '2026-02-30', '2026-09-01', '@2027-01-01']) expect(await log(`15m ${when} Práce`), when).toBe(bad);
+    expect(await prisma.timeEntry.count({ where: { activity: 'Práce' } })).toBe(0);
+    // A number that is no date stays in the activity.
+    expect(await log('15m 20261120 upgrade')).toBe(`Zapsáno 15 min k ${number}.`);
+    expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: '20261120 upgrade' } })).toMatchObject({ workedAt: null });
   });
 
   it('lets technicians resolve, note and reply, and refuses everyone else (help is open to all)', async () => {

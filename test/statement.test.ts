@@ -74,7 +74,7 @@ describe('linka statement', () => {
       vatNote: 'Ceny jsou uvedeny bez DPH.', vatRatePercent: 21,
     });
     expect(report.customers.map((c) => [c.contractNumber, c.name, c.tier, c.lines.length])).toEqual([
-      ['2024-0153', 'Jan Novák', 'PLUS', 4], ['2025-0042', 'Kovář, s.r.o.', 'STANDARD', 6], ['SK-77', 'Zuzana Kováčová', 'none', 7],
+      ['2024-0153', 'Jan Novák', 'PLUS', 4], ['2025-0042', 'Kovář, s.r.o.', 'STANDARD', 7], ['SK-77', 'Zuzana Kováčová', 'none', 7],
     ]);
     const zuzana = report.customers[2];
     expect(zuzana?.lines[0]).toEqual({
@@ -88,6 +88,10 @@ describe('linka statement', () => {
       travelFees: 1, travelFeeAmount: 35000, amount: 310000, amountFormatted: '3 100,00 CZK',
     });
     expect(report.customers[0]?.totals).toMatchObject({ includedMinutes: 180, includedUsedMinutes: 165, includedLeftMinutes: 15, amount: 0 });
+    // Logged on 1 December for work on 30 November: November's, with its day and no time of day.
+    expect(report.customers[1]?.lines.at(-1)).toMatchObject({
+      ticket: 'T-2026-00121', date: '2026-11-30', time: '', at: '2026-11-30T11:00:00.000Z', minutes: 25, roundedMinutes: 30, billedMinutes: 30, amount: 50000,
+    });
     for (const c of report.customers) {
       for (const l of c.lines) expect(Number.isInteger(l.amount)).toBe(true);
       expect(c.totals.amount).toBe(c.lines.reduce((sum, l) => sum + (l.amount as number), 0));
@@ -107,6 +111,9 @@ describe('linka statement', () => {
       // December starts with the full 180 minutes: November's 15 left over are gone.
       'total,2026-12,2024-0153,Jan Novák,PLUS,,,,,,,20,30,30,150,0,0,"0,00 CZK",CZK',
     ]);
+    // The 30 November work logged on 1 December is not on December's statement.
+    const kovar = await linka(['--month', '2026-12', '--customer', '2025-0042']);
+    expect(kovar.stdout).not.toContain('T-2026-00121');
   }, 60_000);
 
   it('rejects a bad --month or --format with the usage (exit 2), and an unknown customer clearly (exit 1)', async () => {

@@ -10,7 +10,7 @@ import { ticketByNumber } from '../src/store/tickets.js';
 import { pgAvailable } from './helpers/db.js';
 import { seedCustomers } from './helpers/harness.js';
 import { startTestLinka, type TestLinka } from './helpers/linka.js';
-import { eventually } from './fakes/fake-server.js';
+import { eventually, startFakeServer } from './fakes/fake-server.js';
 import { startTelegramFake, tg, type TelegramFake } from './fakes/telegram-fake.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -170,6 +170,162 @@ describe.each([
     const first = await say(tg.text('Hello', { chatId: 7002, lang: 'en' }));
     expect(first.text).toContain('share your phone number');
     expect(first.reply_markup?.keyboard?.[0]?.[0]?.text).toBe('Share my number');
+    // Slovak from language_code; a language Linka does not speak falls back to Czech.
+    expect((await say(tg.text('Dobrý deň', { chatId: 7003, lang: 'sk' }))).text).toContain('zdieľajte prosím svoje telefónne číslo');
+    expect((await say(tg.text('Guten Tag', { chatId: 7004, lang: 'de' }))).text).toContain('sdílejte prosím své telefonní číslo');
+    expect((await say(tg.text('Hallo', { chatId: 7005, lang: 'de-AT' }))).text).toContain('sdílejte prosím své telefonní číslo');
+    // The customer's own choice wins over language_code from then on.
+    expect((await say(tg.text('česky', { chatId: 7002, lang: 'en' }))).text).toContain('Dobře, budeme pokračovat česky.');
+    expect((await say(tg.text('nevím', { chatId: 7002, lang: 'en' }))).text).toContain('Číslo smlouvy tvoří číslice');
+  });
+
+  /** A message kind the engine does not read, as Telegram sends it. */
+  const voice = (chatId = 7001) => {
+    const id = 900_000 + Math.floor(Math.random() * 100_000);
+    return { update_id: id, message: { message_id: id, date: 1795300000, chat: { id: chatId, type: 'private' }, from: tg.user(chatId), voice: { file_id: 'vo1', file_unique_id: 'vo1', duration: 3 } } };
+  };
+  /** Presses `data` on the bot's `index`-th sent message (0-based), as Telegram reports it. */
+  async function pressOn(index: number, data: string) {
+    const msg = sent()[index] as Sent;
+    const buttons = msg.reply_markup?.inline_keyboard?.flat() ?? [];
+    const update = tg.press(data, 101 + index, msg.text, buttons);
+    return { update, res: await hook(update) };
+  }
+
+  it.skipIf(skip)('asks for text instead of a voice message', async () => {
+    await say(tg.text('/start 2024-0153'));
+    const n = sent().length;
+    const reply = await say(voice());
+    expect(sent()).toHaveLength(n + 1);
+    expect(reply.text).toContain('Napište mi to prosím textem');
+    expect(reply.text).toContain('S čím vám mohu pomoci?'); // and the question again
+    expect((await conversationHistory(t.linka.db.prisma, 'telegram:7001')).some((m) => m.direction === 'in' && m.text === '[voice]')).toBe(true);
+  });
+
+  it.skipIf(skip)('identifies the customer from a /start deep link, and handles an unknown contract in it', async () => {
+    const found = await say(tg.text('/start 2024-0153', { chatId: 7010 }));
+    expect(found.text).toContain('vaši smlouvu jsem našla (Jan Novák)');
+    expect(found.reply_markup?.inline_keyboard?.map((r) => r[0]?.callback_data)).toEqual(['internet', 'voip', 'wifi', 'other']);
+    const jan = await t.linka.db.prisma.customer.findUnique({ where: { contractNumber: '2024-0153' } });
+    expect((await t.linka.db.prisma.conversation.findUnique({ where: { id: 'telegram:7010' } }))?.customerId).toBe(jan?.id);
+    expect(jan?.telegramId).toBe('7010');
+
+    const unknown = await say(tg.text('/start 9999-0000', { chatId: 7011 }));
+    expect(unknown.text).toContain('Smlouvu s tímto číslem jsem bohužel nenašla');
+    expect(unknown.text).toContain('zbývá pokusů: 2');
+    expect(unknown.reply_markup?.keyboard?.[0]?.[0]).toEqual({ text: 'Sdílet telefonní číslo', request_contact: true });
+    expect((await t.linka.db.prisma.conversation.findUnique({ where: { id: 'telegram:7011' } }))?.customerId).toBeNull();
+  });
+
+  it.skipIf(skip)('answers a button of an older question without showing it as chosen', async () => {
+    await say(tg.text('Dobrý den'));
+    await say(tg.contact('420603123456', 7001));
+    const menuIndex = sent().length - 1;
+    await press('internet'); // the menu's button: shown as chosen
+    expect(fake.calls('editMessageText')).toHaveLength(1);
+    const before = sent().length;
+    // The menu's buttons again (the message still shows them in an older client): not the question asked now.
+    const { res } = await pressOn(menuIndex, 'voip');
+    expect(res.status).toBe(200);
+    await t.settle();
+    expect(fake.calls('answerCallbackQuery')).toHaveLength(2); // the spinner stops
+    expect(fake.calls('editMessageText')).toHaveLength(1); // but the old message is not edited
+    expect(fake.calls('editMessageReplyMarkup')).toHaveLength(0);
+    expect(sent()).toHaveLength(before + 1);
+    expect(lastSent().text).toContain('nerozuměla'); // the current question's buttons, offered again
+    expect(lastSent().reply_markup?.inline_keyboard?.flat().map((b) => b.callback_data)).toEqual(['done', 'cannot']);
+    expect((await t.linka.db.prisma.conversation.findUnique({ where: { id: 'telegram:7001' } }))?.flow).toBe('internet');
+  });
+
+  it.skipIf(skip)('answers a button press and a shared contact delivered twice only once', async () => {
+    await say(tg.text('Dobrý den'));
+    const contact = tg.contact('420603123456', 7001);
+    expect((await hook(contact)).status).toBe(200);
+    expect((await hook(contact)).status).toBe(200);
+    await t.settle();
+    expect(sent()).toHaveLength(2);
+    expect(lastSent().text).toContain('vaši smlouvu jsem našla');
+
+    const { update } = await pressOn(1, 'internet');
+    expect((await hook(update)).status).toBe(200);
+    await t.settle();
+    expect(sent()).toHaveLength(3);
+    expect(fake.calls('editMessageText')).toHaveLength(1); // edited once, not again for the repeat
+    expect(fake.calls('answerCallbackQuery')).toHaveLength(2); // both deliveries stop the spinner
+    expect(await t.linka.db.prisma.message.count({ where: { conversationId: 'telegram:7001', direction: 'in' } })).toBe(3);
+  });
+
+  it.skipIf(skip)('marks a reply to a user who blocked the bot failed at once, with the reason in the history', async () => {
+    fake.script(/sendMessage/, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } });
+    await hook(tg.text('/start 2024-0153'));
+    await t.settle();
+    expect(sent()).toHaveLength(1); // tried once, not retried
+    const prisma = t.linka.db.prisma;
+    expect(await prisma.outboxItem.findFirst()).toMatchObject({ status: 'failed', attempts: 1 });
+    const history = await conversationHistory(prisma, 'telegram:7001');
+    expect(history.find((m) => m.direction === 'out')).toMatchObject({ status: 'failed' });
+    expect(history.at(-1)).toMatchObject({ direction: 'system' });
+    expect(history.at(-1)?.text).toContain('Zprávu nelze doručit');
+    expect(history.at(-1)?.text).toContain('bot was blocked by the user');
+  });
+
+  it.skipIf(skip)('splits a reply longer than Telegram allows into several messages, the buttons on the last', async () => {
+    const port = t.linka.runtime.ports.get('telegram');
+    const paragraph = 'Slovo '.repeat(300).trim();
+    const text = Array.from({ length: 5 }, () => paragraph).join('\n\n');
+    const result = await port?.send('telegram:7001', { text, choices: [{ id: 'a', label: 'A' }] });
+    const parts = sent();
+    expect(parts).toHaveLength(3);
+    expect(parts.every((p) => p.text.length <= 4096)).toBe(true);
+    expect(parts.map((p) => p.text).join('\n\n')).toBe(text);
+    expect(parts.map((p) => p.reply_markup)).toEqual([undefined, undefined, { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] }]);
+    expect(result).toEqual({ platformMessageId: '103' }); // the last part's id
+  });
+});
+
+describe('Telegram on sqlite, a Bot API that does not answer', () => {
+  it('gives up on a send after its time limit and delivers the message once, after the back-off', async () => {
+    // A Bot API whose first sendMessage never gets an answer.
+    let messageId = 100;
+    let hang = true;
+    const api = await startFakeServer((req) => {
+      if (!req.path.endsWith('/sendMessage')) return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
+      if (hang) {
+        hang = false;
+        return new Promise(() => undefined);
+      }
+      const body = req.body as { chat_id: number; text: string };
+      return { status: 200, body: { ok: true, result: { message_id: ++messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } } };
+    });
+    // The call time limit is a quarter of the outbox lease (15 s with the default 60 s lease): 250 ms here.
+    const t = await startTestLinka({
+      env: { TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: api.url },
+      config: { company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' }, workers: { outboxPollMs: 50, timerPollMs: 50, leaseSeconds: 1 }, outbox: { backoffBaseMs: 200 } },
+    });
+    try {
+      await seedCustomers(t.linka.db);
+      const prisma = t.linka.db.prisma;
+      const started = Date.now();
+      expect((await t.post('/telegram/webhook', tg.text('/start 2024-0153'), { 'x-telegram-bot-api-secret-token': SECRET })).status).toBe(200);
+      await t.linka.runtime.outbox.drain();
+      expect(Date.now() - started).toBeLessThan(3000); // not telegraf's 500 s
+      const item = await prisma.outboxItem.findFirst();
+      expect(item).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(item?.lastError).toContain('timed out');
+      await t.settle(1 / 60); // past the back-off
+      const sends = () => api.requests.filter((r) => r.path.endsWith('/sendMessage'));
+      expect(sends()).toHaveLength(2);
+      expect(await prisma.outboxItem.findFirst()).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(await prisma.message.findFirst({ where: { direction: 'out' } })).toMatchObject({ status: 'sent', platformMessageId: '101' });
+      // Longer than the lease, and more polls: nothing is sent again.
+      t.clock.advance(1);
+      await new Promise((r) => setTimeout(r, 1200));
+      await t.settle();
+      expect(sends()).toHaveLength(2);
+    } finally {
+      await t.stop();
+      await api.close();
+    }
   });
 });
 

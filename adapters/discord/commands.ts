@@ -4,6 +4,7 @@
  * Descriptions: English with a Czech localisation (Discord has no Slovak locale).
  */
 import { Routes, type REST } from 'discord.js';
+import { WORK_CATEGORIES } from '../../src/domain/billing.js';
 
 /** Application command option types and contexts (Discord API v10). */
 const SUB_COMMAND = 1;
@@ -14,7 +15,7 @@ const GUILD_CONTEXT = 0;
 const GUILD_INSTALL = 0;
 
 /** The sub-commands of /linka, in the order Discord lists them. */
-export const SUB_COMMANDS = ['queue', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'help'] as const;
+export const SUB_COMMANDS = ['queue', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category', 'help'] as const;
 export type SubCommand = (typeof SUB_COMMANDS)[number];
 /** The sub-command groups of /linka: `/linka outage start|update|resolve|list`. */
 export const SUB_COMMAND_GROUPS = ['outage'] as const;
@@ -69,11 +70,18 @@ export const LINKA_COMMAND = {
     sub('note', 'Internal note (the customer does not see it)', 'Interní poznámka (zákazník ji neuvidí)', [
       text('text', 'The note', 'Text poznámky', true), ticket]),
     sub('time', 'Log time spent on a ticket', 'Zapsat čas strávený na požadavku', [
-      text('duration', 'e.g. 45m, 1h, 1h30m', 'např. 45m, 1h, 1h30m', true, 10), text('text', 'What you did', 'Co jste dělal(a)', true, 500), ticket]),
+      text('duration', 'e.g. 45m, 1h, 1h30m', 'např. 45m, 1h, 1h30m', true, 10),
+      text('text', 'What you did; may start with the day (2026-11-30) and travel:, free: or billable:', 'Co jste dělal(a); na začátku může být den (2026-11-30) a cesta:, zdarma: nebo placene:', true, 500), ticket]),
     sub('reply', 'Write to the customer (on their own channel, signed with your name)', 'Napsat zákazníkovi (na jeho kanál, podepsané vaším jménem)', [
       text('text', 'The message', 'Zpráva', true), ticket]),
     sub('visit', 'Book the paid visit the customer agreed to', 'Naplánovat placený výjezd, se kterým zákazník souhlasil', [
       text('when', 'Local date and time, e.g. 2026-11-24 14:30', 'Místní datum a čas, např. 2026-11-24 14:30', true, 40), ticket]),
+    sub('category', 'Set the kind of work (free or paid) of a ticket', 'Nastavit druh práce (zdarma, nebo placená) u požadavku', [
+      {
+        type: STRING, name: 'kind', description: 'outage and diagnostics are free, the rest is paid', description_localizations: { cs: 'výpadek a diagnostika jsou zdarma, ostatní placené' },
+        required: true, choices: WORK_CATEGORIES.map((v) => ({ name: v, value: v })),
+      },
+      ticket]),
     OUTAGE_GROUP,
     sub('help', 'What /linka can do', 'Co umí /linka'),
   ],

@@ -3,6 +3,7 @@
  * become the queue's actions for technicians (by role or by user id); everyone else gets
  * a refusal only they see. An interaction id acts at most once.
  */
+import { parseWorkCategory, type WorkCategory } from '../../src/domain/billing.js';
 import { parseLocalDateTime } from '../../src/domain/business-time.js';
 import type { Lang } from '../../src/engine/types.js';
 import { t } from '../../src/messages/index.js';
@@ -23,7 +24,7 @@ export interface InteractionSettings {
 /** The body of an interaction response. */
 export type InteractionResponse = { type: number; data?: unknown };
 
-const NEEDS_TICKET = new Set(['claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit']);
+const NEEDS_TICKET = new Set(['claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category']);
 const USAGE: Record<string, string> = {
   claim: '/linka claim ticket:T-2026-00042',
   release: '/linka release ticket:T-2026-00042',
@@ -32,6 +33,7 @@ const USAGE: Record<string, string> = {
   time: '/linka time duration:1h30m text:… ticket:T-2026-00042',
   reply: '/linka reply text:… ticket:T-2026-00042',
   visit: '/linka visit when:2026-11-24 14:30 ticket:T-2026-00042',
+  category: '/linka category kind:configuration ticket:T-2026-00042',
 };
 
 export function isTechnician(actor: DiscordActor | null, settings: InteractionSettings): actor is DiscordActor {
@@ -110,6 +112,8 @@ export function createInteractionHandler(deps: AdapterDeps, settings: Interactio
     if (sub === 'time' && minutes === null) return ephemeral(say('team.badDuration'));
     const visitAt = sub === 'visit' ? parseLocalDateTime(i.options.when ?? '', settings.timezone) : null;
     if (sub === 'visit' && visitAt === null) return ephemeral(say('team.badTime'));
+    const category = sub === 'category' ? parseWorkCategory(i.options.kind ?? '') : null;
+    if (sub === 'category' && category === null) return ephemeral(say('team.badCategory'));
     const tech = technician(i.actor);
     const result = await once(i.id, () => {
       switch (sub) {
@@ -119,6 +123,7 @@ export function createInteractionHandler(deps: AdapterDeps, settings: Interactio
         case 'note': return queue.note(number, tech, text);
         case 'time': return queue.logTime(number, tech, minutes as number, text);
         case 'visit': return queue.bookVisit(number, tech, visitAt as Date);
+        case 'category': return queue.setCategory(number, tech, category as WorkCategory);
         default: return queue.reply(number, tech, text);
       }
     });

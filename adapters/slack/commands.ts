@@ -3,6 +3,7 @@
  * arguments, calls the queue and returns the (ephemeral) answer's text. New sub-commands
  * (`outage`...) are added with `router.set(name, handler)`, without touching the others.
  */
+import { parseWorkCategory } from '../../src/domain/billing.js';
 import { parseLocalDateTime } from '../../src/domain/business-time.js';
 import { localTime, timeLeft } from '../../src/domain/ticket-card.js';
 import type { Lang } from '../../src/engine/types.js';
@@ -99,6 +100,11 @@ export function createCommandRouter(): CommandRouter {
       if (minutes === null) return t(ctx.lang, 'team.badDuration');
       if (!activity) return t(ctx.lang, 'team.usage', { usage: `${ctx.command} time ${n} ${duration} …` });
       return ctx.queue.logTime(n, tech, minutes, activity);
+    })],
+    ['category', ticketCommand('ID configuration', true, async (ctx, n, text, tech) => {
+      const category = parseWorkCategory(text);
+      if (category === null) return t(ctx.lang, 'team.badCategory');
+      return ctx.queue.setCategory(n, tech, category);
     })],
     ['visit', ticketCommand('ID 2026-11-24 14:30', true, async (ctx, n, text, tech) => {
       const at = parseLocalDateTime(text, ctx.timezone);

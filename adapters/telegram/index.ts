@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Telegraf, TelegramError } from 'telegraf';
-import type { Update } from 'telegraf/types';
+import type { Opts, Telegram as BotApi, Update } from 'telegraf/types';
 import { platformError } from '../../src/errors.js';
 import { json, parseJson, type Route } from '../../src/http.js';
 import type { Logger } from '../../src/runtime/logger.js';
@@ -23,7 +23,16 @@ export interface TelegramConfig {
   apiRoot?: string;
   phoneRegion: string;
   log: Logger;
+  /**
+   * Time limit of each Bot API call (default 15 s). It must stay well under the outbox lease
+   * (workers.leaseSeconds): a send still hanging when its lease expires could be claimed and
+   * sent again by another process. A call that times out is retried by the outbox, like a 5xx.
+   */
+  timeoutMs?: number;
 }
+
+/** The default time limit of a Bot API call (telegraf's own is 500 s). */
+export const TELEGRAM_TIMEOUT_MS = 15_000;
 
 /** The path Telegram posts updates to. */
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
@@ -46,6 +55,7 @@ export function createTelegraf(token: string, apiRoot?: string): Telegraf {
  * lower limits (about 20 a minute), so a 429 there holds back that chat only.
  */
 function wrap(err: unknown, chatId: string): Error {
+  if (err instanceof TimedOut) return platformError('telegram', err); // retried with back-off, like a 5xx
   if (err instanceof TelegramError) {
     if (err.code === 429) {
       return platformError('telegram', err, { retryAfterMs: (err.parameters?.retry_after ?? 1) * 1000, rateLimitScope: chatId.startsWith('-') ? 'target' : 'channel' });
@@ -53,6 +63,14 @@ function wrap(err: unknown, chatId: string): Error {
     if (err.code === 403 || err.code === 400) return platformError('telegram', err, { permanent: true });
   }
   return platformError('telegram', err);
+}
+
+/** A Bot API call that got no answer within the adapter's time limit (aborted). */
+class TimedOut extends Error {
+  constructor(method: string, ms: number, cause: unknown) {
+    super(`${method} got no answer within ${ms} ms (timed out)`, { cause });
+    this.name = 'TimedOut';
+  }
 }
 
 function sameSecret(given: string | undefined, expected: string): boolean {
@@ -65,6 +83,19 @@ function sameSecret(given: string | undefined, expected: string): boolean {
 export function createTelegramAdapter(config: TelegramConfig): ChannelAdapter & { bot: Telegraf } {
   const bot = createTelegraf(config.token, config.apiRoot);
   const { log } = config;
+  const timeoutMs = config.timeoutMs ?? TELEGRAM_TIMEOUT_MS;
+
+  /** One Bot API call, aborted after `timeoutMs` (telegraf itself would wait 500 s). */
+  async function call<M extends keyof BotApi>(method: M, payload: Opts<M>): Promise<ReturnType<BotApi[M]>> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      // telegraf types the signal with the abort-controller shim; node-fetch takes the native one.
+      return await bot.telegram.callApi(method, payload, { signal: signal as never });
+    } catch (err) {
+      if (signal.aborted) throw new TimedOut(method, timeoutMs, err);
+      throw err;
+    }
+  }
 
   const port: ChannelPort = {
     channel: 'telegram',
@@ -74,7 +105,7 @@ export function createTelegramAdapter(config: TelegramConfig): ChannelAdapter & 
       let last: number | null = null;
       for (const part of renderTelegram(reply)) {
         try {
-          const sent = await bot.telegram.sendMessage(chatId, part.text, part.reply_markup ? { reply_markup: part.reply_markup } : {});
+          const sent = await call('sendMessage', { chat_id: chatId, text: part.text, ...(part.reply_markup ? { reply_markup: part.reply_markup } : {}) });
           last = sent.message_id;
         } catch (err) {
           throw wrap(err, chatId);
@@ -84,13 +115,18 @@ export function createTelegramAdapter(config: TelegramConfig): ChannelAdapter & 
     },
   };
 
+  /** Stops the button spinning. Best effort. */
+  async function answerQuery(id: string): Promise<void> {
+    await call('answerCallbackQuery', { callback_query_id: id }).catch((err: unknown) => log.warn({ err: String(err) }, 'telegram: answerCallbackQuery failed'));
+  }
+
   /** Stops the button spinning and shows the chosen answer in place of the buttons. Best effort. */
   async function acknowledge(ack: CallbackAck): Promise<void> {
-    await bot.telegram.answerCbQuery(ack.id).catch((err: unknown) => log.warn({ err: String(err) }, 'telegram: answerCallbackQuery failed'));
+    await answerQuery(ack.id);
     if (ack.messageId === null) return;
     const edit = ack.messageText !== null && ack.label !== null
-      ? bot.telegram.editMessageText(ack.chatId, ack.messageId, undefined, answeredText(ack.messageText, ack.label))
-      : bot.telegram.editMessageReplyMarkup(ack.chatId, ack.messageId, undefined, undefined);
+      ? call('editMessageText', { chat_id: ack.chatId, message_id: ack.messageId, text: answeredText(ack.messageText, ack.label) })
+      : call('editMessageReplyMarkup', { chat_id: ack.chatId, message_id: ack.messageId, reply_markup: undefined });
     await edit.catch((err: unknown) => log.warn({ err: String(err) }, 'telegram: editing the answered message failed'));
   }
 
@@ -116,12 +152,13 @@ export function createTelegramAdapter(config: TelegramConfig): ChannelAdapter & 
         if (problem) return json(400, { error: problem });
         const parsed = parseTelegramUpdate(update, config.phoneRegion);
         if (parsed.kind === 'ignored') {
-          if (parsed.callbackId) await bot.telegram.answerCbQuery(parsed.callbackId).catch(() => undefined);
+          if (parsed.callbackId) await answerQuery(parsed.callbackId);
           return json(200, { ok: true, ignored: parsed.reason });
         }
         const result = await deps.dispatch(parsed.envelope);
-        // A press dropped by the flood limit only stops the spinner: the answer was not taken.
-        if (parsed.callback && result.dropped) await bot.telegram.answerCbQuery(parsed.callback.id).catch(() => undefined);
+        // The message shows the chosen answer only when the press was taken: one dropped by the
+        // flood limit, a repeated delivery, or a button of an older question only stops the spinner.
+        if (parsed.callback && (result.dropped || result.duplicate || result.accepted === false)) await answerQuery(parsed.callback.id);
         else if (parsed.callback) await acknowledge(parsed.callback);
         return json(200, { ok: true });
       },

@@ -85,6 +85,9 @@ export function parseTelegramUpdate(update: Update, phoneRegion: string): Parsed
         dedupeId, conversationId: telegramConversationId(msg.chat.id), channel: 'telegram',
         event: { kind: 'choice', choiceId: q.data },
         sender: { telegramId: String(q.from.id), langHint: q.from.language_code },
+        // A button press is no message of its own: its callback query id names it (a consent
+        // given by a button is stored with it); the message with the button is callback.messageId.
+        platformMessageId: `cbq:${q.id}`,
       },
       callback: { id: q.id, chatId: msg.chat.id, messageId: msg.message_id, messageText: 'text' in msg ? msg.text : null, label: button?.text ?? null },
     };

@@ -27,14 +27,18 @@ export interface LinkaProcess {
 
 export type Mode = 'src' | 'dist';
 
+/** "[VAR=value ...] [exec] node <options> bin/linka.js": the assignments, then node's options. */
+const startScriptPattern = /^((?:\w+=\S+\s+)*)(?:exec\s+)?node\s+(.*?)\s*bin\/linka\.js\b/;
+
 /**
- * How `npm start` runs Linka (package.json: "[VAR=value ...] node <options> bin/linka.js serve"):
- * its environment settings (a shell default "${VAR:-x}" resolved) and node's options, so the
- * benches run Linka as an operator does.
+ * How `npm start` runs Linka (package.json: "[VAR=value ...] [exec] node <options> bin/linka.js serve";
+ * `exec` replaces npm's /bin/sh with node, so a SIGTERM to npm reaches Linka): its environment
+ * settings (a shell default "${VAR:-x}" resolved) and node's options, so the benches run Linka
+ * as an operator does.
  */
-export function startCommand(): { env: Record<string, string>; nodeArgs: string[] } {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  const m = /^((?:\w+=\S+\s+)*)node\s+(.*?)\s*bin\/linka\.js\b/.exec(pkg.scripts?.start ?? '');
+export function startCommand(script?: string): { env: Record<string, string>; nodeArgs: string[] } {
+  const start = script ?? (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.start;
+  const m = startScriptPattern.exec(start ?? '');
   const env: Record<string, string> = {};
   for (const assignment of (m?.[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
     const [name, value] = assignment.split(/=(.*)/s) as [string, string];

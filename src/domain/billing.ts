@@ -3,7 +3,11 @@
  *
  * The rules (DOMAIN.md "Free help versus a paid call-out" and "Service levels"):
  * - A case is a ticket. An entry belongs to the company's calendar month of its time, in
- *   the company's time zone (23:30 UTC on 30 November is December in Prague).
+ *   the company's time zone (23:30 UTC on 30 November is December in Prague): the day of the
+ *   work when the technician gave one (30 November logged on 1 December is November's), else
+ *   when it was logged.
+ * - Whether an entry is billable was decided when it was logged: by default from the ticket's
+ *   work category (free: outage, diagnostics; paid: the rest), or as the technician said.
  * - Work (billable, not travel) is rounded UP to the increment per case, not per entry:
  *   the case's running total is rounded, and each line carries the increments that its
  *   minutes started (5 + 5 + 5 min at 15 -> 15, 0, 0; 7 + 16 min -> 15, 15). A case that
@@ -22,12 +26,64 @@
  */
 import { localDateTime, monthOf } from './billing-month.js';
 
+/**
+ * What kind of work a case is (DOMAIN.md "Free help versus a paid call-out"): the provider's
+ * outage and basic diagnostics are free; configuration, faults on the customer's side (their
+ * router, Wi-Fi, computers), training and advanced diagnostics are paid.
+ */
+export const WORK_CATEGORIES = ['outage', 'diagnostics', 'configuration', 'customer_fault', 'training', 'advanced_diagnostics'] as const;
+export type WorkCategory = (typeof WORK_CATEGORIES)[number];
+/** The free kinds of work: time logged on them is not billable unless the technician says so. */
+export const FREE_WORK: readonly WorkCategory[] = ['outage', 'diagnostics'];
+
+export function isWorkCategory(value: string): value is WorkCategory {
+  return (WORK_CATEGORIES as readonly string[]).includes(value);
+}
+
+/** True for free work (outage, diagnostics); an unknown category counts as paid only when it is one. */
+export function isFreeWork(category: string): boolean {
+  return (FREE_WORK as readonly string[]).includes(category);
+}
+
+/** Czech, Slovak and English words technicians may type for a category (`/linka category ID konfigurace`). */
+const CATEGORY_WORDS: Record<string, WorkCategory> = {
+  vypadek: 'outage', vypadok: 'outage',
+  diagnostika: 'diagnostics',
+  konfigurace: 'configuration', konfiguracia: 'configuration', nastaveni: 'configuration', nastavenie: 'configuration', config: 'configuration',
+  zakaznik: 'customer_fault', zakaznika: 'customer_fault', 'customer-fault': 'customer_fault', customer: 'customer_fault',
+  skoleni: 'training', skolenie: 'training',
+  'pokrocila-diagnostika': 'advanced_diagnostics', 'advanced-diagnostics': 'advanced_diagnostics', advanced: 'advanced_diagnostics',
+};
+
+/** Reads a category as a technician types it ("customer_fault", "Konfigurace", "výpadek"); null when it is none. */
+export function parseWorkCategory(text: string): WorkCategory | null {
+  const n = text.trim().normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, '-');
+  if (isWorkCategory(n)) return n;
+  if (isWorkCategory(n.replace(/-/g, '_'))) return n.replace(/-/g, '_') as WorkCategory;
+  return CATEGORY_WORDS[n] ?? null;
+}
+
+/**
+ * The category a new ticket starts with: `outage` when it was opened during a known outage in
+ * the customer's area; `customer_fault` when the checklist points at the customer's side;
+ * otherwise `diagnostics` (free) — also for the free-text "something else" flow and billing
+ * questions: nobody is charged before a technician has looked and re-classified the case
+ * (`/linka category`).
+ */
+export function initialWorkCategory(ticket: { likelyCustomerSide: boolean; outageInArea: boolean }): WorkCategory {
+  if (ticket.outageInArea) return 'outage';
+  if (ticket.likelyCustomerSide) return 'customer_fault';
+  return 'diagnostics';
+}
+
 /** One logged time entry, as billing needs it. */
 export interface BillingEntry {
   id: string;
   ticketNumber: string;
-  /** When it was logged (the entry's time on the statement). */
+  /** When the work was done: the day the technician gave (local noon), else when it was logged. */
   at: Date;
+  /** True when the technician gave only the day of the work: the statement shows no time of day. */
+  dateOnly?: boolean;
   /** "slack:U123" and the display name. */
   technician: string;
   technicianName: string;
@@ -58,7 +114,7 @@ export interface StatementLine {
   entryId: string;
   ticketNumber: string;
   at: Date;
-  /** Local date YYYY-MM-DD and time HH:MM in the company's time zone. */
+  /** Local date YYYY-MM-DD and time HH:MM in the company's time zone (time '' for an entry logged with only its day). */
   date: string;
   time: string;
   technician: string;
@@ -153,7 +209,7 @@ export function billMonth(entries: readonly BillingEntry[], terms: BillingTerms,
 
   const lines: StatementLine[] = [];
   const line = (e: BillingEntry, kind: LineKind, rounded: number, included: number, billed: number, amount: number): StatementLine => ({
-    kind, entryId: e.id, ticketNumber: e.ticketNumber, at: e.at, ...localDateTime(e.at, timeZone),
+    kind, entryId: e.id, ticketNumber: e.ticketNumber, at: e.at, ...localDateTime(e.at, timeZone), ...(e.dateOnly ? { time: '' } : {}),
     technician: e.technician, technicianName: e.technicianName, activity: kind === 'travel-fee' ? '' : e.activity, travel: e.travel,
     minutes: kind === 'travel-fee' ? 0 : e.minutes, roundedMinutes: rounded, includedMinutes: included, billedMinutes: billed, amount,
   });

@@ -3,7 +3,7 @@
  * and Discord, which only lay it out. Pure: the clock and the time zone come in.
  */
 import type { Lang } from '../engine/types.js';
-import { t } from '../messages/index.js';
+import { isMessageKey, t } from '../messages/index.js';
 import { maskPhone } from './phone.js';
 
 /** What the card is built from (a ticket row with its customer). */
@@ -16,6 +16,8 @@ export interface CardInput {
   deadline: Date | null;
   verified: boolean;
   likelyCustomerSide: boolean;
+  /** The kind of work for billing (outage, diagnostics... see src/domain/billing.ts); shown when known. */
+  workCategory?: string;
   claimedByName: string | null;
   resolvedAt: Date | null;
   satisfaction: number | null;
@@ -73,6 +75,10 @@ export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lan
     value: input.deadline ? localTime(input.deadline, timeZone, lang) : t(lang, 'team.noDeadline'),
   });
   if (!input.verified) fields.push({ label: '⚠️', value: t(lang, 'team.unverified') });
+  if (input.workCategory) {
+    const key = `team.workCategory.${input.workCategory}`;
+    fields.push({ label: t(lang, 'team.workCategory'), value: isMessageKey(key) ? t(lang, key) : input.workCategory });
+  }
   if (input.likelyCustomerSide) fields.push({ label: '💶', value: t(lang, 'team.customerSide') });
   if (input.satisfaction !== null) fields.push({ label: t(lang, 'team.satisfaction'), value: `${input.satisfaction}/5` });
 

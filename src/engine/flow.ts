@@ -28,6 +28,12 @@ export interface ChoiceDef {
 interface StepBase {
   /** Message key of the prompt. */
   prompt: string;
+  /**
+   * The step as asked over SMS when short texts are on (`sms.shortText`): every message is
+   * billed there, so a variant may ask in one message what takes two elsewhere. It must keep
+   * the answers (the same fields and choice ids), only with fewer messages.
+   */
+  sms?: StepDef;
 }
 
 /** A question with fixed answers (buttons, numbers or words). */

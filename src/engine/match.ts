@@ -55,3 +55,37 @@ export function matchChoice(choices: readonly ChoiceDef[], text: string): Choice
   const mentioned = choices.filter((c) => c.keywords?.some((k) => padded.includes(` ${k} `)));
   return mentioned.length === 1 ? (mentioned[0] ?? null) : null;
 }
+
+/**
+ * The replies that answer a paid call-out offer: the whole normalised reply must be one of
+ * these (or a button's label in any language). A consent is a legal record, so nothing is
+ * guessed from the first word or a keyword: "ano, ale kolik to stojí?", "ano ne", "no
+ * problem", "jo", "sure" are all asked again.
+ */
+export const CONSENT_WORDS: Readonly<Record<'accept' | 'decline', readonly string[]>> = {
+  accept: ['ano', 'souhlasim', 'suhlasim', 'yes', 'i agree', 'agree', 'ano souhlasim', 'ano suhlasim', 'yes i agree', 'prijimam', 'prijimam podminky', 'accept', 'i accept'],
+  decline: [
+    'ne', 'nie', 'nesouhlasim', 'nesuhlasim', 'no', 'decline', 'i decline', 'odmitam', 'odmietam', 'dont agree', 'i dont agree', 'i do not agree',
+    'ne nesouhlasim', 'nie nesuhlasim', 'no i dont agree', 'no i do not agree',
+  ],
+};
+
+/**
+ * The strict matcher of the offer step: the choice's number ("1"), or the whole reply as one
+ * of {@link CONSENT_WORDS} or a choice's label ("Ano, souhlasím"). Anything else is null.
+ */
+export function matchConsent(choices: readonly ChoiceDef[], text: string): ChoiceDef | null {
+  const n = normalize(text);
+  if (n === '') return null;
+  if (/^\d{1,2}$/.test(n)) return choices[Number(n) - 1] ?? null;
+  const hits = choices.filter((c) => {
+    const words = CONSENT_WORDS[c.id as keyof typeof CONSENT_WORDS];
+    if (!words) return false;
+    if (words.includes(n)) return true;
+    return LANGS.some((lang) => {
+      const label = (catalogues[lang] as Record<string, string>)[c.label];
+      return label !== undefined && normalize(label) === n;
+    });
+  });
+  return hits.length === 1 ? (hits[0] ?? null) : null;
+}

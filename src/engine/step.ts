@@ -6,7 +6,7 @@ import { formatMinutes } from '../domain/billing.js';
 import { t } from '../messages/index.js';
 import { commandWords, languageWords, lexicon } from '../messages/lexicon.js';
 import type { ChoiceDef, StepDef } from './flow.js';
-import { matchChoice } from './match.js';
+import { matchChoice, matchConsent } from './match.js';
 import { normalize } from './normalize.js';
 import {
   choicesOf, clearTimer, currentStep, text, enter, flowOf, flush, goBack, goMenu, prompt, resetToMenu, say, startTimer, type Turn,
@@ -136,6 +136,7 @@ function handle(turn: Turn, event: CoreEvent): void {
       prompt(turn, {}, 'ticket.opened');
       // The reaction time promised by the customer's tier, right after the ticket's number.
       if (event.reactBy) appendToReply(turn, text(turn, 'ticket.reactBy', { time: event.reactBy }));
+      else if (event.noReactionGuarantee) appendToReply(turn, text(turn, 'ticket.noReactionGuarantee'));
       return;
     case 'ticketClaimed':
       say(turn, 'ticket.claimed', { number: event.number, name: event.technician });
@@ -150,7 +151,11 @@ function handle(turn: Turn, event: CoreEvent): void {
     case 'ticketResolved':
       return onResolved(turn, event.number, event.note);
     case 'calloutOffered':
-      return onOffer(turn, event.offerId, event.number, event.terms, event.expiresAt);
+      return onOffer(turn, event.offerId, event.number, event.terms);
+    case 'consentResult':
+      return onConsent(turn, event);
+    case 'offerExpired':
+      return onOfferExpired(turn, event.offerId, event.number);
     case 'offerCancelResult':
       if (event.ok) s.offer = null;
       say(turn, event.ok ? 'offer.cancelled' : 'offer.cancelTooLate');
@@ -189,7 +194,8 @@ function onTimer(turn: Turn, token: string): void {
   const name = s.timer.name;
   s.timer = null;
   const def = currentStep(turn);
-  if (name === 'offerExpiry') return expireOffer(turn);
+  // Offers expire on the server (src/jobs/offer-expiry.ts); a conversation's old offerExpiry timer does nothing.
+  if (name === 'offerExpiry') return;
   if (def?.kind === 'wait' && name === 'wait') return enter(turn, def.then);
   if (name === 'followUp' && s.followUps < ctx.settings.maxFollowUps) {
     s.followUps += 1;
@@ -201,6 +207,7 @@ function onTimer(turn: Turn, token: string): void {
 
 function lookup(turn: Turn, by: { contractNumber?: string; phone?: string }): void {
   turn.s.lookup = by.phone ? 'phone' : 'contract';
+  if (by.contractNumber !== undefined) noteAttempt(turn, by.contractNumber);
   if (turn.pending.length) turn.s.held = turn.pending;
   turn.pending = [];
   turn.out.push({ type: 'lookupCustomer', ...by });
@@ -222,6 +229,7 @@ function onLookup(turn: Turn, customer: CustomerView | null): void {
     s.customerId = customer.id;
     s.verified = true;
     s.idTries = 0;
+    delete s.idAttempts;
     if (!s.langChosen) s.lang = customer.language;
     turn.ctx = { ...ctx, customer };
     say(turn, 'identify.welcome', { name: customer.name });
@@ -242,9 +250,34 @@ function failedIdentification(turn: Turn, key: string): void {
     say(turn, key, { left });
     return prompt(turn);
   }
+  // A human takes over at once: a ticket, marked unverified, goes to the team's queue with what
+  // the customer wrote (the session's messages join its history); the customer gets its number.
   s.verified = false;
   say(turn, 'identify.handover');
-  goMenu(turn);
+  resetToMenu(turn);
+  if (turn.pending.length) s.held = turn.pending;
+  turn.pending = [];
+  const team = ctx.settings.teamLanguage;
+  const tries = (s.idAttempts ?? []).join(', ');
+  delete s.idAttempts;
+  turn.out.push({
+    type: 'openTicket',
+    ticket: {
+      category: 'other', verified: false, likelyCustomerSide: false,
+      answers: { problem: 'identification', ...(tries ? { contractTries: tries } : {}) },
+      summary: [
+        `${t(team, 'field.problem')}: ${t(team, 'identify.ticketTitle')}`,
+        ...(tries ? [`${t(team, 'field.contractTries')}: ${tries}`] : []),
+        t(team, 'field.unverified'),
+      ].join('\n'),
+    },
+  });
+}
+
+/** Remembers what the customer entered as a contract number (the last few, shortened). */
+function noteAttempt(turn: Turn, attempt: string): void {
+  const shown = attempt.trim().replace(/\s+/g, ' ');
+  turn.s.idAttempts = [...(turn.s.idAttempts ?? []), shown.length > 40 ? `${shown.slice(0, 39)}…` : shown].slice(-turn.ctx.settings.maxIdTries);
 }
 
 /** Words that work at every step. Returns true when the text was one of them. */
@@ -346,12 +379,14 @@ function onText(turn: Turn, text: string): void {
   if (!def) return;
   switch (def.kind) {
     case 'offer': {
-      const choice = matchChoice(def.choices ?? [], text);
+      // Strict: a consent is recorded only on an explicit answer, never on a guess.
+      const choice = matchConsent(def.choices ?? [], text);
       if (!choice) return prompt(turn, {}, 'offer.ambiguous');
       return decide(turn, choice.id === 'accept', text.trim());
     }
     case 'identify':
       if (CONTRACT.test(text.trim()) && /\d/.test(text)) return lookup(turn, { contractNumber: text.trim() });
+      noteAttempt(turn, text);
       return failedIdentification(turn, 'identify.badFormat');
     case 'choice':
     case 'summary':
@@ -401,7 +436,7 @@ function onText(turn: Turn, text: string): void {
 }
 
 /** A paid call-out is offered: quote the exact terms and ask for an explicit yes or no. */
-function onOffer(turn: Turn, offerId: string, number: string, terms: string, expiresAt: string): void {
+function onOffer(turn: Turn, offerId: string, number: string, terms: string): void {
   const { s } = turn;
   clearTimer(turn);
   s.offer = { id: offerId, number, accepted: false };
@@ -410,35 +445,49 @@ function onOffer(turn: Turn, offerId: string, number: string, terms: string, exp
   say(turn, 'offer.intro', { number });
   turn.pending.push(terms);
   prompt(turn);
-  startTimer(turn, 'offerExpiry', Math.max(0, (Date.parse(expiresAt) - turn.now.getTime()) / 60_000));
+  // No conversation timer: the offer expires at its `expiresAt` on the server even when the
+  // customer wanders off to the menu (src/jobs/offer-expiry.ts), and a late answer is refused.
 }
 
-/** The customer's explicit answer: recorded once by the runtime, told to the technician. */
+/**
+ * The customer's explicit answer: the runtime records it once (or finds the offer expired)
+ * and answers with `consentResult`; what was said so far waits for that answer.
+ */
 function decide(turn: Turn, accepted: boolean, reply: string): void {
   const { s } = turn;
   const offer = s.offer;
   if (!offer) return;
-  clearTimer(turn);
   turn.out.push({ type: 'recordConsent', offerId: offer.id, decision: accepted ? 'accepted' : 'declined', reply });
-  s.offer = accepted ? { ...offer, accepted: true } : null;
-  s.ticketNumber = offer.number;
-  s.flow = 'main';
-  s.step = 'ticketOpen';
-  prompt(turn, {}, accepted ? 'offer.accepted' : 'offer.declined');
+  if (turn.pending.length) s.held = turn.pending;
+  turn.pending = [];
 }
 
-function expireOffer(turn: Turn): void {
+/** What the runtime stored for the customer's answer: confirm it, or say the offer ran out. */
+function onConsent(turn: Turn, event: Extract<CoreEvent, { kind: 'consentResult' }>): void {
   const { s } = turn;
-  const offer = s.offer;
-  if (!offer || offer.accepted) return;
-  turn.out.push({ type: 'expireOffer', offerId: offer.id });
-  s.offer = null;
-  say(turn, 'offer.expired', { number: offer.number });
-  if (s.step === 'offer') {
-    s.ticketNumber = offer.number;
-    s.step = 'ticketOpen';
+  const offer = s.offer?.id === event.offerId ? s.offer : null;
+  s.offer = event.outcome === 'accepted' ? { id: event.offerId, number: event.number, accepted: true } : offer?.accepted ? offer : null;
+  s.ticketNumber = event.number;
+  s.flow = 'main';
+  s.step = 'ticketOpen';
+  if (event.outcome === 'expired') {
+    say(turn, 'offer.expired', { number: event.number });
+    return prompt(turn);
   }
-  flush(turn);
+  if (event.outcome === 'closed') return prompt(turn);
+  prompt(turn, {}, event.outcome === 'accepted' ? 'offer.accepted' : 'offer.declined');
+}
+
+/** The server expired the offer unanswered: tell the customer (once: the event's id is de-duplicated). */
+function onOfferExpired(turn: Turn, offerId: string, number: string): void {
+  const { s } = turn;
+  say(turn, 'offer.expired', { number });
+  if (s.offer?.id !== offerId || s.offer.accepted) return flush(turn);
+  s.offer = null;
+  if (s.step !== 'offer') return flush(turn);
+  s.ticketNumber = number;
+  s.step = 'ticketOpen';
+  prompt(turn);
 }
 
 /** Adds a paragraph to the reply the turn has just prompted (its choices stay below it). */

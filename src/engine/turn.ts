@@ -5,7 +5,7 @@
 import { t } from '../messages/index.js';
 import type { ChoiceDef, FlowDef, StepDef, Target } from './flow.js';
 import { summarize } from './summary.js';
-import type { ConversationState, Effect, ReplyChoice, StepContext } from './types.js';
+import type { Channel, ConversationState, Effect, EngineSettings, ReplyChoice, StepContext } from './types.js';
 
 /** The mutable working set of one `step()` call. */
 export interface Turn {
@@ -26,7 +26,13 @@ export function flowOf(turn: Turn, id: string = turn.s.flow): FlowDef {
 }
 
 export function currentStep(turn: Turn): StepDef | undefined {
-  return turn.ctx.flows[turn.s.flow]?.steps[turn.s.step];
+  return stepOf(turn.ctx.flows[turn.s.flow], turn.s.step, turn.ctx.channel, turn.ctx.settings);
+}
+
+/** A step of `flow` as asked on `channel`: its `sms` variant over SMS with short texts on. */
+export function stepOf(flow: FlowDef | undefined, id: string, channel: Channel, settings: EngineSettings): StepDef | undefined {
+  const def = flow?.steps[id];
+  return def && 'sms' in def && def.sms && channel === 'sms' && settings.shortSms ? def.sms : def;
 }
 
 /** The choices a step offers (buttons, numbers, words). */

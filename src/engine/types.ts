@@ -56,7 +56,11 @@ export type CoreEvent =
   /** Feedback from the runtime: the result of a `lookupCustomer` effect. */
   | { kind: 'lookupResult'; customer: CustomerView | null }
   /** Feedback from the runtime: the ticket of an `openTicket` effect exists. */
-  | { kind: 'ticketOpened'; number: string; repeatWarning?: boolean; /** When a technician will react at the latest, formatted for the customer ("pondělí 23. 11. v 18:00"). */ reactBy?: string }
+  | {
+    kind: 'ticketOpened'; number: string; repeatWarning?: boolean;
+    /** When a technician will react at the latest, formatted for the customer ("pondělí 23. 11. v 18:00"). */ reactBy?: string;
+    /** The customer's tier promises no reaction time (tier none): the confirmation says so. */ noReactionGuarantee?: boolean;
+  }
   /** A technician took the customer's ticket. */
   | { kind: 'ticketClaimed'; number: string; technician: string }
   /** A technician resolved the ticket (with an optional note for the customer). */
@@ -67,6 +71,13 @@ export type CoreEvent =
   | { kind: 'calloutOffered'; offerId: string; number: string; terms: string; expiresAt: string }
   /** Feedback from the runtime on the customer's CANCEL of an accepted call-out. */
   | { kind: 'offerCancelResult'; ok: boolean }
+  /**
+   * The runtime's answer to `recordConsent`: what was stored. `expired`: the offer's time had
+   * run out (nothing recorded); `closed`: it was no longer waiting for an answer.
+   */
+  | { kind: 'consentResult'; offerId: string; number: string; outcome: 'accepted' | 'declined' | 'expired' | 'closed' }
+  /** The offer ran out without an answer (the runtime's expiry sweep, src/jobs/offer-expiry.ts). */
+  | { kind: 'offerExpired'; offerId: string; number: string }
   /** A technician booked the visit the customer agreed to; `time` is formatted for the customer. */
   | { kind: 'visitBooked'; number: string; time: string }
   /** Feedback from the runtime on `queryHours`: rounded work this month and the tier's included minutes; `unknown` when the customer is not identified. */
@@ -96,10 +107,12 @@ export type Effect =
   | { type: 'setCustomerLanguage'; lang: Lang }
   /** Start a new session: messages from now on belong to the next ticket. */
   | { type: 'newSession' }
-  /** Store the customer's answer to a call-out offer (written once, never changed). */
+  /**
+   * Store the customer's answer to a call-out offer (written once, never changed); answered
+   * with `consentResult`. Offers expire on the server (src/jobs/offer-expiry.ts), not by a
+   * conversation timer.
+   */
   | { type: 'recordConsent'; offerId: string; decision: 'accepted' | 'declined'; reply: string }
-  /** The offer timed out without an answer. */
-  | { type: 'expireOffer'; offerId: string }
   /** The customer cancels an accepted call-out; answered with `offerCancelResult`. */
   | { type: 'cancelOffer'; offerId: string }
   /** The customer asked how many support hours were used and are left this month; answered with `hoursReport`. */
@@ -142,6 +155,8 @@ export interface ConversationState {
   verified: boolean;
   /** Wrong contract numbers entered so far. */
   idTries: number;
+  /** What the customer entered as contract numbers (shortened), for the ticket a failed identification opens. */
+  idAttempts?: string[];
   /** Answers collected in this session. */
   answers: Record<string, string>;
   /** Steps visited, for "back". */

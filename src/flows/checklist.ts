@@ -38,10 +38,14 @@ export function sinceStep(next: string): StepDef {
   };
 }
 
-/** The recap before a ticket is opened: send it, or go back to `editFrom` to correct it. */
+/**
+ * The recap before a ticket is opened: send it, or go back to `editFrom` to correct it.
+ * Over SMS the ticket is opened at once (the recap and its answer cost two billed messages;
+ * the customer can still add or correct anything by writing to the open ticket).
+ */
 export function summaryStep(editFrom: string): StepDef {
   return {
-    kind: 'summary', prompt: 'collect.summary',
+    kind: 'summary', prompt: 'collect.summary', sms: { kind: 'openTicket' },
     choices: [
       { id: 'send', label: 'collect.send', match: ['yes', 'done', 'odeslat', 'poslat', 'odoslat', 'send'], next: 'openTicket' },
       { id: 'edit', label: 'collect.edit', match: ['opravit', 'upravit', 'edit', 'zmenit'], next: editFrom },
@@ -88,7 +92,7 @@ export function checklistFlow(spec: ChecklistSpec): FlowDef {
     category: spec.category,
     title: spec.title,
     start: 'unplug',
-    params: { devices: spec.devices },
+    params: { devices: spec.devices, worksNow: spec.worksNow },
     summaryFields: ['checklist', 'afterReplug', 'afterRestart', ...(spec.extraSummary ?? []), 'since', 'lights', 'devices', 'description'],
     steps: {
       unplug: {
@@ -100,6 +104,8 @@ export function checklistFlow(spec: ChecklistSpec): FlowDef {
       },
       plugBack: {
         kind: 'wait', prompt: 'checklist.plugBack', minutes: 'waitMinutes', then: 'worksNow',
+        // Over SMS the timed "does it work now?" would be a billed message of its own: ask it at once.
+        sms: { kind: 'choice', prompt: 'checklist.plugBackAsk', field: 'afterReplug', followUp: true, choices: [yes('resolved'), no('restartPc')] },
         choices: [
           { id: 'works', label: 'choice.alreadyWorks', match: ['works'], next: 'resolved', set: { afterReplug: 'yes' } },
           { id: 'ready', label: 'checklist.devicesReady', match: ['ready', 'done'], next: 'worksNow' },
@@ -111,6 +117,8 @@ export function checklistFlow(spec: ChecklistSpec): FlowDef {
       },
       restartPc: {
         kind: 'choice', prompt: 'checklist.restartPc', followUp: true,
+        // Over SMS "does it work now?" goes with the request to restart (one billed message, not two).
+        sms: { kind: 'choice', prompt: 'checklist.restartAsk', field: 'afterRestart', followUp: true, choices: [yes('resolved'), giveUp(afterChecklist)] },
         choices: [
           { id: 'done', label: 'checklist.restartDone', match: ['done', 'yes'], next: 'worksAfterRestart' },
           { id: 'noComputer', label: 'checklist.noComputer', next: 'worksAfterRestart' },

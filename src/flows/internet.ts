@@ -3,7 +3,7 @@ import { checklistFlow } from './checklist.js';
 
 export const internetFlow = checklistFlow({
   id: 'internet',
-  version: 1,
+  version: 2, // 2: fewer messages over SMS (step variants `sms`)
   category: 'internet',
   title: 'problem.internet',
   devices: 'devices.internet',

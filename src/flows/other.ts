@@ -4,7 +4,7 @@ import { sinceStep, summaryStep } from './checklist.js';
 
 export const otherFlow: FlowDef = {
   id: 'other',
-  version: 1,
+  version: 2, // 2: fewer messages over SMS (step variants `sms`)
   category: 'other',
   title: 'problem.other',
   start: 'description',

@@ -3,7 +3,7 @@ import { checklistFlow } from './checklist.js';
 
 export const voipFlow = checklistFlow({
   id: 'voip',
-  version: 1,
+  version: 2, // 2: fewer messages over SMS (step variants `sms`)
   category: 'voip',
   title: 'problem.voip',
   devices: 'devices.voip',

@@ -7,7 +7,7 @@ import { checklistFlow } from './checklist.js';
 
 export const wifiFlow = checklistFlow({
   id: 'wifi',
-  version: 1,
+  version: 2, // 2: fewer messages over SMS (step variants `sms`)
   category: 'wifi',
   title: 'problem.wifi',
   devices: 'devices.wifi',

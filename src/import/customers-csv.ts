@@ -1,13 +1,15 @@
 /**
  * `linka customers import FILE.csv`: validates every row first, then upserts them all
  * by contract number in one transaction, so a bad row imports nothing and a
- * re-import of the same file changes nothing. Columns are documented in the README.
+ * re-import of the same file changes nothing. A value that must be unique and already
+ * belongs to a customer outside the file (telegram_id) is reported by line, like a bad
+ * row, before anything is written. Columns are documented in the README.
  */
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { toE164 } from '../domain/phone.js';
 import { LinkaError } from '../errors.js';
-import { upsertCustomer, type CustomerInput } from '../store/customers.js';
+import { releaseTelegramId, telegramIdHolders, upsertCustomer, type CustomerInput } from '../store/customers.js';
 import type { PrismaClient } from '../store/types.js';
 
 /** The columns, in the order the README lists them. */
@@ -34,8 +36,18 @@ export interface ImportOptions {
   defaultTier?: string;
 }
 
+/** A customer as read from the file, with the line it is on (for the import's messages). */
+export interface CsvCustomer extends CustomerInput {
+  line: number;
+}
+
+/** The one error of a file with bad rows: every row's problem, by line. */
+function badRows(errors: string[]): LinkaError {
+  return new LinkaError('csv_invalid', `Nothing was imported; fix these rows:\n  ${errors.join('\n  ')}`);
+}
+
 /** Parses and validates CSV text. Throws one LinkaError listing every bad row by its line number. */
-export function parseCustomersCsv(text: string, opts: ImportOptions): CustomerInput[] {
+export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustomer[] {
   let records: Array<{ record: Record<string, string>; line: number }>;
   // Taken from the header line itself, so a file with a header and no rows is checked too.
   let header: string[] = [];
@@ -58,7 +70,7 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CustomerIn
   const errors: string[] = [];
   const seen = new Map<string, number>();
   const seenTelegram = new Map<string, number>();
-  const rows: CustomerInput[] = [];
+  const rows: CsvCustomer[] = [];
   for (const { record, line } of records) {
     const parsed = rowSchema.safeParse(record);
     if (!parsed.success) {
@@ -81,21 +93,45 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CustomerIn
       else seenTelegram.set(r.telegram_id, line);
     }
     rows.push({
-      contractNumber: key, name: r.name, phones,
+      line, contractNumber: key, name: r.name, phones,
       language: (r.language || opts.defaultLanguage) as CustomerInput['language'],
       tier: r.tier || (opts.defaultTier ?? 'none'),
       area: r.area, accessPoint: r.access_point, address: r.address, email: r.email, telegramId: r.telegram_id,
     });
   }
-  if (errors.length) throw new LinkaError('csv_invalid', `Nothing was imported; fix these rows:\n  ${errors.join('\n  ')}`);
+  if (errors.length) throw badRows(errors);
   return rows;
 }
 
-/** Imports validated rows in one transaction; returns the counts. */
-export async function importCustomers(prisma: PrismaClient, rows: CustomerInput[]): Promise<{ created: number; updated: number; unchanged: number }> {
+/**
+ * Imports validated rows in one transaction; returns the counts. A telegram_id held by a
+ * customer the file does not give another one is refused (each such row by its line, or by
+ * its contract number when the row has no line) and nothing is written. A telegram_id the
+ * file moves from one of its customers to another is taken from the first before any row
+ * is written, so the order of the rows does not matter.
+ */
+export async function importCustomers(prisma: PrismaClient, rows: Array<CustomerInput & { line?: number }>): Promise<{ created: number; updated: number; unchanged: number }> {
   const counts = { created: 0, updated: 0, unchanged: 0 };
   await prisma.$transaction(async (tx) => {
-    for (const row of rows) counts[await upsertCustomer(tx, row)] += 1;
+    const inFile = new Map(rows.map((r) => [r.contractNumber, r]));
+    const wanted = rows.filter((r): r is typeof r & { telegramId: string } => r.telegramId !== null);
+    const holders = await telegramIdHolders(tx, wanted.map((r) => r.telegramId));
+    const errors: string[] = [];
+    const moved: string[] = [];
+    for (const row of wanted) {
+      const holder = holders.get(row.telegramId);
+      if (holder === undefined || holder === row.contractNumber) continue;
+      // The holder is in the file too, with another telegram_id (or none): the id moves.
+      if (inFile.has(holder) && inFile.get(holder)?.telegramId !== row.telegramId) moved.push(holder);
+      else errors.push(`${row.line !== undefined ? `line ${row.line}` : `contract_number ${row.contractNumber}`}: telegram_id ${row.telegramId} already belongs to contract ${holder}`);
+    }
+    if (errors.length) throw badRows(errors);
+    for (const row of wanted) if (moved.includes(holders.get(row.telegramId) as string)) await releaseTelegramId(tx, row.telegramId);
+    for (const { line: _line, ...row } of rows) {
+      const result = await upsertCustomer(tx, row);
+      // Its telegram_id was taken above: it has changed even if the rest has not.
+      counts[result === 'unchanged' && moved.includes(row.contractNumber) ? 'updated' : result] += 1;
+    }
   }, { timeout: 120_000 });
   return counts;
 }

@@ -1,6 +1,7 @@
 /**
  * Words customers use for common answers, in Czech, Slovak and English, already
- * normalised (lower case, no diacritics). A flow's choice names a group in `match`.
+ * normalised as engine/normalize.ts does (lower case, no diacritics, no leading slash):
+ * an entry with a diacritic could never match. A flow's choice names a group in `match`.
  */
 export const lexicon: Readonly<Record<string, readonly string[]>> = {
   yes: ['ano', 'jo', 'jj', 'jojo', 'hej', 'yes', 'y', 'yep', 'yeah', 'urcite', 'ano ano', 'sure'],
@@ -17,10 +18,12 @@ export const lexicon: Readonly<Record<string, readonly string[]>> = {
 /** Words that work at every step: menu, help, back, start over, language. */
 export const commandWords: Readonly<Record<'menu' | 'help' | 'back' | 'restart' | 'language' | 'hours' | 'paid', readonly string[]>> = {
   menu: ['menu', 'nabidka', 'ponuka', 'hlavni menu', 'hlavne menu', 'main menu'],
-  help: ['help', 'pomoc', 'napoveda', 'napoveda', 'navod', '?', 'co mam psat', 'what can i say'],
+  help: ['help', 'pomoc', 'napoveda', 'navod', '?', 'co mam psat', 'what can i say'],
   back: ['zpet', 'spat', 'back', 'go back', 'predchozi', 'predchadzajuci'],
-  restart: ['znovu', 'znova', 'od zacatku', 'od zaciatku', 'start over', 'reset', 'zacit znovu', 'zacat znova', '/start'],
-  language: ['jazyk', 'language', 'lang', 'zmena jazyka', 'change language', 'reč', 'rec'],
+  // "/start" is no word here: the channels turn it into a start event (and normalize() drops the slash).
+  restart: ['znovu', 'znova', 'od zacatku', 'od zaciatku', 'start over', 'reset', 'zacit znovu', 'zacat znova'],
+  // "reč" (sk) arrives as "rec".
+  language: ['jazyk', 'language', 'lang', 'zmena jazyka', 'change language', 'rec'],
   /** How many included support hours were used and are left this month. */
   hours: [
     'hodiny', 'hodin', 'hodiny podpory', 'hodin podpory', 'cerpani', 'cerpani hodin', 'cerpanie', 'cerpanie hodin',

@@ -6,7 +6,8 @@
  */
 import { describeInbound } from '../engine/describe.js';
 import { initialState, step } from '../engine/step.js';
-import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, Reply, StepContext } from '../engine/types.js';
+import { choicesOf, stepOf } from '../engine/turn.js';
+import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, Lang, Reply, StepContext } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { stateOf, loadConversation, saveConversation } from '../store/conversations.js';
 import { customerById, customerByContract, customerByPhone, customerByTelegramId, setCustomerLanguage, toView } from '../store/customers.js';
@@ -15,9 +16,10 @@ import { attachSessionToTicket, insertMessage } from '../store/messages.js';
 import { setOptOut } from '../store/opt-outs.js';
 import { enqueue } from '../store/outbox.js';
 import { t } from '../messages/index.js';
+import { initialWorkCategory } from '../domain/billing.js';
 import { reactByText } from '../domain/sla.js';
 import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, rateTicket } from '../store/tickets.js';
-import { cancelOffer, createOffer, expireOffer, recentSameTopic, recordConsent, type OfferSettings } from './offers.js';
+import { cancelOffer, createOffer, recentSameTopic, recordConsent, type OfferSettings } from './offers.js';
 import { hoursThisMonth, type HoursSettings } from './hours.js';
 import { reportPayment } from './payments.js';
 import { noticeText, outageFor } from './outages.js';
@@ -35,8 +37,13 @@ export interface InboundEnvelope {
   conversationId: string;
   channel: Channel;
   event: CoreEvent;
-  /** What the platform tells about the sender. */
-  sender?: { phone?: string; telegramId?: string; langHint?: string };
+  /**
+   * What the platform tells about the sender. `lang`: a language the sender chose outside the
+   * chat (`linka shell --lang`), taken as their explicit choice for this conversation, as if
+   * they had switched language in it (the customer's record keeps its language). Later events
+   * need not repeat it; a switch in the chat overrides it.
+   */
+  sender?: { phone?: string; telegramId?: string; langHint?: string; lang?: Lang };
   platformMessageId?: string;
 }
 
@@ -66,6 +73,11 @@ export interface DispatchResult {
   dropped?: boolean;
   /** True when the commit queued outbox items. */
   queued?: boolean;
+  /**
+   * For a button press: whether it answered the question the conversation stood at. False for a
+   * button of an older question (the engine re-asks instead), so the adapter must not show it as chosen.
+   */
+  accepted?: boolean;
   replies: Reply[];
   ticketNumber: string | null;
   state: ConversationState | null;
@@ -115,11 +127,14 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     id: env.conversationId, channel: env.channel, prev: null, customerId: customer?.id ?? null, now, newSession: false,
     state: initialState({ ...deps.engine, channel: env.channel, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint }),
   });
+  const chosenLang = env.sender?.lang;
+  if (chosenLang && state) state = { ...state, lang: chosenLang, langChosen: true };
   let sessionStart = conv.sessionStartedAt;
   let newSession = false;
   let ticket = await openTicketOf(tx, env.conversationId, state?.ticketNumber ?? null);
 
   let queued = false;
+  const accepted = env.event.kind !== 'choice' || offersChoice(deps, state, env.channel, env.event.choiceId);
   const inbound = describeInbound(state, env.event, deps.engine.flows);
   if (inbound) {
     await insertMessage(tx, {
@@ -141,13 +156,16 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     if (i >= MAX_FEEDBACK) throw new LinkaError('engine_loop', `too many feedback events for ${env.conversationId}`);
     const event = queue.shift() as CoreEvent;
     const outage = customer ? await outageFor(tx, customer) : null;
-    const lang = state?.langChosen ? state.lang : (customer ? toView(customer).language : state?.lang ?? 'cs');
+    const lang = state?.langChosen ? state.lang : chosenLang ?? (customer ? toView(customer).language : state?.lang ?? 'cs');
+    const view = customer ? toView(customer) : null;
     const ctx: StepContext = {
-      ...deps.engine, channel: env.channel, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint,
+      ...deps.engine, channel: env.channel, langHint: chosenLang ?? env.sender?.langHint,
+      // A new conversation in a language chosen outside the chat: its first step speaks it.
+      customer: view && chosenLang && !state ? { ...view, language: chosenLang } : view,
       outage: outage ? { id: outage.id, notice: noticeText(outage, 'start', lang, deps.timezone), services: (outage.services as string[]) ?? [] } : null,
     };
     const result = step(state, event, now, ctx);
-    state = result.state;
+    state = chosenLang && !result.state.langChosen ? { ...result.state, lang: chosenLang, langChosen: true } : result.state;
     for (const effect of result.effects) {
       const feedback = await apply(effect);
       if (feedback) queue.push(feedback);
@@ -181,9 +199,12 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         const number = await nextTicketNumber(tx, deps.ticketPrefix, yearIn(now, deps.timezone));
         const tier = customer?.tier ?? 'none';
         const deadline = deps.deadlineFor(tier, now);
+        // Opened while a known outage covers the customer's area: the provider's outage (free work).
+        const outageInArea = customer ? (await outageFor(tx, customer)) !== null : false;
+        const workCategory = initialWorkCategory({ likelyCustomerSide: effect.ticket.likelyCustomerSide, outageInArea });
         ticket = await createTicket(tx, {
           number, draft: effect.ticket, customerId: customer?.id ?? null, conversationId: env.conversationId, now, actor: 'linka',
-          tier, deadline,
+          tier, deadline, workCategory,
         });
         await attachSessionToTicket(tx, env.conversationId, sessionStart, ticket.id);
         await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'post' }, now);
@@ -191,19 +212,20 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         const repeated = (await recentSameTopic(tx, deps.offers, ticket, now)) >= deps.offers.repeatCount && deps.offers.repeatCount > 0;
         if (effect.ticket.likelyCustomerSide) await createOffer(tx, deps.offers, ticket, null, now);
         // The customer's confirmation says by when to expect the reaction, in their language.
+        // An identified customer whose tier promises no reaction time is told so (an unidentified
+        // caller's tier is not known: nothing is promised or denied).
         const reactBy = deadline ? reactByText(deadline, state?.lang ?? 'cs', deps.timezone) : null;
-        return { kind: 'ticketOpened', number, ...(repeated ? { repeatWarning: true } : {}), ...(reactBy ? { reactBy } : {}) };
+        const noGuarantee = !deadline && customer !== null;
+        return { kind: 'ticketOpened', number, ...(repeated ? { repeatWarning: true } : {}), ...(reactBy ? { reactBy } : {}), ...(noGuarantee ? { noReactionGuarantee: true } : {}) };
       }
-      case 'recordConsent':
-        queued = await recordConsent(tx, deps.offers, {
+      case 'recordConsent': {
+        const { outcome, number } = await recordConsent(tx, deps.offers, {
           offerId: effect.offerId, decision: effect.decision, reply: effect.reply, channel: env.channel,
           conversationId: env.conversationId, platformMessageId: env.platformMessageId ?? null, now,
-        }) || queued;
-        return null;
-      case 'expireOffer':
-        await expireOffer(tx, deps.offers, effect.offerId, now);
-        queued = true;
-        return null;
+        });
+        queued = queued || outcome !== 'closed';
+        return { kind: 'consentResult', offerId: effect.offerId, number: number ?? state?.offer?.number ?? '', outcome };
+      }
       case 'cancelOffer': {
         const ok = await cancelOffer(tx, deps.offers, effect.offerId, env.conversationId, now);
         queued = queued || ok;
@@ -257,7 +279,14 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     });
   }
   if (extra) await extra(tx);
-  return { duplicate: false, replies, ticketNumber: finalState.ticketNumber, state: finalState, queued: queued || replies.length > 0 };
+  return { duplicate: false, accepted, replies, ticketNumber: finalState.ticketNumber, state: finalState, queued: queued || replies.length > 0 };
+}
+
+/** Whether the step the conversation stands at (as the engine sees it on `channel`) offers the choice `choiceId`. */
+function offersChoice(deps: DispatchDeps, state: ConversationState | null, channel: Channel, choiceId: string): boolean {
+  const flow = state ? deps.engine.flows[state.flow] : undefined;
+  if (!state || !flow || (flow.version !== state.flowVersion && state.flow !== 'main')) return false;
+  return choicesOf(stepOf(flow, state.step, channel, deps.engine.settings)).some((c) => c.id === choiceId);
 }
 
 /** The calendar year of `now` in the company's time zone (ticket numbers restart each year). */

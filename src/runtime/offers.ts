@@ -1,8 +1,11 @@
 /**
  * Paid call-outs: the offer quotes the configured terms in the customer's language and
- * waits for an explicit answer; the consent is written once and never changed; a visit
- * is booked only on an accepted, not cancelled consent.
+ * waits for an explicit answer; the consent is written once and never changed (the database
+ * refuses UPDATE and DELETE on it); a visit is booked only on an accepted, not cancelled
+ * consent. An offer expires at its `expiresAt` on the server (src/jobs/offer-expiry.ts),
+ * whatever the conversation does meanwhile, and an answer at or after that time is refused.
  */
+import { FREE_WORK } from '../domain/billing.js';
 import { formatMoney } from '../domain/money.js';
 import type { ConversationState, Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
@@ -58,6 +61,10 @@ export function quoteTerms(s: OfferSettings, lang: Lang): string {
  * the customer's side). Returns null when an unanswered offer is already waiting.
  */
 export async function createOffer(tx: Tx, s: OfferSettings, ticket: Ticket, by: { id: string; name: string } | null, now: Date): Promise<CalloutOfferRow | null> {
+  // An earlier offer past its time that the sweep has not reached yet is expired first, so its
+  // notice reaches the conversation before the new offer does.
+  const stale = await tx.calloutOffer.findMany({ where: { ticketId: ticket.id, status: 'pending', expiresAt: { lte: now } }, select: { id: true } });
+  for (const old of stale) await expireOffer(tx, s, old.id, now);
   const waiting = await tx.calloutOffer.findFirst({ where: { ticketId: ticket.id, status: 'pending', expiresAt: { gt: now } } });
   if (waiting) return null;
   const lang = await customerLang(tx, ticket, s.defaultLanguage);
@@ -74,18 +81,31 @@ export async function createOffer(tx: Tx, s: OfferSettings, ticket: Ticket, by: 
   return offer;
 }
 
+/** What became of a customer's answer: stored as given, refused because the offer ran out, or the offer was no longer open. */
+export type ConsentOutcome = 'accepted' | 'declined' | 'expired' | 'closed';
+
 /**
  * Writes the customer's answer once. A second answer to the same offer changes nothing:
- * the first consent record stands.
+ * the first consent record stands ('closed'). An answer at or after `expiresAt` is not a
+ * consent: the offer is expired (the team told once) and 'expired' returned, whether or not
+ * the sweep got there first.
  */
 export async function recordConsent(
   tx: Tx, s: OfferSettings,
   args: { offerId: string; decision: 'accepted' | 'declined'; reply: string; channel: string; conversationId: string; platformMessageId: string | null; now: Date },
-): Promise<boolean> {
+): Promise<{ outcome: ConsentOutcome; number: string | null }> {
   const offer = await tx.calloutOffer.findUnique({ where: { id: args.offerId }, include: { consent: true } });
-  if (!offer || offer.consent) return false;
-  const moved = await tx.calloutOffer.updateMany({ where: { id: offer.id, status: 'pending' }, data: { status: args.decision } });
-  if (moved.count !== 1) return false;
+  if (!offer) return { outcome: 'closed', number: null };
+  const number = (await tx.ticket.findUnique({ where: { id: offer.ticketId }, select: { number: true } }))?.number ?? null;
+  if (offer.consent) return { outcome: 'closed', number };
+  if (offer.status === 'pending' && args.now.getTime() >= offer.expiresAt.getTime()) {
+    // The customer learns it from the answer to this very message, not from a second notice.
+    await expireOffer(tx, s, offer.id, args.now, { tellCustomer: false });
+    return { outcome: 'expired', number };
+  }
+  if (offer.status === 'expired') return { outcome: 'expired', number };
+  const moved = await tx.calloutOffer.updateMany({ where: { id: offer.id, status: 'pending', expiresAt: { gt: args.now } }, data: { status: args.decision } });
+  if (moved.count !== 1) return { outcome: 'closed', number };
   await tx.consent.create({
     data: {
       offerId: offer.id, ticketId: offer.ticketId, decision: args.decision, terms: offer.terms as Prisma.InputJsonValue, quotedText: offer.quotedText,
@@ -96,17 +116,26 @@ export async function recordConsent(
   await addTicketEvent(tx, ticket.id, `consent_${args.decision}`, args.conversationId, { offerId: offer.id, reply: args.reply }, args.now);
   const line = t(s.teamLanguage, args.decision === 'accepted' ? 'team.consentAccepted' : 'team.consentDeclined', { reply: args.reply });
   await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: line }, args.now);
-  return true;
+  return { outcome: args.decision, number: ticket.number };
 }
 
-export async function expireOffer(tx: Tx, s: OfferSettings, offerId: string, now: Date): Promise<void> {
+/**
+ * Expires a pending offer: one conditional UPDATE, so of the sweep on several processes and
+ * a late answer exactly one does it, and the team's thread (and, unless told otherwise, the
+ * customer) hears it once. Returns false when the offer was not pending.
+ */
+export async function expireOffer(tx: Tx, s: OfferSettings, offerId: string, now: Date, opts: { tellCustomer?: boolean } = {}): Promise<boolean> {
   const offer = await tx.calloutOffer.findUnique({ where: { id: offerId } });
-  if (!offer) return;
+  if (!offer) return false;
   const moved = await tx.calloutOffer.updateMany({ where: { id: offerId, status: 'pending' }, data: { status: 'expired' } });
-  if (moved.count !== 1) return;
+  if (moved.count !== 1) return false;
   const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: offer.ticketId } });
   await addTicketEvent(tx, ticket.id, 'callout_expired', 'linka', { offerId }, now);
   await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: t(s.teamLanguage, 'team.offerExpired') }, now);
+  if (opts.tellCustomer ?? true) {
+    await tellConversation(tx, ticket, `offer-expired:${offerId}`, { kind: 'offerExpired', offerId, number: ticket.number }, now);
+  }
+  return true;
 }
 
 /** Cancels an accepted call-out before the visit; false when there is none or the visit has begun. */
@@ -125,9 +154,22 @@ export async function acceptedOffer(tx: Tx, ticketId: string): Promise<CalloutOf
   return tx.calloutOffer.findFirst({ where: { ticketId, status: 'accepted', consent: { decision: 'accepted' } }, orderBy: { createdAt: 'desc' } });
 }
 
-/** How many tickets the customer opened on the same topic within the window (before this one). */
+/**
+ * How many free questions the customer asked on the same topic within the window (before
+ * this one): their tickets of the same flow category whose work is free and not the
+ * provider's outage (so: basic diagnostics), without an accepted paid call-out. Outages and
+ * paid cases are never held against the customer; an outage ticket itself gets no warning.
+ */
 export async function recentSameTopic(tx: Tx, s: OfferSettings, ticket: Ticket, now: Date): Promise<number> {
-  if (!ticket.customerId || s.repeatCount === 0) return 0;
+  if (!ticket.customerId || s.repeatCount === 0 || ticket.workCategory === 'outage') return 0;
   const since = new Date(now.getTime() - s.repeatWindowDays * 86_400_000);
-  return tx.ticket.count({ where: { customerId: ticket.customerId, category: ticket.category, createdAt: { gte: since }, id: { not: ticket.id } } });
+  const freeQuestions = FREE_WORK.filter((c) => c !== 'outage');
+  const candidates = await tx.ticket.findMany({
+    where: { customerId: ticket.customerId, category: ticket.category, workCategory: { in: freeQuestions }, createdAt: { gte: since }, id: { not: ticket.id } },
+    select: { id: true },
+  });
+  if (candidates.length === 0) return 0;
+  const paid = await tx.calloutOffer.findMany({ where: { ticketId: { in: candidates.map((c) => c.id) }, status: 'accepted' }, select: { ticketId: true } });
+  const paidIds = new Set(paid.map((p) => p.ticketId));
+  return candidates.filter((c) => !paidIds.has(c.id)).length;
 }

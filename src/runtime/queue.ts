@@ -4,6 +4,9 @@
  * event, the card updates and the customer's notice (through the outbox) together.
  * A claim is one conditional UPDATE, so of many simultaneous clicks exactly one wins.
  */
+import { isFreeWork, type WorkCategory } from '../domain/billing.js';
+import { localDateTime } from '../domain/billing-month.js';
+import { parseLocalDateTime } from '../domain/business-time.js';
 import { byUrgency } from '../domain/sla.js';
 import { localTime } from '../domain/ticket-card.js';
 import type { Lang } from '../engine/types.js';
@@ -24,6 +27,59 @@ export interface Technician {
    * thread message); a slash command's private answer does not, so its thread gets a copy.
    */
   echoed?: boolean;
+}
+
+/** How far back a technician may date logged work (`/linka time ID 45m 2026-11-30 ...`). */
+export const MAX_WORK_DATE_AGE_DAYS = 62;
+
+/** What the text of a `time` command says besides the activity. */
+export interface TimeNote {
+  /** The activity, without the leading date and prefixes. */
+  activity: string;
+  /** "travel:" / "cesta:": travel time. */
+  travel: boolean;
+  /** "free:" / "zdarma:" false, "billable:" / "placene:" / "paid:" true; null: the ticket's work category decides. */
+  billable: boolean | null;
+  /** "2026-11-30" or "@2026-11-30": the day of the work (YYYY-MM-DD as typed, not yet checked). */
+  workDate: string | null;
+}
+
+/**
+ * Reads the leading date and prefixes of a `time` command's text, in any order and
+ * combination: "cesta: zdarma: Plzeň", "zdarma: cesta: …", "@2026-11-30 placene: Nastavení".
+ * Of contradicting billing prefixes the last one counts.
+ */
+export function parseTimeNote(text: string): TimeNote {
+  const note: TimeNote = { activity: '', travel: false, billable: null, workDate: null };
+  let rest = text.trim();
+  for (;;) {
+    const date = note.workDate === null ? /^@?(\d{4}-\d{2}-\d{2})(?:\s+|$)/.exec(rest) : null;
+    if (date) {
+      note.workDate = date[1] ?? null;
+      rest = rest.slice(date[0].length);
+      continue;
+    }
+    const prefix = /^(travel|cesta|free|zdarma|billable|paid|placen[eé])\s*:\s*/i.exec(rest);
+    if (!prefix) break;
+    const word = (prefix[1] ?? '').toLowerCase();
+    if (word === 'travel' || word === 'cesta') note.travel = true;
+    else note.billable = !(word === 'free' || word === 'zdarma');
+    rest = rest.slice(prefix[0].length);
+  }
+  note.activity = rest.trim();
+  return note;
+}
+
+/**
+ * The instant a work date stands for (local noon of the day in `timeZone`), or null when it is
+ * no date, lies after `now`'s local day, or more than MAX_WORK_DATE_AGE_DAYS before it.
+ */
+export function workDateAt(date: string, now: Date, timeZone: string): Date | null {
+  const at = parseLocalDateTime(`${date} 12:00`, timeZone);
+  if (!at) return null;
+  const today = localDateTime(now, timeZone).date;
+  const age = (Date.parse(`${today}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / 86_400_000;
+  return age < 0 || age > MAX_WORK_DATE_AGE_DAYS ? null : at;
 }
 
 export type QueueResult = { ok: true; message: string; ticket: Ticket } | { ok: false; message: string };
@@ -88,6 +144,10 @@ export function createQueue(deps: QueueDeps) {
       });
     },
 
+    /**
+     * Resolves the ticket. Without an earlier claim or reply the resolution is the technician's
+     * first reaction (the SLA watch then decides `slaMet` from it: met by the deadline).
+     */
     resolve(number: string, tech: Technician, note?: string): Promise<QueueResult> {
       return run(number, async (tx, ticket, now) => {
         const done = await tx.ticket.updateMany({
@@ -114,21 +174,43 @@ export function createQueue(deps: QueueDeps) {
     },
 
     /**
-     * Logs time on the ticket. An activity starting with "travel:" / "cesta:" is travel time
-     * (billed apart, never from included hours); "free:" / "zdarma:" is not billable.
+     * Logs time on the ticket. The text may start with the day of the work ("2026-11-30" or
+     * "@2026-11-30"; default: today) and prefixes, combined in any order: "travel:" / "cesta:"
+     * is travel time (billed apart, never from included hours); "free:" / "zdarma:" is not
+     * billable, "billable:" / "placene:" / "paid:" is. Without either, the ticket's work
+     * category decides: free work (outage, diagnostics) is not billable, paid work is.
      */
     logTime(number: string, tech: Technician, minutes: number, activity: string): Promise<QueueResult> {
-      const m = /^\s*(travel|cesta|free|zdarma)\s*:\s*/i.exec(activity);
-      const kind = m?.[1]?.toLowerCase();
-      const travel = kind === 'travel' || kind === 'cesta';
-      const billable = !(kind === 'free' || kind === 'zdarma');
-      const text = m ? activity.slice(m[0].length) : activity;
+      const note = parseTimeNote(activity);
       return run(number, async (tx, ticket, now) => {
         if (!Number.isInteger(minutes) || minutes <= 0) return { ok: false, message: say('team.badDuration') };
-        await tx.timeEntry.create({ data: { ticketId: ticket.id, technician: tech.id, technicianName: tech.name, minutes, activity: text, billable, travel, createdAt: now } });
-        await addTicketEvent(tx, ticket.id, 'time', tech.id, { name: tech.name, minutes, activity: text, billable, travel }, now);
+        if (!note.activity) return { ok: false, message: say('team.usage', { usage: `/linka time ${number} ${minutes}m text` }) };
+        const workedAt = note.workDate === null ? null : workDateAt(note.workDate, now, deps.timezone);
+        if (note.workDate !== null && workedAt === null) return { ok: false, message: say('team.badWorkDate') };
+        const billable = note.billable ?? !isFreeWork(ticket.workCategory);
+        const { travel } = note;
+        const text = note.activity;
+        await tx.timeEntry.create({ data: { ticketId: ticket.id, technician: tech.id, technicianName: tech.name, minutes, activity: text, billable, travel, workedAt, createdAt: now } });
+        await addTicketEvent(tx, ticket.id, 'time', tech.id, { name: tech.name, minutes, activity: text, billable, travel, workDate: note.workDate }, now);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.timeEvent', { name: tech.name, minutes, text: activity }) }, now);
         return { ok: true, message: say('team.timeLogged', { number, minutes }), ticket };
+      });
+    },
+
+    /**
+     * Sets the ticket's kind of work (free: outage, diagnostics; paid: configuration,
+     * customer_fault, training, advanced_diagnostics). Time logged from then on is billable by
+     * default exactly when the work is paid; entries already logged keep what they were.
+     */
+    setCategory(number: string, tech: Technician, category: WorkCategory): Promise<QueueResult> {
+      return run(number, async (tx, ticket, now) => {
+        const label = say(`team.workCategory.${category}`);
+        if (ticket.workCategory === category) return { ok: true, message: say('team.categorySet', { number, category: label }), ticket };
+        const updated = await tx.ticket.update({ where: { id: ticket.id }, data: { workCategory: category } });
+        await addTicketEvent(tx, ticket.id, 'category', tech.id, { name: tech.name, from: ticket.workCategory, to: category }, now);
+        await toTeam(tx, teamPlatforms, updated, { kind: 'update' }, now);
+        await toTeam(tx, teamPlatforms, updated, { kind: 'thread', text: say('team.categoryEvent', { name: tech.name, category: label }) }, now);
+        return { ok: true, message: say('team.categorySet', { number, category: label }), ticket: updated };
       });
     },
 

@@ -2,7 +2,10 @@
  * Fires due conversation timers, also those that came due while the process was down.
  * Each timer is claimed with a lease and fired through the dispatcher with the timer's
  * id as the inbound id, and marked fired in the same transaction: it fires once.
+ * Each poll also expires paid call-out offers past their time (src/jobs/offer-expiry.ts),
+ * which do not depend on any conversation timer.
  */
+import { expireDueOffers } from '../jobs/offer-expiry.js';
 import { claimTimers, markTimerFired, releaseTimer } from '../store/timers.js';
 import type { Timer } from '../store/types.js';
 import type { Channel } from '../engine/types.js';
@@ -19,7 +22,8 @@ export class TimerWorker extends PollingWorker {
     const { dispatch: d, owner, leaseMs, batchSize } = this.deps;
     const timers = await claimTimers(d.prisma, { now: d.clock(), owner, leaseMs, limit: batchSize });
     for (const timer of timers) await this.fire(timer);
-    return timers.length;
+    const expired = await expireDueOffers(d, batchSize);
+    return timers.length + expired.length;
   }
 
   private async fire(timer: Timer): Promise<void> {

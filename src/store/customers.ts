@@ -55,6 +55,22 @@ export interface CustomerInput {
   telegramId: string | null;
 }
 
+/** Who holds each of these Telegram ids now: Telegram id -> contract number. */
+export async function telegramIdHolders(db: DbClient, telegramIds: readonly string[]): Promise<Map<string, string>> {
+  const holders = new Map<string, string>();
+  // In slices, well under SQLite's limit of bound values per statement.
+  for (let i = 0; i < telegramIds.length; i += 500) {
+    const rows = await db.customer.findMany({ where: { telegramId: { in: telegramIds.slice(i, i + 500) } }, select: { contractNumber: true, telegramId: true } });
+    for (const r of rows) if (r.telegramId !== null) holders.set(r.telegramId, r.contractNumber);
+  }
+  return holders;
+}
+
+/** Takes a Telegram id from whichever customer holds it (the import moves it to another). */
+export async function releaseTelegramId(db: DbClient, telegramId: string): Promise<void> {
+  await db.customer.updateMany({ where: { telegramId }, data: { telegramId: null } });
+}
+
 /** Inserts or updates by contract number; returns what happened. Phones are replaced by the given set. */
 export async function upsertCustomer(db: DbClient, input: CustomerInput): Promise<'created' | 'updated' | 'unchanged'> {
   const { phones, ...fields } = input;

@@ -1,4 +1,5 @@
 /** Tickets: human-readable unique numbers, creation, the audit trail. */
+import { initialWorkCategory, type WorkCategory } from '../domain/billing.js';
 import type { TicketDraft } from '../engine/types.js';
 import type { DbClient, Message, Prisma, Ticket, TicketEvent, Tx } from './types.js';
 
@@ -14,9 +15,14 @@ export async function nextTicketNumber(tx: Tx, prefix: string, year: number): Pr
 
 export async function createTicket(
   tx: Tx,
-  args: { number: string; draft: TicketDraft; customerId: string | null; conversationId: string; now: Date; actor: string; tier: string; deadline: Date | null },
+  args: {
+    number: string; draft: TicketDraft; customerId: string | null; conversationId: string; now: Date; actor: string; tier: string; deadline: Date | null;
+    /** The kind of work (billing); default from the draft: customer_fault when likely customer-side, else diagnostics. */
+    workCategory?: WorkCategory;
+  },
 ): Promise<Ticket> {
   const { number, draft, customerId, conversationId, now, actor, tier, deadline } = args;
+  const workCategory = args.workCategory ?? initialWorkCategory({ likelyCustomerSide: draft.likelyCustomerSide, outageInArea: false });
   return tx.ticket.create({
     data: {
       number,
@@ -26,12 +32,13 @@ export async function createTicket(
       status: 'open',
       verified: draft.verified,
       likelyCustomerSide: draft.likelyCustomerSide,
+      workCategory,
       answers: draft.answers as Prisma.InputJsonValue,
       summary: draft.summary,
       tier,
       deadline,
       createdAt: now,
-      events: { create: { type: 'opened', actor, data: { summary: draft.summary } as Prisma.InputJsonValue, createdAt: now } },
+      events: { create: { type: 'opened', actor, data: { summary: draft.summary, workCategory } as Prisma.InputJsonValue, createdAt: now } },
     },
   });
 }

@@ -16,17 +16,20 @@ export interface BillableEntry extends BillingEntry {
 }
 
 /**
- * The entries logged in [start, end), oldest first; only those on `customerId`'s tickets
- * when given.
+ * The entries whose work was done in [start, end): by the day the technician gave, else by
+ * when they were logged; oldest first; only those on `customerId`'s tickets when given.
  */
 export async function timeEntriesBetween(db: DbClient, start: Date, end: Date, customerId?: string): Promise<BillableEntry[]> {
   const rows = await db.timeEntry.findMany({
-    where: { createdAt: { gte: start, lt: end }, ...(customerId ? { ticket: { customerId } } : {}) },
+    where: {
+      OR: [{ workedAt: null, createdAt: { gte: start, lt: end } }, { workedAt: { gte: start, lt: end } }],
+      ...(customerId ? { ticket: { customerId } } : {}),
+    },
     include: { ticket: { select: { number: true, customer: { select: { id: true, contractNumber: true, name: true, tier: true } } } } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
   return rows.map((r) => ({
-    id: r.id, ticketNumber: r.ticket.number, customer: r.ticket.customer, at: r.createdAt,
+    id: r.id, ticketNumber: r.ticket.number, customer: r.ticket.customer, at: r.workedAt ?? r.createdAt, ...(r.workedAt ? { dateOnly: true } : {}),
     technician: r.technician, technicianName: r.technicianName, minutes: r.minutes, activity: r.activity, billable: r.billable, travel: r.travel,
   }));
 }

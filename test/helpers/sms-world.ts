@@ -49,18 +49,21 @@ export async function stopWorld(): Promise<void> {
 
 let sidSeq = 0;
 
-export async function startWorld(provider: Provider = 'sqlite', env: Record<string, string> = {}): Promise<SmsWorld> {
+/** `overrides`: config sections merged over the world's own, key by key (e.g. `{ sms: { transliterate: false } }`). */
+export async function startWorld(provider: Provider = 'sqlite', env: Record<string, string> = {}, overrides: Record<string, Record<string, unknown>> = {}): Promise<SmsWorld> {
   const fake = await startTwilioFake(ACCOUNT_SID);
   const database = await createEmptyDatabase(provider);
   let offset = 0;
-  const config = parseConfig({
+  const sections: Record<string, Record<string, unknown>> = {
     company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' },
     workers: { outboxPollMs: 25, timerPollMs: 25 },
     outbox: { backoffBaseMs: 150, backoffMaxMs: 2000 },
     sms: { redeliveryDelayMinutes: REDELIVERY_MS / 60_000 },
     rateLimits: UNHURRIED_LIMITS,
     flood: UNHURRIED_FLOOD,
-  });
+  };
+  for (const [section, values] of Object.entries(overrides)) sections[section] = { ...sections[section], ...values };
+  const config = parseConfig(sections);
   const linka = await startLinka({
     config, log: silentLogger(), clock: () => new Date(Date.now() + offset),
     env: {
