@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load.js';
 import type { LinkaConfig } from './config/schema.js';
-import { billMonth, includedMinutesOf, type MonthStatement, type StatementLine, type StatementTotals } from './domain/billing.js';
+import { billMonth, includedMinutesOf, vatNoteIn, type MonthStatement, type StatementLine, type StatementTotals } from './domain/billing.js';
 import { monthRange, parseMonth } from './domain/billing-month.js';
 import { formatMoney } from './domain/money.js';
 import type { Lang } from './engine/types.js';
@@ -31,7 +31,8 @@ export interface CustomerStatement {
 export interface StatementReport {
   month: string;
   timezone: string;
-  billing: LinkaConfig['billing'];
+  /** The billing terms, with the VAT note in the company's language. */
+  billing: Omit<LinkaConfig['billing'], 'vatNote'> & { vatNote: string };
   lang: Lang;
   customers: CustomerStatement[];
 }
@@ -56,7 +57,7 @@ export function buildReport(config: LinkaConfig, month: string, entries: readonl
       customer,
       statement: billMonth(own, { hourlyRate, incrementMinutes, travelFee, includedMinutes: includedMinutesOf(config.tiers, customer.tier) }, month, config.timezone),
     }));
-  return { month, timezone: config.timezone, billing: config.billing, lang: config.defaultLanguage, customers };
+  return { month, timezone: config.timezone, billing: { ...config.billing, vatNote: vatNoteIn(config.billing.vatNote, config.defaultLanguage) }, lang: config.defaultLanguage, customers };
 }
 
 const CSV_HEADER = [

@@ -115,8 +115,11 @@ describe.each([
     }
     expect(ticket?.messages.every((m) => m.direction !== 'out' || m.status === 'sent')).toBe(true);
     expect(ticket?.events[0]?.type).toBe('opened');
-    // Every bot message was in English.
-    for (const s of h.port.sent) expect(s.reply.text).not.toMatch(/prosím|Děkuji/);
+    // Every bot message was in English, the paid call-out's VAT sentence included.
+    for (const s of h.port.sent) expect(s.reply.text).not.toMatch(/prosím|Děkuji|DPH/);
+    const offer = h.port.sent.map((s) => s.reply.text).find((text) => text.includes('per hour of work'));
+    expect(offer).toContain('Prices exclude VAT.');
+    expect((await db.prisma.calloutOffer.findFirst({ where: { ticketId: ticket?.id } }))?.terms).toMatchObject({ vatNote: 'Prices exclude VAT.', lang: 'en' });
   });
 
   it.skipIf(skip)('never answers a platform retry twice', async () => {

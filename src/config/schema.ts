@@ -143,7 +143,14 @@ export const configSchema = z.strictObject({
     incrementMinutes: z.union([z.literal(15), z.literal(30)]).default(15),
     /** Flat travel fee per visit, in minor units. */
     travelFee: z.number().int().nonnegative().default(0),
-    vatNote: z.string().default('Ceny jsou uvedeny bez DPH.'),
+    /**
+     * The VAT sentence of offers and statements: one text for every language, or one per
+     * language ({ cs, sk, en }; a missing language falls back to Czech).
+     */
+    vatNote: z.union([
+      z.string().min(1),
+      z.strictObject({ cs: z.string().min(1), sk: z.string().min(1).optional(), en: z.string().min(1).optional() }),
+    ]).default({ cs: 'Ceny jsou uvedeny bez DPH.', sk: 'Ceny sú uvedené bez DPH.', en: 'Prices exclude VAT.' }),
     vatRatePercent: z.number().min(0).max(100).default(21),
   }).prefault({}),
   callout: z.strictObject({

@@ -265,3 +265,11 @@ function totalsOf(lines: readonly StatementLine[], terms: BillingTerms): Stateme
     amount: sum((l) => l.amount),
   };
 }
+
+/** A VAT note as configured (billing.vatNote): one text, or one per language. */
+export type VatNote = string | { cs: string; sk?: string; en?: string };
+
+/** The VAT note in `lang` (a single text is used for every language; a missing one falls back to Czech). */
+export function vatNoteIn(note: VatNote, lang: 'cs' | 'sk' | 'en'): string {
+  return typeof note === 'string' ? note : note[lang] ?? note.cs;
+}

@@ -5,7 +5,7 @@
  * consent. An offer expires at its `expiresAt` on the server (src/jobs/offer-expiry.ts),
  * whatever the conversation does meanwhile, and an answer at or after that time is refused.
  */
-import { FREE_WORK } from '../domain/billing.js';
+import { FREE_WORK, vatNoteIn, type VatNote } from '../domain/billing.js';
 import { formatMoney } from '../domain/money.js';
 import type { ConversationState, Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
@@ -21,7 +21,7 @@ export interface OfferSettings {
   hourlyRate: number;
   incrementMinutes: number;
   travelFee: number;
-  vatNote: string;
+  vatNote: VatNote;
   offerExpiresHours: number;
   repeatCount: number;
   repeatWindowDays: number;
@@ -51,7 +51,7 @@ async function customerLang(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, fall
 export function quoteTerms(s: OfferSettings, lang: Lang): string {
   const params = {
     rate: formatMoney(s.hourlyRate, s.currency, lang), increment: s.incrementMinutes,
-    travel: formatMoney(s.travelFee, s.currency, lang), vat: s.vatNote,
+    travel: formatMoney(s.travelFee, s.currency, lang), vat: vatNoteIn(s.vatNote, lang),
   };
   return t(lang, s.travelFee > 0 ? 'offer.termsTravel' : 'offer.terms', params).trim();
 }
@@ -69,7 +69,7 @@ export async function createOffer(tx: Tx, s: OfferSettings, ticket: Ticket, by: 
   if (waiting) return null;
   const lang = await customerLang(tx, ticket, s.defaultLanguage);
   const quotedText = quoteTerms(s, lang);
-  const terms = { currency: s.currency, hourlyRate: s.hourlyRate, incrementMinutes: s.incrementMinutes, travelFee: s.travelFee, vatNote: s.vatNote, lang };
+  const terms = { currency: s.currency, hourlyRate: s.hourlyRate, incrementMinutes: s.incrementMinutes, travelFee: s.travelFee, vatNote: vatNoteIn(s.vatNote, lang), lang };
   const expiresAt = new Date(now.getTime() + s.offerExpiresHours * 3_600_000);
   const offer = await tx.calloutOffer.create({ data: { ticketId: ticket.id, terms, quotedText, createdBy: by?.id ?? 'linka', createdAt: now, expiresAt } });
   await addTicketEvent(tx, ticket.id, 'callout_offered', by?.id ?? 'linka', { offerId: offer.id, quotedText }, now);
