@@ -61,3 +61,56 @@ describe.each([
     expect(ids.map((r) => r.id)).toEqual(['sql-test:1']);
   });
 });
+
+describe('SQLite group commit: transactions asked for while one runs share the next', () => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, drop } = await createTestDatabase('sqlite'));
+  });
+  afterAll(async () => {
+    await drop();
+  });
+
+  it('runs concurrent work in shared transactions, rolls a failing piece back alone, and answers only after the commit', async () => {
+    const at = new Date('2026-11-22T08:00:00Z');
+    // A second connection to the same file: it sees only what is committed.
+    const other = (await import('better-sqlite3')).default(new URL(db.url.replace(/^file:/, 'file://')).pathname, { readonly: true });
+    const committed = (id: string) => other.prepare('SELECT 1 FROM "ProcessedInbound" WHERE "id" = ?').get(id) !== undefined;
+    const txs = new Set<object>();
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => transaction(db.prisma, async (tx) => {
+        txs.add(tx);
+        await exec(tx)`INSERT INTO "ProcessedInbound" ("id", "createdAt") VALUES (${`group:${i}`}, ${at})`;
+        await tx.processedInbound.create({ data: { id: `group:${i}:prisma`, createdAt: at } });
+        if (i % 10 === 7) throw new Error(`piece ${i} fails`);
+        return i;
+      }).then((value) => {
+        // Told only once it is committed: another connection sees it already.
+        expect(committed(`group:${value}`)).toBe(true);
+        return value;
+      })));
+      // Forty pieces of work in far fewer transactions.
+      expect(txs.size).toBeLessThan(10);
+      for (const [i, r] of results.entries()) {
+        if (i % 10 === 7) {
+          expect(r).toMatchObject({ status: 'rejected', reason: { message: `piece ${i} fails` } });
+          expect(committed(`group:${i}`)).toBe(false);
+          expect(committed(`group:${i}:prisma`)).toBe(false);
+        } else {
+          expect(r).toEqual({ status: 'fulfilled', value: i });
+          expect(committed(`group:${i}:prisma`)).toBe(true);
+        }
+      }
+      // A piece that breaks a constraint fails alone too, and a later transaction works.
+      const again = await Promise.allSettled([
+        transaction(db.prisma, (tx) => exec(tx)`INSERT INTO "ProcessedInbound" ("id", "createdAt") VALUES (${'group:1'}, ${at})`),
+        transaction(db.prisma, (tx) => exec(tx)`INSERT INTO "ProcessedInbound" ("id", "createdAt") VALUES (${'group:new'}, ${at})`),
+      ]);
+      expect(again.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+      expect(committed('group:new')).toBe(true);
+    } finally {
+      other.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { defaultDatabaseUrl, parseDatabaseUrl, type Provider } from './database-url.js';
-import { registerPgClient, registerSqliteConnection, reportPgTransaction } from './sql.js';
+import { registerPgClient, registerSqliteClient, registerSqliteConnection, reportPgTransaction } from './sql.js';
 
 export { defaultDatabaseUrl, parseDatabaseUrl, type Provider } from './database-url.js';
 /** Model and input types (identical for both providers; the runtime null markers are shared too). */
@@ -67,6 +67,7 @@ export async function openDatabase(url: string = defaultDatabaseUrl()): Promise<
       },
     };
     prisma = new Client({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+    registerSqliteClient(prisma);
   } else {
     const [{ PrismaClient: Client }, { PrismaPg }] = await Promise.all([
       import('../generated/postgres/client.js'),

@@ -1,4 +1,5 @@
 /** Opt-outs (SMS STOP): addresses that receive nothing but the confirmation. */
+import { read } from './sql.js';
 import type { DbClient } from './types.js';
 
 export async function setOptOut(db: DbClient, conversationId: string, channel: string, optedOut: boolean, now: Date): Promise<void> {
@@ -10,7 +11,7 @@ export async function setOptOut(db: DbClient, conversationId: string, channel: s
 }
 
 export async function isOptedOut(db: DbClient, conversationId: string): Promise<boolean> {
-  // Asked before every reply is sent: a raw query costs the Prisma client about half a model query.
-  const rows = await db.$queryRaw<unknown[]>`SELECT 1 AS "optedOut" FROM "OptOut" WHERE "conversationId" = ${conversationId} LIMIT 1`;
+  // Asked before every reply is sent: plain SQL, directly on SQLite's connection (store/sql.ts).
+  const rows = await read<unknown>(db)`SELECT 1 AS "optedOut" FROM "OptOut" WHERE "conversationId" = ${conversationId} LIMIT 1`;
   return rows.length > 0;
 }

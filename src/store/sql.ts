@@ -66,21 +66,136 @@ export function registerSqliteConnection(prisma: PrismaClient, db: BetterSqlite3
   connections.set(prisma, { db, statements: new Map() });
 }
 
-/** An interactive Prisma transaction whose `exec`/`query` run directly on the connection where SQLite allows it. */
+/** SQLite clients (registered when opened, before their connection is made). */
+const sqliteClients = new WeakSet<object>();
+
+/** Tells this module that `prisma` is a SQLite client (store/client.ts), so its transactions are grouped. */
+export function registerSqliteClient(prisma: PrismaClient): void {
+  sqliteClients.add(prisma);
+}
+
+/**
+ * An interactive Prisma transaction whose `exec`/`query` run directly on the connection where
+ * SQLite allows it. On SQLite, transactions asked for while one is running share the next one
+ * (group commit, below); on PostgreSQL each is its own.
+ */
 export function transaction<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<T>, opts?: { timeout?: number; maxWait?: number }): Promise<T> {
+  if (sqliteClients.has(prisma)) return grouped(prisma, work);
   const opening: { client?: PoolClient } = {};
   const open = () => prisma.$transaction(async (tx) => {
-    const conn = connections.get(prisma);
-    if (conn) direct.set(tx, conn);
     if (opening.client) directPg.set(tx, opening.client);
     try {
       return await work(tx);
     } finally {
-      direct.delete(tx);
       directPg.delete(tx);
     }
   }, opts);
   return pgClients.has(prisma) ? pgOpening.run(opening, open) : open();
+}
+
+// SQLite group commit. SQLite has one writer and Linka one connection to it, so transactions run
+// one after the other anyway; what each one costs beyond its statements (Prisma's transaction
+// bookkeeping, BEGIN, COMMIT: about a third of a webhook's database time) is paid once for all
+// the work that arrived while the previous transaction ran. Each piece of work runs inside its
+// own SAVEPOINT, so one that fails is rolled back alone and its caller gets its error; the
+// others' callers learn their result only once the shared COMMIT is done. If the transaction as
+// a whole fails (its commit, its time limit), its work is run again, each piece alone, so one
+// piece cannot fail the others. Under light load a group is one piece: a plain transaction.
+interface GroupJob {
+  work: (tx: Tx) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+interface Group {
+  queue: GroupJob[];
+  running: boolean;
+}
+const groups = new WeakMap<object, Group>();
+/** At most this many pieces of work share a transaction (a few milliseconds of statements). */
+const GROUP_MAX = 64;
+/** A group's transaction may take this long (its pieces are database work only, no network). */
+const GROUP_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
+function grouped<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<T>): Promise<T> {
+  let group = groups.get(prisma);
+  if (!group) {
+    group = { queue: [], running: false };
+    groups.set(prisma, group);
+  }
+  const g = group;
+  return new Promise<T>((resolve, reject) => {
+    g.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    if (!g.running) {
+      g.running = true;
+      // setImmediate, not a microtask: requests read from the network in the same turn join.
+      setImmediate(() => void drainGroups(prisma, g));
+    }
+  });
+}
+
+async function drainGroups(prisma: PrismaClient, g: Group): Promise<void> {
+  try {
+    while (g.queue.length > 0) {
+      const jobs = g.queue.splice(0, GROUP_MAX);
+      if (!(await runGroup(prisma, jobs)) && jobs.length > 1) {
+        for (const job of jobs) await runGroup(prisma, [job]);
+      }
+    }
+  } finally {
+    g.running = false;
+    if (g.queue.length > 0) {
+      g.running = true;
+      setImmediate(() => void drainGroups(prisma, g));
+    }
+  }
+}
+
+/**
+ * Runs `jobs` in one transaction and settles them once it is committed. Returns false, settling
+ * nothing, when a transaction of several failed as a whole (the caller runs them again alone).
+ */
+async function runGroup(prisma: PrismaClient, jobs: GroupJob[]): Promise<boolean> {
+  const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+  const alone = jobs.length === 1;
+  try {
+    await prisma.$transaction(async (tx) => {
+      // The connection is known once Prisma has made it (before its first transaction's BEGIN).
+      const conn = connections.get(prisma);
+      if (!conn) throw new Error('SQLite connection not registered (store/client.ts)');
+      direct.set(tx, conn);
+      try {
+        for (const job of jobs) {
+          if (alone) {
+            // A group of one needs no savepoint: its error rolls the transaction back.
+            outcomes.push({ ok: true, value: await job.work(tx) });
+            continue;
+          }
+          statement(conn, 'SAVEPOINT linka_work').run();
+          try {
+            const value = await job.work(tx);
+            statement(conn, 'RELEASE linka_work').run();
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            statement(conn, 'ROLLBACK TO linka_work').run();
+            statement(conn, 'RELEASE linka_work').run();
+            outcomes.push({ ok: false, error });
+          }
+        }
+      } finally {
+        direct.delete(tx);
+      }
+    }, GROUP_OPTIONS);
+  } catch (error) {
+    if (!alone) return false;
+    (jobs[0] as GroupJob).reject(error);
+    return true;
+  }
+  jobs.forEach((job, i) => {
+    const outcome = outcomes[i] as (typeof outcomes)[number];
+    if (outcome.ok) job.resolve(outcome.value);
+    else job.reject(outcome.error);
+  });
+  return true;
 }
 
 // PostgreSQL, straight through pg: TIMESTAMP(3) columns hold UTC (as Prisma writes them), so they
@@ -136,7 +251,7 @@ function sqliteValue(v: SqlValue): string | number | bigint | null {
 
 /** Whether `prisma` is a SQLite client whose connection this module knows (transactions on it are cheap and local). */
 export function onSqlite(prisma: PrismaClient): boolean {
-  return connections.has(prisma);
+  return sqliteClients.has(prisma);
 }
 
 /** Whether `exec`/`query` on `db` run directly on SQLite (a `transaction()` client on SQLite): SQLite's own SQL may be used. */
@@ -170,6 +285,16 @@ export function query<T>(db: DbClient): (strings: TemplateStringsArray, ...value
     }
     return db.$queryRaw<T[]>(strings, ...values);
   };
+}
+
+/**
+ * A tag for a read-only query outside any transaction. On SQLite it runs directly on the
+ * connection (a cached prepared statement; reading needs no transaction); elsewhere like `query`.
+ */
+export function read<T>(db: DbClient): (strings: TemplateStringsArray, ...values: SqlValue[]) => Promise<T[]> {
+  const conn = connections.get(db);
+  if (!conn) return query<T>(db);
+  return async (strings, ...values) => statement(conn, strings.join('?')).all(...values.map(sqliteValue)) as T[];
 }
 
 /** A DateTime column as either driver returns it. */
