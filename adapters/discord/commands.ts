@@ -3,7 +3,8 @@
  * and its sub-commands. The ticket option may be left out inside a ticket's thread.
  * Descriptions: English with a Czech localisation (Discord has no Slovak locale).
  */
-import { Routes, type REST } from 'discord.js';
+import type { REST } from '@discordjs/rest';
+import { Routes } from 'discord-api-types/v10';
 import { WORK_CATEGORIES } from '../../src/domain/billing.js';
 
 /** Application command option types and contexts (Discord API v10). */

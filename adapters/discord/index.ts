@@ -4,7 +4,8 @@
  * `POST /discord/interactions` for button clicks and `/linka` commands, verified with the
  * application's Ed25519 key. Outbound goes through discord.js's REST client only.
  */
-import { Routes, type REST } from 'discord.js';
+import type { REST } from '@discordjs/rest';
+import { Routes } from 'discord-api-types/v10';
 import type { TicketCard } from '../../src/domain/ticket-card.js';
 import type { Lang } from '../../src/engine/types.js';
 import { json, parseJson, type Route } from '../../src/http.js';

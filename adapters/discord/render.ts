@@ -3,7 +3,7 @@
  * buttons, thread and channel text, interaction responses, the queue listing.
  * Text that came from customers is escaped, and no message may mention anyone.
  */
-import { escapeMarkdown } from 'discord.js';
+import { escapeMarkdown } from '@discordjs/formatters';
 import { localTime, timeLeft, type TicketCard } from '../../src/domain/ticket-card.js';
 import type { Lang } from '../../src/engine/types.js';
 import { isMessageKey, t } from '../../src/messages/index.js';

@@ -1,10 +1,12 @@
 /**
- * discord.js's REST client (never a gateway), aimed at DISCORD_API_URL when set (a fake in
+ * discord.js's REST client (never a gateway), imported from @discordjs/rest, the package
+ * discord.js re-exports it from: importing discord.js itself would also load its gateway client,
+ * half a second of cold start for nothing. Aimed at DISCORD_API_URL when set (a fake in
  * tests), and its failures as LinkaErrors. discord.js itself waits out a 429 (Retry-After)
  * and retries a 5xx a few times; what still fails is retried by the outbox, except what
  * cannot get better (no access, unknown channel or message, a payload Discord refuses).
  */
-import { DiscordAPIError, HTTPError, RateLimitError, REST } from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError, REST } from '@discordjs/rest';
 import { platformError, type LinkaError } from '../../src/errors.js';
 
 /** Discord's JSON error code when a message already has a thread (its id is the message's). */
