@@ -2,7 +2,6 @@
  * The pure conversation engine: `step(state, event, now, context) -> { state, effects }`.
  * It never sends, saves, schedules or reads the clock; the runtime does, from the effects.
  */
-import { formatMinutes } from '../domain/billing.js';
 import { t } from '../messages/index.js';
 import { commandWords, languageWords, lexicon } from '../messages/lexicon.js';
 import type { ChoiceDef, StepDef } from './flow.js';
@@ -11,8 +10,11 @@ import { normalize } from './normalize.js';
 import {
   choicesOf, clearTimer, currentStep, text, enter, flowOf, flush, goBack, goMenu, prompt, resetToMenu, say, startTimer, type Turn,
 } from './turn.js';
-import type { ConversationState, CoreEvent, CustomerView, Lang, StepContext, StepResult } from './types.js';
+import type { ConversationState, CoreEvent, Lang, StepContext, StepResult } from './types.js';
 import { LANGS } from './types.js';
+import { failedIdentification, lookup, noteAttempt, onContact, onLookup } from './identify.js';
+import { asksHours, onHours, onPaymentReported, queryHours, reportPayment, saysPaid } from './side-questions.js';
+import { appendToReply, decide, endSession, onConsent, onOffer, onOfferExpired, onResolved, rated } from './ticket-talk.js';
 
 /** Contract numbers: letters, digits, dashes and slashes, 3 to 20 characters, no spaces. */
 const CONTRACT = /^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u;
@@ -205,81 +207,6 @@ function onTimer(turn: Turn, token: string): void {
   }
 }
 
-function lookup(turn: Turn, by: { contractNumber?: string; phone?: string }): void {
-  turn.s.lookup = by.phone ? 'phone' : 'contract';
-  if (by.contractNumber !== undefined) noteAttempt(turn, by.contractNumber);
-  if (turn.pending.length) turn.s.held = turn.pending;
-  turn.pending = [];
-  turn.out.push({ type: 'lookupCustomer', ...by });
-}
-
-function onContact(turn: Turn, phone: string, own: boolean): void {
-  if (!own) {
-    say(turn, 'identify.contactNotOwn');
-    return prompt(turn);
-  }
-  lookup(turn, { phone });
-}
-
-function onLookup(turn: Turn, customer: CustomerView | null): void {
-  const { s, ctx } = turn;
-  const by = s.lookup;
-  s.lookup = null;
-  if (customer) {
-    s.customerId = customer.id;
-    s.verified = true;
-    s.idTries = 0;
-    delete s.idAttempts;
-    if (!s.langChosen) s.lang = customer.language;
-    turn.ctx = { ...ctx, customer };
-    say(turn, 'identify.welcome', { name: customer.name });
-    return goMenu(turn);
-  }
-  if (by === 'phone') {
-    say(turn, 'identify.contactNotFound');
-    return prompt(turn);
-  }
-  failedIdentification(turn, 'identify.notFound');
-}
-
-function failedIdentification(turn: Turn, key: string): void {
-  const { s, ctx } = turn;
-  s.idTries += 1;
-  const left = ctx.settings.maxIdTries - s.idTries;
-  if (left > 0) {
-    say(turn, key, { left });
-    return prompt(turn);
-  }
-  // A human takes over at once: a ticket, marked unverified, goes to the team's queue with what
-  // the customer wrote (the session's messages join its history); the customer gets its number.
-  s.verified = false;
-  say(turn, 'identify.handover');
-  resetToMenu(turn);
-  if (turn.pending.length) s.held = turn.pending;
-  turn.pending = [];
-  const team = ctx.settings.teamLanguage;
-  const tries = (s.idAttempts ?? []).join(', ');
-  delete s.idAttempts;
-  turn.out.push({
-    type: 'openTicket',
-    ticket: {
-      category: 'other', verified: false, likelyCustomerSide: false,
-      answers: { problem: 'identification', ...(tries ? { contractTries: tries } : {}) },
-      summary: [
-        `${t(team, 'field.problem')}: ${t(team, 'identify.ticketTitle')}`,
-        ...(tries ? [`${t(team, 'field.contractTries')}: ${tries}`] : []),
-        t(team, 'field.unverified'),
-      ].join('\n'),
-    },
-  });
-}
-
-/** Remembers what the customer entered as a contract number (the last few, shortened). */
-function noteAttempt(turn: Turn, attempt: string): void {
-  const shown = attempt.trim().replace(/\s+/g, ' ');
-  turn.s.idAttempts = [...(turn.s.idAttempts ?? []), shown.length > 40 ? `${shown.slice(0, 39)}…` : shown].slice(-turn.ctx.settings.maxIdTries);
-}
-
 /** Words that work at every step. Returns true when the text was one of them. */
 function command(turn: Turn, n: string): boolean {
   const { s } = turn;
@@ -311,52 +238,6 @@ function command(turn: Turn, n: string): boolean {
     goBack(turn);
   } else return false;
   return true;
-}
-
-/** "kolik hodin", "čerpání", "hours"... (a trailing question mark allowed). */
-function asksHours(n: string): boolean {
-  return commandWords.hours.includes(n.replace(/\s*\?+$/, ''));
-}
-
-/** Asks the runtime for this month's hours; what was said so far goes out with the answer. */
-function queryHours(turn: Turn): void {
-  if (turn.pending.length) turn.s.held = turn.pending;
-  turn.pending = [];
-  turn.out.push({ type: 'queryHours' });
-}
-
-/** The runtime's answer to `queryHours`: used / included / left, then the current question again. */
-function onHours(turn: Turn, report: Extract<CoreEvent, { kind: 'hoursReport' }>): void {
-  if ('unknown' in report) say(turn, 'hours.unknown');
-  else if (report.includedMinutes <= 0) say(turn, 'hours.none', { used: formatMinutes(report.usedMinutes) });
-  else {
-    const left = Math.max(0, report.includedMinutes - report.usedMinutes);
-    say(turn, 'hours.report', { used: formatMinutes(report.usedMinutes), included: formatMinutes(report.includedMinutes), left: formatMinutes(left) });
-  }
-  prompt(turn);
-}
-
-/** "zaplatil jsem", "už jsem platil", "zaplatila", "zaplatil som", "paid"... */
-function saysPaid(n: string): boolean {
-  return commandWords.paid.includes(n);
-}
-
-/** The customer says they paid: the runtime opens a billing ticket; unidentified, they are asked who they are first. */
-function reportPayment(turn: Turn): void {
-  if (turn.s.customerId === null) {
-    say(turn, 'payment.identifyFirst');
-    return prompt(turn);
-  }
-  if (turn.pending.length) turn.s.held = turn.pending;
-  turn.pending = [];
-  turn.out.push({ type: 'reportPayment' });
-}
-
-/** The runtime's answer to `reportPayment`: the ticket's number, then the current question again. */
-function onPaymentReported(turn: Turn, report: Extract<CoreEvent, { kind: 'paymentReported' }>): void {
-  if ('unknown' in report) say(turn, 'payment.identifyFirst');
-  else say(turn, report.again ? 'payment.reportedAgain' : 'payment.reported', { number: report.number });
-  prompt(turn);
 }
 
 function setLang(turn: Turn, lang: Lang): void {
@@ -433,102 +314,6 @@ function onText(turn: Turn, text: string): void {
     default:
       return;
   }
-}
-
-/** A paid call-out is offered: quote the exact terms and ask for an explicit yes or no. */
-function onOffer(turn: Turn, offerId: string, number: string, terms: string): void {
-  const { s } = turn;
-  clearTimer(turn);
-  s.offer = { id: offerId, number, accepted: false };
-  s.flow = 'main';
-  s.step = 'offer';
-  say(turn, 'offer.intro', { number });
-  turn.pending.push(terms);
-  prompt(turn);
-  // No conversation timer: the offer expires at its `expiresAt` on the server even when the
-  // customer wanders off to the menu (src/jobs/offer-expiry.ts), and a late answer is refused.
-}
-
-/**
- * The customer's explicit answer: the runtime records it once (or finds the offer expired)
- * and answers with `consentResult`; what was said so far waits for that answer.
- */
-function decide(turn: Turn, accepted: boolean, reply: string): void {
-  const { s } = turn;
-  const offer = s.offer;
-  if (!offer) return;
-  turn.out.push({ type: 'recordConsent', offerId: offer.id, decision: accepted ? 'accepted' : 'declined', reply });
-  if (turn.pending.length) s.held = turn.pending;
-  turn.pending = [];
-}
-
-/** What the runtime stored for the customer's answer: confirm it, or say the offer ran out. */
-function onConsent(turn: Turn, event: Extract<CoreEvent, { kind: 'consentResult' }>): void {
-  const { s } = turn;
-  const offer = s.offer?.id === event.offerId ? s.offer : null;
-  s.offer = event.outcome === 'accepted' ? { id: event.offerId, number: event.number, accepted: true } : offer?.accepted ? offer : null;
-  s.ticketNumber = event.number;
-  s.flow = 'main';
-  s.step = 'ticketOpen';
-  if (event.outcome === 'expired') {
-    say(turn, 'offer.expired', { number: event.number });
-    return prompt(turn);
-  }
-  if (event.outcome === 'closed') return prompt(turn);
-  prompt(turn, {}, event.outcome === 'accepted' ? 'offer.accepted' : 'offer.declined');
-}
-
-/** The server expired the offer unanswered: tell the customer (once: the event's id is de-duplicated). */
-function onOfferExpired(turn: Turn, offerId: string, number: string): void {
-  const { s } = turn;
-  say(turn, 'offer.expired', { number });
-  if (s.offer?.id !== offerId || s.offer.accepted) return flush(turn);
-  s.offer = null;
-  if (s.step !== 'offer') return flush(turn);
-  s.ticketNumber = number;
-  s.step = 'ticketOpen';
-  prompt(turn);
-}
-
-/** Adds a paragraph to the reply the turn has just prompted (its choices stay below it). */
-function appendToReply(turn: Turn, line: string): void {
-  const last = turn.out.at(-1);
-  if (last?.type === 'reply') last.reply.text = `${last.reply.text}\n\n${line}`;
-  else turn.out.push({ type: 'reply', reply: { text: line } });
-}
-
-/** The technician resolved the ticket: tell the customer and ask how satisfied they are. */
-function onResolved(turn: Turn, number: string, note: string | undefined): void {
-  const { s } = turn;
-  say(turn, 'ticket.resolved', { number });
-  if (note) say(turn, 'ticket.resolvedNote', { note });
-  if (s.ticketNumber !== number) return flush(turn); // the customer is elsewhere: just the news
-  clearTimer(turn);
-  s.ratingFor = number;
-  s.flow = 'main';
-  s.step = 'rate';
-  s.back = [];
-  prompt(turn);
-}
-
-function rated(turn: Turn, score: number): void {
-  const number = turn.s.ratingFor;
-  if (number) turn.out.push({ type: 'rateTicket', number, score });
-  say(turn, 'ticket.thanks');
-  flush(turn);
-  endSession(turn);
-}
-
-/** Closes the session of a resolved ticket; the next message starts afresh. */
-function endSession(turn: Turn): void {
-  const { s } = turn;
-  s.ratingFor = null;
-  s.ticketNumber = null;
-  s.answers = {};
-  s.back = [];
-  s.flow = 'main';
-  s.step = 'done';
-  turn.out.push({ type: 'newSession' });
 }
 
 /** Applies a recognised answer. */
