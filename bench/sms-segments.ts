@@ -50,9 +50,10 @@ const SCENARIOS: Record<string, (lang: Lang, compact: boolean) => Step[]> = {
   'ticket': (lang, compact) => [FIRST[lang], ...toTicket(lang, compact)],
   // The first message does not say what is wrong: the menu costs one more message.
   'resolved via menu': (lang, compact) => [HELLO[lang], '1', ...toResolved(compact)],
-  // From a number Linka does not know: asked for the contract number, then the menu.
-  'unknown resolved': (lang, compact) => [{ from: 'unknown' }, FIRST[lang], `B-${lang}-1`, '1', ...toResolved(compact)],
-  'unknown ticket': (lang, compact) => [{ from: 'unknown' }, FIRST[lang], `B-${lang}-1`, '1', ...toTicket(lang, compact)],
+  // From a number Linka does not know: asked for the contract number, then straight to the
+  // problem the first message named (no menu in between).
+  'unknown resolved': (lang, compact) => [{ from: 'unknown' }, FIRST[lang], `B-${lang}-1`, ...toResolved(compact)],
+  'unknown ticket': (lang, compact) => [{ from: 'unknown' }, FIRST[lang], `B-${lang}-1`, ...toTicket(lang, compact)],
 };
 
 interface Row { key: string; encoding: string; characters: number; segments: number; text: string }

@@ -268,6 +268,25 @@ describe('identification', () => {
     expect(deep.state?.customerId).toBe('c1');
   });
 
+  it('takes a customer who named the problem before being identified straight to it, not to the menu', () => {
+    const d = new Driver(null, 'sms');
+    expect(d.send('Dobry den, nejde mi internet')).toContain('smlouvy');
+    const identified = d.send('2024-0153');
+    expect(identified).toContain('Jan Novák');
+    expect(identified).not.toContain('Co nefunguje?');
+    expect(d.where()).toBe('internet.unplug');
+    // Nothing named: the menu, as before.
+    const plain = new Driver(null, 'sms');
+    plain.send('Dobry den');
+    plain.send('2024-0153');
+    expect(plain.where()).toBe('main.menu');
+    // A problem named, then three wrong contract numbers: the hand-over, and nothing remembered after it.
+    const lost = new Driver(null, 'sms');
+    lost.send('Nefunguje mi wifi');
+    for (const wrong of ['nevim', '1111-2222', '1111-2223']) lost.send(wrong);
+    expect(lost.state?.wanted).toBeUndefined();
+  });
+
   it("accepts only the sender's own shared contact", () => {
     const d = new Driver(null, 'telegram');
     d.send('Dobrý den');

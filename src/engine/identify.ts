@@ -22,7 +22,8 @@ export function onContact(turn: Turn, phone: string, own: boolean): void {
   lookup(turn, { phone });
 }
 
-export function onLookup(turn: Turn, customer: CustomerView | null): void {
+/** The runtime's look-up answer; an identified customer goes on with `onIdentified` (the menu by default). */
+export function onLookup(turn: Turn, customer: CustomerView | null, onIdentified: (turn: Turn) => void = goMenu): void {
   const { s, ctx } = turn;
   const by = s.lookup;
   s.lookup = null;
@@ -34,7 +35,7 @@ export function onLookup(turn: Turn, customer: CustomerView | null): void {
     if (!s.langChosen) s.lang = customer.language;
     turn.ctx = { ...ctx, customer };
     say(turn, 'identify.welcome', { name: customer.name });
-    return goMenu(turn);
+    return onIdentified(turn);
   }
   if (by === 'phone') {
     say(turn, 'identify.contactNotFound');
@@ -54,6 +55,7 @@ export function failedIdentification(turn: Turn, key: string): void {
   // A human takes over at once: a ticket, marked unverified, goes to the team's queue with what
   // the customer wrote (the session's messages join its history); the customer gets its number.
   s.verified = false;
+  delete s.wanted;
   say(turn, 'identify.handover');
   resetToMenu(turn);
   if (turn.pending.length) s.held = turn.pending;

@@ -90,6 +90,12 @@ function begin(turn: Turn, event: CoreEvent): void {
     if (event.kind === 'text' && CONTRACT.test(event.text.trim()) && /\d/.test(event.text)) {
       return lookup(turn, { contractNumber: event.text.trim() });
     }
+    // "Nejde mi internet" from someone not yet known: asked who they are first, then taken
+    // straight to that problem (over SMS, the menu in between would be a billed message).
+    if (event.kind === 'text') {
+      const named = matchChoice(choicesOf(flowOf(turn, 'main').steps.menu), event.text);
+      if (named) s.wanted = named.id;
+    }
     return prompt(turn);
   }
   s.step = 'menu';
@@ -127,7 +133,7 @@ function handle(turn: Turn, event: CoreEvent): void {
     case 'timer':
       return onTimer(turn, event.token);
     case 'lookupResult':
-      return onLookup(turn, event.customer);
+      return onLookup(turn, event.customer, takeWanted);
     case 'ticketOpened':
       s.ticketNumber = event.number;
       turn.out.push({ type: 'record', text: t(ctx.settings.teamLanguage, 'outcome.ticket_opened', { number: event.number }), outcome: 'ticket_opened' });
@@ -314,6 +320,17 @@ function onText(turn: Turn, text: string): void {
     default:
       return;
   }
+}
+
+/** After identification: the problem the customer named before it, if any; else the menu. */
+function takeWanted(turn: Turn): void {
+  const wanted = turn.s.wanted;
+  delete turn.s.wanted;
+  resetToMenu(turn);
+  const menu = currentStep(turn);
+  const choice = wanted ? choicesOf(menu).find((c) => c.id === wanted) : undefined;
+  if (!choice) return goMenu(turn);
+  take(turn, menu, choice);
 }
 
 /** Applies a recognised answer. */

@@ -157,6 +157,8 @@ export interface ConversationState {
   idTries: number;
   /** What the customer entered as contract numbers (shortened), for the ticket a failed identification opens. */
   idAttempts?: string[];
+  /** The problem (a menu choice id) the customer named before being identified: taken up once they are. */
+  wanted?: string;
   /** Answers collected in this session. */
   answers: Record<string, string>;
   /** Steps visited, for "back". */
