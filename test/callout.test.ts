@@ -140,7 +140,10 @@ describe('paid call-out', () => {
   }
   /** Presses a button of the offer message; returns the callback query's id (what the consent stores). */
   async function tgPress(offer: TgMessage, data: string): Promise<string> {
-    const update = tg.press(data, 200, offer.text, offer.reply_markup?.inline_keyboard.flat() ?? []);
+    // The offer's own message id (the fake numbers the messages it is sent from 101).
+    const index = telegram.calls('sendMessage').map((c) => String(c.text)).lastIndexOf(offer.text);
+    expect(index).toBeGreaterThanOrEqual(0);
+    const update = tg.press(data, 101 + index, offer.text, offer.reply_markup?.inline_keyboard.flat() ?? []);
     expect((await hook(update)).status).toBe(200);
     await t.settle();
     await t.settle();

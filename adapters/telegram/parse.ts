@@ -88,6 +88,7 @@ export function parseTelegramUpdate(update: Update, phoneRegion: string): Parsed
         // A button press is no message of its own: its callback query id names it (a consent
         // given by a button is stored with it); the message with the button is callback.messageId.
         platformMessageId: `cbq:${q.id}`,
+        buttonMessageId: String(msg.message_id),
       },
       callback: { id: q.id, chatId: msg.chat.id, messageId: msg.message_id, messageText: 'text' in msg ? msg.text : null, label: button?.text ?? null },
     };

@@ -183,6 +183,11 @@ function handle(turn: Turn, event: CoreEvent): void {
       say(turn, event.mediaKind === 'photo' ? 'media.photoSaved' : 'media.textPlease');
       return prompt(turn);
     case 'choice': {
+      // A button of an earlier question (its id may also be one of the question asked now).
+      if (event.stale) {
+        say(turn, 'common.oldButton');
+        return prompt(turn);
+      }
       const choice = choicesOf(def).find((c) => c.id === event.choiceId);
       if (!choice) return miss(turn);
       if (def?.kind === 'rate') return rated(turn, Number(choice.id));

@@ -45,7 +45,8 @@ export interface CustomerView {
 /** The one inbound union. Adapters translate platform updates into it. */
 export type CoreEvent =
   | { kind: 'text'; text: string }
-  | { kind: 'choice'; choiceId: string }
+  /** A button press; `stale`: the button was on an earlier message than the latest question (the runtime knows). */
+  | { kind: 'choice'; choiceId: string; stale?: boolean }
   /** A new conversation or an explicit restart (Telegram /start, with a deep-link payload). */
   | { kind: 'start'; payload?: string }
   /** A shared contact; `own` is true when it is the sender's own number. */

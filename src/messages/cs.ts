@@ -151,6 +151,7 @@ export const cs = {
   'lang.sk': 'Slovenčina',
   'lang.en': 'English',
   'lang.changed': 'Dobře, budeme pokračovat česky.',
+  'common.oldButton': 'Toto tlačítko patří k dřívější otázce. Odpovězte prosím na tu poslední.',
   'common.notUnderstood': 'Promiňte, té odpovědi jsem nerozuměla. Vyberte prosím jednu z možností (stačí napsat její číslo).',
   'common.help': 'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte {phone}.',
   'common.tooManyMisses': 'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku, nebo zavolejte na {phone}, kolegové vám rádi pomohou.',

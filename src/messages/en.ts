@@ -154,6 +154,7 @@ export const en: Record<MessageKey, string> = {
   'lang.sk': 'Slovenčina',
   'lang.en': 'English',
   'lang.changed': "All right, we'll continue in English.",
+  'common.oldButton': 'That button belongs to an earlier question. Please answer the latest one.',
   'common.notUnderstood': "Sorry, I didn't understand that answer. Please choose one of the options (just send its number).",
   'common.help': 'Reply with the number of an option, a button or in words. At any time you can write: "menu" (list of problems), "back" (previous step), "start over" (begin again), "language" (change language), "hours" (support hours used). If it is urgent, call {phone}.',
   'common.tooManyMisses': 'It seems we are not understanding each other. Write "menu" and I will show you the options, or call {phone} - my colleagues will be glad to help.',

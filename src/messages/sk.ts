@@ -153,6 +153,7 @@ export const sk: Record<MessageKey, string> = {
   'lang.sk': 'Slovenčina',
   'lang.en': 'English',
   'lang.changed': 'Dobre, budeme pokračovať po slovensky.',
+  'common.oldButton': 'Toto tlačidlo patrí k predchádzajúcej otázke. Odpovedzte prosím na tú poslednú.',
   'common.notUnderstood': 'Prepáčte, tejto odpovedi som nerozumela. Vyberte prosím jednu z možností (stačí napísať jej číslo).',
   'common.help': 'Odpovedajte číslom možnosti, tlačidlom alebo slovami. Kedykoľvek môžete napísať: „menu“ (ponuka problémov), „späť“ (predchádzajúci krok), „znova“ (začať od začiatku), „jazyk“ (zmena jazyka), „hodiny“ (čerpanie hodín podpory). Ak sa ponáhľate, volajte na {phone}.',
   'common.tooManyMisses': 'Zdá sa, že si nerozumieme. Napíšte „menu“ a zobrazím vám ponuku, alebo zavolajte na {phone}, kolegovia vám radi pomôžu.',

@@ -27,7 +27,7 @@ import { toTeam } from './team-outbox.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
 import type { Customer, PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
-import { transaction } from '../store/sql.js';
+import { query, transaction } from '../store/sql.js';
 
 /** One inbound event with what the runtime needs around it. */
 export interface InboundEnvelope {
@@ -45,6 +45,8 @@ export interface InboundEnvelope {
    */
   sender?: { phone?: string; telegramId?: string; langHint?: string; lang?: Lang };
   platformMessageId?: string;
+  /** For a button press: the platform's id of the message the button was on (Telegram). */
+  buttonMessageId?: string;
 }
 
 export interface DispatchDeps {
@@ -134,7 +136,11 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   let ticket = await openTicketOf(tx, env.conversationId, state?.ticketNumber ?? null);
 
   let queued = false;
-  const accepted = env.event.kind !== 'choice' || offersChoice(deps, state, env.channel, env.event.choiceId);
+  // A button on an earlier message than the latest question is stale, even when the question
+  // asked now has a button with the same id ("Hotovo" on the unplug step and on the restart step).
+  const received: CoreEvent = env.event.kind === 'choice' && env.buttonMessageId && await isEarlierQuestion(tx, env.conversationId, env.buttonMessageId)
+    ? { ...env.event, stale: true } : env.event;
+  const accepted = received.kind !== 'choice' || (!received.stale && offersChoice(deps, state, env.channel, received.choiceId));
   const inbound = describeInbound(state, env.event, deps.engine.flows);
   if (inbound) {
     await insertMessage(tx, {
@@ -151,7 +157,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   }
 
   const replies: Reply[] = [];
-  const queue: CoreEvent[] = [env.event];
+  const queue: CoreEvent[] = [received];
   for (let i = 0; queue.length > 0; i++) {
     if (i >= MAX_FEEDBACK) throw new LinkaError('engine_loop', `too many feedback events for ${env.conversationId}`);
     const event = queue.shift() as CoreEvent;
@@ -287,6 +293,24 @@ function offersChoice(deps: DispatchDeps, state: ConversationState | null, chann
   const flow = state ? deps.engine.flows[state.flow] : undefined;
   if (!state || !flow || (flow.version !== state.flowVersion && state.flow !== 'main')) return false;
   return choicesOf(stepOf(flow, state.step, channel, deps.engine.settings)).some((c) => c.id === choiceId);
+}
+
+/**
+ * Whether `messageId` (the message a button was on) asked an earlier question than the
+ * conversation's latest message with buttons: its buttons differ from the latest ones. (The same
+ * question asked again, after an answer that was not understood, keeps its buttons: its older
+ * message still counts.) Not known, e.g. before the latest question's delivery is recorded: not stale.
+ */
+async function isEarlierQuestion(tx: Tx, conversationId: string, messageId: string): Promise<boolean> {
+  const q = query<{ platformMessageId: string | null; choices: unknown }>(tx);
+  const [latest] = await q`SELECT "platformMessageId", "choices" FROM "Message"
+    WHERE "conversationId" = ${conversationId} AND "direction" = ${'out'} AND "choices" IS NOT NULL AND "choices" <> ${'[]'} ORDER BY "id" DESC LIMIT 1`;
+  if (!latest?.platformMessageId || latest.platformMessageId === messageId) return false;
+  const [pressed] = await q`SELECT "platformMessageId", "choices" FROM "Message"
+    WHERE "conversationId" = ${conversationId} AND "direction" = ${'out'} AND "platformMessageId" = ${messageId} ORDER BY "id" DESC LIMIT 1`;
+  if (!pressed) return false;
+  const ids = (choices: unknown) => JSON.stringify(((typeof choices === 'string' ? JSON.parse(choices) : choices) as Array<{ id: string }> | null ?? []).map((c) => c.id));
+  return ids(pressed.choices) !== ids(latest.choices);
 }
 
 /** The calendar year of `now` in the company's time zone (ticket numbers restart each year). */
