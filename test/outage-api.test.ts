@@ -144,7 +144,7 @@ describe('the outage API', () => {
     const { routes, status } = apiRoutes({ env: {}, config: parseConfig({}), outages: {} as Outages, log: silentLogger(), prisma: {} as never, clock: () => new Date() });
     expect(status).toMatch(/^off \(LINKA_API_TOKEN is not set/);
     const declare = routes.find((r) => r.path === '/api/outages' && r.method === 'POST');
-    const answer = await declare?.handler({ req: { headers: AUTH } as never, url: new URL('http://x/api/outages'), body: Buffer.from('{}'), params: {} });
+    const answer = await declare?.handler({ req: { headers: AUTH } as never, url: new URL('http://127.0.0.1/api/outages'), body: Buffer.from('{}'), params: {} });
     expect(answer?.status).toBe(503);
     expect(String(answer?.body)).toContain('set LINKA_API_TOKEN');
   });

@@ -29,7 +29,7 @@ export async function startSlackFake(): Promise<SlackFake> {
     if (req.headers.authorization !== 'Bearer xoxb-test') return fail('invalid_auth');
     switch (methodOf(req)) {
       case 'auth.test':
-        return ok({ url: 'https://linka-test.slack.com/', team: 'Linka', user: 'linka', team_id: 'T1', user_id: BOT_USER, bot_id: BOT_ID });
+        return ok({ url: 'https://linka-test.slack.example/', team: 'Linka', user: 'linka', team_id: 'T1', user_id: BOT_USER, bot_id: BOT_ID });
       case 'chat.postMessage': {
         if (!body.channel) return fail('channel_not_found');
         const messageTs = `${++ts}.000100`;
