@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   amountFor, billMonth, formatMinutes, includedMinutesOf, initialWorkCategory, isFreeWork, parseWorkCategory, roundUp, WORK_CATEGORIES, type BillingEntry, type BillingTerms,
 } from '../src/domain/billing.js';
-import { parseTimeNote } from '../src/runtime/queue.js';
+import { parseTimeNote } from '../src/domain/time-note.js';
 import { localDateTime, monthOf, monthRange, parseMonth } from '../src/domain/billing-month.js';
 
 const TZ = 'Europe/Prague';

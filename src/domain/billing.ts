@@ -24,6 +24,7 @@
  *   rounded half up to a whole minor unit in integer arithmetic; totals are the lines' sums,
  *   so the statement adds up.
  */
+import { normalize } from '../engine/normalize.js';
 import { localDateTime, monthOf } from './billing-month.js';
 
 /**
@@ -57,7 +58,7 @@ const CATEGORY_WORDS: Record<string, WorkCategory> = {
 
 /** Reads a category as a technician types it ("customer_fault", "Konfigurace", "výpadek"); null when it is none. */
 export function parseWorkCategory(text: string): WorkCategory | null {
-  const n = text.trim().normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, '-');
+  const n = normalize(text).replace(/\s+/g, '-');
   if (isWorkCategory(n)) return n;
   if (isWorkCategory(n.replace(/-/g, '_'))) return n.replace(/-/g, '_') as WorkCategory;
   return CATEGORY_WORDS[n] ?? null;

@@ -12,7 +12,7 @@ import { LinkaError } from '../errors.js';
 import { stateOf, loadConversation, saveConversation } from '../store/conversations.js';
 import { customerById, customerByContract, customerByPhone, customerByTelegramId, setCustomerLanguage, toView } from '../store/customers.js';
 import { markProcessed } from '../store/inbound.js';
-import { attachSessionToTicket, insertMessage } from '../store/messages.js';
+import { askedEarlierQuestion, attachSessionToTicket, insertMessage } from '../store/messages.js';
 import { setOptOut } from '../store/opt-outs.js';
 import { enqueue } from '../store/outbox.js';
 import { t } from '../messages/index.js';
@@ -27,7 +27,7 @@ import { toTeam } from './team-outbox.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
 import type { Customer, PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
-import { query, transaction } from '../store/sql.js';
+import { transaction } from '../store/sql.js';
 
 /** One inbound event with what the runtime needs around it. */
 export interface InboundEnvelope {
@@ -138,7 +138,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   let queued = false;
   // A button on an earlier message than the latest question is stale, even when the question
   // asked now has a button with the same id ("Hotovo" on the unplug step and on the restart step).
-  const received: CoreEvent = env.event.kind === 'choice' && env.buttonMessageId && await isEarlierQuestion(tx, env.conversationId, env.buttonMessageId)
+  const received: CoreEvent = env.event.kind === 'choice' && env.buttonMessageId && await askedEarlierQuestion(tx, env.conversationId, env.buttonMessageId)
     ? { ...env.event, stale: true } : env.event;
   const accepted = received.kind !== 'choice' || (!received.stale && offersChoice(deps, state, env.channel, received.choiceId));
   const inbound = describeInbound(state, env.event, deps.engine.flows);
@@ -158,10 +158,12 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
 
   const replies: Reply[] = [];
   const queue: CoreEvent[] = [received];
+  /** The known outage in the customer's area, as of the event being stepped. */
+  let outage: Awaited<ReturnType<typeof outageFor>> = null;
   for (let i = 0; queue.length > 0; i++) {
     if (i >= MAX_FEEDBACK) throw new LinkaError('engine_loop', `too many feedback events for ${env.conversationId}`);
     const event = queue.shift() as CoreEvent;
-    const outage = customer ? await outageFor(tx, customer) : null;
+    outage = customer ? await outageFor(tx, customer) : null;
     const lang = state?.langChosen ? state.lang : chosenLang ?? (customer ? toView(customer).language : state?.lang ?? 'cs');
     const view = customer ? toView(customer) : null;
     const ctx: StepContext = {
@@ -206,8 +208,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         const tier = customer?.tier ?? 'none';
         const deadline = deps.deadlineFor(tier, now);
         // Opened while a known outage covers the customer's area: the provider's outage (free work).
-        const outageInArea = customer ? (await outageFor(tx, customer)) !== null : false;
-        const workCategory = initialWorkCategory({ likelyCustomerSide: effect.ticket.likelyCustomerSide, outageInArea });
+        const workCategory = initialWorkCategory({ likelyCustomerSide: effect.ticket.likelyCustomerSide, outageInArea: outage !== null });
         ticket = await createTicket(tx, {
           number, draft: effect.ticket, customerId: customer?.id ?? null, conversationId: env.conversationId, now, actor: 'linka',
           tier, deadline, workCategory,
@@ -293,24 +294,6 @@ function offersChoice(deps: DispatchDeps, state: ConversationState | null, chann
   const flow = state ? deps.engine.flows[state.flow] : undefined;
   if (!state || !flow || (flow.version !== state.flowVersion && state.flow !== 'main')) return false;
   return choicesOf(stepOf(flow, state.step, channel, deps.engine.settings)).some((c) => c.id === choiceId);
-}
-
-/**
- * Whether `messageId` (the message a button was on) asked an earlier question than the
- * conversation's latest message with buttons: its buttons differ from the latest ones. (The same
- * question asked again, after an answer that was not understood, keeps its buttons: its older
- * message still counts.) Not known, e.g. before the latest question's delivery is recorded: not stale.
- */
-async function isEarlierQuestion(tx: Tx, conversationId: string, messageId: string): Promise<boolean> {
-  const q = query<{ platformMessageId: string | null; choices: unknown }>(tx);
-  const [latest] = await q`SELECT "platformMessageId", "choices" FROM "Message"
-    WHERE "conversationId" = ${conversationId} AND "direction" = ${'out'} AND "choices" IS NOT NULL AND "choices" <> ${'[]'} ORDER BY "id" DESC LIMIT 1`;
-  if (!latest?.platformMessageId || latest.platformMessageId === messageId) return false;
-  const [pressed] = await q`SELECT "platformMessageId", "choices" FROM "Message"
-    WHERE "conversationId" = ${conversationId} AND "direction" = ${'out'} AND "platformMessageId" = ${messageId} ORDER BY "id" DESC LIMIT 1`;
-  if (!pressed) return false;
-  const ids = (choices: unknown) => JSON.stringify(((typeof choices === 'string' ? JSON.parse(choices) : choices) as Array<{ id: string }> | null ?? []).map((c) => c.id));
-  return ids(pressed.choices) !== ids(latest.choices);
 }
 
 /** The calendar year of `now` in the company's time zone (ticket numbers restart each year). */

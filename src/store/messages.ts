@@ -1,6 +1,6 @@
 /** The message history: every message in and out, and system records. */
 import type { ReplyChoice } from '../engine/types.js';
-import { exec } from './sql.js';
+import { exec, query } from './sql.js';
 import type { DbClient, Message, Prisma } from './types.js';
 
 export interface NewMessage {
@@ -61,4 +61,22 @@ export async function setDelivery(db: DbClient, outboxId: number, status: string
 /** A conversation's history, oldest first. */
 export async function conversationHistory(db: DbClient, conversationId: string): Promise<Message[]> {
   return db.message.findMany({ where: { conversationId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+}
+
+/**
+ * Whether `messageId` (the message a button was on) asked an earlier question than the
+ * conversation's latest message with buttons: its buttons differ from the latest ones. (The same
+ * question asked again, after an answer that was not understood, keeps its buttons: its older
+ * message still counts.) Not known, e.g. before the latest question's delivery is recorded: not stale.
+ */
+export async function askedEarlierQuestion(db: DbClient, conversationId: string, messageId: string): Promise<boolean> {
+  const q = query<{ platformMessageId: string | null; choices: unknown }>(db);
+  const [latest] = await q`SELECT "platformMessageId", "choices" FROM "Message"
+    WHERE "conversationId" = ${conversationId} AND "direction" = ${'out'} AND "choices" IS NOT NULL AND "choices" <> ${'[]'} ORDER BY "id" DESC LIMIT 1`;
+  if (!latest?.platformMessageId || latest.platformMessageId === messageId) return false;
+  const [pressed] = await q`SELECT "platformMessageId", "choices" FROM "Message"
+    WHERE "conversationId" = ${conversationId} AND "direction" = ${'out'} AND "platformMessageId" = ${messageId} ORDER BY "id" DESC LIMIT 1`;
+  if (!pressed) return false;
+  const ids = (choices: unknown) => JSON.stringify(((typeof choices === 'string' ? JSON.parse(choices) : choices) as Array<{ id: string }> | null ?? []).map((c) => c.id));
+  return ids(pressed.choices) !== ids(latest.choices);
 }

@@ -77,7 +77,7 @@ export function registerSqliteClient(prisma: PrismaClient): void {
 /**
  * An interactive Prisma transaction whose `exec`/`query` run directly on the connection where
  * SQLite allows it. On SQLite, transactions asked for while one is running share the next one
- * (group commit, below); on PostgreSQL each is its own.
+ * (group commit, below, with the group's own time limits); on PostgreSQL each is its own, with `opts`.
  */
 export function transaction<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<T>, opts?: { timeout?: number; maxWait?: number }): Promise<T> {
   if (sqliteClients.has(prisma)) return grouped(prisma, work);
