@@ -64,15 +64,22 @@ export async function startTestLinka(opts: { provider?: Provider; env?: Record<s
     },
     async settle(minutes = 0) {
       clock.advance(minutes);
-      await linka.runtime.timers.drain();
-      await linka.runtime.outbox.drain();
-      // The running worker may still hold a batch it claimed: wait until nothing due is pending.
+      // The running workers may hold a timer or a batch they claimed (a background tick can
+      // claim a due timer just before drain() looks): drain, then wait until no due timer is
+      // left unfired and no claimed item is left pending, and drain once more for what the
+      // background workers' timers appended.
       const prisma = linka.db.prisma;
       for (let i = 0; i < 200; i++) {
-        const due = await prisma.outboxItem.count({ where: { status: 'pending', nextAttemptAt: { lte: clock.read() }, leaseUntil: { not: null } } });
-        if (due === 0) break;
-        await new Promise((r) => setTimeout(r, 10));
+        await linka.runtime.timers.drain();
         await linka.runtime.outbox.drain();
+        const now = clock.read();
+        const timers = await prisma.timer.count({ where: { firedAt: null, cancelledAt: null, dueAt: { lte: now } } });
+        const claimed = await prisma.outboxItem.count({ where: { status: 'pending', nextAttemptAt: { lte: now }, leaseUntil: { not: null } } });
+        if (timers === 0 && claimed === 0) {
+          await linka.runtime.outbox.drain();
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 10));
       }
     },
     async stop() {
