@@ -13,7 +13,7 @@ import { LinkaError } from '../errors.js';
 import { addMessage, setDelivery } from '../store/messages.js';
 import { isOptedOut } from '../store/opt-outs.js';
 import { onSqlite, transaction } from '../store/sql.js';
-import { claimOutbox, markOutboxFailed, markOutboxRetry, markOutboxSent, markOutboxSuppressed } from '../store/outbox.js';
+import { claimOutbox, markOutboxFailed, markOutboxRetry, markOutboxSuppressed, recordDeliveries } from '../store/outbox.js';
 import type { OutboxItem, PrismaClient } from '../store/types.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -207,12 +207,8 @@ export class OutboxWorker extends PollingWorker {
   private async recordBatch(batch: OutboxWorker['records']): Promise<void> {
     const { prisma, log } = this.deps;
     try {
-      await persistently(() => transaction(prisma, async (tx) => {
-        for (const r of batch) {
-          await markOutboxSent(tx, r.id, r.at);
-          await setDelivery(tx, r.id, 'sent', r.platformMessageId);
-        }
-      }), (err, attempt) => log.warn({ outboxIds: batch.map((r) => r.id), attempt, err: err instanceof Error ? err.message : String(err) }, 'recording deliveries failed, trying again'));
+      await persistently(() => recordDeliveries(prisma, batch),
+        (err, attempt) => log.warn({ outboxIds: batch.map((r) => r.id), attempt, err: err instanceof Error ? err.message : String(err) }, 'recording deliveries failed, trying again'));
       for (const r of batch) r.done();
     } catch (err) {
       for (const r of batch) r.failed(err);

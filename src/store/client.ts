@@ -3,7 +3,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { defaultDatabaseUrl, parseDatabaseUrl, type Provider } from './database-url.js';
-import { registerPgClient, registerSqliteClient, registerSqliteConnection, reportPgTransaction } from './sql.js';
+import { registerPgClient, registerPgPool, registerSqliteClient, registerSqliteConnection, reportPgTransaction } from './sql.js';
 
 export { defaultDatabaseUrl, parseDatabaseUrl, type Provider } from './database-url.js';
 /** Model and input types (identical for both providers; the runtime null markers are shared too). */
@@ -80,6 +80,9 @@ export async function openDatabase(url: string = defaultDatabaseUrl()): Promise<
       adapterName: factory.adapterName,
       async connect() {
         const connection = await factory.connect();
+        // Root statements of the hot path go through pg on this same pool (store/sql.ts).
+        const pool = (connection as unknown as { underlyingDriver?: () => unknown }).underlyingDriver?.();
+        if (pool) registerPgPool(prisma, pool as import('pg').Pool);
         const start = connection.startTransaction.bind(connection);
         connection.startTransaction = async (isolationLevel) => {
           const tx = await start(isolationLevel);

@@ -2,8 +2,9 @@
  * The outbox: effects written in the same transaction as the state change that caused
  * them, then claimed with a row lease by one worker, delivered, and marked.
  */
-import type { DbClient, OutboxItem, Prisma } from './types.js';
-import { exec, isDirectSqlite, mapRow, query } from './sql.js';
+import { setDelivery } from './messages.js';
+import type { DbClient, OutboxItem, Prisma, PrismaClient } from './types.js';
+import { exec, isDirectPg, isDirectSqlite, mapRow, query, transaction } from './sql.js';
 
 export async function enqueue(
   db: DbClient,
@@ -44,6 +45,7 @@ export interface ClaimFilter {
  */
 export async function claimOutbox(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
   if (isDirectSqlite(db)) return claimOutboxSqlite(db, args);
+  if (isDirectPg(db)) return claimOutboxPg(db, args);
   const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
   const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
   const due = await db.outboxItem.findMany({
@@ -107,6 +109,53 @@ async function claimOutboxSqlite(db: DbClient, args: { now: Date; owner: string;
     got = wanted.filter((item) => won.has(item.id));
   }
   return got.map((item) => ({ ...item, leasedBy, leaseUntil }));
+}
+
+/**
+ * claimOutbox in PostgreSQL's own SQL, through pg (store/sql.ts), outside any transaction: one
+ * query finds the due items that are their target's first pending one, one UPDATE leases those
+ * admitted and returns the ids it leased (another process may have leased some first).
+ */
+async function claimOutboxPg(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
+  const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
+  const q = query<Record<string, unknown>>(db);
+  const rows = await q`SELECT o.* FROM (SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+      AND "channel" NOT IN (SELECT json_array_elements_text(${JSON.stringify(skipChannels)}::json)) AND "target" NOT IN (SELECT json_array_elements_text(${JSON.stringify(skipTargets)}::json))
+      ORDER BY "id" LIMIT ${limit}) o
+    WHERE o."id" = (SELECT MIN(h."id") FROM "OutboxItem" h WHERE h."status" = ${'pending'} AND h."target" = o."target") ORDER BY o."id"`;
+  const wanted = rows.map((r) => mapRow<OutboxItem>(r, ['nextAttemptAt', 'leaseUntil', 'createdAt', 'sentAt'], ['payload'], ['id', 'attempts']))
+    .filter((item) => !admit || admit(item));
+  if (wanted.length === 0) return [];
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const leasedBy = `${owner}#${++claims}`;
+  const leased = await q`UPDATE "OutboxItem" SET "leasedBy" = ${leasedBy}, "leaseUntil" = ${leaseUntil}
+    WHERE "id" IN (SELECT json_array_elements_text(${JSON.stringify(wanted.map((item) => item.id))}::json)::int) AND "status" = ${'pending'} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+    RETURNING "id"`;
+  const won = new Set(leased.map((m) => Number(m.id)));
+  return wanted.filter((item) => won.has(item.id)).map((item) => ({ ...item, leasedBy, leaseUntil }));
+}
+
+/**
+ * Records deliveries the platforms accepted: each item sent, its message marked sent with the
+ * platform's id (kept when there is none). On PostgreSQL through pg one statement does it all
+ * (atomic by itself, one round trip); elsewhere one transaction.
+ */
+export async function recordDeliveries(prisma: DbClient, sent: ReadonlyArray<{ id: number; platformMessageId: string | null; at: Date }>): Promise<void> {
+  if (sent.length === 0) return;
+  if (isDirectPg(prisma)) {
+    const rows = JSON.stringify(sent.map((r) => ({ id: r.id, pmid: r.platformMessageId, at: r.at.toISOString() })));
+    await exec(prisma)`WITH d AS (SELECT * FROM json_to_recordset(${rows}::json) AS x("id" int, "pmid" text, "at" timestamp(3))),
+      o AS (UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = d."at", "attempts" = "OutboxItem"."attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL
+        FROM d WHERE "OutboxItem"."id" = d."id")
+      UPDATE "Message" SET "status" = ${'sent'}, "platformMessageId" = COALESCE(d."pmid", "Message"."platformMessageId") FROM d WHERE "Message"."outboxId" = d."id"`;
+    return;
+  }
+  await transaction(prisma as PrismaClient, async (tx) => {
+    for (const r of sent) {
+      await markOutboxSent(tx, r.id, r.at);
+      await setDelivery(tx, r.id, 'sent', r.platformMessageId);
+    }
+  });
 }
 
 export async function markOutboxSent(db: DbClient, id: number, now: Date): Promise<void> {

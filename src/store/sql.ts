@@ -14,8 +14,10 @@
  * - On PostgreSQL, store/client.ts wraps the adapter's startTransaction so that a transaction
  *   opened with `transaction()` learns the pool connection Prisma took for it; `exec`/`query` go
  *   through pg on that connection, inside that transaction.
- * - Anywhere else (a client not opened by `transaction()`), they are Prisma raw queries, which
- *   still skip the query compiler.
+ * - On PostgreSQL outside a transaction (the root client), they go through pg on the adapter's own
+ *   pool, once Prisma has made it: a statement on its own, committed by itself.
+ * - Anywhere else (a SQLite root client, a transaction not opened by `transaction()`), they are
+ *   Prisma raw queries, which still skip the query compiler.
  *
  * The SQL is written once for all three: double-quoted identifiers, template literals whose
  * placeholders are made per driver. Values: strings, numbers, null, booleans and Dates; Dates
@@ -25,7 +27,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { PoolClient, QueryConfig } from 'pg';
+import type { Pool, PoolClient, QueryConfig } from 'pg';
 import type { DbClient, PrismaClient, Tx } from './types.js';
 
 export type SqlValue = string | number | bigint | boolean | Date | null;
@@ -49,6 +51,14 @@ const pgOpening = new AsyncLocalStorage<{ client?: PoolClient }>();
 const pgClients = new WeakSet<object>();
 /** Transaction clients opened by `transaction()` on PostgreSQL, and their connection. */
 const directPg = new WeakMap<object, PoolClient>();
+
+/** The pg pool behind each PostgreSQL client (registered once Prisma's adapter has made it). */
+const pgPools = new WeakMap<object, Pool>();
+
+/** Tells this module the pg pool a PostgreSQL Prisma client's adapter uses (store/client.ts). */
+export function registerPgPool(prisma: PrismaClient, pool: Pool): void {
+  pgPools.set(prisma, pool);
+}
 
 /** Tells this module that a PostgreSQL client's adapter reports its transactions' connections (store/client.ts). */
 export function registerPgClient(prisma: PrismaClient): void {
@@ -214,7 +224,7 @@ function pgValue(v: SqlValue): string | number | boolean | null {
   return v;
 }
 
-function pgQuery(client: PoolClient, strings: TemplateStringsArray, values: SqlValue[]) {
+function pgQuery(client: Pick<PoolClient, 'query'>, strings: TemplateStringsArray, values: SqlValue[]) {
   const text = strings.reduce((acc, s, i) => (i === 0 ? s : `${acc}$${i}${s}`), '');
   return client.query({ text, values: values.map(pgValue), types: pgTypes });
 }
@@ -254,6 +264,19 @@ export function onSqlite(prisma: PrismaClient): boolean {
   return sqliteClients.has(prisma);
 }
 
+/**
+ * Whether `exec`/`query` on `db` run through pg (a `transaction()` client, or a root client whose
+ * pool is known): PostgreSQL's own SQL may be used.
+ */
+export function isDirectPg(db: DbClient): boolean {
+  return directPg.has(db) || pgPools.has(db);
+}
+
+/** The pg connection or pool `exec`/`query` use for `db`, if any. */
+function pgTarget(db: DbClient): Pick<PoolClient, 'query'> | undefined {
+  return directPg.get(db) ?? pgPools.get(db);
+}
+
 /** Whether `exec`/`query` on `db` run directly on SQLite (a `transaction()` client on SQLite): SQLite's own SQL may be used. */
 export function isDirectSqlite(db: DbClient): boolean {
   return direct.has(db);
@@ -264,7 +287,7 @@ export function exec(db: DbClient): (strings: TemplateStringsArray, ...values: S
   return async (strings, ...values) => {
     const d = direct.get(db);
     if (d) return statement(d, strings.join('?')).run(...values.map(sqliteValue)).changes;
-    const pg = directPg.get(db);
+    const pg = pgTarget(db);
     if (pg) {
       await pgReady();
       return (await pgQuery(pg, strings, values)).rowCount ?? 0;
@@ -278,7 +301,7 @@ export function query<T>(db: DbClient): (strings: TemplateStringsArray, ...value
   return async (strings, ...values) => {
     const d = direct.get(db);
     if (d) return statement(d, strings.join('?')).all(...values.map(sqliteValue)) as T[];
-    const pg = directPg.get(db);
+    const pg = pgTarget(db);
     if (pg) {
       await pgReady();
       return (await pgQuery(pg, strings, values)).rows as T[];
