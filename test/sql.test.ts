@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConversation, saveConversation } from '../src/store/conversations.js';
 import type { Db } from '../src/store/client.js';
 import { markProcessed } from '../src/store/inbound.js';
-import { exec, isDirectSqlite, query, transaction } from '../src/store/sql.js';
+import { insertMessage } from '../src/store/messages.js';
+import { claimOutbox, enqueue, recordDeliveries } from '../src/store/outbox.js';
+import { exec, isDirectPg, isDirectSqlite, query, transaction } from '../src/store/sql.js';
 import { createTestDatabase, pgAvailable } from './helpers/db.js';
 import type { ConversationState } from '../src/engine/types.js';
 
@@ -59,6 +61,40 @@ describe.each([
     })).rejects.toThrow('boom');
     const ids = await transaction(db.prisma, (tx) => query<{ id: string }>(tx)`SELECT "id" FROM "ProcessedInbound" ORDER BY "id"`);
     expect(ids.map((r) => r.id)).toEqual(['sql-test:1']);
+  });
+
+  it.skipIf(skip)('claims each conversation\'s oldest reply once and records deliveries as Prisma reads them', async () => {
+    const at = new Date('2026-10-25T00:30:00.250Z');
+    // Outside a transaction, PostgreSQL's statements go through pg on the pool (SQLite's through Prisma).
+    expect(isDirectPg(db.prisma)).toBe(provider === 'postgresql');
+    const conv = (id: string) => db.prisma.conversation.create({ data: { id, channel: 'telegram', flow: 'main', step: 'menu', flowVersion: 1, state: {}, sessionStartedAt: at, createdAt: at, updatedAt: at } });
+    await conv('telegram:501');
+    await conv('telegram:502');
+    const ids: number[] = [];
+    for (const target of ['telegram:501', 'telegram:501', 'telegram:502']) {
+      const item = await enqueue(db.prisma, { kind: 'reply', channel: 'telegram', target, payload: { reply: { text: `pro ${target}` } }, now: at });
+      await insertMessage(db.prisma, { conversationId: target, channel: 'telegram', direction: 'out', kind: 'text', text: 'x', status: 'queued', outboxId: item.id, platformMessageId: target === 'telegram:502' ? 'known-id' : null, createdAt: at });
+      ids.push(item.id);
+    }
+    const [first, second, other] = ids as [number, number, number];
+    const claim = (owner: string, extra: { skipChannels?: string[] } = {}) => claimOutbox(db.prisma, { now: new Date(at.getTime() + 1000), owner, leaseMs: 60_000, limit: 10, ...extra });
+
+    expect(await claim('w0', { skipChannels: ['telegram'] })).toEqual([]);
+    const got = await claim('w1');
+    // The second reply to telegram:501 waits for the first: one conversation's messages go in order.
+    expect(got.map((i) => i.id)).toEqual([first, other]);
+    expect(got[0]).toMatchObject({ target: 'telegram:501', payload: { reply: { text: 'pro telegram:501' } }, createdAt: at, leasedBy: expect.stringMatching(/^w1#\d+$/) });
+    expect(await claim('w2')).toEqual([]);
+
+    const sentAt = new Date(at.getTime() + 1500);
+    await recordDeliveries(db.prisma, [{ id: first, platformMessageId: '9001', at: sentAt }, { id: other, platformMessageId: null, at: sentAt }]);
+    const items = await db.prisma.outboxItem.findMany({ where: { id: { in: [first, other] } }, orderBy: { id: 'asc' } });
+    for (const item of items) expect(item).toMatchObject({ status: 'sent', sentAt, attempts: 1, leaseUntil: null, leasedBy: null });
+    const messages = await db.prisma.message.findMany({ where: { outboxId: { in: [first, other] } }, orderBy: { outboxId: 'asc' } });
+    // Each message is marked sent; one the platform gave no id for keeps the id it had.
+    expect(messages.map((m) => [m.status, m.platformMessageId])).toEqual([['sent', '9001'], ['sent', 'known-id']]);
+    expect(await db.prisma.outboxItem.count({ where: { status: 'sent', sentAt: { lt: new Date(sentAt.getTime() + 1) } } })).toBe(2);
+    expect((await claim('w2')).map((i) => i.id)).toEqual([second]);
   });
 });
 
