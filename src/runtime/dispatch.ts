@@ -9,12 +9,12 @@ import { initialState, step } from '../engine/step.js';
 import { choicesOf, stepOf } from '../engine/turn.js';
 import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, Lang, Reply, StepContext } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
-import { stateOf, loadConversation, saveConversation } from '../store/conversations.js';
-import { customerById, customerByContract, customerByPhone, customerByTelegramId, setCustomerLanguage, toView } from '../store/customers.js';
-import { markProcessed } from '../store/inbound.js';
+import { stateOf, saveConversation } from '../store/conversations.js';
+import { customerByContract, customerByPhone, setCustomerLanguage, toView } from '../store/customers.js';
+import { openInbound } from '../store/inbound.js';
 import { askedEarlierQuestion, attachSessionToTicket, insertMessage } from '../store/messages.js';
 import { setOptOut } from '../store/opt-outs.js';
-import { enqueue } from '../store/outbox.js';
+import { enqueueWithMessage } from '../store/outbox.js';
 import { t } from '../messages/index.js';
 import { initialWorkCategory } from '../domain/billing.js';
 import { reactByText } from '../domain/sla.js';
@@ -22,10 +22,10 @@ import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, rateTicke
 import { cancelOffer, createOffer, recentSameTopic, recordConsent, type OfferSettings } from './offers.js';
 import { hoursThisMonth, type HoursSettings } from './hours.js';
 import { reportPayment } from './payments.js';
-import { noticeText, outageFor } from './outages.js';
+import { noticeText, outageAmong, outageFromRow } from './outages.js';
 import { toTeam } from './team-outbox.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
-import type { Customer, PrismaClient, Tx } from '../store/types.js';
+import type { PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
 import { transaction } from '../store/sql.js';
 
@@ -108,22 +108,18 @@ export async function dispatch(deps: DispatchDeps, env: InboundEnvelope, extra?:
   }
 }
 
-async function identify(tx: Tx, conv: { customerId: string | null } | null, env: InboundEnvelope): Promise<Customer | null> {
-  if (conv?.customerId) return customerById(tx, conv.customerId);
-  if (env.sender?.telegramId) {
-    const byTelegram = await customerByTelegramId(tx, env.sender.telegramId);
-    if (byTelegram) return byTelegram;
-  }
-  if (env.sender?.phone) return customerByPhone(tx, env.sender.phone);
-  return null;
-}
-
 async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx: Tx) => Promise<void>): Promise<DispatchResult> {
   const now = deps.clock();
-  if (!(await markProcessed(tx, env.dedupeId))) throw new Duplicate();
-  const existing = await loadConversation(tx, env.conversationId);
+  // The inbound id marked processed, the conversation, its customer and the active outages: one
+  // statement on PostgreSQL (store/inbound.ts).
+  const opened = await openInbound(tx, { dedupeId: env.dedupeId, conversationId: env.conversationId, telegramId: env.sender?.telegramId });
+  if (!opened.fresh) throw new Duplicate();
+  const existing = opened.conversation;
   let state: ConversationState | null = existing ? stateOf(existing) : null;
-  let customer = await identify(tx, existing, env);
+  // Known by the conversation or the Telegram id, else by the sender's number.
+  let customer = opened.customer === undefined || opened.customer === null && !existing?.customerId
+    ? (env.sender?.phone ? await customerByPhone(tx, env.sender.phone) : null) : opened.customer;
+  const activeOutages = opened.outages.map(outageFromRow);
   // A new conversation's row is created first: the history and timers refer to it.
   const conv = existing ?? await saveConversation(tx, {
     id: env.conversationId, channel: env.channel, prev: null, customerId: customer?.id ?? null, now, newSession: false,
@@ -159,11 +155,11 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   const replies: Reply[] = [];
   const queue: CoreEvent[] = [received];
   /** The known outage in the customer's area, as of the event being stepped. */
-  let outage: Awaited<ReturnType<typeof outageFor>> = null;
+  let outage: ReturnType<typeof outageAmong> = null;
   for (let i = 0; queue.length > 0; i++) {
     if (i >= MAX_FEEDBACK) throw new LinkaError('engine_loop', `too many feedback events for ${env.conversationId}`);
     const event = queue.shift() as CoreEvent;
-    outage = customer ? await outageFor(tx, customer) : null;
+    outage = customer ? outageAmong(activeOutages, customer) : null;
     const lang = state?.langChosen ? state.lang : chosenLang ?? (customer ? toView(customer).language : state?.lang ?? 'cs');
     const view = customer ? toView(customer) : null;
     const ctx: StepContext = {
@@ -279,10 +275,9 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   if (finalState.ticketNumber === null) ticket = null;
 
   for (const reply of replies) {
-    const item = await enqueue(tx, { kind: 'reply', channel: env.channel, target: env.conversationId, payload: { reply }, now });
-    await insertMessage(tx, {
+    await enqueueWithMessage(tx, { kind: 'reply', channel: env.channel, target: env.conversationId, payload: { reply }, now }, {
       conversationId: env.conversationId, channel: env.channel, direction: 'out', kind: 'text', text: reply.text,
-      choices: reply.choices, status: 'queued', outboxId: item.id, ticketId: ticket?.id, createdAt: now,
+      choices: reply.choices, status: 'queued', ticketId: ticket?.id, createdAt: now,
     });
   }
   if (extra) await extra(tx);

@@ -220,10 +220,18 @@ export function createOutages(deps: OutageDeps) {
 
 export type Outages = ReturnType<typeof createOutages>;
 
-/** The active outage that concerns a customer (area or access point), if any. */
-export async function outageFor(db: Tx | PrismaClient, customer: { area: string | null; accessPoint: string | null }): Promise<OutageRow | null> {
-  // Plain SQL (on most inbound events: store/sql.ts).
+/** An Outage row as plain SQL returns it (either driver), read like Prisma reads it. */
+export function outageFromRow(r: Record<string, unknown>): OutageRow {
+  return mapRow<OutageRow>(r, ['startedAt', 'estimatedEndAt', 'resolvedAt', 'createdAt', 'updatedAt'], ['areas', 'services', 'texts'], ['revision']);
+}
+
+/** The outages not yet resolved, newest first (plain SQL: read on most inbound events, store/sql.ts). */
+export async function activeOutages(db: Tx | PrismaClient): Promise<OutageRow[]> {
   const rows = await query<Record<string, unknown>>(db)`SELECT * FROM "Outage" WHERE "status" <> ${'resolved'} ORDER BY "startedAt" DESC`;
-  const active = rows.map((r) => mapRow<OutageRow>(r, ['startedAt', 'estimatedEndAt', 'resolvedAt', 'createdAt', 'updatedAt'], ['areas', 'services', 'texts'], ['revision']));
+  return rows.map(outageFromRow);
+}
+
+/** Of the active outages (newest first), the one that concerns a customer (area or access point), if any. */
+export function outageAmong(active: readonly OutageRow[], customer: { area: string | null; accessPoint: string | null }): OutageRow | null {
   return active.find((o) => areaMatches(asList(o.areas), customer)) ?? null;
 }

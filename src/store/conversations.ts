@@ -4,10 +4,14 @@ import { LinkaError } from '../errors.js';
 import { exec, mapRow, query } from './sql.js';
 import type { Conversation, DbClient, Prisma, Tx } from './types.js';
 
+/** A Conversation row's DateTime, Json and Int columns (for mapRow). */
+export const CONVERSATION_COLUMNS = { dates: ['sessionStartedAt', 'createdAt', 'updatedAt'], json: ['state'], ints: ['flowVersion', 'version'] } as const;
+
 export async function loadConversation(db: DbClient, id: string): Promise<Conversation | null> {
   // Plain SQL (on every inbound event: store/sql.ts).
   const rows = await query<Record<string, unknown>>(db)`SELECT * FROM "Conversation" WHERE "id" = ${id}`;
-  return rows[0] ? mapRow<Conversation>(rows[0], ['sessionStartedAt', 'createdAt', 'updatedAt'], ['state'], ['flowVersion', 'version']) : null;
+  const { dates, json, ints } = CONVERSATION_COLUMNS;
+  return rows[0] ? mapRow<Conversation>(rows[0], dates, json, ints) : null;
 }
 
 /** The stored state as the engine's type. */

@@ -9,7 +9,8 @@ export function toView(c: Customer): CustomerView {
   return { id: c.id, name: c.name, contractNumber: c.contractNumber, language, tier: c.tier, area: c.area };
 }
 
-const CUSTOMER_DATES = ['createdAt', 'updatedAt'] as const;
+/** A Customer row's DateTime columns (for mapRow). */
+export const CUSTOMER_DATES = ['createdAt', 'updatedAt'] as const;
 
 export async function customerById(db: DbClient, id: string): Promise<Customer | null> {
   // Plain SQL (on every inbound event: store/sql.ts).

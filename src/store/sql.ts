@@ -340,6 +340,19 @@ function asInt(v: unknown): number {
   return Number(v);
 }
 
+/**
+ * A row built by PostgreSQL's to_json: its DateTime columns are written without a zone; they
+ * hold UTC (as Prisma writes them), so they are read as UTC whatever the process's time zone.
+ */
+export function utcJsonDates(r: Record<string, unknown>, dates: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...r };
+  for (const k of dates) {
+    const v = r[k];
+    if (typeof v === 'string' && !/(Z|[+-]\d\d:?\d\d)$/.test(v)) out[k] = new Date(`${v}Z`);
+  }
+  return out;
+}
+
 /** A row with its DateTime and Json columns read (the other columns as they come). */
 export function mapRow<T>(r: Record<string, unknown>, dates: readonly string[], json: readonly string[] = [], ints: readonly string[] = []): T {
   const out: Record<string, unknown> = { ...r };
