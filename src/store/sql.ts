@@ -224,9 +224,17 @@ function pgValue(v: SqlValue): string | number | boolean | null {
   return v;
 }
 
+/** Each statement's text and its name as a prepared statement, by its template (a template literal's strings are one object per call site). */
+const pgTexts = new WeakMap<TemplateStringsArray, { text: string; name: string }>();
+let pgStatementCount = 0;
+
 function pgQuery(client: Pick<PoolClient, 'query'>, strings: TemplateStringsArray, values: SqlValue[]) {
-  const text = strings.reduce((acc, s, i) => (i === 0 ? s : `${acc}$${i}${s}`), '');
-  return client.query({ text, values: values.map(pgValue), types: pgTypes });
+  let known = pgTexts.get(strings);
+  if (!known) {
+    known = { text: strings.reduce((acc, s, i) => (i === 0 ? s : `${acc}$${i}${s}`), ''), name: `linka_${++pgStatementCount}` };
+    pgTexts.set(strings, known);
+  }
+  return client.query({ ...known, values: values.map(pgValue), types: pgTypes });
 }
 
 /** Loads pg's own type parsers (once, before the first direct PostgreSQL query). */
