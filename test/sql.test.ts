@@ -80,7 +80,10 @@ describe.each([
     const claim = (owner: string, extra: { skipChannels?: string[] } = {}) => claimOutbox(db.prisma, { now: new Date(at.getTime() + 1000), owner, leaseMs: 60_000, limit: 10, ...extra });
 
     expect(await claim('w0', { skipChannels: ['telegram'] })).toEqual([]);
+    await db.prisma.optOut.create({ data: { conversationId: 'telegram:502', channel: 'telegram', createdAt: at } });
     const got = await claim('w1');
+    // The claim tells the deliverer which address has opted out (read with the item, or not at all).
+    expect(got.map((i) => i.targetOptedOut ?? 'unread')).toEqual(provider === 'postgresql' ? [false, true] : ['unread', 'unread']);
     // The second reply to telegram:501 waits for the first: one conversation's messages go in order.
     expect(got.map((i) => i.id)).toEqual([first, other]);
     expect(got[0]).toMatchObject({ target: 'telegram:501', payload: { reply: { text: 'pro telegram:501' } }, createdAt: at, leasedBy: expect.stringMatching(/^w1#\d+$/) });

@@ -13,7 +13,7 @@ import { LinkaError } from '../errors.js';
 import { addMessage, setDelivery } from '../store/messages.js';
 import { isOptedOut } from '../store/opt-outs.js';
 import { onSqlite, transaction } from '../store/sql.js';
-import { claimOutbox, markOutboxFailed, markOutboxRetry, markOutboxSuppressed, recordDeliveries } from '../store/outbox.js';
+import { claimOutbox, markOutboxFailed, markOutboxRetry, markOutboxSuppressed, recordDeliveries, type ClaimedItem } from '../store/outbox.js';
 import type { OutboxItem, PrismaClient } from '../store/types.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -49,7 +49,9 @@ export function replyDeliverer(prisma: PrismaClient, ports: Ports): Deliverer {
     const port = ports.get(item.channel);
     if (!port) throw new LinkaError('channel_off', `channel ${item.channel} is not configured`);
     const { reply } = item.payload as unknown as { reply: Reply };
-    if (!reply.evenIfOptedOut && await isOptedOut(prisma, item.target)) return { suppressed: true };
+    // The plain-SQL claims read the opt-out with the item; otherwise it is looked up now.
+    const optedOut = (item as ClaimedItem).targetOptedOut ?? await isOptedOut(prisma, item.target);
+    if (!reply.evenIfOptedOut && optedOut) return { suppressed: true };
     return port.send(item.target, reply);
   };
 }

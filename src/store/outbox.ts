@@ -47,6 +47,19 @@ export async function enqueueWithMessage(
   return Number((rows[0] as { outboxId: number }).outboxId);
 }
 
+/**
+ * A claimed item. `targetOptedOut`: whether its address had opted out when it was claimed (the
+ * plain-SQL claims read it with the item, saving the deliverer a query; undefined: not read).
+ */
+export type ClaimedItem = OutboxItem & { targetOptedOut?: boolean };
+
+/** A row of a plain-SQL claim, read like Prisma reads an OutboxItem, with its opt-out flag. */
+function claimedRow(r: Record<string, unknown>): ClaimedItem {
+  const item = mapRow<ClaimedItem>(r, ['nextAttemptAt', 'leaseUntil', 'createdAt', 'sentAt'], ['payload'], ['id', 'attempts']);
+  item.targetOptedOut = r.targetOptedOut === true || Number(r.targetOptedOut) === 1; // SQLite: 1 or 1n
+  return item;
+}
+
 /** Claims made by this process, numbering the lease tokens. */
 let claims = 0;
 
@@ -68,7 +81,7 @@ export interface ClaimFilter {
  * admitted may still be lost to another process (compare the result with what was admitted).
  * The lease holder is recorded as `owner#<claim number>`.
  */
-export async function claimOutbox(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
+export async function claimOutbox(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<ClaimedItem[]> {
   if (isDirectSqlite(db)) return claimOutboxSqlite(db, args);
   if (isDirectPg(db)) return claimOutboxPg(db, args);
   const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
@@ -109,14 +122,15 @@ export async function claimOutbox(db: DbClient, args: { now: Date; owner: string
  * same three steps (due items, each target's first pending item, one leasing UPDATE), with the
  * lists passed as JSON arrays unpacked by json_each.
  */
-async function claimOutboxSqlite(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
+async function claimOutboxSqlite(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<ClaimedItem[]> {
   const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
   const q = query<Record<string, unknown>>(db);
-  const rows = await q`SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+  const rows = await q`SELECT *, EXISTS (SELECT 1 FROM "OptOut" WHERE "OptOut"."conversationId" = "OutboxItem"."target") AS "targetOptedOut"
+    FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
     AND "channel" NOT IN (SELECT "value" FROM json_each(${JSON.stringify(skipChannels)})) AND "target" NOT IN (SELECT "value" FROM json_each(${JSON.stringify(skipTargets)}))
     ORDER BY "id" LIMIT ${limit}`;
   if (rows.length === 0) return [];
-  const due = rows.map((r) => mapRow<OutboxItem>(r, ['nextAttemptAt', 'leaseUntil', 'createdAt', 'sentAt'], ['payload'], ['id', 'attempts']));
+  const due = rows.map(claimedRow);
   const heads = await q`SELECT "target", MIN("id") AS "id" FROM "OutboxItem" WHERE "status" = ${'pending'}
     AND "target" IN (SELECT "value" FROM json_each(${JSON.stringify([...new Set(due.map((d) => d.target))])})) GROUP BY "target"`;
   const head = new Map(heads.map((h) => [h.target as string, Number(h.id)]));
@@ -141,15 +155,14 @@ async function claimOutboxSqlite(db: DbClient, args: { now: Date; owner: string;
  * query finds the due items that are their target's first pending one, one UPDATE leases those
  * admitted and returns the ids it leased (another process may have leased some first).
  */
-async function claimOutboxPg(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<OutboxItem[]> {
+async function claimOutboxPg(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<ClaimedItem[]> {
   const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
   const q = query<Record<string, unknown>>(db);
-  const rows = await q`SELECT o.* FROM (SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+  const rows = await q`SELECT o.*, EXISTS (SELECT 1 FROM "OptOut" x WHERE x."conversationId" = o."target") AS "targetOptedOut" FROM (SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
       AND "channel" NOT IN (SELECT json_array_elements_text(${JSON.stringify(skipChannels)}::json)) AND "target" NOT IN (SELECT json_array_elements_text(${JSON.stringify(skipTargets)}::json))
       ORDER BY "id" LIMIT ${limit}) o
     WHERE o."id" = (SELECT MIN(h."id") FROM "OutboxItem" h WHERE h."status" = ${'pending'} AND h."target" = o."target") ORDER BY o."id"`;
-  const wanted = rows.map((r) => mapRow<OutboxItem>(r, ['nextAttemptAt', 'leaseUntil', 'createdAt', 'sentAt'], ['payload'], ['id', 'attempts']))
-    .filter((item) => !admit || admit(item));
+  const wanted = rows.map(claimedRow).filter((item) => !admit || admit(item));
   if (wanted.length === 0) return [];
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const leasedBy = `${owner}#${++claims}`;
