@@ -2,7 +2,7 @@
 // driver's connection, in the very transaction Prisma opened, and what it writes Prisma reads
 // back the same (dates in UTC whatever the process's time zone, JSON, counts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConversation, saveConversation } from '../src/store/conversations.js';
+import { loadConversation, saveConversation, saveConversationAndQueue } from '../src/store/conversations.js';
 import type { Db } from '../src/store/client.js';
 import { markProcessed } from '../src/store/inbound.js';
 import { insertMessage } from '../src/store/messages.js';
@@ -98,6 +98,31 @@ describe.each([
     expect(messages.map((m) => [m.status, m.platformMessageId])).toEqual([['sent', '9001'], ['sent', 'known-id']]);
     expect(await db.prisma.outboxItem.count({ where: { status: 'sent', sentAt: { lt: new Date(sentAt.getTime() + 1) } } })).toBe(2);
     expect((await claim('w2')).map((i) => i.id)).toEqual([second]);
+  });
+
+  it.skipIf(skip)('saves a conversation with its replies queued in order, and a stale save writes nothing', async () => {
+    const at = new Date('2026-03-29T01:30:00.500Z');
+    const state = (step: string) => ({ flow: 'internet', step, flowVersion: 1, lang: 'cs' }) as unknown as ConversationState;
+    const id = 'sms:+420603000111';
+    const created = await transaction(db.prisma, (tx) => saveConversation(tx, { id, channel: 'sms', prev: null, state: state('unplug'), customerId: null, now: at, newSession: false }));
+    const replies = [
+      { payload: { reply: { text: 'První' } }, message: { kind: 'text', text: 'První', choices: [{ id: 'done', label: 'Hotovo' }], status: 'queued', ticketId: null } },
+      { payload: { reply: { text: 'Druhá' } }, message: { kind: 'text', text: 'Druhá', status: 'queued' } },
+    ];
+    await transaction(db.prisma, (tx) => saveConversationAndQueue(tx, { id, channel: 'sms', prev: created, state: state('wait'), customerId: null, now: at, newSession: false }, replies));
+    // Saved by another process meanwhile: the version no longer matches, nothing is written.
+    await expect(transaction(db.prisma, (tx) => saveConversationAndQueue(tx, { id, channel: 'sms', prev: created, state: state('stale'), customerId: null, now: at, newSession: false }, replies)))
+      .rejects.toMatchObject({ code: 'conversation_conflict' });
+    const saved = await db.prisma.conversation.findUnique({ where: { id } });
+    expect(saved).toMatchObject({ step: 'wait', version: 1 });
+    const items = await db.prisma.outboxItem.findMany({ where: { target: id }, orderBy: { id: 'asc' } });
+    expect(items.map((i) => [i.kind, i.channel, i.status, i.payload, i.nextAttemptAt])).toEqual([
+      ['reply', 'sms', 'pending', { reply: { text: 'První' } }, at], ['reply', 'sms', 'pending', { reply: { text: 'Druhá' } }, at],
+    ]);
+    const messages = await db.prisma.message.findMany({ where: { conversationId: id }, orderBy: { id: 'asc' } });
+    expect(messages.map((m) => [m.direction, m.text, m.choices, m.status, m.outboxId, m.createdAt])).toEqual([
+      ['out', 'První', [{ id: 'done', label: 'Hotovo' }], 'queued', items[0]?.id, at], ['out', 'Druhá', null, 'queued', items[1]?.id, at],
+    ]);
   });
 });
 

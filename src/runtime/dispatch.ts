@@ -9,12 +9,11 @@ import { initialState, step } from '../engine/step.js';
 import { choicesOf, stepOf } from '../engine/turn.js';
 import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, Lang, Reply, StepContext } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
-import { stateOf, saveConversation } from '../store/conversations.js';
+import { stateOf, saveConversation, saveConversationAndQueue } from '../store/conversations.js';
 import { customerByContract, customerByPhone, setCustomerLanguage, toView } from '../store/customers.js';
 import { openInbound } from '../store/inbound.js';
 import { askedEarlierQuestion, attachSessionToTicket, insertMessage } from '../store/messages.js';
 import { setOptOut } from '../store/opt-outs.js';
-import { enqueueWithMessage } from '../store/outbox.js';
 import { t } from '../messages/index.js';
 import { initialWorkCategory } from '../domain/billing.js';
 import { reactByText } from '../domain/sla.js';
@@ -271,15 +270,10 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   }
 
   const finalState = state as ConversationState;
-  await saveConversation(tx, { id: env.conversationId, channel: env.channel, prev: conv, state: finalState, customerId: customer?.id ?? null, now, newSession });
   if (finalState.ticketNumber === null) ticket = null;
-
-  for (const reply of replies) {
-    await enqueueWithMessage(tx, { kind: 'reply', channel: env.channel, target: env.conversationId, payload: { reply }, now }, {
-      conversationId: env.conversationId, channel: env.channel, direction: 'out', kind: 'text', text: reply.text,
-      choices: reply.choices, status: 'queued', ticketId: ticket?.id, createdAt: now,
-    });
-  }
+  const ticketId = ticket?.id;
+  await saveConversationAndQueue(tx, { id: env.conversationId, channel: env.channel, prev: conv, state: finalState, customerId: customer?.id ?? null, now, newSession },
+    replies.map((reply) => ({ payload: { reply }, message: { kind: 'text', text: reply.text, choices: reply.choices, status: 'queued', ticketId } })));
   if (extra) await extra(tx);
   return { duplicate: false, accepted, replies, ticketNumber: finalState.ticketNumber, state: finalState, queued: queued || replies.length > 0 };
 }

@@ -1,7 +1,9 @@
 /** Conversations: the engine state per chat, saved with optimistic concurrency. */
 import type { ConversationState } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
-import { exec, mapRow, query } from './sql.js';
+import type { NewMessage } from './messages.js';
+import { enqueueWithMessage } from './outbox.js';
+import { exec, isDirectPg, mapRow, query } from './sql.js';
 import type { Conversation, DbClient, Prisma, Tx } from './types.js';
 
 /** A Conversation row's DateTime, Json and Int columns (for mapRow). */
@@ -49,4 +51,46 @@ export async function saveConversation(
     "customerId" = ${customerId}, "version" = ${prev.version + 1}, "sessionStartedAt" = ${session}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "version" = ${prev.version}`;
   if (count !== 1) throw new LinkaError('conversation_conflict', `conversation ${id} changed concurrently`);
   return { ...prev, ...data, state: data.state as Conversation['state'], version: prev.version + 1, sessionStartedAt: newSession ? now : prev.sessionStartedAt };
+}
+
+/** A reply to queue with the conversation's save: its outbox payload and its history message. */
+export interface QueuedReply {
+  payload: unknown;
+  message: Omit<NewMessage, 'outboxId' | 'conversationId' | 'channel' | 'direction' | 'createdAt'>;
+}
+
+/**
+ * Saves the state of a conversation that exists (`prev`), and queues `replies` to it (outbox
+ * item and history message each, in order). On PostgreSQL through pg one statement does it all
+ * (one round trip where there were 1 + replies; a conflicting save writes nothing and throws);
+ * elsewhere saveConversation and enqueueWithMessage.
+ */
+export async function saveConversationAndQueue(
+  tx: Tx,
+  args: { id: string; channel: string; prev: Conversation; state: ConversationState; customerId: string | null; now: Date; newSession: boolean },
+  replies: readonly QueuedReply[],
+): Promise<void> {
+  const { id, channel, prev, state, customerId, now, newSession } = args;
+  if (!isDirectPg(tx) || replies.length === 0) {
+    await saveConversation(tx, args);
+    for (const r of replies) {
+      await enqueueWithMessage(tx, { kind: 'reply', channel, target: id, payload: r.payload, now }, { ...r.message, conversationId: id, channel, direction: 'out', createdAt: now });
+    }
+    return;
+  }
+  const list = JSON.stringify(replies.map((r, ord) => ({
+    ord, payload: r.payload, text: r.message.text, kind: r.message.kind, choices: r.message.choices ?? null, status: r.message.status ?? null, ticketId: r.message.ticketId ?? null,
+  })));
+  const session = newSession ? now : prev.sessionStartedAt;
+  const rows = await query<{ saved: number }>(tx)`WITH u AS (UPDATE "Conversation" SET "flow" = ${state.flow}, "step" = ${state.step}, "flowVersion" = ${state.flowVersion}, "state" = ${JSON.stringify(state)},
+        "customerId" = ${customerId}, "version" = ${prev.version + 1}, "sessionStartedAt" = ${session}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "version" = ${prev.version} RETURNING 1),
+      r AS (SELECT x.*, nextval(pg_get_serial_sequence('"OutboxItem"', 'id'))::int AS "oid"
+        FROM json_to_recordset(${list}::json) AS x("ord" int, "payload" jsonb, "text" text, "kind" text, "choices" jsonb, "status" text, "ticketId" text)
+        WHERE EXISTS (SELECT 1 FROM u) ORDER BY x."ord"),
+      o AS (INSERT INTO "OutboxItem" ("id", "kind", "channel", "target", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+        SELECT r."oid", 'reply', ${channel}::text, ${id}::text, r."payload", 'pending', 0, ${now}::timestamp(3), ${now}::timestamp(3) FROM r),
+      m AS (INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "status", "outboxId", "createdAt")
+        SELECT ${id}::text, r."ticketId", 'out', ${channel}::text, r."kind", r."text", r."choices", r."status", r."oid", ${now}::timestamp(3) FROM r ORDER BY r."ord")
+    SELECT (SELECT count(*) FROM u)::int AS "saved"`;
+  if (rows[0]?.saved !== 1) throw new LinkaError('conversation_conflict', `conversation ${id} changed concurrently`);
 }
