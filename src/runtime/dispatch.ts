@@ -9,10 +9,10 @@ import { initialState, step } from '../engine/step.js';
 import { choicesOf, stepOf } from '../engine/turn.js';
 import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, Lang, Reply, StepContext } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
-import { stateOf, saveConversation, saveConversationAndQueue } from '../store/conversations.js';
+import { createConversation, stateOf, saveConversationAndQueue } from '../store/conversations.js';
 import { customerByContract, customerByPhone, setCustomerLanguage, toView } from '../store/customers.js';
 import { openInbound } from '../store/inbound.js';
-import { askedEarlierQuestion, attachSessionToTicket, insertMessage } from '../store/messages.js';
+import { askedEarlierQuestion, attachSessionToTicket, insertMessage, type NewMessage } from '../store/messages.js';
 import { setOptOut } from '../store/opt-outs.js';
 import { t } from '../messages/index.js';
 import { initialWorkCategory } from '../domain/billing.js';
@@ -119,15 +119,8 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   let customer = opened.customer === undefined || opened.customer === null && !existing?.customerId
     ? (env.sender?.phone ? await customerByPhone(tx, env.sender.phone) : null) : opened.customer;
   const activeOutages = opened.outages.map(outageFromRow);
-  // A new conversation's row is created first: the history and timers refer to it.
-  const conv = existing ?? await saveConversation(tx, {
-    id: env.conversationId, channel: env.channel, prev: null, customerId: customer?.id ?? null, now, newSession: false,
-    state: initialState({ ...deps.engine, channel: env.channel, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint }),
-  });
   const chosenLang = env.sender?.lang;
   if (chosenLang && state) state = { ...state, lang: chosenLang, langChosen: true };
-  let sessionStart = conv.sessionStartedAt;
-  let newSession = false;
   let ticket = await openTicketOf(tx, env.conversationId, state?.ticketNumber ?? null);
 
   let queued = false;
@@ -137,17 +130,23 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     ? { ...env.event, stale: true } : env.event;
   const accepted = received.kind !== 'choice' || (!received.stale && offersChoice(deps, state, env.channel, received.choiceId));
   const inbound = describeInbound(state, env.event, deps.engine.flows);
-  if (inbound) {
-    await insertMessage(tx, {
-      conversationId: env.conversationId, channel: env.channel, direction: 'in', kind: inbound.kind, text: inbound.text,
-      platformMessageId: env.platformMessageId, ticketId: ticket?.id, createdAt: now,
-    });
-    if (ticket) {
-      await addTicketEvent(tx, ticket.id, 'customer_message', env.conversationId, { text: inbound.text }, now);
-      if (ticket.status !== 'resolved') {
-        await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'thread', text: t(deps.engine.settings.teamLanguage, 'team.customerSays', { text: inbound.text }) }, now);
-        queued = true;
-      }
+  const inboundMessage: NewMessage | null = inbound ? {
+    conversationId: env.conversationId, channel: env.channel, direction: 'in', kind: inbound.kind, text: inbound.text,
+    platformMessageId: env.platformMessageId, ticketId: ticket?.id, createdAt: now,
+  } : null;
+  // A new conversation's row is created first, with the message that opened it: the history and timers refer to it.
+  const conv = existing ?? await createConversation(tx, {
+    id: env.conversationId, channel: env.channel, customerId: customer?.id ?? null, now,
+    state: initialState({ ...deps.engine, channel: env.channel, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint }),
+  }, inboundMessage);
+  if (existing && inboundMessage) await insertMessage(tx, inboundMessage);
+  let sessionStart = conv.sessionStartedAt;
+  let newSession = false;
+  if (inbound && ticket) {
+    await addTicketEvent(tx, ticket.id, 'customer_message', env.conversationId, { text: inbound.text }, now);
+    if (ticket.status !== 'resolved') {
+      await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'thread', text: t(deps.engine.settings.teamLanguage, 'team.customerSays', { text: inbound.text }) }, now);
+      queued = true;
     }
   }
 

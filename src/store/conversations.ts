@@ -1,7 +1,7 @@
 /** Conversations: the engine state per chat, saved with optimistic concurrency. */
 import type { ConversationState } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
-import type { NewMessage } from './messages.js';
+import { insertMessage, type NewMessage } from './messages.js';
 import { enqueueWithMessage } from './outbox.js';
 import { exec, isDirectPg, mapRow, query } from './sql.js';
 import type { Conversation, DbClient, Prisma, Tx } from './types.js';
@@ -93,4 +93,30 @@ export async function saveConversationAndQueue(
         SELECT ${id}::text, r."ticketId", 'out', ${channel}::text, r."kind", r."text", r."choices", r."status", r."oid", ${now}::timestamp(3) FROM r ORDER BY r."ord")
     SELECT (SELECT count(*) FROM u)::int AS "saved"`;
   if (rows[0]?.saved !== 1) throw new LinkaError('conversation_conflict', `conversation ${id} changed concurrently`);
+}
+
+/**
+ * Creates a conversation (saveConversation with no `prev`) with the first message of its
+ * history, if any. On PostgreSQL through pg one statement (a data-modifying WITH) does both.
+ */
+export async function createConversation(
+  tx: Tx,
+  args: { id: string; channel: string; state: ConversationState; customerId: string | null; now: Date },
+  first: NewMessage | null,
+): Promise<Conversation> {
+  if (!first || !isDirectPg(tx)) {
+    const conv = await saveConversation(tx, { ...args, prev: null, newSession: false });
+    if (first) await insertMessage(tx, first);
+    return conv;
+  }
+  const { id, channel, state, customerId, now } = args;
+  const json = JSON.stringify(state);
+  const at = new Date();
+  const m = first;
+  await exec(tx)`WITH c AS (INSERT INTO "Conversation" ("id", "channel", "customerId", "flow", "step", "flowVersion", "state", "sessionStartedAt", "version", "createdAt", "updatedAt")
+      VALUES (${id}, ${channel}, ${customerId}, ${state.flow}, ${state.step}, ${state.flowVersion}, ${json}, ${now}, ${0}, ${at}, ${at}) RETURNING "id")
+    INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
+      SELECT c."id", ${m.ticketId ?? null}::text, ${m.direction}::text, ${m.channel}::text, ${m.kind}::text, ${m.text}::text, ${m.choices ? JSON.stringify(m.choices) : null}::jsonb,
+        ${m.platformMessageId ?? null}::text, ${m.status ?? null}::text, ${m.outboxId ?? null}::int, ${m.createdAt}::timestamp(3) FROM c`;
+  return { id, channel, customerId, flow: state.flow, step: state.step, flowVersion: state.flowVersion, state: JSON.parse(json) as Conversation['state'], sessionStartedAt: now, version: 0, createdAt: at, updatedAt: at };
 }
