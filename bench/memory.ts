@@ -5,8 +5,9 @@
  * --messages 2, "done"), which leaves every conversation in the middle of the restart checklist
  * with a pending timer. Once the outbox has delivered every reply, the process collects garbage
  * and its RSS is read from /proc/<pid>/status (with its peak, VmHWM) and its V8 heap reported.
- * It measures the TypeScript sources through tsx (npm start) and the compiled dist/ (NODE_ENV=
- * production, after `npm run build`; skipped without dist/) one after the other (--modes).
+ * It measures the TypeScript sources through tsx (LINKA_FROM_SOURCE=1) and the compiled dist/
+ * (what `npm start` runs once built; NODE_ENV=production; skipped without dist/) one after the
+ * other (--modes).
  *
  *   npx tsx bench/memory.ts [--conversations 10000] [--messages 1|2] [--clients 16]
  *     [--provider sqlite|postgresql] [--modes src,dist] [--node-args "..."|none] [--size 1]

@@ -15,7 +15,8 @@
  * replies to the fake during the runs.
  *
  *   npx tsx bench/webhook.ts [--rate 500] [--seconds 10] [--clients 32] [--rounds 3] [--round-seconds 3]
- *     [--providers sqlite,postgresql] [--mode src|dist] [--size 1]
+ *     [--providers sqlite,postgresql] [--mode start|src|dist] [--size 1]
+ *   (--mode start, the default: as `npm start` runs it, the compiled dist/ when it is up to date)
  *   (--size multiplies the durations: --size 0.5 for a quick run)
  */
 import path from 'node:path';
@@ -31,7 +32,7 @@ import { chatsFor, seedTelegramCustomers, SECRET, TOKEN, updateShot } from './li
 /** Runs the bench (`npm run bench` calls it with the command line's options); returns its result. */
 export async function run(argv: string[] = process.argv.slice(2)): Promise<BenchResult> {
   const opts = options({
-    rate: 500, seconds: 10, clients: 32, rounds: 3, 'round-seconds': 3, warmup: 400, providers: 'sqlite,postgresql', mode: 'src', size: 1,
+    rate: 500, seconds: 10, clients: 32, rounds: 3, 'round-seconds': 3, warmup: 400, providers: 'sqlite,postgresql', mode: 'start', size: 1,
     'p99-target': 25, 'ratio-target': 0.5,
   }, argv);
   const seconds = Math.max(1, opts.seconds * opts.size);
@@ -123,7 +124,10 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
       }
       targets.push(await linka(provider, fake.hello.url));
     }
-    console.log(`targets: ${targets.map((t) => t.name).join(', ')} (linka from ${opts.mode === 'dist' ? 'dist/' : 'src via tsx'})`);
+    const ran = targets.find((t) => t.linka)?.linka?.runs;
+    const from = ran === 'compiled' ? 'the compiled dist/' : 'the TypeScript sources through tsx';
+    console.log(`targets: ${targets.map((t) => t.name).join(', ')} (linka from ${from})`);
+    notes.push(`Linka ran from ${from}${opts.mode === 'start' ? ', as npm start chose' : ''}.`);
 
     // Warm-up: the JIT, connection pools, the databases' caches.
     for (const t of targets) {

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// The `linka` command. Runs the TypeScript sources through tsx; with NODE_ENV=production
-// and a compiled dist/ (`npm run build`), runs the compiled JavaScript instead.
-import { existsSync } from 'node:fs';
+// The `linka` command. Runs the compiled JavaScript in dist/ (built at install, or by
+// `npm run build`) when it is at least as new as every TypeScript source; otherwise (a source
+// changed since, or nothing was compiled) the TypeScript sources through tsx. LINKA_FROM_SOURCE=1
+// always runs the sources; with NODE_ENV=production a compiled dist/ always runs.
 import { fileURLToPath } from 'node:url';
+import { runtimeFor } from './runtime-choice.js';
 
 process.env.PRISMA_HIDE_UPDATE_MESSAGE ??= '1';
 process.env.CHECKPOINT_DISABLE ??= '1';
-const compiled = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runs = runtimeFor(root);
+process.env.LINKA_RUNS = runs; // said in the start-up log line
 let cli;
-if (process.env.NODE_ENV === 'production' && existsSync(compiled)) {
-  cli = await import(compiled);
+if (runs === 'compiled') {
+  cli = await import(`${root}dist/src/cli.js`);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -93,7 +93,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     prisma: db.prisma, owner: runtime.owner, clock: runtime.dispatchDeps.clock, teamPlatforms: runtime.dispatchDeps.teamPlatforms,
     teamLanguage: config.teamLanguage, onQueued: runtime.dispatchDeps.onQueued, metrics, customerChannels: [...runtime.ports.keys()],
   }, log);
-  log.info({ host: address.host, port: address.port, owner: runtime.owner, provider: db.provider, channels: channels.length ? channels : ['none (use `linka shell`)'], channelStatus: setup.status, api: api.status }, 'linka is serving');
+  log.info({ host: address.host, port: address.port, runs: process.env.LINKA_RUNS ?? 'source', owner: runtime.owner, provider: db.provider, channels: channels.length ? channels : ['none (use `linka shell`)'], channelStatus: setup.status, api: api.status }, 'linka is serving');
 
   let stopping: Promise<void> | null = null;
   return {

@@ -3,6 +3,7 @@
 // stops cleanly on SIGTERM. The same against PostgreSQL (required under CI). With no
 // DATABASE_URL it makes its SQLite database under ./data; and `npm start` stops on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chooseRuntime, runtimeFor } from '../bin/runtime-choice.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -358,6 +359,8 @@ describe('npm start', () => {
 
   it('runs node in place of the shell, so SIGTERM to npm stops Linka and closes the port', async () => {
     server = await startServe((dir) => `file:${path.join(dir, 'linka.db')}`, {}, { npmStart: true });
+    // The compiled dist/ when it is up to date (it is built at install), else the sources; the log says which.
+    expect(server.logs().find((l) => l.msg === 'linka is serving')?.runs).toBe(runtimeFor(`${ROOT}/`, { NODE_ENV: process.env.NODE_ENV }));
     const npmPid = server.child.pid as number;
     const tree = descendants(npmPid);
     const table = processTable();
@@ -378,6 +381,28 @@ describe('npm start', () => {
     await expect(fetch(`${server.base}/healthz`)).rejects.toThrow();
     // Because npm's child was node itself (`exec`), not a /bin/sh waiting for it.
     expect(children.map((p) => p.comm)).toEqual(['node']);
+  });
+
+  it('runs the compiled code only when it is at least as new as every source, or the sources when told to', () => {
+    const choose = (env: Record<string, string>, compiledMtime: number | null, newest: number) => chooseRuntime({ env, compiledMtime, newestSourceMtime: () => newest });
+    expect(choose({}, 2000, 1000)).toBe('compiled');
+    expect(choose({}, 2000, 2000)).toBe('compiled');
+    expect(choose({}, 2000, 2001)).toBe('source'); // a source edited after the build
+    expect(choose({}, null, 0)).toBe('source'); // nothing compiled
+    expect(choose({ LINKA_FROM_SOURCE: '1' }, 2000, 1000)).toBe('source');
+    expect(choose({ NODE_ENV: 'production' }, 2000, 3000)).toBe('compiled');
+    expect(choose({ NODE_ENV: 'production' }, null, 0)).toBe('source');
+  });
+
+  it('runs the sources through tsx with LINKA_FROM_SOURCE=1', async () => {
+    const s = await startServe((dir) => `file:${path.join(dir, 'linka.db')}`, { LINKA_FROM_SOURCE: '1' });
+    try {
+      expect(s.logs().find((l) => l.msg === 'linka is serving')?.runs).toBe('source');
+      expect((await terminate(s)).code).toBe(0);
+    } finally {
+      if (s.child.exitCode === null) s.child.kill('SIGKILL');
+      rmSync(s.dir, { recursive: true, force: true });
+    }
   });
 
   it('the benches read the same environment and node options from the start script, with or without exec', () => {

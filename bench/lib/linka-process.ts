@@ -1,6 +1,8 @@
 /**
- * Linka as the operator runs it: `node bin/linka.js serve` in a child process (TypeScript
- * through tsx, or the compiled dist/ with NODE_ENV=production), on a given database and config.
+ * Linka as the operator runs it: `node bin/linka.js serve` in a child process, on a given
+ * database and config. Mode "start": as `npm start` decides (the compiled dist/ built at install
+ * when it is up to date, else the sources through tsx); "src": the TypeScript sources through tsx
+ * (LINKA_FROM_SOURCE=1); "dist": the compiled dist/ (NODE_ENV=production).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,8 @@ export interface LinkaProcess {
   base: string;
   /** Milliseconds from spawn to the "linka is serving" log line. */
   startedMs: number;
+  /** What ran, as bin/linka.js chose: the compiled dist/ or the TypeScript sources. */
+  runs: 'compiled' | 'source';
   /** Resident memory of the process now and at its peak, in MB (from /proc/<pid>/status). */
   memory(): { rssMb: number; peakRssMb: number };
   /** Collects garbage in the process (it runs with --expose-gc) and returns its memory then, in MB. */
@@ -25,7 +29,14 @@ export interface LinkaProcess {
   stop(): Promise<void>;
 }
 
-export type Mode = 'src' | 'dist';
+export type Mode = 'start' | 'src' | 'dist';
+
+/** The environment that makes bin/linka.js run `mode`. */
+export function modeEnv(mode: Mode): Record<string, string> {
+  if (mode === 'dist') return { NODE_ENV: 'production' };
+  if (mode === 'src') return { NODE_ENV: 'development', LINKA_FROM_SOURCE: '1' };
+  return {};
+}
 
 /** "[VAR=value ...] [exec] node <options> bin/linka.js": the assignments, then node's options. */
 const startScriptPattern = /^((?:\w+=\S+\s+)*)(?:exec\s+)?node\s+(.*?)\s*bin\/linka\.js\b/;
@@ -70,7 +81,7 @@ export async function startLinkaProcess(opts: {
   writeFileSync(configFile, stringify(opts.config));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    NODE_ENV: opts.mode === 'dist' ? 'production' : 'development',
+    ...modeEnv(opts.mode ?? 'start'),
     ...startCommand().env,
     DATABASE_URL: opts.databaseUrl, LINKA_CONFIG: configFile, PORT: '0', HOST: '127.0.0.1',
     ...opts.env,
@@ -81,14 +92,16 @@ export async function startLinkaProcess(opts: {
   let asks = 0;
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  let runs: 'compiled' | 'source' = 'source';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`linka did not start in ${opts.timeoutMs ?? 30_000} ms: ${stderr}`)), opts.timeoutMs ?? 30_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        const entry = JSON.parse(line) as { msg?: string; port?: number; runs?: string };
         if (entry.msg === 'linka is serving' && typeof entry.port === 'number') {
           clearTimeout(timer);
+          if (entry.runs === 'compiled') runs = 'compiled';
           resolve(entry.port);
         }
       } catch { /* not a log line */ }
@@ -102,7 +115,7 @@ export async function startLinkaProcess(opts: {
   const base = `http://127.0.0.1:${port}`;
   const pid = child.pid as number;
   return {
-    child, pid, base, startedMs,
+    child, pid, base, startedMs, runs,
     memory: () => procMemory(pid),
     collect() {
       const id = ++asks;
