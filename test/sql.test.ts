@@ -65,7 +65,9 @@ describe.each([
 
   it.skipIf(skip)('claims each conversation\'s oldest reply once and records deliveries as Prisma reads them', async () => {
     const at = new Date('2026-10-25T00:30:00.250Z');
-    // Outside a transaction, PostgreSQL's statements go through pg on the pool (SQLite's through Prisma).
+    // Outside a transaction, PostgreSQL's statements go through pg on the pool (SQLite's through
+    // Prisma), once Prisma has connected.
+    await db.prisma.$queryRaw`SELECT 1`;
     expect(isDirectPg(db.prisma)).toBe(provider === 'postgresql');
     const conv = (id: string) => db.prisma.conversation.create({ data: { id, channel: 'telegram', flow: 'main', step: 'menu', flowVersion: 1, state: {}, sessionStartedAt: at, createdAt: at, updatedAt: at } });
     await conv('telegram:501');
