@@ -21,7 +21,7 @@ import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, rateTicke
 import { cancelOffer, createOffer, recentSameTopic, recordConsent, type OfferSettings } from './offers.js';
 import { hoursThisMonth, type HoursSettings } from './hours.js';
 import { reportPayment } from './payments.js';
-import { noticeText, outageAmong, outageFromRow } from './outages.js';
+import { noticeText, outageAmong } from './outages.js';
 import { toTeam } from './team-outbox.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
 import type { PrismaClient, Tx } from '../store/types.js';
@@ -111,14 +111,11 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   const now = deps.clock();
   // The inbound id marked processed, the conversation, its customer and the active outages: one
   // statement on PostgreSQL (store/inbound.ts).
-  const opened = await openInbound(tx, { dedupeId: env.dedupeId, conversationId: env.conversationId, telegramId: env.sender?.telegramId });
+  const opened = await openInbound(tx, { dedupeId: env.dedupeId, conversationId: env.conversationId, telegramId: env.sender?.telegramId, phone: env.sender?.phone });
   if (!opened.fresh) throw new Duplicate();
   const existing = opened.conversation;
   let state: ConversationState | null = existing ? stateOf(existing) : null;
-  // Known by the conversation or the Telegram id, else by the sender's number.
-  let customer = opened.customer === undefined || opened.customer === null && !existing?.customerId
-    ? (env.sender?.phone ? await customerByPhone(tx, env.sender.phone) : null) : opened.customer;
-  const activeOutages = opened.outages.map(outageFromRow);
+  let customer = opened.customer;
   const chosenLang = env.sender?.lang;
   if (chosenLang && state) state = { ...state, lang: chosenLang, langChosen: true };
   let ticket = await openTicketOf(tx, env.conversationId, state?.ticketNumber ?? null);
@@ -157,7 +154,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   for (let i = 0; queue.length > 0; i++) {
     if (i >= MAX_FEEDBACK) throw new LinkaError('engine_loop', `too many feedback events for ${env.conversationId}`);
     const event = queue.shift() as CoreEvent;
-    outage = customer ? outageAmong(activeOutages, customer) : null;
+    outage = customer ? outageAmong(opened.outages, customer) : null;
     const lang = state?.langChosen ? state.lang : chosenLang ?? (customer ? toView(customer).language : state?.lang ?? 'cs');
     const view = customer ? toView(customer) : null;
     const ctx: StepContext = {

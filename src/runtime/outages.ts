@@ -10,7 +10,6 @@ import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { enqueue } from '../store/outbox.js';
-import { mapRow, query } from '../store/sql.js';
 import type { Prisma, PrismaClient, Tx } from '../store/types.js';
 import { toTeamChannel } from './team-outbox.js';
 
@@ -219,17 +218,6 @@ export function createOutages(deps: OutageDeps) {
 }
 
 export type Outages = ReturnType<typeof createOutages>;
-
-/** An Outage row as plain SQL returns it (either driver), read like Prisma reads it. */
-export function outageFromRow(r: Record<string, unknown>): OutageRow {
-  return mapRow<OutageRow>(r, ['startedAt', 'estimatedEndAt', 'resolvedAt', 'createdAt', 'updatedAt'], ['areas', 'services', 'texts'], ['revision']);
-}
-
-/** The outages not yet resolved, newest first (plain SQL: read on most inbound events, store/sql.ts). */
-export async function activeOutages(db: Tx | PrismaClient): Promise<OutageRow[]> {
-  const rows = await query<Record<string, unknown>>(db)`SELECT * FROM "Outage" WHERE "status" <> ${'resolved'} ORDER BY "startedAt" DESC`;
-  return rows.map(outageFromRow);
-}
 
 /** Of the active outages (newest first), the one that concerns a customer (area or access point), if any. */
 export function outageAmong(active: readonly OutageRow[], customer: { area: string | null; accessPoint: string | null }): OutageRow | null {

@@ -50,8 +50,7 @@ export function replyDeliverer(prisma: PrismaClient, ports: Ports): Deliverer {
     if (!port) throw new LinkaError('channel_off', `channel ${item.channel} is not configured`);
     const { reply } = item.payload as unknown as { reply: Reply };
     // The plain-SQL claims read the opt-out with the item; otherwise it is looked up now.
-    const optedOut = (item as ClaimedItem).targetOptedOut ?? await isOptedOut(prisma, item.target);
-    if (!reply.evenIfOptedOut && optedOut) return { suppressed: true };
+    if (!reply.evenIfOptedOut && ((item as ClaimedItem).targetOptedOut ?? await isOptedOut(prisma, item.target))) return { suppressed: true };
     return port.send(item.target, reply);
   };
 }

@@ -2,7 +2,7 @@
 import type { ConversationState } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { insertMessage, type NewMessage } from './messages.js';
-import { enqueueWithMessage } from './outbox.js';
+import { enqueue } from './outbox.js';
 import { exec, isDirectPg, mapRow, query } from './sql.js';
 import type { Conversation, DbClient, Prisma, Tx } from './types.js';
 
@@ -63,7 +63,7 @@ export interface QueuedReply {
  * Saves the state of a conversation that exists (`prev`), and queues `replies` to it (outbox
  * item and history message each, in order). On PostgreSQL through pg one statement does it all
  * (one round trip where there were 1 + replies; a conflicting save writes nothing and throws);
- * elsewhere saveConversation and enqueueWithMessage.
+ * elsewhere saveConversation, then enqueue and insertMessage for each reply.
  */
 export async function saveConversationAndQueue(
   tx: Tx,
@@ -74,7 +74,8 @@ export async function saveConversationAndQueue(
   if (!isDirectPg(tx) || replies.length === 0) {
     await saveConversation(tx, args);
     for (const r of replies) {
-      await enqueueWithMessage(tx, { kind: 'reply', channel, target: id, payload: r.payload, now }, { ...r.message, conversationId: id, channel, direction: 'out', createdAt: now });
+      const item = await enqueue(tx, { kind: 'reply', channel, target: id, payload: r.payload, now });
+      await insertMessage(tx, { ...r.message, conversationId: id, channel, direction: 'out', outboxId: item.id, createdAt: now });
     }
     return;
   }

@@ -1,8 +1,12 @@
-/** De-duplication of inbound events by the platform's own id. */
+/**
+ * Inbound events: de-duplication by the platform's own id, and what a dispatch reads first about
+ * an event (its conversation, who sent it, the active outages).
+ */
 import { CONVERSATION_COLUMNS, loadConversation } from './conversations.js';
-import { CUSTOMER_DATES, customerById, customerByTelegramId } from './customers.js';
+import { CUSTOMER_DATES, customerById, customerByPhone, customerByTelegramId } from './customers.js';
+import { activeOutages, OUTAGE_DATES, outageFromRow } from './outages.js';
 import { exec, isDirectPg, mapRow, query, utcJsonDates } from './sql.js';
-import type { Conversation, Customer, DbClient, Tx } from './types.js';
+import type { Conversation, Customer, DbClient, Outage, Tx } from './types.js';
 
 /**
  * Records `id` as processed inside the caller's transaction. Returns false when it
@@ -30,23 +34,31 @@ export interface Opened {
   fresh: boolean;
   conversation: Conversation | null;
   /**
-   * The customer known by the conversation, else by the sender's Telegram id; null when that
-   * found nobody. Undefined when nothing could be looked up this way (no conversation's
-   * customer, no Telegram id): the caller may try the sender's phone number.
+   * Who wrote: the conversation's customer if it has one; otherwise the customer with the
+   * sender's Telegram id, else the one with the sender's phone number; null when none.
    */
-  customer: Customer | null | undefined;
-  /** The outages not yet resolved, newest first, as their rows come (runtime/outages.ts reads them). */
-  outages: Array<Record<string, unknown>>;
+  customer: Customer | null;
+  /** The outages not yet resolved, newest first. */
+  outages: Outage[];
 }
 
 /**
- * Marks `dedupeId` processed, loads the conversation, its customer (or the Telegram sender's)
- * and the active outages. On PostgreSQL through pg this is one statement (one round trip where
- * there were four; each costs a system call or two that this machine charges dearly for, README
- * "Performance"); elsewhere the same four, on SQLite straight on the connection.
+ * Marks `dedupeId` processed, loads the conversation, who sent the event (Opened.customer) and
+ * the active outages. On PostgreSQL through pg the first three look-ups are one statement (one
+ * round trip where there were four; each costs a system call or two that this machine charges
+ * dearly for, README "Performance"); elsewhere the same four, on SQLite straight on the
+ * connection. The look-up by phone number, when needed, is one more.
  */
-export async function openInbound(tx: Tx, args: { dedupeId: string; conversationId: string; telegramId?: string }): Promise<Opened> {
-  const { dedupeId, conversationId, telegramId = null } = args;
+export async function openInbound(tx: Tx, args: { dedupeId: string; conversationId: string; telegramId?: string; phone?: string }): Promise<Opened> {
+  const { dedupeId, conversationId, telegramId = null, phone } = args;
+  const opened = await openInboundKnown(tx, { dedupeId, conversationId, telegramId });
+  if (!opened.fresh || opened.customer || opened.conversation?.customerId || !phone) return opened;
+  return { ...opened, customer: await customerByPhone(tx, phone) };
+}
+
+/** openInbound without the look-up by phone number. */
+async function openInboundKnown(tx: Tx, args: { dedupeId: string; conversationId: string; telegramId: string | null }): Promise<Opened> {
+  const { dedupeId, conversationId, telegramId } = args;
   if (isDirectPg(tx)) {
     const rows = await query<Record<string, unknown>>(tx)`WITH p AS (INSERT INTO "ProcessedInbound" ("id", "createdAt") VALUES (${dedupeId}, ${new Date()}) ON CONFLICT ("id") DO NOTHING RETURNING 1)
       SELECT (SELECT count(*) FROM p)::int AS "__fresh", c.*,
@@ -56,21 +68,16 @@ export async function openInbound(tx: Tx, args: { dedupeId: string; conversation
       FROM (SELECT 1) AS one LEFT JOIN "Conversation" c ON c."id" = ${conversationId}`;
     const { __fresh: fresh, __customer: customer, __outages: outages, ...conv } = rows[0] as Record<string, unknown>;
     const conversation = conv.id === null || conv.id === undefined ? null : mapRow<Conversation>(conv, CONVERSATION_COLUMNS.dates, CONVERSATION_COLUMNS.json, CONVERSATION_COLUMNS.ints);
-    const looked = conversation?.customerId != null || telegramId !== null;
     return {
       fresh: fresh === 1,
       conversation,
-      customer: customer ? mapRow<Customer>(utcJsonDates(customer as Record<string, unknown>, CUSTOMER_DATES), CUSTOMER_DATES) : looked ? null : undefined,
-      outages: (outages as Array<Record<string, unknown>>).map((o) => utcJsonDates(o, OUTAGE_JSON_DATES)),
+      customer: customer ? mapRow<Customer>(utcJsonDates(customer as Record<string, unknown>, CUSTOMER_DATES), CUSTOMER_DATES) : null,
+      outages: (outages as Array<Record<string, unknown>>).map((o) => outageFromRow(utcJsonDates(o, OUTAGE_DATES))),
     };
   }
-  if (!(await markProcessed(tx, dedupeId))) return { fresh: false, conversation: null, customer: undefined, outages: [] };
+  if (!(await markProcessed(tx, dedupeId))) return { fresh: false, conversation: null, customer: null, outages: [] };
   const conversation = await loadConversation(tx, conversationId);
   const customer = conversation?.customerId ? await customerById(tx, conversation.customerId)
-    : telegramId !== null ? await customerByTelegramId(tx, telegramId) : undefined;
-  const outages = await query<Record<string, unknown>>(tx)`SELECT * FROM "Outage" WHERE "status" <> ${'resolved'} ORDER BY "startedAt" DESC`;
-  return { fresh: true, conversation, customer, outages };
+    : telegramId !== null ? await customerByTelegramId(tx, telegramId) : null;
+  return { fresh: true, conversation, customer, outages: await activeOutages(tx) };
 }
-
-/** An Outage's DateTime columns (to_json writes them without a zone: they are UTC). */
-const OUTAGE_JSON_DATES = ['startedAt', 'estimatedEndAt', 'resolvedAt', 'createdAt', 'updatedAt'] as const;

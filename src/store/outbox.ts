@@ -2,7 +2,7 @@
  * The outbox: effects written in the same transaction as the state change that caused
  * them, then claimed with a row lease by one worker, delivered, and marked.
  */
-import { insertMessage, setDelivery, type NewMessage } from './messages.js';
+import { setDelivery } from './messages.js';
 import type { DbClient, OutboxItem, Prisma, PrismaClient } from './types.js';
 import { exec, isDirectPg, isDirectSqlite, mapRow, query, transaction } from './sql.js';
 
@@ -20,31 +20,6 @@ export async function enqueue(
     id: Number((rows[0] as { id: number | bigint }).id), kind: item.kind, channel: item.channel, target: item.target, payload,
     status: 'pending', attempts: 0, nextAttemptAt: item.now, leaseUntil: null, leasedBy: null, lastError: null, createdAt: item.now, sentAt: null,
   };
-}
-
-/**
- * Queues an outgoing message's delivery and adds the message to the history, pointing at it.
- * On PostgreSQL through pg one statement (a data-modifying WITH) does both; elsewhere two.
- * Returns the outbox item's id.
- */
-export async function enqueueWithMessage(
-  db: DbClient,
-  item: { kind: string; channel: string; target: string; payload: unknown; now: Date },
-  message: Omit<NewMessage, 'outboxId'>,
-): Promise<number> {
-  if (!isDirectPg(db)) {
-    const queued = await enqueue(db, item);
-    await insertMessage(db, { ...message, outboxId: queued.id });
-    return queued.id;
-  }
-  const m = message;
-  const choices = m.choices ? JSON.stringify(m.choices) : null;
-  const rows = await query<{ outboxId: number }>(db)`WITH o AS (INSERT INTO "OutboxItem" ("kind", "channel", "target", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
-      VALUES (${item.kind}, ${item.channel}, ${item.target}, ${JSON.stringify(item.payload)}, ${'pending'}, ${0}, ${item.now}, ${item.now}) RETURNING "id")
-    INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
-      SELECT ${m.conversationId}, ${m.ticketId ?? null}, ${m.direction}, ${m.channel}, ${m.kind}, ${m.text}, ${choices}::jsonb, ${m.platformMessageId ?? null}, ${m.status ?? null}, o."id", ${m.createdAt}::timestamp(3) FROM o
-    RETURNING "outboxId"`;
-  return Number((rows[0] as { outboxId: number }).outboxId);
 }
 
 /**
