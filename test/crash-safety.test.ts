@@ -1,5 +1,5 @@
 // Crash safety: `linka serve` (SQLite) is killed with SIGKILL in the middle of delivering an
-// outage notice to 2,000 Telegram customers (the fake Bot API answers slowly), then started
+// outage notice to 10,000 Telegram customers (the fake Bot API answers slowly), then started
 // again on the same database: every notice is delivered, and each extra copy a customer gets is
 // accounted for. A notice can go twice only when it was in flight at the kill (leased, not yet
 // recorded as sent: the platform calls under way, at most the outbox worker's batch size,
@@ -23,7 +23,7 @@ import { tg } from './fakes/telegram-fake.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'linka.js');
 const TOKEN = 'crash-safety-api-token-0123456789';
-const CUSTOMERS = 2000;
+const CUSTOMERS = 10_000;
 const BATCH = 50;
 const OTHER_SECRETS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY', 'PUBLIC_URL'];
 
@@ -99,13 +99,15 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
       'rateLimits:', '  telegram:', '    perSecond: 1000',
     ].join('\n'));
 
-    // 2,000 Telegram customers in one area (written straight into the migrated database).
+    // 10,000 Telegram customers in one area (written straight into the migrated database).
     const url = `file:${path.join(dir, 'linka.db')}`;
     await applyMigrations(url);
     let db = await openDatabase(url);
-    await db.prisma.customer.createMany({
-      data: Array.from({ length: CUSTOMERS }, (_, i) => ({ contractNumber: `C-${i}`, name: `Zákazník ${i}`, language: 'cs', area: 'Bory', telegramId: String(100_000 + i) })),
-    });
+    for (let from = 0; from < CUSTOMERS; from += 2000) {
+      await db.prisma.customer.createMany({
+        data: Array.from({ length: 2000 }, (_, k) => from + k).map((i) => ({ contractNumber: `C-${i}`, name: `Zákazník ${i}`, language: 'cs', area: 'Bory', telegramId: String(100_000 + i) })),
+      });
+    }
     await db.close();
 
     instance = await startInstance(dir, telegram.url);
@@ -123,7 +125,7 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
     expect(hook.status).toBe(200);
 
     // Kill it in the middle of the delivery.
-    await eventually(() => sends().length >= 300 || undefined, 30_000, '300 notices sent');
+    await eventually(() => sends().length >= 3000 || undefined, 60_000, '3,000 notices sent');
     instance.child.kill('SIGKILL');
     await instance.exited;
     const beforeRestart = sends().length;
@@ -140,7 +142,7 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
     await db.close();
 
     instance = await startInstance(dir, telegram.url);
-    await eventually(() => new Set(sends().map((r) => String((r.body as Record<string, unknown>).chat_id))).size >= CUSTOMERS + 1 || undefined, 60_000, 'every notice delivered');
+    await eventually(() => new Set(sends().map((r) => String((r.body as Record<string, unknown>).chat_id))).size >= CUSTOMERS + 1 || undefined, 180_000, 'every notice delivered');
 
     expect(leasedAtKill.size).toBeLessThanOrEqual(BATCH + 10);
     db = await openDatabase(url);
@@ -172,5 +174,5 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
     } finally {
       await db.close();
     }
-  }, 150_000);
+  }, 360_000);
 });
