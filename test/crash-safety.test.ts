@@ -103,10 +103,11 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
     const url = `file:${path.join(dir, 'linka.db')}`;
     await applyMigrations(url);
     let db = await openDatabase(url);
-    for (let from = 0; from < CUSTOMERS; from += 2000) {
-      await db.prisma.customer.createMany({
-        data: Array.from({ length: 2000 }, (_, k) => from + k).map((i) => ({ contractNumber: `C-${i}`, name: `Zákazník ${i}`, language: 'cs', area: 'Bory', telegramId: String(100_000 + i) })),
-      });
+    const CHUNK = 2000;
+    for (let from = 0; from < CUSTOMERS; from += CHUNK) {
+      const data = Array.from({ length: Math.min(CHUNK, CUSTOMERS - from) }, (_, k) => from + k)
+        .map((i) => ({ contractNumber: `C-${i}`, name: `Zákazník ${i}`, language: 'cs', area: 'Bory', telegramId: String(100_000 + i) }));
+      await db.prisma.customer.createMany({ data });
     }
     await db.close();
 
