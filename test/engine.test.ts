@@ -142,11 +142,24 @@ describe('navigation', () => {
   });
 
   it('takes the language of Telegram until the customer picks one', () => {
-    const d = new Driver(null);
-    const r = step(null, { kind: 'text', text: 'hi' }, NOW, { channel: 'telegram', flows, settings, customer: null, langHint: 'sk' });
-    expect(r.state.lang).toBe('sk');
-    expect(r.effects.find((e) => e.type === 'reply')).toMatchObject({ reply: { contactButton: 'Zdieľať moje číslo' } });
-    expect(d).toBeDefined();
+    const telegram = (state: ConversationState | null, text: string, langHint: string) =>
+      step(state, { kind: 'text', text }, NOW, { channel: 'telegram', flows, settings, customer: null, langHint });
+    const replyOf = (r: ReturnType<typeof step>) => r.effects.find((e) => e.type === 'reply');
+    // An unidentified customer whose Telegram app is in Slovak is asked in Slovak.
+    const first = telegram(null, 'hi', 'sk');
+    expect(first.state).toMatchObject({ lang: 'sk', langChosen: false });
+    expect(replyOf(first)).toMatchObject({ reply: { text: expect.stringContaining('zdieľajte prosím svoje telefónne číslo'), contactButton: 'Zdieľať moje číslo' } });
+    // The app's language is followed while the customer has not picked one (they switched the app to English).
+    const followed = telegram(first.state, 'hello?', 'en');
+    expect(followed.state.lang).toBe('en');
+    expect(replyOf(followed)).toMatchObject({ reply: { text: expect.stringContaining('share your phone number') } });
+    // The customer picks Czech: that wins over the app's language from then on.
+    const picked = telegram(followed.state, 'česky', 'en');
+    expect(picked.state).toMatchObject({ lang: 'cs', langChosen: true });
+    expect(replyOf(picked)).toMatchObject({ reply: { text: expect.stringContaining('Dobře, budeme pokračovat česky.') } });
+    const after = telegram(picked.state, 'nevím', 'sk');
+    expect(after.state.lang).toBe('cs');
+    expect(replyOf(after)).toMatchObject({ reply: { text: expect.stringContaining('Číslo smlouvy tvoří číslice') } });
   });
 });
 
