@@ -45,15 +45,15 @@ describe.each([
     t.post('/telegram/webhook', update, secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret });
   const sent = () => fake.calls('sendMessage') as unknown as Sent[];
   const lastSent = () => sent().at(-1) as Sent;
-  /** Presses the button `data` on the last message the bot sent. */
+  /** The messages Telegram accepted, with the message_id the fake Bot API gave each. */
+  const delivered = () => fake.messages as Array<{ message_id: number; text: string; reply_markup?: Sent['reply_markup'] }>;
+  /** Presses the button `data` on the last message the bot delivered, under the id Telegram gave it. */
   async function press(data: string) {
-    const msg = lastSent();
-    const reqs = fake.requests.filter((r) => r.path.endsWith('/sendMessage'));
-    const index = reqs.length - 1;
-    const messageId = 101 + index; // the fake numbers messages from 101
+    const msg = delivered().at(-1);
+    if (!msg) throw new Error('no message was delivered: no button to press');
     const buttons = msg.reply_markup?.inline_keyboard?.flat() ?? [];
     expect(buttons.map((b) => b.callback_data), `buttons of "${msg.text.slice(0, 40)}"`).toContain(data);
-    const res = await hook(tg.press(data, messageId, msg.text, buttons));
+    const res = await hook(tg.press(data, msg.message_id, msg.text, buttons));
     expect(res.status).toBe(200);
     await t.settle();
     return lastSent();
@@ -75,11 +75,12 @@ describe.each([
     // The customer record now knows the Telegram id: next time no identification is needed.
     expect((await t.linka.db.prisma.customer.findUnique({ where: { contractNumber: '2024-0153' } }))?.telegramId).toBe('7001');
 
+    const menuId = delivered().at(-1)?.message_id;
     const unplug = await press('internet');
     expect(unplug.text).toContain('Odpojte prosím ze zásuvky všechna zařízení');
-    // The button stopped spinning and the menu message shows the choice instead of the buttons.
+    // The button stopped spinning and the menu message (the one pressed) shows the choice instead of the buttons.
     expect(fake.calls('answerCallbackQuery').length).toBe(1);
-    expect(fake.calls('editMessageText').at(-1)).toMatchObject({ text: expect.stringContaining('✅ Nefunguje internet') });
+    expect(fake.calls('editMessageText').at(-1)).toMatchObject({ chat_id: 7001, message_id: menuId, text: expect.stringContaining('✅ Nefunguje internet') });
     expect(fake.calls('editMessageText').at(-1)?.reply_markup).toBeUndefined();
 
     expect((await press('done')).text).toContain('obvykle to trvá do 3 minut');
@@ -98,7 +99,7 @@ describe.each([
     expect(summary.text).toContain('Kontrolky: Něco bliká');
     const opened = await press('send');
     const number = /T-\d{4}-\d{5}/.exec(opened.text)?.[0];
-    expect(number).toBeDefined();
+    expect(number).toMatch(/^T-2026-\d{5}$/);
 
     const ticket = await ticketByNumber(t.linka.db.prisma, number as string);
     expect(ticket).toMatchObject({ category: 'internet', verified: true });
@@ -184,11 +185,12 @@ describe.each([
     const id = 900_000 + Math.floor(Math.random() * 100_000);
     return { update_id: id, message: { message_id: id, date: 1795300000, chat: { id: chatId, type: 'private' }, from: tg.user(chatId), voice: { file_id: 'vo1', file_unique_id: 'vo1', duration: 3 } } };
   };
-  /** Presses `data` on the bot's `index`-th sent message (0-based), as Telegram reports it. */
+  /** Presses `data` on the bot's `index`-th delivered message (0-based), under the id Telegram gave it. */
   async function pressOn(index: number, data: string) {
-    const msg = sent()[index] as Sent;
+    const msg = delivered()[index];
+    if (!msg) throw new Error(`no delivered message number ${index}`);
     const buttons = msg.reply_markup?.inline_keyboard?.flat() ?? [];
-    const update = tg.press(data, 101 + index, msg.text, buttons);
+    const update = tg.press(data, msg.message_id, msg.text, buttons);
     return { update, res: await hook(update) };
   }
 
@@ -220,7 +222,7 @@ describe.each([
   it.skipIf(skip)('answers a button of an older question without showing it as chosen', async () => {
     await say(tg.text('Dobrý den'));
     await say(tg.contact('420603123456', 7001));
-    const menuIndex = sent().length - 1;
+    const menuIndex = delivered().length - 1;
     await press('internet'); // the menu's button: shown as chosen
     expect(fake.calls('editMessageText')).toHaveLength(1);
     const before = sent().length;
@@ -240,7 +242,7 @@ describe.each([
   it.skipIf(skip)('takes a button of an earlier message as stale even when the question asked now has the same button', async () => {
     await say(tg.text('/start 2024-0153'));
     await press('internet');
-    const unplug = sent().length - 1; // "unplug everything": Hotovo (done)
+    const unplug = delivered().length - 1; // "unplug everything": Hotovo (done)
     await press('done');
     await t.settle(4); // the wait is over: "does it work now?"
     await press('no');
@@ -304,14 +306,18 @@ describe.each([
     expect(parts.every((p) => p.text.length <= 4096)).toBe(true);
     expect(parts.map((p) => p.text).join('\n\n')).toBe(text);
     expect(parts.map((p) => p.reply_markup)).toEqual([undefined, undefined, { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] }]);
-    expect(result).toEqual({ platformMessageId: '103' }); // the last part's id
+    // The three parts got three ids from Telegram; the message is known by the last part's.
+    const ids = delivered().map((m) => m.message_id);
+    expect(new Set(ids).size).toBe(3);
+    expect(result).toEqual({ platformMessageId: String(ids[2]) });
   });
 });
 
 describe('Telegram on sqlite, a Bot API that does not answer', () => {
   it('gives up on a send after its time limit and delivers the message once, after the back-off', async () => {
-    // A Bot API whose first sendMessage never gets an answer.
+    // A Bot API whose first sendMessage never gets an answer; it records the ids it gives.
     let messageId = 100;
+    const given: number[] = [];
     let hang = true;
     const api = await startFakeServer((req) => {
       if (!req.path.endsWith('/sendMessage')) return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
@@ -320,7 +326,8 @@ describe('Telegram on sqlite, a Bot API that does not answer', () => {
         return new Promise(() => undefined);
       }
       const body = req.body as { chat_id: number; text: string };
-      return { status: 200, body: { ok: true, result: { message_id: ++messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } } };
+      given.push(++messageId);
+      return { status: 200, body: { ok: true, result: { message_id: messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } } };
     });
     // The call time limit is a quarter of the outbox lease (15 s with the default 60 s lease): 250 ms here.
     const t = await startTestLinka({
@@ -330,23 +337,29 @@ describe('Telegram on sqlite, a Bot API that does not answer', () => {
     try {
       await seedCustomers(t.linka.db);
       const prisma = t.linka.db.prisma;
-      const started = Date.now();
+      const sends = () => api.requests.filter((r) => r.path.endsWith('/sendMessage'));
       expect((await t.post('/telegram/webhook', tg.text('/start 2024-0153'), { 'x-telegram-bot-api-secret-token': SECRET })).status).toBe(200);
       await t.linka.runtime.outbox.drain();
-      expect(Date.now() - started).toBeLessThan(3000); // not telegraf's 500 s
-      const item = await prisma.outboxItem.findFirst();
-      expect(item).toMatchObject({ status: 'pending', attempts: 1 });
-      expect(item?.lastError).toContain('timed out');
+      // The attempt ended as a failure (a background poll may be the one that made it), and the
+      // error names the limit the call was given: 250 ms, not telegraf's 500 s.
+      const item = await eventually(async () => {
+        const i = await prisma.outboxItem.findFirst();
+        return i?.attempts === 1 ? i : null;
+      }, 10_000, 'the first attempt to end');
+      expect(item).toMatchObject({ status: 'pending', attempts: 1, lastError: 'telegram: sendMessage got no answer within 250 ms (timed out)' });
+      expect(sends()).toHaveLength(1);
+      expect(given).toEqual([]);
       await t.settle(1 / 60); // past the back-off
-      const sends = () => api.requests.filter((r) => r.path.endsWith('/sendMessage'));
       expect(sends()).toHaveLength(2);
-      expect(await prisma.outboxItem.findFirst()).toMatchObject({ status: 'sent', attempts: 2 });
-      expect(await prisma.message.findFirst({ where: { direction: 'out' } })).toMatchObject({ status: 'sent', platformMessageId: '101' });
-      // Longer than the lease, and more polls: nothing is sent again.
+      expect(await prisma.outboxItem.findFirst()).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+      expect(given).toHaveLength(1);
+      expect(await prisma.message.findFirst({ where: { direction: 'out' } })).toMatchObject({ status: 'sent', platformMessageId: String(given[0]) });
+      // Longer than the lease, and more polls (each drain() is one): nothing is sent again.
       t.clock.advance(1);
-      await new Promise((r) => setTimeout(r, 1200));
+      for (let poll = 0; poll < 3; poll++) await t.linka.runtime.outbox.drain();
       await t.settle();
       expect(sends()).toHaveLength(2);
+      expect(await prisma.outboxItem.findFirst()).toMatchObject({ status: 'sent', attempts: 2 });
     } finally {
       await t.stop();
       await api.close();
@@ -400,6 +413,28 @@ describe('linka telegram set-webhook / info', () => {
       const missing = await cli(['telegram', 'set-webhook'], { ...env, PUBLIC_URL: '' });
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('PUBLIC_URL is not set');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('exits 1 and says to register again when the webhook points elsewhere, though Telegram reports no error', async () => {
+    const fake = await startTelegramFake();
+    try {
+      // Another installation (or an old address) registered its own URL; deliveries there succeed.
+      fake.webhook.url = 'https://old-support.example.com/telegram/webhook';
+      const env = { TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_API_ROOT: fake.url, PUBLIC_URL: 'https://support.example.com' };
+      const info = await cli(['telegram', 'info'], env);
+      expect(info.code).toBe(1);
+      expect(info.stdout.split('\n')).toEqual(expect.arrayContaining([
+        'registered URL:   https://old-support.example.com/telegram/webhook',
+        'expected URL:     https://support.example.com/telegram/webhook',
+        'last error:       none',
+        '-> the registered URL is not this Linka: run `linka telegram set-webhook`.',
+      ]));
+      // Asking changed nothing at Telegram: info only reads.
+      expect(fake.calls('setWebhook')).toHaveLength(0);
+      expect(fake.webhook.url).toBe('https://old-support.example.com/telegram/webhook');
     } finally {
       await fake.close();
     }

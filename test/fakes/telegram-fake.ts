@@ -5,6 +5,11 @@ import { startFakeServer } from './fake-server.js';
 export interface TelegramFake extends FakeServer {
   /** Calls of one Bot API method, in order. */
   calls(method: string): Array<Record<string, unknown>>;
+  /**
+   * The messages the fake accepted (sendMessage answered ok), with the message_id it gave each:
+   * what a button press refers to. Refused calls (a scripted 429, say) are not in it.
+   */
+  messages: Array<{ message_id: number; chat_id: number | string; text: string; reply_markup?: unknown }>;
   /** What setWebhook registered (getWebhookInfo reports it). */
   webhook: { url: string; secret?: string; lastError?: string };
 }
@@ -12,6 +17,7 @@ export interface TelegramFake extends FakeServer {
 export async function startTelegramFake(): Promise<TelegramFake> {
   let messageId = 100;
   const webhook: TelegramFake['webhook'] = { url: '' };
+  const messages: TelegramFake['messages'] = [];
   const methodOf = (r: RecordedRequest) => /^\/bot[^/]+\/(\w+)/.exec(r.path)?.[1] ?? '';
   const server = await startFakeServer((req) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -19,8 +25,11 @@ export async function startTelegramFake(): Promise<TelegramFake> {
     switch (methodOf(req)) {
       case 'getMe':
         return ok({ id: 42, is_bot: true, first_name: 'Linka', username: 'linka_test_bot' });
-      case 'sendMessage':
-        return ok({ message_id: ++messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text });
+      case 'sendMessage': {
+        const message = { message_id: ++messageId, chat_id: body.chat_id as number | string, text: String(body.text), ...(body.reply_markup ? { reply_markup: body.reply_markup } : {}) };
+        messages.push(message);
+        return ok({ message_id: message.message_id, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text });
+      }
       case 'editMessageText':
       case 'editMessageReplyMarkup':
         return ok({ message_id: body.message_id, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text ?? '' });
@@ -41,6 +50,7 @@ export async function startTelegramFake(): Promise<TelegramFake> {
   });
   return Object.assign(server, {
     webhook,
+    messages,
     calls: (method: string) => server.requests.filter((r) => methodOf(r) === method).map((r) => (r.body ?? {}) as Record<string, unknown>),
   });
 }
