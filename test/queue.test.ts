@@ -1,10 +1,12 @@
 // The technicians' queue on a real database: cards posted and updated through a team port,
 // one winner among simultaneous claims, the customer told, thread relay both ways, rating.
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/runtime/logger.js';
 import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
-import type { Db } from '../src/store/client.js';
+import type { Db, PrismaClient } from '../src/store/client.js';
+import { read } from '../src/store/sql.js';
 import { ticketByNumber } from '../src/store/tickets.js';
 import { createTestDatabase, pgAvailable } from './helpers/db.js';
 import { Clock, recordingPort, seedCustomers } from './helpers/harness.js';
@@ -41,6 +43,11 @@ describe.each([
     return t?.number ?? '';
   }
 
+  const makeRuntime = (prisma: PrismaClient) => createRuntime({
+    prisma, log: silentLogger(), clock: clock.read, ports: [customer], teamPorts: [slack, discord],
+    config: parseConfig({ company: { name: 'Test ISP' }, tiers: { PLUS: { reactionHours: 8, hours: 'always' }, none: { reactionHours: null } } }),
+  });
+
   beforeEach(async () => {
     if (skip) return;
     const made = await createTestDatabase(provider);
@@ -50,10 +57,7 @@ describe.each([
     customer = recordingPort();
     slack = recordingTeam('slack');
     discord = recordingTeam('discord');
-    runtime = createRuntime({
-      prisma: db.prisma, log: silentLogger(), clock: clock.read, ports: [customer], teamPorts: [slack, discord],
-      config: parseConfig({ company: { name: 'Test ISP' }, tiers: { PLUS: { reactionHours: 8, hours: 'always' }, none: { reactionHours: null } } }),
-    });
+    runtime = makeRuntime(db.prisma);
   });
   afterEach(async () => {
     if (!skip) await drop();
@@ -88,6 +92,62 @@ describe.each([
       expect(t).toMatchObject({ status: 'claimed', claimedBy: `slack:U${winnerIndex}` });
       expect(t?.events.filter((e) => e.type === 'claimed')).toHaveLength(1);
     }
+  });
+
+  // The interleaving the conditional UPDATE is there for, made to happen every time (on SQLite the
+  // adapter runs one transaction at a time, so twenty simultaneous clicks never interleave): the
+  // claim has read the ticket, still open, and before it writes, another technician's claim lands.
+  // On PostgreSQL that is Alena's whole claim, committed from another connection (READ COMMITTED:
+  // the second claim's UPDATE sees it). On SQLite nothing can commit beside the open transaction
+  // (one connection, one writer), so her claim's rows are written on that very connection, inside
+  // it, between the read and the write: what a committed concurrent claim would look like there.
+  it.skipIf(skip)('tells the second of two interleaved claims who has the ticket, and leaves it with the first', async () => {
+    const alena = { id: 'slack:UALENA', name: 'Alena', platform: 'slack' };
+    const bohdan = { id: 'discord:778899', name: 'Bohdan', platform: 'discord' };
+    let race: { number: string; landed: boolean } | null = null;
+    const competingClaim = async (number: string) => {
+      if (provider === 'postgresql') {
+        expect((await runtime.queue.claim(number, alena)).ok).toBe(true);
+        return;
+      }
+      const now = clock.read();
+      // read() runs on the one better-sqlite3 connection Prisma's adapter holds: the one inside the open transaction.
+      const onConnection = read<{ id: string }>(db.prisma);
+      const [row] = await onConnection`UPDATE "Ticket" SET "status" = 'claimed', "claimedBy" = ${alena.id}, "claimedByName" = ${alena.name}, "claimedAt" = ${now},
+        "firstReactionAt" = COALESCE("firstReactionAt", ${now}), "updatedAt" = ${now} WHERE "number" = ${number} AND "status" = 'open' AND "claimedBy" IS NULL RETURNING "id"`;
+      expect(row).toBeDefined();
+      await onConnection`INSERT INTO "TicketEvent" ("id", "ticketId", "type", "actor", "data", "createdAt")
+        VALUES (${randomUUID()}, ${row?.id ?? ''}, 'claimed', ${alena.id}, ${JSON.stringify({ name: alena.name })}, ${now}) RETURNING "id"`;
+    };
+    const racing = db.prisma.$extends({
+      query: {
+        ticket: {
+          async findUnique({ args, query }) {
+            const found = await query(args);
+            const armed = race;
+            // Once, for the claim's read of the whole row (not its later look-up of the holder's name).
+            if (armed && !armed.landed && args.where.number === armed.number && !args.select) {
+              armed.landed = true;
+              await competingClaim(armed.number);
+            }
+            return found;
+          },
+        },
+      },
+    }) as unknown as PrismaClient;
+    runtime = makeRuntime(racing);
+
+    const number = await openTicket();
+    race = { number, landed: false };
+    const second = await runtime.queue.claim(number, bohdan);
+    expect(race.landed).toBe(true);
+    expect(second).toEqual({ ok: false, message: `Požadavek ${number} už převzal(a) Alena.` });
+    await runtime.outbox.drain();
+    const t = await ticketByNumber(db.prisma, number);
+    expect(t).toMatchObject({ status: 'claimed', claimedBy: 'slack:UALENA', claimedByName: 'Alena' });
+    expect(t?.events.filter((e) => e.type === 'claimed').map((e) => e.actor)).toEqual(['slack:UALENA']);
+    expect(customer.sent.map((s) => s.reply.text).filter((text) => text.includes('Bohdan'))).toEqual([]);
+    expect([...slack.cards.values(), ...discord.cards.values()].map((c) => c.state).filter((state) => state.includes('Bohdan'))).toEqual([]);
   });
 
   it.skipIf(skip)('tells the customer, relays both ways, keeps notes internal, and asks for a rating on resolution', async () => {
