@@ -10,6 +10,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/results/vitest.json' }]] : ['default'],
+    // The PostgreSQL reporter prints, after the summary, a banner when those suites were skipped.
+    reporters: [
+      'default',
+      './test/setup/postgres-reporter.ts',
+      ...(process.env.CI ? [['json', { outputFile: '.ci/results/vitest.json' }] as ['json', { outputFile: string }]] : []),
+    ],
   },
 });

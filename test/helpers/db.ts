@@ -18,8 +18,11 @@ let available: Promise<boolean> | undefined;
 /**
  * Whether the test PostgreSQL server answers. Under CI (env `CI` set) it must: then a server
  * that is down throws instead of returning false, so PostgreSQL tests fail rather than skip.
+ * `LINKA_TEST_SKIP_PG=1` (mutation testing only) skips them on purpose.
  */
 export function pgAvailable(): Promise<boolean> {
+  // `npm run mutate` runs the SQLite variants only (vitest.mutate.config.ts).
+  if (process.env.LINKA_TEST_SKIP_PG === '1') return Promise.resolve(false);
   available ??= (async () => {
     const client = new pg.Client({ connectionString: testPgUrl(), connectionTimeoutMillis: 3000 });
     try {

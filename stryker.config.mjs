@@ -1,0 +1,29 @@
+// Mutation testing (`npm run mutate`): StrykerJS changes the code one small way at a time and
+// runs the tests that cover that line; a mutant no test notices "survives". Scope: the pure
+// core and the decisions that guard money and duplicates. The HTML report goes to
+// reports/mutation/ (ignored by git). Not part of `npm test`: it takes minutes, not seconds.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts', related: false },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: [
+    'src/engine/**/*.ts',
+    '!src/engine/types.ts',
+    'src/domain/**/*.ts',
+    'src/runtime/queue.ts',
+    'src/runtime/dispatch.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
