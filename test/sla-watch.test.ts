@@ -2,7 +2,7 @@
 // A ticket nobody reacts to is warned about once at 75 % of its reaction time (counted in the
 // tier's working hours) and escalated once at the deadline with the on-call placeholder;
 // a ticket claimed in time is left alone; slaMet and the metrics record the outcome; and the
-// customer's confirmation says by when to expect the reaction.
+// customer's confirmation says by when to expect the reaction, counted from the ticket's opening.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { startScheduler, type Scheduler } from '../src/jobs/scheduler.js';
@@ -14,7 +14,7 @@ import { createRuntime, slaCalendar, type Runtime } from '../src/runtime/runtime
 import { fillOnCall, type TeamChannelOptions } from '../src/runtime/team-outbox.js';
 import type { Db } from '../src/store/client.js';
 import { createTestDatabase } from './helpers/db.js';
-import { recordingPort, seedCustomers } from './helpers/harness.js';
+import { Clock, recordingPort, seedCustomers } from './helpers/harness.js';
 import { recordingTeam } from './helpers/team.js';
 
 const JAN = '+420603123456'; // PLUS: 8 working hours, Czech
@@ -170,6 +170,69 @@ describe('the SLA watch', () => {
     expect(warnings()).toEqual([]);
     await advance(1); // 17:00
     expect(warnings()).toEqual([`⏰ Blíží se termín reakce: ${number} · Něco jiného · zbývá 6 h 0 min reakční doby a nikdo nereagoval.`]);
+  });
+});
+
+// The reaction time runs from the ticket's opening, not from the customer's first message: a
+// customer may greet the bot, go to look at the router and only describe the problem much later.
+// The clock moves between every step, so the deadline of no earlier moment of the conversation
+// (its first message, the session's start, the previous message) equals the opening's.
+describe('the deadline of a ticket opened a while after the first message', () => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  let runtime: Runtime;
+  let slack: ReturnType<typeof recordingTeam>;
+  let clock: Clock;
+
+  beforeEach(async () => {
+    const made = await createTestDatabase('sqlite');
+    db = made.db;
+    drop = made.drop;
+    await seedCustomers(db);
+    slack = recordingTeam('slack');
+    clock = new Clock();
+    runtime = createRuntime({ prisma: db.prisma, config: parseConfig({}), log: silentLogger(), ports: [recordingPort()], teamPorts: [slack], clock: clock.read });
+  });
+  afterEach(async () => {
+    await drop();
+  });
+
+  /** Jan (PLUS: 8 working hours, Mon-Fri 8:30-17:00) writes at `firstAt`; `gaps[i]` minutes pass before each later message. */
+  async function openTicketOver(firstAt: string, gaps: number[]) {
+    clock.now = new Date(firstAt);
+    const texts = ['Dobrý den', '4', 'Potřebuji změnit nastavení routeru.', 'dnes', 'ano'];
+    let number = '';
+    let confirmation = '';
+    for (const [i, text] of texts.entries()) {
+      if (i > 0) clock.advance(gaps[i - 1] ?? 0);
+      const r = await runtime.dispatch({ dedupeId: `jan:${i}`, conversationId: 'console:jan', channel: 'console', event: { kind: 'text', text }, sender: { phone: JAN } });
+      number = r.ticketNumber ?? number;
+      confirmation = r.replies.map((x) => x.text).join('\n');
+    }
+    await runtime.outbox.drain();
+    const card = [...slack.cards.values()].find((c) => c.number === number);
+    const ticket = await db.prisma.ticket.findUniqueOrThrow({ where: { number } });
+    return { number, confirmation, reactBy: card?.fields.find((f) => f.label === 'Reakce do')?.value, ticket };
+  }
+
+  it('counts 8 working hours from the opening 40 minutes after the greeting', async () => {
+    // "Dobrý den" Monday 9:00 in Prague; the ticket opens at 9:40 (10 + 15 + 10 + 5 minutes later).
+    const { confirmation, reactBy, ticket } = await openTicketOver('2026-11-23T08:00:00Z', [10, 15, 10, 5]);
+    expect(ticket.createdAt.toISOString()).toBe('2026-11-23T08:40:00.000Z');
+    // Monday 9:40-17:00 is 7 h 20 min; the other 40 min from Tuesday 8:30: Tuesday 9:10.
+    expect(ticket.deadline?.toISOString()).toBe('2026-11-24T08:10:00.000Z');
+    expect(confirmation).toContain('Termín reakce technika podle vaší smlouvy: úterý 24. 11. v 9:10.');
+    expect(reactBy).toBe('24. 11. 2026 09:10');
+  });
+
+  it('starts the reaction time next morning when the ticket opens after business hours, though the greeting came before 17:00', async () => {
+    // "Dobrý den" Monday 16:40 in Prague; the ticket opens at 17:10, after business hours.
+    const { confirmation, reactBy, ticket } = await openTicketOver('2026-11-23T15:40:00Z', [5, 10, 10, 5]);
+    expect(ticket.createdAt.toISOString()).toBe('2026-11-23T16:10:00.000Z');
+    // Nothing counts on Monday evening: 8 h from Tuesday 8:30 is Tuesday 16:30.
+    expect(ticket.deadline?.toISOString()).toBe('2026-11-24T15:30:00.000Z');
+    expect(confirmation).toContain('Termín reakce technika podle vaší smlouvy: úterý 24. 11. v 16:30.');
+    expect(reactBy).toBe('24. 11. 2026 16:30');
   });
 });
 
