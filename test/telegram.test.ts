@@ -339,13 +339,14 @@ describe('Telegram on sqlite, a Bot API that does not answer', () => {
       const prisma = t.linka.db.prisma;
       const sends = () => api.requests.filter((r) => r.path.endsWith('/sendMessage'));
       expect((await t.post('/telegram/webhook', tg.text('/start 2024-0153'), { 'x-telegram-bot-api-secret-token': SECRET })).status).toBe(200);
-      await t.linka.runtime.outbox.drain();
-      // The attempt ended as a failure (a background poll may be the one that made it), and the
+      const delivering = t.linka.runtime.outbox.drain();
+      // The attempt ends as a failure (a background poll may be the one that made it), and the
       // error names the limit the call was given: 250 ms, not telegraf's 500 s.
       const item = await eventually(async () => {
         const i = await prisma.outboxItem.findFirst();
         return i?.attempts === 1 ? i : null;
-      }, 10_000, 'the first attempt to end');
+      }, 10_000, 'the hung send to be given up');
+      await delivering;
       expect(item).toMatchObject({ status: 'pending', attempts: 1, lastError: 'telegram: sendMessage got no answer within 250 ms (timed out)' });
       expect(sends()).toHaveLength(1);
       expect(given).toEqual([]);
