@@ -50,6 +50,7 @@ describe.each([
   const smsIn = (params: Record<string, string>, p = '/sms/twilio') => postSigned({ localBase: t.base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: p, params });
   const telegramTexts = (chatId: number) => telegram.calls('sendMessage').filter((c) => String(c.chat_id) === String(chatId)).map((c) => String(c.text));
   const smsTexts = (to: string) => sms.sent.filter((s) => s.to === to).map((s) => s.body);
+  /** Posts a signed interaction; returns the HTTP status and the interaction response Discord would show. */
   const interact = async (payload: unknown) => {
     const body = JSON.stringify(payload);
     const ts = String(Math.floor(Date.now() / 1000));
@@ -57,13 +58,24 @@ describe.each([
       method: 'POST', body,
       headers: { 'content-type': 'application/json', 'x-signature-timestamp': ts, 'x-signature-ed25519': sign(null, Buffer.from(ts + body), DISCORD_KEY).toString('hex') },
     });
-    return res.status;
+    return { status: res.status, body: await res.json() as unknown };
   };
-  /** Delivers everything queued, and waits a little for anything a duplicate might have queued. */
+  /** `/linka <sub>` typed by Petr in the queue channel. */
+  const linkaCommand = (id: string, sub: string, options: Record<string, string>) => ({
+    id, application_id: APP_ID, type: 2, token: 't', version: 1, channel_id: QUEUE, channel: { id: QUEUE, type: 0 }, member: PETR,
+    data: { id: '1', name: 'linka', type: 1, options: [{ type: 1, name: sub, options: Object.entries(options).map(([name, value]) => ({ type: 3, name, value })) }] },
+  });
+  /** A private answer to the technician, as Linka's interaction response carries it. */
+  const privately = (content: string) => ({ type: 4, data: { content, flags: 64, allowed_mentions: { parse: [] } } });
+  /**
+   * Every delivery was answered, and the platforms' handlers finish their work before they
+   * answer: whatever a duplicate did is in the outbox by now. Delivers it all; the work is done
+   * when nothing is left pending in the outbox (no sleeping: a late duplicate would have to be
+   * in the outbox already, and is delivered before anything is asserted).
+   */
   const settle = async () => {
     await t.settle();
-    await new Promise((r) => setTimeout(r, 150));
-    await t.settle();
+    await eventually(async () => (await t.linka.db.prisma.outboxItem.count({ where: { status: 'pending' } })) === 0, 5000, 'the outbox drained');
   };
   const events = (type: string) => t.linka.db.prisma.ticketEvent.count({ where: { type, ticket: { number: ticket } } });
 
@@ -150,18 +162,47 @@ describe.each([
     expect(await events('technician_message')).toBe(1);
   });
 
-  itOn('Discord: one interaction id, delivered twice at once, acts once', async () => {
-    const id = String(1300000000000000000n + BigInt(provider.length));
-    const note = {
-      id, application_id: APP_ID, type: 2, token: 't', version: 1, channel_id: QUEUE, channel: { id: QUEUE, type: 0 }, member: PETR,
-      data: { id: '1', name: 'linka', type: 1, options: [{ type: 1, name: 'note', options: [{ type: 3, name: 'text', value: 'Router vyměněn.' }, { type: 3, name: 'ticket', value: ticket }] }] },
-    };
-    expect(await twice(() => interact(note))).toEqual([200, 200]);
-    const claim = { id: `${id}1`, application_id: APP_ID, type: 3, token: 't', version: 1, channel_id: QUEUE, member: PETR, data: { custom_id: `linka:claim:${ticket}`, component_type: 2 } };
-    expect(await twice(() => interact(claim))).toEqual([200, 200]);
+  const discordId = (n: number) => String(1300000000000000000n + BigInt(n));
+
+  itOn('Discord: one /linka note, delivered twice at once, is one note in the ticket\'s trail and its threads', async () => {
+    const note = linkaCommand(discordId(1), 'note', { text: 'Router vyměněn.', ticket });
+    const answers = await twice(() => interact(note));
     await settle();
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    // The delivery that acted says the note is saved; the replay, that it is done.
+    expect(answers.map((a) => a.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      privately(`Hotovo: ${ticket}.`), privately(`Interní poznámka uložena k ${ticket}.`),
+    ]);
     expect(await events('note')).toBe(1);
+    expect([...discord.messages.values()].filter((m) => m.content === 'Poznámka (Petr): Router vyměněn.')).toHaveLength(1);
+    expect(slackFake.calls('chat.postMessage').filter((c) => c.text === 'Poznámka (Petr): Router vyměněn.')).toHaveLength(1);
+  });
+
+  itOn('Discord: one /linka reply, delivered twice at once, reaches the customer once', async () => {
+    // Unlike a claim (a second claim is refused anyway), a reply acted on twice would be seen:
+    // the customer would get the technician's words twice.
+    const words = 'Technik k vám dorazí zítra mezi 8 a 10.';
+    const reply = linkaCommand(discordId(2), 'reply', { text: words, ticket });
+    const answers = await twice(() => interact(reply));
+    await settle();
+    expect(answers).toEqual([0, 1].map(() => ({ status: 200, body: privately(`Hotovo: ${ticket}.`) })));
+    expect(telegramTexts(7001).filter((text) => text.includes(words))).toEqual([`Petr (technik): ${words}`]);
+    const prisma = t.linka.db.prisma;
+    expect(await prisma.ticketEvent.count({ where: { type: 'technician_message', actor: `discord:${PETR.user.id}`, ticket: { number: ticket } } })).toBe(1);
+    // The team sees it once in each ticket thread (Discord's and Slack's).
+    expect([...discord.messages.values()].filter((m) => m.content === `Petr: ${words}`)).toHaveLength(1);
+    expect(slackFake.calls('chat.postMessage').filter((c) => c.text === `Petr: ${words}`)).toHaveLength(1);
+  });
+
+  itOn('Discord: one card click (claim), delivered twice at once, claims once and answers both as done', async () => {
+    const claim = { id: discordId(3), application_id: APP_ID, type: 3, token: 't', version: 1, channel_id: QUEUE, member: PETR, data: { custom_id: `linka:claim:${ticket}`, component_type: 2 } };
+    // Both deliveries are acknowledged silently (deferred update): acted on twice, one of them
+    // would show Petr "already claimed by Petr".
+    const answers = await twice(() => interact(claim));
+    await settle();
+    expect(answers).toEqual([{ status: 200, body: { type: 6 } }, { status: 200, body: { type: 6 } }]);
     expect(await events('claimed')).toBe(1);
+    expect(telegramTexts(7001).filter((text) => text.startsWith(`Váš požadavek ${ticket} převzal`))).toEqual([`Váš požadavek ${ticket} převzal technik Petr. Ozve se vám zde.`]);
   });
 
   itOn('Alertmanager: one notification (fingerprint + status), delivered twice at once, opens and resolves once', async () => {
