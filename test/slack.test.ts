@@ -4,7 +4,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pgAvailable } from './helpers/db.js';
 import { RACERS, startSlackWorld, type SlackWorld } from './helpers/slack-world.js';
-import { localTime } from '../src/domain/ticket-card.js';
 import { eventually } from './fakes/fake-server.js';
 import { FORM, JSON_TYPE, signed, slack } from './fakes/slack-fake.js';
 
@@ -35,12 +34,13 @@ describe('Slack on sqlite', () => {
     const blocks = post.blocks as Block[];
     expect(blocks[0]).toMatchObject({ type: 'header', text: { text: `${number} · Něco jiného` } });
     expect(blocks[1]?.text?.text).toBe('🟡 *Čeká na technika*');
-    // The customer (phone partly masked), the area, the tier and the reaction deadline in Prague time.
-    const deadline = (await w.ticket(number))?.deadline;
-    expect(deadline).toBeInstanceOf(Date);
+    // The customer (phone partly masked), the area, the tier and the reaction deadline in Prague time:
+    // opened Monday 23 November 2026 at 10:00 in Prague, PLUS reacts within 8 business hours
+    // (Mon-Fri 8:30-17:00): 7 h on Monday, the last one on Tuesday from 8:30.
+    expect((await w.ticket(number))?.deadline).toEqual(new Date('2026-11-24T08:30:00Z'));
     expect(blocks.flatMap((b) => b.fields ?? []).map((f) => f.text)).toEqual(expect.arrayContaining([
       '*Zákazník*\nJan Novák', '*Smlouva*\n2024-0153', '*Oblast*\nPlzeň-Bory', '*Telefon*\n+420 603 ••• 456', '*Úroveň podpory*\nPLUS',
-      `*Reakce do*\n${localTime(deadline as Date, 'Europe/Prague', 'cs')}`,
+      '*Reakce do*\n24. 11. 2026 09:30',
     ]));
     expect(JSON.stringify(blocks)).not.toContain('603123456');
     expect(blocks.some((b) => b.text?.text.includes('Nejde mi odeslat e-mail přes váš server.'))).toBe(true);
@@ -191,6 +191,34 @@ describe('Slack on sqlite', () => {
     // The customer answers on Telegram: it appears in the card's thread.
     await w.customerSays('Pořád to nejde, píše to chybu 535.');
     expect(w.slackFake.calls('chat.postMessage')).toContainEqual(expect.objectContaining({ channel: 'CQUEUE', thread_ts: ts, text: 'Zákazník: Pořád to nejde, píše to chybu 535.' }));
+  });
+
+  it('does not relay a file shared in the card\'s thread, with or without a comment; a reply in words after it is relayed', async () => {
+    const number = await w.openTicketOnTelegram();
+    const { ts } = await w.card(number);
+    const before = w.customerGot().length;
+    const file = {
+      id: 'F0SCREEN', name: 'nastaveni-routeru.png', title: 'nastaveni-routeru.png', mimetype: 'image/png', filetype: 'png', user: 'UPETR',
+      url_private: 'https://files.slack.example/files-pri/T1-F0SCREEN/nastaveni-routeru.png',
+      permalink: 'https://linka-test.slack.example/files/UPETR/F0SCREEN/nastaveni-routeru.png',
+    };
+    // A screenshot with a comment, then one alone, as Slack delivers file uploads in a thread.
+    for (const comment of ['Takhle má vypadat nastavení routeru.', '']) {
+      const res = await w.send(slack.message(comment, 'UPETR', { threadTs: ts, subtype: 'file_share', files: [file] }), JSON_TYPE);
+      expect(res.status).toBe(200);
+    }
+    // Then the technician describes it in words: that reaches the customer, and it is the only thing
+    // that does (the outbox delivers a customer's messages in order, so a relayed file would come first).
+    await w.send(slack.message('Na routeru zapněte prosím WPA2 a uložte.', 'UPETR', { threadTs: ts }), JSON_TYPE);
+    await w.t.settle();
+    await eventually(() => w.customerGot().length > before, 3000, 'the reply in words');
+    expect(w.customerGot().slice(before)).toEqual(['Petr (technik): Na routeru zapněte prosím WPA2 a uložte.']);
+    expect(w.tgFake.requests.filter((r) => /send(Photo|Document)$/.test(r.path))).toEqual([]);
+    const ticket = await w.ticket(number);
+    expect(ticket?.events.filter((e) => e.type === 'technician_message')).toHaveLength(1);
+    const history = (ticket?.messages ?? []).map((m) => `${m.direction}:${m.text}`);
+    expect(history).toContain('out:Petr (technik): Na routeru zapněte prosím WPA2 a uložte.');
+    expect(history.filter((h) => h.includes('F0SCREEN') || h.includes('nastaveni-routeru') || h.includes('Takhle má vypadat'))).toEqual([]);
   });
 
   it('refuses forged, unsigned and stale requests with 401 and changes nothing; acts once on a retried event; answers url_verification', async () => {

@@ -114,7 +114,7 @@ export const slack = {
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   },
   /** A message event in a channel (a thread reply when `threadTs` is given). */
-  message(text: string, user: string, opts: { channel?: string; threadTs?: string; eventId?: string; subtype?: string; botId?: string } = {}): string {
+  message(text: string, user: string, opts: { channel?: string; threadTs?: string; eventId?: string; subtype?: string; botId?: string; files?: Array<Record<string, unknown>> } = {}): string {
     const ts = `${1795400000 + ++seq}.000300`;
     return JSON.stringify({
       token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback',
@@ -125,6 +125,8 @@ export const slack = {
         ...(opts.threadTs ? { thread_ts: opts.threadTs, parent_user_id: BOT_USER } : {}),
         ...(opts.subtype ? { subtype: opts.subtype } : {}),
         ...(opts.botId ? { bot_id: opts.botId } : {}),
+        // A file shared with the message, as Slack sends it (subtype "file_share", `files`, `upload`).
+        ...(opts.files ? { files: opts.files, upload: true, display_as_bot: false } : {}),
       },
     });
   },
