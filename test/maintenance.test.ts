@@ -1,12 +1,14 @@
 // Planned maintenance under fake timers (as in schedules.test.ts): the every-minute job tells the
 // customers in the maintenance's areas 24 h and 1 h before the start, each notice once; a
-// cancellation and a reschedule reach everyone already told, once.
+// cancellation and a reschedule reach everyone already told, once; a number that sent STOP gets none.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseTwilioInbound } from '../adapters/twilio/index.js';
 import { parseConfig } from '../src/config/load.js';
 import { sendMaintenanceNotices } from '../src/jobs/maintenance-notices.js';
 import { startScheduler, type Scheduler } from '../src/jobs/scheduler.js';
 import { silentLogger } from '../src/runtime/logger.js';
 import { createMaintenance, leadTimesOf } from '../src/runtime/maintenance.js';
+import { createMetrics, type Metrics } from '../src/runtime/metrics.js';
 import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
 import type { Db } from '../src/store/client.js';
 import { createTestDatabase } from './helpers/db.js';
@@ -22,6 +24,9 @@ describe('planned maintenance', () => {
   let drop: () => Promise<void>;
   let runtime: Runtime;
   let scheduler: Scheduler | null = null;
+  let sms: ReturnType<typeof recordingPort>;
+  let telegram: ReturnType<typeof recordingPort>;
+  let metrics: Metrics;
   const config = parseConfig({ maintenance: { leadTimes: ['24h', '1h'] } });
   const jobDeps = () => ({ prisma: db.prisma, clock: () => new Date(), teamPlatforms: ['slack'], teamLanguage: 'cs' as const, customerChannels: ['telegram', 'sms'] });
 
@@ -33,8 +38,10 @@ describe('planned maintenance', () => {
     await db.prisma.customer.create({ data: { contractNumber: '2023-0042', name: 'Petr Dvořák', language: 'cs', area: 'Plzeň-Lochotín', telegramId: '555', phones: { create: [{ e164: '+420777000111' }] } } });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     vi.setSystemTime(new Date('2026-11-23T10:00:00Z')); // Monday 11:00 in Prague
-    const ports = [Object.assign(recordingPort(), { channel: 'sms' as const }), Object.assign(recordingPort(), { channel: 'telegram' as const })];
-    runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), ports, teamPorts: [recordingTeam('slack')], clock: () => new Date() });
+    sms = Object.assign(recordingPort(), { channel: 'sms' as const });
+    telegram = Object.assign(recordingPort(), { channel: 'telegram' as const });
+    metrics = createMetrics();
+    runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), metrics, ports: [sms, telegram], teamPorts: [recordingTeam('slack')], clock: () => new Date() });
   });
   afterEach(async () => {
     await scheduler?.stop();
@@ -136,5 +143,41 @@ describe('planned maintenance', () => {
     await runtime.maintenance.reschedule(m.id, { startsAt: new Date('2026-11-25T12:00:00Z'), endsAt: new Date('2026-11-25T13:00:00Z') }, 'test');
     await sendMaintenanceNotices(jobDeps(), config);
     expect((await to(JAN)).slice(3)).toEqual(['Údržba sítě přesunuta na 25. 11. 2026 13:00 – 25. 11. 2026 14:00.']);
+  });
+
+  it('sends nothing to a number that sent STOP, while its neighbours are told; the outbox marks its notices suppressed', async () => {
+    // Jan texts STOP (as Twilio's webhook brings it); Petr, in the same areas, does not.
+    const parsed = parseTwilioInbound({ MessageSid: 'SM0000000000000000000000000000stop', From: '+420603123456', Body: 'STOP' }, 'CZ');
+    if (parsed.kind !== 'event') throw new Error(`the STOP webhook was not an event: ${parsed.reason}`);
+    await runtime.dispatch(parsed.envelope);
+    await runtime.outbox.drain();
+    expect(sms.sent).toEqual([{ to: JAN, reply: expect.objectContaining({ text: 'Odhlásili jste se ze zpráv od Linky, nic dalšího vám už nepošleme. Chcete-li zprávy znovu dostávat, pošlete START.' }) }]);
+
+    // Scheduled from the server 2 h ahead: the 24 h notice is due at once.
+    await runtime.maintenance.schedule({ areas: ['Plzeň*'], startsAt: new Date('2026-11-23T12:00:00Z'), endsAt: new Date('2026-11-23T13:00:00Z'), actor: 'test' });
+    await runtime.outbox.drain();
+    const notice = 'Plánovaná údržba sítě: od 23. 11. 2026 13:00 do 23. 11. 2026 14:00 nebudou ve vaší oblasti dostupné služby internet. Omlouváme se za omezení.';
+    expect(telegram.sent.map((x) => [x.to, x.reply.text])).toEqual([[PETR, notice]]);
+    expect(sms.sent).toHaveLength(1); // the STOP confirmation only
+
+    // The 1 h notice, from the every-minute job.
+    vi.setSystemTime(new Date('2026-11-23T11:00:00Z'));
+    await sendMaintenanceNotices(jobDeps(), config);
+    await runtime.outbox.drain();
+    expect(telegram.sent.map((x) => [x.to, x.reply.text])).toEqual([[PETR, notice], [PETR, notice]]);
+    expect(sms.sent).toHaveLength(1);
+
+    // Nothing left to send: Jan's two notices are marked suppressed, Petr's sent.
+    const items = async (target: string) => (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } }))
+      .map((i) => [i.status, (i.payload as { reply: { text: string } }).reply.text]);
+    const short = 'Údržba sítě 23. 11. 2026 13:00 – 23. 11. 2026 14:00: výpadek služeb internet. Omlouváme se.';
+    expect(await items(JAN)).toEqual([['sent', expect.stringMatching(/^Odhlásili jste se/)], ['suppressed', short], ['suppressed', short]]);
+    expect(await items(PETR)).toEqual([['sent', notice], ['sent', notice]]);
+    // The operator sees them in the metrics too. (The team channel's "Upozorněno zákazníků" and
+    // `maintenance list` still count Jan among the customers told.)
+    const outbound = (await metrics.outbound.get()).values.map((v) => [v.labels.channel, v.labels.status, v.value]);
+    expect(outbound).toContainEqual(['sms', 'suppressed', 2]);
+    expect(outbound).toContainEqual(['sms', 'sent', 1]);
+    expect(outbound).toContainEqual(['telegram', 'sent', 2]);
   });
 });

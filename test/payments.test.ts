@@ -1,10 +1,12 @@
 // Payment reminders (seed 000): the balances import (line numbers, all-or-nothing), the daily job
 // under fake timers (reminder on the 21st at 9:00, the month-end warning, each once), a later
-// import with 0 stopping them, and "zaplatil jsem" opening a billing ticket instead.
+// import with 0 stopping them, "zaplatil jsem" opening a billing ticket instead, and nothing
+// reaching a number that sent STOP.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseTwilioInbound } from '../adapters/twilio/index.js';
 import { balanceRoutes } from '../src/api/balances.js';
 import { bearerGuard } from '../src/api/common.js';
 import { balancesCommand } from '../src/cli-balances.js';
@@ -29,6 +31,7 @@ describe('payment reminders', () => {
   let drop: () => Promise<void>;
   let runtime: Runtime;
   let scheduler: Scheduler | null = null;
+  let sms: ReturnType<typeof recordingPort>;
   const config = parseConfig({ payments: { dueDay: 20, reminderHour: 9, restrictionWarningDaysBeforeMonthEnd: 3 } });
 
   beforeEach(async () => {
@@ -37,7 +40,8 @@ describe('payment reminders', () => {
     await seedCustomers(db);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     vi.setSystemTime(new Date('2026-11-20T10:00:00Z'));
-    runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), ports: [Object.assign(recordingPort(), { channel: 'sms' as const })], teamPorts: [recordingTeam('slack')], clock: () => new Date() });
+    sms = Object.assign(recordingPort(), { channel: 'sms' as const });
+    runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), ports: [sms], teamPorts: [recordingTeam('slack')], clock: () => new Date() });
   });
   afterEach(async () => {
     await scheduler?.stop();
@@ -164,5 +168,36 @@ describe('payment reminders', () => {
     const stranger = await runtime.dispatch({ dedupeId: 'sms:stranger', conversationId: 'sms:+420999888777', channel: 'sms', event: { kind: 'text', text: 'paid' }, sender: { phone: '+420999888777' } });
     expect(stranger.replies.at(-1)?.text).toContain('Abych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.');
     expect(await db.prisma.ticket.count({ where: { category: 'billing' } })).toBe(1);
+  });
+
+  it('reminds and warns nobody whose number sent STOP, while the others get theirs; the outbox marks those suppressed', async () => {
+    await importCsv('contract_number,balance,due_date,currency\n2024-0153,"1 234,50",,\nSK-77,4990,,EUR\n');
+    // Zuzana texts STOP (as Twilio's webhook brings it); Jan does not.
+    const parsed = parseTwilioInbound({ MessageSid: 'SM0000000000000000000000000000stop', From: '+421905123456', Body: 'Stop' }, 'CZ');
+    if (parsed.kind !== 'event') throw new Error(`the STOP webhook was not an event: ${parsed.reason}`);
+    await runtime.dispatch(parsed.envelope);
+    await runtime.outbox.drain();
+    const stopConfirmation = 'Odhlásili ste sa zo správ od Linky, nič ďalšie vám už nepošleme. Ak chcete správy znova dostávať, pošlite START.';
+    const delivered = () => sms.sent.map((x) => [x.to, x.reply.text]);
+    expect(delivered()).toEqual([[ZUZANA, stopConfirmation]]);
+
+    const reminder = 'Neevidujeme platbu 1 234,50 CZK splatnou 20. 11. 2026 (VS 2024-0153). Placeno? Pošlete ZAPLACENO.';
+    await runAt('2026-11-21T07:59:00Z', 2); // the reminders' round at 9:00
+    await runtime.outbox.drain();
+    expect(delivered()).toEqual([[ZUZANA, stopConfirmation], [JAN, reminder]]);
+
+    const warning = 'Platbu 1 234,50 CZK neevidujeme, 30. 11. 2026 omezíme služby (VS 2024-0153). Placeno? Pošlete ZAPLACENO.';
+    await runAt('2026-11-27T07:59:00Z', 2); // the restriction warnings' round
+    await runtime.outbox.drain();
+    expect(delivered()).toEqual([[ZUZANA, stopConfirmation], [JAN, reminder], [JAN, warning]]);
+
+    // Nothing left to send: Zuzana's reminder and warning were written and marked suppressed.
+    const items = async (target: string) => (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } })).map((i) => [i.status, (i.payload as { reply: { text: string } }).reply.text]);
+    expect(await items(ZUZANA)).toEqual([
+      ['sent', stopConfirmation],
+      ['suppressed', 'Neevidujeme platbu 49,90 EUR splatnú 20. 11. 2026 (VS SK-77). Zaplatené? Pošlite ZAPLATENE.'],
+      ['suppressed', 'Platbu 49,90 EUR neevidujeme, 30. 11. 2026 obmedzíme služby (VS SK-77). Zaplatené? Pošlite ZAPLATENE.'],
+    ]);
+    expect(await items(JAN)).toEqual([['sent', reminder], ['sent', warning]]);
   });
 });
