@@ -140,10 +140,10 @@ describe('paid call-out', () => {
   }
   /** Presses a button of the offer message; returns the callback query's id (what the consent stores). */
   async function tgPress(offer: TgMessage, data: string): Promise<string> {
-    // The offer's own message id (the fake numbers the messages it is sent from 101).
-    const index = telegram.calls('sendMessage').map((c) => String(c.text)).lastIndexOf(offer.text);
-    expect(index).toBeGreaterThanOrEqual(0);
-    const update = tg.press(data, 101 + index, offer.text, offer.reply_markup?.inline_keyboard.flat() ?? []);
+    // The offer under the message id the Bot API gave it.
+    const delivered = telegram.messages.filter((m) => m.text === offer.text).at(-1);
+    if (!delivered) throw new Error(`the offer "${offer.text.slice(0, 40)}" was not delivered`);
+    const update = tg.press(data, delivered.message_id, offer.text, offer.reply_markup?.inline_keyboard.flat() ?? []);
     expect((await hook(update)).status).toBe(200);
     await t.settle();
     await t.settle();
@@ -306,6 +306,47 @@ describe('paid call-out', () => {
       expect(await tgSay('zrušit')).toContain('Placený výjezd jsme zrušili');
       expect((await db().calloutOffer.findFirst())?.status).toBe('cancelled');
       expect(count(thread(), 'Zákazník placený výjezd ZRUŠIL.')).toBe(1);
+    });
+
+    it('lets an English-speaking customer cancel a booked visit with CANCEL; the technicians see it and no visit can be booked on it', async () => {
+      await db().customer.update({ where: { contractNumber: '2024-0153' }, data: { language: 'en' } });
+      for (const b of ['/start 2024-0153', '4', 'I would like port forwarding set up on my router.', 'today', 'yes']) await tgSay(b);
+      const number = (await db().ticket.findFirstOrThrow()).number;
+      const command = async (text: string) => ((await deliver(t.base, signed(slack.command(text, 'UPETR'), FORM))).body as { text: string }).text;
+      // A technician offers the call-out from the card; the customer is asked in English.
+      expect((await deliver(t.base, signed(slack.click('offer', number, 'UPETR'), FORM))).status).toBe(200);
+      await t.settle();
+      await t.settle();
+      const offer = lastTelegram();
+      expect(offer.text).toContain(`About request ${number}: the fault is most likely on your side`);
+      expect(offer.text).toContain('Price: 1,000.00 CZK per hour of work, charged per started 15 minutes, travel 250.00 CZK.');
+      expect(offer.text).toContain('Do you agree to a paid visit on these terms? Please answer YES or NO.');
+      expect(offer.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Yes, I agree', 'No, I do not agree']);
+      expect(await tgSay('YES')).toContain('You can cancel the visit until it starts by writing CANCEL.');
+      expect(await db().consent.findFirst()).toMatchObject({ decision: 'accepted', reply: 'YES', channel: 'telegram' });
+
+      // The visit is booked for tomorrow 14:30 Prague time (13:30 UTC); the customer is told.
+      expect(await command(`visit ${number} 2026-11-24 14:30`)).toBe(`Hotovo: ${number}.`);
+      await t.settle();
+      await t.settle();
+      expect(lastTelegram().text).toBe('A technician will come 24/11/2026, 14:30.');
+      expect(await db().calloutOffer.findFirst()).toMatchObject({ status: 'accepted', visitAt: new Date('2026-11-24T13:30:00Z') });
+      const stored = JSON.stringify(await db().consent.findFirst());
+
+      // The customer cancels in English, in capitals, before the visit.
+      t.clock.advance(60);
+      const cancelledAt = t.clock.read();
+      expect(await tgSay('CANCEL')).toBe('We have cancelled the paid visit. Your request stays open.');
+      expect(await db().calloutOffer.findFirst()).toMatchObject({ status: 'cancelled', cancelledAt, visitAt: new Date('2026-11-24T13:30:00Z') });
+      // The technicians read it in the ticket's thread (in the team's language), once; the ticket stays open.
+      expect(count(thread(), 'Zákazník placený výjezd ZRUŠIL.')).toBe(1);
+      const ticket = await db().ticket.findFirstOrThrow({ include: { events: true } });
+      expect(ticket.status).toBe('open');
+      expect(ticket.events.filter((e) => e.type === 'callout_cancelled')).toHaveLength(1);
+      // The consent itself is not touched, and no visit can be booked on a cancelled call-out.
+      expect(JSON.stringify(await db().consent.findFirst())).toBe(stored);
+      expect(await command(`visit ${number} 2026-11-25 9:00`)).toBe(`Výjezd k ${number} nelze naplánovat: zákazník nesouhlasil s placeným výjezdem.`);
+      expect((await db().calloutOffer.findFirst())?.visitAt).toEqual(new Date('2026-11-24T13:30:00Z'));
     });
 
     it('says it is too late to cancel once the visit has begun', async () => {
