@@ -1,6 +1,7 @@
 // The /linka slash command through the real Bolt app (signed form posts to /slack/events),
 // and the Slack adapter's pure parts: durations, ticket ids, Slack markup, the card layout,
 // and how Web API failures reach the outbox.
+import { createServer, type AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseDuration, parseTicketNumber, renderTicketCard, slackTextToPlain, toPlatformError } from '../adapters/slack/index.js';
@@ -11,6 +12,7 @@ import { LinkaError } from '../src/errors.js';
 import { silentLogger } from '../src/runtime/logger.js';
 import { startTestLinka } from './helpers/linka.js';
 import { startSlackWorld, type SlackWorld } from './helpers/slack-world.js';
+import { eventually } from './fakes/fake-server.js';
 import { FORM, SIGNING_SECRET, deliver, signed, slack, startSlackFake, type SlackFake } from './fakes/slack-fake.js';
 
 describe('/linka', () => {
@@ -288,18 +290,31 @@ describe('switching Slack on', () => {
   it('keeps serving when Slack cannot be reached at start-up, and answers 503 so Slack retries', async () => {
     // Bolt constructed with a token calls auth.test at once, and its rejection is unhandled:
     // the whole process would exit. Linka defers it to the first request.
-    const dead = await startSlackFake();
-    const url = dead.url;
-    await dead.close();
+    // A Slack that cannot be reached: every connection is dropped at once, and counted.
+    let connections = 0;
+    const dead = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
     const t = await startTestLinka({ config: { slack: { queueChannel: 'CQUEUE', technicians: ['UPETR'] } }, env: { ...env, SLACK_API_URL: url } });
     try {
       expect(t.linka.channels).toContain('slack');
-      await new Promise((r) => setTimeout(r, 1500)); // the eager auth.test and its retries fail meanwhile
-      const res = await deliver(t.base, signed(slack.click('claim', 'T-2026-00001', 'UPETR'), FORM));
-      expect(res.status).toBe(503);
+      // The eager auth.test and its two retries fail...
+      await eventually(() => connections >= 3, 10_000, 'the eager auth.test and its retries');
+      // ...and a click is answered 503 (Slack retries it). Once the eager attempt has given up (and
+      // its failure was handled, not thrown at the process), a click asks Slack again itself.
+      await eventually(async () => {
+        const seen = connections;
+        const res = await deliver(t.base, signed(slack.click('claim', 'T-2026-00001', 'UPETR'), FORM));
+        expect(res.status).toBe(503);
+        return connections > seen;
+      }, 15_000, 'a click that asks Slack again');
       expect((await fetch(`${t.base}/healthz`)).status).toBe(200);
     } finally {
       await t.stop();
+      await new Promise((resolve) => dead.close(resolve));
     }
   });
 });
