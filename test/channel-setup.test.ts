@@ -14,19 +14,29 @@ const discord = { DISCORD_BOT_TOKEN: 'bot', DISCORD_PUBLIC_KEY: 'a'.repeat(64), 
 
 describe('loadChannels', () => {
   const config = parseConfig({ slack: { queueChannel: 'C0QUEUE' }, discord: { queueChannel: '1300000000000000001' } });
-  const cases: Array<[string, Record<string, string>]> = [
-    ['no channel', {}],
-    ['telegram only', telegram],
-    ['a bad telegram secret', { ...telegram, TELEGRAM_WEBHOOK_SECRET: 'bad secret!' }],
-    ['sms without PUBLIC_URL', { ...twilio, PUBLIC_URL: '' }],
-    ['every channel', { ...telegram, ...twilio, ...slack, ...discord }],
-    ['discord with a bad key', { ...discord, DISCORD_PUBLIC_KEY: 'nothex' }],
+  const NO_TELEGRAM = 'off (TELEGRAM_BOT_TOKEN is not set)';
+  const NO_SMS = 'off (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM are not set)';
+  const NO_SLACK = 'off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET are not set)';
+  const NO_DISCORD = 'off (DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY are not set)';
+  // Each case: the environment, the channels that must come up and what `linka serve` reports.
+  const cases: Array<[string, Record<string, string>, string[], Record<string, string>]> = [
+    ['no channel', {}, [], { telegram: NO_TELEGRAM, sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD }],
+    ['telegram only', telegram, ['telegram'], { telegram: 'on', sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD }],
+    ['a bad telegram secret', { ...telegram, TELEGRAM_WEBHOOK_SECRET: 'bad secret!' }, [],
+      { telegram: 'off (TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -)', sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD }],
+    ['sms without PUBLIC_URL', { ...twilio, PUBLIC_URL: '' }, [],
+      { telegram: NO_TELEGRAM, sms: 'off (PUBLIC_URL is not set: Twilio signs the public URL, so webhooks cannot be verified without it)', slack: NO_SLACK, discord: NO_DISCORD }],
+    ['every channel', { ...telegram, ...twilio, ...slack, ...discord }, ['telegram', 'sms', 'slack', 'discord'], { telegram: 'on', sms: 'on', slack: 'on', discord: 'on' }],
+    ['discord with a bad key', { ...discord, DISCORD_PUBLIC_KEY: 'nothex' }, [],
+      { telegram: NO_TELEGRAM, sms: NO_SMS, slack: NO_SLACK, discord: "off (DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters)" }],
   ];
-  it.each(cases)('decides as createChannels does: %s', async (_name, env) => {
+  it.each(cases)('decides as createChannels does: %s', async (_name, env, on, status) => {
     const loaded = await loadChannels(env, config, silentLogger());
     const created = createChannels(env, config, silentLogger());
-    expect(loaded.status).toEqual(created.status);
-    expect(loaded.adapters.map((a) => a.port?.channel ?? a.team?.platform)).toEqual(created.adapters.map((a) => a.port?.channel ?? a.team?.platform));
+    expect(loaded.status).toEqual(status);
+    expect(loaded.adapters.map((a) => a.port?.channel ?? a.team?.platform)).toEqual(on);
+    expect(created.status).toEqual(status);
+    expect(created.adapters.map((a) => a.port?.channel ?? a.team?.platform)).toEqual(on);
   });
 
   it('wants only the adapters whose secrets are set', () => {
