@@ -44,7 +44,10 @@ describe('SMS delivery reports on sqlite', () => {
       'Zprávu se nepodařilo doručit (twilio: undelivered, chyba 30003: unreachable destination handset); pošlu ji znovu za 1 s.',
       'Zprávu se nepodařilo doručit (twilio: failed, chyba 30003: unreachable destination handset), ani napodruhé; zpráva je označena jako nedoručená.',
     ]);
-    await quiet(REDELIVERY_MS + 200);
+    // The report is recorded (above). Linka's clock moved far past any redelivery delay and the
+    // outbox drained: a third attempt would have reached the fake.
+    w.advanceMs(10 * REDELIVERY_MS);
+    await w.settle();
     expect(w.fake.sent).toHaveLength(2); // no third attempt
   });
 
@@ -67,7 +70,9 @@ describe('SMS delivery reports on sqlite', () => {
     expect((await prisma.message.findFirst({ where: { platformMessageId: sms.sid } }))?.status).toBe('failed');
     const lines = await prisma.message.findMany({ where: { direction: 'system' }, orderBy: { id: 'asc' } });
     expect(lines.at(-1)?.text).toBe('Zprávu se nepodařilo doručit (twilio: failed, chyba 21610: the recipient unsubscribed (STOP)), číslo nelze zastihnout; zpráva je označena jako nedoručená.');
-    await quiet(REDELIVERY_MS + 200);
+    // Linka's clock moved far past the redelivery delay and the outbox drained: no second attempt.
+    w.advanceMs(10 * REDELIVERY_MS);
+    await w.settle();
     expect(w.fake.sent).toHaveLength(1);
   });
 

@@ -3,15 +3,13 @@
 // whole checklist (PostgreSQL runs when the server answers; under CI it must).
 // Delivery reports (status callbacks) are in sms-status.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderSms } from '../adapters/twilio/render.js';
 import { isGsm7, smsSegments } from '../src/domain/sms.js';
-import type { ReplyChoice } from '../src/engine/types.js';
 import { conversationHistory } from '../src/store/messages.js';
 import { ticketByNumber } from '../src/store/tickets.js';
 import { SIGNING_SECRET, startSlackFake } from './fakes/slack-fake.js';
 import { postSigned } from './fakes/twilio-fake.js';
 import { pgAvailable } from './helpers/db.js';
-import { ACCOUNT_SID, AUTH_TOKEN, FROM, JAN, PUBLIC_URL, ask, quiet, startWorld, stopWorld, until } from './helpers/sms-world.js';
+import { ACCOUNT_SID, AUTH_TOKEN, FROM, JAN, PUBLIC_URL, ask, startWorld, stopWorld, until } from './helpers/sms-world.js';
 
 const PG = await pgAvailable();
 
@@ -33,7 +31,7 @@ describe.each([
     // Over SMS "does it work now?" comes with the instruction: the wait costs no message of its own.
     expect(await ask(w, '1')).toBe('Zapojte vse zpet a pockejte, az zarizeni nabehnou (do 3 min). Pak odpovezte: Funguje ted internet?\n1 Ano\n2 Ne');
     w.advance(3);
-    await quiet(300); // several timer polls: nothing is sent
+    await w.settle(); // every timer due by then has fired and what it queued has gone out: nothing
     expect(w.fake.sent).toHaveLength(2);
     expect(await ask(w, '2')).toBe('Restartujte i pocitace a dalsi zarizeni v siti. Pak odpovezte: Funguje ted internet?\n1 Ano\n2 Ne');
     expect(await ask(w, 'Ne')).toBe('Predam to technikovi, jen par otazek.\n\nOd kdy zavada trva?\n1 Dnes\n2 Vcera\n3 Dele');
@@ -61,13 +59,53 @@ describe.each([
     expect(ticket?.answers).toMatchObject({ checklist: 'done', afterReplug: 'no', afterRestart: 'no', since: 'yesterday', lights: 'red', devices: 'all' });
     const history = await conversationHistory(prisma, `sms:${JAN}`);
     expect(ticket?.messages.map((m) => m.id)).toEqual(history.map((m) => m.id));
+    // The history keeps each reply as written (diacritics, the choices apart), next to the SMS
+    // that carried it (by its MessageSid).
     const outs = history.filter((m) => m.direction === 'out');
     expect(outs).toHaveLength(w.fake.sent.length);
-    for (const m of outs) {
-      const sms = w.fake.sent.find((s) => s.sid === m.platformMessageId);
-      expect(m.status).toBe('sent');
-      expect(sms?.body).toBe(renderSms({ text: m.text, choices: (m.choices ?? undefined) as ReplyChoice[] | undefined }, { transliterate: true }));
-    }
+    const choices = (...labels: Array<[string, string]>) => labels.map(([id, label]) => ({ id, label }));
+    const deadline = /\n\nReakce technika do: (\S+) (\d+\. \d+\. v \d+:\d\d)\.$/.exec(outs.at(-1)?.text ?? '');
+    const GSM_DAY: Record<string, string> = { pondělí: 'pondeli', úterý: 'utery', středa: 'streda', čtvrtek: 'ctvrtek', pátek: 'patek', sobota: 'sobota', neděle: 'nedele' };
+    expect(deadline?.[1] ?? '', 'the reaction deadline in the last reply').toBeOneOf(Object.keys(GSM_DAY));
+    const [day, time] = [deadline?.[1] as string, deadline?.[2] as string];
+    expect(outs.map((m) => ({ status: m.status, text: m.text, choices: m.choices, sms: w.fake.sent.find((s) => s.sid === m.platformMessageId)?.body }))).toEqual([
+      {
+        text: 'Dobrý den, tady Linka (Test ISP).\n\nOdpojte ze zásuvky vše (zdroj antény, router, switch, VoIP brána) na 10 s.',
+        choices: choices(['done', 'Hotovo'], ['cannot', 'Nevím jak']),
+        sms: 'Dobry den, tady Linka (Test ISP).\n\nOdpojte ze zasuvky vse (zdroj anteny, router, switch, VoIP brana) na 10 s.\n1 Hotovo\n2 Nevim jak',
+      },
+      {
+        text: 'Zapojte vše zpět a počkejte, až zařízení naběhnou (do 3 min). Pak odpovězte: Funguje teď internet?',
+        choices: choices(['yes', 'Ano'], ['no', 'Ne']),
+        sms: 'Zapojte vse zpet a pockejte, az zarizeni nabehnou (do 3 min). Pak odpovezte: Funguje ted internet?\n1 Ano\n2 Ne',
+      },
+      {
+        text: 'Restartujte i počítače a další zařízení v síti. Pak odpovězte: Funguje teď internet?',
+        choices: choices(['yes', 'Ano'], ['no', 'Ne']),
+        sms: 'Restartujte i pocitace a dalsi zarizeni v siti. Pak odpovezte: Funguje ted internet?\n1 Ano\n2 Ne',
+      },
+      {
+        text: 'Předám to technikovi, jen pár otázek.\n\nOd kdy závada trvá?',
+        choices: choices(['today', 'Dnes'], ['yesterday', 'Včera'], ['longer', 'Déle']),
+        sms: 'Predam to technikovi, jen par otazek.\n\nOd kdy zavada trva?\n1 Dnes\n2 Vcera\n3 Dele',
+      },
+      {
+        text: 'Jak svítí kontrolky routeru?',
+        choices: choices(['off', 'Nesvítí'], ['red', 'Červeně'], ['blinking', 'Bliká'], ['normal', 'Normálně'], ['unknown', 'Nevím']),
+        sms: 'Jak sviti kontrolky routeru?\n1 Nesviti\n2 Cervene\n3 Blika\n4 Normalne\n5 Nevim',
+      },
+      {
+        text: 'Kterých zařízení se to týká?',
+        choices: choices(['all', 'Všech'], ['some', 'Některých'], ['wifiOnly', 'Jen Wi-Fi'], ['phoneOnly', 'Jen telefonu']),
+        sms: 'Kterych zarizeni se to tyka?\n1 Vsech\n2 Nekterych\n3 Jen Wi-Fi\n4 Jen telefonu',
+      },
+      { text: 'Popište prosím závadu vlastními slovy.', choices: null, sms: 'Popiste prosim zavadu vlastnimi slovy.' },
+      {
+        text: `Požadavek ${number} předán technikům, ozvou se zde. Doplnění pište sem.\n\nReakce technika do: ${day} ${time}.`,
+        choices: choices(['newProblem', 'Jiný problém']),
+        sms: `Pozadavek ${number} predan technikum, ozvou se zde. Doplneni piste sem.\n\nReakce technika do: ${GSM_DAY[day]} ${time}.\n1 Jiny problem`,
+      },
+    ].map((m) => ({ status: 'sent', ...m })));
     const ins = history.filter((m) => m.direction === 'in').map((m) => m.text);
     expect(ins).toEqual(['Dobrý den, nejde mi internet', '1', '2', 'Ne', '2', '2', '1', 'Nenačte se žádná stránka, router svítí červeně.']);
     // The billed segments are counted.
@@ -100,7 +138,7 @@ describe('SMS over Twilio on sqlite', () => {
     expect(await raw(JSON.stringify(params), 'application/json')).toBe(400);
     expect(await raw('From=%2B420603123456&Body=%E0%A4%A', 'application/x-www-form-urlencoded')).toBe(400);
     expect(await raw('From=%2B420603123456&Body=%C3%28', 'application/x-www-form-urlencoded')).toBe(400);
-    await quiet(200);
+    await w.settle(); // each was answered; anything one of them queued has gone out by now
     expect(await w.counts()).toEqual(before);
     expect(w.fake.calls()).toHaveLength(0);
     // The same message, properly signed, is taken.
@@ -118,8 +156,10 @@ describe('SMS over Twilio on sqlite', () => {
     await twice('Dobrý den, nejde mi internet', 'SMdup1');
     await w.sent(1);
     await twice('1', 'SMdup2');
-    await w.sent(2);
-    await quiet(300);
+    // Every delivery was answered after it was handled: once the outbox has delivered all that
+    // is due, a reply to a duplicate would have reached the fake.
+    await w.settle();
+    expect(await w.linka.db.prisma.processedInbound.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).toEqual([{ id: 'twilio:sms:SMdup1' }, { id: 'twilio:sms:SMdup2' }]);
     expect(w.fake.sent).toHaveLength(2);
     expect(w.fake.sent[1]?.body).toContain('Zapojte vse zpet');
     const history = await conversationHistory(w.linka.db.prisma, `sms:${JAN}`);
@@ -127,26 +167,49 @@ describe('SMS over Twilio on sqlite', () => {
     expect(history.filter((m) => m.direction === 'in').map((m) => m.platformMessageId)).toEqual(['SMdup1', 'SMdup2']);
   });
 
-  it('waits as long as a 429 Retry-After says, and retries a 500 with back-off', async () => {
+  it('waits as long as a 429 Retry-After says, and retries a 500 after the outbox back-off', async () => {
     const w = await startWorld();
+    const prisma = w.linka.db.prisma;
+    // Linka's clock stands still (it moves only when the test moves it), so the time the outbox
+    // sets for the next attempt can be read exactly, and no retry goes before the test allows it.
+    let now = w.freezeClock();
+    /** The n-th reply's outbox item, once its first attempt has failed and the retry is set. */
+    const failedOnce = (n: number) => until(async () => {
+      const row = (await prisma.outboxItem.findMany({ orderBy: { id: 'asc' } }))[n];
+      return row?.status === 'pending' && row.attempts === 1 && row.lastError !== null && row;
+    }, `reply ${n + 1}: its failed attempt recorded`);
+
     w.fake.script({ status: 429, headers: { 'Retry-After': '1' }, body: { code: 20429, message: 'Too Many Requests', status: 429 } });
     await w.sms('Dobrý den, nejde mi internet');
+    const limitedItem = await failedOnce(0);
+    expect(limitedItem.lastError).toBe('twilio: HTTP 429 Too Many Requests, error 20429');
+    // Due again exactly when Retry-After says: 1 s, not the outbox's back-off (150 ms) nor a longer wait.
+    expect(limitedItem.nextAttemptAt.getTime() - now.getTime()).toBe(1000);
+    now = new Date(now.getTime() + 1000);
+    w.advanceMs(1000);
     await w.sent(1);
+    // One refused call and one accepted: the twilio library did not retry on its own, and the
+    // retry did not reach Twilio before the second was over by the wall clock either.
     const [limited, delivered] = w.fake.calls();
+    expect(w.fake.calls()).toHaveLength(2);
     expect((delivered?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+
     w.fake.script({ status: 500, body: { code: 20500, message: 'Internal Server Error', status: 500 } });
     await w.sms('1');
+    const erroredItem = await failedOnce(1);
+    expect(erroredItem.lastError).toBe('twilio: HTTP 500, error 20500');
+    // Due again after the outbox's back-off (outbox.backoffBaseMs: 150 ms), not a long wait.
+    expect(erroredItem.nextAttemptAt.getTime() - now.getTime()).toBe(150);
+    w.advanceMs(150);
     await w.sent(2);
-    const calls = w.fake.calls();
-    expect(calls).toHaveLength(4);
-    expect((calls[3]?.at ?? 0) - (calls[2]?.at ?? 0)).toBeLessThan(1000); // the outbox back-off (150 ms), not a long wait
+    expect(w.fake.calls()).toHaveLength(4);
     // The fake has answered; the outbox records that just after.
     const items = await until(async () => {
-      const rows = await w.linka.db.prisma.outboxItem.findMany({ orderBy: { id: 'asc' } });
+      const rows = await prisma.outboxItem.findMany({ orderBy: { id: 'asc' } });
       return rows.every((i) => i.status !== 'pending') && rows;
     }, 'both replies recorded');
     expect(items.map((i) => [i.status, i.attempts])).toEqual([['sent', 2], ['sent', 2]]);
-    const out = await w.linka.db.prisma.message.findMany({ where: { direction: 'out' }, orderBy: { id: 'asc' } });
+    const out = await prisma.message.findMany({ where: { direction: 'out' }, orderBy: { id: 'asc' } });
     expect(out.map((m) => [m.status, m.platformMessageId])).toEqual(w.fake.sent.map((s) => ['sent', s.sid]));
   });
 
@@ -190,7 +253,7 @@ describe('SMS over Twilio on sqlite', () => {
     const ZUZANA = '+421905123456'; // helpers/harness.ts seedCustomers: Slovak, tier STANDARD
     const converse = async (from: string, texts: string[]) => {
       for (const text of texts) await ask(w, text, { from });
-      await quiet(100);
+      await w.settle();
       const bodies = w.fake.sent.filter((sms) => sms.to === from).map((sms) => sms.body);
       expect(bodies, 'one reply per message').toHaveLength(texts.length);
       return { bodies, segments: bodies.reduce((n, body) => n + smsSegments(body).segments, 0) };
@@ -227,8 +290,8 @@ describe('SMS over Twilio on sqlite', () => {
       // Posted to the team's queue at once.
       expect(await prisma.outboxItem.count({ where: { kind: 'team.post', target: `team:slack:${number}` } })).toBe(1);
       await until(() => slackFake.calls('chat.postMessage').some((c) => JSON.stringify(c).includes(number)), 'the ticket card in Slack');
-      // Exactly one reply per inbound message.
-      await quiet(200);
+      // Exactly one reply per inbound message (once what was queued has gone out).
+      await w.settle();
       expect(w.fake.sent.filter((sms) => sms.to === stranger)).toHaveLength(4);
       // The conversation stays usable: a further message joins the ticket, and the menu still works.
       expect(await ask(w, 'Jsem Jan Novák z Borů.', { from: stranger })).toContain(`Pripojeno k pozadavku ${number}`);
@@ -243,28 +306,41 @@ describe('SMS over Twilio on sqlite', () => {
   it('gives up on a Twilio call that never answers after its time limit and delivers the reply once, after the back-off', async () => {
     // The call time limit is a quarter of the outbox lease (15 s with the default 60 s lease): 250 ms here.
     const w = await startWorld('sqlite', {}, { workers: { leaseSeconds: 1 } });
+    const prisma = w.linka.db.prisma;
     let hung = 0;
     w.fake.onAccept = async (sms) => {
       if (hung++ > 0) return;
       w.fake.sent.splice(w.fake.sent.indexOf(sms), 1); // never answered, so never delivered
       await new Promise(() => undefined);
     };
-    const started = Date.now();
+    // Linka's clock stands still: the retry time the outbox sets can be read exactly.
+    const frozen = w.freezeClock();
     expect((await w.sms('Dobrý den, nejde mi internet')).status).toBe(200);
+    const waiting = await until(async () => {
+      const row = await prisma.outboxItem.findFirst();
+      return row?.status === 'pending' && row.attempts === 1 && row.lastError !== null && row;
+    }, 'the timed-out attempt recorded');
+    // Given up after the 250 ms limit (not twilio's or the lease's), and due again after the
+    // outbox back-off (outbox.backoffBaseMs: 150 ms), not a long wait.
+    expect(waiting.lastError).toBe('twilio: timeout of 250ms exceeded');
+    expect(waiting.nextAttemptAt.getTime() - frozen.getTime()).toBe(150);
+    expect(w.fake.calls()).toHaveLength(1);
+    w.advanceMs(150);
     const [reply] = await w.sent(1);
     expect(reply?.body).toContain('Dobry den, tady Linka');
     const calls = w.fake.calls();
     expect(calls).toHaveLength(2);
     expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(250);
-    expect(Date.now() - started).toBeLessThan(5000);
-    const prisma = w.linka.db.prisma;
     const item = await until(async () => {
       const row = await prisma.outboxItem.findFirst();
       return row?.status === 'sent' && row;
     }, 'the reply recorded as sent');
     expect(item).toMatchObject({ attempts: 2 });
     expect(await prisma.message.findFirst({ where: { direction: 'out' } })).toMatchObject({ status: 'sent', platformMessageId: reply?.sid });
-    await quiet(1500); // longer than the lease: nothing is sent again
+    // Past the lease of the hung call (1 s) by Linka's clock, with the outbox drained, nothing
+    // is sent again.
+    w.advanceMs(5000);
+    await w.settle();
     expect(w.fake.calls()).toHaveLength(2);
     expect(w.fake.sent).toHaveLength(1);
   });

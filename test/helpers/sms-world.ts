@@ -24,6 +24,19 @@ export interface SmsWorld {
   base: string;
   /** Moves Linka's clock forward (timers come due). */
   advance(minutes: number): void;
+  /** Moves Linka's clock forward by whole milliseconds (an outbox back-off comes due). */
+  advanceMs(ms: number): void;
+  /** Stops Linka's clock where it is: from now on it moves only with advance()/advanceMs(). Returns that time. */
+  freezeClock(): Date;
+  /** The time on Linka's clock. */
+  now(): Date;
+  /**
+   * Fires the due timers and delivers the outbox (through the running workers' drain), until
+   * no timer is due unfired and no outbox item is pending at all (one waiting for a retry is
+   * waited for; under a frozen clock it never comes due, and settle() throws): whatever the
+   * requests answered so far set in motion has reached the fake.
+   */
+  settle(): Promise<void>;
   /** An inbound SMS as Twilio posts it. */
   sms(text: string, opts?: { from?: string; sid?: string }): Promise<Response>;
   /** A status callback as Twilio posts it. */
@@ -54,6 +67,8 @@ export async function startWorld(provider: Provider = 'sqlite', env: Record<stri
   const fake = await startTwilioFake(ACCOUNT_SID);
   const database = await createEmptyDatabase(provider);
   let offset = 0;
+  let frozenAt: number | null = null;
+  const now = () => new Date((frozenAt ?? Date.now()) + offset);
   const sections: Record<string, Record<string, unknown>> = {
     company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' },
     workers: { outboxPollMs: 25, timerPollMs: 25 },
@@ -65,7 +80,7 @@ export async function startWorld(provider: Provider = 'sqlite', env: Record<stri
   for (const [section, values] of Object.entries(overrides)) sections[section] = { ...sections[section], ...values };
   const config = parseConfig(sections);
   const linka = await startLinka({
-    config, log: silentLogger(), clock: () => new Date(Date.now() + offset),
+    config, log: silentLogger(), clock: now,
     env: {
       PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, PUBLIC_URL,
       TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: FROM, TWILIO_API_URL: fake.url, ...env,
@@ -78,6 +93,28 @@ export async function startWorld(provider: Provider = 'sqlite', env: Record<stri
     linka, fake, base,
     advance(minutes) {
       offset += minutes * 60_000;
+    },
+    advanceMs(ms) {
+      offset += ms;
+    },
+    freezeClock() {
+      frozenAt = Date.now();
+      return now();
+    },
+    now,
+    async settle() {
+      const started = Date.now();
+      for (;;) {
+        await linka.runtime.timers.drain();
+        await linka.runtime.outbox.drain();
+        const [timers, outbox] = await Promise.all([
+          prisma.timer.count({ where: { firedAt: null, cancelledAt: null, dueAt: { lte: now() } } }),
+          prisma.outboxItem.count({ where: { status: 'pending' } }),
+        ]);
+        if (timers === 0 && outbox === 0) return;
+        if (Date.now() - started > 8000) throw new Error(`not settled after 8 s: ${timers} timers due, ${outbox} outbox items pending`);
+        await quiet(10);
+      }
     },
     sms: (text, opts = {}) => postSigned({
       localBase: base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: '/sms/twilio',
