@@ -17,6 +17,7 @@ import { setOptOut } from '../store/opt-outs.js';
 import { t } from '../messages/index.js';
 import { initialWorkCategory } from '../domain/billing.js';
 import { reactByText } from '../domain/sla.js';
+import { afterFailure, isRepeatedTopic, reactionPromise } from '../domain/ticket-actions.js';
 import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, rateTicket } from '../store/tickets.js';
 import { cancelOffer, createOffer, recentSameTopic, recordConsent, type OfferSettings } from './offers.js';
 import { hoursThisMonth, type HoursSettings } from './hours.js';
@@ -100,9 +101,13 @@ export async function dispatch(deps: DispatchDeps, env: InboundEnvelope, extra?:
       if (result.queued) deps.onQueued?.();
       return result;
     } catch (err) {
-      if (err instanceof Duplicate || isUniqueViolation(err) && attempt > 0) return { duplicate: true, replies: [], ticketNumber: null, state: null };
-      const retriable = err instanceof LinkaError && err.code === 'conversation_conflict' || isUniqueViolation(err);
-      if (!retriable || attempt >= MAX_CONFLICT_RETRIES) throw err;
+      const outcome = afterFailure({
+        duplicateInbound: err instanceof Duplicate,
+        uniqueViolation: isUniqueViolation(err),
+        conversationConflict: err instanceof LinkaError && err.code === 'conversation_conflict',
+      }, attempt, MAX_CONFLICT_RETRIES);
+      if (outcome === 'duplicate') return { duplicate: true, replies: [], ticketNumber: null, state: null };
+      if (outcome === 'throw') throw err;
     }
   }
 }
@@ -207,14 +212,15 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         await attachSessionToTicket(tx, env.conversationId, sessionStart, ticket.id);
         await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'post' }, now);
         queued = true;
-        const repeated = (await recentSameTopic(tx, deps.offers, ticket, now)) >= deps.offers.repeatCount && deps.offers.repeatCount > 0;
+        const repeated = isRepeatedTopic(await recentSameTopic(tx, deps.offers, ticket, now), deps.offers.repeatCount);
         if (effect.ticket.likelyCustomerSide) await createOffer(tx, deps.offers, ticket, null, now);
         // The customer's confirmation says by when to expect the reaction, in their language.
-        // An identified customer whose tier promises no reaction time is told so (an unidentified
-        // caller's tier is not known: nothing is promised or denied).
-        const reactBy = deadline ? reactByText(deadline, state?.lang ?? 'cs', deps.timezone) : null;
-        const noGuarantee = !deadline && customer !== null;
-        return { kind: 'ticketOpened', number, ...(repeated ? { repeatWarning: true } : {}), ...(reactBy ? { reactBy } : {}), ...(noGuarantee ? { noReactionGuarantee: true } : {}) };
+        const promise = reactionPromise(deadline, customer !== null);
+        return {
+          kind: 'ticketOpened', number, ...(repeated ? { repeatWarning: true } : {}),
+          ...(promise.kind === 'deadline' ? { reactBy: reactByText(promise.deadline, state?.lang ?? 'cs', deps.timezone) } : {}),
+          ...(promise.kind === 'none' ? { noReactionGuarantee: true } : {}),
+        };
       }
       case 'recordConsent': {
         const { outcome, number } = await recordConsent(tx, deps.offers, {

@@ -4,8 +4,9 @@
  * event, the card updates and the customer's notice (through the outbox) together.
  * A claim is one conditional UPDATE, so of many simultaneous clicks exactly one wins.
  */
-import { isFreeWork, type WorkCategory } from '../domain/billing.js';
-import { parseTimeNote, workDateAt } from '../domain/time-note.js';
+import type { WorkCategory } from '../domain/billing.js';
+import { parseTimeNote } from '../domain/time-note.js';
+import { claimRefusal, firstReaction, releaseRefusal, resolvedRefusal, timeEntryOf } from '../domain/ticket-actions.js';
 import { byUrgency } from '../domain/sla.js';
 import { localTime } from '../domain/ticket-card.js';
 import type { Lang } from '../engine/types.js';
@@ -58,10 +59,12 @@ export function createQueue(deps: QueueDeps) {
   return {
     claim(number: string, tech: Technician): Promise<QueueResult> {
       return run(number, async (tx, ticket, now) => {
-        if (ticket.status === 'resolved') return { ok: false, message: say('team.alreadyResolved', { number }) };
+        const refused = claimRefusal(ticket);
+        if (refused) return { ok: false, message: say(refused, { number, name: ticket.claimedByName ?? '?' }) };
+        // The condition again, in the update: of simultaneous claims exactly one changes the row.
         const won = await tx.ticket.updateMany({
           where: { number, status: 'open', claimedBy: null },
-          data: { status: 'claimed', claimedBy: tech.id, claimedByName: tech.name, claimedAt: now, firstReactionAt: ticket.firstReactionAt ?? now },
+          data: { status: 'claimed', claimedBy: tech.id, claimedByName: tech.name, claimedAt: now, firstReactionAt: firstReaction(ticket, now) },
         });
         if (won.count !== 1) {
           const holder = await tx.ticket.findUnique({ where: { number }, select: { claimedByName: true } });
@@ -77,7 +80,8 @@ export function createQueue(deps: QueueDeps) {
 
     release(number: string, tech: Technician): Promise<QueueResult> {
       return run(number, async (tx, ticket, now) => {
-        if (ticket.status !== 'claimed') return { ok: false, message: say(ticket.status === 'resolved' ? 'team.alreadyResolved' : 'team.notClaimed', { number }) };
+        const refused = releaseRefusal(ticket, tech.id);
+        if (refused) return { ok: false, message: say(refused, { number, name: ticket.claimedByName ?? '?' }) };
         const released = await tx.ticket.updateMany({
           where: { number, status: 'claimed', claimedBy: tech.id },
           data: { status: 'open', claimedBy: null, claimedByName: null, claimedAt: null },
@@ -96,9 +100,11 @@ export function createQueue(deps: QueueDeps) {
      */
     resolve(number: string, tech: Technician, note?: string): Promise<QueueResult> {
       return run(number, async (tx, ticket, now) => {
+        const refused = resolvedRefusal(ticket);
+        if (refused) return { ok: false, message: say(refused, { number }) };
         const done = await tx.ticket.updateMany({
           where: { number, status: { in: ['open', 'claimed'] } },
-          data: { status: 'resolved', resolvedAt: now, resolvedBy: tech.id, resolutionNote: note ?? null, firstReactionAt: ticket.firstReactionAt ?? now },
+          data: { status: 'resolved', resolvedAt: now, resolvedBy: tech.id, resolutionNote: note ?? null, firstReactionAt: firstReaction(ticket, now) },
         });
         if (done.count !== 1) return { ok: false, message: say('team.alreadyResolved', { number }) };
         const event = await addTicketEvent(tx, ticket.id, 'resolved', tech.id, { name: tech.name, note: note ?? null }, now);
@@ -129,15 +135,11 @@ export function createQueue(deps: QueueDeps) {
     logTime(number: string, tech: Technician, minutes: number, activity: string): Promise<QueueResult> {
       const note = parseTimeNote(activity);
       return run(number, async (tx, ticket, now) => {
-        if (!Number.isInteger(minutes) || minutes <= 0) return { ok: false, message: say('team.badDuration') };
-        if (!note.activity) return { ok: false, message: say('team.usage', { usage: `/linka time ${number} ${minutes}m text` }) };
-        const workedAt = note.workDate === null ? null : workDateAt(note.workDate, now, deps.timezone);
-        if (note.workDate !== null && workedAt === null) return { ok: false, message: say('team.badWorkDate') };
-        const billable = note.billable ?? !isFreeWork(ticket.workCategory);
-        const { travel } = note;
-        const text = note.activity;
+        const entry = timeEntryOf(ticket, minutes, note, now, deps.timezone);
+        if (!entry.ok) return { ok: false, message: say(entry.reason, { usage: `/linka time ${number} ${minutes}m text` }) };
+        const { billable, travel, workedAt, activity: text } = entry;
         await tx.timeEntry.create({ data: { ticketId: ticket.id, technician: tech.id, technicianName: tech.name, minutes, activity: text, billable, travel, workedAt, createdAt: now } });
-        await addTicketEvent(tx, ticket.id, 'time', tech.id, { name: tech.name, minutes, activity: text, billable, travel, workDate: note.workDate }, now);
+        await addTicketEvent(tx, ticket.id, 'time', tech.id, { name: tech.name, minutes, activity: text, billable, travel, workDate: entry.workDate }, now);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.timeEvent', { name: tech.name, minutes, text: activity }) }, now);
         return { ok: true, message: say('team.timeLogged', { number, minutes }), ticket };
       });
@@ -163,7 +165,7 @@ export function createQueue(deps: QueueDeps) {
     /** A technician's message to the customer, signed with their name, on the customer's own channel. */
     reply(number: string, tech: Technician, text: string): Promise<QueueResult> {
       return run(number, async (tx, ticket, now) => {
-        if (!ticket.firstReactionAt) await tx.ticket.update({ where: { id: ticket.id }, data: { firstReactionAt: now } });
+        if (!ticket.firstReactionAt) await tx.ticket.update({ where: { id: ticket.id }, data: { firstReactionAt: firstReaction(ticket, now) } });
         const event = await addTicketEvent(tx, ticket.id, 'technician_message', tech.id, { name: tech.name, text }, now);
         if (!(await tellConversation(tx, ticket, `ticket-event:${event.id}`, { kind: 'technicianMessage', number, technician: tech.name, text }, now))) {
           return { ok: false, message: say('team.relayFailed') };
@@ -176,7 +178,8 @@ export function createQueue(deps: QueueDeps) {
     /** Offers the customer a paid call-out: the configured terms, quoted; they must answer yes or no. */
     offerCallout(number: string, tech: Technician): Promise<QueueResult> {
       return run(number, async (tx, ticket, now) => {
-        if (ticket.status === 'resolved') return { ok: false, message: say('team.alreadyResolved', { number }) };
+        const refused = resolvedRefusal(ticket);
+        if (refused) return { ok: false, message: say(refused, { number }) };
         const offer = await createOffer(tx, deps.offers, ticket, tech, now);
         if (!offer) return { ok: false, message: say('team.offerPending', { number }) };
         return { ok: true, message: say('team.done', { number }), ticket };
