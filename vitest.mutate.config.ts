@@ -13,6 +13,8 @@ export const MUTATION_TESTS = [
   'test/messages.test.ts',
   'test/sms-adapter.test.ts',
   'test/ticket-actions.test.ts',
+  'test/domain-rules.test.ts',
+  'test/engine-steps.test.ts',
 ];
 
 export default defineConfig({
