@@ -7,73 +7,46 @@
 // that instant), or when a send timed out and was retried: a timed-out Bot API call may still
 // have reached Telegram, which has no idempotency key, so delivery is at least once. Each
 // retried attempt is counted on the item (attempts), so the test can tell the two apart.
-// Timers that came due while it was down fire after the restart, once.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Conversation timers that came due while it was down (each customer's "are you still there?"
+// follow-up) fire after the restart, once: each of those customers gets the follow-up exactly once.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cs } from '../src/messages/cs.js';
 import { applyMigrations } from '../src/store/migrate.js';
-import { openDatabase } from '../src/store/client.js';
+import { openDatabase, type Db } from '../src/store/client.js';
+import { startChildLinka, type ChildLinka } from './helpers/child-linka.js';
 import { eventually, startFakeServer, type FakeServer } from './fakes/fake-server.js';
 import { tg } from './fakes/telegram-fake.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'linka.js');
 const TOKEN = 'crash-safety-api-token-0123456789';
 const CUSTOMERS = 10_000;
 const BATCH = 50;
-const OTHER_SECRETS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY', 'PUBLIC_URL'];
+/** Customers (Telegram chat ids) outside the outage's area, each left at a question with a follow-up timer. */
+const TIMER_CHATS = Array.from({ length: 10 }, (_, i) => 900_000 + i);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+function startInstance(dir: string, telegramUrl: string): Promise<ChildLinka> {
+  return startChildLinka({
+    cwd: dir,
+    env: {
+      DATABASE_URL: `file:${path.join(dir, 'linka.db')}`, LINKA_CONFIG: path.join(dir, 'linka.config.yaml'), LINKA_API_TOKEN: TOKEN,
+      TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'crash-secret', TELEGRAM_API_ROOT: telegramUrl,
+    },
   });
 }
 
-interface Instance { child: ChildProcess; base: string; output: () => string; exited: Promise<unknown> }
-
-async function startInstance(dir: string, telegramUrl: string): Promise<Instance> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(dir, 'linka.db')}`,
-    LINKA_CONFIG: path.join(dir, 'linka.config.yaml'), LINKA_API_TOKEN: TOKEN,
-    TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'crash-secret', TELEGRAM_API_ROOT: telegramUrl,
-  };
-  for (const key of OTHER_SECRETS) delete env[key];
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    const res = await fetch(`${base}/healthz`).catch(() => null);
-    if (res?.status === 200) return { child, base, output: () => out, exited };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`linka serve did not become healthy\n${out}`);
+/** Resolves once nothing in the outbox is pending (queued or leased). */
+async function outboxDrained(db: Db, what: string, ms = 30_000): Promise<void> {
+  await eventually(async () => (await db.prisma.outboxItem.count({ where: { status: 'pending' } })) === 0 || undefined, ms, `${what}: the outbox drained`);
 }
 
 describe('linka serve killed with SIGKILL mid-delivery', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'linka-crash-'));
   let telegram: FakeServer | undefined;
-  let instance: Instance | undefined;
+  let instance: ChildLinka | undefined;
   afterAll(async () => {
-    if (instance && instance.child.exitCode === null && instance.child.signalCode === null) {
-      instance.child.kill('SIGKILL');
-      await instance.exited;
-    }
+    await instance?.kill();
     await telegram?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -92,14 +65,18 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
       return { status: 200, body: { ok: true, result: true } };
     });
     const sends = () => telegram!.requests.filter((r) => r.path.endsWith('/sendMessage'));
+    const chatOf = (r: { body: unknown }) => String((r.body as Record<string, unknown>).chat_id);
+    const timerChats = new Set(TIMER_CHATS.map(String));
+    const timerTargets = TIMER_CHATS.map((c) => `telegram:${c}`);
     writeFileSync(path.join(dir, 'linka.config.yaml'), [
       // The lease is short so the restart does not wait long for the killed process's leases; the
       // per-call time limit is a quarter of it (2.5 s), well above the fake's 20 ms on a busy machine.
       'workers:', `  batchSize: ${BATCH}`, '  leaseSeconds: 10', '  timerPollMs: 200', '  outboxPollMs: 200',
-      'rateLimits:', '  telegram:', '    perSecond: 1000',
+      'rateLimits:', '  telegram:', '    perSecond: 1000', '    perChatPerSecond: 100',
     ].join('\n'));
 
-    // 10,000 Telegram customers in one area (written straight into the migrated database).
+    // 10,000 Telegram customers in one area (written straight into the migrated database), and
+    // ten elsewhere who will talk to the bot.
     const url = `file:${path.join(dir, 'linka.db')}`;
     await applyMigrations(url);
     let db = await openDatabase(url);
@@ -109,9 +86,28 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
         .map((i) => ({ contractNumber: `C-${i}`, name: `Zákazník ${i}`, language: 'cs', area: 'Bory', telegramId: String(100_000 + i) }));
       await db.prisma.customer.createMany({ data });
     }
+    await db.prisma.customer.createMany({ data: TIMER_CHATS.map((c) => ({ contractNumber: `T-${c}`, name: `Zákazník ${c}`, language: 'cs', area: 'Lochotín', telegramId: String(c) })) });
     await db.close();
 
     instance = await startInstance(dir, telegram.url);
+    const webhook = (s: ChildLinka, text: string, chatId: number) => fetch(`${s.base}/telegram/webhook`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'crash-secret' }, body: JSON.stringify(tg.text(text, { chatId })),
+    });
+    // The ten reach the first checklist question, which asks again after 30 minutes of silence
+    // (checklist.followUpMinutes): a persisted followUp timer each.
+    for (const chatId of TIMER_CHATS) {
+      expect((await webhook(instance, 'Dobrý den', chatId)).status).toBe(200);
+      expect((await webhook(instance, '1', chatId)).status).toBe(200);
+    }
+    db = await openDatabase(url);
+    await outboxDrained(db, 'the checklist questions');
+    const timers = await db.prisma.timer.findMany({ where: { conversationId: { in: timerTargets }, firedAt: null, cancelledAt: null } });
+    await db.close();
+    expect(timers.map((t) => t.conversationId).sort()).toEqual([...timerTargets].sort());
+    expect(timers.every((t) => t.name === 'followUp' && t.dueAt.getTime() > Date.now() + 20 * 60_000)).toBe(true);
+    const followUps = (chatId: number) => sends().filter((r) => chatOf(r) === String(chatId) && String((r.body as Record<string, unknown>).text).startsWith(cs['common.stillThere'])).length;
+    expect(TIMER_CHATS.map(followUps)).toEqual(TIMER_CHATS.map(() => 0));
+
     const declared = await fetch(`${instance.base}/api/outages`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify({ title: 'Přerušené vlákno', areas: ['Bory'] }),
@@ -119,46 +115,46 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
     expect(declared.status).toBe(201);
     expect(((await declared.json()) as { notified?: number }).notified).toBe(CUSTOMERS);
 
-    // A real conversation for the timers below.
-    const hook = await fetch(`${instance.base}/telegram/webhook`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'crash-secret' }, body: JSON.stringify(tg.text('Dobrý den', { chatId: 999 })),
-    });
-    expect(hook.status).toBe(200);
-
     // Kill it in the middle of the delivery.
     await eventually(() => sends().length >= 3000 || undefined, 60_000, '3,000 notices sent');
-    instance.child.kill('SIGKILL');
-    await instance.exited;
+    await instance.kill();
     const beforeRestart = sends().length;
     expect(beforeRestart).toBeLessThan(CUSTOMERS);
 
-    // While it is down, timers come due (stale tokens: fired and marked, nothing said).
     db = await openDatabase(url);
     // What was leased and not yet recorded as sent at the kill: those may go twice.
-    const leased = await db.prisma.outboxItem.findMany({ where: { status: 'pending', leasedBy: { not: null }, target: { not: 'telegram:999' } }, select: { target: true } });
+    const leased = await db.prisma.outboxItem.findMany({ where: { status: 'pending', leasedBy: { not: null } }, select: { target: true } });
     const leasedAtKill = new Set(leased.map((x) => x.target.replace(/^telegram:/, '')));
-    const now = new Date();
-    const timerIds = Array.from({ length: 10 }, (_, i) => `crash-timer-${i}`);
-    await db.prisma.timer.createMany({ data: timerIds.map((id) => ({ id, conversationId: 'telegram:999', name: 'wait', token: 'stale', dueAt: now, createdAt: now })) });
+    // While it is down, the ten customers' follow-ups come due.
+    const timerIds = timers.map((t) => t.id);
+    await db.prisma.timer.updateMany({ where: { id: { in: timerIds } }, data: { dueAt: new Date(Date.now() - 60_000) } });
     await db.close();
 
     instance = await startInstance(dir, telegram.url);
-    await eventually(() => new Set(sends().map((r) => String((r.body as Record<string, unknown>).chat_id))).size >= CUSTOMERS + 1 || undefined, 180_000, 'every notice delivered');
+    const noticed = () => new Set(sends().map(chatOf).filter((c) => !timerChats.has(c))).size;
+    await eventually(() => noticed() >= CUSTOMERS || undefined, 180_000, 'every notice delivered');
 
     expect(leasedAtKill.size).toBeLessThanOrEqual(BATCH + 10);
     db = await openDatabase(url);
     try {
-      await eventually(async () => (await db.prisma.timer.count({ where: { id: { in: timerIds }, firedAt: { not: null } } })) === timerIds.length || undefined, 20_000, 'the overdue timers fired');
+      await eventually(async () => (await db.prisma.timer.count({ where: { id: { in: timerIds }, firedAt: null } })) === 0 || undefined, 30_000, 'the overdue timers fired');
+      // A timer's message is queued in the transaction that marks it fired; the last deliveries the
+      // fake has seen may still be being recorded: once nothing is pending, everything is out.
+      await outboxDrained(db, 'the notices and follow-ups');
       expect(await db.prisma.processedInbound.count({ where: { id: { in: timerIds.map((id) => `timer:${id}`) } } })).toBe(timerIds.length);
-      // The last deliveries the fake has seen may still be being recorded.
-      await eventually(async () => (await db.prisma.outboxItem.count({ where: { status: 'pending' } })) === 0 || undefined, 20_000, 'the outbox empty');
+      // Each overdue timer fired once: each of the ten customers got the follow-up exactly once.
+      expect(Object.fromEntries(TIMER_CHATS.map((c) => [c, followUps(c)]))).toEqual(Object.fromEntries(TIMER_CHATS.map((c) => [c, 1])));
+      const timerItems = await db.prisma.outboxItem.findMany({ where: { target: { in: timerTargets } } });
+      expect(timerItems.every((x) => x.status === 'sent' && x.attempts === 1)).toBe(true);
+      expect(sends().filter((r) => timerChats.has(chatOf(r)))).toHaveLength(timerItems.length);
+
       const perChat = new Map<string, number>();
       for (const r of sends()) {
-        const chat = String((r.body as Record<string, unknown>).chat_id);
-        if (chat !== '999') perChat.set(chat, (perChat.get(chat) ?? 0) + 1);
+        const chat = chatOf(r);
+        if (!timerChats.has(chat)) perChat.set(chat, (perChat.get(chat) ?? 0) + 1);
       }
       expect(perChat.size).toBe(CUSTOMERS);
-      const items = await db.prisma.outboxItem.findMany({ where: { target: { not: 'telegram:999' } }, select: { target: true, status: true, attempts: true } });
+      const items = await db.prisma.outboxItem.findMany({ where: { target: { notIn: timerTargets } }, select: { target: true, status: true, attempts: true } });
       expect(items.filter((x) => x.status === 'sent')).toHaveLength(CUSTOMERS);
       // Every copy beyond the first is explained: in flight at the kill, or a failed attempt.
       const unexplained: string[] = [];
