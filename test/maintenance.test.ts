@@ -145,7 +145,7 @@ describe('planned maintenance', () => {
     expect((await to(JAN)).slice(3)).toEqual(['Údržba sítě přesunuta na 25. 11. 2026 13:00 – 25. 11. 2026 14:00.']);
   });
 
-  it('sends nothing to a number that sent STOP, while its neighbours are told; the outbox marks its notices suppressed', async () => {
+  it('sends nothing to a number that sent STOP, while its neighbours are told, and counts only those told', async () => {
     // Jan texts STOP (as Twilio's webhook brings it); Petr, in the same areas, does not.
     const parsed = parseTwilioInbound({ MessageSid: 'SM0000000000000000000000000000stop', From: '+420603123456', Body: 'STOP' }, 'CZ');
     if (parsed.kind !== 'event') throw new Error(`the STOP webhook was not an event: ${parsed.reason}`);
@@ -154,11 +154,13 @@ describe('planned maintenance', () => {
     expect(sms.sent).toEqual([{ to: JAN, reply: expect.objectContaining({ text: 'Odhlásili jste se ze zpráv od Linky, nic dalšího vám už nepošleme. Chcete-li zprávy znovu dostávat, pošlete START.' }) }]);
 
     // Scheduled from the server 2 h ahead: the 24 h notice is due at once.
-    await runtime.maintenance.schedule({ areas: ['Plzeň*'], startsAt: new Date('2026-11-23T12:00:00Z'), endsAt: new Date('2026-11-23T13:00:00Z'), actor: 'test' });
+    const m = await runtime.maintenance.schedule({ areas: ['Plzeň*'], startsAt: new Date('2026-11-23T12:00:00Z'), endsAt: new Date('2026-11-23T13:00:00Z'), actor: 'test' });
     await runtime.outbox.drain();
     const notice = 'Plánovaná údržba sítě: od 23. 11. 2026 13:00 do 23. 11. 2026 14:00 nebudou ve vaší oblasti dostupné služby internet. Omlouváme se za omezení.';
     expect(telegram.sent.map((x) => [x.to, x.reply.text])).toEqual([[PETR, notice]]);
     expect(sms.sent).toHaveLength(1); // the STOP confirmation only
+    // The team is told how many customers were told: Petr alone.
+    expect((await teamPosts()).at(-1)).toBe(`Údržba #${m.id} (23. 11. 2026 13:00 – 23. 11. 2026 14:00, oblasti Plzeň*) začíná za 2 h. Upozorněno zákazníků: 1.`);
 
     // The 1 h notice, from the every-minute job.
     vi.setSystemTime(new Date('2026-11-23T11:00:00Z'));
@@ -167,17 +169,17 @@ describe('planned maintenance', () => {
     expect(telegram.sent.map((x) => [x.to, x.reply.text])).toEqual([[PETR, notice], [PETR, notice]]);
     expect(sms.sent).toHaveLength(1);
 
-    // Nothing left to send: Jan's two notices are marked suppressed, Petr's sent.
+    // Nothing was queued for Jan but the STOP confirmation; Petr's notices were sent.
     const items = async (target: string) => (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } }))
       .map((i) => [i.status, (i.payload as { reply: { text: string } }).reply.text]);
-    const short = 'Údržba sítě 23. 11. 2026 13:00 – 23. 11. 2026 14:00: výpadek služeb internet. Omlouváme se.';
-    expect(await items(JAN)).toEqual([['sent', expect.stringMatching(/^Odhlásili jste se/)], ['suppressed', short], ['suppressed', short]]);
+    expect(await items(JAN)).toEqual([['sent', expect.stringMatching(/^Odhlásili jste se/)]]);
     expect(await items(PETR)).toEqual([['sent', notice], ['sent', notice]]);
-    // The operator sees them in the metrics too. (The team channel's "Upozorněno zákazníků" and
-    // `maintenance list` still count Jan among the customers told.)
+    // `maintenance list` counts Petr alone among the customers told.
+    expect((await runtime.maintenance.list()).map((x) => [x.id, x.told])).toEqual([[m.id, 1]]);
     const outbound = (await metrics.outbound.get()).values.map((v) => [v.labels.channel, v.labels.status, v.value]);
-    expect(outbound).toContainEqual(['sms', 'suppressed', 2]);
     expect(outbound).toContainEqual(['sms', 'sent', 1]);
     expect(outbound).toContainEqual(['telegram', 'sent', 2]);
+    expect(outbound.filter(([, status]) => status === 'suppressed')).toEqual([]);
   });
+
 });

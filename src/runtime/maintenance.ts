@@ -23,6 +23,7 @@ import { isMessageKey, t } from '../messages/index.js';
 import { enqueue } from '../store/outbox.js';
 import type { Prisma, PrismaClient, Tx } from '../store/types.js';
 import { asLang, noticeText, queueNotice, recipientOf, type Recipient } from './recipients.js';
+import { optedOutConversations } from '../store/opt-outs.js';
 import { toTeamChannel } from './team-outbox.js';
 
 export type MaintenanceRow = Prisma.MaintenanceGetPayload<object>;
@@ -82,17 +83,20 @@ export function createMaintenance(deps: MaintenanceDeps) {
     return noticeText(to, `maintenance.${kind}`, params, shortSms);
   }
 
-  /** Customers in the maintenance's areas, one per conversation. */
+  /**
+   * Customers in the maintenance's areas, one per conversation; not those whose address opted
+   * out (STOP): they are not sent the notice, so they are not counted among those told.
+   */
   async function affected(tx: Tx, m: MaintenanceRow, channels: readonly string[]): Promise<Recipient[]> {
     const areas = asList(m.areas);
     const customers = await tx.customer.findMany({ select: { area: true, accessPoint: true, language: true, telegramId: true, phones: { select: { e164: true }, orderBy: { id: 'asc' } } } });
-    const seen = new Set<string>();
+    const skip = await optedOutConversations(tx); // then also those already listed
     const out: Recipient[] = [];
     for (const c of customers) {
       if (!areaMatches(areas, c)) continue;
       const r = recipientOf(c, channels);
-      if (r && !seen.has(r.conversationId)) {
-        seen.add(r.conversationId);
+      if (r && !skip.has(r.conversationId)) {
+        skip.add(r.conversationId);
         out.push(r);
       }
     }

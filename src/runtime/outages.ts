@@ -9,6 +9,7 @@ import { localTime } from '../domain/ticket-card.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { t } from '../messages/index.js';
+import { optedOutConversations } from '../store/opt-outs.js';
 import { enqueue } from '../store/outbox.js';
 import type { Prisma, PrismaClient, Tx } from '../store/types.js';
 import { toTeamChannel } from './team-outbox.js';
@@ -72,7 +73,7 @@ export function createOutages(deps: OutageDeps) {
   async function recipients(tx: Tx, o: OutageRow): Promise<Array<{ conversationId: string; lang: Lang }>> {
     const areas = asList(o.areas);
     const customers = await tx.customer.findMany({ select: { area: true, accessPoint: true, language: true, telegramId: true, phones: { select: { e164: true } } } });
-    const optedOut = new Set((await tx.optOut.findMany({ select: { conversationId: true } })).map((x) => x.conversationId));
+    const optedOut = await optedOutConversations(tx);
     const out: Array<{ conversationId: string; lang: Lang }> = [];
     for (const c of customers) {
       if (!areaMatches(areas, c)) continue;

@@ -15,3 +15,8 @@ export async function isOptedOut(db: DbClient, conversationId: string): Promise<
   const rows = await read<unknown>(db)`SELECT 1 AS "optedOut" FROM "OptOut" WHERE "conversationId" = ${conversationId} LIMIT 1`;
   return rows.length > 0;
 }
+
+/** Every opted-out address ("sms:+420..."), for a fan-out that must leave them out. */
+export async function optedOutConversations(db: DbClient): Promise<Set<string>> {
+  return new Set((await db.optOut.findMany({ select: { conversationId: true } })).map((x) => x.conversationId));
+}
