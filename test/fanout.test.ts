@@ -34,14 +34,23 @@ const LIMITS = {
   discord: { perChannel: 3, windowSeconds: 1 },
 };
 
+/** How long each fake platform takes to answer a call. */
+const LATENCY_MS = 25;
+
 /** When the outbox called a port, and when a call came back 429 (the port is the real adapter's). */
 const calls: Array<{ channel: string; target: string; at: number }> = [];
 const limited: Array<{ channel: string; target: string; at: number; retryAfterMs: number; scope: 'target' | 'channel' }> = [];
+/** Platform calls under way, per channel: now, and the most at any one moment (counted, not timed). */
+const underWay = new Map<string, number>();
+const mostUnderWay = new Map<string, number>();
 function recorded(port: ChannelPort): ChannelPort {
   return {
     channel: port.channel,
     async send(target, reply) {
       calls.push({ channel: port.channel, target, at: performance.now() });
+      const now = (underWay.get(port.channel) ?? 0) + 1;
+      underWay.set(port.channel, now);
+      mostUnderWay.set(port.channel, Math.max(now, mostUnderWay.get(port.channel) ?? 0));
       try {
         return await port.send(target, reply);
       } catch (err) {
@@ -49,6 +58,8 @@ function recorded(port: ChannelPort): ChannelPort {
           limited.push({ channel: port.channel, target, at: performance.now(), retryAfterMs: err.retryAfterMs, scope: err.rateLimitScope });
         }
         throw err;
+      } finally {
+        underWay.set(port.channel, (underWay.get(port.channel) ?? 1) - 1);
       }
     },
   };
@@ -79,8 +90,8 @@ describe('outage fan-out through the outbox', () => {
     });
     const log = silentLogger();
     fakes = await startFlakyChannels({
-      telegram: { rate429: 0.004, rate500: 0.03, retryAfterSeconds: 0.4, latencyMs: 25, seed: 42, scripted: { [GROUP]: [500, 429] } },
-      twilio: { rate429: 0.005, rate500: 0.03, retryAfterSeconds: 0.3, latencyMs: 25, seed: 43 },
+      telegram: { rate429: 0.004, rate500: 0.03, retryAfterSeconds: 0.4, latencyMs: LATENCY_MS, seed: 42, scripted: { [GROUP]: [500, 429] } },
+      twilio: { rate429: 0.005, rate500: 0.03, retryAfterSeconds: 0.3, latencyMs: LATENCY_MS, seed: 43 },
       accountSid: ACCOUNT_SID, from: FROM, discordChannels: [DISCORD_QUEUE], config, log,
     });
     ({ telegram, twilio, slack, discord } = fakes);
@@ -189,10 +200,14 @@ describe('outage fan-out through the outbox', () => {
 
   it('uses the limits, not a fraction of them', () => {
     // Within the limits does not mean far below them. One call at a time could not pass 40 a
-    // second (a call takes 25 ms); the busiest second must come well above that (bench/fanout.ts
-    // measures how close to the limit it comes: this test shares the machine with others).
-    expect(maxInWindow(telegram.arrivals.map((a) => a.at), 1000)).toBeGreaterThanOrEqual(0.5 * LIMITS.telegram.perSecond);
-    expect(maxInWindow(twilio.arrivals.map((a) => a.at), 1000)).toBeGreaterThanOrEqual(0.5 * LIMITS.sms.perNumberPerSecond);
+    // second (a call takes 25 ms): reaching 200 Telegram messages a second takes at least 5
+    // calls under way at once, 150 SMS a second at least 4. The outbox starts what one claim
+    // admits at once (up to workers.batchSize, before any call can have come back), so it has
+    // far more than that under way; counted in the ports, not measured by the clock (how close
+    // to the limits the rate comes is bench/fanout.ts's business: it depends on the machine).
+    const needed = (perSecond: number) => Math.ceil((perSecond * LATENCY_MS) / 1000);
+    expect(mostUnderWay.get('telegram')).toBeGreaterThanOrEqual(3 * needed(LIMITS.telegram.perSecond));
+    expect(mostUnderWay.get('sms')).toBeGreaterThanOrEqual(3 * needed(LIMITS.sms.perNumberPerSecond));
     expect(maxPerKeyInWindow(telegram.arrivals.filter((a) => a.key === GROUP), 1000)).toBe(LIMITS.telegram.perChatPerSecond);
     // And no faster than they allow: 1,206 Telegram messages at 200/s need at least 5 s after the first second.
     expect(elapsedMs).toBeGreaterThanOrEqual(((TELEGRAM_CUSTOMERS + GROUP_NOTICES) / LIMITS.telegram.perSecond - 1) * 1000);

@@ -84,7 +84,8 @@ describe('parseForm', () => {
 
 describe('conversation ids', () => {
   it('encode and decode E.164 numbers only', () => {
-    expect(smsNumberOf(smsConversationId('+420603123456'))).toBe('+420603123456');
+    expect(smsConversationId('+420603123456')).toBe('sms:+420603123456');
+    expect(smsNumberOf('sms:+420603123456')).toBe('+420603123456');
     for (const id of ['telegram:1', 'sms:603123456', 'sms:+420 603', 'console:+420603123456']) expect(smsNumberOf(id)).toBeNull();
   });
 });
