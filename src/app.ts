@@ -103,14 +103,18 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
         // New requests get 503 while those in flight, the workers' ticks and the jobs finish;
         // then the leases this process holds are given back, so another process takes them at
         // once. At the deadline it stops anyway (the leases left then expire by themselves).
+        // The deadline's timer keeps the process alive: a step that never settles (and holds
+        // nothing else open) must end in "shutdown timed out", not in a silent exit.
         let timedOut = false;
-        const deadline = new Promise<void>((resolve) => setTimeout(() => { timedOut = true; resolve(); }, config.server.shutdownTimeoutMs).unref());
+        let deadlineTimer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<void>((resolve) => { deadlineTimer = setTimeout(() => { timedOut = true; resolve(); }, config.server.shutdownTimeoutMs); });
         const drained = (async () => {
           await Promise.all([http.close(), runtime.stop(), scheduler.stop()]);
           const released = { outbox: await releaseOutboxLeases(db.prisma, runtime.owner), timers: await releaseTimerLeases(db.prisma, runtime.owner) };
           log.info({ owner: runtime.owner, released }, 'stopped; leases released');
         })();
         await Promise.race([drained.catch((err: unknown) => log.error({ err: String(err) }, 'shutdown step failed')), deadline]);
+        clearTimeout(deadlineTimer);
         if (timedOut) log.warn({ timeoutMs: config.server.shutdownTimeoutMs }, 'shutdown timed out; the leases still held expire by themselves');
         // Closing waits for the driver's connections; one stuck on a database that went away must
         // not keep the process from exiting (the server closes it on its side).

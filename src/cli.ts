@@ -38,16 +38,27 @@ class UsageError extends Error {}
 async function serve(): Promise<void> {
   const { config } = loadConfig();
   const { startLinka } = await import('./app.js');
-  const linka = await startLinka({ config });
+  // The handlers are in place before the server starts: a SIGTERM that arrives while it starts,
+  // or just after "linka is serving", stops it cleanly once it is up (not Node's default exit).
+  let linka: Awaited<ReturnType<typeof startLinka>> | null = null;
+  let received: string | null = null;
   const shutdown = (signal: string) => {
+    if (!linka) return;
     linka.log.info({ signal }, 'shutting down');
     void linka.stop().then(() => process.exit(0), (err: unknown) => {
-      linka.log.error({ err: String(err) }, 'shutdown failed');
+      linka?.log.error({ err: String(err) }, 'shutdown failed');
       process.exit(1);
     });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  const onSignal = (signal: string) => {
+    if (received) return;
+    received = signal;
+    shutdown(signal);
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  linka = await startLinka({ config });
+  if (received) shutdown(received);
 }
 
 async function shell(args: string[]): Promise<void> {
