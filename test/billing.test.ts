@@ -2,9 +2,10 @@
 // never rolled over, travel apart, month boundaries in Prague, integer money.
 import { describe, expect, it } from 'vitest';
 import {
-  amountFor, billMonth, formatMinutes, includedMinutesOf, initialWorkCategory, isFreeWork, parseWorkCategory, roundUp, WORK_CATEGORIES, type BillingEntry, type BillingTerms,
+  amountFor, billMonth, includedMinutesOf, initialWorkCategory, isFreeWork, parseWorkCategory, roundUp, WORK_CATEGORIES, type BillingEntry, type BillingTerms,
 } from '../src/domain/billing.js';
 import { parseTimeNote } from '../src/domain/time-note.js';
+import { formatMinutes } from '../src/shared/time.js';
 import { localDateTime, monthOf, monthRange, parseMonth } from '../src/domain/billing-month.js';
 
 const TZ = 'Europe/Prague';

@@ -4,7 +4,7 @@ import { cs } from '../src/messages/cs.js';
 import { sk } from '../src/messages/sk.js';
 import { en } from '../src/messages/en.js';
 import { commandWords, languageWords, lexicon } from '../src/messages/lexicon.js';
-import { normalize } from '../src/engine/normalize.js';
+import { normalize } from '../src/shared/normalize.js';
 
 const master: Readonly<Record<string, string>> = cs;
 const translations: Record<string, Readonly<Record<string, string>>> = { sk, en };

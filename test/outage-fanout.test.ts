@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { smsSegments } from '../src/domain/sms.js';
-import type { Lang } from '../src/engine/types.js';
+import type { Lang } from '../src/shared/lang.js';
 import { silentLogger } from '../src/runtime/logger.js';
 import type { OutageRow } from '../src/runtime/outages.js';
 import { rateRules, separateStatusChannels } from '../src/runtime/rate-limit.js';

@@ -24,7 +24,8 @@
  *   rounded half up to a whole minor unit in integer arithmetic; totals are the lines' sums,
  *   so the statement adds up.
  */
-import { normalize } from '../engine/normalize.js';
+import type { Lang } from '../shared/lang.js';
+import { normalize } from '../shared/normalize.js';
 import { localDateTime, monthOf } from './billing-month.js';
 
 /**
@@ -179,14 +180,6 @@ export function amountFor(billedMinutes: number, hourlyRate: number): number {
   return (n - (n % 60)) / 60;
 }
 
-/** "1 h 30 min", "45 min", "3 h", "0 h": a duration for people, the same in cs, sk and en. */
-export function formatMinutes(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  if (m === 0) return `${h} h`;
-  return h === 0 ? `${m} min` : `${h} h ${m} min`;
-}
-
 function check(terms: BillingTerms): void {
   const ints: Array<[string, number]> = [['hourlyRate', terms.hourlyRate], ['travelFee', terms.travelFee], ['includedMinutes', terms.includedMinutes]];
   for (const [name, v] of ints) if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
@@ -271,6 +264,6 @@ function totalsOf(lines: readonly StatementLine[], terms: BillingTerms): Stateme
 export type VatNote = string | { cs: string; sk?: string; en?: string };
 
 /** The VAT note in `lang` (a single text is used for every language; a missing one falls back to Czech). */
-export function vatNoteIn(note: VatNote, lang: 'cs' | 'sk' | 'en'): string {
+export function vatNoteIn(note: VatNote, lang: Lang): string {
   return typeof note === 'string' ? note : note[lang] ?? note.cs;
 }

@@ -1,5 +1,5 @@
 /** Money in integer minor units (haléře, cents), formatted without floating point. */
-import type { Lang } from '../engine/types.js';
+import type { Lang } from '../shared/lang.js';
 
 /** 123456 CZK in cs -> "1 234,56 CZK"; in en -> "1,234.56 CZK". */
 export function formatMoney(minor: number, currency: string, lang: Lang): string {

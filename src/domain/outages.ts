@@ -1,5 +1,5 @@
 /** Outages: which customers an outage concerns, and its status vocabulary. Pure. */
-import { normalize } from '../engine/normalize.js';
+import { normalize } from '../shared/normalize.js';
 
 /** The status-page convention. */
 export const OUTAGE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;

@@ -4,7 +4,7 @@
  * the due date, the warning that the service will be restricted near the end of that month.
  * Pure: `now` comes in, time zones through `Intl`.
  */
-import type { Lang } from '../engine/types.js';
+import type { Lang } from '../shared/lang.js';
 import { localParts, monthRange } from './billing-month.js';
 import { zonedTimeToUtc } from './business-time.js';
 

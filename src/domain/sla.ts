@@ -3,7 +3,7 @@
  * the tier's business time, and where a ticket stands against it. Pure: time comes in as
  * arguments.
  */
-import type { Lang } from '../engine/types.js';
+import type { Lang } from '../shared/lang.js';
 import { t } from '../messages/index.js';
 import { addBusinessHours, businessMinutesBetween, type BusinessCalendar, type BusinessHours, type HolidayCountry } from './business-time.js';
 

@@ -2,7 +2,7 @@
  * A ticket as the technicians see it in a team channel: the same content for Slack
  * and Discord, which only lay it out. Pure: the clock and the time zone come in.
  */
-import type { Lang } from '../engine/types.js';
+import type { Lang } from '../shared/lang.js';
 import { isMessageKey, t } from '../messages/index.js';
 import { maskPhone } from './phone.js';
 

@@ -2,6 +2,7 @@
  * The declaration language of flows. A flow in `src/flows/` is plain data of these
  * types; the engine interprets it. Prompts are message keys, never inline strings.
  */
+import type { Lang } from '../shared/lang.js';
 
 /** Where a transition goes: a step of the same flow, another flow, or back to where we came from. */
 export type Target = string | { flow: string; step?: string } | '@back';
@@ -22,7 +23,7 @@ export interface ChoiceDef {
   /** Message key of a line said before the next step's prompt. */
   say?: string;
   /** Switch the conversation language (the language menu). */
-  setLang?: 'cs' | 'sk' | 'en';
+  setLang?: Lang;
 }
 
 interface StepBase {

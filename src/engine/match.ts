@@ -1,9 +1,9 @@
 /** Matching a customer's answer (button, number or words) to a step's choices. */
 import { catalogues, SHORT_VARIANT } from '../messages/index.js';
 import { lexicon } from '../messages/lexicon.js';
-import { LANGS } from './types.js';
+import { LANGS } from '../shared/lang.js';
+import { normalize } from '../shared/normalize.js';
 import type { ChoiceDef } from './flow.js';
-import { normalize } from './normalize.js';
 
 /** The normalised words that pick `choice`: its label in every language plus its `match` words. */
 export function choiceWords(choice: ChoiceDef): Set<string> {

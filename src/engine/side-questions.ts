@@ -2,8 +2,8 @@
  * Questions a customer may ask at any step (part of the pure engine, src/engine/step.ts): how
  * many support hours are used and left this month, and "I have paid".
  */
-import { formatMinutes } from '../domain/billing.js';
 import { commandWords } from '../messages/lexicon.js';
+import { formatMinutes } from '../shared/time.js';
 import { prompt, say, type Turn } from './turn.js';
 import type { CoreEvent } from './types.js';
 

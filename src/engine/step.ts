@@ -4,25 +4,20 @@
  */
 import { t } from '../messages/index.js';
 import { commandWords, languageWords, lexicon } from '../messages/lexicon.js';
+import { langFromHint, LANGS, type Lang } from '../shared/lang.js';
+import { normalize } from '../shared/normalize.js';
 import type { ChoiceDef, StepDef } from './flow.js';
 import { matchChoice, matchConsent } from './match.js';
-import { normalize } from './normalize.js';
 import {
   choicesOf, clearTimer, currentStep, text, enter, flowOf, flush, goBack, goMenu, prompt, resetToMenu, say, startTimer, type Turn,
 } from './turn.js';
-import type { ConversationState, CoreEvent, Lang, StepContext, StepResult } from './types.js';
-import { LANGS } from './types.js';
+import type { ConversationState, CoreEvent, StepContext, StepResult } from './types.js';
 import { failedIdentification, lookup, noteAttempt, onContact, onLookup } from './identify.js';
 import { asksHours, onHours, onPaymentReported, queryHours, reportPayment, saysPaid } from './side-questions.js';
 import { appendToReply, decide, endSession, onConsent, onOffer, onOfferExpired, onResolved, rated } from './ticket-talk.js';
 
 /** Contract numbers: letters, digits, dashes and slashes, 3 to 20 characters, no spaces. */
 const CONTRACT = /^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u;
-
-function langFromHint(hint: string | undefined): Lang | null {
-  const code = hint?.slice(0, 2).toLowerCase();
-  return LANGS.find((l) => l === code) ?? null;
-}
 
 /** The state of a conversation that has not started yet. */
 export function initialState(ctx: StepContext): ConversationState {

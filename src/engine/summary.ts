@@ -1,7 +1,7 @@
 /** Plain-text recap of a session's answers, for the customer and for the ticket. */
 import { t } from '../messages/index.js';
 import type { ChoiceDef, FlowDef } from './flow.js';
-import type { Lang } from './types.js';
+import type { Lang } from '../shared/lang.js';
 
 /** The choices that can answer `field` anywhere in `flow`. */
 function choicesFor(flow: FlowDef, field: string): ChoiceDef[] {

@@ -3,11 +3,15 @@
  * Nothing here performs I/O; the runtime turns effects into actions.
  */
 
+import type { Lang } from '../shared/lang.js';
 import type { FlowDef } from './flow.js';
 
-/** A language of the message catalogues. */
-export type Lang = 'cs' | 'sk' | 'en';
-export const LANGS: readonly Lang[] = ['cs', 'sk', 'en'];
+/**
+ * `Lang` lives in src/shared/lang.ts (the domain and the catalogues use it too); it is
+ * re-exported here only for the runtime, store, adapters and CLI that still import it from
+ * this file. New code imports it from src/shared/lang.ts.
+ */
+export type { Lang } from '../shared/lang.js';
 
 /** The channel a conversation runs on. */
 export type Channel = 'telegram' | 'sms' | 'console';

@@ -1,5 +1,5 @@
 /** Message catalogues and the pure `t()` that renders a key in a language. */
-import type { Lang } from '../engine/types.js';
+import type { Lang } from '../shared/lang.js';
 import { cs, type MessageKey } from './cs.js';
 import { en } from './en.js';
 import { sk } from './sk.js';

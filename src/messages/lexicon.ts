@@ -1,6 +1,6 @@
 /**
  * Words customers use for common answers, in Czech, Slovak and English, already
- * normalised as engine/normalize.ts does (lower case, no diacritics, no leading slash):
+ * normalised as shared/normalize.ts does (lower case, no diacritics, no leading slash):
  * an entry with a diacritic could never match. A flow's choice names a group in `match`.
  */
 export const lexicon: Readonly<Record<string, readonly string[]>> = {

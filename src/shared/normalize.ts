@@ -1,4 +1,8 @@
-/** Text normalisation for matching answers: case- and diacritics-insensitive. */
+/**
+ * Text normalisation for matching answers: case- and diacritics-insensitive. Used by the
+ * engine (customers' answers) and the domain (work categories, outage areas). Part of
+ * src/shared (see ./index.ts): imports nothing.
+ */
 
 /**
  * Lower-cases, strips diacritics (á -> a, ř -> r, ä -> a), drops punctuation other
