@@ -1,5 +1,5 @@
 /**
- * The one base error (DESIGN.md rule 8): a string `code`, an optional `cause`; platform
+ * The one base error (docs/architecture.md, rule 8): a string `code`, an optional `cause`; platform
  * failures carry the platform's name; rate limits carry `retryAfterMs`.
  * Bad user input is not an exception: the flow asks again.
  */

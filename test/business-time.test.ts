@@ -170,7 +170,7 @@ describe('reaction deadlines of the tiers', () => {
 });
 
 describe('the configuration of tiers, calendar and SLA', () => {
-  it('defaults to the seeds: working hours Mon-Fri 8:30-17:00, VIP 24/7, Czech holidays, warning at 75 %', () => {
+  it('defaults to the published terms (docs/domain.md): working hours Mon-Fri 8:30-17:00, VIP 24/7, Czech holidays, warning at 75 %', () => {
     const c = parseConfig({});
     expect(c.tiers).toEqual({
       none: { reactionHours: null, includedHours: 0, hours: office },

@@ -1,4 +1,4 @@
-// The configuration file (DESIGN.md rule 9): built-in defaults when there is no file, YAML
+// The configuration file (docs/architecture.md, rule 9): built-in defaults when there is no file, YAML
 // overrides, and a bad file stops start-up naming the key path and what was expected.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

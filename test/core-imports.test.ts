@@ -1,4 +1,4 @@
-// DESIGN.md rules 1 and 2: the core (src/engine, src/flows, src/domain) imports no SDK,
+// docs/architecture.md, rules 1 and 2: the core (src/engine, src/flows, src/domain) imports no SDK,
 // no database client, no scheduler, no I/O module, no runtime code, and never reads the clock.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

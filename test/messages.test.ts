@@ -71,7 +71,7 @@ describe('message catalogues', () => {
   });
 });
 
-describe('the restart checklist (DOMAIN.md)', () => {
+describe('the restart checklist (docs/domain.md)', () => {
   // Every device to unplug, by name, in every problem's checklist, the short SMS wording included.
   const devices: Record<string, { catalogue: Readonly<Record<string, string>>; names: RegExp[] }> = {
     cs: { catalogue: cs, names: [/zdroj antény/, /router/, /switch/, /VoIP brán[au]/] },

@@ -1,4 +1,4 @@
-// Payment reminders (seed 000): the balances import (line numbers, all-or-nothing), the daily job
+// Payment reminders (docs/domain.md, "Payments"): the balances import (line numbers, all-or-nothing), the daily job
 // under fake timers (reminder on the 21st at 9:00, the month-end warning, each once), a later
 // import with 0 stopping them, "zaplatil jsem" opening a billing ticket instead, and nothing
 // reaching a number that sent STOP.

@@ -1,5 +1,5 @@
 /**
- * The outage API (DESIGN.md, the contract), behind `Authorization: Bearer $LINKA_API_TOKEN`:
+ * The outage API (docs/architecture.md, "The contract"), behind `Authorization: Bearer $LINKA_API_TOKEN`:
  *   POST /api/outages               declare (201; 200 when `key` named an open outage)
  *   POST /api/outages/:id           update (any of the declaration's fields)
  *   POST /api/outages/:id/resolve   resolve (idempotent)

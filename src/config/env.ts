@@ -1,4 +1,4 @@
-/** The environment variables of the contract (DESIGN.md), read in one place. */
+/** The environment variables of the contract (docs/architecture.md, "The contract"), read in one place. */
 
 /** Server and database settings from the environment. */
 export interface ServerEnv {

@@ -156,7 +156,7 @@ export const configSchema = z.strictObject({
   callout: z.strictObject({
     /** Hours the customer has to accept a paid call-out offer. */
     offerExpiresHours: z.number().positive().default(24),
-    /** A customer asking this many times on the same topic within the window is told further help is paid (seed 001). */
+    /** A customer asking this many times on the same topic within the window is told further help is paid (docs/domain.md, "Repeated questions"). */
     repeatCount: z.number().int().min(0).default(3),
     repeatWindowDays: z.number().positive().default(30),
   }).prefault({}),
@@ -176,7 +176,7 @@ export const configSchema = z.strictObject({
     /** How long before the start each notice goes out ("24h", "1h", "30m", "2d"); each once per customer. */
     leadTimes: z.array(z.string().refine((v) => parseLeadTime(v) !== null, 'a lead time such as "24h", "1h" or "30m"')).default(['24h', '1h']),
   }).prefault({}),
-  /** Payment reminders from the imported balances (`linka balances import`, seed 000). */
+  /** Payment reminders from the imported balances (`linka balances import`; docs/domain.md, "Payments"). */
   payments: z.strictObject({
     /** The day of the month fees are due (the default due date of an imported balance). */
     dueDay: z.number().int().min(1, 'a day 1-28').max(28, 'a day 1-28').default(20),

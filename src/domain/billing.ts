@@ -1,7 +1,7 @@
 /**
  * Billing: one customer's month of logged time -> the statement's lines and totals. Pure.
  *
- * The rules (DOMAIN.md "Free help versus a paid call-out" and "Service levels"):
+ * The rules (docs/domain.md, "Free help and paid call-outs" and "Included hours and statements"):
  * - A case is a ticket. An entry belongs to the company's calendar month of its time, in
  *   the company's time zone (23:30 UTC on 30 November is December in Prague): the day of the
  *   work when the technician gave one (30 November logged on 1 December is November's), else
@@ -29,7 +29,7 @@ import { normalize } from '../shared/normalize.js';
 import { localDateTime, monthOf } from './billing-month.js';
 
 /**
- * What kind of work a case is (DOMAIN.md "Free help versus a paid call-out"): the provider's
+ * What kind of work a case is (docs/domain.md, "Free help and paid call-outs"): the provider's
  * outage and basic diagnostics are free; configuration, faults on the customer's side (their
  * router, Wi-Fi, computers), training and advanced diagnostics are paid.
  */

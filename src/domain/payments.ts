@@ -1,5 +1,5 @@
 /**
- * Payments (DOMAIN.md "Payments"): amounts as the accounting exports write them, due dates,
+ * Payments (docs/domain.md, "Payments"): amounts as the accounting exports write them, due dates,
  * and which notice a customer with an outstanding balance is due: the reminder the day after
  * the due date, the warning that the service will be restricted near the end of that month.
  * Pure: `now` comes in, time zones through `Intl`.

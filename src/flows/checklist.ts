@@ -1,5 +1,5 @@
 /**
- * The restart checklist of seed 000 (DOMAIN.md), shared by the internet, VoIP and
+ * The restart checklist (docs/domain.md, "The restart checklist"), shared by the internet, VoIP and
  * Wi-Fi flows: unplug every device for 10 s, plug back and wait ~3 minutes, restart
  * the computers; still broken -> collect what a technician needs -> open a ticket.
  */
@@ -71,7 +71,7 @@ export const collectSteps: Record<string, StepDef> = {
     choices: [
       { id: 'all', label: 'collect.devices.all', match: ['vsechna', 'vsetky', 'all'], next: 'description' },
       { id: 'some', label: 'collect.devices.some', match: ['nektera', 'niektore', 'some'], next: 'description' },
-      // Only Wi-Fi devices fail while cabled ones work: most likely the customer's own router (seed 000).
+      // Only Wi-Fi devices fail while cabled ones work: most likely the customer's own router (docs/domain.md, "Free help and paid call-outs").
       { id: 'wifiOnly', label: 'collect.devices.wifiOnly', next: 'description', set: { customerSide: 'yes' } },
       { id: 'phoneOnly', label: 'collect.devices.phoneOnly', next: 'description' },
     ],

@@ -1,7 +1,7 @@
 /**
  * Home Wi-Fi does not work. After the checklist, one extra question: does a computer
  * on a cable work? If it does, the fault is most likely the customer's own Wi-Fi
- * router (a paid call-out under seed 000), and the ticket says so.
+ * router (a paid call-out: docs/domain.md, "Free help and paid call-outs"), and the ticket says so.
  */
 import { checklistFlow } from './checklist.js';
 

@@ -1,5 +1,5 @@
 /**
- * Payment reminders (DOMAIN.md "Payments", seed 000): the imported balances, the daily round
+ * Payment reminders (docs/domain.md, "Payments"): the imported balances, the daily round
  * of reminders and restriction warnings (src/jobs/payment-reminders.ts), and the customer's
  * "zaplatil jsem", which opens a billing ticket and stops the reminders until the next import.
  * Each notice is a unique row per customer, month and kind, written in the same transaction
