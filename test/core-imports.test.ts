@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
+import { importsOf } from './helpers/imports.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORE = ['src/engine', 'src/flows', 'src/domain'];
 
@@ -19,14 +19,6 @@ function files(dir: string): string[] {
     const full = path.join(dir, name);
     return statSync(full).isDirectory() ? files(full) : full.endsWith('.ts') ? [full] : [];
   });
-}
-
-/** The module specifiers a file imports, re-exports or loads dynamically. */
-export function importsOf(source: string): string[] {
-  const specs: string[] = [];
-  const re = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
-  for (const m of source.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3] ?? m[4]) as string);
-  return specs;
 }
 
 function violations(file: string, source: string): string[] {
