@@ -4,6 +4,7 @@ import { byUrgency } from '../domain/sla.js';
 import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
 import { toTeamChannel } from '../runtime/team-outbox.js';
+import { ticketsOpenOrClaimed } from '../store/tickets.js';
 import type { PrismaClient } from '../store/types.js';
 
 export interface TeamJobDeps {
@@ -18,7 +19,7 @@ export interface TeamJobDeps {
 export async function digestText(deps: TeamJobDeps): Promise<string> {
   const { prisma, clock, teamLanguage: lang } = deps;
   const now = clock();
-  const tickets = await prisma.ticket.findMany({ where: { status: { in: ['open', 'claimed'] } }, include: { customer: { select: { name: true } } } });
+  const tickets = await ticketsOpenOrClaimed(prisma);
   const unclaimed = tickets.filter((x) => x.status === 'open').sort(byUrgency);
   const claimed = tickets.filter((x) => x.status === 'claimed').sort(byUrgency);
   const lines = [t(lang, 'team.digestTitle', { open: unclaimed.length, claimed: claimed.length })];

@@ -7,6 +7,7 @@
  * several processes polling the same database each offer expires, and is announced, once.
  */
 import { expireOffer, type OfferSettings } from '../runtime/offers.js';
+import { dueOfferIds } from '../store/offers.js';
 import type { PrismaClient } from '../store/types.js';
 
 export interface OfferExpiryDeps {
@@ -21,14 +22,9 @@ export interface OfferExpiryDeps {
 export async function expireDueOffers(deps: OfferExpiryDeps, limit = 50): Promise<string[]> {
   const { prisma, offers, clock } = deps;
   const now = clock();
-  const due = await prisma.calloutOffer.findMany({
-    where: { status: 'pending', expiresAt: { lte: now } },
-    orderBy: { expiresAt: 'asc' },
-    take: limit,
-    select: { id: true },
-  });
+  const due = await dueOfferIds(prisma, now, limit);
   const expired: string[] = [];
-  for (const { id } of due) {
+  for (const id of due) {
     if (await prisma.$transaction((tx) => expireOffer(tx, offers, id, now))) expired.push(id);
   }
   if (expired.length) deps.onQueued?.();

@@ -4,6 +4,7 @@
  */
 import { t } from '../messages/index.js';
 import { toTeamChannel } from '../runtime/team-outbox.js';
+import { markReannounced, ticketsDueForReannouncement } from '../store/tickets.js';
 import type { TeamJobDeps } from './digest.js';
 
 export async function reannounceUnclaimed(deps: TeamJobDeps, opts: { everyMinutes: number; max: number }): Promise<string[]> {
@@ -11,21 +12,11 @@ export async function reannounceUnclaimed(deps: TeamJobDeps, opts: { everyMinute
   if (teamPlatforms.length === 0 || opts.max === 0) return [];
   const now = clock();
   const cutoff = new Date(now.getTime() - opts.everyMinutes * 60_000);
-  const due = await prisma.ticket.findMany({
-    where: {
-      status: 'open', reannounced: { lt: opts.max },
-      OR: [{ lastAnnouncedAt: { lte: cutoff } }, { lastAnnouncedAt: null, createdAt: { lte: cutoff } }],
-    },
-    orderBy: { createdAt: 'asc' },
-  });
+  const due = await ticketsDueForReannouncement(prisma, opts.max, cutoff);
   const announced: string[] = [];
   for (const ticket of due) {
     await prisma.$transaction(async (tx) => {
-      const won = await tx.ticket.updateMany({
-        where: { id: ticket.id, status: 'open', reannounced: ticket.reannounced },
-        data: { reannounced: ticket.reannounced + 1, lastAnnouncedAt: now },
-      });
-      if (won.count !== 1) return;
+      if (!(await markReannounced(tx, ticket, now))) return;
       const age = Math.round((now.getTime() - ticket.createdAt.getTime()) / 60_000);
       await toTeamChannel(tx, teamPlatforms, t(lang, 'team.reannounce', { number: ticket.number, problem: t(lang, `problem.${ticket.category}`), age }), now);
       announced.push(ticket.number);

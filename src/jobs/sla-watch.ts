@@ -10,6 +10,7 @@ import { reactedInTime, slaStatus, spanText, tierCalendar, type SlaCalendar, typ
 import { t } from '../messages/index.js';
 import type { Metrics } from '../runtime/metrics.js';
 import { ON_CALL_PLACEHOLDER, toTeamChannel } from '../runtime/team-outbox.js';
+import { decideSlaMet, markSlaBreached, markSlaWarned, ticketsAwaitingReaction, ticketsReactedUndecided } from '../store/tickets.js';
 import type { TeamJobDeps } from './digest.js';
 
 export interface SlaWatchSettings {
@@ -36,35 +37,23 @@ export async function watchSla(deps: TeamJobDeps & { metrics?: Metrics }, settin
   const result: SlaWatchResult = { warned: [], breached: [], met: [], missed: [] };
 
   // Reacted since the last round: met when the first reaction came by the deadline.
-  const reacted = await prisma.ticket.findMany({
-    where: { deadline: { not: null }, firstReactionAt: { not: null }, slaMet: null },
-    select: { id: true, number: true, deadline: true, firstReactionAt: true },
-  });
+  const reacted = await ticketsReactedUndecided(prisma);
   for (const x of reacted) {
     if (!x.deadline || !x.firstReactionAt) continue;
     const met = reactedInTime(x.firstReactionAt, x.deadline);
-    const won = await prisma.ticket.updateMany({ where: { id: x.id, slaMet: null }, data: { slaMet: met } });
-    if (won.count !== 1) continue;
+    if (!(await decideSlaMet(prisma, x.id, met))) continue;
     (met ? metrics?.slaMet : metrics?.slaMissed)?.inc();
     (met ? result.met : result.missed).push(x.number);
   }
 
   // Still waiting for a reaction: warn once, escalate once.
-  const waiting = await prisma.ticket.findMany({
-    where: { deadline: { not: null }, firstReactionAt: null, slaBreachedAt: null, status: { notIn: ['resolved', 'closed'] } },
-    orderBy: { deadline: 'asc' },
-  });
-  const unanswered = { firstReactionAt: null, slaBreachedAt: null } as const;
+  const waiting = await ticketsAwaitingReaction(prisma);
   for (const x of waiting) {
     const status = slaStatus(x, now, tierCalendar(settings.tiers, x.tier, settings.calendar), settings.warnAt);
     const problem = t(lang, `problem.${x.category}`);
     if (status.state === 'breached') {
       const won = await prisma.$transaction(async (tx) => {
-        const row = await tx.ticket.updateMany({
-          where: { id: x.id, ...unanswered, slaMet: null },
-          data: { slaBreachedAt: now, slaMet: false, slaWarnedAt: x.slaWarnedAt ?? now },
-        });
-        if (row.count !== 1) return false;
+        if (!(await markSlaBreached(tx, x.id, now, x.slaWarnedAt ?? now))) return false;
         const text = t(lang, 'team.slaBreach', { number: x.number, problem, onCall: ON_CALL_PLACEHOLDER });
         await toTeamChannel(tx, teamPlatforms, text, now, { mentionOnCall: true });
         return true;
@@ -75,8 +64,7 @@ export async function watchSla(deps: TeamJobDeps & { metrics?: Metrics }, settin
       }
     } else if (status.state === 'warning' && !x.slaWarnedAt) {
       await prisma.$transaction(async (tx) => {
-        const won = await tx.ticket.updateMany({ where: { id: x.id, ...unanswered, slaWarnedAt: null }, data: { slaWarnedAt: now } });
-        if (won.count !== 1) return;
+        if (!(await markSlaWarned(tx, x.id, now))) return;
         const text = t(lang, 'team.slaWarning', { number: x.number, problem, left: spanText(status.leftMinutes ?? 0) });
         await toTeamChannel(tx, teamPlatforms, text, now);
         result.warned.push(x.number);

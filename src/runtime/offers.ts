@@ -7,10 +7,15 @@
  */
 import { FREE_WORK, vatNoteIn, type VatNote } from '../domain/billing.js';
 import { formatMoney } from '../domain/money.js';
-import type { ConversationState, Lang } from '../engine/types.js';
+import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
+import { conversationChannel, conversationLang } from '../store/conversations.js';
+import {
+  answerOffer, expiredPendingOfferIds, expirePendingOffer, insertConsent, insertOffer, latestAcceptedOffer, markOfferCancelled, offerById, offerWithConsent,
+  ticketsWithAcceptedOffer, waitingOffer,
+} from '../store/offers.js';
 import { enqueue } from '../store/outbox.js';
-import { addTicketEvent } from '../store/tickets.js';
+import { addTicketEvent, recentTicketIdsOfTopic, ticketNumberById, ticketRowById } from '../store/tickets.js';
 import type { CalloutOfferRow, Prisma, Ticket, Tx } from '../store/types.js';
 import type { InboundEnvelope } from './dispatch.js';
 import { toTeam } from './team-outbox.js';
@@ -33,9 +38,9 @@ export interface OfferSettings {
 /** Queues an event for the ticket's conversation; the outbox feeds it to the dispatcher. */
 export async function tellConversation(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, dedupeId: string, event: InboundEnvelope['event'], now: Date): Promise<boolean> {
   if (!ticket.conversationId) return false;
-  const conv = await tx.conversation.findUnique({ where: { id: ticket.conversationId }, select: { channel: true } });
-  if (!conv) return false;
-  const envelope: InboundEnvelope = { dedupeId, conversationId: ticket.conversationId, channel: conv.channel as InboundEnvelope['channel'], event };
+  const channel = await conversationChannel(tx, ticket.conversationId);
+  if (channel === null) return false;
+  const envelope: InboundEnvelope = { dedupeId, conversationId: ticket.conversationId, channel: channel as InboundEnvelope['channel'], event };
   await enqueue(tx, { kind: 'dispatch', channel: 'internal', target: ticket.conversationId, payload: { envelope } as unknown as Prisma.InputJsonValue, now });
   return true;
 }
@@ -43,8 +48,7 @@ export async function tellConversation(tx: Tx, ticket: Pick<Ticket, 'conversatio
 /** The language the customer of a ticket reads. */
 async function customerLang(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, fallback: Lang): Promise<Lang> {
   if (!ticket.conversationId) return fallback;
-  const conv = await tx.conversation.findUnique({ where: { id: ticket.conversationId }, select: { state: true } });
-  return (conv?.state as unknown as ConversationState | undefined)?.lang ?? fallback;
+  return (await conversationLang(tx, ticket.conversationId)) ?? fallback;
 }
 
 /** The exact terms text quoted to the customer. */
@@ -63,15 +67,13 @@ export function quoteTerms(s: OfferSettings, lang: Lang): string {
 export async function createOffer(tx: Tx, s: OfferSettings, ticket: Ticket, by: { id: string; name: string } | null, now: Date): Promise<CalloutOfferRow | null> {
   // An earlier offer past its time that the sweep has not reached yet is expired first, so its
   // notice reaches the conversation before the new offer does.
-  const stale = await tx.calloutOffer.findMany({ where: { ticketId: ticket.id, status: 'pending', expiresAt: { lte: now } }, select: { id: true } });
-  for (const old of stale) await expireOffer(tx, s, old.id, now);
-  const waiting = await tx.calloutOffer.findFirst({ where: { ticketId: ticket.id, status: 'pending', expiresAt: { gt: now } } });
-  if (waiting) return null;
+  for (const old of await expiredPendingOfferIds(tx, ticket.id, now)) await expireOffer(tx, s, old, now);
+  if (await waitingOffer(tx, ticket.id, now)) return null;
   const lang = await customerLang(tx, ticket, s.defaultLanguage);
   const quotedText = quoteTerms(s, lang);
   const terms = { currency: s.currency, hourlyRate: s.hourlyRate, incrementMinutes: s.incrementMinutes, travelFee: s.travelFee, vatNote: vatNoteIn(s.vatNote, lang), lang };
   const expiresAt = new Date(now.getTime() + s.offerExpiresHours * 3_600_000);
-  const offer = await tx.calloutOffer.create({ data: { ticketId: ticket.id, terms, quotedText, createdBy: by?.id ?? 'linka', createdAt: now, expiresAt } });
+  const offer = await insertOffer(tx, { ticketId: ticket.id, terms, quotedText, createdBy: by?.id ?? 'linka', createdAt: now, expiresAt });
   await addTicketEvent(tx, ticket.id, 'callout_offered', by?.id ?? 'linka', { offerId: offer.id, quotedText }, now);
   const teamLine = by
     ? t(s.teamLanguage, 'team.offerSent', { name: by.name, terms: quoteTerms(s, s.teamLanguage) })
@@ -94,9 +96,9 @@ export async function recordConsent(
   tx: Tx, s: OfferSettings,
   args: { offerId: string; decision: 'accepted' | 'declined'; reply: string; channel: string; conversationId: string; platformMessageId: string | null; now: Date },
 ): Promise<{ outcome: ConsentOutcome; number: string | null }> {
-  const offer = await tx.calloutOffer.findUnique({ where: { id: args.offerId }, include: { consent: true } });
+  const offer = await offerWithConsent(tx, args.offerId);
   if (!offer) return { outcome: 'closed', number: null };
-  const number = (await tx.ticket.findUnique({ where: { id: offer.ticketId }, select: { number: true } }))?.number ?? null;
+  const number = await ticketNumberById(tx, offer.ticketId);
   if (offer.consent) return { outcome: 'closed', number };
   if (offer.status === 'pending' && args.now.getTime() >= offer.expiresAt.getTime()) {
     // The customer learns it from the answer to this very message, not from a second notice.
@@ -104,15 +106,12 @@ export async function recordConsent(
     return { outcome: 'expired', number };
   }
   if (offer.status === 'expired') return { outcome: 'expired', number };
-  const moved = await tx.calloutOffer.updateMany({ where: { id: offer.id, status: 'pending', expiresAt: { gt: args.now } }, data: { status: args.decision } });
-  if (moved.count !== 1) return { outcome: 'closed', number };
-  await tx.consent.create({
-    data: {
-      offerId: offer.id, ticketId: offer.ticketId, decision: args.decision, terms: offer.terms as Prisma.InputJsonValue, quotedText: offer.quotedText,
-      reply: args.reply, channel: args.channel, conversationId: args.conversationId, platformMessageId: args.platformMessageId, createdAt: args.now,
-    },
+  if (!(await answerOffer(tx, offer.id, args.decision, args.now))) return { outcome: 'closed', number };
+  await insertConsent(tx, {
+    offerId: offer.id, ticketId: offer.ticketId, decision: args.decision, terms: offer.terms as Prisma.InputJsonValue, quotedText: offer.quotedText,
+    reply: args.reply, channel: args.channel, conversationId: args.conversationId, platformMessageId: args.platformMessageId, createdAt: args.now,
   });
-  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: offer.ticketId } });
+  const ticket = await ticketRowById(tx, offer.ticketId);
   await addTicketEvent(tx, ticket.id, `consent_${args.decision}`, args.conversationId, { offerId: offer.id, reply: args.reply }, args.now);
   const line = t(s.teamLanguage, args.decision === 'accepted' ? 'team.consentAccepted' : 'team.consentDeclined', { reply: args.reply });
   await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: line }, args.now);
@@ -125,11 +124,10 @@ export async function recordConsent(
  * customer) hears it once. Returns false when the offer was not pending.
  */
 export async function expireOffer(tx: Tx, s: OfferSettings, offerId: string, now: Date, opts: { tellCustomer?: boolean } = {}): Promise<boolean> {
-  const offer = await tx.calloutOffer.findUnique({ where: { id: offerId } });
+  const offer = await offerById(tx, offerId);
   if (!offer) return false;
-  const moved = await tx.calloutOffer.updateMany({ where: { id: offerId, status: 'pending' }, data: { status: 'expired' } });
-  if (moved.count !== 1) return false;
-  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: offer.ticketId } });
+  if (!(await expirePendingOffer(tx, offerId))) return false;
+  const ticket = await ticketRowById(tx, offer.ticketId);
   await addTicketEvent(tx, ticket.id, 'callout_expired', 'linka', { offerId }, now);
   await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: t(s.teamLanguage, 'team.offerExpired') }, now);
   if (opts.tellCustomer ?? true) {
@@ -140,10 +138,10 @@ export async function expireOffer(tx: Tx, s: OfferSettings, offerId: string, now
 
 /** Cancels an accepted call-out before the visit; false when there is none or the visit has begun. */
 export async function cancelOffer(tx: Tx, s: OfferSettings, offerId: string, actor: string, now: Date): Promise<boolean> {
-  const offer = await tx.calloutOffer.findUnique({ where: { id: offerId } });
+  const offer = await offerById(tx, offerId);
   if (!offer || offer.status !== 'accepted' || (offer.visitAt && offer.visitAt <= now)) return false;
-  await tx.calloutOffer.update({ where: { id: offerId }, data: { status: 'cancelled', cancelledAt: now } });
-  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: offer.ticketId } });
+  await markOfferCancelled(tx, offerId, now);
+  const ticket = await ticketRowById(tx, offer.ticketId);
   await addTicketEvent(tx, ticket.id, 'callout_cancelled', actor, { offerId }, now);
   await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: t(s.teamLanguage, 'team.offerCancelled') }, now);
   return true;
@@ -151,7 +149,7 @@ export async function cancelOffer(tx: Tx, s: OfferSettings, offerId: string, act
 
 /** The accepted, not cancelled offer of a ticket: the only ground for booking a paid visit. */
 export async function acceptedOffer(tx: Tx, ticketId: string): Promise<CalloutOfferRow | null> {
-  return tx.calloutOffer.findFirst({ where: { ticketId, status: 'accepted', consent: { decision: 'accepted' } }, orderBy: { createdAt: 'desc' } });
+  return latestAcceptedOffer(tx, ticketId);
 }
 
 /**
@@ -164,12 +162,8 @@ export async function recentSameTopic(tx: Tx, s: OfferSettings, ticket: Ticket, 
   if (!ticket.customerId || s.repeatCount === 0 || ticket.workCategory === 'outage') return 0;
   const since = new Date(now.getTime() - s.repeatWindowDays * 86_400_000);
   const freeQuestions = FREE_WORK.filter((c) => c !== 'outage');
-  const candidates = await tx.ticket.findMany({
-    where: { customerId: ticket.customerId, category: ticket.category, workCategory: { in: freeQuestions }, createdAt: { gte: since }, id: { not: ticket.id } },
-    select: { id: true },
-  });
+  const candidates = await recentTicketIdsOfTopic(tx, { customerId: ticket.customerId, category: ticket.category, workCategories: freeQuestions, since, exceptId: ticket.id });
   if (candidates.length === 0) return 0;
-  const paid = await tx.calloutOffer.findMany({ where: { ticketId: { in: candidates.map((c) => c.id) }, status: 'accepted' }, select: { ticketId: true } });
-  const paidIds = new Set(paid.map((p) => p.ticketId));
-  return candidates.filter((c) => !paidIds.has(c.id)).length;
+  const paidIds = await ticketsWithAcceptedOffer(tx, candidates);
+  return candidates.filter((id) => !paidIds.has(id)).length;
 }

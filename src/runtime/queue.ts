@@ -11,7 +11,11 @@ import { byUrgency } from '../domain/sla.js';
 import { localTime } from '../domain/ticket-card.js';
 import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
-import { addTicketEvent } from '../store/tickets.js';
+import { bookOfferVisit } from '../store/offers.js';
+import { insertTimeEntry } from '../store/time-entries.js';
+import {
+  addTicketEvent, claimTicket, releaseTicket, resolveTicket, setFirstReaction, setTicketWorkCategory, ticketHolderName, ticketRowByNumber, ticketsOpenOrClaimed,
+} from '../store/tickets.js';
 import type { PrismaClient, Ticket, Tx } from '../store/types.js';
 import { acceptedOffer, createOffer, tellConversation, type OfferSettings } from './offers.js';
 import { toTeam } from './team-outbox.js';
@@ -48,7 +52,7 @@ export function createQueue(deps: QueueDeps) {
 
   async function run(number: string, body: (tx: Tx, ticket: Ticket, now: Date) => Promise<QueueResult>): Promise<QueueResult> {
     const result = await prisma.$transaction(async (tx) => {
-      const ticket = await tx.ticket.findUnique({ where: { number } });
+      const ticket = await ticketRowByNumber(tx, number);
       if (!ticket) return { ok: false, message: say('team.notFound', { number }) } as const;
       return body(tx, ticket, clock());
     });
@@ -62,13 +66,8 @@ export function createQueue(deps: QueueDeps) {
         const refused = claimRefusal(ticket);
         if (refused) return { ok: false, message: say(refused, { number, name: ticket.claimedByName ?? '?' }) };
         // The condition again, in the update: of simultaneous claims exactly one changes the row.
-        const won = await tx.ticket.updateMany({
-          where: { number, status: 'open', claimedBy: null },
-          data: { status: 'claimed', claimedBy: tech.id, claimedByName: tech.name, claimedAt: now, firstReactionAt: firstReaction(ticket, now) },
-        });
-        if (won.count !== 1) {
-          const holder = await tx.ticket.findUnique({ where: { number }, select: { claimedByName: true } });
-          return { ok: false, message: say('team.alreadyClaimed', { number, name: holder?.claimedByName ?? '?' }) };
+        if (!(await claimTicket(tx, number, tech, now, firstReaction(ticket, now)))) {
+          return { ok: false, message: say('team.alreadyClaimed', { number, name: (await ticketHolderName(tx, number)) ?? '?' }) };
         }
         const event = await addTicketEvent(tx, ticket.id, 'claimed', tech.id, { name: tech.name }, now);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'update' }, now);
@@ -82,11 +81,7 @@ export function createQueue(deps: QueueDeps) {
       return run(number, async (tx, ticket, now) => {
         const refused = releaseRefusal(ticket, tech.id);
         if (refused) return { ok: false, message: say(refused, { number, name: ticket.claimedByName ?? '?' }) };
-        const released = await tx.ticket.updateMany({
-          where: { number, status: 'claimed', claimedBy: tech.id },
-          data: { status: 'open', claimedBy: null, claimedByName: null, claimedAt: null },
-        });
-        if (released.count !== 1) return { ok: false, message: say('team.notYours', { number, name: ticket.claimedByName ?? '?' }) };
+        if (!(await releaseTicket(tx, number, tech.id))) return { ok: false, message: say('team.notYours', { number, name: ticket.claimedByName ?? '?' }) };
         await addTicketEvent(tx, ticket.id, 'released', tech.id, { name: tech.name }, now);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'update' }, now);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.releasedEvent', { name: tech.name }) }, now);
@@ -102,11 +97,7 @@ export function createQueue(deps: QueueDeps) {
       return run(number, async (tx, ticket, now) => {
         const refused = resolvedRefusal(ticket);
         if (refused) return { ok: false, message: say(refused, { number }) };
-        const done = await tx.ticket.updateMany({
-          where: { number, status: { in: ['open', 'claimed'] } },
-          data: { status: 'resolved', resolvedAt: now, resolvedBy: tech.id, resolutionNote: note ?? null, firstReactionAt: firstReaction(ticket, now) },
-        });
-        if (done.count !== 1) return { ok: false, message: say('team.alreadyResolved', { number }) };
+        if (!(await resolveTicket(tx, number, { by: tech.id, note: note ?? null, now, firstReactionAt: firstReaction(ticket, now) }))) return { ok: false, message: say('team.alreadyResolved', { number }) };
         const event = await addTicketEvent(tx, ticket.id, 'resolved', tech.id, { name: tech.name, note: note ?? null }, now);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'update' }, now);
         const line = note ? say('team.resolvedWithNote', { name: tech.name, note }) : say('team.resolvedEvent', { name: tech.name });
@@ -138,7 +129,7 @@ export function createQueue(deps: QueueDeps) {
         const entry = timeEntryOf(ticket, minutes, note, now, deps.timezone);
         if (!entry.ok) return { ok: false, message: say(entry.reason, { usage: `/linka time ${number} ${minutes}m text` }) };
         const { billable, travel, workedAt, activity: text } = entry;
-        await tx.timeEntry.create({ data: { ticketId: ticket.id, technician: tech.id, technicianName: tech.name, minutes, activity: text, billable, travel, workedAt, createdAt: now } });
+        await insertTimeEntry(tx, { ticketId: ticket.id, technician: tech.id, technicianName: tech.name, minutes, activity: text, billable, travel, workedAt, createdAt: now });
         await addTicketEvent(tx, ticket.id, 'time', tech.id, { name: tech.name, minutes, activity: text, billable, travel, workDate: entry.workDate }, now);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.timeEvent', { name: tech.name, minutes, text: activity }) }, now);
         return { ok: true, message: say('team.timeLogged', { number, minutes }), ticket };
@@ -154,7 +145,7 @@ export function createQueue(deps: QueueDeps) {
       return run(number, async (tx, ticket, now) => {
         const label = say(`team.workCategory.${category}`);
         if (ticket.workCategory === category) return { ok: true, message: say('team.categorySet', { number, category: label }), ticket };
-        const updated = await tx.ticket.update({ where: { id: ticket.id }, data: { workCategory: category } });
+        const updated = await setTicketWorkCategory(tx, ticket.id, category);
         await addTicketEvent(tx, ticket.id, 'category', tech.id, { name: tech.name, from: ticket.workCategory, to: category }, now);
         await toTeam(tx, teamPlatforms, updated, { kind: 'update' }, now);
         await toTeam(tx, teamPlatforms, updated, { kind: 'thread', text: say('team.categoryEvent', { name: tech.name, category: label }) }, now);
@@ -165,7 +156,7 @@ export function createQueue(deps: QueueDeps) {
     /** A technician's message to the customer, signed with their name, on the customer's own channel. */
     reply(number: string, tech: Technician, text: string): Promise<QueueResult> {
       return run(number, async (tx, ticket, now) => {
-        if (!ticket.firstReactionAt) await tx.ticket.update({ where: { id: ticket.id }, data: { firstReactionAt: firstReaction(ticket, now) } });
+        if (!ticket.firstReactionAt) await setFirstReaction(tx, ticket.id, firstReaction(ticket, now));
         const event = await addTicketEvent(tx, ticket.id, 'technician_message', tech.id, { name: tech.name, text }, now);
         if (!(await tellConversation(tx, ticket, `ticket-event:${event.id}`, { kind: 'technicianMessage', number, technician: tech.name, text }, now))) {
           return { ok: false, message: say('team.relayFailed') };
@@ -191,7 +182,7 @@ export function createQueue(deps: QueueDeps) {
       return run(number, async (tx, ticket, now) => {
         const offer = await acceptedOffer(tx, ticket.id);
         if (!offer) return { ok: false, message: say('team.noConsent', { number }) };
-        await tx.calloutOffer.update({ where: { id: offer.id }, data: { visitAt: at } });
+        await bookOfferVisit(tx, offer.id, at);
         const event = await addTicketEvent(tx, ticket.id, 'visit_booked', tech.id, { offerId: offer.id, at: at.toISOString() }, now);
         const when = localTime(at, deps.timezone, teamLanguage);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.visitBooked', { name: tech.name, time: when }) }, now);
@@ -203,7 +194,7 @@ export function createQueue(deps: QueueDeps) {
 
     /** Open and claimed tickets, most urgent first (a tier's deadline before none, then by deadline). */
     async open(): Promise<Array<Ticket & { customer: { name: string } | null }>> {
-      const rows = await prisma.ticket.findMany({ where: { status: { in: ['open', 'claimed'] } }, include: { customer: { select: { name: true } } } });
+      const rows = await ticketsOpenOrClaimed(prisma);
       return rows.sort(byUrgency);
     },
   };

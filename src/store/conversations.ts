@@ -1,5 +1,5 @@
 /** Conversations: the engine state per chat, saved with optimistic concurrency. */
-import type { ConversationState } from '../engine/types.js';
+import type { ConversationState, Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { insertMessage, type NewMessage } from './messages.js';
 import { enqueue } from './outbox.js';
@@ -120,4 +120,21 @@ export async function createConversation(
       SELECT c."id", ${m.ticketId ?? null}::text, ${m.direction}::text, ${m.channel}::text, ${m.kind}::text, ${m.text}::text, ${m.choices ? JSON.stringify(m.choices) : null}::jsonb,
         ${m.platformMessageId ?? null}::text, ${m.status ?? null}::text, ${m.outboxId ?? null}::int, ${m.createdAt}::timestamp(3) FROM c`;
   return { id, channel, customerId, flow: state.flow, step: state.step, flowVersion: state.flowVersion, state: JSON.parse(json) as Conversation['state'], sessionStartedAt: now, version: 0, createdAt: at, updatedAt: at };
+}
+
+/** The channel of a conversation ("telegram", "sms"...), or null when there is no such conversation. */
+export async function conversationChannel(db: DbClient, id: string): Promise<string | null> {
+  return (await db.conversation.findUnique({ where: { id }, select: { channel: true } }))?.channel ?? null;
+}
+
+/** The language a conversation speaks now (its engine state's), if known. */
+export async function conversationLang(db: DbClient, id: string): Promise<Lang | undefined> {
+  const conv = await db.conversation.findUnique({ where: { id }, select: { state: true } });
+  return (conv?.state as unknown as ConversationState | undefined)?.lang;
+}
+
+/** The languages these conversations speak now, by id (a conversation missing or without one: undefined). */
+export async function conversationLangs(db: DbClient, ids: readonly string[]): Promise<Map<string, Lang | undefined>> {
+  const states = await db.conversation.findMany({ where: { id: { in: [...ids] } }, select: { id: true, state: true } });
+  return new Map(states.map((c) => [c.id, (c.state as { lang?: Lang } | null)?.lang]));
 }

@@ -69,3 +69,159 @@ export async function rateTicket(tx: Tx, number: string, score: number, actor: s
   if (ticket) await addTicketEvent(tx, ticket.id, 'rated', actor, { score }, now);
   return ticket;
 }
+
+/** A ticket row by its number (no history), or null. */
+export async function ticketRowByNumber(db: DbClient, number: string): Promise<Ticket | null> {
+  return db.ticket.findUnique({ where: { number } });
+}
+
+/** A ticket row by its id; throws (Prisma's not-found error) when there is none. */
+export async function ticketRowById(db: DbClient, id: string): Promise<Ticket> {
+  return db.ticket.findUniqueOrThrow({ where: { id } });
+}
+
+/** The number of the ticket with this id, or null. */
+export async function ticketNumberById(db: DbClient, id: string): Promise<string | null> {
+  return (await db.ticket.findUnique({ where: { id }, select: { number: true } }))?.number ?? null;
+}
+
+/** A ticket with its customer and the customer's phones (what a team card shows), or null. */
+export async function ticketForCard(db: DbClient, id: string) {
+  return db.ticket.findUnique({ where: { id }, include: { customer: { include: { phones: true } } } });
+}
+
+/** The open and claimed tickets, each with its customer's name (in no particular order). */
+export async function ticketsOpenOrClaimed(db: DbClient): Promise<Array<Ticket & { customer: { name: string } | null }>> {
+  return db.ticket.findMany({ where: { status: { in: ['open', 'claimed'] } }, include: { customer: { select: { name: true } } } });
+}
+
+// The technicians' state changes. Each is ONE conditional UPDATE (the condition repeated in its
+// WHERE), so of simultaneous attempts exactly one changes the row; each returns whether it did.
+
+/** Claims an open, unclaimed ticket for `tech`; false when another claim (or a status change) won. */
+export async function claimTicket(tx: Tx, number: string, tech: { id: string; name: string }, now: Date, firstReactionAt: Date | null): Promise<boolean> {
+  const won = await tx.ticket.updateMany({
+    where: { number, status: 'open', claimedBy: null },
+    data: { status: 'claimed', claimedBy: tech.id, claimedByName: tech.name, claimedAt: now, firstReactionAt },
+  });
+  return won.count === 1;
+}
+
+/** The display name of whoever holds the ticket now (null: nobody, or no such ticket). */
+export async function ticketHolderName(db: DbClient, number: string): Promise<string | null> {
+  return (await db.ticket.findUnique({ where: { number }, select: { claimedByName: true } }))?.claimedByName ?? null;
+}
+
+/** Returns a ticket claimed by `techId` to the queue; false when it is not claimed by them (any more). */
+export async function releaseTicket(tx: Tx, number: string, techId: string): Promise<boolean> {
+  const released = await tx.ticket.updateMany({
+    where: { number, status: 'claimed', claimedBy: techId },
+    data: { status: 'open', claimedBy: null, claimedByName: null, claimedAt: null },
+  });
+  return released.count === 1;
+}
+
+/** Resolves an open or claimed ticket; false when it was resolved (or closed) meanwhile. */
+export async function resolveTicket(
+  tx: Tx, number: string, args: { by: string; note: string | null; now: Date; firstReactionAt: Date | null },
+): Promise<boolean> {
+  const done = await tx.ticket.updateMany({
+    where: { number, status: { in: ['open', 'claimed'] } },
+    data: { status: 'resolved', resolvedAt: args.now, resolvedBy: args.by, resolutionNote: args.note, firstReactionAt: args.firstReactionAt },
+  });
+  return done.count === 1;
+}
+
+/** Sets the ticket's kind of work; returns the ticket as it is now. */
+export async function setTicketWorkCategory(tx: Tx, id: string, category: WorkCategory): Promise<Ticket> {
+  return tx.ticket.update({ where: { id }, data: { workCategory: category } });
+}
+
+/** Records the technician's first reaction on the ticket. */
+export async function setFirstReaction(tx: Tx, id: string, at: Date | null): Promise<void> {
+  await tx.ticket.update({ where: { id }, data: { firstReactionAt: at } });
+}
+
+/** The number of the customer's latest open or claimed billing ticket, or null. */
+export async function openBillingTicketNumber(db: DbClient, customerId: string): Promise<string | null> {
+  const open = await db.ticket.findFirst({
+    where: { customerId, category: 'billing', status: { in: ['open', 'claimed'] } }, orderBy: { createdAt: 'desc' }, select: { number: true },
+  });
+  return open?.number ?? null;
+}
+
+/**
+ * The ids of the customer's other tickets of `category` whose work is one of `workCategories`,
+ * opened at or after `since` (the repeated-questions rule of paid call-outs).
+ */
+export async function recentTicketIdsOfTopic(
+  db: DbClient, args: { customerId: string; category: string; workCategories: readonly string[]; since: Date; exceptId: string },
+): Promise<string[]> {
+  const rows = await db.ticket.findMany({
+    where: { customerId: args.customerId, category: args.category, workCategory: { in: [...args.workCategories] }, createdAt: { gte: args.since }, id: { not: args.exceptId } },
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+// The team's reminders (src/jobs/reannounce.ts, src/jobs/sla-watch.ts).
+
+/** Open tickets announced fewer than `max` times, last announced (or opened) at or before `cutoff`; oldest first. */
+export async function ticketsDueForReannouncement(db: DbClient, max: number, cutoff: Date): Promise<Ticket[]> {
+  return db.ticket.findMany({
+    where: {
+      status: 'open', reannounced: { lt: max },
+      OR: [{ lastAnnouncedAt: { lte: cutoff } }, { lastAnnouncedAt: null, createdAt: { lte: cutoff } }],
+    },
+    orderBy: { createdAt: 'asc' },
+  });
+}
+
+/**
+ * Counts one more announcement of a still open ticket: a conditional UPDATE on the count read
+ * before, so of two processes only one announces it. False when another did, or it was claimed.
+ */
+export async function markReannounced(tx: Tx, ticket: Pick<Ticket, 'id' | 'reannounced'>, now: Date): Promise<boolean> {
+  const won = await tx.ticket.updateMany({
+    where: { id: ticket.id, status: 'open', reannounced: ticket.reannounced },
+    data: { reannounced: ticket.reannounced + 1, lastAnnouncedAt: now },
+  });
+  return won.count === 1;
+}
+
+/** Tickets with a deadline and a first reaction whose service level is not decided yet. */
+export async function ticketsReactedUndecided(db: DbClient): Promise<Array<{ id: string; number: string; deadline: Date | null; firstReactionAt: Date | null }>> {
+  return db.ticket.findMany({
+    where: { deadline: { not: null }, firstReactionAt: { not: null }, slaMet: null },
+    select: { id: true, number: true, deadline: true, firstReactionAt: true },
+  });
+}
+
+/** Decides whether the service level was met; false when it was decided already (by another process). */
+export async function decideSlaMet(db: DbClient, id: string, met: boolean): Promise<boolean> {
+  const won = await db.ticket.updateMany({ where: { id, slaMet: null }, data: { slaMet: met } });
+  return won.count === 1;
+}
+
+/** Tickets with a deadline still waiting for a first reaction, not escalated, not resolved or closed; by deadline. */
+export async function ticketsAwaitingReaction(db: DbClient): Promise<Ticket[]> {
+  return db.ticket.findMany({
+    where: { deadline: { not: null }, firstReactionAt: null, slaBreachedAt: null, status: { notIn: ['resolved', 'closed'] } },
+    orderBy: { deadline: 'asc' },
+  });
+}
+
+/** Still no reaction and undecided: marks the deadline missed (warned at `warnedAt` if not before); false when something came first. */
+export async function markSlaBreached(tx: Tx, id: string, now: Date, warnedAt: Date): Promise<boolean> {
+  const row = await tx.ticket.updateMany({
+    where: { id, firstReactionAt: null, slaBreachedAt: null, slaMet: null },
+    data: { slaBreachedAt: now, slaMet: false, slaWarnedAt: warnedAt },
+  });
+  return row.count === 1;
+}
+
+/** Still no reaction and no warning: marks the team warned; false when something came first. */
+export async function markSlaWarned(tx: Tx, id: string, now: Date): Promise<boolean> {
+  const won = await tx.ticket.updateMany({ where: { id, firstReactionAt: null, slaBreachedAt: null, slaWarnedAt: null }, data: { slaWarnedAt: now } });
+  return won.count === 1;
+}

@@ -33,3 +33,21 @@ export async function timeEntriesBetween(db: DbClient, start: Date, end: Date, c
     technician: r.technician, technicianName: r.technicianName, minutes: r.minutes, activity: r.activity, billable: r.billable, travel: r.travel,
   }));
 }
+
+/** A time entry as a technician logs it. */
+export interface NewTimeEntry {
+  ticketId: string;
+  technician: string;
+  technicianName: string;
+  minutes: number;
+  activity: string;
+  billable: boolean;
+  travel: boolean;
+  /** The day of the work when the technician gave one; null: when logged. */
+  workedAt: Date | null;
+  createdAt: Date;
+}
+
+export async function insertTimeEntry(db: DbClient, entry: NewTimeEntry): Promise<void> {
+  await db.timeEntry.create({ data: entry });
+}

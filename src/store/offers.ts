@@ -1,0 +1,88 @@
+/**
+ * Paid call-out offers and the customers' consents to them. A consent is written once and
+ * never changed (the database refuses UPDATE and DELETE on it). The offer's status changes are
+ * conditional UPDATEs where two parties may race (an answer and the expiry sweep).
+ */
+import type { CalloutOfferRow, Consent, DbClient, Prisma, Tx } from './types.js';
+
+/** The ids of a ticket's pending offers whose time ran out at or before `now`. */
+export async function expiredPendingOfferIds(db: DbClient, ticketId: string, now: Date): Promise<string[]> {
+  const rows = await db.calloutOffer.findMany({ where: { ticketId, status: 'pending', expiresAt: { lte: now } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
+/** A ticket's pending offer still open after `now`, if any. */
+export async function waitingOffer(db: DbClient, ticketId: string, now: Date): Promise<CalloutOfferRow | null> {
+  return db.calloutOffer.findFirst({ where: { ticketId, status: 'pending', expiresAt: { gt: now } } });
+}
+
+export async function insertOffer(
+  tx: Tx, offer: { ticketId: string; terms: Prisma.InputJsonValue; quotedText: string; createdBy: string; createdAt: Date; expiresAt: Date },
+): Promise<CalloutOfferRow> {
+  return tx.calloutOffer.create({ data: offer });
+}
+
+export async function offerById(db: DbClient, id: string): Promise<CalloutOfferRow | null> {
+  return db.calloutOffer.findUnique({ where: { id } });
+}
+
+/** An offer with the consent given to it (null: not answered yet). */
+export async function offerWithConsent(db: DbClient, id: string): Promise<(CalloutOfferRow & { consent: Consent | null }) | null> {
+  return db.calloutOffer.findUnique({ where: { id }, include: { consent: true } });
+}
+
+/**
+ * Moves a pending offer still open at `now` to the customer's decision: one conditional UPDATE,
+ * so an answer and the expiry sweep cannot both win. False when the offer was not open.
+ */
+export async function answerOffer(tx: Tx, id: string, decision: 'accepted' | 'declined', now: Date): Promise<boolean> {
+  const moved = await tx.calloutOffer.updateMany({ where: { id, status: 'pending', expiresAt: { gt: now } }, data: { status: decision } });
+  return moved.count === 1;
+}
+
+/** Writes the customer's consent (once: the offer is unique, the row immutable). */
+export async function insertConsent(
+  tx: Tx,
+  consent: {
+    offerId: string; ticketId: string; decision: 'accepted' | 'declined'; terms: Prisma.InputJsonValue; quotedText: string;
+    reply: string; channel: string; conversationId: string; platformMessageId: string | null; createdAt: Date;
+  },
+): Promise<void> {
+  await tx.consent.create({ data: consent });
+}
+
+/** Expires a pending offer: one conditional UPDATE, so exactly one of several sweeps (or a late answer) does it. */
+export async function expirePendingOffer(tx: Tx, id: string): Promise<boolean> {
+  const moved = await tx.calloutOffer.updateMany({ where: { id, status: 'pending' }, data: { status: 'expired' } });
+  return moved.count === 1;
+}
+
+export async function markOfferCancelled(tx: Tx, id: string, now: Date): Promise<void> {
+  await tx.calloutOffer.update({ where: { id }, data: { status: 'cancelled', cancelledAt: now } });
+}
+
+/** A ticket's latest offer that is accepted, with an accepted consent: the only ground for booking a paid visit. */
+export async function latestAcceptedOffer(db: DbClient, ticketId: string): Promise<CalloutOfferRow | null> {
+  return db.calloutOffer.findFirst({ where: { ticketId, status: 'accepted', consent: { decision: 'accepted' } }, orderBy: { createdAt: 'desc' } });
+}
+
+/** Of these tickets, those with an accepted offer. */
+export async function ticketsWithAcceptedOffer(db: DbClient, ticketIds: readonly string[]): Promise<Set<string>> {
+  const paid = await db.calloutOffer.findMany({ where: { ticketId: { in: [...ticketIds] }, status: 'accepted' }, select: { ticketId: true } });
+  return new Set(paid.map((p) => p.ticketId));
+}
+
+export async function bookOfferVisit(tx: Tx, id: string, at: Date): Promise<void> {
+  await tx.calloutOffer.update({ where: { id }, data: { visitAt: at } });
+}
+
+/** The pending offers whose time has come (at most `limit`, the longest overdue first): their ids. */
+export async function dueOfferIds(db: DbClient, now: Date, limit: number): Promise<string[]> {
+  const due = await db.calloutOffer.findMany({
+    where: { status: 'pending', expiresAt: { lte: now } },
+    orderBy: { expiresAt: 'asc' },
+    take: limit,
+    select: { id: true },
+  });
+  return due.map((d) => d.id);
+}
