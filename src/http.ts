@@ -6,70 +6,18 @@
  * 503 with Retry-After (the platforms retry), anything else 500.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { databaseUnavailable, json, type HttpResponse, type Route } from './routes.js';
 import type { Logger } from './runtime/logger.js';
 import type { Metrics } from './runtime/metrics.js';
 import { isDatabaseUnavailable } from './store/availability.js';
 
-export interface HttpResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-}
-
-export interface RouteRequest {
-  req: IncomingMessage;
-  url: URL;
-  /** The raw body (signatures are computed over it). */
-  body: Buffer;
-  /** The decoded values of the route's `:name` segments (empty for exact paths). */
-  params: Readonly<Record<string, string>>;
-}
-
-export interface Route {
-  method: 'GET' | 'POST';
-  /** An exact path, or a template whose `:name` segments match one non-empty segment each. */
-  path: string;
-  handler: (r: RouteRequest) => Promise<HttpResponse>;
-}
-
-export const json = (status: number, value: unknown): HttpResponse => ({
-  status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value),
-});
-
-/** A \uD800-\uDFFF escape in JSON text: it may decode to half a surrogate pair. */
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, '\uFFFD');
-
-/**
- * Parses a request's JSON text as JSON.parse does (and throws as it does), except that lone
- * UTF-16 surrogates ("\ud800": valid JSON, but not text a database or a platform accepts)
- * become U+FFFD in strings and keys. Every webhook and API route parses its body with it.
- */
-export function parseJson(text: string): unknown {
-  if (!SURROGATE_ESCAPE.test(text)) return JSON.parse(text);
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (typeof value === 'string') return wellFormed(value);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-    const keys = Object.keys(value);
-    if (keys.every((k) => wellFormed(k) === k)) return value;
-    return Object.fromEntries(keys.map((k) => [wellFormed(k), (value as Record<string, unknown>)[k]]));
-  });
-}
+// The route types and response helpers live in routes.ts (no server code, so adapters may import
+// them); they are re-exported here for the server's other callers (the API, the tests).
+export { databaseUnavailable, json, parseJson, RETRY_AFTER_SECONDS, type HttpResponse, type Route, type RouteRequest } from './routes.js';
 
 class BodyTooLarge extends Error {}
 /** The client's side of the body failed (it hung up mid-body): not our error, and not the database's. */
 class BodyUnreadable extends Error {}
-
-/** What a request that failed because the database is unreachable is told: try again in this many seconds. */
-export const RETRY_AFTER_SECONDS = 5;
-
-/** 503 with Retry-After: the platforms retry, and nothing was accepted that could be lost. */
-export const databaseUnavailable = (): HttpResponse => ({
-  status: 503,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(RETRY_AFTER_SECONDS) },
-  body: JSON.stringify({ error: 'the database is unavailable; retry later', database: 'down' }),
-});
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

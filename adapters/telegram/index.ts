@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { Opts, Telegram as BotApi, Update } from 'telegraf/types';
 import { platformError } from '../../src/errors.js';
-import { json, parseJson, type Route } from '../../src/http.js';
+import { json, parseJson, type Route } from '../../src/routes.js';
 import type { Logger } from '../../src/runtime/logger.js';
 import type { AdapterDeps, ChannelAdapter, ChannelPort } from '../../src/runtime/ports.js';
 import { parseTelegramUpdate, telegramChatIdOf, telegramUpdateProblem, type CallbackAck } from './parse.js';
