@@ -10,6 +10,7 @@ import { step } from '../src/engine/step.js';
 import { CONSENT_WORDS, matchConsent } from '../src/engine/match.js';
 import type { ConversationState, StepContext } from '../src/engine/types.js';
 import { flows } from '../src/flows/index.js';
+import { ON } from './helpers/capabilities.js';
 import { expireDueOffers } from '../src/jobs/offer-expiry.js';
 import { createOffer, recordConsent, type OfferSettings } from '../src/runtime/offers.js';
 import { engineSettings } from '../src/runtime/runtime.js';
@@ -32,7 +33,7 @@ const QUOTED_CS = 'Cena: 1 000,00 CZK za hodinu práce, účtuje se po započat�
 const PG = await pgAvailable();
 
 describe('the offer step matches answers strictly', () => {
-  const ctx: StepContext = { flows, settings: engineSettings(parseConfig({})), channel: 'telegram', customer: null };
+  const ctx: StepContext = { flows, settings: engineSettings(parseConfig({})), capabilities: ON.telegram, customer: null };
   const atOffer: ConversationState = {
     flow: 'main', step: 'offer', flowVersion: flows.main?.version ?? 1, lang: 'cs', langChosen: false, customerId: 'c1', verified: true, idTries: 0,
     answers: {}, back: [], misses: 0, timer: null, followUps: 0, ticketNumber: null, lookup: null, offer: { id: 'o1', number: 'T-2026-00001', accepted: false },

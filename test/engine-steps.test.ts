@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { describeInbound } from '../src/engine/describe.js';
 import type { ChoiceDef, FlowDef } from '../src/engine/flow.js';
 import { CONSENT_WORDS, choiceWords, matchChoice, matchConsent } from '../src/engine/match.js';
-import { normalize } from '../src/engine/normalize.js';
 import { initialState, step } from '../src/engine/step.js';
 import { summarize } from '../src/engine/summary.js';
-import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
+import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
 import { flows } from '../src/flows/index.js';
+import { normalize } from '../src/shared/normalize.js';
+import { ON } from './helpers/capabilities.js';
 
 const settings: EngineSettings = {
   waitMinutes: 3, followUpMinutes: 30, maxFollowUps: 1, maxIdTries: 3,
@@ -52,9 +53,10 @@ const SINCE_CHOICES = [{ id: 'today', label: 'Od dneška' }, { id: 'yesterday', 
 const INTRO = 'Je mi líto, že to stále nefunguje. Předám vše technikovi, ale nejdřív od vás potřebuji pár údajů.';
 const DONE_PROMPT = 'Dobrý den, jak vám mohu pomoci tentokrát?';
 
-type Ctx = Partial<StepContext>;
-function context(over: Ctx = {}): StepContext {
-  return { channel: 'console', flows, settings, customer: jan, ...over };
+/** Overrides of the context; `channel`: the channel whose capabilities the runtime would give (console by default). */
+type Ctx = Partial<StepContext> & { channel?: Channel };
+function context({ channel = 'console', ...over }: Ctx = {}): StepContext {
+  return { capabilities: ON[channel], flows, settings, customer: jan, ...over };
 }
 function run(prev: ConversationState | null, event: CoreEvent | string, over: Ctx = {}, now: Date = NOW): StepResult {
   return step(prev, typeof event === 'string' ? { kind: 'text', text: event } : event, now, context(over));

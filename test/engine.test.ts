@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Target } from '../src/engine/flow.js';
 import { step } from '../src/engine/step.js';
-import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, StepContext } from '../src/engine/types.js';
+import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, StepContext } from '../src/engine/types.js';
 import { flows } from '../src/flows/index.js';
 import { isMessageKey } from '../src/messages/index.js';
+import { ON } from './helpers/capabilities.js';
 
 const settings: EngineSettings = {
   waitMinutes: 3, followUpMinutes: 30, maxFollowUps: 1, maxIdTries: 3,
@@ -18,7 +19,7 @@ class Driver {
   state: ConversationState | null = null;
   effects: Effect[] = [];
   customer: CustomerView | null;
-  constructor(customer: CustomerView | null = jan, readonly channel: StepContext['channel'] = 'console', readonly known: CustomerView[] = [jan]) {
+  constructor(customer: CustomerView | null = jan, readonly channel: Channel = 'console', readonly known: CustomerView[] = [jan]) {
     this.customer = customer;
   }
   send(event: CoreEvent | string): string {
@@ -27,7 +28,7 @@ class Driver {
     return this.texts();
   }
   private feed(event: CoreEvent): void {
-    const r = step(this.state, event, NOW, { channel: this.channel, flows, settings, customer: this.customer });
+    const r = step(this.state, event, NOW, { capabilities: ON[this.channel], flows, settings, customer: this.customer });
     this.state = r.state;
     this.effects.push(...r.effects);
     for (const e of r.effects) {
@@ -143,7 +144,7 @@ describe('navigation', () => {
 
   it('takes the language of Telegram until the customer picks one', () => {
     const telegram = (state: ConversationState | null, text: string, langHint: string) =>
-      step(state, { kind: 'text', text }, NOW, { channel: 'telegram', flows, settings, customer: null, langHint });
+      step(state, { kind: 'text', text }, NOW, { capabilities: ON.telegram, flows, settings, customer: null, langHint });
     const replyOf = (r: ReturnType<typeof step>) => r.effects.find((e) => e.type === 'reply');
     // An unidentified customer whose Telegram app is in Slovak is asked in Slovak.
     const first = telegram(null, 'hi', 'sk');
@@ -175,7 +176,7 @@ describe('the checklist', () => {
 
   it('ignores a stale timer', () => {
     const d = atWorksNow();
-    const r = step(d.state, { kind: 'timer', name: 'wait', token: 'internet.plugBack.wait.0' }, NOW, { channel: 'console', flows, settings, customer: jan });
+    const r = step(d.state, { kind: 'timer', name: 'wait', token: 'internet.plugBack.wait.0' }, NOW, { capabilities: ON.console, flows, settings, customer: jan });
     expect(r.effects).toEqual([]);
     expect(r.state).toEqual(d.state);
   });
@@ -314,7 +315,7 @@ describe('purity', () => {
   it('returns the same result for the same input and never mutates the given state', () => {
     const d = atWorksNow();
     const before = structuredClone(d.state);
-    const ctx: StepContext = { channel: 'console', flows, settings, customer: jan };
+    const ctx: StepContext = { capabilities: ON.console, flows, settings, customer: jan };
     const a = step(d.state, { kind: 'text', text: 'ne' }, NOW, ctx);
     const b = step(d.state, { kind: 'text', text: 'ne' }, NOW, ctx);
     expect(a).toEqual(b);

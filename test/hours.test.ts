@@ -3,7 +3,7 @@
 // path through the dispatcher on a real database (SQLite, and PostgreSQL when it answers).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { step } from '../src/engine/step.js';
-import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, StepContext } from '../src/engine/types.js';
+import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings } from '../src/engine/types.js';
 import { flows } from '../src/flows/index.js';
 import { billMonth } from '../src/domain/billing.js';
 import type { Db } from '../src/store/client.js';
@@ -11,6 +11,7 @@ import { timeEntriesBetween } from '../src/store/time-entries.js';
 import { monthRange } from '../src/domain/billing-month.js';
 import { createTestDatabase, pgAvailable } from './helpers/db.js';
 import { createHarness, seedCustomers } from './helpers/harness.js';
+import { ON } from './helpers/capabilities.js';
 
 const settings: EngineSettings = {
   waitMinutes: 3, followUpMinutes: 30, maxFollowUps: 1, maxIdTries: 3,
@@ -24,14 +25,14 @@ class Chat {
   state: ConversationState | null = null;
   effects: Effect[] = [];
   asked = 0;
-  constructor(private readonly customer: CustomerView | null, private readonly report: CoreEvent, private readonly channel: StepContext['channel'] = 'console') {}
+  constructor(private readonly customer: CustomerView | null, private readonly report: CoreEvent, private readonly channel: Channel = 'console') {}
   send(text: string): string[] {
     this.effects = [];
     this.feed({ kind: 'text', text });
     return this.effects.flatMap((e) => (e.type === 'reply' ? [e.reply.text] : []));
   }
   private feed(event: CoreEvent): void {
-    const r = step(this.state, event, NOW, { channel: this.channel, flows, settings, customer: this.customer });
+    const r = step(this.state, event, NOW, { capabilities: ON[this.channel], flows, settings, customer: this.customer });
     this.state = r.state;
     this.effects.push(...r.effects);
     if (r.effects.some((e) => e.type === 'queryHours')) {

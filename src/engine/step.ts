@@ -20,7 +20,7 @@ import { appendToReply, decide, endSession, onConsent, onOffer, onOfferExpired, 
 const CONTRACT = /^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u;
 
 /** The state of a conversation that has not started yet. */
-export function initialState(ctx: StepContext): ConversationState {
+export function initialState(ctx: Pick<StepContext, 'flows' | 'customer' | 'langHint'>): ConversationState {
   return {
     flow: 'main', step: '', flowVersion: ctx.flows.main?.version ?? 1,
     lang: ctx.customer?.language ?? langFromHint(ctx.langHint) ?? 'cs', langChosen: false,

@@ -5,7 +5,7 @@
 import { t } from '../messages/index.js';
 import type { ChoiceDef, FlowDef, StepDef, Target } from './flow.js';
 import { summarize } from './summary.js';
-import type { Channel, ConversationState, Effect, EngineSettings, ReplyChoice, StepContext } from './types.js';
+import type { ConversationState, Effect, ReplyChoice, StepContext } from './types.js';
 
 /** The mutable working set of one `step()` call. */
 export interface Turn {
@@ -26,13 +26,18 @@ export function flowOf(turn: Turn, id: string = turn.s.flow): FlowDef {
 }
 
 export function currentStep(turn: Turn): StepDef | undefined {
-  return stepOf(turn.ctx.flows[turn.s.flow], turn.s.step, turn.ctx.channel, turn.ctx.settings);
+  return stepOf(turn.ctx.flows[turn.s.flow], turn.s.step, turn.ctx);
 }
 
-/** A step of `flow` as asked on `channel`: its `sms` variant over SMS with short texts on. */
-export function stepOf(flow: FlowDef | undefined, id: string, channel: Channel, settings: EngineSettings): StepDef | undefined {
+/** Whether the short texts are used: on a channel billed per segment (SMS), when the settings ask for them. */
+export function shortTexts(ctx: Pick<StepContext, 'capabilities' | 'settings'>): boolean {
+  return ctx.capabilities.billedPerSegment && ctx.settings.shortSms;
+}
+
+/** A step of `flow` as asked on the context's channel: its `sms` variant where {@link shortTexts} are used. */
+export function stepOf(flow: FlowDef | undefined, id: string, ctx: Pick<StepContext, 'capabilities' | 'settings'>): StepDef | undefined {
   const def = flow?.steps[id];
-  return def && 'sms' in def && def.sms && channel === 'sms' && settings.shortSms ? def.sms : def;
+  return def && 'sms' in def && def.sms && shortTexts(ctx) ? def.sms : def;
 }
 
 /** The choices a step offers (buttons, numbers, words). */
@@ -43,10 +48,9 @@ export function choicesOf(def: StepDef | undefined): readonly ChoiceDef[] {
   return [];
 }
 
-/** Renders a customer-facing message: their language, the short variant on SMS. */
+/** Renders a customer-facing message: their language, the short variant where {@link shortTexts} are used. */
 export function text(turn: Turn, key: string, params: Record<string, string | number> = {}): string {
-  const short = turn.ctx.channel === 'sms' && turn.ctx.settings.shortSms;
-  return t(turn.s.lang, key, params, short);
+  return t(turn.s.lang, key, params, shortTexts(turn.ctx));
 }
 
 /** Queues a line to be sent with the next prompt (or on its own at the end of the turn). */
@@ -78,7 +82,7 @@ export function prompt(turn: Turn, params: Record<string, string | number> = {},
   if (!def || !('prompt' in def)) return flush(turn);
   let key = keyOverride ?? def.prompt;
   let contactButton: string | undefined;
-  if (def.kind === 'identify' && turn.ctx.channel === 'telegram') {
+  if (def.kind === 'identify' && turn.ctx.capabilities.contactShare) {
     key = 'identify.askWithContact';
     contactButton = text(turn, 'identify.shareContact');
   }

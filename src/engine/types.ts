@@ -13,8 +13,30 @@ import type { FlowDef } from './flow.js';
  */
 export type { Lang } from '../shared/lang.js';
 
-/** The channel a conversation runs on. */
+/**
+ * The channel a conversation runs on: the runtime's and the adapters' concern. The engine never
+ * asks which channel it is on; it gets the channel's {@link ChannelCapabilities} instead.
+ */
 export type Channel = 'telegram' | 'sms' | 'console';
+
+/**
+ * What the customer's channel can do, as far as the conversation depends on it. The runtime
+ * decides it from the channel (CHANNEL_CAPABILITIES in src/runtime/dispatch.ts); a new channel
+ * says what it can do there, and the engine needs no change. How choices look (buttons on
+ * Telegram, numbered lines on SMS and the console) is the adapters' business, not the engine's.
+ */
+export interface ChannelCapabilities {
+  /**
+   * The customer can share their phone number with one tap (Telegram's contact button):
+   * identification offers it (`identify.askWithContact` and `Reply.contactButton`).
+   */
+  contactShare: boolean;
+  /**
+   * Every message (segment) is billed (SMS): with `EngineSettings.shortSms` on, the engine uses
+   * the short `@sms` message variants and the flows' `sms` step variants.
+   */
+  billedPerSegment: boolean;
+}
 
 /** One option offered to the customer: a button on Telegram, a numbered line on SMS. */
 export interface ReplyChoice {
@@ -30,7 +52,7 @@ export interface Reply {
   choices?: ReplyChoice[];
   /** The catalogue key the text came from (for logs and tests). */
   key?: string;
-  /** Offer a "share my phone number" button with this label (Telegram). */
+  /** Offer a "share my phone number" button with this label (channels with `contactShare`). */
   contactButton?: string;
   /** The confirmation of an opt-out: the one message sent to an opted-out address. */
   evenIfOptedOut?: boolean;
@@ -202,13 +224,14 @@ export interface EngineSettings {
   companyName: string;
   /** The language of ticket summaries and history records (the technicians' language). */
   teamLanguage: Lang;
-  /** Use the short `@sms` variants of messages on SMS (every segment is billed). */
+  /** Use the short `@sms` variants of messages where every segment is billed (`ChannelCapabilities.billedPerSegment`: SMS). */
   shortSms: boolean;
 }
 
 /** What `step()` knows besides the state and the event. */
 export interface StepContext {
-  channel: Channel;
+  /** What the customer's channel can do (decided by the runtime from the channel). */
+  capabilities: ChannelCapabilities;
   /** The flows by id; must contain `main`. */
   flows: Readonly<Record<string, FlowDef>>;
   customer: CustomerView | null;

@@ -7,7 +7,7 @@
 import { describeInbound } from '../engine/describe.js';
 import { initialState, step } from '../engine/step.js';
 import { choicesOf, stepOf } from '../engine/turn.js';
-import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, Lang, Reply, StepContext } from '../engine/types.js';
+import type { Channel, ChannelCapabilities, ConversationState, CoreEvent, CustomerView, Effect, Lang, Reply, StepContext } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { createConversation, stateOf, saveConversationAndQueue } from '../store/conversations.js';
 import { customerByContract, customerByPhone, setCustomerLanguage, toView } from '../store/customers.js';
@@ -28,6 +28,16 @@ import { cancelTimers, createTimer } from '../store/timers.js';
 import type { PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
 import { transaction } from '../store/sql.js';
+
+/**
+ * What each customer channel can do, given to the engine as `StepContext.capabilities`: the
+ * engine never asks which channel it is on. A new channel adds its line here.
+ */
+export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>> = {
+  telegram: { contactShare: true, billedPerSegment: false },
+  sms: { contactShare: false, billedPerSegment: true },
+  console: { contactShare: false, billedPerSegment: false },
+};
 
 /** One inbound event with what the runtime needs around it. */
 export interface InboundEnvelope {
@@ -51,8 +61,8 @@ export interface InboundEnvelope {
 
 export interface DispatchDeps {
   prisma: PrismaClient;
-  /** Everything step() needs except the customer and the channel. */
-  engine: Omit<StepContext, 'customer' | 'channel' | 'langHint'>;
+  /** Everything step() needs except the customer and the channel's capabilities. */
+  engine: Omit<StepContext, 'customer' | 'capabilities' | 'langHint'>;
   ticketPrefix: string;
   /** The company's time zone (ticket numbers follow its calendar year). */
   timezone: string;
@@ -139,7 +149,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   // A new conversation's row is created first, with the message that opened it: the history and timers refer to it.
   const conv = existing ?? await createConversation(tx, {
     id: env.conversationId, channel: env.channel, customerId: customer?.id ?? null, now,
-    state: initialState({ ...deps.engine, channel: env.channel, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint }),
+    state: initialState({ ...deps.engine, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint }),
   }, inboundMessage);
   if (existing && inboundMessage) await insertMessage(tx, inboundMessage);
   let sessionStart = conv.sessionStartedAt;
@@ -163,7 +173,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     const lang = state?.langChosen ? state.lang : chosenLang ?? (customer ? toView(customer).language : state?.lang ?? 'cs');
     const view = customer ? toView(customer) : null;
     const ctx: StepContext = {
-      ...deps.engine, channel: env.channel, langHint: chosenLang ?? env.sender?.langHint,
+      ...deps.engine, capabilities: CHANNEL_CAPABILITIES[env.channel], langHint: chosenLang ?? env.sender?.langHint,
       // A new conversation in a language chosen outside the chat: its first step speaks it.
       customer: view && chosenLang && !state ? { ...view, language: chosenLang } : view,
       outage: outage ? { id: outage.id, notice: noticeText(outage, 'start', lang, deps.timezone), services: (outage.services as string[]) ?? [] } : null,
@@ -284,7 +294,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
 function offersChoice(deps: DispatchDeps, state: ConversationState | null, channel: Channel, choiceId: string): boolean {
   const flow = state ? deps.engine.flows[state.flow] : undefined;
   if (!state || !flow || (flow.version !== state.flowVersion && state.flow !== 'main')) return false;
-  return choicesOf(stepOf(flow, state.step, channel, deps.engine.settings)).some((c) => c.id === choiceId);
+  return choicesOf(stepOf(flow, state.step, { capabilities: CHANNEL_CAPABILITIES[channel], settings: deps.engine.settings })).some((c) => c.id === choiceId);
 }
 
 /** The calendar year of `now` in the company's time zone (ticket numbers restart each year). */
