@@ -11,12 +11,21 @@ import { createHttpServer, json, type HttpServer } from './http.js';
 import { createLogger, type Logger } from './runtime/logger.js';
 import { guardFlood } from './runtime/flood.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
+import { recordDelivery } from './runtime/delivery-status.js';
+import type { DispatchResult, InboundEnvelope } from './runtime/dispatch.js';
+import type { AdapterDeps } from './runtime/ports.js';
+import type { Outages } from './runtime/outages.js';
+import type { Queue } from './runtime/queue.js';
 import { rateRules, separateStatusChannels } from './runtime/rate-limit.js';
 import { createRuntime, type Runtime } from './runtime/runtime.js';
+import { isDatabaseUnavailable } from './store/availability.js';
 import { defaultDatabaseUrl, openDatabase, type Db } from './store/client.js';
+import { forgetProcessed, markProcessed } from './store/inbound.js';
 import { applyMigrations } from './store/migrate.js';
 import { outboxDepth, releaseLeases as releaseOutboxLeases } from './store/outbox.js';
+import { ticketOfThread } from './store/team-threads.js';
 import { releaseLeases as releaseTimerLeases } from './store/timers.js';
+import type { PrismaClient } from './store/types.js';
 
 export interface Linka {
   db: Db;
@@ -28,7 +37,30 @@ export interface Linka {
   address: { host: string; port: number };
   /** Channels that are on (their secrets are set). */
   channels: string[];
+  /** What the adapters' routes were given (tests drive an adapter's handlers with it). */
+  adapterDeps: AdapterDeps;
   stop(): Promise<void>;
+}
+
+/**
+ * The ports the adapters act through (src/runtime/ports.ts), on the database: adapters get
+ * these, never `prisma`.
+ */
+export function createAdapterDeps(a: {
+  prisma: PrismaClient; dispatch: (env: InboundEnvelope) => Promise<DispatchResult>; log: Logger; metrics?: Metrics;
+  clock: () => Date; queue: Queue; outages: Outages;
+}): AdapterDeps {
+  const { prisma, log, metrics, clock } = a;
+  return {
+    dispatch: a.dispatch, log, metrics, clock, queue: a.queue, outages: a.outages,
+    inbound: {
+      markProcessed: (id) => markProcessed(prisma, id),
+      forgetProcessed: (id) => forgetProcessed(prisma, id),
+    },
+    teamThreads: { ticketOfThread: (platform, thread) => ticketOfThread(prisma, platform, thread) },
+    deliveries: { record: (report, policy) => recordDelivery({ prisma, clock, log, metrics, ...policy }, report) },
+    isUnavailable: isDatabaseUnavailable,
+  };
 }
 
 /** Answers within `ms` whether the database responds. */
@@ -75,8 +107,8 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
 
   // The webhooks' dispatcher, behind the per-sender flood limit every customer channel shares.
   const dispatch = guardFlood({ dispatch: runtime.dispatch, prisma: db.prisma, clock: runtime.dispatchDeps.clock, config, log, metrics, onQueued: runtime.dispatchDeps.onQueued });
-  const deps = { dispatch, prisma: db.prisma, log, metrics, clock: runtime.dispatchDeps.clock, queue: runtime.queue, outages: runtime.outages };
-  for (const adapter of setup.adapters) http.add(...adapter.routes(deps));
+  const adapterDeps = createAdapterDeps({ dispatch, prisma: db.prisma, log, metrics, clock: runtime.dispatchDeps.clock, queue: runtime.queue, outages: runtime.outages });
+  for (const adapter of setup.adapters) http.add(...adapter.routes(adapterDeps));
 
   // The outage API and the Alertmanager webhook (src/api), behind LINKA_API_TOKEN.
   const api = apiRoutes({ env: opts.env ?? process.env, config, outages: runtime.outages, log, prisma: db.prisma, clock: runtime.dispatchDeps.clock });
@@ -97,7 +129,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
 
   let stopping: Promise<void> | null = null;
   return {
-    db, runtime, http, metrics, log, address, channels,
+    db, runtime, http, metrics, log, address, channels, adapterDeps,
     stop() {
       stopping ??= (async () => {
         // New requests get 503 while those in flight, the workers' ticks and the jobs finish;

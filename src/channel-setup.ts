@@ -144,6 +144,7 @@ export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: 
       onCall: config.discord.onCall,
       teamLanguage: config.teamLanguage,
       timezone: config.timezone,
+      ticketPrefix: config.tickets.prefix,
       log,
     }));
     if (!config.discord.technicians.length && !config.discord.technicianRoles.length) {

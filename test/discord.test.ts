@@ -378,7 +378,9 @@ describe.each([
 describe('Discord parsing and rendering', () => {
   it('reads durations, button ids and interactions', () => {
     expect(['45m', '1h', '1h30m', '1h 30m', '90min', ' 2H '].map(parseDuration)).toEqual([45, 60, 90, 90, 90, 120]);
-    expect(['', 'h', '0m', '45', 'hodinu', '25h', '-5m', '1,5h'].map(parseDuration)).toEqual([null, null, null, null, null, null, null, null]);
+    // A bare number is minutes, as on Slack (Discord refused "45" before the rule was shared); "1h30" and "1:30" too.
+    expect(['45', '90', '1h30', '1:30'].map(parseDuration)).toEqual([45, 90, 90, 90]);
+    expect(['', 'h', '0m', 'hodinu', '25h', '-5m', '1,5h'].map(parseDuration)).toEqual([null, null, null, null, null, null, null]);
     expect(parseCustomId('linka:claim:T-2026-00042')).toEqual({ action: 'claim', number: 'T-2026-00042' });
     expect(parseCustomId('linka:delete:T-2026-00042')).toBeNull();
     expect(parseCustomId('other-bot:claim')).toBeNull();

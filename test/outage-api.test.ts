@@ -180,10 +180,8 @@ describe('path templates in the router', () => {
 
 describe('/linka outage on Discord', () => {
   it('declares, lists and resolves for technicians, and refuses everyone else', async () => {
-    const deps = {
-      dispatch: t.linka.runtime.dispatch, prisma: t.linka.db.prisma, log: silentLogger(), clock: t.clock.read, queue: t.linka.runtime.queue, outages: t.linka.runtime.outages,
-    };
-    const handle = createInteractionHandler(deps, { technicians: ['111'], technicianRoles: [], teamLanguage: 'cs', timezone: 'Europe/Prague' });
+    const deps = { ...t.linka.adapterDeps, dispatch: t.linka.runtime.dispatch, log: silentLogger(), clock: t.clock.read };
+    const handle = createInteractionHandler(deps, { technicians: ['111'], technicianRoles: [], teamLanguage: 'cs', timezone: 'Europe/Prague', ticketPrefix: 'T' });
     let seq = 0;
     const run = async (sub: string, options: Record<string, string>, user = '111') => {
       const parsed = parseInteraction({

@@ -71,7 +71,7 @@ export const LINKA_COMMAND = {
     sub('note', 'Internal note (the customer does not see it)', 'Interní poznámka (zákazník ji neuvidí)', [
       text('text', 'The note', 'Text poznámky', true), ticket]),
     sub('time', 'Log time spent on a ticket', 'Zapsat čas strávený na požadavku', [
-      text('duration', 'e.g. 45m, 1h, 1h30m', 'např. 45m, 1h, 1h30m', true, 10),
+      text('duration', 'e.g. 45m, 1h, 1h30m, 1:30; a bare number is minutes (90)', 'např. 45m, 1h, 1h30m, 1:30; samotné číslo jsou minuty (90)', true, 10),
       text('text', 'What you did; may start with the day (2026-11-30) and travel:, free: or billable:', 'Co jste dělal(a); na začátku může být den (2026-11-30) a cesta:, zdarma: nebo placene:', true, 500), ticket]),
     sub('reply', 'Write to the customer (on their own channel, signed with your name)', 'Napsat zákazníkovi (na jeho kanál, podepsané vaším jménem)', [
       text('text', 'The message', 'Zpráva', true), ticket]),

@@ -8,7 +8,7 @@ import type { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { TicketCard } from '../../src/domain/ticket-card.js';
 import type { Lang } from '../../src/engine/types.js';
-import { json, parseJson, type Route } from '../../src/http.js';
+import { json, parseJson, type Route } from '../../src/routes.js';
 import type { Logger } from '../../src/runtime/logger.js';
 import type { AdapterDeps, ChannelAdapter, TeamPort, TeamPostRef } from '../../src/runtime/ports.js';
 import { createInteractionHandler } from './interactions.js';
@@ -17,8 +17,9 @@ import { numberOfCardMessage, renderCard, renderText } from './render.js';
 import { createDiscordRest, discordCode, THREAD_ALREADY_CREATED, wrapDiscordError } from './rest.js';
 import { createVerifier } from './verify.js';
 
-export { customIdOf, parseCustomId, parseDuration, parseInteraction, discordTechnicianId } from './parse.js';
-export { renderCard, renderQueue, renderText } from './render.js';
+export { parseDuration } from '../../src/domain/team-commands.js';
+export { customIdOf, parseCustomId, parseInteraction, discordTechnicianId } from './parse.js';
+export { renderCard, renderText } from './render.js';
 export { LINKA_COMMAND, registerCommands } from './commands.js';
 export { createDiscordRest } from './rest.js';
 export { isPublicKeyHex } from './verify.js';
@@ -39,6 +40,8 @@ export interface DiscordConfig {
   onCall?: readonly string[];
   teamLanguage: Lang;
   timezone: string;
+  /** The ticket numbers' prefix (config tickets.prefix). */
+  ticketPrefix: string;
   log: Logger;
   /** How often discord.js retries a 5xx itself before the outbox takes over (default 3). */
   restRetries?: number;

@@ -49,14 +49,6 @@ export function parseCustomId(customId: string): { action: CardAction; number: s
   return { action: m[1] as CardAction, number: m[2] as string };
 }
 
-/** Minutes in "45m", "1h", "1h30m" (also "1h 30m", "90min"); null when unreadable, zero or over a day. */
-export function parseDuration(text: string): number | null {
-  const m = /^\s*(?:(\d{1,2})\s*h)?\s*(?:(\d{1,4})\s*m(?:in)?)?\s*$/i.exec(text);
-  if (!m || (m[1] === undefined && m[2] === undefined)) return null;
-  const minutes = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
-  return minutes > 0 && minutes <= 24 * 60 ? minutes : null;
-}
-
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);

@@ -1,12 +1,10 @@
 /**
  * Linka -> Discord payloads: a ticket card as a message with an embed and a row of
- * buttons, thread and channel text, interaction responses, the queue listing.
+ * buttons, thread and channel text, interaction responses.
  * Text that came from customers is escaped, and no message may mention anyone.
  */
 import { escapeMarkdown } from '@discordjs/formatters';
-import { localTime, timeLeft, type TicketCard } from '../../src/domain/ticket-card.js';
-import type { Lang } from '../../src/engine/types.js';
-import { isMessageKey, t } from '../../src/messages/index.js';
+import type { TicketCard } from '../../src/domain/ticket-card.js';
 import { fillOnCall } from '../../src/runtime/team-outbox.js';
 import { customIdOf } from './parse.js';
 
@@ -97,37 +95,4 @@ export function renderText(text: string, onCall?: readonly string[]): Array<{ co
 /** An answer only the technician who acted sees. */
 export function ephemeral(content: string) {
   return { type: RESPONSE.message, data: { content: clip(content, LIMITS.content), flags: EPHEMERAL, allowed_mentions: NO_MENTIONS } };
-}
-
-/** A row of the queue listing. */
-export interface QueueRow {
-  number: string;
-  category: string;
-  status: string;
-  claimedByName: string | null;
-  deadline: Date | null;
-  customer: { name: string } | null;
-}
-
-/** The answer to `/linka queue`: open and claimed tickets, most urgent first, within one message. */
-export function renderQueue(rows: readonly QueueRow[], opts: { lang: Lang; timeZone: string; now: Date }): string {
-  const { lang, timeZone, now } = opts;
-  if (rows.length === 0) return t(lang, 'team.queueEmpty');
-  const lines = [t(lang, 'team.queueTitle', { count: rows.length })];
-  for (const r of rows) {
-    const problemKey = `problem.${r.category}`;
-    const line = t(lang, 'team.queueLine', {
-      number: r.number,
-      problem: isMessageKey(problemKey) ? t(lang, problemKey) : r.category,
-      customer: r.customer ? plain(r.customer.name, false) : t(lang, 'team.unknownCustomer'),
-      state: r.status === 'claimed' ? t(lang, 'team.state.claimed', { name: plain(r.claimedByName ?? '?', false) }) : t(lang, 'team.state.open'),
-      deadline: r.deadline ? `${localTime(r.deadline, timeZone, lang)} (${timeLeft(r.deadline, now, lang)})` : t(lang, 'team.noDeadline'),
-    });
-    if ([...lines, line].join('\n').length > LIMITS.content - 2) {
-      lines.push('…');
-      break;
-    }
-    lines.push(line);
-  }
-  return lines.join('\n');
 }

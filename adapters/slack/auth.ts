@@ -4,6 +4,7 @@
  * minutes). Display names come from users.info, cached too. A failed look-up is not cached.
  */
 import type { webApi } from '@slack/bolt';
+import { isListedTechnician, type TechnicianRoster } from '../../src/domain/team-commands.js';
 import type { Logger } from '../../src/runtime/logger.js';
 import type { Technician } from '../../src/runtime/queue.js';
 import { slackTechnicianId } from './parse.js';
@@ -35,7 +36,7 @@ interface Cached<T> {
 
 export function createTechnicianDirectory(opts: TechnicianDirectoryOptions): TechnicianDirectory {
   const { client, log, now } = opts;
-  const listed = new Set(opts.technicians);
+  const roster: TechnicianRoster = { users: opts.technicians, groups: opts.technicianGroup ? [opts.technicianGroup] : [] };
   const groupTtl = opts.groupTtlMs ?? 5 * 60_000;
   const nameTtl = opts.nameTtlMs ?? 60 * 60_000;
   let group: Cached<ReadonlySet<string>> | null = null;
@@ -77,10 +78,12 @@ export function createTechnicianDirectory(opts: TechnicianDirectoryOptions): Tec
 
   return {
     async mayAct(userId) {
-      if (listed.has(userId)) return true;
+      // The group's members are asked for only when the user is not listed by id.
+      if (isListedTechnician({ userId, groups: [] }, roster)) return true;
       if (!opts.technicianGroup) return false;
       try {
-        return (await groupMembers()).has(userId);
+        const groups = (await groupMembers()).has(userId) ? [opts.technicianGroup] : [];
+        return isListedTechnician({ userId, groups }, roster);
       } catch {
         return false;
       }

@@ -6,15 +6,13 @@
  */
 import { App, LogLevel, type Logger as BoltLogger, type webApi } from '@slack/bolt';
 import type { LinkaConfig } from '../../src/config/schema.js';
-import type { CardAction } from '../../src/domain/ticket-card.js';
 import type { Lang } from '../../src/engine/types.js';
-import type { Route } from '../../src/http.js';
 import { t } from '../../src/messages/index.js';
+import type { Route } from '../../src/routes.js';
 import type { Logger } from '../../src/runtime/logger.js';
 import type { AdapterDeps, ChannelAdapter } from '../../src/runtime/ports.js';
-import type { Queue, QueueResult, Technician } from '../../src/runtime/queue.js';
-import { forgetProcessed, markProcessed } from '../../src/store/inbound.js';
-import { ticketNumberOfThread } from '../../src/store/team-posts.js';
+import type { Technician } from '../../src/runtime/queue.js';
+import { createTeamActions } from '../team/actions.js';
 import { createTechnicianDirectory } from './auth.js';
 import { createCommandRouter, runCommand, type CommandRouter } from './commands.js';
 import { noteText, slackEventDedupeId, threadReplyOf } from './parse.js';
@@ -22,7 +20,8 @@ import { createSlackTeamPort } from './port.js';
 import { LinkaReceiver } from './receiver.js';
 import { cardActionOf, escapeSlack } from './render.js';
 
-export { parseDuration, parseSlackRequest, parseTicketNumber, slackTextToPlain, threadReplyOf } from './parse.js';
+export { parseDuration, parseTicketNumber } from '../../src/domain/team-commands.js';
+export { parseSlackRequest, slackTextToPlain, threadReplyOf } from './parse.js';
 export { renderTicketCard } from './render.js';
 export { slackSignature } from './receiver.js';
 export { toPlatformError } from './port.js';
@@ -89,7 +88,9 @@ export function createSlackAdapter(config: SlackConfig): ChannelAdapter & { app:
     });
     return initializing;
   };
-  const receiver = new LinkaReceiver({ signingSecret: config.signingSecret, log, ready, ackWaitMs: config.ackWaitMs });
+  /** Whether a listener's error means the database is unreachable (deps.isUnavailable, once routes() has the deps). */
+  let isUnavailable: (err: unknown) => boolean = () => false;
+  const receiver = new LinkaReceiver({ signingSecret: config.signingSecret, log, ready, ackWaitMs: config.ackWaitMs, isUnavailable: (err) => isUnavailable(err) });
   const app = new App({
     token: config.token,
     signingSecret: config.signingSecret,
@@ -116,23 +117,20 @@ export function createSlackAdapter(config: SlackConfig): ChannelAdapter & { app:
     // The listeners close over `deps`: registering them twice would act twice on each click.
     if (routed) throw new Error('slack: routes() may be called once');
     routed = true;
+    isUnavailable = deps.isUnavailable;
     const clock = deps.clock ?? (() => new Date());
     const directory = createTechnicianDirectory({
       client, technicians: config.slack.technicians, technicianGroup: config.slack.technicianGroup, log, now: () => clock().getTime(),
     });
+    const actions = createTeamActions(deps, 'slack');
     /** Tells one person something only they see, in the channel (and thread) they acted in. Best effort. */
     async function whisper(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
       await client.chat.postEphemeral({ channel, user, text: escapeSlack(text), ...(threadTs ? { thread_ts: threadTs } : {}) })
         .catch((err: unknown) => log.warn({ err: String(err) }, 'slack: chat.postEphemeral failed'));
     }
-    const act: Record<CardAction, (q: Queue, n: string, tech: Technician) => Promise<QueueResult>> = {
-      claim: (q, n, tech) => q.claim(n, tech),
-      release: (q, n, tech) => q.release(n, tech),
-      resolve: (q, n, tech) => q.resolve(n, tech),
-      offer: (q, n, tech) => q.offerCallout(n, tech),
-    };
 
-    // Card buttons. The card itself is updated by the core through the outbox.
+    // Card buttons. The card itself is updated by the core through the outbox. Slack does not
+    // resend interactive payloads, so a click has no id to de-duplicate by.
     app.action({ type: 'block_actions', action_id: /^linka_/ }, async ({ ack, body, action }) => {
       await ack();
       const kind = 'action_id' in action ? cardActionOf(action.action_id) : null;
@@ -140,37 +138,33 @@ export function createSlackAdapter(config: SlackConfig): ChannelAdapter & { app:
       const channel = body.channel?.id ?? config.slack.queueChannel;
       if (!kind || !number) return;
       if (!(await directory.mayAct(body.user.id))) return whisper(channel, body.user.id, t(lang, 'team.notAllowed'));
-      const result = await act[kind](deps.queue, number, await directory.technician(body.user.id));
-      if (!result.ok) await whisper(channel, body.user.id, result.message);
+      const tech = await directory.technician(body.user.id);
+      const result = await actions.once(null, () => actions.card(kind, number, tech));
+      if (result !== 'duplicate' && !result.ok) await whisper(channel, body.user.id, result.message);
     });
 
-    // Replies in a card's thread: to the customer, or an internal note.
+    // Replies in a card's thread: to the customer, or an internal note. Slack resends an event
+    // it got no answer to: its event_id is acted on once.
     app.event('message', async ({ event, body }) => {
       const reply = threadReplyOf(event as unknown as Record<string, unknown>);
       if ('ignored' in reply) return;
-      const number = await ticketNumberOfThread(deps.prisma, 'slack', reply.channel, reply.threadTs);
+      const number = await deps.teamThreads.ticketOfThread('slack', { channelId: reply.channel, threadId: reply.threadTs });
       if (!number || !(await directory.mayAct(reply.user))) return;
       const eventId = (body as { event_id?: string }).event_id;
-      const dedupeId = slackEventDedupeId(eventId ?? `${reply.channel}:${reply.ts}`);
-      if (!(await markProcessed(deps.prisma, dedupeId))) return; // a retried delivery: already acted on
-      try {
+      const result = await actions.once(slackEventDedupeId(eventId ?? `${reply.channel}:${reply.ts}`), async () => {
         // The thread already shows these words: the queue copies them only to other platforms.
         const tech: Technician = { ...(await directory.technician(reply.user)), echoed: true };
         const note = noteText(reply.text, config.notePrefix);
-        const result = note === null ? await deps.queue.reply(number, tech, reply.text) : note ? await deps.queue.note(number, tech, note) : null;
-        if (result && !result.ok) await whisper(reply.channel, reply.user, result.message, reply.threadTs);
-        deps.metrics?.inbound.inc({ channel: 'slack' });
-      } catch (err) {
-        await forgetProcessed(deps.prisma, dedupeId).catch(() => undefined); // let Slack's retry act
-        throw err;
-      }
+        return note === null ? deps.queue.reply(number, tech, reply.text) : note ? deps.queue.note(number, tech, note) : null;
+      });
+      if (result && result !== 'duplicate' && !result.ok) await whisper(reply.channel, reply.user, result.message, reply.threadTs);
     });
 
     // `/linka ...` (whatever the command is named in the app's settings).
     app.command(/^\//, async ({ command, ack }) => {
       const text = await runCommand(commands, command.text ?? '', {
         command: command.command, userId: command.user_id, technician: () => directory.technician(command.user_id),
-        queue: deps.queue, outages: deps.outages, lang, timezone: config.timezone, ticketPrefix: config.ticketPrefix, now: clock,
+        queue: deps.queue, outages: deps.outages, actions, lang, timezone: config.timezone, ticketPrefix: config.ticketPrefix, now: clock,
       }, () => directory.mayAct(command.user_id));
       await ack({ response_type: 'ephemeral', text: escapeSlack(text) });
     });

@@ -1,14 +1,13 @@
 /**
- * `/linka outage ...` in Slack (technicians only), read into the shared outage commands:
+ * `/linka outage ...` in Slack (technicians only), mapped onto the shared outage commands
+ * (src/domain/team-commands.ts checks them, adapters/team/actions.ts carries them out):
  *   outage start Bory, Doubravka [| title]     declare (areas comma-separated; "Plzeň*" = prefix)
  *   outage update ID [status] [2026-11-24 14:30]  change status and/or expected end ("-" clears it)
  *   outage resolve ID                          resolve
  *   outage list                                the outages in progress, with their ids
  */
-import { parseLocalDateTime } from '../../src/domain/business-time.js';
-import { t } from '../../src/messages/index.js';
-import { listOutages, parseAreas, parseOutageStatus, resolveOutage, startOutage, updateOutage, type OutageCommandContext } from '../../src/runtime/outage-commands.js';
-import type { SubCommand } from './commands.js';
+import { parseOutageStatus, problemText, readOutageCommand, type OutageCommandArgs } from '../../src/domain/team-commands.js';
+import type { SubCommand } from './command-types.js';
 import { firstWord, slackTextToPlain } from './parse.js';
 
 const FORMS = {
@@ -18,47 +17,54 @@ const FORMS = {
   list: 'list',
 } as const;
 
+/**
+ * The positional arguments of "update ID [status] [when]": a word that is a status is the
+ * status; otherwise what follows the id is the expected end when it starts like one (a digit)
+ * or is "-", and a mistyped status when not ("update ID fixed").
+ */
+function updateArgs(args: string): OutageCommandArgs {
+  const [outage, more] = firstWord(args);
+  const [word, afterWord] = firstWord(more);
+  if (parseOutageStatus(word)) return { outage, status: word, eta: afterWord };
+  if (/^\d/.test(more) || more === '-') return { outage, eta: more };
+  return { outage, status: word, eta: afterWord };
+}
+
 export function outageCommand(): SubCommand {
   return {
     args: 'start|update|resolve|list',
     async run(rest, ctx, name) {
-      const usage = (...forms: Array<keyof typeof FORMS>) => forms.map((f) => t(ctx.lang, 'team.usage', { usage: `${ctx.command} ${name} ${FORMS[f]}` })).join('\n');
-      const [action, args] = firstWord(slackTextToPlain(rest));
-      const context = async (): Promise<OutageCommandContext> => ({ outages: ctx.outages, lang: ctx.lang, timezone: ctx.timezone, actor: (await ctx.technician()).id, source: 'slack' });
-      switch (action.toLowerCase()) {
+      const usage = (...forms: Array<keyof typeof FORMS>) => forms.map((f) => problemText({ problem: 'usage' }, ctx.lang, `${ctx.command} ${name} ${FORMS[f]}`)).join('\n');
+      const [typed, args] = firstWord(slackTextToPlain(rest));
+      const action = typed.toLowerCase();
+      let raw: OutageCommandArgs;
+      switch (action) {
         case 'start': {
           const bar = args.indexOf('|');
-          const areas = parseAreas(bar < 0 ? args : args.slice(0, bar));
-          const title = bar < 0 ? undefined : args.slice(bar + 1).trim() || undefined;
-          if (!areas.length) return usage('start');
-          return startOutage(await context(), { areas, title });
+          raw = bar < 0 ? { areas: args } : { areas: args.slice(0, bar), title: args.slice(bar + 1) };
+          break;
         }
-        case 'update': {
-          const [id, more] = firstWord(args);
-          const [word, afterWord] = firstWord(more);
-          const status = parseOutageStatus(word);
-          const when = (status ? afterWord : more).trim();
-          if (!id || (!status && !when)) return usage('update');
-          let eta: Date | null | undefined;
-          if (when === '-') eta = null;
-          else if (when) {
-            eta = parseLocalDateTime(when, ctx.timezone);
-            // "update ID 14:3O" is a bad time; "update ID fixed" a bad status.
-            if (eta === null) return status || /^\d/.test(when) ? t(ctx.lang, 'team.badTime') : t(ctx.lang, 'team.outageBadStatus');
-          }
-          return updateOutage(await context(), id, { ...(status ? { status } : {}), ...(eta !== undefined ? { eta } : {}) });
-        }
+        case 'update':
+          raw = updateArgs(args);
+          break;
         case 'resolve': {
-          const [id, extra] = firstWord(args);
-          if (!id || extra) return usage('resolve');
-          return resolveOutage(await context(), id);
+          const [outage, extra] = firstWord(args);
+          if (extra) return usage('resolve');
+          raw = { outage };
+          break;
         }
         case 'list':
-          return listOutages(ctx);
+          raw = {};
+          break;
         default:
           return usage('start', 'update', 'resolve', 'list');
       }
+      const read = readOutageCommand(action, raw, ctx.timezone);
+      if (!read.ok) return read.problem === 'usage' ? usage(action as keyof typeof FORMS) : problemText(read, ctx.lang, '');
+      const context = { outages: ctx.outages, lang: ctx.lang, timezone: ctx.timezone, source: 'slack', actor: async () => (await ctx.technician()).id };
+      if (read.command.name === 'list') return ctx.actions.outage(read.command, context);
+      const answer = await ctx.actions.once(null, () => ctx.actions.outage(read.command, context));
+      return answer === 'duplicate' ? '' : answer;
     },
   };
 }
-

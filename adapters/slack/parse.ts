@@ -3,7 +3,7 @@
  * interactivity `payload=`, slash-command forms), thread replies, `/linka` arguments.
  * Technician ids are "slack:<user id>"; no business decisions here.
  */
-import { parseJson } from '../../src/http.js';
+import { parseJson } from '../../src/routes.js';
 
 /** The opaque id of a Slack user acting as a technician. */
 export function slackTechnicianId(userId: string): string {
@@ -161,28 +161,4 @@ export function parseCommandText(text: string): { name: string; rest: string } {
 export function firstWord(text: string): [string, string] {
   const m = /^(\S+)\s*([\s\S]*)$/.exec(text.trim());
   return m ? [m[1] as string, (m[2] as string).trim()] : ['', ''];
-}
-
-/** A ticket number as typed ("t-2026-00042") in its stored form, or null when it is not one. */
-export function parseTicketNumber(text: string, prefix: string): string | null {
-  const m = /^([A-Za-z]{1,5})-(\d{4})-(\d{1,9})$/.exec(text.trim());
-  if (!m || (m[1] as string).toUpperCase() !== prefix.toUpperCase()) return null;
-  const digits = (m[3] as string).replace(/^0+(?=\d)/, '').padStart(5, '0');
-  return `${prefix.toUpperCase()}-${m[2]}-${digits}`;
-}
-
-/** The longest time one entry may log (a working day and a half is already suspicious). */
-export const MAX_ENTRY_MINUTES = 24 * 60;
-
-/** "45m", "1h", "1h30m", "1h 30m", "90" (minutes) -> minutes; null for anything else or out of range. */
-export function parseDuration(text: string): number | null {
-  const s = text.trim().toLowerCase();
-  let minutes: number;
-  if (/^\d+$/.test(s)) minutes = Number(s);
-  else {
-    const m = /^(?:(\d+)\s*h)?\s*(?:(\d+)\s*(?:m|min))?$/.exec(s);
-    if (!m || (m[1] === undefined && m[2] === undefined)) return null;
-    minutes = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
-  }
-  return Number.isSafeInteger(minutes) && minutes > 0 && minutes <= MAX_ENTRY_MINUTES ? minutes : null;
 }

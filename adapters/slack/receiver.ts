@@ -10,9 +10,8 @@
 import { createHmac } from 'node:crypto';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { verifySlackRequest } from '@slack/bolt';
-import { databaseUnavailable, json, type HttpResponse, type RouteRequest } from '../../src/http.js';
+import { databaseUnavailable, json, type HttpResponse, type RouteRequest } from '../../src/routes.js';
 import type { Logger } from '../../src/runtime/logger.js';
-import { isDatabaseUnavailable } from '../../src/store/availability.js';
 import { parseSlackRequest } from './parse.js';
 
 /** How far a request's timestamp may be from now (Slack's rule: 5 minutes). */
@@ -32,6 +31,8 @@ export interface LinkaReceiverOptions {
   ackWaitMs?: number;
   /** The wall clock the signature window is checked against. */
   nowMs?: () => number;
+  /** True when a listener's error means the database is unreachable: answered 503, so Slack retries (AdapterDeps.isUnavailable). */
+  isUnavailable?: (err: unknown) => boolean;
 }
 
 const header = (req: RouteRequest['req'], name: string): string | undefined => {
@@ -125,7 +126,7 @@ export class LinkaReceiver implements Receiver {
     const first = await Promise.race([work, late]);
     clearTimeout(timer);
     if (first === 'late') await Promise.race([ackSeen, work]);
-    else if (!first.ok) return isDatabaseUnavailable(first.err) ? databaseUnavailable() : json(500, { error: 'processing failed' });
+    else if (!first.ok) return this.opts.isUnavailable?.(first.err) ? databaseUnavailable() : json(500, { error: 'processing failed' });
     if (!acked) return json(404, { error: 'no listener handled this request' });
     if (response === undefined || response === null || response === '') return { status: 200, body: '' };
     if (typeof response === 'string') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: response };

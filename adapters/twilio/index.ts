@@ -7,8 +7,7 @@ import twilio from 'twilio';
 import type { LinkaConfig } from '../../src/config/schema.js';
 import { smsSegments } from '../../src/domain/sms.js';
 import { platformError } from '../../src/errors.js';
-import { json, type HttpResponse, type Route, type RouteRequest } from '../../src/http.js';
-import { recordDelivery } from '../../src/runtime/delivery-status.js';
+import { json, type HttpResponse, type Route, type RouteRequest } from '../../src/routes.js';
 import type { Logger } from '../../src/runtime/logger.js';
 import type { Metrics } from '../../src/runtime/metrics.js';
 import type { AdapterDeps, ChannelAdapter, ChannelPort } from '../../src/runtime/ports.js';
@@ -108,10 +107,9 @@ export function createTwilioAdapter(config: TwilioConfig): ChannelAdapter & { cl
           const parsed = parseTwilioStatus(signed.params);
           if (parsed.kind === 'invalid') return json(400, { error: parsed.reason });
           if (parsed.kind === 'report') {
-            await recordDelivery({
-              prisma: deps.prisma, clock: deps.clock ?? (() => new Date()), log: deps.log, metrics: deps.metrics,
+            await deps.deliveries.record(parsed.report, {
               redeliver: config.sms.redeliverFailed, redeliveryDelayMs: config.sms.redeliveryDelayMinutes * 60_000,
-            }, parsed.report);
+            });
           }
           return twiml();
         },

@@ -1,7 +1,7 @@
 /** The ports through which the runtime acts on the outside world. */
 import type { Channel, Reply } from '../engine/types.js';
-import type { Route } from '../http.js';
-import type { PrismaClient } from '../store/types.js';
+import type { Route } from '../routes.js';
+import type { DeliveryOutcome, DeliveryReport } from './delivery-status.js';
 import type { DispatchResult, InboundEnvelope } from './dispatch.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -57,16 +57,54 @@ export interface ChannelAdapter {
   routes(deps: AdapterDeps): Route[];
 }
 
-/** What the adapters' routes need from the runtime. */
+/**
+ * Inbound events acted on outside the dispatcher (technicians' clicks, commands and thread
+ * replies), by the platform's own id: a platform's retry of one already acted on is skipped.
+ */
+export interface InboundLedger {
+  /** Records `id` as processed; false when it was already (a retry: act on nothing). */
+  markProcessed(id: string): Promise<boolean>;
+  /** Forgets `id` (the action failed), so the platform's next retry is acted on. */
+  forgetProcessed(id: string): Promise<void>;
+}
+
+/** Which ticket a team platform's thread belongs to. */
+export interface TeamThreads {
+  /**
+   * The number of the ticket whose card has the thread `threadId` on `platform` (in `channelId`
+   * when given: a Slack reply's thread_ts is its card's ts in the queue channel; a Discord
+   * thread is a channel of its own), or null.
+   */
+  ticketOfThread(platform: 'slack' | 'discord', thread: { threadId: string; channelId?: string }): Promise<string | null>;
+}
+
+/** Delivery reports of customer messages (SMS status callbacks). */
+export interface DeliveryReports {
+  /** Records a report; a failed SMS may be sent again once, after `redeliveryDelayMs`, when `redeliver`. */
+  record(report: DeliveryReport, policy: { redeliver: boolean; redeliveryDelayMs: number }): Promise<DeliveryOutcome>;
+}
+
+/** What the adapters' routes need from the runtime: ports only, never the database. */
 export interface AdapterDeps {
   dispatch(env: InboundEnvelope): Promise<DispatchResult>;
-  prisma: PrismaClient;
   log: Logger;
   metrics?: Metrics;
-  /** The runtime's clock (delivery reports schedule redeliveries by it); defaults to the wall clock. */
+  /** The runtime's clock; defaults to the wall clock. */
   clock?: () => Date;
   /** The technicians' actions on tickets. */
   queue: Queue;
   /** Declaring, updating and resolving outages. */
   outages: Outages;
+  /** De-duplication of the technicians' inbound events. */
+  inbound: InboundLedger;
+  /** The ticket of a team thread. */
+  teamThreads: TeamThreads;
+  /** SMS delivery reports. */
+  deliveries: DeliveryReports;
+  /**
+   * True when `err` means the database is unreachable: a route that answers the platform
+   * itself (Slack's receiver) then says 503 with Retry-After (`databaseUnavailable()` in
+   * src/routes.ts), so the platform retries.
+   */
+  isUnavailable(err: unknown): boolean;
 }
