@@ -39,9 +39,11 @@ export const mainFlow: FlowDef = {
     },
     offer: {
       kind: 'offer', prompt: 'offer.prompt',
+      // No `match` words: a consent is matched strictly by matchConsent (src/engine/match.ts,
+      // CONSENT_WORDS and the labels), never by the lexicon; the engine's onConsent decides the next step.
       choices: [
-        { id: 'accept', label: 'offer.accept', match: ['yes', 'souhlasim', 'suhlasim', 'agree', 'i agree', 'prijimam', 'accept', 'ano souhlasim', 'ano suhlasim'], next: 'ticketOpen' },
-        { id: 'decline', label: 'offer.decline', match: ['no', 'nesouhlasim', 'nesuhlasim', 'decline', 'odmitam', 'odmietam', 'dont agree', 'i dont agree'], next: 'ticketOpen' },
+        { id: 'accept', label: 'offer.accept', next: 'ticketOpen' },
+        { id: 'decline', label: 'offer.decline', next: 'ticketOpen' },
       ],
     },
     rate: {
