@@ -1,11 +1,34 @@
 /**
- * The one base error (docs/architecture.md, rule 8): a string `code`, an optional `cause`; platform
+ * Every code a {@link LinkaError} may carry: a closed list, so a misspelt code fails the
+ * typecheck where it is thrown and where it is compared (`err.code === 'outage_not_found'`).
+ * A new kind of failure adds its code here.
+ */
+export const ERROR_CODES = [
+  // Configuration, environment and start-up (src/config, src/store/database-url.ts, the CLI).
+  'config_missing', 'config_unreadable', 'config_invalid', 'env_missing', 'env_invalid', 'bad_database_url', 'file_unreadable', 'usage',
+  // Database migrations (src/store/migration-ledger.ts).
+  'migration_checksum_mismatch', 'migration_missing', 'migration_failed',
+  // Imports (src/import) and the statement's customer (src/cli-statement.ts).
+  'csv_invalid', 'balances_invalid', 'customer_not_found',
+  // The dispatcher and the outbox (src/runtime).
+  'conversation_conflict', 'engine_loop', 'unknown_effect', 'ticket_missing', 'card_missing', 'channel_off',
+  // Platform calls: platformError() below, a rate limit still running (src/runtime/rate-limit.ts), the set-up commands.
+  'platform_failed', 'rate_limited', 'undeliverable', 'held_back', 'telegram_failed', 'discord_failed',
+  // Outages and planned maintenance.
+  'outage_invalid', 'outage_not_found', 'outage_resolved', 'maintenance_invalid', 'maintenance_not_found', 'maintenance_cancelled', 'maintenance_over',
+] as const;
+
+/** A {@link LinkaError}'s code (see {@link ERROR_CODES}). */
+export type LinkaErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * The one base error (docs/architecture.md, rule 8): a `code` from a closed list, an optional `cause`; platform
  * failures carry the platform's name; rate limits carry `retryAfterMs`.
  * Bad user input is not an exception: the flow asks again.
  */
 export class LinkaError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: LinkaErrorCode,
     message: string,
     options: { cause?: unknown; platform?: string; retryAfterMs?: number; rateLimitScope?: 'target' | 'channel'; permanent?: boolean } = {},
   ) {
