@@ -1,4 +1,4 @@
-// docs/architecture.md, rules 1 and 2: the core (src/engine, src/flows, src/domain) imports no SDK,
+// docs/architecture.md, rules 1 and 2: the core (src/engine, src/flows, src/domain, src/shared) imports no SDK,
 // no database client, no scheduler, no I/O module, no runtime code, and never reads the clock.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importsOf } from './helpers/imports.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CORE = ['src/engine', 'src/flows', 'src/domain'];
+const CORE = ['src/engine', 'src/flows', 'src/domain', 'src/shared'];
 
 const FORBIDDEN_PACKAGES = [
   /^telegraf/, /^@slack\//, /^twilio/, /^discord\.js/, /^@discordjs\//, /^@prisma\//, /^prisma/, /^pg$/, /^better-sqlite3/,
