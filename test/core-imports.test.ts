@@ -1,5 +1,6 @@
 // docs/architecture.md, rules 1 and 2: the core (src/engine, src/flows, src/domain, src/shared) imports no SDK,
-// no database client, no scheduler, no I/O module, no runtime code, and never reads the clock.
+// no database client, no scheduler, no I/O module, no runtime code, and never reads the clock;
+// and its folders stack (src/shared/index.ts): none imports a folder above its own.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,19 @@ function violations(file: string, source: string): string[] {
   return out;
 }
 
+/** The core's folders from the bottom up (src/shared/index.ts): each may import only the ones before it. */
+const STACK = ['src/shared', 'src/messages', 'src/domain', 'src/engine', 'src/flows'];
+
+/** Imports of a core file that reach a folder above its own in {@link STACK}. */
+function upward(file: string, source: string): string[] {
+  const level = (p: string) => STACK.findIndex((dir) => p === dir || p.startsWith(`${dir}/`));
+  const from = path.relative(root, file).split(path.sep).join('/');
+  return importsOf(source).filter((spec) => spec.startsWith('.')).flatMap((spec) => {
+    const to = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
+    return level(to) > level(from) ? [`${from} imports ${spec}`] : [];
+  });
+}
+
 describe('the pure core', () => {
   it('imports no SDK, database, scheduler, I/O or runtime module, and never reads the clock', () => {
     const found = CORE.flatMap((dir) => files(path.join(root, dir))).flatMap((f) => violations(f, readFileSync(f, 'utf8')));
@@ -50,5 +64,17 @@ describe('the pure core', () => {
     expect(violations(f, "const m = await import('../runtime/dispatch.js');")).toHaveLength(1);
     expect(violations(f, 'const t = Date.now();')).toHaveLength(1);
     expect(violations(f, "import { t } from '../messages/index.js';\nimport type { FlowDef } from './flow.js';")).toEqual([]);
+  });
+
+  it('stacks: shared, messages, domain, engine, flows; none imports a folder above its own', () => {
+    expect(STACK.flatMap((dir) => files(path.join(root, dir))).flatMap((f) => upward(f, readFileSync(f, 'utf8')))).toEqual([]);
+  });
+
+  it('catches an import upwards in the stack (the check itself works)', () => {
+    expect(upward(path.join(root, 'src/domain/x.ts'), "import type { Lang } from '../engine/types.js';")).toHaveLength(1);
+    expect(upward(path.join(root, 'src/messages/x.ts'), "import { normalize } from '../domain/billing.js';")).toHaveLength(1);
+    expect(upward(path.join(root, 'src/shared/x.ts'), "import { t } from '../messages/index.js';")).toHaveLength(1);
+    expect(upward(path.join(root, 'src/engine/x.ts'), "import { t } from '../messages/index.js';\nimport { formatMoney } from '../domain/money.js';\nimport { normalize } from '../shared/normalize.js';")).toEqual([]);
+    expect(upward(path.join(root, 'src/flows/x.ts'), "import type { FlowDef } from '../engine/flow.js';")).toEqual([]);
   });
 });
