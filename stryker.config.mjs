@@ -1,6 +1,6 @@
 // Mutation testing (`npm run mutate`): StrykerJS changes the code one small way at a time and
 // runs the tests that cover that line; a mutant no test notices "survives". Scope: the pure
-// core (src/engine, src/domain), which holds the decisions that guard money and duplicates
+// core (src/engine, src/domain, src/shared), which holds the decisions that guard money and duplicates
 // (src/domain/ticket-actions.ts: the queue's and the dispatcher's; billing; the SLA). The
 // queue's and dispatcher's transactions that carry them out are pinned by the database tests
 // of `npm test` (e.g. the claim race, test/claim-race.test.ts). The HTML report goes to
@@ -16,6 +16,7 @@ export default {
     'src/engine/**/*.ts',
     '!src/engine/types.ts',
     'src/domain/**/*.ts',
+    'src/shared/**/*.ts',
   ],
   coverageAnalysis: 'perTest',
   concurrency: 2,
