@@ -20,13 +20,18 @@ import { localTime } from '../domain/ticket-card.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { isMessageKey, t } from '../messages/index.js';
+import { customerContacts } from '../store/customers.js';
+import {
+  insertMaintenance, maintenanceById, maintenanceNoticeRecipients, maintenanceNoticesSent, maintenancesByStart, maintenancesNotOver, maintenanceToldCounts,
+  markMaintenanceCancelled, moveMaintenance, recordMaintenanceChannelNoticeOnce, recordMaintenanceNotices, type MaintenanceRow,
+} from '../store/maintenance.js';
 import { enqueue } from '../store/outbox.js';
-import type { Prisma, PrismaClient, Tx } from '../store/types.js';
+import type { PrismaClient, Tx } from '../store/types.js';
 import { asLang, noticeText, queueNotice, recipientOf, type Recipient } from './recipients.js';
 import { optedOutConversations } from '../store/opt-outs.js';
 import { toTeamChannel } from './team-outbox.js';
 
-export type MaintenanceRow = Prisma.MaintenanceGetPayload<object>;
+export type { MaintenanceRow } from '../store/maintenance.js';
 
 export interface MaintenanceInput {
   areas: string[];
@@ -61,8 +66,6 @@ export interface MaintenanceDeps {
   delivery?: MaintenanceDelivery;
 }
 
-const CHANNELS = 'channels';
-
 /** The lead times of config maintenance.leadTimes, in minutes. */
 export function leadTimesOf(config: LinkaConfig): number[] {
   return config.maintenance.leadTimes.map((x) => parseLeadTime(x)).filter((x): x is number => x !== null);
@@ -89,7 +92,7 @@ export function createMaintenance(deps: MaintenanceDeps) {
    */
   async function affected(tx: Tx, m: MaintenanceRow, channels: readonly string[]): Promise<Recipient[]> {
     const areas = asList(m.areas);
-    const customers = await tx.customer.findMany({ select: { area: true, accessPoint: true, language: true, telegramId: true, phones: { select: { e164: true }, orderBy: { id: 'asc' } } } });
+    const customers = await customerContacts(tx, { phonesInOrder: true });
     const skip = await optedOutConversations(tx); // then also those already listed
     const out: Recipient[] = [];
     for (const c of customers) {
@@ -105,28 +108,23 @@ export function createMaintenance(deps: MaintenanceDeps) {
 
   /** Customers told anything so far (in revisions before `beforeRevision`, when given). */
   async function told(tx: Tx, m: MaintenanceRow, beforeRevision?: number): Promise<Recipient[]> {
-    const rows = await tx.maintenanceNotice.findMany({
-      where: { maintenanceId: m.id, sent: true, recipient: { not: CHANNELS }, notice: { not: 'cancelled' }, ...(beforeRevision !== undefined ? { revision: { lt: beforeRevision } } : {}) },
-      select: { recipient: true, lang: true }, orderBy: { createdAt: 'asc' },
-    });
+    const rows = await maintenanceNoticesSent(tx, m.id, beforeRevision);
     return [...new Map(rows.map((r) => [r.recipient, { conversationId: r.recipient, lang: asLang(r.lang) }])).values()];
   }
 
   /** Queues one notice to everyone in `to` who has not had it; returns how many were queued. */
   async function send(tx: Tx, m: MaintenanceRow, notice: string, kind: 'notice' | 'moved' | 'cancelled', to: Recipient[], d: MaintenanceDelivery, now: Date): Promise<Recipient[]> {
-    const already = new Set((await tx.maintenanceNotice.findMany({ where: { maintenanceId: m.id, notice }, select: { recipient: true } })).map((n) => n.recipient));
+    const already = await maintenanceNoticeRecipients(tx, m.id, notice);
     const fresh = to.filter((r) => !already.has(r.conversationId));
     if (fresh.length === 0) return [];
-    await tx.maintenanceNotice.createMany({ data: fresh.map((r) => ({ maintenanceId: m.id, notice, revision: m.revision, recipient: r.conversationId, lang: r.lang, createdAt: now })) });
+    await recordMaintenanceNotices(tx, m, notice, fresh, now);
     for (const r of fresh) await queueNotice(tx, r, customerText(m, kind, r, d.shortSms), now);
     return fresh;
   }
 
   /** Posts to the team channels (and the Telegram channel for customer notices) once per notice. */
   async function announce(tx: Tx, m: MaintenanceRow, notice: string, text: string, d: MaintenanceDelivery, now: Date, customerKind?: 'notice' | 'moved' | 'cancelled'): Promise<void> {
-    const done = await tx.maintenanceNotice.findUnique({ where: { maintenanceId_notice_recipient: { maintenanceId: m.id, notice, recipient: CHANNELS } } });
-    if (done) return;
-    await tx.maintenanceNotice.create({ data: { maintenanceId: m.id, notice, revision: m.revision, recipient: CHANNELS, lang: teamLanguage, createdAt: now } });
+    if (!(await recordMaintenanceChannelNoticeOnce(tx, m, notice, teamLanguage, now))) return;
     await toTeamChannel(tx, d.teamPlatforms, text, now, { status: true });
     if (customerKind && d.telegramChannel) {
       const to = { conversationId: `telegram:${d.telegramChannel}`, lang: teamLanguage };
@@ -151,9 +149,9 @@ export function createMaintenance(deps: MaintenanceDeps) {
       // Just told the new time: a lead-time notice already due would say it again.
       if (lead !== null && moved.length) {
         const notice = `lead:${m.revision}:${lead}`;
-        const has = new Set((await tx.maintenanceNotice.findMany({ where: { maintenanceId: m.id, notice }, select: { recipient: true } })).map((n) => n.recipient));
+        const has = await maintenanceNoticeRecipients(tx, m.id, notice);
         const covered = moved.filter((r) => !has.has(r.conversationId));
-        await tx.maintenanceNotice.createMany({ data: covered.map((r) => ({ maintenanceId: m.id, notice, revision: m.revision, recipient: r.conversationId, lang: r.lang, sent: false, createdAt: now })) });
+        await recordMaintenanceNotices(tx, m, notice, covered, now, { sent: false });
       }
       await announce(tx, m, `moved:${m.revision}`, t(lang, 'team.maintenanceMoved', { ...team, count: moved.length }), d, now, 'moved');
       count += moved.length;
@@ -170,7 +168,7 @@ export function createMaintenance(deps: MaintenanceDeps) {
 
   async function find(tx: Tx | PrismaClient, id: number | string): Promise<MaintenanceRow> {
     const n = typeof id === 'number' ? id : Number(String(id).replace(/^#/, ''));
-    const m = Number.isSafeInteger(n) ? await tx.maintenance.findUnique({ where: { id: n } }) : null;
+    const m = Number.isSafeInteger(n) ? await maintenanceById(tx, n) : null;
     if (!m) throw new LinkaError('maintenance_not_found', `no maintenance ${id}`);
     return m;
   }
@@ -206,11 +204,9 @@ export function createMaintenance(deps: MaintenanceDeps) {
       return commit(async (tx, now) => {
         checkTimes(input.startsAt, input.endsAt, now, true);
         const texts = Object.fromEntries(Object.entries(input.texts ?? {}).filter(([, v]) => v && v.trim()).map(([k, v]) => [k, (v as string).trim()]));
-        return tx.maintenance.create({
-          data: {
-            areas, services, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: input.actor, createdAt: now,
-            texts: Object.keys(texts).length ? texts : undefined,
-          },
+        return insertMaintenance(tx, {
+          areas, services, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: input.actor, createdAt: now,
+          texts: Object.keys(texts).length ? texts : undefined,
         });
       });
     },
@@ -221,7 +217,7 @@ export function createMaintenance(deps: MaintenanceDeps) {
         const m = await find(tx, id);
         if (m.status === 'cancelled') throw new LinkaError('maintenance_cancelled', `maintenance ${m.id} is already cancelled`);
         if (m.endsAt.getTime() <= now.getTime()) throw new LinkaError('maintenance_over', `maintenance ${m.id} is over`);
-        return tx.maintenance.update({ where: { id: m.id }, data: { status: 'cancelled', cancelledAt: now } });
+        return markMaintenanceCancelled(tx, m.id, now);
       });
     },
 
@@ -233,7 +229,7 @@ export function createMaintenance(deps: MaintenanceDeps) {
         checkTimes(times.startsAt, times.endsAt, now, false);
         if (m.endsAt.getTime() <= now.getTime()) throw new LinkaError('maintenance_over', `maintenance ${m.id} is over`);
         if (m.startsAt.getTime() === times.startsAt.getTime() && m.endsAt.getTime() === times.endsAt.getTime()) return m;
-        return tx.maintenance.update({ where: { id: m.id }, data: { startsAt: times.startsAt, endsAt: times.endsAt, revision: m.revision + 1 } });
+        return moveMaintenance(tx, m.id, times, m.revision + 1);
       });
     },
 
@@ -244,22 +240,18 @@ export function createMaintenance(deps: MaintenanceDeps) {
 
     /** Maintenances not yet over (with `all`: every one), by start; with the number of customers told. */
     async list(opts: { all?: boolean } = {}): Promise<Array<MaintenanceRow & { told: number }>> {
-      const rows = await prisma.maintenance.findMany({
-        where: opts.all ? {} : { endsAt: { gt: clock() }, status: 'scheduled' }, orderBy: { startsAt: 'asc' },
-      });
-      const counts = await prisma.maintenanceNotice.groupBy({ by: ['maintenanceId', 'recipient'], where: { maintenanceId: { in: rows.map((r) => r.id) }, sent: true, recipient: { not: CHANNELS } } });
-      const told = new Map<number, number>();
-      for (const c of counts) told.set(c.maintenanceId, (told.get(c.maintenanceId) ?? 0) + 1);
+      const rows = await maintenancesByStart(prisma, opts.all ? {} : { scheduledAfter: clock() });
+      const told = await maintenanceToldCounts(prisma, rows.map((r) => r.id));
       return rows.map((r) => ({ ...r, told: told.get(r.id) ?? 0 }));
     },
 
     /** One round of the job: every maintenance not yet over gets what is due. Returns the customer notices queued. */
     async sendDue(delivery: MaintenanceDelivery): Promise<number> {
-      const open = await prisma.maintenance.findMany({ where: { endsAt: { gt: clock() } }, orderBy: { startsAt: 'asc' } });
+      const open = await maintenancesNotOver(prisma, clock());
       let count = 0;
       for (const m of open) {
         count += await prisma.$transaction(async (tx) => {
-          const fresh = await tx.maintenance.findUnique({ where: { id: m.id } });
+          const fresh = await maintenanceById(tx, m.id);
           return fresh ? sendPending(tx, fresh, delivery, clock()) : 0;
         }, { timeout: 120_000, maxWait: 10_000 });
       }

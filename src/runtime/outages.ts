@@ -9,7 +9,13 @@ import { localTime } from '../domain/ticket-card.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { t } from '../messages/index.js';
+import { conversationLangs } from '../store/conversations.js';
+import { customerContacts } from '../store/customers.js';
 import { optedOutConversations } from '../store/opt-outs.js';
+import {
+  activeOutages, insertOutage, outageAttachedConversations, outageByIdOrKey, outageByKey, outageNoticeRecipients, outageStartRecipients, recordOutageNoticeOnce,
+  recordOutageNotices, releaseResolvedOutageKey, TEAM_CHANNELS, updateOutage,
+} from '../store/outages.js';
 import { enqueue } from '../store/outbox.js';
 import type { Prisma, PrismaClient, Tx } from '../store/types.js';
 import { toTeamChannel } from './team-outbox.js';
@@ -72,7 +78,7 @@ export function createOutages(deps: OutageDeps) {
   /** The customers an outage concerns, with the conversation to reach each on (not the opted-out ones). */
   async function recipients(tx: Tx, o: OutageRow): Promise<Array<{ conversationId: string; lang: Lang }>> {
     const areas = asList(o.areas);
-    const customers = await tx.customer.findMany({ select: { area: true, accessPoint: true, language: true, telegramId: true, phones: { select: { e164: true } } } });
+    const customers = await customerContacts(tx);
     const optedOut = await optedOutConversations(tx);
     const out: Array<{ conversationId: string; lang: Lang }> = [];
     for (const c of customers) {
@@ -88,10 +94,10 @@ export function createOutages(deps: OutageDeps) {
 
   /** Queues one notice to everyone in `to` who has not had it yet; returns how many were queued. */
   async function send(tx: Tx, o: OutageRow, notice: string, kind: 'start' | 'update' | 'resolved', to: Array<{ conversationId: string; lang: Lang }>, now: Date): Promise<number> {
-    const already = new Set((await tx.outageNotice.findMany({ where: { outageId: o.id, notice }, select: { recipient: true } })).map((n) => n.recipient));
+    const already = await outageNoticeRecipients(tx, o.id, notice);
     const fresh = to.filter((r) => !already.has(r.conversationId) && (already.add(r.conversationId), true));
     if (fresh.length === 0) return 0;
-    await tx.outageNotice.createMany({ data: fresh.map((r) => ({ outageId: o.id, notice, recipient: r.conversationId, createdAt: now })) });
+    await recordOutageNotices(tx, o.id, notice, fresh.map((r) => r.conversationId), now);
     const texts = new Map<string, string>();
     for (const r of fresh) {
       const channel = r.conversationId.slice(0, r.conversationId.indexOf(':'));
@@ -105,9 +111,7 @@ export function createOutages(deps: OutageDeps) {
 
   /** The notice to the team channels and the Telegram channel, once per notice. */
   async function announce(tx: Tx, o: OutageRow, notice: string, kind: 'start' | 'update' | 'resolved', count: number, now: Date): Promise<void> {
-    const done = await tx.outageNotice.findUnique({ where: { outageId_notice_recipient: { outageId: o.id, notice, recipient: 'channels' } } });
-    if (done) return;
-    await tx.outageNotice.create({ data: { outageId: o.id, notice, recipient: 'channels', createdAt: now } });
+    if (!(await recordOutageNoticeOnce(tx, o.id, notice, TEAM_CHANNELS, now))) return;
     const title = o.title || t(teamLanguage, 'outage.defaultTitle', { areas: asList(o.areas).join(', ') });
     const status = t(teamLanguage, `outage.status.${o.status}`);
     const eta = o.estimatedEndAt ? t(teamLanguage, 'outage.eta', { time: localTime(o.estimatedEndAt, timezone, teamLanguage) }) : '';
@@ -122,17 +126,16 @@ export function createOutages(deps: OutageDeps) {
 
   /** Everyone told at the start, plus everyone who wrote during the outage. */
   async function audience(tx: Tx, o: OutageRow): Promise<Array<{ conversationId: string; lang: Lang }>> {
-    const told = await tx.outageNotice.findMany({ where: { outageId: o.id, notice: 'start', NOT: { recipient: 'channels' } }, select: { recipient: true } });
-    const attached = await tx.outageAttachment.findMany({ where: { outageId: o.id }, select: { conversationId: true } });
-    const ids = [...new Set([...told.map((n) => n.recipient), ...attached.map((a) => a.conversationId)])];
-    const states = await tx.conversation.findMany({ where: { id: { in: ids } }, select: { id: true, state: true } });
-    const langOf = new Map(states.map((c) => [c.id, (c.state as { lang?: Lang } | null)?.lang]));
+    const told = await outageStartRecipients(tx, o.id);
+    const attached = await outageAttachedConversations(tx, o.id);
+    const ids = [...new Set([...told, ...attached])];
+    const langOf = await conversationLangs(tx, ids);
     const byRecipient = new Map((await recipients(tx, o)).map((r) => [r.conversationId, r.lang]));
     return ids.map((id) => ({ conversationId: id, lang: langOf.get(id) ?? byRecipient.get(id) ?? 'cs' }));
   }
 
   async function find(tx: Tx, idOrKey: string): Promise<OutageRow> {
-    const o = await tx.outage.findFirst({ where: { OR: [{ id: idOrKey }, { key: idOrKey }] } });
+    const o = await outageByIdOrKey(tx, idOrKey);
     if (!o) throw new LinkaError('outage_not_found', `no outage ${idOrKey}`);
     return o;
   }
@@ -155,18 +158,16 @@ export function createOutages(deps: OutageDeps) {
     async declare(input: OutageInput): Promise<OutageResult> {
       validate(input);
       if (input.key) {
-        const existing = await prisma.outage.findUnique({ where: { key: input.key } });
+        const existing = await outageByKey(prisma, input.key);
         if (existing && existing.status !== 'resolved') return this.update(existing.id, input);
       }
       return commit(async (tx, now) => {
         // The same alert firing again after it was resolved is a new outage: the old one gives up the (unique) key.
-        if (input.key) await tx.outage.updateMany({ where: { key: input.key, status: 'resolved' }, data: { key: null } });
-        const outage = await tx.outage.create({
-          data: {
-            key: input.key ?? null, title: input.title?.trim() || '', areas: input.areas, services: input.services.length ? input.services : ['internet'],
-            status: input.status ?? 'investigating', texts: (input.texts ?? undefined) as Prisma.InputJsonValue | undefined,
-            source: input.source, createdBy: input.actor, startedAt: now, estimatedEndAt: input.estimatedEndAt ?? null, createdAt: now,
-          },
+        if (input.key) await releaseResolvedOutageKey(tx, input.key);
+        const outage = await insertOutage(tx, {
+          key: input.key ?? null, title: input.title?.trim() || '', areas: input.areas, services: input.services.length ? input.services : ['internet'],
+          status: input.status ?? 'investigating', texts: (input.texts ?? undefined) as Prisma.InputJsonValue | undefined,
+          source: input.source, createdBy: input.actor, startedAt: now, estimatedEndAt: input.estimatedEndAt ?? null, createdAt: now,
         });
         const notified = await send(tx, outage, 'start', 'start', await recipients(tx, outage), now);
         await announce(tx, outage, 'start', 'start', notified, now);
@@ -190,7 +191,7 @@ export function createOutages(deps: OutageDeps) {
           ...(patch.texts && JSON.stringify(patch.texts) !== JSON.stringify(before.texts) ? { texts: patch.texts as Prisma.InputJsonValue } : {}),
         };
         if (Object.keys(data).length === 0) return { outage: before, changed: false, notified: 0 };
-        const outage = await tx.outage.update({ where: { id: before.id }, data: { ...data, revision: before.revision + 1 } });
+        const outage = await updateOutage(tx, before.id, { ...data, revision: before.revision + 1 });
         // Newly covered areas get the start notice; everyone already told gets the update.
         let notified = await send(tx, outage, 'start', 'start', await recipients(tx, outage), now);
         notified += await send(tx, outage, `update:${outage.revision}`, 'update', await audience(tx, outage), now);
@@ -204,7 +205,7 @@ export function createOutages(deps: OutageDeps) {
       return commit(async (tx, now) => {
         const before = await find(tx, idOrKey);
         if (before.status === 'resolved') return { outage: before, changed: false, notified: 0 };
-        const outage = await tx.outage.update({ where: { id: before.id }, data: { status: 'resolved', resolvedAt: now, revision: before.revision + 1 } });
+        const outage = await updateOutage(tx, before.id, { status: 'resolved', resolvedAt: now, revision: before.revision + 1 });
         const notified = await send(tx, outage, 'resolved', 'resolved', await audience(tx, outage), now);
         await announce(tx, outage, 'resolved', 'resolved', notified, now);
         return { outage, changed: true, notified };
@@ -213,7 +214,7 @@ export function createOutages(deps: OutageDeps) {
 
     /** Outages not yet resolved, newest first. */
     active(): Promise<OutageRow[]> {
-      return prisma.outage.findMany({ where: { status: { not: 'resolved' } }, orderBy: { startedAt: 'desc' } });
+      return activeOutages(prisma);
     },
   };
 }

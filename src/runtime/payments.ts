@@ -12,7 +12,8 @@ import { formatDate, monthEndDate, paymentNoticeDue, type PaymentSchedule } from
 import type { CoreEvent, Lang } from '../engine/types.js';
 import type { BalanceDefaults, BalanceRow } from '../import/balances-csv.js';
 import { t } from '../messages/index.js';
-import { createTicket, nextTicketNumber } from '../store/tickets.js';
+import { balanceOf, insertPaymentNotice, markPaymentReported, outstandingUnreportedBalances, paymentNoticeKinds, replaceBalance } from '../store/payments.js';
+import { createTicket, nextTicketNumber, openBillingTicketNumber } from '../store/tickets.js';
 import type { Customer, PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
 import { noticeText, queueNotice, recipientOf } from './recipients.js';
@@ -42,8 +43,7 @@ export async function importBalances(prisma: PrismaClient, rows: readonly Balanc
   const counts = { outstanding: 0, paid: 0 };
   await prisma.$transaction(async (tx) => {
     for (const r of rows) {
-      const data = { amount: r.amount, currency: r.currency, dueDate: r.dueDate, importedAt: now, paymentReportedAt: null, paymentTicket: null };
-      await tx.balance.upsert({ where: { customerId: r.customerId }, create: { customerId: r.customerId, ...data }, update: data });
+      await replaceBalance(tx, r.customerId, r, now);
       counts[r.amount > 0 ? 'outstanding' : 'paid'] += 1;
     }
   }, { timeout: 120_000, maxWait: 10_000 });
@@ -78,10 +78,7 @@ export async function sendPaymentNotices(deps: PaymentNoticeDeps, settings: Paym
   const { prisma } = deps;
   const now = deps.clock();
   const result = { reminded: [] as string[], warned: [] as string[] };
-  const balances = await prisma.balance.findMany({
-    where: { amount: { gt: 0 }, paymentReportedAt: null },
-    include: { customer: { select: { id: true, contractNumber: true, language: true, telegramId: true, phones: { select: { e164: true }, orderBy: { id: 'asc' } } } } },
-  });
+  const balances = await outstandingUnreportedBalances(prisma);
   for (const b of balances) {
     const due = paymentNoticeDue(b.dueDate, now, settings.timezone, settings);
     if (!due) continue;
@@ -89,9 +86,9 @@ export async function sendPaymentNotices(deps: PaymentNoticeDeps, settings: Paym
     if (!to) continue;
     try {
       const sent = await prisma.$transaction(async (tx) => {
-        const had = new Set((await tx.paymentNotice.findMany({ where: { customerId: b.customerId, month: due.month }, select: { kind: true } })).map((n) => n.kind));
+        const had = await paymentNoticeKinds(tx, b.customerId, due.month);
         if (had.has('warning') || had.has(due.kind)) return false;
-        await tx.paymentNotice.create({ data: { customerId: b.customerId, month: due.month, kind: due.kind, recipient: to.conversationId, amount: b.amount, createdAt: now } });
+        await insertPaymentNotice(tx, { customerId: b.customerId, month: due.month, kind: due.kind, recipient: to.conversationId, amount: b.amount, createdAt: now });
         await queueNotice(tx, to, paymentText(due.kind, b, b.customer.contractNumber, to, deps.shortSms), now);
         return true;
       });
@@ -119,14 +116,14 @@ export interface ReportPaymentDeps {
  * Runs in the dispatcher's transaction; answers the engine with the ticket's number.
  */
 export async function reportPayment(tx: Tx, deps: ReportPaymentDeps, customer: Customer, conversationId: string, now: Date): Promise<CoreEvent> {
-  const balance = await tx.balance.findUnique({ where: { customerId: customer.id } });
+  const balance = await balanceOf(tx, customer.id);
   const markReported = async (number: string) => {
-    if (balance) await tx.balance.update({ where: { customerId: customer.id }, data: { paymentReportedAt: now, paymentTicket: number } });
+    if (balance) await markPaymentReported(tx, customer.id, now, number);
   };
-  const open = await tx.ticket.findFirst({ where: { customerId: customer.id, category: 'billing', status: { in: ['open', 'claimed'] } }, orderBy: { createdAt: 'desc' }, select: { number: true } });
-  if (open) {
-    await markReported(open.number);
-    return { kind: 'paymentReported', number: open.number, again: true };
+  const open = await openBillingTicketNumber(tx, customer.id);
+  if (open !== null) {
+    await markReported(open);
+    return { kind: 'paymentReported', number: open, again: true };
   }
   const lang = deps.teamLanguage;
   const summary = balance && balance.amount > 0

@@ -5,6 +5,8 @@
 import { ticketCard } from '../domain/ticket-card.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
+import { insertTeamPost, setTeamPostThread, teamPostOf } from '../store/team-posts.js';
+import { ticketForCard } from '../store/tickets.js';
 import type { OutboxItem, PrismaClient } from '../store/types.js';
 import type { TeamPort } from './ports.js';
 
@@ -17,7 +19,7 @@ export interface TeamDeliveryDeps {
 }
 
 async function cardOf(deps: TeamDeliveryDeps, ticketId: string) {
-  const ticket = await deps.prisma.ticket.findUnique({ where: { id: ticketId }, include: { customer: { include: { phones: true } } } });
+  const ticket = await ticketForCard(deps.prisma, ticketId);
   if (!ticket) throw new LinkaError('ticket_missing', `ticket ${ticketId} does not exist`, { permanent: true });
   const c = ticket.customer;
   return ticketCard({
@@ -37,7 +39,7 @@ export async function deliverTeamItem(deps: TeamDeliveryDeps, item: OutboxItem):
     return { platformMessageId: null };
   }
   const ticketId = payload.ticketId ?? '';
-  const existing = await deps.prisma.teamPost.findUnique({ where: { ticketId_platform: { ticketId, platform: item.channel } } });
+  const existing = await teamPostOf(deps.prisma, ticketId, item.channel);
   if (item.kind === 'team.post' || (item.kind === 'team.update' && !existing)) {
     const card = await cardOf(deps, ticketId);
     if (existing) {
@@ -45,7 +47,7 @@ export async function deliverTeamItem(deps: TeamDeliveryDeps, item: OutboxItem):
       return { platformMessageId: existing.messageId };
     }
     const ref = await port.postTicket(card);
-    await deps.prisma.teamPost.create({ data: { ticketId, platform: item.channel, channelId: ref.channelId, messageId: ref.messageId, threadId: ref.threadId, createdAt: deps.clock() } });
+    await insertTeamPost(deps.prisma, { ticketId, platform: item.channel, channelId: ref.channelId, messageId: ref.messageId, threadId: ref.threadId, createdAt: deps.clock() });
     return { platformMessageId: ref.messageId };
   }
   if (!existing) throw new LinkaError('card_missing', `ticket ${ticketId} has no card on ${item.channel} yet`);
@@ -55,7 +57,7 @@ export async function deliverTeamItem(deps: TeamDeliveryDeps, item: OutboxItem):
   }
   if (item.kind === 'team.thread') {
     const { threadId } = await port.postToThread(existing, payload.text ?? '');
-    if (threadId && threadId !== existing.threadId) await deps.prisma.teamPost.update({ where: { id: existing.id }, data: { threadId } });
+    if (threadId && threadId !== existing.threadId) await setTeamPostThread(deps.prisma, existing.id, threadId);
     return { platformMessageId: null };
   }
   throw new LinkaError('unknown_effect', `unknown team effect ${item.kind}`, { permanent: true });

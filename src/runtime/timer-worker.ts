@@ -6,6 +6,7 @@
  * which do not depend on any conversation timer.
  */
 import { expireDueOffers } from '../jobs/offer-expiry.js';
+import { conversationChannel } from '../store/conversations.js';
 import { claimTimers, markTimerFired, releaseTimer } from '../store/timers.js';
 import type { Timer } from '../store/types.js';
 import type { Channel } from '../engine/types.js';
@@ -29,12 +30,12 @@ export class TimerWorker extends PollingWorker {
   private async fire(timer: Timer): Promise<void> {
     const d = this.deps.dispatch;
     try {
-      const conv = await d.prisma.conversation.findUnique({ where: { id: timer.conversationId }, select: { channel: true } });
-      if (!conv) return await markTimerFired(d.prisma, timer.id, d.clock());
+      const channel = await conversationChannel(d.prisma, timer.conversationId);
+      if (channel === null) return await markTimerFired(d.prisma, timer.id, d.clock());
       const result = await dispatch(d, {
         dedupeId: `timer:${timer.id}`,
         conversationId: timer.conversationId,
-        channel: conv.channel as Channel,
+        channel: channel as Channel,
         event: { kind: 'timer', name: timer.name, token: timer.token },
       }, (tx) => markTimerFired(tx, timer.id, d.clock()));
       if (result.duplicate) await markTimerFired(d.prisma, timer.id, d.clock());

@@ -1,7 +1,7 @@
 /** Customers: look-ups for identification and the CSV import's upsert. */
 import type { CustomerView, Lang } from '../engine/types.js';
 import { mapRow, query } from './sql.js';
-import type { Customer, DbClient } from './types.js';
+import { isUniqueViolation, type Customer, type DbClient } from './types.js';
 
 /** The engine's view of a customer record. */
 export function toView(c: Customer): CustomerView {
@@ -89,4 +89,31 @@ export async function upsertCustomer(db: DbClient, input: CustomerInput): Promis
     await db.customerPhone.createMany({ data: phones.map((e164) => ({ customerId: existing.id, e164 })) });
   }
   return 'updated';
+}
+
+/** A customer as a notice to an area needs them: where they are, their language and how to reach them. */
+export interface CustomerContact {
+  area: string | null;
+  accessPoint: string | null;
+  language: string;
+  telegramId: string | null;
+  phones: Array<{ e164: string }>;
+}
+
+/** Every customer's contact (outage and maintenance notices); with `phonesInOrder`, each one's phones in the order they were stored. */
+export async function customerContacts(db: DbClient, opts: { phonesInOrder?: boolean } = {}): Promise<CustomerContact[]> {
+  return db.customer.findMany({
+    select: { area: true, accessPoint: true, language: true, telegramId: true, phones: { select: { e164: true }, ...(opts.phonesInOrder ? { orderBy: { id: 'asc' as const } } : {}) } },
+  });
+}
+
+/**
+ * Gives the customer the Telegram id they wrote from; false (nothing changed) when another
+ * customer record holds that id already.
+ */
+export async function linkTelegramId(db: DbClient, customerId: string, telegramId: string): Promise<boolean> {
+  return db.customer.update({ where: { id: customerId }, data: { telegramId } }).then(() => true, (err: unknown) => {
+    if (!isUniqueViolation(err)) throw err;
+    return false;
+  });
 }

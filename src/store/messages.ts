@@ -58,6 +58,11 @@ export async function setDelivery(db: DbClient, outboxId: number, status: string
   else await exec(db)`UPDATE "Message" SET "status" = ${status} WHERE "outboxId" = ${outboxId}`;
 }
 
+/** The ticket of the history message an outbox item carries (null: none, or no such message). */
+export async function ticketIdOfOutboxMessage(db: DbClient, outboxId: number): Promise<string | null> {
+  return (await db.message.findFirst({ where: { outboxId }, select: { ticketId: true } }))?.ticketId ?? null;
+}
+
 /** A conversation's history, oldest first. */
 export async function conversationHistory(db: DbClient, conversationId: string): Promise<Message[]> {
   return db.message.findMany({ where: { conversationId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });

@@ -190,6 +190,18 @@ export async function markOutboxFailed(db: DbClient, id: number, error: string):
   await db.outboxItem.update({ where: { id }, data: { status: 'failed', attempts: { increment: 1 }, leaseUntil: null, leasedBy: null, lastError: error.slice(0, 2000) } });
 }
 
+/** Items due at `now` that nobody holds (a lease that ran out holds nothing). */
+export async function dueOutboxCount(db: DbClient, now: Date): Promise<number> {
+  return db.outboxItem.count({ where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] } });
+}
+
+/** Items due at `now` on any of `channels` or to any of `targets` (those a rate limit holds back), leased or not. */
+export async function dueOutboxCountFor(db: DbClient, now: Date, held: { channels: readonly string[]; targets: readonly string[] }): Promise<number> {
+  return db.outboxItem.count({
+    where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ channel: { in: [...held.channels] } }, { target: { in: [...held.targets] } }] },
+  });
+}
+
 /** Items not yet delivered (for /metrics and shutdown). */
 export async function outboxDepth(db: DbClient): Promise<number> {
   return db.outboxItem.count({ where: { status: 'pending' } });
