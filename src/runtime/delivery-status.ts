@@ -4,7 +4,8 @@
  * delay, or marked failed, and either way a system line in the history says so. Nothing
  * is lost silently. Reports are de-duplicated by message id + status.
  */
-import type { Channel } from '../engine/types.js';
+import type { Channel, Lang } from '../engine/types.js';
+import { t } from '../messages/index.js';
 import { isRedelivery, messageById, outboxItemById, outgoingByPlatformId, requeue, setMessageStatus } from '../store/deliveries.js';
 import { markProcessed } from '../store/inbound.js';
 import { addMessage } from '../store/messages.js';
@@ -42,6 +43,8 @@ export interface DeliverySettings {
   redeliver: boolean;
   /** How long to wait before sending it again (config sms.redeliveryDelayMinutes). */
   redeliveryDelayMs: number;
+  /** The language of the system lines in the history (config teamLanguage; default cs). */
+  teamLanguage?: Lang;
   /** Waits between look-ups while the message's id is not saved yet (a report can race the send). */
   lookupDelaysMs?: readonly number[];
 }
@@ -65,8 +68,8 @@ async function findMessage(s: DeliverySettings, platformMessageId: string): Prom
   }
 }
 
-function reason(r: DeliveryReport): string {
-  const code = r.errorCode ? `, chyba ${r.errorCode}${r.errorText ? `: ${r.errorText}` : ''}` : '';
+function reason(r: DeliveryReport, lang: Lang): string {
+  const code = r.errorCode ? `, ${t(lang, 'team.deliveryErrorCode', { code: r.errorCode })}${r.errorText ? `: ${r.errorText}` : ''}` : '';
   return `(${r.platform}: ${r.status}${code})`;
 }
 
@@ -82,6 +85,7 @@ export async function recordDelivery(s: DeliverySettings, report: DeliveryReport
     s.log.warn({ platformMessageId: report.platformMessageId, status: report.status }, 'delivery report for an unknown message');
     return 'unknown';
   }
+  const lang = s.teamLanguage ?? 'cs';
   const outcome = await s.prisma.$transaction(async (tx): Promise<DeliveryOutcome> => {
     if (!(await markProcessed(tx, report.dedupeId))) return 'duplicate';
     const message = await messageById(tx, found.id);
@@ -101,12 +105,12 @@ export async function recordDelivery(s: DeliverySettings, report: DeliveryReport
     // One more attempt for a first failure that may pass (phone off, out of coverage).
     if (s.redeliver && !report.permanent && item !== null && !isRedelivery(item)) {
       await requeue(tx, { message, item, status: report.status, now, nextAttemptAt: new Date(now.getTime() + s.redeliveryDelayMs) });
-      await line(`Zprávu se nepodařilo doručit ${reason(report)}; pošlu ji znovu za ${duration(s.redeliveryDelayMs)}.`);
+      await line(t(lang, 'team.deliveryRetrying', { reason: reason(report, lang), delay: duration(s.redeliveryDelayMs) }));
       return 'redelivering';
     }
     await setMessageStatus(tx, message.id, 'failed');
-    const why = report.permanent ? 'číslo nelze zastihnout' : s.redeliver ? 'ani napodruhé' : 'opakování je vypnuté';
-    await line(`Zprávu se nepodařilo doručit ${reason(report)}, ${why}; zpráva je označena jako nedoručená.`);
+    const why = t(lang, report.permanent ? 'team.deliveryWhy.unreachable' : s.redeliver ? 'team.deliveryWhy.secondAttempt' : 'team.deliveryWhy.noRetry');
+    await line(t(lang, 'team.deliveryFailed', { reason: reason(report, lang), why }));
     return 'failed';
   }, { timeout: 15_000, maxWait: 10_000 });
   if (outcome === 'recorded' && report.status === 'delivered' || outcome === 'redelivering' || outcome === 'failed') {

@@ -10,10 +10,11 @@ import { choicesOf, stepOf } from '../engine/turn.js';
 import type { Channel, ChannelCapabilities, ConversationState, CoreEvent, CustomerView, Effect, Lang, Reply, StepContext } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { createConversation, stateOf, saveConversationAndQueue } from '../store/conversations.js';
-import { customerByContract, customerByPhone, setCustomerLanguage, toView } from '../store/customers.js';
+import { customerByContract, customerByPhone, linkTelegramId, setCustomerLanguage, toView } from '../store/customers.js';
 import { openInbound } from '../store/inbound.js';
 import { askedEarlierQuestion, attachSessionToTicket, insertMessage, type NewMessage } from '../store/messages.js';
 import { setOptOut } from '../store/opt-outs.js';
+import { attachConversationToOutage, recordOutageNoticeOnce } from '../store/outages.js';
 import { t } from '../messages/index.js';
 import { initialWorkCategory } from '../domain/billing.js';
 import { reactByText } from '../domain/sla.js';
@@ -202,9 +203,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         if (found) {
           customer = found;
           if (env.sender?.telegramId && found.telegramId !== env.sender.telegramId) {
-            await tx.customer.update({ where: { id: found.id }, data: { telegramId: env.sender.telegramId } }).catch((err: unknown) => {
-              if (!isUniqueViolation(err)) throw err; // another customer record holds this Telegram id: keep it
-            });
+            await linkTelegramId(tx, found.id, env.sender.telegramId); // false: another customer record holds this Telegram id; it keeps it
           }
         }
         return { kind: 'lookupResult', customer: found ? toView(found) : null };
@@ -276,7 +275,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         return null;
       case 'setOptOut':
         await setOptOut(tx, env.conversationId, env.channel, effect.optedOut, now);
-        await insertMessage(tx, { conversationId: env.conversationId, channel: env.channel, direction: 'system', kind: 'system', text: effect.optedOut ? 'Zákazník se odhlásil ze zpráv (STOP).' : 'Zákazník se znovu přihlásil ke zprávám (START).', ticketId: ticket?.id, createdAt: now });
+        await insertMessage(tx, { conversationId: env.conversationId, channel: env.channel, direction: 'system', kind: 'system', text: t(deps.engine.settings.teamLanguage, effect.optedOut ? 'team.optedOut' : 'team.optedIn'), ticketId: ticket?.id, createdAt: now });
         return null;
     }
   }
@@ -304,8 +303,6 @@ function yearIn(now: Date, timeZone: string): number {
 
 /** Remembers that the conversation was told about the outage, so it gets the resolution notice and no second start notice. */
 async function attachToOutage(tx: Tx, outageId: string, conversationId: string, now: Date): Promise<void> {
-  const attached = await tx.outageAttachment.findUnique({ where: { outageId_conversationId: { outageId, conversationId } } });
-  if (!attached) await tx.outageAttachment.create({ data: { outageId, conversationId, createdAt: now } });
-  const told = await tx.outageNotice.findUnique({ where: { outageId_notice_recipient: { outageId, notice: 'start', recipient: conversationId } } });
-  if (!told) await tx.outageNotice.create({ data: { outageId, notice: 'start', recipient: conversationId, createdAt: now } });
+  await attachConversationToOutage(tx, outageId, conversationId, now);
+  await recordOutageNoticeOnce(tx, outageId, 'start', conversationId, now);
 }

@@ -8,12 +8,16 @@
  * time, oldest first, as claimOutbox hands them out), so a slow platform call does not cap
  * the rate. A 429's retry-after pauses the target or the whole channel.
  */
-import type { Reply } from '../engine/types.js';
+import type { Lang, Reply } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
-import { addMessage, setDelivery } from '../store/messages.js';
+import { t } from '../messages/index.js';
+import { conversationChannel } from '../store/conversations.js';
+import { addMessage, setDelivery, ticketIdOfOutboxMessage } from '../store/messages.js';
 import { isOptedOut } from '../store/opt-outs.js';
 import { onSqlite, transaction } from '../store/sql.js';
-import { claimOutbox, markOutboxFailed, markOutboxRetry, markOutboxSuppressed, recordDeliveries, type ClaimedItem } from '../store/outbox.js';
+import {
+  claimOutbox, dueOutboxCount, dueOutboxCountFor, markOutboxFailed, markOutboxRetry, markOutboxSuppressed, recordDeliveries, type ClaimedItem,
+} from '../store/outbox.js';
 import type { OutboxItem, PrismaClient } from '../store/types.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -69,6 +73,8 @@ export class OutboxWorker extends PollingWorker {
     private readonly deps: {
       prisma: PrismaClient; deliverers: ReadonlyMap<string, Deliverer>; clock: () => Date; owner: string;
       settings: OutboxSettings; log: Logger; metrics?: Metrics;
+      /** The language of the system lines a failed delivery leaves in the history (config teamLanguage). */
+      teamLanguage: Lang;
       /** The platforms' rate limits (default: none); the deliverers' ports should be held back by it (holdBackPort). */
       limiter?: RateLimiter;
     },
@@ -218,8 +224,7 @@ export class OutboxWorker extends PollingWorker {
 
   /** Items due now that nobody holds. */
   private dueCount(): Promise<number> {
-    const now = this.deps.clock();
-    return this.deps.prisma.outboxItem.count({ where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] } });
+    return dueOutboxCount(this.deps.prisma, this.deps.clock());
   }
 
   /** Whether due items wait only because of the rate limits. */
@@ -227,10 +232,7 @@ export class OutboxWorker extends PollingWorker {
     const { channels, targets } = this.limiter.blocked();
     if (channels.length === 0 && targets.length === 0) return false;
     const now = this.deps.clock();
-    const n = await this.deps.prisma.outboxItem.count({
-      where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ channel: { in: channels } }, { target: { in: targets } }] },
-    });
-    return n > 0;
+    return (await dueOutboxCountFor(this.deps.prisma, now, { channels, targets })) > 0;
   }
 
   private launch(item: OutboxItem, permit: Permit): void {
@@ -247,7 +249,7 @@ export class OutboxWorker extends PollingWorker {
   }
 
   private async deliver(item: OutboxItem, permit: Permit): Promise<void> {
-    const { prisma, deliverers, clock, settings, log, metrics } = this.deps;
+    const { prisma, deliverers, clock, settings, log, metrics, teamLanguage } = this.deps;
     try {
       let delivered: Delivered;
       try {
@@ -290,10 +292,11 @@ export class OutboxWorker extends PollingWorker {
         await prisma.$transaction(async (tx) => {
           await markOutboxFailed(tx, item.id, error);
           await setDelivery(tx, item.id, 'failed');
-          const conv = await tx.conversation.findUnique({ where: { id: item.target }, select: { id: true, channel: true } });
-          if (conv) {
-            const ticketId = (await tx.message.findFirst({ where: { outboxId: item.id }, select: { ticketId: true } }))?.ticketId ?? null;
-            await addMessage(tx, { conversationId: conv.id, channel: conv.channel, direction: 'system', kind: 'system', text: permanent ? `Zprávu nelze doručit: ${error}` : `Doručení zprávy selhalo po ${attempts} pokusech: ${error}`, ticketId, createdAt: clock() });
+          const channel = await conversationChannel(tx, item.target);
+          if (channel !== null) {
+            const ticketId = await ticketIdOfOutboxMessage(tx, item.id);
+            const text = permanent ? t(teamLanguage, 'team.deliveryImpossible', { error }) : t(teamLanguage, 'team.deliveryFailedAfter', { attempts, error });
+            await addMessage(tx, { conversationId: item.target, channel, direction: 'system', kind: 'system', text, ticketId, createdAt: clock() });
           }
         });
         metrics?.outbound.inc({ channel: item.channel, status: 'failed' });

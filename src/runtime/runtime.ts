@@ -84,7 +84,7 @@ export function createRuntime(args: {
   const deliverers = new Map<string, Deliverer>();
   const limiter = new RateLimiter(args.rateLimits ?? {});
   const outbox = new OutboxWorker({
-    prisma, deliverers, clock, owner, log, metrics, limiter,
+    prisma, deliverers, clock, owner, log, metrics, limiter, teamLanguage: config.teamLanguage,
     settings: { pollMs: config.workers.outboxPollMs, batchSize: config.workers.batchSize, leaseMs, ...config.outbox },
   });
   const wake = () => outbox.wake();
