@@ -5,12 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { describeInbound } from '../src/engine/describe.js';
 import type { ChoiceDef, FlowDef } from '../src/engine/flow.js';
 import { CONSENT_WORDS, choiceWords, matchChoice, matchConsent } from '../src/engine/match.js';
+import { normalize } from '../src/engine/normalize.js';
 import { initialState, step } from '../src/engine/step.js';
 import { summarize } from '../src/engine/summary.js';
-import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
+import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
 import { flows } from '../src/flows/index.js';
-import { normalize } from '../src/shared/normalize.js';
-import { ON } from './helpers/capabilities.js';
 
 const settings: EngineSettings = {
   waitMinutes: 3, followUpMinutes: 30, maxFollowUps: 1, maxIdTries: 3,
@@ -53,10 +52,9 @@ const SINCE_CHOICES = [{ id: 'today', label: 'Od dneška' }, { id: 'yesterday', 
 const INTRO = 'Je mi líto, že to stále nefunguje. Předám vše technikovi, ale nejdřív od vás potřebuji pár údajů.';
 const DONE_PROMPT = 'Dobrý den, jak vám mohu pomoci tentokrát?';
 
-/** Overrides of the context; `channel`: the channel whose capabilities the runtime would give (console by default). */
-type Ctx = Partial<StepContext> & { channel?: Channel };
-function context({ channel = 'console', ...over }: Ctx = {}): StepContext {
-  return { capabilities: ON[channel], flows, settings, customer: jan, ...over };
+type Ctx = Partial<StepContext>;
+function context(over: Ctx = {}): StepContext {
+  return { channel: 'console', flows, settings, customer: jan, ...over };
 }
 function run(prev: ConversationState | null, event: CoreEvent | string, over: Ctx = {}, now: Date = NOW): StepResult {
   return step(prev, typeof event === 'string' ? { kind: 'text', text: event } : event, now, context(over));
@@ -144,6 +142,10 @@ describe('matching answers', () => {
     // A literal match word is normalised; a word that normalises to nothing is dropped.
     const literal = choiceWords({ id: 'x', label: 'rate.2', match: ['Pevná Linka', '!!!'], next: 'x' });
     expect([...literal].sort()).toEqual(['2', 'pevna linka']);
+    // The short SMS label counts too ("Dnes" is the SMS label of "Od dneška").
+    const today = (flows.internet!.steps.since as { quick: ChoiceDef[] }).quick;
+    expect(choiceWords(today[0]!).has('dnes')).toBe(true);
+    expect(matchChoice(today, 'Dnes')?.id).toBe('today');
     // No label variants in any catalogue: only the match words.
     expect([...choiceWords({ id: 'x', label: 'no.such.key', next: 'x' })]).toEqual([]);
   });
@@ -210,7 +212,11 @@ describe('matching answers', () => {
     const offer = (flows.main!.steps.offer as { choices: ChoiceDef[] }).choices;
     for (const yes of ['ano', 'ANO!', 'souhlasím', 'Áno, súhlasím', 'Yes, I agree', 'i accept', '1']) expect(matchConsent(offer, yes)?.id, yes).toBe('accept');
     for (const no of ['ne', 'NIE', 'No, I do not agree', "I don't agree", 'odmítám', '2']) expect(matchConsent(offer, no)?.id, no).toBe('decline');
-    for (const unclear of ['', '...', 'jo', 'sure', 'ano ne', 'ano, ale kolik to stojí?', 'no problem', '3', '0']) expect(matchConsent(offer, unclear), unclear).toBeNull();
+    for (const unclear of ['', '...', 'jo', 'sure', 'ano ne', 'ano, ale kolik to stojí?', 'no problem', '3', '0', '001', '1.5']) expect(matchConsent(offer, unclear), unclear).toBeNull();
+    expect(matchConsent(offer, '02')?.id).toBe('decline');
+    // Two answers that both fit: no consent.
+    const twice: ChoiceDef[] = [{ id: 'accept', label: 'offer.accept', next: 'x' }, { id: 'accept', label: 'collect.send', next: 'x' }];
+    expect(matchConsent(twice, 'ano')).toBeNull();
     // The whole label of an answer, in any language, counts too; a choice that is neither
     // accept nor decline is never a consent.
     expect(CONSENT_WORDS.accept).toContain('souhlasim');
@@ -220,6 +226,11 @@ describe('matching answers', () => {
     expect(matchConsent(labelled, 'opravit udaje')?.id).toBe('decline');
     expect(matchConsent(labelled, 'odeslat')).toBeNull();
     expect(matchConsent([{ id: 'accept', label: 'no.such.key', next: 'x' }], 'ano, odeslat')).toBeNull();
+    // Every consent word on its own, with labels that are no consent words themselves.
+    const accepts = ['Ano', 'Souhlasím', 'Súhlasím', 'yes', 'I agree', 'agree', 'ano souhlasím', 'áno súhlasím', 'yes, I agree', 'Přijímám', 'přijímám podmínky', 'accept', 'I accept'];
+    const declines = ['Ne', 'Nie', 'Nesouhlasím', 'Nesúhlasím', 'no', 'decline', 'I decline', 'Odmítám', 'Odmietam', "don't agree", "I don't agree", 'I do not agree', 'ne, nesouhlasím', 'nie, nesúhlasím', "no, I don't agree", 'no, I do not agree'];
+    for (const a of accepts) expect(matchConsent(labelled, a)?.id, a).toBe('accept');
+    for (const d of declines) expect(matchConsent(labelled, d)?.id, d).toBe('decline');
     const other: ChoiceDef[] = [{ id: 'maybe', label: 'offer.accept', next: 'x' }];
     expect(matchConsent(other, 'ano')).toBeNull();
     expect(matchConsent(other, 'Ano, souhlasím')).toBeNull();
@@ -244,6 +255,11 @@ describe('summaries and history lines', () => {
       'Since: asi týden',
       'Customer not verified',
     ].join('\n'));
+  });
+
+  it('names a choice by the question of that field only; free words that look like another id stay as written', () => {
+    expect(summarize(flows.wifi!, { cableWorks: 'yes', afterReplug: 'yes' }, 'cs', true)).toBe('Problém: Nefunguje domácí Wi-Fi\nPo opětovném zapojení: Ano, funguje\nPřipojení kabelem: Ano, kabelem to jde');
+    expect(summarize(flows.internet!, { lights: 'today', devices: 'yes' }, 'cs', true)).toBe('Problém: Nefunguje internet\nKontrolky: today\nDotčená zařízení: yes');
   });
 
   it('describes inbound events for the history', () => {
@@ -288,6 +304,8 @@ describe('the first message', () => {
     expect(consoleR.state).toMatchObject({ flow: 'main', step: 'identify', customerId: null });
     const tg = run(null, 'Dobrý den', { customer: null, channel: 'telegram' });
     expect(tg.effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\n${ASK_ID_TG}`, key: 'identify.askWithContact', contactButton: 'Sdílet telefonní číslo' } }]);
+    // The contact button belongs to identification only.
+    expect(run(null, 'Dobrý den', { channel: 'telegram' }).effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } }]);
     const sms = run(null, 'Dobry den', { customer: null, channel: 'sms' });
     expect(texts(sms)).toEqual([`${HELLO_SMS}\n\n${ASK_ID_SMS}`]);
     // Short texts switched off: the full ones over SMS too.
@@ -948,6 +966,9 @@ describe('after the ticket', () => {
       { type: 'reply', reply: { text: `Váš požadavek T-1 je vyřešen.\n\nTechnik k tomu píše: Vyměněn zdroj.\n\n${RATE_PROMPT}`, key: 'ticket.rate', choices: RATE_CHOICES } },
     ]);
     expect(r.state).toMatchObject({ flow: 'main', step: 'rate', ratingFor: 'T-1', back: [], timer: null });
+    // The session's ticket resolved while the customer is in a checklist: the rating is asked all the same.
+    const fromChecklist = run(at('wifi.since', { ticketNumber: 'T-1' }), { kind: 'ticketResolved', number: 'T-1', technician: 'Petr' });
+    expect(where(fromChecklist)).toBe('main.rate');
     const noNote = run(open(), { kind: 'ticketResolved', number: 'T-1', technician: 'Petr' });
     expect(texts(noNote)).toEqual([`Váš požadavek T-1 je vyřešen.\n\n${RATE_PROMPT}`]);
     // Another ticket than the session's: just the news, the customer stays where they are.
@@ -1013,6 +1034,7 @@ describe('a paid call-out offer', () => {
     // Wherever the customer is.
     const fromChecklist = run(at('wifi.since'), { kind: 'calloutOffered', offerId: 'of2', number: 'T-5', terms: TERMS, expiresAt: 'x' });
     expect(where(fromChecklist)).toBe('main.offer');
+    expect(texts(fromChecklist)).toEqual([`${INTRO_OFFER('T-5')}\n\n${TERMS}\n\n${OFFER_PROMPT}`]);
     expect(others(fromChecklist)).toEqual([]);
   });
 
@@ -1048,6 +1070,8 @@ describe('a paid call-out offer', () => {
       text: 'Děkujeme, váš souhlas jsme zaznamenali. Technik se vám ozve kvůli termínu. Výjezd můžete do jeho začátku zrušit slovem ZRUŠIT.', key: 'offer.accepted', choices: NEW_PROBLEM,
     } }]);
     expect(accepted.state).toMatchObject({ flow: 'main', step: 'ticketOpen', ticketNumber: 'T-1', offer: { id: 'of1', number: 'T-1', accepted: true } });
+    const elsewhere = run(at('wifi.since', { offer: { id: 'of1', number: 'T-1', accepted: false } }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'accepted' });
+    expect(where(elsewhere)).toBe('main.ticketOpen');
     const declined = run(offered(), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'declined' });
     expect(texts(declined)).toEqual(['Rozumím, výjezd neobjednáváme. Požadavek zůstává otevřený a technik se vám ozve.']);
     expect(declined.state.offer).toBeNull();
@@ -1060,6 +1084,9 @@ describe('a paid call-out offer', () => {
     // An earlier accepted offer stays cancellable when another answer comes back closed.
     const kept = run(offered({ offer: { id: 'of1', number: 'T-1', accepted: true } }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'closed' });
     expect(kept.state.offer).toEqual({ id: 'of1', number: 'T-1', accepted: true });
+    const noOffer = run(at('main.ticketOpen', { ticketNumber: 'T-1' }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'closed' });
+    expect(noOffer.effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
+    expect(noOffer.state.offer).toBeNull();
     const foreign = run(offered({ offer: { id: 'of0', number: 'T-0', accepted: true } }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'declined' });
     expect(foreign.state.offer).toBeNull();
   });
@@ -1130,6 +1157,7 @@ describe('side questions: support hours and payments', () => {
     for (const q of ['hodiny', 'hodiny?', 'hours ???', 'Čerpání hodin?']) expect(run(at('main.menu'), q).effects, q).toEqual([{ type: 'queryHours' }]);
     expect(run(at('main.menu'), 'hodiny? ano').effects).not.toContainEqual({ type: 'queryHours' });
     expect(run(at('main.menu'), '? hodiny').effects).not.toContainEqual({ type: 'queryHours' });
+    expect(run(at('main.menu'), 'kolik? hodin').effects).not.toContainEqual({ type: 'queryHours' });
   });
 
   it('reports a payment of an identified customer, and asks who they are first otherwise', () => {
@@ -1268,6 +1296,51 @@ describe('details of prompts and flows', () => {
     expect(run(at('internet.openTicket'), 'haló').effects).toEqual([]);
   });
 
+  it('stores the version of the main flow with a new conversation and on the way back to the menu', () => {
+    const v3 = { ...flows, main: { ...flows.main!, version: 3 } };
+    expect(run(null, 'Dobrý den', { flows: v3 }).state.flowVersion).toBe(3);
+    expect(initialState(context({ flows: v3 })).flowVersion).toBe(3);
+    expect(run(at('internet.worksNow'), 'menu', { flows: v3 }).state.flowVersion).toBe(3);
+    expect(run(at('internet.worksNow'), 'menu').state.flowVersion).toBe(1);
+  });
+
+  it('starts a conversation in the main flow, in the customer language, with nothing collected', () => {
+    expect(initialState(context({ customer: { ...jan, language: 'en' }, langHint: 'sk' }))).toEqual({
+      flow: 'main', step: '', flowVersion: 1, lang: 'en', langChosen: false, customerId: 'c1', verified: true, idTries: 0,
+      answers: {}, back: [], misses: 0, timer: null, followUps: 0, ticketNumber: null, lookup: null,
+    });
+    expect(initialState(context({ customer: null, langHint: 'sk' }))).toMatchObject({ lang: 'sk', customerId: null });
+    // Without a main flow (not a valid set of flows, but the default is defined): version 1.
+    expect(initialState(context({ flows: {} })).flowVersion).toBe(1);
+    // Opting out as the very first event leaves a conversation that has not started.
+    expect(run(null, { kind: 'optOut' }).state).toMatchObject({ flow: 'main', step: '' });
+  });
+
+  it('stores no answer for a question without a field', () => {
+    expect(run(at('internet.restartPc'), '1').state.answers).toEqual({});
+    expect(run(at('main.menu'), '4').state.answers).toEqual({});
+  });
+
+  it('asks again (not on) when a follow-up comes due at a pause: the SMS variant was a question, now it is a pause', () => {
+    const st = at('internet.plugBack', { timer: { name: 'followUp', token: 'f', dueAt: 'x' } });
+    const r = run(st, { kind: 'timer', name: 'followUp', token: 'f' });
+    expect(texts(r)).toEqual([`Jste tu ještě? Až budete mít chvilku, odpovězte prosím na mou poslední otázku.\n\n${PLUG_BACK}`]);
+    expect(where(r)).toBe('internet.plugBack');
+  });
+
+  it('takes no answer from words at built-in steps declared without choices', () => {
+    const bare: FlowDef = {
+      id: 'bare', version: 1, category: 'other', title: 'problem.other', start: 't', summaryFields: [],
+      steps: { t: { kind: 'ticketOpen', prompt: 'ticket.noted' }, o: { kind: 'offer', prompt: 'offer.prompt' }, r: { kind: 'rate', prompt: 'ticket.rate' } },
+    };
+    const ctx = { flows: { ...flows, bare } };
+    expect(run(at('bare.t', { ticketNumber: 'T-1' }), 'x', ctx).effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted' } }]);
+    expect(run(at('bare.o', { offer: { id: 'of1', number: 'T-1', accepted: false } }), 'ano', ctx).effects).toEqual([{ type: 'reply', reply: {
+      text: 'Potřebuji od vás jednoznačnou odpověď: souhlasíte s placeným výjezdem? Napište ANO, nebo NE.', key: 'offer.ambiguous',
+    } }]);
+    expect(where(run(at('bare.r', { ratingFor: 'T-1' }), '5', ctx))).toBe('main.menu');
+  });
+
   it('refuses flows that point nowhere (a programming error)', () => {
     const broken: FlowDef = {
       id: 'broken', version: 1, category: 'other', title: 'problem.other', start: 'q', summaryFields: [],
@@ -1281,5 +1354,7 @@ describe('details of prompts and flows', () => {
     const ctx = { flows: { ...flows, broken } };
     expect(() => run(at('broken.q'), '1', ctx)).toThrow('unknown step broken.missing');
     expect(() => run(at('broken.q'), '2', ctx)).toThrow('unknown flow: nope');
+    // Also when an outage is known: a flow that does not exist is no service of it.
+    expect(() => run(at('broken.q'), '2', { ...ctx, outage: { id: 'o1', notice: 'N', services: ['other'] } })).toThrow('unknown flow: nope');
   });
 });
