@@ -92,7 +92,7 @@ describe.each([
       expect(t).toMatchObject({ status: 'claimed', claimedBy: `slack:U${winnerIndex}` });
       expect(t?.events.filter((e) => e.type === 'claimed')).toHaveLength(1);
     }
-  });
+  }, 120_000); // 20 rounds of 20 claims: seconds idle, far more on a busy machine
 
   // The interleaving the conditional UPDATE is there for, made to happen every time (on SQLite the
   // adapter runs one transaction at a time, so twenty simultaneous clicks never interleave): the

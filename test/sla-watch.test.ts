@@ -35,7 +35,9 @@ function teamWithOptions(platform: 'slack' | 'discord') {
   });
 }
 
-describe('the SLA watch', () => {
+// Each test runs hours of simulated per-minute jobs on the database (a few seconds on an idle
+// machine): the limit is generous so a busy machine does not fail them.
+describe('the SLA watch', { timeout: 120_000 }, () => {
   let db: Db;
   let drop: () => Promise<void>;
   let runtime: Runtime;
