@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from './config/load.js';
 import { LinkaError } from './errors.js';
-import { checkBalances, parseBalancesCsv } from './import/balances-csv.js';
-import { balanceDefaults, importBalances, paymentSettings } from './runtime/payments.js';
+import { balanceDefaults, checkBalances, importBalances, parseBalancesCsv } from './import/balances-csv.js';
+import { paymentSettings } from './runtime/payments.js';
 import { defaultDatabaseUrl, openDatabase } from './store/client.js';
 import { applyMigrations } from './store/migrate.js';
 

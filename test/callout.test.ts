@@ -11,7 +11,7 @@ import { CONSENT_WORDS, matchConsent } from '../src/engine/match.js';
 import type { ConversationState, StepContext } from '../src/engine/types.js';
 import { flows } from '../src/flows/index.js';
 import { ON } from './helpers/capabilities.js';
-import { expireDueOffers } from '../src/jobs/offer-expiry.js';
+import { expireDueOffers } from '../src/runtime/offer-expiry.js';
 import { createOffer, recordConsent, type OfferSettings } from '../src/runtime/offers.js';
 import { engineSettings } from '../src/runtime/runtime.js';
 import { openDatabase, type Provider } from '../src/store/client.js';

@@ -8,8 +8,8 @@
  */
 import { z } from 'zod';
 import { json, type HttpResponse, type Route, type RouteRequest } from '../http.js';
-import { BalancesInvalid, checkBalances } from '../import/balances-csv.js';
-import { balanceDefaults, importBalances, type PaymentSettings } from '../runtime/payments.js';
+import { balanceDefaults, BalancesInvalid, checkBalances, importBalances } from '../import/balances-csv.js';
+import type { PaymentSettings } from '../runtime/payments.js';
 import type { PrismaClient } from '../store/types.js';
 import { badRequest, parseBody } from './common.js';
 

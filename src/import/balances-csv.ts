@@ -10,7 +10,8 @@ import { parse } from 'csv-parse/sync';
 import { defaultDueDate, MAX_AMOUNT, parseAmount, parseDate } from '../domain/payments.js';
 import { LinkaError } from '../errors.js';
 import { customerByContract } from '../store/customers.js';
-import type { DbClient } from '../store/types.js';
+import { replaceBalance } from '../store/payments.js';
+import type { DbClient, PrismaClient } from '../store/types.js';
 
 export const BALANCE_COLUMNS = ['contract_number', 'balance', 'due_date', 'currency'] as const;
 const REQUIRED = ['contract_number', 'balance'] as const;
@@ -49,6 +50,26 @@ export interface BalanceDefaults {
   timezone: string;
   dueDay: number;
   currency: string;
+}
+
+/** The defaults of an import at `now`, from the payment settings (config payments, timezone, billing currency). */
+export function balanceDefaults(settings: { timezone: string; dueDay: number; currency: string }, now: Date): BalanceDefaults {
+  return { now, timezone: settings.timezone, dueDay: settings.dueDay, currency: settings.currency };
+}
+
+/**
+ * Stores checked balances in one transaction, each replacing the customer's previous one.
+ * An import clears a reported payment: reminders follow the new balance from now on.
+ */
+export async function importBalances(prisma: PrismaClient, rows: readonly BalanceRow[], now: Date): Promise<{ outstanding: number; paid: number }> {
+  const counts = { outstanding: 0, paid: 0 };
+  await prisma.$transaction(async (tx) => {
+    for (const r of rows) {
+      await replaceBalance(tx, r.customerId, r, now);
+      counts[r.amount > 0 ? 'outstanding' : 'paid'] += 1;
+    }
+  }, { timeout: 120_000, maxWait: 10_000 });
+  return counts;
 }
 
 /**

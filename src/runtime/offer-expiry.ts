@@ -6,7 +6,7 @@
  * Each expiry is one conditional UPDATE (src/runtime/offers.ts `expireOffer`), so with
  * several processes polling the same database each offer expires, and is announced, once.
  */
-import { expireOffer, type OfferSettings } from '../runtime/offers.js';
+import { expireOffer, type OfferSettings } from './offers.js';
 import { dueOfferIds } from '../store/offers.js';
 import type { PrismaClient } from '../store/types.js';
 

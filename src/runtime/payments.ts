@@ -1,6 +1,6 @@
 /**
- * Payment reminders (docs/domain.md, "Payments"): the imported balances, the daily round
- * of reminders and restriction warnings (src/jobs/payment-reminders.ts), and the customer's
+ * Payment reminders (docs/domain.md, "Payments"), on the balances src/import/balances-csv.ts
+ * imports: the daily round of reminders and restriction warnings (src/jobs/payment-reminders.ts), and the customer's
  * "zaplatil jsem", which opens a billing ticket and stops the reminders until the next import.
  * Each notice is a unique row per customer, month and kind, written in the same transaction
  * as its outbox item: once per customer and month, even with several processes.
@@ -10,9 +10,8 @@ import { localParts } from '../domain/billing-month.js';
 import { formatMoney } from '../domain/money.js';
 import { formatDate, monthEndDate, paymentNoticeDue, type PaymentSchedule } from '../domain/payments.js';
 import type { CoreEvent, Lang } from '../engine/types.js';
-import type { BalanceDefaults, BalanceRow } from '../import/balances-csv.js';
 import { t } from '../messages/index.js';
-import { balanceOf, insertPaymentNotice, markPaymentReported, outstandingUnreportedBalances, paymentNoticeKinds, replaceBalance } from '../store/payments.js';
+import { balanceOf, insertPaymentNotice, markPaymentReported, outstandingUnreportedBalances, paymentNoticeKinds } from '../store/payments.js';
 import { createTicket, nextTicketNumber, openBillingTicketNumber } from '../store/tickets.js';
 import type { Customer, PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
@@ -28,26 +27,6 @@ export interface PaymentSettings extends PaymentSchedule {
 
 export function paymentSettings(config: LinkaConfig): PaymentSettings {
   return { ...config.payments, timezone: config.timezone, currency: config.billing.currency };
-}
-
-/** The defaults of an import at `now`. */
-export function balanceDefaults(settings: PaymentSettings, now: Date): BalanceDefaults {
-  return { now, timezone: settings.timezone, dueDay: settings.dueDay, currency: settings.currency };
-}
-
-/**
- * Stores checked balances in one transaction, each replacing the customer's previous one.
- * An import clears a reported payment: reminders follow the new balance from now on.
- */
-export async function importBalances(prisma: PrismaClient, rows: readonly BalanceRow[], now: Date): Promise<{ outstanding: number; paid: number }> {
-  const counts = { outstanding: 0, paid: 0 };
-  await prisma.$transaction(async (tx) => {
-    for (const r of rows) {
-      await replaceBalance(tx, r.customerId, r, now);
-      counts[r.amount > 0 ? 'outstanding' : 'paid'] += 1;
-    }
-  }, { timeout: 120_000, maxWait: 10_000 });
-  return counts;
 }
 
 export interface PaymentNoticeDeps {
