@@ -7,7 +7,7 @@
 import { describeInbound } from '../engine/describe.js';
 import { initialState, step } from '../engine/step.js';
 import { choicesOf, stepOf } from '../engine/turn.js';
-import type { Channel, ChannelCapabilities, ConversationState, CoreEvent, CustomerView, Effect, Lang, Reply, StepContext } from '../engine/types.js';
+import type { Channel, ChannelCapabilities, ConversationState, CoreEvent, CustomerView, Effect, Reply, StepContext } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { createConversation, stateOf, saveConversationAndQueue } from '../store/conversations.js';
 import { customerByContract, customerByPhone, linkTelegramId, setCustomerLanguage, toView } from '../store/customers.js';
@@ -29,6 +29,7 @@ import { cancelTimers, createTimer } from '../store/timers.js';
 import type { PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
 import { transaction } from '../store/sql.js';
+import type { InboundEnvelope } from './envelope.js';
 
 /**
  * What each customer channel can do, given to the engine as `StepContext.capabilities`: the
@@ -40,25 +41,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
   console: { contactShare: false, billedPerSegment: false },
 };
 
-/** One inbound event with what the runtime needs around it. */
-export interface InboundEnvelope {
-  /** The platform's own id, for de-duplication: "telegram:update:123", "twilio:SM...", "timer:<id>". */
-  dedupeId: string;
-  /** Opaque "<platform>:<native id>". */
-  conversationId: string;
-  channel: Channel;
-  event: CoreEvent;
-  /**
-   * What the platform tells about the sender. `lang`: a language the sender chose outside the
-   * chat (`linka shell --lang`), taken as their explicit choice for this conversation, as if
-   * they had switched language in it (the customer's record keeps its language). Later events
-   * need not repeat it; a switch in the chat overrides it.
-   */
-  sender?: { phone?: string; telegramId?: string; langHint?: string; lang?: Lang };
-  platformMessageId?: string;
-  /** For a button press: the platform's id of the message the button was on (Telegram). */
-  buttonMessageId?: string;
-}
+export type { InboundEnvelope } from './envelope.js';
 
 export interface DispatchDeps {
   prisma: PrismaClient;
