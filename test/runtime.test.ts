@@ -216,6 +216,18 @@ describe.each([
     expect(history.at(-1)?.text).toContain('Doručení zprávy selhalo po 2 pokusech');
   });
 
+  it.skipIf(skip)('writes the failed-delivery line of the history in the team language', async () => {
+    const h = createHarness(db, { config: { teamLanguage: 'en', outbox: { maxAttempts: 2, backoffBaseMs: 1000 } } });
+    h.port.failNext = 2;
+    await h.say('Dobrý den', { phone: '+420603123456' });
+    h.clock.advance(1);
+    await h.runtime.outbox.drain();
+    expect(await db.prisma.outboxItem.count({ where: { status: 'failed' } })).toBe(1);
+    const history = await conversationHistory(db.prisma, 'console:test');
+    expect(history.at(-1)).toMatchObject({ direction: 'system' });
+    expect(history.at(-1)?.text).toMatch(/^Delivering the message failed after 2 attempts: /);
+  });
+
   it.skipIf(skip)('hands out unique ticket numbers under concurrent openings', async () => {
     const h = createHarness(db);
     const run = async (i: number) => {
