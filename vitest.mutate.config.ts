@@ -15,6 +15,7 @@ export const MUTATION_TESTS = [
   'test/ticket-actions.test.ts',
   'test/domain-rules.test.ts',
   'test/engine-steps.test.ts',
+  'test/team-commands.test.ts',
 ];
 
 export default defineConfig({
