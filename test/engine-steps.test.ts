@@ -5,11 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { describeInbound } from '../src/engine/describe.js';
 import type { ChoiceDef, FlowDef } from '../src/engine/flow.js';
 import { CONSENT_WORDS, choiceWords, matchChoice, matchConsent } from '../src/engine/match.js';
-import { normalize } from '../src/shared/normalize.js';
+import { normalize } from '../src/engine/normalize.js';
 import { initialState, step } from '../src/engine/step.js';
 import { summarize } from '../src/engine/summary.js';
-import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
-import { ON } from './helpers/capabilities.js';
+import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
 import { flows } from '../src/flows/index.js';
 
 const settings: EngineSettings = {
@@ -53,11 +52,9 @@ const SINCE_CHOICES = [{ id: 'today', label: 'Od dneška' }, { id: 'yesterday', 
 const INTRO = 'Je mi líto, že to stále nefunguje. Předám vše technikovi, ale nejdřív od vás potřebuji pár údajů.';
 const DONE_PROMPT = 'Dobrý den, jak vám mohu pomoci tentokrát?';
 
-/** The context's fields to change, and the channel whose capabilities the engine gets (default: the console). */
-type Ctx = Partial<StepContext> & { channel?: Channel };
+type Ctx = Partial<StepContext>;
 function context(over: Ctx = {}): StepContext {
-  const { channel = 'console', ...rest } = over;
-  return { capabilities: ON[channel], flows, settings, customer: jan, ...rest };
+  return { channel: 'console', flows, settings, customer: jan, ...over };
 }
 function run(prev: ConversationState | null, event: CoreEvent | string, over: Ctx = {}, now: Date = NOW): StepResult {
   return step(prev, typeof event === 'string' ? { kind: 'text', text: event } : event, now, context(over));
@@ -1341,7 +1338,14 @@ describe('details of prompts and flows', () => {
     expect(run(at('bare.o', { offer: { id: 'of1', number: 'T-1', accepted: false } }), 'ano', ctx).effects).toEqual([{ type: 'reply', reply: {
       text: 'Potřebuji od vás jednoznačnou odpověď: souhlasíte s placeným výjezdem? Napište ANO, nebo NE.', key: 'offer.ambiguous',
     } }]);
+    expect(run(at('bare.o', { offer: { id: 'of1', number: 'T-1', accepted: false } }), '1', ctx).effects).toEqual([{ type: 'reply', reply: {
+      text: 'Potřebuji od vás jednoznačnou odpověď: souhlasíte s placeným výjezdem? Napište ANO, nebo NE.', key: 'offer.ambiguous',
+    } }]);
     expect(where(run(at('bare.r', { ratingFor: 'T-1' }), '5', ctx))).toBe('main.menu');
+    // A number is then no rating but a choice of the menu.
+    const first = run(at('bare.r', { ratingFor: 'T-1' }), '1', ctx);
+    expect(where(first)).toBe('internet.unplug');
+    expect(first.effects.some((e) => e.type === 'rateTicket')).toBe(false);
   });
 
   it('refuses flows that point nowhere (a programming error)', () => {
