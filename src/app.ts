@@ -152,7 +152,13 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
         // not keep the process from exiting (the server closes it on its side).
         let closeTimer: NodeJS.Timeout | undefined;
         const closed = await Promise.race([
-          db.close().then(() => true, (err: unknown) => (log.error({ err: String(err) }, 'closing the database failed'), true)),
+          db.close().then(
+            () => true,
+            (err: unknown) => {
+              log.error({ err: String(err) }, 'closing the database failed');
+              return true;
+            },
+          ),
           new Promise<boolean>((resolve) => { closeTimer = setTimeout(() => resolve(false), DB_CLOSE_TIMEOUT_MS); closeTimer.unref(); }),
         ]);
         clearTimeout(closeTimer);

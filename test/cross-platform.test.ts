@@ -66,7 +66,14 @@ describe.each([
   async function settle() {
     await t.settle();
     const due = () => t.linka.db.prisma.outboxItem.count({ where: { status: 'pending', nextAttemptAt: { lte: t.clock.read() } } });
-    await eventually(async () => (await t.linka.runtime.outbox.drain(), (await due()) === 0), 5000, 'the outbox to be delivered');
+    await eventually(
+      async () => {
+        await t.linka.runtime.outbox.drain();
+        return (await due()) === 0;
+      },
+      5000,
+      'the outbox to be delivered',
+    );
   }
   async function discordClick(action: string): Promise<{ status: number; body: { type?: number; data?: { content?: string } } }> {
     const body = JSON.stringify({

@@ -135,7 +135,14 @@ describe.each([
   async function settle(minutes = 0) {
     await t.settle(minutes);
     const due = () => t.linka.db.prisma.outboxItem.count({ where: { status: 'pending', nextAttemptAt: { lte: t.clock.read() } } });
-    await eventually(async () => (await t.linka.runtime.outbox.drain(), (await due()) === 0), 5000, 'the outbox to be delivered');
+    await eventually(
+      async () => {
+        await t.linka.runtime.outbox.drain();
+        return (await due()) === 0;
+      },
+      5000,
+      'the outbox to be delivered',
+    );
   }
   async function say(text: string) {
     expect((await t.post('/telegram/webhook', tg.text(text), { 'x-telegram-bot-api-secret-token': 'tg-secret' })).status).toBe(200);
@@ -158,7 +165,7 @@ describe.each([
     expect(discord.inChannel(QUEUE)).toHaveLength(1);
     const posted = discord.calls('POST', new RegExp(`^/channels/${QUEUE}/messages$`))[0];
     expect(posted?.headers.authorization).toBe(`Bot ${TOKEN}`);
-    expect((posted?.body as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [] });
+    expect((posted?.body as { allowed_mentions?: unknown } | undefined)?.allowed_mentions).toEqual({ parse: [] });
     const embed = card()?.embeds[0];
     expect(embed?.title).toBe(`${number} · Něco jiného`);
     expect(embed?.description).toMatch(/^\*\*Čeká na technika\*\*\n\n/);

@@ -107,7 +107,7 @@ export function outsidePaths(page: string, markdown: string, exists: (file: stri
 }
 
 // Spelled in pieces, so that this file does not cite them itself.
-const PLANNING_PAPERS = new RegExp(['DESIGN', 'DOMAIN'].map((n) => `\\b${n}\\.md\\b`).join('|') + '|\\bseeds?\\s+0\\d\\d\\b|\\b0\\d\\d_[0-9a-f]{16}\\.txt\\b');
+const PLANNING_PAPERS = new RegExp(`${['DESIGN', 'DOMAIN'].map((n) => `\\b${n}\\.md\\b`).join('|')}|\\bseeds?\\s+0\\d\\d\\b|\\b0\\d\\d_[0-9a-f]{16}\\.txt\\b`);
 
 function filesUnder(dir: string): string[] {
   const full = path.join(ROOT, dir);

@@ -125,32 +125,32 @@ describe('planned maintenance: lead times', () => {
   describe('which notice is due (default lead times 24 h and 1 h)', () => {
     const start = at('2026-11-24T22:00:00+01:00');
     const leads = [1440, 60];
-    const before = (ms: number) => new Date(start.getTime() - ms);
+    const earlier = (ms: number) => new Date(start.getTime() - ms);
     const H = 3_600_000;
 
     it('none while the start is more than 24 hours away', () => {
-      expect(dueLeadTime(start, before(48 * H), leads)).toBeNull();
-      expect(dueLeadTime(start, before(24 * H + 1), leads)).toBeNull();
+      expect(dueLeadTime(start, earlier(48 * H), leads)).toBeNull();
+      expect(dueLeadTime(start, earlier(24 * H + 1), leads)).toBeNull();
     });
 
     it('the 24-hour notice from exactly 24 hours before the start, the 1-hour one from exactly 1 hour before', () => {
-      expect(dueLeadTime(start, before(24 * H), leads)).toBe(1440);
-      expect(dueLeadTime(start, before(2 * H), leads)).toBe(1440);
-      expect(dueLeadTime(start, before(H + 1), leads)).toBe(1440);
-      expect(dueLeadTime(start, before(H), leads)).toBe(60);
-      expect(dueLeadTime(start, before(1), leads)).toBe(60);
+      expect(dueLeadTime(start, earlier(24 * H), leads)).toBe(1440);
+      expect(dueLeadTime(start, earlier(2 * H), leads)).toBe(1440);
+      expect(dueLeadTime(start, earlier(H + 1), leads)).toBe(1440);
+      expect(dueLeadTime(start, earlier(H), leads)).toBe(60);
+      expect(dueLeadTime(start, earlier(1), leads)).toBe(60);
     });
 
     it('a maintenance scheduled 30 minutes ahead gets only the 1-hour notice, whatever order the leads are in', () => {
-      expect(dueLeadTime(start, before(30 * 60_000), leads)).toBe(60);
-      expect(dueLeadTime(start, before(30 * 60_000), [60, 2880, 1440])).toBe(60);
-      expect(dueLeadTime(start, before(30 * H), [60, 2880, 1440])).toBe(2880);
+      expect(dueLeadTime(start, earlier(30 * 60_000), leads)).toBe(60);
+      expect(dueLeadTime(start, earlier(30 * 60_000), [60, 2880, 1440])).toBe(60);
+      expect(dueLeadTime(start, earlier(30 * H), [60, 2880, 1440])).toBe(2880);
     });
 
     it('nothing once the maintenance has started, and nothing without lead times', () => {
       expect(dueLeadTime(start, start, leads)).toBeNull();
       expect(dueLeadTime(start, new Date(start.getTime() + 1), leads)).toBeNull();
-      expect(dueLeadTime(start, before(H), [])).toBeNull();
+      expect(dueLeadTime(start, earlier(H), [])).toBeNull();
     });
   });
 });

@@ -58,7 +58,9 @@ async function queued(): Promise<Record<string, number>> {
   const db = await openDatabase(url);
   try {
     const items = await db.prisma.outboxItem.findMany({ where: { kind: 'reply' } });
-    return items.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.target]: (acc[i.target] ?? 0) + 1 }), {});
+    const counts: Record<string, number> = {};
+    for (const i of items) counts[i.target] = (counts[i.target] ?? 0) + 1;
+    return counts;
   } finally {
     await db.close();
   }

@@ -39,7 +39,9 @@ async function sql(url: string, text: string): Promise<Record<string, unknown>[]
     const db = new Database(url.slice('file:'.length));
     try {
       const stmt = db.prepare(text);
-      return stmt.reader ? (stmt.all() as Record<string, unknown>[]) : (stmt.run(), []);
+      if (stmt.reader) return stmt.all() as Record<string, unknown>[];
+      stmt.run();
+      return [];
     } finally {
       db.close();
     }
@@ -136,17 +138,17 @@ describe.each(providers)('$provider', ({ provider, folder, skip }) => {
   });
 
   describe.skipIf(skip)('openDatabase', () => {
-    let test: Awaited<ReturnType<typeof createTestDatabase>>;
+    let opened: Awaited<ReturnType<typeof createTestDatabase>>;
     beforeAll(async () => {
-      test = await createTestDatabase(provider);
+      opened = await createTestDatabase(provider);
     });
     afterAll(async () => {
-      await test?.drop();
+      await opened?.drop();
     });
 
     it('writes and reads a customer with a phone, and JSON', async () => {
-      const { prisma } = test.db;
-      expect(test.db.provider).toBe(provider);
+      const { prisma } = opened.db;
+      expect(opened.db.provider).toBe(provider);
       const customer = await prisma.customer.create({
         data: { contractNumber: 'K-1001', name: 'Jana Nováková', phones: { create: { e164: '+420601234567' } } },
       });

@@ -74,7 +74,7 @@ export function parseTelegramUpdate(update: Update, phoneRegion: string): Parsed
   if ('callback_query' in update) {
     const q = update.callback_query;
     const msg = q.message;
-    if (!msg || msg.chat.type !== 'private' || !('data' in q) || typeof q.data !== 'string') {
+    if (msg?.chat.type !== 'private' || !('data' in q) || typeof q.data !== 'string') {
       return { kind: 'ignored', reason: 'callback without a private message or data', callbackId: q.id };
     }
     const keyboard = 'reply_markup' in msg ? msg.reply_markup?.inline_keyboard ?? [] : [];

@@ -6,7 +6,7 @@ export function toE164(raw: string, region = 'CZ'): string | null {
   const cleaned = raw.trim().replace(/^00/, '+');
   if (cleaned === '') return null;
   const parsed = parsePhoneNumberFromString(cleaned, region.toUpperCase() as CountryCode);
-  return parsed && parsed.isValid() ? parsed.number : null;
+  return parsed?.isValid() ? parsed.number : null;
 }
 
 /** "+420603123456" -> "+420 603 ••• 456", for places where a number is shown to staff. */

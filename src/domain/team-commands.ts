@@ -269,7 +269,7 @@ export const MAX_QUEUE_LINES = 40;
  */
 export function queueListing(rows: readonly QueueRow[], opts: { lang: Lang; timezone: string; now: Date; escape?: (text: string) => string; maxChars?: number }): string {
   const { lang, timezone, now } = opts;
-  const escape = opts.escape ?? ((s: string) => s);
+  const escapeText = opts.escape ?? ((s: string) => s);
   if (rows.length === 0) return t(lang, 'team.queueEmpty');
   const lines = [t(lang, 'team.queueTitle', { count: rows.length })];
   let length = (lines[0] as string).length;
@@ -278,8 +278,8 @@ export function queueListing(rows: readonly QueueRow[], opts: { lang: Lang; time
     const line = t(lang, 'team.queueLine', {
       number: r.number,
       problem: isMessageKey(problemKey) ? t(lang, problemKey) : r.category,
-      customer: r.customer ? escape(r.customer.name) : t(lang, 'team.unknownCustomer'),
-      state: r.status === 'claimed' ? t(lang, 'team.state.claimed', { name: escape(r.claimedByName ?? '?') }) : t(lang, 'team.state.open'),
+      customer: r.customer ? escapeText(r.customer.name) : t(lang, 'team.unknownCustomer'),
+      state: r.status === 'claimed' ? t(lang, 'team.state.claimed', { name: escapeText(r.claimedByName ?? '?') }) : t(lang, 'team.state.open'),
       deadline: r.deadline ? `${localTime(r.deadline, timezone, lang)} (${timeLeft(r.deadline, now, lang)})` : t(lang, 'team.noDeadline'),
     });
     // Room is kept for the "\n…" that ends a cut listing.

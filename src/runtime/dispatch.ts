@@ -7,7 +7,7 @@
 import { describeInbound } from '../engine/describe.js';
 import { initialState, step } from '../engine/step.js';
 import { choicesOf, stepOf } from '../engine/turn.js';
-import type { Channel, ChannelCapabilities, ConversationState, CoreEvent, CustomerView, Effect, Reply, StepContext } from '../engine/types.js';
+import type { Channel, ChannelCapabilities, ConversationState, CoreEvent, Effect, Reply, StepContext } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { createConversation, stateOf, saveConversationAndQueue } from '../store/conversations.js';
 import { customerByContract, customerByPhone, linkTelegramId, setCustomerLanguage, toView } from '../store/customers.js';

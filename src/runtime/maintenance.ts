@@ -203,7 +203,7 @@ export function createMaintenance(deps: MaintenanceDeps) {
       if (unknown.length) throw new LinkaError('maintenance_invalid', `unknown service(s) ${unknown.join(', ')}; expected ${OUTAGE_SERVICES.join(', ')}`);
       return commit(async (tx, now) => {
         checkTimes(input.startsAt, input.endsAt, now, true);
-        const texts = Object.fromEntries(Object.entries(input.texts ?? {}).filter(([, v]) => v && v.trim()).map(([k, v]) => [k, (v as string).trim()]));
+        const texts = Object.fromEntries(Object.entries(input.texts ?? {}).filter(([, v]) => v?.trim()).map(([k, v]) => [k, (v as string).trim()]));
         return insertMaintenance(tx, {
           areas, services, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: input.actor, createdAt: now,
           texts: Object.keys(texts).length ? texts : undefined,

@@ -139,7 +139,7 @@ export async function expireOffer(tx: Tx, s: OfferSettings, offerId: string, now
 /** Cancels an accepted call-out before the visit; false when there is none or the visit has begun. */
 export async function cancelOffer(tx: Tx, s: OfferSettings, offerId: string, actor: string, now: Date): Promise<boolean> {
   const offer = await offerById(tx, offerId);
-  if (!offer || offer.status !== 'accepted' || (offer.visitAt && offer.visitAt <= now)) return false;
+  if (offer?.status !== 'accepted' || (offer.visitAt && offer.visitAt <= now)) return false;
   await markOfferCancelled(tx, offerId, now);
   const ticket = await ticketRowById(tx, offer.ticketId);
   await addTicketEvent(tx, ticket.id, 'callout_cancelled', actor, { offerId }, now);

@@ -95,7 +95,11 @@ export function createOutages(deps: OutageDeps) {
   /** Queues one notice to everyone in `to` who has not had it yet; returns how many were queued. */
   async function send(tx: Tx, o: OutageRow, notice: string, kind: 'start' | 'update' | 'resolved', to: Array<{ conversationId: string; lang: Lang }>, now: Date): Promise<number> {
     const already = await outageNoticeRecipients(tx, o.id, notice);
-    const fresh = to.filter((r) => !already.has(r.conversationId) && (already.add(r.conversationId), true));
+    const fresh = to.filter((r) => {
+      if (already.has(r.conversationId)) return false;
+      already.add(r.conversationId);
+      return true;
+    });
     if (fresh.length === 0) return 0;
     await recordOutageNotices(tx, o.id, notice, fresh.map((r) => r.conversationId), now);
     const texts = new Map<string, string>();
@@ -187,7 +191,7 @@ export function createOutages(deps: OutageDeps) {
           ...(patch.status && patch.status !== before.status ? { status: patch.status } : {}),
           ...(patch.estimatedEndAt !== undefined && (patch.estimatedEndAt?.getTime() ?? null) !== (before.estimatedEndAt?.getTime() ?? null) ? { estimatedEndAt: patch.estimatedEndAt } : {}),
           ...(patch.areas && JSON.stringify(patch.areas) !== JSON.stringify(before.areas) ? { areas: patch.areas } : {}),
-          ...(patch.services && patch.services.length && JSON.stringify(patch.services) !== JSON.stringify(before.services) ? { services: patch.services } : {}),
+          ...(patch.services?.length && JSON.stringify(patch.services) !== JSON.stringify(before.services) ? { services: patch.services } : {}),
           ...(patch.texts && JSON.stringify(patch.texts) !== JSON.stringify(before.texts) ? { texts: patch.texts as Prisma.InputJsonValue } : {}),
         };
         if (Object.keys(data).length === 0) return { outage: before, changed: false, notified: 0 };

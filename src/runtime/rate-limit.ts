@@ -297,9 +297,21 @@ export function holdBackTeamPort(limiter: RateLimiter, port: TeamPort): TeamPort
   const check = (status = false) => gate(limiter, port.platform, status ? teamChannelTarget(port.platform, true) : '');
   return {
     platform: port.platform,
-    postTicket: async (card) => (await check(), port.postTicket(card)),
-    updateTicket: async (post, card) => (await check(), port.updateTicket(post, card)),
-    postToThread: async (post, text) => (await check(), port.postToThread(post, text)),
-    postToChannel: async (text, opts) => (await check(opts?.status), port.postToChannel(text, opts)),
+    postTicket: async (card) => {
+      await check();
+      return port.postTicket(card);
+    },
+    updateTicket: async (post, card) => {
+      await check();
+      return port.updateTicket(post, card);
+    },
+    postToThread: async (post, text) => {
+      await check();
+      return port.postToThread(post, text);
+    },
+    postToChannel: async (text, opts) => {
+      await check(opts?.status);
+      return port.postToChannel(text, opts);
+    },
   };
 }

@@ -22,7 +22,7 @@ export function defaultDatabaseUrl(): string {
  */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (url.startsWith('file:')) {
-    const withoutQuery = url.split('?')[0]!;
+    const withoutQuery = url.split('?')[0] ?? url;
     const raw = withoutQuery.startsWith('file://') ? fileURLToPath(withoutQuery) : withoutQuery.slice('file:'.length);
     if (!raw || raw === ':memory:') {
       throw new LinkaError('bad_database_url', `DATABASE_URL "${url}" must name a SQLite file (file:./data/linka.db)`);

@@ -66,7 +66,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function paths(v: Json, prefix: Array<string | number> = [], out: Array<Array<string | number>> = [], depth = 0): Array<Array<string | number>> {
   out.push(prefix);
   if (depth > 12) return out;
-  if (Array.isArray(v)) v.forEach((item, i) => paths(item, [...prefix, i], out, depth + 1));
+  if (Array.isArray(v)) for (const [i, item] of v.entries()) paths(item, [...prefix, i], out, depth + 1);
   else if (isObject(v)) for (const [k, item] of Object.entries(v)) paths(item, [...prefix, k], out, depth + 1);
   return out;
 }

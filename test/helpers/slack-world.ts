@@ -45,7 +45,7 @@ export async function startSlackWorld(opts: { provider?: Provider; technicianGro
   slackFake.users.set('UPETR', 'Petr');
   slackFake.users.set('UEVA', 'Eva');
   slackFake.users.set('UGRP', 'Gustav');
-  RACERS.forEach((u, i) => slackFake.users.set(u, `Technik ${i}`));
+  for (const [i, u] of RACERS.entries()) slackFake.users.set(u, `Technik ${i}`);
   slackFake.groups.set('SGROUP', ['UGRP']);
   const t = await startTestLinka({
     provider: opts.provider,
