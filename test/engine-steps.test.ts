@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { describeInbound } from '../src/engine/describe.js';
 import type { ChoiceDef, FlowDef } from '../src/engine/flow.js';
 import { CONSENT_WORDS, choiceWords, matchChoice, matchConsent } from '../src/engine/match.js';
-import { normalize } from '../src/engine/normalize.js';
+import { normalize } from '../src/shared/normalize.js';
 import { initialState, step } from '../src/engine/step.js';
 import { summarize } from '../src/engine/summary.js';
-import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
+import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
+import { ON } from './helpers/capabilities.js';
 import { flows } from '../src/flows/index.js';
 
 const settings: EngineSettings = {
@@ -50,11 +51,13 @@ const RATE_CHOICES = [
 const SINCE = 'Od kdy závada trvá? Vyberte, nebo napište vlastními slovy (např. „od včerejšího večera“).';
 const SINCE_CHOICES = [{ id: 'today', label: 'Od dneška' }, { id: 'yesterday', label: 'Od včerejška' }, { id: 'longer', label: 'Déle než 2 dny' }];
 const INTRO = 'Je mi líto, že to stále nefunguje. Předám vše technikovi, ale nejdřív od vás potřebuji pár údajů.';
-const DONE_PROMPT = 'Dobrý den, jak vám mohu pomoci tentokrát?';
+const _DONE_PROMPT = 'Dobrý den, jak vám mohu pomoci tentokrát?';
 
-type Ctx = Partial<StepContext>;
+/** The context's fields to change, and the channel whose capabilities the engine gets (default: the console). */
+type Ctx = Partial<StepContext> & { channel?: Channel };
 function context(over: Ctx = {}): StepContext {
-  return { channel: 'console', flows, settings, customer: jan, ...over };
+  const { channel = 'console', ...rest } = over;
+  return { capabilities: ON[channel], flows, settings, customer: jan, ...rest };
 }
 function run(prev: ConversationState | null, event: CoreEvent | string, over: Ctx = {}, now: Date = NOW): StepResult {
   return step(prev, typeof event === 'string' ? { kind: 'text', text: event } : event, now, context(over));
@@ -286,7 +289,7 @@ describe('summaries and history lines', () => {
 });
 
 const T0 = 1795424400000; // NOW in milliseconds, part of every timer token
-const MIN = 60_000;
+const _MIN = 60_000;
 
 describe('the first message', () => {
   it('greets a known customer and offers the menu in one reply', () => {
