@@ -12,12 +12,7 @@ export default {
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: [
-    'src/engine/**/*.ts',
-    '!src/engine/types.ts',
-    'src/domain/**/*.ts',
-    'src/shared/**/*.ts',
-  ],
+  mutate: ['src/engine/**/*.ts', '!src/engine/types.ts', 'src/domain/**/*.ts', 'src/shared/**/*.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
   timeoutMS: 20_000,

@@ -30,16 +30,29 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
   const databaseUrl = `file:${path.join(dir, 'linka.db')}`;
   await applyMigrations(databaseUrl);
   const configFile = path.join(dir, 'linka.config.yaml');
-  writeFileSync(configFile, 'company:\n  name: Bench ISP\n  helpdeskPhone: "+420 377 000 000"\nslack:\n  queueChannel: C0QUEUE\ndiscord:\n  queueChannel: "1300000000000000001"\n');
+  writeFileSync(
+    configFile,
+    'company:\n  name: Bench ISP\n  helpdeskPhone: "+420 377 000 000"\nslack:\n  queueChannel: C0QUEUE\ndiscord:\n  queueChannel: "1300000000000000001"\n',
+  );
 
   const DEAD = 'http://127.0.0.1:9'; // nothing listens: no platform is called at start-up anyway
   const CHANNELS: Record<string, Record<string, string>> = {
     telegram: { TELEGRAM_BOT_TOKEN: '123456:BENCH', TELEGRAM_WEBHOOK_SECRET: 'bench', TELEGRAM_API_ROOT: DEAD },
     all: {
-      TELEGRAM_BOT_TOKEN: '123456:BENCH', TELEGRAM_WEBHOOK_SECRET: 'bench', TELEGRAM_API_ROOT: DEAD,
-      TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32), TWILIO_FROM: '+420700800900', TWILIO_API_URL: DEAD, PUBLIC_URL: 'https://linka.example.net',
-      SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: `${DEAD}/api/`,
-      DISCORD_BOT_TOKEN: 'bench', DISCORD_PUBLIC_KEY: 'a'.repeat(64), DISCORD_API_URL: `${DEAD}/api`,
+      TELEGRAM_BOT_TOKEN: '123456:BENCH',
+      TELEGRAM_WEBHOOK_SECRET: 'bench',
+      TELEGRAM_API_ROOT: DEAD,
+      TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'x'.repeat(32),
+      TWILIO_FROM: '+420700800900',
+      TWILIO_API_URL: DEAD,
+      PUBLIC_URL: 'https://linka.example.net',
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: 'bench',
+      SLACK_API_URL: `${DEAD}/api/`,
+      DISCORD_BOT_TOKEN: 'bench',
+      DISCORD_PUBLIC_KEY: 'a'.repeat(64),
+      DISCORD_API_URL: `${DEAD}/api`,
     },
   };
 
@@ -60,20 +73,35 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env = {
-      ...process.env, ...startCommand().env, ...modeEnv(mode), DATABASE_URL: databaseUrl, LINKA_CONFIG: configFile,
-      PORT: String(port), HOST: '127.0.0.1', ...channels,
+      ...process.env,
+      ...startCommand().env,
+      ...modeEnv(mode),
+      DATABASE_URL: databaseUrl,
+      LINKA_CONFIG: configFile,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...channels,
     };
     const t0 = performance.now();
     // As `npm start` runs it (with its node options).
-    const child = spawn(process.execPath, [...startNodeArgs(), path.join(ROOT, 'bin/linka.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...startNodeArgs(), path.join(ROOT, 'bin/linka.js'), 'serve'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
       for (;;) {
         if (child.exitCode !== null) throw new Error(`linka exited (${child.exitCode}): ${stderr.slice(-2000)}`);
         if (performance.now() - t0 > 30_000) throw new Error('no 200 from /healthz within 30 s');
-        const ok = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
+        const ok = await fetch(`${base}/healthz`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ok) return performance.now() - t0;
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -96,15 +124,32 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
       const s = await series('src', name);
       details[`src.${name}`] = s;
       console.log(`tsx (src), ${name}: ${s.runs.join(', ')} ms`);
-      figures.push(figure(`cold start, sources through tsx, ${name === 'all' ? 'all channels' : 'Telegram only'}: median`, s.p50, 'ms', { below: opts['target-ms'] }, `min ${Math.min(...s.runs)}, max ${s.max} ms, ${runs} runs`));
+      figures.push(
+        figure(
+          `cold start, sources through tsx, ${name === 'all' ? 'all channels' : 'Telegram only'}: median`,
+          s.p50,
+          'ms',
+          { below: opts['target-ms'] },
+          `min ${Math.min(...s.runs)}, max ${s.max} ms, ${runs} runs`,
+        ),
+      );
     }
     let built = existsSync(path.join(ROOT, 'dist/src/cli.js'));
     if (opts.build) {
       const t0 = Date.now();
-      built = await new Promise<boolean>((resolve) => execFile('npm', ['run', 'build'], { cwd: ROOT }, (err, _stdout, stderr) => {
-        if (err) notes.push(`npm run build failed, so no compiled start: ${String(stderr || err.message).trim().split('\n').slice(-3).join(' / ')}`);
-        resolve(!err);
-      }));
+      built = await new Promise<boolean>((resolve) =>
+        execFile('npm', ['run', 'build'], { cwd: ROOT }, (err, _stdout, stderr) => {
+          if (err)
+            notes.push(
+              `npm run build failed, so no compiled start: ${String(stderr || err.message)
+                .trim()
+                .split('\n')
+                .slice(-3)
+                .join(' / ')}`,
+            );
+          resolve(!err);
+        }),
+      );
       details.buildMs = Date.now() - t0;
     } else if (built) notes.push('dist/ was not rebuilt (--no-build): it may be older than the sources');
     if (built) {
@@ -112,14 +157,30 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
         const s = await series('dist', name);
         details[`dist.${name}`] = s;
         console.log(`compiled (dist, NODE_ENV=production), ${name}: ${s.runs.join(', ')} ms`);
-        figures.push(figure(`cold start, compiled dist/ (npm start), ${name === 'all' ? 'all channels' : 'Telegram only'}: median`, s.p50, 'ms', { below: opts['target-ms'] }, `min ${Math.min(...s.runs)}, max ${s.max} ms, ${runs} runs`));
+        figures.push(
+          figure(
+            `cold start, compiled dist/ (npm start), ${name === 'all' ? 'all channels' : 'Telegram only'}: median`,
+            s.p50,
+            'ms',
+            { below: opts['target-ms'] },
+            `min ${Math.min(...s.runs)}, max ${s.max} ms, ${runs} runs`,
+          ),
+        );
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const result = { bench: 'cold-start', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, options: { ...opts, runs }, figures, details, notes };
+  const result = {
+    bench: 'cold-start',
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    options: { ...opts, runs },
+    figures,
+    details,
+    notes,
+  };
   const file = writeResult(result);
   console.log(`\n${table(figures)}\n${notes.map((n) => `note: ${n}`).join('\n')}\n-> ${path.relative(ROOT, file)}`);
   return result;

@@ -79,14 +79,19 @@ export async function fanout(opts: { count: number; scale: number; latencyMs: nu
     for (let i = 0; i < count; i += 1000) {
       await db.prisma.outboxItem.createMany({
         data: Array.from({ length: Math.min(1000, count - i) }, (_, k) => ({
-          kind: 'reply', channel: 'telegram', target: `telegram:${700_000 + i + k}`, payload: { reply: { text } }, nextAttemptAt: now, createdAt: now,
+          kind: 'reply',
+          channel: 'telegram',
+          target: `telegram:${700_000 + i + k}`,
+          payload: { reply: { text } },
+          nextAttemptAt: now,
+          createdAt: now,
         })),
       });
     }
     runtime.start();
     const started = Date.now();
     let reported = started;
-    for (let left = count; left > 0;) {
+    for (let left = count; left > 0; ) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       left = await db.prisma.outboxItem.count({ where: { status: 'pending' } });
       if (opts.progress && Date.now() - reported > 10_000) {
@@ -106,12 +111,16 @@ export async function fanout(opts: { count: number; scale: number; latencyMs: nu
     const maxInAnySecond = maxInWindow(times, 1000);
     const maxPerChatInAnySecond = maxPerKeyInWindow(arrivals, 1000);
     return {
-      notices: count, scale, latencyMs,
+      notices: count,
+      scale,
+      latencyMs,
       elapsedSeconds: round(elapsedSeconds, 2),
       achievedPerSecond: round(achievedPerSecond, 2),
       allowedPerSecond,
       ratio: round(achievedPerSecond / allowedPerSecond, 4),
-      maxInAnySecond, maxPerChatInAnySecond, perChatLimit: limits.perChatPerSecond,
+      maxInAnySecond,
+      maxPerChatInAnySecond,
+      perChatLimit: limits.perChatPerSecond,
       withinLimits: maxInAnySecond <= allowedPerSecond && maxPerChatInAnySecond <= limits.perChatPerSecond,
     };
   } finally {
@@ -123,7 +132,9 @@ export async function fanout(opts: { count: number; scale: number; latencyMs: nu
 /** The fake Bot API in its own process (bench/lib/fake-telegram-process.ts). */
 async function startFakeProcess(latencyMs: number): Promise<{ url: string; report(): Promise<{ arrivals: Arrival[]; accepted: number }>; kill(): void }> {
   const child = fork(path.join(here, 'lib', 'fake-telegram-process.ts'), [], {
-    execArgv: ['--import', 'tsx'], env: { ...process.env, FAKE_LATENCY_MS: String(latencyMs) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, FAKE_LATENCY_MS: String(latencyMs) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (msg: { url: string }) => resolve(msg.url));
@@ -131,10 +142,11 @@ async function startFakeProcess(latencyMs: number): Promise<{ url: string; repor
   });
   return {
     url,
-    report: () => new Promise((resolve) => {
-      child.once('message', (msg: { arrivals: Arrival[]; accepted: number }) => resolve(msg));
-      child.send({ report: true });
-    }),
+    report: () =>
+      new Promise((resolve) => {
+        child.once('message', (msg: { arrivals: Arrival[]; accepted: number }) => resolve(msg));
+        child.send({ report: true });
+      }),
     kill: () => {
       if (child.exitCode === null) child.kill();
     },

@@ -27,7 +27,10 @@ import { SECRET, seedTelegramCustomers, TOKEN, updateShot } from './lib/telegram
 
 /** Runs the bench (`npm run bench` calls it with the command line's options); returns its result. */
 export async function run(argv: string[] = process.argv.slice(2)): Promise<BenchResult> {
-  const opts = options({ conversations: 10_000, messages: 1, clients: 16, provider: 'sqlite', modes: 'src,dist', size: 1, 'target-mb': 200, 'node-args': '' }, argv);
+  const opts = options(
+    { conversations: 10_000, messages: 1, clients: 16, provider: 'sqlite', modes: 'src,dist', size: 1, 'target-mb': 200, 'node-args': '' },
+    argv,
+  );
   const conversations = Math.max(100, Math.round(opts.conversations * opts.size));
   /** node's options for Linka: those of `npm start` unless --node-args says otherwise ("none" for none). */
   const nodeArgs = opts['node-args'] === '' ? startNodeArgs() : opts['node-args'] === 'none' ? [] : opts['node-args'].split(/\s+/);
@@ -41,10 +44,13 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
   const agent = new Agent({ keepAlive: true, maxSockets: opts.clients });
   function post(base: URL, shot: ReturnType<typeof updateShot>): Promise<number> {
     return new Promise((resolve) => {
-      const req = request({ agent, host: base.hostname, port: base.port, method: 'POST', path: shot.path, headers: { 'content-type': 'application/json', ...shot.headers } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = request(
+        { agent, host: base.hostname, port: base.port, method: 'POST', path: shot.path, headers: { 'content-type': 'application/json', ...shot.headers } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', () => resolve(-1));
       req.end(shot.body);
     });
@@ -67,7 +73,9 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
       const first = 40_000_000;
       await seedTelegramCustomers(db.prisma, first, conversations);
       const linka = await startLinkaProcess({
-        databaseUrl: empty.url, mode, nodeArgs,
+        databaseUrl: empty.url,
+        mode,
+        nodeArgs,
         // The checklist's timers stay pending for the whole run.
         config: benchConfig({ checklist: { waitMinutes: 60, followUpMinutes: 600 } }),
         env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fakeUrl },
@@ -75,7 +83,9 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
       try {
         await sleep(1000);
         const idle = await linka.collect();
-        console.log(`${mode}: idle RSS ${idle.rssMb} MB, heap ${idle.heapUsedMb} MB (after GC); driving ${conversations} conversations (${opts.messages} message(s) each, ${opts.clients} clients)`);
+        console.log(
+          `${mode}: idle RSS ${idle.rssMb} MB, heap ${idle.heapUsedMb} MB (after GC); driving ${conversations} conversations (${opts.messages} message(s) each, ${opts.clients} clients)`,
+        );
         const base = new URL(linka.base);
         const total = conversations * opts.messages;
         let next = 0;
@@ -83,13 +93,16 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
         const t0 = Date.now();
         // With one message each, chat k writes once; with two, a block of 1000 chats writes, then "done".
         const shot = (i: number) => (opts.messages >= 2 ? updateShot(first, i, 1000) : updateShot(first, 2 * 1000 * Math.floor(i / 1000) + (i % 1000), 1000));
-        await Promise.all(Array.from({ length: opts.clients }, async () => {
-          while (next < total) {
-            const i = next++;
-            if ((await post(base, shot(i))) !== 200) failed++;
-            if (i > 0 && i % 2500 === 0) console.log(`  ${i} updates, ${Math.round(i / ((Date.now() - t0) / 1000))}/s, RSS ${linka.memory().rssMb.toFixed(1)} MB`);
-          }
-        }));
+        await Promise.all(
+          Array.from({ length: opts.clients }, async () => {
+            while (next < total) {
+              const i = next++;
+              if ((await post(base, shot(i))) !== 200) failed++;
+              if (i > 0 && i % 2500 === 0)
+                console.log(`  ${i} updates, ${Math.round(i / ((Date.now() - t0) / 1000))}/s, RSS ${linka.memory().rssMb.toFixed(1)} MB`);
+            }
+          }),
+        );
         const driveMs = Date.now() - t0;
         await drained(db);
         await sleep(2000);
@@ -108,9 +121,33 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
         if (pendingTimers < active) notes.push(`${mode}: only ${pendingTimers} pending timers for ${active} conversations`);
         const k = Math.round(active / 1000);
         const tag = `${provider}, ${mode === 'dist' ? 'compiled' : 'tsx'}`;
-        figures.push(figure(`RSS with ${k}k active conversations, after GC (${tag})`, loaded.rssMb, 'MB', { below: opts['target-mb'] }, `${pendingTimers} pending timers; idle ${idle.rssMb} MB; ${Math.round(beforeGc.rssMb)} MB before GC`));
-        figures.push(figure(`peak RSS while driving them (${tag})`, Math.round(peak * 10) / 10, 'MB', { below: opts['target-mb'] }, `${Math.round(total / (driveMs / 1000))} updates/s from ${opts.clients} clients`));
-        figures.push(figure(`V8 heap used after GC (${tag})`, loaded.heapUsedMb, 'MB', undefined, `idle ${idle.heapUsedMb} MB: ${Math.round(((loaded.heapUsedMb - idle.heapUsedMb) * 1024 * 1024) / Math.max(1, active))} bytes per conversation`));
+        figures.push(
+          figure(
+            `RSS with ${k}k active conversations, after GC (${tag})`,
+            loaded.rssMb,
+            'MB',
+            { below: opts['target-mb'] },
+            `${pendingTimers} pending timers; idle ${idle.rssMb} MB; ${Math.round(beforeGc.rssMb)} MB before GC`,
+          ),
+        );
+        figures.push(
+          figure(
+            `peak RSS while driving them (${tag})`,
+            Math.round(peak * 10) / 10,
+            'MB',
+            { below: opts['target-mb'] },
+            `${Math.round(total / (driveMs / 1000))} updates/s from ${opts.clients} clients`,
+          ),
+        );
+        figures.push(
+          figure(
+            `V8 heap used after GC (${tag})`,
+            loaded.heapUsedMb,
+            'MB',
+            undefined,
+            `idle ${idle.heapUsedMb} MB: ${Math.round(((loaded.heapUsedMb - idle.heapUsedMb) * 1024 * 1024) / Math.max(1, active))} bytes per conversation`,
+          ),
+        );
       } finally {
         await linka.stop();
       }
@@ -126,7 +163,10 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
   }
   const fake = await forkHelper<{ url: string }>(path.join(ROOT, 'bench/lib/telegram-fake-process.ts'));
   try {
-    for (const mode of opts.modes.split(',').map((m) => m.trim()).filter(Boolean) as Mode[]) {
+    for (const mode of opts.modes
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean) as Mode[]) {
       if (mode === 'dist' && !existsSync(path.join(ROOT, 'dist/src/cli.js'))) {
         notes.push('compiled mode skipped: no dist/ (run `npm run build`)');
         continue;
@@ -136,8 +176,18 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
   } finally {
     await fake.stop();
   }
-  notes.push(`Linka ran as npm start runs it${nodeArgs.length ? ` (node ${nodeArgs.join(' ')})` : ''}, plus --expose-gc so the bench can collect garbage before reading RSS; under tsx, the esbuild service is a separate process, not counted.`);
-  const result = { bench: 'memory', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, options: { ...opts, conversations, nodeArgs }, figures, details, notes };
+  notes.push(
+    `Linka ran as npm start runs it${nodeArgs.length ? ` (node ${nodeArgs.join(' ')})` : ''}, plus --expose-gc so the bench can collect garbage before reading RSS; under tsx, the esbuild service is a separate process, not counted.`,
+  );
+  const result = {
+    bench: 'memory',
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    options: { ...opts, conversations, nodeArgs },
+    figures,
+    details,
+    notes,
+  };
   const file = writeResult(result);
   console.log(`\n${table(figures)}\n${notes.map((n) => `note: ${n}`).join('\n')}\n-> ${path.relative(ROOT, file)}`);
   return result;

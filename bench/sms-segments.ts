@@ -33,7 +33,9 @@ const CUSTOMERS: Record<Lang, { phone: string; name: string }> = {
 /** The customer's side: first message, unplugged, (wait), no, restarted, then yes or no. */
 const FIRST: Record<Lang, string> = { cs: 'Dobrý den, nejde mi internet', sk: 'Dobrý deň, nejde mi internet', en: 'Hello, my internet is not working' };
 const DESCRIPTION: Record<Lang, string> = {
-  cs: 'Nenačte se žádná stránka, router svítí červeně.', sk: 'Nenačíta sa žiadna stránka, router svieti načerveno.', en: 'No page loads, the router shows a red light.',
+  cs: 'Nenačte se žádná stránka, router svítí červeně.',
+  sk: 'Nenačíta sa žiadna stránka, router svieti načerveno.',
+  en: 'No page loads, the router shows a red light.',
 };
 const HELLO: Record<Lang, string> = { cs: 'Dobrý den', sk: 'Dobrý deň', en: 'Hello' };
 /**
@@ -42,12 +44,13 @@ const HELLO: Record<Lang, string> = { cs: 'Dobrý den', sk: 'Dobrý deň', en: '
  * the ticket is opened without a recap to confirm.
  */
 const toResolved = (compact: boolean): Step[] => (compact ? ['1', { waitMinutes: 3 }, '2', '1'] : ['1', { waitMinutes: 3 }, '2', '1', '1']);
-const toTicket = (lang: Lang, compact: boolean): Step[] => (compact
-  ? ['1', { waitMinutes: 3 }, '2', '2', '2', '2', '1', DESCRIPTION[lang]]
-  : ['1', { waitMinutes: 3 }, '2', '1', '2', '1', '2', '1', DESCRIPTION[lang], '1']);
+const toTicket = (lang: Lang, compact: boolean): Step[] =>
+  compact
+    ? ['1', { waitMinutes: 3 }, '2', '2', '2', '2', '1', DESCRIPTION[lang]]
+    : ['1', { waitMinutes: 3 }, '2', '1', '2', '1', '2', '1', DESCRIPTION[lang], '1'];
 const SCENARIOS: Record<string, (lang: Lang, compact: boolean) => Step[]> = {
-  'resolved': (lang, compact) => [FIRST[lang], ...toResolved(compact)],
-  'ticket': (lang, compact) => [FIRST[lang], ...toTicket(lang, compact)],
+  resolved: (lang, compact) => [FIRST[lang], ...toResolved(compact)],
+  ticket: (lang, compact) => [FIRST[lang], ...toTicket(lang, compact)],
   // The first message does not say what is wrong: the menu costs one more message.
   'resolved via menu': (lang, compact) => [HELLO[lang], '1', ...toResolved(compact)],
   // From a number Linka does not know: asked for the contract number, then straight to the
@@ -56,9 +59,19 @@ const SCENARIOS: Record<string, (lang: Lang, compact: boolean) => Step[]> = {
   'unknown ticket': (lang, compact) => [{ from: 'unknown' }, FIRST[lang], `B-${lang}-1`, ...toTicket(lang, compact)],
 };
 
-interface Row { key: string; encoding: string; characters: number; segments: number; text: string }
+interface Row {
+  key: string;
+  encoding: string;
+  characters: number;
+  segments: number;
+  text: string;
+}
 
-interface Variant { name: string; transliterate: boolean; shortText: boolean }
+interface Variant {
+  name: string;
+  transliterate: boolean;
+  shortText: boolean;
+}
 const VARIANTS: Variant[] = [
   { name: 'default (GSM-7, short)', transliterate: true, shortText: true },
   { name: 'short, diacritics kept', transliterate: false, shortText: true },
@@ -74,8 +87,13 @@ async function run(variant: Variant, lang: Lang, steps: Step[]): Promise<{ rows:
     const db = await openDatabase(url);
     const customer = CUSTOMERS[lang];
     const phone = steps.some((st) => typeof st === 'object' && 'from' in st) ? '+420777000111' : customer.phone;
-    await db.prisma.customer.create({ data: { contractNumber: `B-${lang}-1`, name: customer.name, language: lang, phones: { create: [{ e164: customer.phone }] } } });
-    const config = parseConfig({ company: { name: 'Aitex internet', helpdeskPhone: '+420 378 774 777' }, sms: { transliterate: variant.transliterate, shortText: variant.shortText } });
+    await db.prisma.customer.create({
+      data: { contractNumber: `B-${lang}-1`, name: customer.name, language: lang, phones: { create: [{ e164: customer.phone }] } },
+    });
+    const config = parseConfig({
+      company: { name: 'Aitex internet', helpdeskPhone: '+420 378 774 777' },
+      sms: { transliterate: variant.transliterate, shortText: variant.shortText },
+    });
     let now = new Date('2026-11-23T09:00:00Z');
     const rows: Row[] = [];
     const port: ChannelPort = {
@@ -93,8 +111,11 @@ async function run(variant: Variant, lang: Lang, steps: Step[]): Promise<{ rows:
       if (typeof step === 'string') {
         inbound += 1;
         await runtime.dispatch({
-          dedupeId: `bench:${++seq}`, conversationId: `sms:${phone}`, channel: 'sms',
-          event: { kind: 'text', text: step }, sender: { phone },
+          dedupeId: `bench:${++seq}`,
+          conversationId: `sms:${phone}`,
+          channel: 'sms',
+          event: { kind: 'text', text: step },
+          sender: { phone },
         });
       } else if ('waitMinutes' in step) {
         now = new Date(now.getTime() + step.waitMinutes * 60_000);
@@ -117,10 +138,14 @@ function printTable(title: string, rows: Row[], inbound: number): void {
   console.log(`  ${pad('#', 3)}${pad('message key', 26)}${pad('encoding', 9)}${lpad('chars', 6)}${lpad('segs', 5)}  text`);
   rows.forEach((r, i) => {
     const text = r.text.replace(/\n/g, ' ⏎ ');
-    console.log(`  ${pad(i + 1, 3)}${pad(r.key, 26)}${pad(r.encoding, 9)}${lpad(r.characters, 6)}${lpad(r.segments, 5)}  ${text.length > 90 ? `${text.slice(0, 87)}...` : text}`);
+    console.log(
+      `  ${pad(i + 1, 3)}${pad(r.key, 26)}${pad(r.encoding, 9)}${lpad(r.characters, 6)}${lpad(r.segments, 5)}  ${text.length > 90 ? `${text.slice(0, 87)}...` : text}`,
+    );
   });
   const total = rows.reduce((n, r) => n + r.segments, 0);
-  console.log(`  total: ${rows.length} messages, ${total} billed segments out${total > 8 ? '  (over the target of 8)' : ''}; ${inbound} messages from the customer`);
+  console.log(
+    `  total: ${rows.length} messages, ${total} billed segments out${total > 8 ? '  (over the target of 8)' : ''}; ${inbound} messages from the customer`,
+  );
 }
 
 const totals: Array<{ variant: string; lang: Lang; scenario: string; messages: number; segments: number }> = [];

@@ -31,10 +31,22 @@ import { chatsFor, seedTelegramCustomers, SECRET, TOKEN, updateShot } from './li
 
 /** Runs the bench (`npm run bench` calls it with the command line's options); returns its result. */
 export async function run(argv: string[] = process.argv.slice(2)): Promise<BenchResult> {
-  const opts = options({
-    rate: 500, seconds: 10, clients: 32, rounds: 3, 'round-seconds': 3, warmup: 400, providers: 'sqlite,postgresql', mode: 'start', size: 1,
-    'p99-target': 25, 'ratio-target': 0.5,
-  }, argv);
+  const opts = options(
+    {
+      rate: 500,
+      seconds: 10,
+      clients: 32,
+      rounds: 3,
+      'round-seconds': 3,
+      warmup: 400,
+      providers: 'sqlite,postgresql',
+      mode: 'start',
+      size: 1,
+      'p99-target': 25,
+      'ratio-target': 0.5,
+    },
+    argv,
+  );
   const seconds = Math.max(1, opts.seconds * opts.size);
   const roundSeconds = Math.max(1, opts['round-seconds'] * opts.size);
   const started = Date.now();
@@ -83,7 +95,10 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
   async function lagOf(t: Target, from: Date, to: Date): Promise<Lag | undefined> {
     if (!t.db) return undefined;
     const drainMs = await drainOutbox(t.db);
-    const items = await t.db.prisma.outboxItem.findMany({ where: { kind: 'reply', createdAt: { gte: from, lte: to } }, select: { createdAt: true, sentAt: true } });
+    const items = await t.db.prisma.outboxItem.findMany({
+      where: { kind: 'reply', createdAt: { gte: from, lte: to } },
+      select: { createdAt: true, sentAt: true },
+    });
     return { ...summarize(items.filter((i) => i.sentAt).map((i) => (i.sentAt as Date).getTime() - i.createdAt.getTime())), drainMs };
   }
 
@@ -100,11 +115,19 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
     const updates = opts.warmup + opts.rate * seconds * 1.5 + MAX_RATE_GUESS * roundSeconds * opts.rounds;
     await seedTelegramCustomers(db.prisma, first, chatsFor(updates) + 500 * 8);
     const proc = await startLinkaProcess({
-      databaseUrl: empty.url, mode: opts.mode as Mode, config: benchConfig(),
+      databaseUrl: empty.url,
+      mode: opts.mode as Mode,
+      config: benchConfig(),
       env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fakeUrl },
     });
     return {
-      name: provider, base: proc.base, nextChat: first, db, linka: proc, empty, rounds: [],
+      name: provider,
+      base: proc.base,
+      nextChat: first,
+      db,
+      linka: proc,
+      empty,
+      rounds: [],
       async stop() {
         await proc.stop();
         await db.close();
@@ -117,7 +140,10 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
   const targets: Target[] = [];
   try {
     targets.push(await bare(fake.hello.url));
-    for (const provider of opts.providers.split(',').map((p) => p.trim()).filter(Boolean) as Array<'sqlite' | 'postgresql'>) {
+    for (const provider of opts.providers
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean) as Array<'sqlite' | 'postgresql'>) {
       if (provider === 'postgresql' && !(await pgAvailable())) {
         notes.push(`PostgreSQL skipped: no server at ${testPgUrl().replace(/\/\/[^@]*@/, '//')} (set LINKA_TEST_PG_URL)`);
         continue;
@@ -186,38 +212,86 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
 
   function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
-    return s.length ? (s[Math.floor((s.length - 1) / 2)] as number + (s[Math.ceil((s.length - 1) / 2)] as number)) / 2 : NaN;
+    return s.length ? ((s[Math.floor((s.length - 1) / 2)] as number) + (s[Math.ceil((s.length - 1) / 2)] as number)) / 2 : NaN;
   }
   const round1 = (n: number) => Math.round(n * 10) / 10;
-  const failed = (l: LoadResult) => Object.entries(l.failures).map(([k, v]) => `${v}x ${k}`).join(', ');
+  const failed = (l: LoadResult) =>
+    Object.entries(l.failures)
+      .map(([k, v]) => `${v}x ${k}`)
+      .join(', ');
 
   const figures: Figure[] = [];
   const b = targets.find((t) => t.name === 'bare') as Target;
   const bareMax = median(b.rounds.map((r) => r.throughput));
-  figures.push(figure('bare telegraf echo: max throughput', Math.round(bareMax), 'upd/s', undefined, `rounds: ${b.rounds.map((r) => Math.round(r.throughput)).join(', ')}`));
+  figures.push(
+    figure(
+      'bare telegraf echo: max throughput',
+      Math.round(bareMax),
+      'upd/s',
+      undefined,
+      `rounds: ${b.rounds.map((r) => Math.round(r.throughput)).join(', ')}`,
+    ),
+  );
   figures.push(figure(`bare telegraf echo: p99 at ${opts.rate}/s`, b.open?.latency.p99 ?? null, 'ms', undefined, `p50 ${b.open?.latency.p50} ms`));
   for (const t of targets.filter((x) => x !== b)) {
     const max = median(t.rounds.map((r) => r.throughput));
     const ratios = t.rounds.map((r, i) => r.throughput / ((b.rounds[i] as LoadResult).throughput || 1));
     const fails = t.rounds.map(failed).filter(Boolean).join('; ');
-    figures.push(figure(`linka ${t.name}: max throughput`, Math.round(max), 'upd/s', undefined, `rounds: ${t.rounds.map((r) => Math.round(r.throughput)).join(', ')}${fails ? `; failures: ${fails}` : ''}`));
-    figures.push(figure(`linka ${t.name}: throughput full / bare`, Math.round(median(ratios) * 1000) / 1000, '', { atLeast: opts['ratio-target'] }, `median of ${ratios.length} rounds`));
+    figures.push(
+      figure(
+        `linka ${t.name}: max throughput`,
+        Math.round(max),
+        'upd/s',
+        undefined,
+        `rounds: ${t.rounds.map((r) => Math.round(r.throughput)).join(', ')}${fails ? `; failures: ${fails}` : ''}`,
+      ),
+    );
+    figures.push(
+      figure(
+        `linka ${t.name}: throughput full / bare`,
+        Math.round(median(ratios) * 1000) / 1000,
+        '',
+        { atLeast: opts['ratio-target'] },
+        `median of ${ratios.length} rounds`,
+      ),
+    );
     if (t.open) {
-      figures.push(figure(`linka ${t.name}: p99 at ${opts.rate}/s offered`, t.open.latency.p99, 'ms', { below: opts['p99-target'] }, `p50 ${t.open.latency.p50} ms; achieved ${Math.round(t.open.throughput)}/s${failed(t.open) ? `; ${failed(t.open)}` : ''}`));
+      figures.push(
+        figure(
+          `linka ${t.name}: p99 at ${opts.rate}/s offered`,
+          t.open.latency.p99,
+          'ms',
+          { below: opts['p99-target'] },
+          `p50 ${t.open.latency.p50} ms; achieved ${Math.round(t.open.throughput)}/s${failed(t.open) ? `; ${failed(t.open)}` : ''}`,
+        ),
+      );
     }
     if (t.half) {
       figures.push(figure(`linka ${t.name}: p99 at ${t.half.rate}/s (half its max)`, t.half.latency.p99, 'ms', undefined, `p50 ${t.half.latency.p50} ms`));
     }
     if (t.lag) {
       const l = t.lag;
-      figures.push(figure(`linka ${t.name}: outbox lag p99 at ${t.half?.rate ?? '?'}/s`, l.half?.p99 ?? null, 'ms', undefined, `p50 ${l.half?.p50} ms; at ${opts.rate}/s: p50 ${round1(l.open.p50 ?? NaN)} / p99 ${round1(l.open.p99 ?? NaN)} ms, drained ${l.open.drainMs} ms after the load`));
+      figures.push(
+        figure(
+          `linka ${t.name}: outbox lag p99 at ${t.half?.rate ?? '?'}/s`,
+          l.half?.p99 ?? null,
+          'ms',
+          undefined,
+          `p50 ${l.half?.p50} ms; at ${opts.rate}/s: p50 ${round1(l.open.p50 ?? NaN)} / p99 ${round1(l.open.p99 ?? NaN)} ms, drained ${l.open.drainMs} ms after the load`,
+        ),
+      );
     }
   }
   for (const t of targets) details[t.name] = { rounds: t.rounds, open: t.open, half: t.half, lag: t.lag };
-  notes.push('The outbox rate limits were raised for the run (telegram 5000/s): the outbox lag shows the worker, not Telegram\'s 30 messages a second.');
+  notes.push("The outbox rate limits were raised for the run (telegram 5000/s): the outbox lag shows the worker, not Telegram's 30 messages a second.");
   const result = {
-    bench: 'webhook', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started,
-    options: { ...opts, seconds, roundSeconds }, figures, details, notes,
+    bench: 'webhook',
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    options: { ...opts, seconds, roundSeconds },
+    figures,
+    details,
+    notes,
   };
   const file = writeResult(result);
   console.log(`\n${table(figures)}\n${notes.map((n) => `note: ${n}`).join('\n')}\n-> ${path.relative(ROOT, file)}`);

@@ -28,11 +28,22 @@ function fail(message) {
 /** Runs `prisma migrate diff --exit-code`; resolves to { code, sql } (0 = no change, 2 = change). */
 function diff(provider, out) {
   const dir = path.join(root, 'prisma', provider);
-  const args = [prismaBin, 'migrate', 'diff', '--config', path.join(dir, 'prisma.config.ts'),
-    '--from-migrations', path.join(dir, 'migrations'), '--to-schema-datamodel', dir,
-    '--script', '--exit-code', '-o', out];
-  const env = { ...process.env, DATABASE_URL: providers[provider].url,
-    PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
+  const args = [
+    prismaBin,
+    'migrate',
+    'diff',
+    '--config',
+    path.join(dir, 'prisma.config.ts'),
+    '--from-migrations',
+    path.join(dir, 'migrations'),
+    '--to-schema-datamodel',
+    dir,
+    '--script',
+    '--exit-code',
+    '-o',
+    out,
+  ];
+  const env = { ...process.env, DATABASE_URL: providers[provider].url, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -46,20 +57,28 @@ function diff(provider, out) {
 function nextTimestamp() {
   const now = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const existing = Object.keys(providers).flatMap((p) =>
-    readdirSync(path.join(root, 'prisma', p, 'migrations')).filter((n) => /^\d{14}_/.test(n)).map((n) => n.slice(0, 14)));
+    readdirSync(path.join(root, 'prisma', p, 'migrations'))
+      .filter((n) => /^\d{14}_/.test(n))
+      .map((n) => n.slice(0, 14)),
+  );
   const newest = existing.sort().at(-1);
   return newest && newest >= now ? String(BigInt(newest) + 1n) : now;
 }
 
-const name = (process.argv[2] ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+const name = (process.argv[2] ?? '')
+  .toLowerCase()
+  .replace(/[^a-z0-9]+/g, '_')
+  .replace(/^_+|_+$/g, '');
 if (!name) fail('usage: npm run db:migration -- <name>   (e.g. add_customer_note)');
 
-const results = await Promise.all(Object.keys(providers).map(async (provider) => {
-  const out = path.join(scratch, `${provider}.sql`);
-  const { code, output } = await diff(provider, out);
-  if (code !== 0 && code !== 2) fail(`prisma migrate diff failed for ${provider}:\n${output}`);
-  return { provider, changed: code === 2, sql: code === 2 ? readFileSync(out, 'utf8') : '' };
-}));
+const results = await Promise.all(
+  Object.keys(providers).map(async (provider) => {
+    const out = path.join(scratch, `${provider}.sql`);
+    const { code, output } = await diff(provider, out);
+    if (code !== 0 && code !== 2) fail(`prisma migrate diff failed for ${provider}:\n${output}`);
+    return { provider, changed: code === 2, sql: code === 2 ? readFileSync(out, 'utf8') : '' };
+  }),
+);
 
 const changed = results.filter((r) => r.changed).map((r) => r.provider);
 if (changed.length === 0) fail('the models match the migrations of both providers: nothing to write.');

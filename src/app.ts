@@ -47,12 +47,22 @@ export interface Linka {
  * these, never `prisma`.
  */
 export function createAdapterDeps(a: {
-  prisma: PrismaClient; dispatch: (env: InboundEnvelope) => Promise<DispatchResult>; log: Logger; metrics?: Metrics;
-  clock: () => Date; queue: Queue; outages: Outages;
+  prisma: PrismaClient;
+  dispatch: (env: InboundEnvelope) => Promise<DispatchResult>;
+  log: Logger;
+  metrics?: Metrics;
+  clock: () => Date;
+  queue: Queue;
+  outages: Outages;
 }): AdapterDeps {
   const { prisma, log, metrics, clock } = a;
   return {
-    dispatch: a.dispatch, log, metrics, clock, queue: a.queue, outages: a.outages,
+    dispatch: a.dispatch,
+    log,
+    metrics,
+    clock,
+    queue: a.queue,
+    outages: a.outages,
     inbound: {
       markProcessed: (id) => markProcessed(prisma, id),
       forgetProcessed: (id) => forgetProcessed(prisma, id),
@@ -66,8 +76,13 @@ export function createAdapterDeps(a: {
 /** Answers within `ms` whether the database responds. */
 export async function databaseAnswers(db: Db, ms = 2000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
-  const probe = db.prisma.$queryRawUnsafe('SELECT 1').then(() => true, () => false);
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const probe = db.prisma.$queryRawUnsafe('SELECT 1').then(
+    () => true,
+    () => false,
+  );
   const ok = await Promise.race([probe, timeout]);
   clearTimeout(timer);
   return ok;
@@ -87,7 +102,11 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
   const metrics = createMetrics(() => outboxDepth(db.prisma));
   const setup = await loadChannels(opts.env ?? process.env, config, log, metrics);
   const runtime = createRuntime({
-    prisma: db.prisma, config, log, metrics, clock: opts.clock,
+    prisma: db.prisma,
+    config,
+    log,
+    metrics,
+    clock: opts.clock,
     ports: setup.adapters.flatMap((a) => (a.port ? [a.port] : [])),
     teamPorts: setup.adapters.flatMap((a) => (a.team ? [a.team] : [])),
     rateLimits: rateRules(config.rateLimits, separateStatusChannels(config)),
@@ -96,24 +115,44 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
 
   http.add(
     {
-      method: 'GET', path: '/healthz',
-      handler: async () => (await databaseAnswers(db)) ? json(200, { status: 'ok', database: 'up' }) : json(503, { status: 'unavailable', database: 'down' }),
+      method: 'GET',
+      path: '/healthz',
+      handler: async () => ((await databaseAnswers(db)) ? json(200, { status: 'ok', database: 'up' }) : json(503, { status: 'unavailable', database: 'down' })),
     },
     {
-      method: 'GET', path: '/metrics',
+      method: 'GET',
+      path: '/metrics',
       handler: async () => ({ status: 200, headers: { 'content-type': metrics.registry.contentType }, body: await metrics.registry.metrics() }),
     },
   );
 
   // The webhooks' dispatcher, behind the per-sender flood limit every customer channel shares.
-  const dispatch = guardFlood({ dispatch: runtime.dispatch, prisma: db.prisma, clock: runtime.dispatchDeps.clock, config, log, metrics, onQueued: runtime.dispatchDeps.onQueued });
-  const adapterDeps = createAdapterDeps({ dispatch, prisma: db.prisma, log, metrics, clock: runtime.dispatchDeps.clock, queue: runtime.queue, outages: runtime.outages });
+  const dispatch = guardFlood({
+    dispatch: runtime.dispatch,
+    prisma: db.prisma,
+    clock: runtime.dispatchDeps.clock,
+    config,
+    log,
+    metrics,
+    onQueued: runtime.dispatchDeps.onQueued,
+  });
+  const adapterDeps = createAdapterDeps({
+    dispatch,
+    prisma: db.prisma,
+    log,
+    metrics,
+    clock: runtime.dispatchDeps.clock,
+    queue: runtime.queue,
+    outages: runtime.outages,
+  });
   for (const adapter of setup.adapters) http.add(...adapter.routes(adapterDeps));
 
   // The outage API and the Alertmanager webhook (src/api), behind LINKA_API_TOKEN.
   const api = apiRoutes({ env: opts.env ?? process.env, config, outages: runtime.outages, log, prisma: db.prisma, clock: runtime.dispatchDeps.clock });
   http.add(...api.routes);
-  const channels = Object.entries(setup.status).filter(([, s]) => s === 'on').map(([name]) => name);
+  const channels = Object.entries(setup.status)
+    .filter(([, s]) => s === 'on')
+    .map(([name]) => name);
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(env.port, env.host, () => resolve());
@@ -121,15 +160,44 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
   const addr = http.server.address();
   const address = typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: env.host, port: env.port };
   runtime.start();
-  const scheduler = startScheduler(config, {
-    prisma: db.prisma, owner: runtime.owner, clock: runtime.dispatchDeps.clock, teamPlatforms: runtime.dispatchDeps.teamPlatforms,
-    teamLanguage: config.teamLanguage, onQueued: runtime.dispatchDeps.onQueued, metrics, customerChannels: [...runtime.ports.keys()],
-  }, log);
-  log.info({ host: address.host, port: address.port, runs: process.env.LINKA_RUNS ?? 'source', owner: runtime.owner, provider: db.provider, channels: channels.length ? channels : ['none (use `linka shell`)'], channelStatus: setup.status, api: api.status }, 'linka is serving');
+  const scheduler = startScheduler(
+    config,
+    {
+      prisma: db.prisma,
+      owner: runtime.owner,
+      clock: runtime.dispatchDeps.clock,
+      teamPlatforms: runtime.dispatchDeps.teamPlatforms,
+      teamLanguage: config.teamLanguage,
+      onQueued: runtime.dispatchDeps.onQueued,
+      metrics,
+      customerChannels: [...runtime.ports.keys()],
+    },
+    log,
+  );
+  log.info(
+    {
+      host: address.host,
+      port: address.port,
+      runs: process.env.LINKA_RUNS ?? 'source',
+      owner: runtime.owner,
+      provider: db.provider,
+      channels: channels.length ? channels : ['none (use `linka shell`)'],
+      channelStatus: setup.status,
+      api: api.status,
+    },
+    'linka is serving',
+  );
 
   let stopping: Promise<void> | null = null;
   return {
-    db, runtime, http, metrics, log, address, channels, adapterDeps,
+    db,
+    runtime,
+    http,
+    metrics,
+    log,
+    address,
+    channels,
+    adapterDeps,
     stop() {
       stopping ??= (async () => {
         // New requests get 503 while those in flight, the workers' ticks and the jobs finish;
@@ -139,7 +207,12 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
         // nothing else open) must end in "shutdown timed out", not in a silent exit.
         let timedOut = false;
         let deadlineTimer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<void>((resolve) => { deadlineTimer = setTimeout(() => { timedOut = true; resolve(); }, config.server.shutdownTimeoutMs); });
+        const deadline = new Promise<void>((resolve) => {
+          deadlineTimer = setTimeout(() => {
+            timedOut = true;
+            resolve();
+          }, config.server.shutdownTimeoutMs);
+        });
         const drained = (async () => {
           await Promise.all([http.close(), runtime.stop(), scheduler.stop()]);
           const released = { outbox: await releaseOutboxLeases(db.prisma, runtime.owner), timers: await releaseTimerLeases(db.prisma, runtime.owner) };
@@ -159,7 +232,10 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
               return true;
             },
           ),
-          new Promise<boolean>((resolve) => { closeTimer = setTimeout(() => resolve(false), DB_CLOSE_TIMEOUT_MS); closeTimer.unref(); }),
+          new Promise<boolean>((resolve) => {
+            closeTimer = setTimeout(() => resolve(false), DB_CLOSE_TIMEOUT_MS);
+            closeTimer.unref();
+          }),
         ]);
         clearTimeout(closeTimer);
         if (!closed) log.warn({ timeoutMs: DB_CLOSE_TIMEOUT_MS }, 'the database connections did not close in time; exiting without them');

@@ -41,9 +41,11 @@ const importers: { [K in keyof AdapterModules]: () => Promise<AdapterModules[K]>
 /** Builds the adapters whose secrets are present, importing only those adapters. */
 export async function loadChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: Logger, metrics?: Metrics): Promise<ChannelSetup> {
   const modules: Partial<AdapterModules> = {};
-  await Promise.all(adaptersWanted(env).map(async (name) => {
-    (modules as Record<string, unknown>)[name] = await importers[name]();
-  }));
+  await Promise.all(
+    adaptersWanted(env).map(async (name) => {
+      (modules as Record<string, unknown>)[name] = await importers[name]();
+    }),
+  );
   return buildChannels(env, config, log, metrics, modules);
 }
 
@@ -54,7 +56,13 @@ export interface ChannelSetup {
 }
 
 /** Builds the adapters whose secrets are present, from the given modules. Secrets come only from the environment. */
-export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: Logger, metrics: Metrics | undefined, modules: Partial<AdapterModules>): ChannelSetup {
+export function buildChannels(
+  env: NodeJS.ProcessEnv,
+  config: LinkaConfig,
+  log: Logger,
+  metrics: Metrics | undefined,
+  modules: Partial<AdapterModules>,
+): ChannelSetup {
   const need = <K extends keyof AdapterModules>(name: K): AdapterModules[K] => {
     const m = modules[name];
     if (!m) throw new Error(`channel setup: the ${name} adapter was not loaded`);
@@ -66,14 +74,16 @@ export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: 
   if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_WEBHOOK_SECRET && !need('telegram').SECRET_TOKEN_RE.test(env.TELEGRAM_WEBHOOK_SECRET)) {
     status.telegram = 'off (TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -)';
   } else if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_WEBHOOK_SECRET) {
-    adapters.push(need('telegram').createTelegramAdapter({
-      token: env.TELEGRAM_BOT_TOKEN,
-      webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
-      apiRoot: env.TELEGRAM_API_ROOT || undefined,
-      phoneRegion: config.phoneRegion,
-      log,
-      timeoutMs: platformCallTimeoutMs(config),
-    }));
+    adapters.push(
+      need('telegram').createTelegramAdapter({
+        token: env.TELEGRAM_BOT_TOKEN,
+        webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
+        apiRoot: env.TELEGRAM_API_ROOT || undefined,
+        phoneRegion: config.phoneRegion,
+        log,
+        timeoutMs: platformCallTimeoutMs(config),
+      }),
+    );
     status.telegram = 'on';
   } else {
     status.telegram = env.TELEGRAM_BOT_TOKEN ? 'off (TELEGRAM_WEBHOOK_SECRET is not set)' : 'off (TELEGRAM_BOT_TOKEN is not set)';
@@ -85,18 +95,20 @@ export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: 
     if (wrong) {
       status.sms = `off (${wrong})`;
     } else if (env.PUBLIC_URL) {
-      adapters.push(need('twilio').createTwilioAdapter({
-        accountSid: env.TWILIO_ACCOUNT_SID,
-        authToken: env.TWILIO_AUTH_TOKEN,
-        from: env.TWILIO_FROM,
-        apiUrl: env.TWILIO_API_URL || undefined,
-        publicUrl: env.PUBLIC_URL,
-        phoneRegion: config.phoneRegion,
-        sms: config.sms,
-        log,
-        metrics,
-        timeoutMs: platformCallTimeoutMs(config),
-      }));
+      adapters.push(
+        need('twilio').createTwilioAdapter({
+          accountSid: env.TWILIO_ACCOUNT_SID,
+          authToken: env.TWILIO_AUTH_TOKEN,
+          from: env.TWILIO_FROM,
+          apiUrl: env.TWILIO_API_URL || undefined,
+          publicUrl: env.PUBLIC_URL,
+          phoneRegion: config.phoneRegion,
+          sms: config.sms,
+          log,
+          metrics,
+          timeoutMs: platformCallTimeoutMs(config),
+        }),
+      );
       status.sms = 'on';
     } else {
       status.sms = 'off (PUBLIC_URL is not set: Twilio signs the public URL, so webhooks cannot be verified without it)';
@@ -112,17 +124,19 @@ export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: 
     } else if (env.SLACK_API_URL && !isHttpUrl(env.SLACK_API_URL)) {
       status.slack = `off (SLACK_API_URL must be an http(s) URL, not "${env.SLACK_API_URL}")`;
     } else {
-      adapters.push(need('slack').createSlackAdapter({
-        token: env.SLACK_BOT_TOKEN,
-        signingSecret: env.SLACK_SIGNING_SECRET,
-        apiUrl: env.SLACK_API_URL || undefined,
-        slack: config.slack,
-        notePrefix: config.team.notePrefix,
-        teamLanguage: config.teamLanguage,
-        timezone: config.timezone,
-        ticketPrefix: config.tickets.prefix,
-        log,
-      }));
+      adapters.push(
+        need('slack').createSlackAdapter({
+          token: env.SLACK_BOT_TOKEN,
+          signingSecret: env.SLACK_SIGNING_SECRET,
+          apiUrl: env.SLACK_API_URL || undefined,
+          slack: config.slack,
+          notePrefix: config.team.notePrefix,
+          teamLanguage: config.teamLanguage,
+          timezone: config.timezone,
+          ticketPrefix: config.tickets.prefix,
+          log,
+        }),
+      );
       status.slack = 'on';
     }
   } else {
@@ -133,20 +147,22 @@ export function buildChannels(env: NodeJS.ProcessEnv, config: LinkaConfig, log: 
   // Discord (team queue): on when the bot token, the application's public key and the queue channel are set.
   status.discord = discordProblem(env, config) ?? 'on';
   if (status.discord === 'on') {
-    adapters.push(need('discord').createDiscordAdapter({
-      token: env.DISCORD_BOT_TOKEN as string,
-      publicKey: env.DISCORD_PUBLIC_KEY as string,
-      apiUrl: env.DISCORD_API_URL || undefined,
-      queueChannel: config.discord.queueChannel,
-      statusChannel: config.discord.statusChannel,
-      technicians: config.discord.technicians,
-      technicianRoles: config.discord.technicianRoles,
-      onCall: config.discord.onCall,
-      teamLanguage: config.teamLanguage,
-      timezone: config.timezone,
-      ticketPrefix: config.tickets.prefix,
-      log,
-    }));
+    adapters.push(
+      need('discord').createDiscordAdapter({
+        token: env.DISCORD_BOT_TOKEN as string,
+        publicKey: env.DISCORD_PUBLIC_KEY as string,
+        apiUrl: env.DISCORD_API_URL || undefined,
+        queueChannel: config.discord.queueChannel,
+        statusChannel: config.discord.statusChannel,
+        technicians: config.discord.technicians,
+        technicianRoles: config.discord.technicianRoles,
+        onCall: config.discord.onCall,
+        teamLanguage: config.teamLanguage,
+        timezone: config.timezone,
+        ticketPrefix: config.tickets.prefix,
+        log,
+      }),
+    );
     if (!config.discord.technicians.length && !config.discord.technicianRoles.length) {
       log.warn('discord: neither discord.technicians nor discord.technicianRoles is set, so nobody may act on tickets');
     }
@@ -170,7 +186,7 @@ const isHttpUrl = (s: string) => /^https?:\/\/[^/\s]+/i.test(s) && URL.canParse(
 function discordProblem(env: NodeJS.ProcessEnv, config: LinkaConfig): string | null {
   const missing = ['DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY'].filter((k) => !env[k]);
   if (missing.length) return `off (${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set)`;
-  if (!isPublicKeyHex(env.DISCORD_PUBLIC_KEY as string)) return 'off (DISCORD_PUBLIC_KEY must be the application\'s public key: 64 hex characters)';
+  if (!isPublicKeyHex(env.DISCORD_PUBLIC_KEY as string)) return "off (DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters)";
   if (env.DISCORD_API_URL && !isHttpUrl(env.DISCORD_API_URL)) return `off (DISCORD_API_URL must be an http(s) URL, not "${env.DISCORD_API_URL}")`;
   if (!config.discord.queueChannel) return 'off (discord.queueChannel is not set in the config)';
   return null;

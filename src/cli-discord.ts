@@ -13,7 +13,9 @@ export async function discordCommand(args: string[], env: NodeJS.ProcessEnv, out
   const client = createDiscordRest(token, env.DISCORD_API_URL || undefined, { retries: 1 });
   try {
     const done = await registerCommands(client);
-    out(`Registered /linka (${SUB_COMMANDS.join(', ')}; ${SUB_COMMAND_GROUPS.map((g) => `${g} start|update|resolve|list`).join('; ')}) for the application ${done.applicationName} (${done.applicationId}).`);
+    out(
+      `Registered /linka (${SUB_COMMANDS.join(', ')}; ${SUB_COMMAND_GROUPS.map((g) => `${g} start|update|resolve|list`).join('; ')}) for the application ${done.applicationName} (${done.applicationId}).`,
+    );
     out('Technicians can use it in every server the bot was invited to with the applications.commands scope.');
     return 0;
   } catch (err) {

@@ -21,7 +21,11 @@ export const MAINTENANCE_USAGE = `usage:
   linka maintenance reschedule ID [--start "..."] [--end "..."]
   linka maintenance list [--all]`;
 
-const list = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+const list = (values: string[] | undefined) =>
+  (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 function localInstant(option: string, text: string | undefined, timeZone: string): Date | undefined {
   if (text === undefined) return undefined;
@@ -35,20 +39,31 @@ export async function maintenanceCommand(args: string[], env: NodeJS.ProcessEnv,
   const [sub, ...rest] = args;
   if (!sub || !['schedule', 'cancel', 'reschedule', 'list'].includes(sub)) throw new LinkaError('usage', MAINTENANCE_USAGE);
   const { values, positionals } = parseArgs({
-    args: rest, allowPositionals: true, strict: true,
+    args: rest,
+    allowPositionals: true,
+    strict: true,
     options: {
-      area: { type: 'string', multiple: true }, service: { type: 'string', multiple: true }, start: { type: 'string' }, end: { type: 'string' },
-      'text-cs': { type: 'string' }, 'text-sk': { type: 'string' }, 'text-en': { type: 'string' }, all: { type: 'boolean' },
+      area: { type: 'string', multiple: true },
+      service: { type: 'string', multiple: true },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      'text-cs': { type: 'string' },
+      'text-sk': { type: 'string' },
+      'text-en': { type: 'string' },
+      all: { type: 'boolean' },
     },
   });
   const id = positionals[0];
-  if ((sub === 'cancel' || sub === 'reschedule') && (positionals.length !== 1 || !/^#?\d+$/.test(id ?? ''))) throw new LinkaError('usage', `linka maintenance ${sub} needs the maintenance's number (see linka maintenance list)\n${MAINTENANCE_USAGE}`);
-  if ((sub === 'schedule' || sub === 'list') && positionals.length) throw new LinkaError('usage', `unexpected argument "${positionals[0]}"\n${MAINTENANCE_USAGE}`);
+  if ((sub === 'cancel' || sub === 'reschedule') && (positionals.length !== 1 || !/^#?\d+$/.test(id ?? '')))
+    throw new LinkaError('usage', `linka maintenance ${sub} needs the maintenance's number (see linka maintenance list)\n${MAINTENANCE_USAGE}`);
+  if ((sub === 'schedule' || sub === 'list') && positionals.length)
+    throw new LinkaError('usage', `unexpected argument "${positionals[0]}"\n${MAINTENANCE_USAGE}`);
   const { config } = loadConfig(env);
   const tz = config.timezone;
   const start = localInstant('start', values.start, tz);
   const end = localInstant('end', values.end, tz);
-  if (sub === 'schedule' && (!list(values.area).length || !start || !end)) throw new LinkaError('usage', `schedule needs --area, --start and --end\n${MAINTENANCE_USAGE}`);
+  if (sub === 'schedule' && (!list(values.area).length || !start || !end))
+    throw new LinkaError('usage', `schedule needs --area, --start and --end\n${MAINTENANCE_USAGE}`);
   if (sub === 'reschedule' && !start && !end) throw new LinkaError('usage', `reschedule needs --start or --end\n${MAINTENANCE_USAGE}`);
 
   const url = env.DATABASE_URL || defaultDatabaseUrl();
@@ -56,12 +71,17 @@ export async function maintenanceCommand(args: string[], env: NodeJS.ProcessEnv,
   const db = await openDatabase(url);
   const leadTimes = leadTimesOf(config);
   const service = createMaintenance({ prisma: db.prisma, clock: () => new Date(), timezone: tz, teamLanguage: config.teamLanguage, leadTimes });
-  const describe = (m: MaintenanceRow) => `#${m.id} ${localTime(m.startsAt, tz, 'cs')} – ${localTime(m.endsAt, tz, 'cs')} · areas ${(m.areas as string[]).join(', ')} · services ${(m.services as string[]).join(', ')}`;
+  const describe = (m: MaintenanceRow) =>
+    `#${m.id} ${localTime(m.startsAt, tz, 'cs')} – ${localTime(m.endsAt, tz, 'cs')} · areas ${(m.areas as string[]).join(', ')} · services ${(m.services as string[]).join(', ')}`;
   try {
     switch (sub) {
       case 'schedule': {
         const m = await service.schedule({
-          areas: list(values.area), services: list(values.service), startsAt: start as Date, endsAt: end as Date, actor: 'cli',
+          areas: list(values.area),
+          services: list(values.service),
+          startsAt: start as Date,
+          endsAt: end as Date,
+          actor: 'cli',
           texts: { cs: values['text-cs'], sk: values['text-sk'], en: values['text-en'] },
         });
         out(`Scheduled maintenance ${describe(m)}.`);
@@ -79,9 +99,11 @@ export async function maintenanceCommand(args: string[], env: NodeJS.ProcessEnv,
         const startsAt = start ?? current.startsAt;
         const endsAt = end ?? new Date(startsAt.getTime() + current.endsAt.getTime() - current.startsAt.getTime());
         const m = await service.reschedule(current.id, { startsAt, endsAt }, 'cli');
-        out(m.revision === current.revision
-          ? `Maintenance #${m.id} already has this time; nothing changed.`
-          : `Rescheduled maintenance ${describe(m)}. Customers already told get a "moved" notice; the lead-time notices follow the new time.`);
+        out(
+          m.revision === current.revision
+            ? `Maintenance #${m.id} already has this time; nothing changed.`
+            : `Rescheduled maintenance ${describe(m)}. Customers already told get a "moved" notice; the lead-time notices follow the new time.`,
+        );
         return 0;
       }
       default: {

@@ -60,13 +60,23 @@ function parseStatus(text: string): OutageStatus {
 }
 
 function parseServices(list: string[]): string[] {
-  const services = list.flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const services = list
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = services.filter((s) => !(OUTAGE_SERVICES as readonly string[]).includes(s));
   if (unknown.length) throw usage(`--service must be one of ${OUTAGE_SERVICES.join(', ')}, not "${unknown.join(', ')}"`);
   return [...new Set(services)];
 }
 
-const parseAreas = (list: string[]) => [...new Set(list.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean))];
+const parseAreas = (list: string[]) => [
+  ...new Set(
+    list
+      .flatMap((a) => a.split(','))
+      .map((a) => a.trim())
+      .filter(Boolean),
+  ),
+];
 
 function textsOf(v: Values): OutageInput['texts'] {
   const texts: Record<string, string> = {};
@@ -81,7 +91,10 @@ function textsOf(v: Values): OutageInput['texts'] {
 export function describeOutage(o: OutageRow, timeZone: string): string {
   const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : '');
   const parts = [
-    o.title ? `"${o.title}"` : '(no title)', `areas ${list(o.areas)}`, `services ${list(o.services)}`, `status ${o.status}`,
+    o.title ? `"${o.title}"` : '(no title)',
+    `areas ${list(o.areas)}`,
+    `services ${list(o.services)}`,
+    `status ${o.status}`,
     `since ${localTime(o.startedAt, timeZone, 'en')}`,
     ...(o.estimatedEndAt ? [`expected end ${localTime(o.estimatedEndAt, timeZone, 'en')}`] : []),
     ...(o.resolvedAt ? [`resolved ${localTime(o.resolvedAt, timeZone, 'en')}`] : []),
@@ -104,7 +117,9 @@ function noticeLines(r: OutageResult, s: Setup): string[] {
   if (s.customerChannels.length) {
     lines.push(`Customers notified: ${r.notified} (on ${s.customerChannels.join(', ')}).`);
   } else {
-    lines.push('Customers notified: 0. No customer channel is on in this environment (Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET; SMS: TWILIO_* and PUBLIC_URL); run this command with the server\'s environment.');
+    lines.push(
+      "Customers notified: 0. No customer channel is on in this environment (Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET; SMS: TWILIO_* and PUBLIC_URL); run this command with the server's environment.",
+    );
   }
   if (s.teamPlatforms.length) lines.push(`The team is told in ${s.teamPlatforms.join(', ')}.`);
   lines.push('The notices are queued in the database; the running server (linka serve) sends them, at the configured rate limits.');
@@ -113,7 +128,13 @@ function noticeLines(r: OutageResult, s: Setup): string[] {
 
 async function run(sub: string, args: string[], s: Setup, out: (line: string) => void): Promise<number> {
   const tz = s.config.timezone;
-  const actor = `cli:${(() => { try { return userInfo().username; } catch { return 'unknown'; } })()}`;
+  const actor = `cli:${(() => {
+    try {
+      return userInfo().username;
+    } catch {
+      return 'unknown';
+    }
+  })()}`;
   switch (sub) {
     case 'start': {
       const { values, positionals } = parseArgs({ args, options: { ...FIELDS, key: { type: 'string' } }, strict: true, allowPositionals: true });
@@ -124,8 +145,15 @@ async function run(sub: string, args: string[], s: Setup, out: (line: string) =>
       const status = v.status ? parseStatus(v.status) : undefined;
       if (status === 'resolved') throw usage('an outage cannot start resolved');
       const r = await s.outages.declare({
-        key: v.key?.trim() || null, title: v.title ?? null, areas, services: parseServices(v.service ?? []), status,
-        estimatedEndAt: v.eta ? parseEta(v.eta, tz) : null, texts: textsOf(v), source: 'cli', actor,
+        key: v.key?.trim() || null,
+        title: v.title ?? null,
+        areas,
+        services: parseServices(v.service ?? []),
+        status,
+        estimatedEndAt: v.eta ? parseEta(v.eta, tz) : null,
+        texts: textsOf(v),
+        source: 'cli',
+        actor,
       });
       const created = r.changed && r.outage.revision === 0;
       out(`${created ? 'Declared' : r.changed ? 'Updated' : 'Already declared'}: ${describeOutage(r.outage, tz)}`);
@@ -209,8 +237,14 @@ async function outageCommandOrThrow(args: string[], env: NodeJS.ProcessEnv, out:
   const db = await openDatabase(url);
   try {
     const outages = createOutages({
-      prisma: db.prisma, clock: () => new Date(), timezone: config.timezone, teamLanguage: config.teamLanguage, teamPlatforms,
-      customerChannels, telegramChannel: config.outages.telegramChannel || null, shortSms: config.sms.shortText,
+      prisma: db.prisma,
+      clock: () => new Date(),
+      timezone: config.timezone,
+      teamLanguage: config.teamLanguage,
+      teamPlatforms,
+      customerChannels,
+      telegramChannel: config.outages.telegramChannel || null,
+      shortSms: config.sms.shortText,
     });
     return await run(sub, rest, { outages, customerChannels, teamPlatforms, config }, out);
   } finally {

@@ -55,14 +55,42 @@ export function buildReport(config: LinkaConfig, month: string, entries: readonl
     .sort((a, b) => a.customer.contractNumber.localeCompare(b.customer.contractNumber))
     .map(({ customer, entries: own }) => ({
       customer,
-      statement: billMonth(own, { hourlyRate, incrementMinutes, travelFee, includedMinutes: includedMinutesOf(config.tiers, customer.tier) }, month, config.timezone),
+      statement: billMonth(
+        own,
+        { hourlyRate, incrementMinutes, travelFee, includedMinutes: includedMinutesOf(config.tiers, customer.tier) },
+        month,
+        config.timezone,
+      ),
     }));
-  return { month, timezone: config.timezone, billing: { ...config.billing, vatNote: vatNoteIn(config.billing.vatNote, config.defaultLanguage) }, lang: config.defaultLanguage, customers };
+  return {
+    month,
+    timezone: config.timezone,
+    billing: { ...config.billing, vatNote: vatNoteIn(config.billing.vatNote, config.defaultLanguage) },
+    lang: config.defaultLanguage,
+    customers,
+  };
 }
 
 const CSV_HEADER = [
-  'type', 'month', 'contract', 'customer', 'tier', 'date', 'time', 'ticket', 'technician', 'kind', 'activity',
-  'minutes', 'rounded_minutes', 'included_minutes', 'included_left_minutes', 'billed_minutes', 'amount_minor', 'amount', 'currency',
+  'type',
+  'month',
+  'contract',
+  'customer',
+  'tier',
+  'date',
+  'time',
+  'ticket',
+  'technician',
+  'kind',
+  'activity',
+  'minutes',
+  'rounded_minutes',
+  'included_minutes',
+  'included_left_minutes',
+  'billed_minutes',
+  'amount_minor',
+  'amount',
+  'currency',
 ];
 
 /** RFC 4180 quoting; text a spreadsheet would run as a formula (= + - @) gets a leading apostrophe. */
@@ -89,12 +117,44 @@ export function renderCsv(report: StatementReport): string {
   for (const { customer: c, statement } of report.customers) {
     const who = [report.month, c.contractNumber, c.name, c.tier];
     for (const l of statement.lines) {
-      out += csvRow(['line', ...who, l.date, l.time, l.ticketNumber, l.technicianName, l.kind, describe(report, l),
-        l.minutes, l.roundedMinutes, l.includedMinutes, '', l.billedMinutes, l.amount, money(l.amount), currency]);
+      out += csvRow([
+        'line',
+        ...who,
+        l.date,
+        l.time,
+        l.ticketNumber,
+        l.technicianName,
+        l.kind,
+        describe(report, l),
+        l.minutes,
+        l.roundedMinutes,
+        l.includedMinutes,
+        '',
+        l.billedMinutes,
+        l.amount,
+        money(l.amount),
+        currency,
+      ]);
     }
     const s = statement.totals;
-    out += csvRow(['total', ...who, '', '', '', '', '', '',
-      s.minutes, s.roundedMinutes, s.includedUsedMinutes, s.includedLeftMinutes, s.billedMinutes, s.amount, money(s.amount), currency]);
+    out += csvRow([
+      'total',
+      ...who,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      s.minutes,
+      s.roundedMinutes,
+      s.includedUsedMinutes,
+      s.includedLeftMinutes,
+      s.billedMinutes,
+      s.amount,
+      money(s.amount),
+      currency,
+    ]);
   }
   out += csvRow(['note', report.month, '', '', '', '', '', '', '', '', report.billing.vatNote, '', '', '', '', '', '', '', '']);
   return out;
@@ -105,28 +165,46 @@ export function renderJson(report: StatementReport): string {
   const { currency } = report.billing;
   const money = (minor: number) => formatMoney(minor, currency, report.lang);
   const totals = (s: StatementTotals) => ({ ...s, amountFormatted: money(s.amount), travelFeeAmountFormatted: money(s.travelFeeAmount) });
-  return `${JSON.stringify({
-    month: report.month,
-    timezone: report.timezone,
-    ...report.billing,
-    customers: report.customers.map(({ customer: c, statement }) => ({
-      contractNumber: c.contractNumber,
-      name: c.name,
-      tier: c.tier,
-      lines: statement.lines.map((l) => ({
-        kind: l.kind, ticket: l.ticketNumber, date: l.date, time: l.time, at: l.at.toISOString(),
-        technician: l.technician, technicianName: l.technicianName, activity: describe(report, l),
-        minutes: l.minutes, roundedMinutes: l.roundedMinutes, includedMinutes: l.includedMinutes, billedMinutes: l.billedMinutes,
-        amount: l.amount, amountFormatted: money(l.amount),
+  return `${JSON.stringify(
+    {
+      month: report.month,
+      timezone: report.timezone,
+      ...report.billing,
+      customers: report.customers.map(({ customer: c, statement }) => ({
+        contractNumber: c.contractNumber,
+        name: c.name,
+        tier: c.tier,
+        lines: statement.lines.map((l) => ({
+          kind: l.kind,
+          ticket: l.ticketNumber,
+          date: l.date,
+          time: l.time,
+          at: l.at.toISOString(),
+          technician: l.technician,
+          technicianName: l.technicianName,
+          activity: describe(report, l),
+          minutes: l.minutes,
+          roundedMinutes: l.roundedMinutes,
+          includedMinutes: l.includedMinutes,
+          billedMinutes: l.billedMinutes,
+          amount: l.amount,
+          amountFormatted: money(l.amount),
+        })),
+        totals: totals(statement.totals),
       })),
-      totals: totals(statement.totals),
-    })),
-  }, null, 2)}\n`;
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** Runs `linka statement ...`; returns the exit code. Usage errors throw LinkaError('usage'). */
 export async function statementCommand(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, warn: (line: string) => void): Promise<number> {
-  const { values } = parseArgs({ args, options: { month: { type: 'string' }, customer: { type: 'string' }, format: { type: 'string', default: 'csv' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { month: { type: 'string' }, customer: { type: 'string' }, format: { type: 'string', default: 'csv' } },
+    strict: true,
+  });
   if (values.month === undefined) throw new LinkaError('usage', `--month is required; ${STATEMENT_USAGE}`);
   if (!parseMonth(values.month)) throw new LinkaError('usage', `--month must be a month as YYYY-MM (e.g. 2026-11), not "${values.month}"`);
   if (values.format !== 'csv' && values.format !== 'json') throw new LinkaError('usage', `--format must be csv or json, not "${values.format}"`);

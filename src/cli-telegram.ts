@@ -20,7 +20,8 @@ export async function telegramCommand(args: string[], env: NodeJS.ProcessEnv, ou
     if (sub === 'set-webhook') {
       const publicUrl = need(env, 'PUBLIC_URL');
       const secret = need(env, 'TELEGRAM_WEBHOOK_SECRET');
-      if (!SECRET_TOKEN_RE.test(secret)) throw new LinkaError('env_invalid', 'TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -, at most 256 characters');
+      if (!SECRET_TOKEN_RE.test(secret))
+        throw new LinkaError('env_invalid', 'TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -, at most 256 characters');
       const url = await setWebhook(bot, publicUrl, secret);
       out(`Telegram will now send updates to ${url} (with the secret token).`);
     }

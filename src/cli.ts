@@ -45,10 +45,13 @@ async function serve(): Promise<void> {
   const shutdown = (signal: string) => {
     if (!linka) return;
     linka.log.info({ signal }, 'shutting down');
-    void linka.stop().then(() => process.exit(0), (err: unknown) => {
-      linka?.log.error({ err: String(err) }, 'shutdown failed');
-      process.exit(1);
-    });
+    void linka.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        linka?.log.error({ err: String(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   const onSignal = (signal: string) => {
     if (received) return;
@@ -86,7 +89,9 @@ async function customers(args: string[]): Promise<void> {
   const db = await openDatabase(url);
   try {
     const counts = await importCustomers(db.prisma, rows);
-    process.stdout.write(`Imported ${rows.length} customer(s) from ${file}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged.\n`);
+    process.stdout.write(
+      `Imported ${rows.length} customer(s) from ${file}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged.\n`,
+    );
   } finally {
     await db.close();
   }
@@ -97,16 +102,41 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
-      case 'serve': await serve(); return 0;
-      case 'shell': await shell(args); return 0;
-      case 'customers': await customers(args); return 0;
-      case 'telegram': return await (await import('./cli-telegram.js')).telegramCommand(args, process.env, (line) => process.stdout.write(`${line}\n`));
-      case 'statement': return await (await import('./cli-statement.js')).statementCommand(args, process.env, (text) => process.stdout.write(text), (line) => process.stderr.write(`linka: ${line}\n`));
-      case 'outage': return await (await import('./cli-outage.js')).outageCommand(args, process.env, (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`linka: ${line}\n`));
-      case 'discord': return await (await import('./cli-discord.js')).discordCommand(args, process.env, (line) => process.stdout.write(`${line}\n`));
-      case 'maintenance': return await (await import('./cli-maintenance.js')).maintenanceCommand(args, process.env, (line) => process.stdout.write(`${line}\n`));
-      case 'balances': return await (await import('./cli-balances.js')).balancesCommand(args, process.env, (line) => process.stdout.write(`${line}\n`));
-      case undefined: case 'help': case '--help': case '-h':
+      case 'serve':
+        await serve();
+        return 0;
+      case 'shell':
+        await shell(args);
+        return 0;
+      case 'customers':
+        await customers(args);
+        return 0;
+      case 'telegram':
+        return await (await import('./cli-telegram.js')).telegramCommand(args, process.env, (line) => process.stdout.write(`${line}\n`));
+      case 'statement':
+        return await (await import('./cli-statement.js')).statementCommand(
+          args,
+          process.env,
+          (text) => process.stdout.write(text),
+          (line) => process.stderr.write(`linka: ${line}\n`),
+        );
+      case 'outage':
+        return await (await import('./cli-outage.js')).outageCommand(
+          args,
+          process.env,
+          (line) => process.stdout.write(`${line}\n`),
+          (line) => process.stderr.write(`linka: ${line}\n`),
+        );
+      case 'discord':
+        return await (await import('./cli-discord.js')).discordCommand(args, process.env, (line) => process.stdout.write(`${line}\n`));
+      case 'maintenance':
+        return await (await import('./cli-maintenance.js')).maintenanceCommand(args, process.env, (line) => process.stdout.write(`${line}\n`));
+      case 'balances':
+        return await (await import('./cli-balances.js')).balancesCommand(args, process.env, (line) => process.stdout.write(`${line}\n`));
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
@@ -114,7 +144,11 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     // Any node:util parseArgs complaint (unknown option, missing value, stray argument) is a usage error.
-    if (err instanceof UsageError || (err instanceof LinkaError && err.code === 'usage') || String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof LinkaError && err.code === 'usage') ||
+      String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')
+    ) {
       process.stderr.write(`linka: ${(err as Error).message}\n\n${USAGE}\n`);
       return 2;
     }

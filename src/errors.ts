@@ -5,17 +5,44 @@
  */
 export const ERROR_CODES = [
   // Configuration, environment and start-up (src/config, src/store/database-url.ts, the CLI).
-  'config_missing', 'config_unreadable', 'config_invalid', 'env_missing', 'env_invalid', 'bad_database_url', 'file_unreadable', 'usage',
+  'config_missing',
+  'config_unreadable',
+  'config_invalid',
+  'env_missing',
+  'env_invalid',
+  'bad_database_url',
+  'file_unreadable',
+  'usage',
   // Database migrations (src/store/migration-ledger.ts).
-  'migration_checksum_mismatch', 'migration_missing', 'migration_failed',
+  'migration_checksum_mismatch',
+  'migration_missing',
+  'migration_failed',
   // Imports (src/import) and the statement's customer (src/cli-statement.ts).
-  'csv_invalid', 'balances_invalid', 'customer_not_found',
+  'csv_invalid',
+  'balances_invalid',
+  'customer_not_found',
   // The dispatcher and the outbox (src/runtime).
-  'conversation_conflict', 'engine_loop', 'unknown_effect', 'ticket_missing', 'card_missing', 'channel_off',
+  'conversation_conflict',
+  'engine_loop',
+  'unknown_effect',
+  'ticket_missing',
+  'card_missing',
+  'channel_off',
   // Platform calls: platformError() below, a rate limit still running (src/runtime/rate-limit.ts), the set-up commands.
-  'platform_failed', 'rate_limited', 'undeliverable', 'held_back', 'telegram_failed', 'discord_failed',
+  'platform_failed',
+  'rate_limited',
+  'undeliverable',
+  'held_back',
+  'telegram_failed',
+  'discord_failed',
   // Outages and planned maintenance.
-  'outage_invalid', 'outage_not_found', 'outage_resolved', 'maintenance_invalid', 'maintenance_not_found', 'maintenance_cancelled', 'maintenance_over',
+  'outage_invalid',
+  'outage_not_found',
+  'outage_resolved',
+  'maintenance_invalid',
+  'maintenance_not_found',
+  'maintenance_cancelled',
+  'maintenance_over',
 ] as const;
 
 /** A {@link LinkaError}'s code (see {@link ERROR_CODES}). */
@@ -55,7 +82,11 @@ export class LinkaError extends Error {
 }
 
 /** Wraps a failure of a platform call, keeping the original as `cause`. */
-export function platformError(platform: string, cause: unknown, opts: { retryAfterMs?: number; rateLimitScope?: 'target' | 'channel'; permanent?: boolean } = {}): LinkaError {
+export function platformError(
+  platform: string,
+  cause: unknown,
+  opts: { retryAfterMs?: number; rateLimitScope?: 'target' | 'channel'; permanent?: boolean } = {},
+): LinkaError {
   const msg = cause instanceof Error ? cause.message : String(cause);
   const code = opts.retryAfterMs !== undefined ? 'rate_limited' : opts.permanent ? 'undeliverable' : 'platform_failed';
   return new LinkaError(code, `${platform}: ${msg}`, { cause, platform, ...opts });

@@ -57,16 +57,23 @@ interface Template {
 
 function compileTemplate(path: string): Omit<Template, 'byMethod'> {
   const names: string[] = [];
-  const source = path.split('/').map((segment) => {
-    if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    names.push(segment.slice(1));
-    return '([^/]+)';
-  }).join('/');
+  const source = path
+    .split('/')
+    .map((segment) => {
+      if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(segment.slice(1));
+      return '([^/]+)';
+    })
+    .join('/');
   return { re: new RegExp(`^${source}$`), names };
 }
 
 /** The routes of a path and its parameters: an exact path first, then the templates in order. */
-function lookup(routes: Map<string, Map<string, Route>>, templates: Map<string, Template>, pathname: string): { byMethod: Map<string, Route>; params: Record<string, string> } | null {
+function lookup(
+  routes: Map<string, Map<string, Route>>,
+  templates: Map<string, Template>,
+  pathname: string,
+): { byMethod: Map<string, Route>; params: Record<string, string> } | null {
   const exact = routes.get(pathname);
   if (exact) return { byMethod: exact, params: {} };
   for (const t of templates.values()) {
@@ -95,10 +102,14 @@ export function createHttpServer(opts: { log: Logger; metrics?: Metrics; bodyLim
       const found = lookup(routes, templates, url.pathname);
       const byMethod = found?.byMethod;
       // HEAD is answered as GET without the body (load balancers probe /healthz with it).
-      const route = byMethod?.get(req.method === 'HEAD' ? 'GET' : req.method ?? 'GET');
+      const route = byMethod?.get(req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET'));
       if (closing) out = json(503, { error: 'shutting down' });
       else if (!byMethod) out = json(404, { error: 'not found' });
-      else if (!route) out = { ...json(405, { error: 'method not allowed' }), headers: { 'content-type': 'application/json; charset=utf-8', allow: [...byMethod.keys()].join(', ') } };
+      else if (!route)
+        out = {
+          ...json(405, { error: 'method not allowed' }),
+          headers: { 'content-type': 'application/json; charset=utf-8', allow: [...byMethod.keys()].join(', ') },
+        };
       else {
         routeLabel = route.path;
         const body = await readBody(req, opts.bodyLimitBytes);
@@ -117,7 +128,7 @@ export function createHttpServer(opts: { log: Logger; metrics?: Metrics; bodyLim
       }
     }
     res.writeHead(out.status, out.headers ?? {});
-    res.end(req.method === 'HEAD' ? '' : out.body ?? '');
+    res.end(req.method === 'HEAD' ? '' : (out.body ?? ''));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     opts.metrics?.httpDuration.observe({ route: routeLabel, status: String(out.status) }, seconds);
   }

@@ -28,7 +28,9 @@ export interface Route {
 }
 
 export const json = (status: number, value: unknown): HttpResponse => ({
-  status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value),
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify(value),
 });
 
 /** A \uD800-\uDFFF escape in JSON text: it may decode to half a surrogate pair. */

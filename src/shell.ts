@@ -75,7 +75,8 @@ export async function runShell(opts: ShellOptions): Promise<void> {
           const timers = await pendingTimers(db.prisma, conversationId);
           print(timers.length ? timers.map((t) => `  ${t.name} due ${t.dueAt.toISOString()}`).join('\n') : '(no pending timers)');
         } else if (cmd === 'history') {
-          for (const m of await conversationHistory(db.prisma, conversationId)) print(`  ${m.createdAt.toISOString()} ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
+          for (const m of await conversationHistory(db.prisma, conversationId))
+            print(`  ${m.createdAt.toISOString()} ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
         } else if (cmd === 'ticket') {
           const number = args[0] ?? lastTicket;
           const ticket = number ? await ticketByNumber(db.prisma, number) : null;

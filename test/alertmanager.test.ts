@@ -11,9 +11,10 @@ import { startTestLinka, type TestLinka } from './helpers/linka.js';
 import { startTelegramFake, type TelegramFake } from './fakes/telegram-fake.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'alertmanager');
-const fixture = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as {
-  alerts: Array<{ fingerprint: string; labels: Record<string, string>; annotations: Record<string, string> }>;
-} & Record<string, unknown>;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as {
+    alerts: Array<{ fingerprint: string; labels: Record<string, string>; annotations: Record<string, string> }>;
+  } & Record<string, unknown>;
 const TOKEN = 'alertmanager-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const OLT = '8c1f3e7a9b2d4f60'; // area Plzeň-Bory
@@ -75,8 +76,14 @@ describe('POST /alerts/alertmanager', () => {
     expect(firing.body.ignored).toEqual([{ fingerprint: CPU, alertname: 'CoreRouterHighCpu', reason: 'no area label (area)' }]);
     const [opened] = await outageOf(OLT);
     expect(opened).toMatchObject({
-      id: firing.body.outages[0]?.outageId, title: 'Přerušené optické vlákno na Borech', areas: ['Plzeň-Bory'], services: ['internet'],
-      status: 'investigating', estimatedEndAt: null, source: 'alertmanager', createdBy: 'alertmanager:linka',
+      id: firing.body.outages[0]?.outageId,
+      title: 'Přerušené optické vlákno na Borech',
+      areas: ['Plzeň-Bory'],
+      services: ['internet'],
+      status: 'investigating',
+      estimatedEndAt: null,
+      source: 'alertmanager',
+      createdBy: 'alertmanager:linka',
     });
     expect(await outageOf(CPU)).toEqual([]);
     const items = await t.linka.db.prisma.outboxItem.findMany({ where: { kind: 'reply' } });
@@ -104,7 +111,10 @@ describe('POST /alerts/alertmanager', () => {
     expect((await outageOf(OLT))[0]).toMatchObject({ status: 'resolved' });
     expect((await alert(fixture('resolved'))).body.outages[0]).toMatchObject({ action: 'already resolved', notified: 0 });
     await t.settle();
-    const toJan = telegram.calls('sendMessage').filter((c) => String(c.chat_id) === '7001').map((c) => String(c.text));
+    const toJan = telegram
+      .calls('sendMessage')
+      .filter((c) => String(c.chat_id) === '7001')
+      .map((c) => String(c.text));
     expect(toJan[0]).toMatch(/^Hlásíme výpadek: Přerušené optické vlákno na Borech\./);
     expect(toJan.at(-1)).toMatch(/^Výpadek Přerušené optické vlákno na Borech je odstraněn/);
     expect(telegram.calls('sendMessage').filter((c) => String(c.chat_id) === '7002')).toEqual([]);
@@ -114,7 +124,8 @@ describe('POST /alerts/alertmanager', () => {
     expect(again.body.outages[0]).toMatchObject({ action: 'opened', notified: 1 });
     expect(again.body.outages[0]?.outageId).not.toBe(opened?.id);
     expect(await t.linka.db.prisma.outage.findMany({ orderBy: { createdAt: 'asc' }, select: { key: true, status: true } })).toEqual([
-      { key: null, status: 'resolved' }, { key: `am:${OLT}`, status: 'investigating' },
+      { key: null, status: 'resolved' },
+      { key: `am:${OLT}`, status: 'investigating' },
     ]);
   });
 });

@@ -2,7 +2,16 @@
 // never rolled over, travel apart, month boundaries in Prague, integer money.
 import { describe, expect, it } from 'vitest';
 import {
-  amountFor, billMonth, includedMinutesOf, initialWorkCategory, isFreeWork, parseWorkCategory, roundUp, WORK_CATEGORIES, type BillingEntry, type BillingTerms,
+  amountFor,
+  billMonth,
+  includedMinutesOf,
+  initialWorkCategory,
+  isFreeWork,
+  parseWorkCategory,
+  roundUp,
+  WORK_CATEGORIES,
+  type BillingEntry,
+  type BillingTerms,
 } from '../src/domain/billing.js';
 import { parseTimeNote } from '../src/domain/time-note.js';
 import { formatMinutes } from '../src/shared/time.js';
@@ -15,13 +24,22 @@ let seq = 0;
 function entry(ticketNumber: string, at: string, minutes: number, opts: Partial<BillingEntry> = {}): BillingEntry {
   seq += 1;
   return {
-    id: `e${String(seq).padStart(3, '0')}`, ticketNumber, at: new Date(at), technician: 'slack:U1', technicianName: 'Petr',
-    minutes, activity: `práce ${seq}`, billable: true, travel: false, ...opts,
+    id: `e${String(seq).padStart(3, '0')}`,
+    ticketNumber,
+    at: new Date(at),
+    technician: 'slack:U1',
+    technicianName: 'Petr',
+    minutes,
+    activity: `práce ${seq}`,
+    billable: true,
+    travel: false,
+    ...opts,
   };
 }
 
 /** Rounded / included / billed / amount of each line, for compact expectations. */
-const cols = (s: ReturnType<typeof billMonth>) => s.lines.map((l) => [l.ticketNumber, l.kind, l.minutes, l.roundedMinutes, l.includedMinutes, l.billedMinutes, l.amount]);
+const cols = (s: ReturnType<typeof billMonth>) =>
+  s.lines.map((l) => [l.ticketNumber, l.kind, l.minutes, l.roundedMinutes, l.includedMinutes, l.billedMinutes, l.amount]);
 
 describe('rounding up to the increment, per case', () => {
   it('7 min is billed as 15, 16 as 30 (at 1 000 CZK/h: 250 and 500 CZK)', () => {
@@ -34,10 +52,20 @@ describe('rounding up to the increment, per case', () => {
   });
 
   it('rounds the case, not each entry: three 5-minute entries on one case are 15 minutes, on three cases 45', () => {
-    const one = billMonth(['09:00', '10:00', '11:00'].map((h) => entry('T-1', `2026-11-03T${h}:00Z`, 5)), CZK, '2026-11', TZ);
+    const one = billMonth(
+      ['09:00', '10:00', '11:00'].map((h) => entry('T-1', `2026-11-03T${h}:00Z`, 5)),
+      CZK,
+      '2026-11',
+      TZ,
+    );
     expect(one.lines.map((l) => l.roundedMinutes)).toEqual([15, 0, 0]); // the first entry started the block; the others fit in it
     expect(one.totals).toMatchObject({ minutes: 15, roundedMinutes: 15, billedMinutes: 15, amount: 25_000 });
-    const three = billMonth(['T-1', 'T-2', 'T-3'].map((n) => entry(n, '2026-11-03T09:00:00Z', 5)), CZK, '2026-11', TZ);
+    const three = billMonth(
+      ['T-1', 'T-2', 'T-3'].map((n) => entry(n, '2026-11-03T09:00:00Z', 5)),
+      CZK,
+      '2026-11',
+      TZ,
+    );
     expect(three.totals).toMatchObject({ roundedMinutes: 45, amount: 75_000 });
   });
 
@@ -49,12 +77,25 @@ describe('rounding up to the increment, per case', () => {
 
   it('in blocks of 30: 20 -> 30, 31 -> 60, and 10 + 10 + 15 on one case -> 60', () => {
     const terms = { ...CZK, incrementMinutes: 30 };
-    const s = billMonth([
-      entry('T-1', '2026-11-03T09:00:00Z', 20),
-      entry('T-2', '2026-11-04T09:00:00Z', 31),
-      entry('T-3', '2026-11-05T09:00:00Z', 10), entry('T-3', '2026-11-05T10:00:00Z', 10), entry('T-3', '2026-11-05T11:00:00Z', 15),
-    ], terms, '2026-11', TZ);
-    expect(s.lines.map((l) => [l.ticketNumber, l.roundedMinutes])).toEqual([['T-1', 30], ['T-2', 60], ['T-3', 30], ['T-3', 0], ['T-3', 30]]);
+    const s = billMonth(
+      [
+        entry('T-1', '2026-11-03T09:00:00Z', 20),
+        entry('T-2', '2026-11-04T09:00:00Z', 31),
+        entry('T-3', '2026-11-05T09:00:00Z', 10),
+        entry('T-3', '2026-11-05T10:00:00Z', 10),
+        entry('T-3', '2026-11-05T11:00:00Z', 15),
+      ],
+      terms,
+      '2026-11',
+      TZ,
+    );
+    expect(s.lines.map((l) => [l.ticketNumber, l.roundedMinutes])).toEqual([
+      ['T-1', 30],
+      ['T-2', 60],
+      ['T-3', 30],
+      ['T-3', 0],
+      ['T-3', 30],
+    ]);
     expect(s.totals.roundedMinutes).toBe(150);
     expect(roundUp(0, 30)).toBe(0);
     expect(roundUp(30, 30)).toBe(30);
@@ -65,12 +106,17 @@ describe('included hours', () => {
   it('are used first, case by case in the order the cases began, and split the case that exhausts them', () => {
     const terms = { ...CZK, includedMinutes: 180 }; // PLUS: 3 h
     // Given out of order on purpose, and numbered against the calendar: the order is the cases' first entries.
-    const s = billMonth([
-      entry('T-4', '2026-11-12T09:00:00Z', 40), // third -> 45: 15 included, 30 billed (the split)
-      entry('T-9', '2026-11-02T09:00:00Z', 100), // first -> 105, all included
-      entry('T-1', '2026-11-05T09:00:00Z', 50), // second -> 60, all included (165 used)
-      entry('T-2', '2026-11-20T09:00:00Z', 10), // fourth -> 15, all billed
-    ], terms, '2026-11', TZ);
+    const s = billMonth(
+      [
+        entry('T-4', '2026-11-12T09:00:00Z', 40), // third -> 45: 15 included, 30 billed (the split)
+        entry('T-9', '2026-11-02T09:00:00Z', 100), // first -> 105, all included
+        entry('T-1', '2026-11-05T09:00:00Z', 50), // second -> 60, all included (165 used)
+        entry('T-2', '2026-11-20T09:00:00Z', 10), // fourth -> 15, all billed
+      ],
+      terms,
+      '2026-11',
+      TZ,
+    );
     expect(cols(s)).toEqual([
       ['T-9', 'work', 100, 105, 105, 0, 0],
       ['T-1', 'work', 50, 60, 60, 0, 0],
@@ -81,11 +127,12 @@ describe('included hours', () => {
   });
 
   it('go to a whole case before the next one begins, even when their entries interleave', () => {
-    const s = billMonth([
-      entry('T-A', '2026-11-02T09:00:00Z', 30),
-      entry('T-B', '2026-11-10T09:00:00Z', 30),
-      entry('T-A', '2026-11-20T09:00:00Z', 30),
-    ], { ...CZK, includedMinutes: 60 }, '2026-11', TZ);
+    const s = billMonth(
+      [entry('T-A', '2026-11-02T09:00:00Z', 30), entry('T-B', '2026-11-10T09:00:00Z', 30), entry('T-A', '2026-11-20T09:00:00Z', 30)],
+      { ...CZK, includedMinutes: 60 },
+      '2026-11',
+      TZ,
+    );
     expect(cols(s)).toEqual([
       ['T-A', 'work', 30, 30, 30, 0, 0],
       ['T-A', 'work', 30, 30, 30, 0, 0],
@@ -123,10 +170,12 @@ describe('included hours', () => {
 
 describe('non-billable and travel entries', () => {
   it('non-billable work is listed, costs nothing, uses no included minutes and does not move the rounding', () => {
-    const s = billMonth([
-      entry('T-1', '2026-11-03T09:00:00Z', 40, { billable: false, activity: 'Závada na straně poskytovatele' }),
-      entry('T-1', '2026-11-03T10:00:00Z', 5),
-    ], { ...CZK, includedMinutes: 0 }, '2026-11', TZ);
+    const s = billMonth(
+      [entry('T-1', '2026-11-03T09:00:00Z', 40, { billable: false, activity: 'Závada na straně poskytovatele' }), entry('T-1', '2026-11-03T10:00:00Z', 5)],
+      { ...CZK, includedMinutes: 0 },
+      '2026-11',
+      TZ,
+    );
     expect(cols(s)).toEqual([
       ['T-1', 'non-billable', 40, 0, 0, 0, 0],
       ['T-1', 'work', 5, 15, 0, 15, 25_000],
@@ -137,13 +186,18 @@ describe('non-billable and travel entries', () => {
 
   it('travel is rounded per case on its own, billed at the rate, never from included hours, plus one fee per case with travel', () => {
     const terms = { ...CZK, includedMinutes: 600, travelFee: 35_000 };
-    const s = billMonth([
-      entry('T-1', '2026-11-03T08:00:00Z', 20, { travel: true, activity: 'Cesta tam' }),
-      entry('T-1', '2026-11-03T08:30:00Z', 50, { activity: 'Výměna routeru' }),
-      entry('T-1', '2026-11-03T09:30:00Z', 20, { travel: true, activity: 'Cesta zpět' }),
-      entry('T-2', '2026-11-04T08:00:00Z', 10, { travel: true }),
-      entry('T-3', '2026-11-05T08:00:00Z', 30, { travel: true, billable: false, activity: 'Cesta (chyba na naší straně)' }),
-    ], terms, '2026-11', TZ);
+    const s = billMonth(
+      [
+        entry('T-1', '2026-11-03T08:00:00Z', 20, { travel: true, activity: 'Cesta tam' }),
+        entry('T-1', '2026-11-03T08:30:00Z', 50, { activity: 'Výměna routeru' }),
+        entry('T-1', '2026-11-03T09:30:00Z', 20, { travel: true, activity: 'Cesta zpět' }),
+        entry('T-2', '2026-11-04T08:00:00Z', 10, { travel: true }),
+        entry('T-3', '2026-11-05T08:00:00Z', 30, { travel: true, billable: false, activity: 'Cesta (chyba na naší straně)' }),
+      ],
+      terms,
+      '2026-11',
+      TZ,
+    );
     expect(cols(s)).toEqual([
       ['T-1', 'travel', 20, 30, 0, 30, 50_000], // 20 -> 30
       ['T-1', 'work', 50, 60, 60, 0, 0], // work from included hours
@@ -156,8 +210,15 @@ describe('non-billable and travel entries', () => {
     const fee = s.lines[3];
     expect(fee).toMatchObject({ activity: '', travel: true, date: '2026-11-03', time: '09:00' }); // shown at the case's first trip
     expect(s.totals).toMatchObject({
-      travelMinutes: 50, roundedTravelMinutes: 60, roundedWorkMinutes: 60, includedUsedMinutes: 60, includedLeftMinutes: 540,
-      billedMinutes: 60, travelFees: 2, travelFeeAmount: 70_000, amount: 170_000,
+      travelMinutes: 50,
+      roundedTravelMinutes: 60,
+      roundedWorkMinutes: 60,
+      includedUsedMinutes: 60,
+      includedLeftMinutes: 540,
+      billedMinutes: 60,
+      travelFees: 2,
+      travelFeeAmount: 70_000,
+      amount: 170_000,
     });
   });
 
@@ -168,7 +229,7 @@ describe('non-billable and travel entries', () => {
 });
 
 describe('months in the company time zone (Europe/Prague)', () => {
-  it('23:30 UTC on 30 November is 1 December 00:30 in Prague: on December\'s statement, not November\'s', () => {
+  it("23:30 UTC on 30 November is 1 December 00:30 in Prague: on December's statement, not November's", () => {
     const late = entry('T-1', '2026-11-30T23:30:00Z', 10);
     const early = entry('T-2', '2026-10-31T23:30:00Z', 10); // 1 November 00:30 in Prague
     const inside = entry('T-3', '2026-11-30T22:59:00Z', 10); // 30 November 23:59
@@ -201,11 +262,16 @@ describe('months in the company time zone (Europe/Prague)', () => {
 
 describe('money in integer minor units', () => {
   it('45 EUR/h billed per half hour: 4500 cents an hour, 20 min -> 30 min -> 2250 cents', () => {
-    const s = billMonth([entry('T-1', '2026-11-03T09:00:00Z', 20)], { hourlyRate: 4500, incrementMinutes: 30, travelFee: 0, includedMinutes: 0 }, '2026-11', TZ);
+    const s = billMonth(
+      [entry('T-1', '2026-11-03T09:00:00Z', 20)],
+      { hourlyRate: 4500, incrementMinutes: 30, travelFee: 0, includedMinutes: 0 },
+      '2026-11',
+      TZ,
+    );
     expect(cols(s)).toEqual([['T-1', 'work', 20, 30, 0, 30, 2250]]);
   });
 
-  it('a line\'s amount is minutes x rate / 60 rounded half up to a whole minor unit, with integers only', () => {
+  it("a line's amount is minutes x rate / 60 rounded half up to a whole minor unit, with integers only", () => {
     expect(amountFor(15, 100_000)).toBe(25_000);
     expect(amountFor(15, 4501)).toBe(1125); // 1125.25 -> down
     expect(amountFor(45, 4501)).toBe(3376); // 3375.75 -> up
@@ -219,10 +285,17 @@ describe('money in integer minor units', () => {
 
   it('totals are the sums of the lines, and every amount is an integer', () => {
     const terms = { hourlyRate: 4501, incrementMinutes: 15, travelFee: 333, includedMinutes: 20 };
-    const s = billMonth([
-      entry('T-1', '2026-11-03T09:00:00Z', 7), entry('T-1', '2026-11-04T09:00:00Z', 31),
-      entry('T-2', '2026-11-05T09:00:00Z', 44, { travel: true }), entry('T-3', '2026-11-06T09:00:00Z', 3, { billable: false }),
-    ], terms, '2026-11', TZ);
+    const s = billMonth(
+      [
+        entry('T-1', '2026-11-03T09:00:00Z', 7),
+        entry('T-1', '2026-11-04T09:00:00Z', 31),
+        entry('T-2', '2026-11-05T09:00:00Z', 44, { travel: true }),
+        entry('T-3', '2026-11-06T09:00:00Z', 3, { billable: false }),
+      ],
+      terms,
+      '2026-11',
+      TZ,
+    );
     for (const l of s.lines) expect(Number.isInteger(l.amount)).toBe(true);
     expect(s.totals.amount).toBe(s.lines.reduce((a, l) => a + l.amount, 0));
     expect(s.totals.billedMinutes).toBe(s.lines.reduce((a, l) => a + l.billedMinutes, 0));
@@ -251,7 +324,7 @@ describe('formatMinutes', () => {
 });
 
 describe('work categories: free or paid', () => {
-  it('are free for the provider\'s outage and basic diagnostics, paid for the rest', () => {
+  it("are free for the provider's outage and basic diagnostics, paid for the rest", () => {
     expect(WORK_CATEGORIES.filter(isFreeWork)).toEqual(['outage', 'diagnostics']);
     expect(WORK_CATEGORIES.filter((c) => !isFreeWork(c))).toEqual(['configuration', 'customer_fault', 'training', 'advanced_diagnostics']);
   });
@@ -263,10 +336,22 @@ describe('work categories: free or paid', () => {
   });
 
   it.each([
-    ['configuration', 'configuration'], ['Konfigurace', 'configuration'], ['konfigurácia', 'configuration'], ['customer_fault', 'customer_fault'],
-    ['customer-fault', 'customer_fault'], ['zákazník', 'customer_fault'], ['výpadek', 'outage'], ['VÝPADOK', 'outage'], ['diagnostika', 'diagnostics'],
-    ['advanced diagnostics', 'advanced_diagnostics'], ['pokročilá diagnostika', 'advanced_diagnostics'], ['školení', 'training'], ['training', 'training'],
-    ['levné', null], ['', null], ['free', null],
+    ['configuration', 'configuration'],
+    ['Konfigurace', 'configuration'],
+    ['konfigurácia', 'configuration'],
+    ['customer_fault', 'customer_fault'],
+    ['customer-fault', 'customer_fault'],
+    ['zákazník', 'customer_fault'],
+    ['výpadek', 'outage'],
+    ['VÝPADOK', 'outage'],
+    ['diagnostika', 'diagnostics'],
+    ['advanced diagnostics', 'advanced_diagnostics'],
+    ['pokročilá diagnostika', 'advanced_diagnostics'],
+    ['školení', 'training'],
+    ['training', 'training'],
+    ['levné', null],
+    ['', null],
+    ['free', null],
   ])('"%s" is read as %s', (text, expected) => {
     expect(parseWorkCategory(text)).toBe(expected);
   });
@@ -299,7 +384,10 @@ describe('an entry dated by the technician', () => {
     const dated = entry('T-1', '2026-11-30T11:00:00Z', 20, { dateOnly: true });
     const logged = entry('T-1', '2026-11-30T09:00:00Z', 10);
     const { lines } = billMonth([dated, logged], terms, '2026-11', TZ);
-    expect(lines.map((l) => [l.date, l.time, l.minutes, l.roundedMinutes])).toEqual([['2026-11-30', '10:00', 10, 15], ['2026-11-30', '', 20, 15]]);
+    expect(lines.map((l) => [l.date, l.time, l.minutes, l.roundedMinutes])).toEqual([
+      ['2026-11-30', '10:00', 10, 15],
+      ['2026-11-30', '', 20, 15],
+    ]);
     expect(billMonth([dated], terms, '2026-12', TZ).lines).toEqual([]);
   });
 });

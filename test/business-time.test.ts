@@ -2,9 +2,7 @@
 // (src/domain/sla.ts): reaction deadlines over weekends, Czech and Slovak public holidays from
 // the date-holidays library, company closures and both clock changes of 2026 in Prague.
 import { describe, expect, it } from 'vitest';
-import {
-  addBusinessHours, businessMinutesBetween, isWorkingDay, publicHolidays, type BusinessCalendar,
-} from '../src/domain/business-time.js';
+import { addBusinessHours, businessMinutesBetween, isWorkingDay, publicHolidays, type BusinessCalendar } from '../src/domain/business-time.js';
 import { reactByText, reactionDeadline, slaStatus, spanText, type TierLevel } from '../src/domain/sla.js';
 import { parseConfig } from '../src/config/load.js';
 
@@ -21,32 +19,85 @@ const at = (local: string): Date => {
 
 /** The Prague wall time of an instant: "2026-11-23 12:00 +01". */
 const prague = (d: Date): string => {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Prague', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset',
-  }).formatToParts(d).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Prague',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'shortOffset',
+    })
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
   const offset = (p.timeZoneName ?? '').replace('GMT', '');
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} +0${offset.slice(1)}`;
 };
 
 describe('addBusinessHours', () => {
   const table: Array<{ name: string; start: string; hours: number; cal: BusinessCalendar; end: string }> = [
-    { name: 'a Friday 16:30 report on a 4 h tier: half an hour on Friday, the rest on Monday', start: '2026-11-20 16:30 +01', hours: 4, cal: cz, end: '2026-11-23 12:00 +01' },
+    {
+      name: 'a Friday 16:30 report on a 4 h tier: half an hour on Friday, the rest on Monday',
+      start: '2026-11-20 16:30 +01',
+      hours: 4,
+      cal: cz,
+      end: '2026-11-23 12:00 +01',
+    },
     { name: 'ends exactly at closing time, not the next morning', start: '2026-11-20 16:00 +01', hours: 1, cal: cz, end: '2026-11-20 17:00 +01' },
-    { name: 'a report on 24 December: 24-26 December are holidays, 27th is Sunday', start: '2026-12-24 10:00 +01', hours: 4, cal: cz, end: '2026-12-28 12:30 +01' },
+    {
+      name: 'a report on 24 December: 24-26 December are holidays, 27th is Sunday',
+      start: '2026-12-24 10:00 +01',
+      hours: 4,
+      cal: cz,
+      end: '2026-12-28 12:30 +01',
+    },
     { name: 'a report on 23 December afternoon runs over Christmas', start: '2026-12-23 15:00 +01', hours: 4, cal: cz, end: '2026-12-28 10:30 +01' },
     { name: '28 October (Czech statehood day) is a day off', start: '2026-10-27 16:00 +01', hours: 2, cal: cz, end: '2026-10-29 09:30 +01' },
     { name: '17 November is a day off in Czechia', start: '2026-11-16 16:00 +01', hours: 2, cal: cz, end: '2026-11-18 09:30 +01' },
-    { name: 'Good Friday and Easter Monday (from the library) make a four-day weekend', start: '2026-04-02 16:00 +02', hours: 4, cal: cz, end: '2026-04-07 11:30 +02' },
-    { name: 'a configured closure on 31 December, then New Year', start: '2026-12-30 16:00 +01', hours: 2, cal: { ...cz, closures: ['2026-12-31'] }, end: '2027-01-04 09:30 +01' },
+    {
+      name: 'Good Friday and Easter Monday (from the library) make a four-day weekend',
+      start: '2026-04-02 16:00 +02',
+      hours: 4,
+      cal: cz,
+      end: '2026-04-07 11:30 +02',
+    },
+    {
+      name: 'a configured closure on 31 December, then New Year',
+      start: '2026-12-30 16:00 +01',
+      hours: 2,
+      cal: { ...cz, closures: ['2026-12-31'] },
+      end: '2027-01-04 09:30 +01',
+    },
     { name: 'without that closure, 31 December is a working day', start: '2026-12-30 16:00 +01', hours: 2, cal: cz, end: '2026-12-31 09:30 +01' },
     { name: 'a report on Saturday starts the clock on Monday morning', start: '2026-11-21 10:00 +01', hours: 4, cal: cz, end: '2026-11-23 12:30 +01' },
     { name: 'a report after hours starts the clock the next morning', start: '2026-11-24 19:00 +01', hours: 1, cal: cz, end: '2026-11-25 09:30 +01' },
     { name: 'a report before hours starts the clock at opening', start: '2026-11-24 06:00 +01', hours: 1, cal: cz, end: '2026-11-24 09:30 +01' },
-    { name: 'a 24 h tier from Monday 10:00 runs to Wednesday closing (8.5 h a day)', start: '2026-11-23 10:00 +01', hours: 24, cal: cz, end: '2026-11-25 17:00 +01' },
+    {
+      name: 'a 24 h tier from Monday 10:00 runs to Wednesday closing (8.5 h a day)',
+      start: '2026-11-23 10:00 +01',
+      hours: 24,
+      cal: cz,
+      end: '2026-11-25 17:00 +01',
+    },
     { name: 'spring: Friday to Monday over the night the clocks go forward', start: '2026-03-27 16:00 +01', hours: 4, cal: cz, end: '2026-03-30 11:30 +02' },
     { name: 'autumn: Friday to Monday over the night the clocks go back', start: '2026-10-23 16:00 +02', hours: 4, cal: cz, end: '2026-10-26 11:30 +01' },
-    { name: '24/7 in spring: 4 h from 00:30 on 29 March is 05:30 local (one hour skipped)', start: '2026-03-29 00:30 +01', hours: 4, cal: always, end: '2026-03-29 05:30 +02' },
-    { name: '24/7 in autumn: 4 h from 00:30 on 25 October is 03:30 local (one hour repeated)', start: '2026-10-25 00:30 +02', hours: 4, cal: always, end: '2026-10-25 03:30 +01' },
+    {
+      name: '24/7 in spring: 4 h from 00:30 on 29 March is 05:30 local (one hour skipped)',
+      start: '2026-03-29 00:30 +01',
+      hours: 4,
+      cal: always,
+      end: '2026-03-29 05:30 +02',
+    },
+    {
+      name: '24/7 in autumn: 4 h from 00:30 on 25 October is 03:30 local (one hour repeated)',
+      start: '2026-10-25 00:30 +02',
+      hours: 4,
+      cal: always,
+      end: '2026-10-25 03:30 +01',
+    },
     { name: '24/7 ignores weekends and holidays', start: '2026-12-24 10:00 +01', hours: 4, cal: always, end: '2026-12-24 14:00 +01' },
     { name: 'Slovakia: 6 January (Epiphany) is a day off', start: '2026-01-05 16:00 +01', hours: 2, cal: sk, end: '2026-01-07 09:30 +01' },
     { name: 'Czechia: 6 January is a working day', start: '2026-01-05 16:00 +01', hours: 2, cal: cz, end: '2026-01-06 09:30 +01' },
@@ -110,7 +161,21 @@ describe('businessMinutesBetween', () => {
 describe('holidays come from date-holidays', () => {
   it('has the Czech public holidays, Easter Monday computed for each year', () => {
     const y2026 = publicHolidays('CZ', 2026);
-    for (const d of ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-08', '2026-07-05', '2026-07-06', '2026-09-28', '2026-10-28', '2026-11-17', '2026-12-24', '2026-12-25', '2026-12-26']) {
+    for (const d of [
+      '2026-01-01',
+      '2026-04-03',
+      '2026-04-06',
+      '2026-05-01',
+      '2026-05-08',
+      '2026-07-05',
+      '2026-07-06',
+      '2026-09-28',
+      '2026-10-28',
+      '2026-11-17',
+      '2026-12-24',
+      '2026-12-25',
+      '2026-12-26',
+    ]) {
       expect(y2026.has(d), d).toBe(true);
     }
     expect(publicHolidays('CZ', 2027).has('2027-03-29')).toBe(true); // Easter Monday 2027
@@ -138,7 +203,7 @@ describe('reaction deadlines of the tiers', () => {
   };
   const calendar = { timeZone: 'Europe/Prague', holidays: 'CZ' as const, closures: [] };
 
-  it('counts in the tier\'s hours on the company calendar', () => {
+  it("counts in the tier's hours on the company calendar", () => {
     const friday = at('2026-11-20 16:30 +01');
     expect(reactionDeadline(tiers, 'none', friday, calendar)).toBeNull();
     expect(reactionDeadline(tiers, 'unknown', friday, calendar)).toBeNull();
@@ -159,7 +224,7 @@ describe('reaction deadlines of the tiers', () => {
     expect(slaStatus({ ...ticket, deadline: null }, at('2026-11-24 10:00 +01'), cz).state).toBe('none');
   });
 
-  it('words the time for the customer in their language and the team\'s spans', () => {
+  it("words the time for the customer in their language and the team's spans", () => {
     const d = at('2026-11-23 18:00 +01');
     expect(reactByText(d, 'cs', 'Europe/Prague')).toBe('pondělí 23. 11. v 18:00');
     expect(reactByText(d, 'sk', 'Europe/Prague')).toBe('pondelok 23. 11. o 18:00');
@@ -203,6 +268,12 @@ describe('the configuration of tiers, calendar and SLA', () => {
     expect(problem({ sla: { warnAt: 1 } })).toContain('sla.warnAt: a fraction above 0 and below 1');
     expect(problem({ slack: { onCall: ['C0CHANNEL'] } })).toContain('slack.onCall.0: a Slack user id (U...) or user group id (S...)');
     expect(problem({ discord: { onCall: ['role:x'] } })).toContain('discord.onCall.0: a Discord user id, or "role:" and a role id');
-    expect(problem({ calendar: { holidays: null, closures: ['2026-12-31'] }, slack: { onCall: ['U0A', 'S0B'] }, discord: { onCall: ['123456789012345678', 'role:234567890123456789'] } })).toBe('accepted');
+    expect(
+      problem({
+        calendar: { holidays: null, closures: ['2026-12-31'] },
+        slack: { onCall: ['U0A', 'S0B'] },
+        discord: { onCall: ['123456789012345678', 'role:234567890123456789'] },
+      }),
+    ).toBe('accepted');
   });
 });

@@ -35,15 +35,48 @@ const PG = await pgAvailable();
 describe('the offer step matches answers strictly', () => {
   const ctx: StepContext = { flows, settings: engineSettings(parseConfig({})), capabilities: ON.telegram, customer: null };
   const atOffer: ConversationState = {
-    flow: 'main', step: 'offer', flowVersion: flows.main?.version ?? 1, lang: 'cs', langChosen: false, customerId: 'c1', verified: true, idTries: 0,
-    answers: {}, back: [], misses: 0, timer: null, followUps: 0, ticketNumber: null, lookup: null, offer: { id: 'o1', number: 'T-2026-00001', accepted: false },
+    flow: 'main',
+    step: 'offer',
+    flowVersion: flows.main?.version ?? 1,
+    lang: 'cs',
+    langChosen: false,
+    customerId: 'c1',
+    verified: true,
+    idTries: 0,
+    answers: {},
+    back: [],
+    misses: 0,
+    timer: null,
+    followUps: 0,
+    ticketNumber: null,
+    lookup: null,
+    offer: { id: 'o1', number: 'T-2026-00001', accepted: false },
   };
   const answer = (text: string) => step(atOffer, { kind: 'text', text }, new Date('2026-11-23T09:00:00Z'), ctx);
   const decision = (text: string) => answer(text).effects.find((e) => e.type === 'recordConsent');
 
   it.each([
-    'ano ale nejdriv mi reknete kolik to bude stat, jinak ne', 'ano ne', 'yes but how much?', 'no problem', 'no idea', 'ano?',
-    'jo', 'y', 'sure', 'hej', 'yeah', 'ok', 'ne vím', 'nevím', 'asi ano', 'ano, ale až zítra', 'n', 'nope', 'kolik to stojí', '3', '',
+    'ano ale nejdriv mi reknete kolik to bude stat, jinak ne',
+    'ano ne',
+    'yes but how much?',
+    'no problem',
+    'no idea',
+    'ano?',
+    'jo',
+    'y',
+    'sure',
+    'hej',
+    'yeah',
+    'ok',
+    'ne vím',
+    'nevím',
+    'asi ano',
+    'ano, ale až zítra',
+    'n',
+    'nope',
+    'kolik to stojí',
+    '3',
+    '',
   ])('"%s" is asked again, nothing recorded', (text) => {
     const result = answer(text);
     expect(result.effects.find((e) => e.type === 'recordConsent')).toBeUndefined();
@@ -52,17 +85,35 @@ describe('the offer step matches answers strictly', () => {
   });
 
   it.each([
-    ['ano', 'accepted'], ['ANO', 'accepted'], ['Áno', 'accepted'], ['ano.', 'accepted'], ['souhlasím', 'accepted'], ['SÚHLASÍM', 'accepted'],
-    ['yes', 'accepted'], ['Yes!', 'accepted'], ['I agree', 'accepted'], ['agree', 'accepted'], ['Ano, souhlasím', 'accepted'], ['1', 'accepted'],
-    ['ne', 'declined'], ['NE', 'declined'], ['nie', 'declined'], ['nesouhlasím', 'declined'], ['nesúhlasím', 'declined'], ['no', 'declined'],
-    ['decline', 'declined'], ['No, I do not agree', 'declined'], ['Nie, nesúhlasím', 'declined'], ['2', 'declined'],
+    ['ano', 'accepted'],
+    ['ANO', 'accepted'],
+    ['Áno', 'accepted'],
+    ['ano.', 'accepted'],
+    ['souhlasím', 'accepted'],
+    ['SÚHLASÍM', 'accepted'],
+    ['yes', 'accepted'],
+    ['Yes!', 'accepted'],
+    ['I agree', 'accepted'],
+    ['agree', 'accepted'],
+    ['Ano, souhlasím', 'accepted'],
+    ['1', 'accepted'],
+    ['ne', 'declined'],
+    ['NE', 'declined'],
+    ['nie', 'declined'],
+    ['nesouhlasím', 'declined'],
+    ['nesúhlasím', 'declined'],
+    ['no', 'declined'],
+    ['decline', 'declined'],
+    ['No, I do not agree', 'declined'],
+    ['Nie, nesúhlasím', 'declined'],
+    ['2', 'declined'],
   ])('"%s" is %s', (text, expected) => {
     expect(decision(text)).toMatchObject({ type: 'recordConsent', offerId: 'o1', decision: expected, reply: text.trim() });
   });
 
   it('has no word in both lists, and the loose "yes" words are in neither', () => {
     expect(CONSENT_WORDS.accept.filter((w) => CONSENT_WORDS.decline.includes(w))).toEqual([]);
-    const choices = flows.main?.steps.offer && 'choices' in flows.main.steps.offer ? flows.main.steps.offer.choices ?? [] : [];
+    const choices = flows.main?.steps.offer && 'choices' in flows.main.steps.offer ? (flows.main.steps.offer.choices ?? []) : [];
     for (const loose of ['jo', 'jj', 'y', 'yep', 'sure', 'hej', 'urcite', 'n', 'nope']) expect(matchConsent(choices, loose), loose).toBeNull();
   });
 });
@@ -81,12 +132,21 @@ describe('paid call-out', () => {
     slackFake.users.set('UPETR', 'Petr');
     t = await startTestLinka({
       env: {
-        PUBLIC_URL: PUBLIC, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: '+420700800900', TWILIO_API_URL: sms.url,
-        TELEGRAM_BOT_TOKEN: '1:T', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.url,
-        SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackFake.url,
+        PUBLIC_URL: PUBLIC,
+        TWILIO_ACCOUNT_SID: SID,
+        TWILIO_AUTH_TOKEN: TOKEN,
+        TWILIO_FROM: '+420700800900',
+        TWILIO_API_URL: sms.url,
+        TELEGRAM_BOT_TOKEN: '1:T',
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_API_ROOT: telegram.url,
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slackFake.url,
       },
       config: {
-        company: { name: 'Test ISP' }, workers: { outboxPollMs: 50, timerPollMs: 50 },
+        company: { name: 'Test ISP' },
+        workers: { outboxPollMs: 50, timerPollMs: 50 },
         billing: TERMS,
         callout: { offerExpiresHours: 24 },
         // The full dialogue over SMS too (the short SMS variants of the checklist are tested elsewhere).
@@ -105,20 +165,30 @@ describe('paid call-out', () => {
 
   const db = () => t.linka.db.prisma;
   /** What the technicians read in the tickets' Slack threads. */
-  const thread = () => slackFake.calls('chat.postMessage').filter((c) => c.thread_ts).map((c) => String(c.text));
+  const thread = () =>
+    slackFake
+      .calls('chat.postMessage')
+      .filter((c) => c.thread_ts)
+      .map((c) => String(c.text));
   const count = (lines: string[], part: string) => lines.filter((l) => l.includes(part)).length;
 
   /** The customer texts Linka; returns what Linka answered (bodies of the new SMS). */
   async function text(body: string): Promise<string> {
     const before = sms.sent.length;
     const res = await postSigned({
-      localBase: t.base, publicUrl: PUBLIC, authToken: TOKEN, path: '/sms/twilio',
+      localBase: t.base,
+      publicUrl: PUBLIC,
+      authToken: TOKEN,
+      path: '/sms/twilio',
       params: { MessageSid: `SMcall${++seq}`, AccountSid: SID, From: JAN, To: '+420700800900', Body: body, NumMedia: '0' },
     });
     expect(res.status).toBe(200);
     await t.settle();
     await t.settle();
-    return sms.sent.slice(before).map((m) => m.body).join('\n---\n');
+    return sms.sent
+      .slice(before)
+      .map((m) => m.body)
+      .join('\n---\n');
   }
 
   async function wifiTicketOverSms(): Promise<string> {
@@ -137,7 +207,11 @@ describe('paid call-out', () => {
     expect((await hook(tg.text(body))).status).toBe(200);
     await t.settle();
     await t.settle();
-    return telegram.calls('sendMessage').slice(before).map((c) => String(c.text)).join('\n---\n');
+    return telegram
+      .calls('sendMessage')
+      .slice(before)
+      .map((c) => String(c.text))
+      .join('\n---\n');
   }
   /** Presses a button of the offer message; returns the callback query's id (what the consent stores). */
   async function tgPress(offer: TgMessage, data: string): Promise<string> {
@@ -193,9 +267,17 @@ describe('paid call-out', () => {
       expect(offer?.status).toBe('accepted');
       expect(offer?.quotedText).toBe(QUOTED_CS);
       expect(offer?.consent).toEqual({
-        id: expect.any(String), offerId: offer?.id, ticketId: offer?.ticketId, decision: 'accepted',
-        terms: { ...TERMS, lang: 'cs' }, quotedText: QUOTED_CS, reply: 'SOUHLASÍM', channel: 'sms', conversationId: `sms:${JAN}`,
-        platformMessageId: `SMcall${seq}`, createdAt: answeredAt,
+        id: expect.any(String),
+        offerId: offer?.id,
+        ticketId: offer?.ticketId,
+        decision: 'accepted',
+        terms: { ...TERMS, lang: 'cs' },
+        quotedText: QUOTED_CS,
+        reply: 'SOUHLASÍM',
+        channel: 'sms',
+        conversationId: `sms:${JAN}`,
+        platformMessageId: `SMcall${seq}`,
+        createdAt: answeredAt,
       });
       // The technician sees the decision in the ticket's thread, once.
       expect(count(thread(), 'Zákazník SOUHLASÍ s placeným výjezdem (odpověď: „SOUHLASÍM“)')).toBe(1);
@@ -235,7 +317,9 @@ describe('paid call-out', () => {
     it('lets the offer expire on the server even when the customer went back to the menu, tells the customer and the team once, and books no visit without a consent', async () => {
       const number = await wifiTicketOverSms();
       expect(sms.sent.at(-1)?.body).toContain('Odpovezte prosim ANO, nebo NE.');
-      expect((await t.linka.runtime.queue.bookVisit(number, petr, new Date())).message).toBe(`Výjezd k ${number} nelze naplánovat: zákazník nesouhlasil s placeným výjezdem.`);
+      expect((await t.linka.runtime.queue.bookVisit(number, petr, new Date())).message).toBe(
+        `Výjezd k ${number} nelze naplánovat: zákazník nesouhlasil s placeným výjezdem.`,
+      );
       // Back to the menu: the conversation's timers are cleared; the offer must still expire.
       expect(await text('menu')).toContain('S cim vam mohu pomoci?');
       expect(await db().timer.count({ where: { firedAt: null, cancelledAt: null } })).toBe(0);
@@ -259,7 +343,7 @@ describe('paid call-out', () => {
       expect((await t.linka.runtime.queue.offerCallout(number, petr)).message).toContain('už čeká na odpověď');
     });
 
-    it('refuses an answer at the offer\'s expiry even before the sweep has run, and tells the customer', async () => {
+    it("refuses an answer at the offer's expiry even before the sweep has run, and tells the customer", async () => {
       await wifiTicketOverSms();
       await t.linka.runtime.timers.stop(); // no sweep: the answer itself must see the offer is over
       t.clock.advance(24 * 60);
@@ -290,9 +374,17 @@ describe('paid call-out', () => {
       const stored = await db().calloutOffer.findFirst({ include: { consent: true } });
       expect(stored?.status).toBe('accepted');
       expect(stored?.consent).toEqual({
-        id: expect.any(String), offerId: stored?.id, ticketId: stored?.ticketId, decision: 'accepted',
-        terms: { ...TERMS, lang: 'cs' }, quotedText: QUOTED_CS, reply: 'Ano, souhlasím', channel: 'telegram', conversationId: 'telegram:7001',
-        platformMessageId: `cbq:${callbackId}`, createdAt: answeredAt,
+        id: expect.any(String),
+        offerId: stored?.id,
+        ticketId: stored?.ticketId,
+        decision: 'accepted',
+        terms: { ...TERMS, lang: 'cs' },
+        quotedText: QUOTED_CS,
+        reply: 'Ano, souhlasím',
+        channel: 'telegram',
+        conversationId: 'telegram:7001',
+        platformMessageId: `cbq:${callbackId}`,
+        createdAt: answeredAt,
       });
       expect(count(thread(), 'Zákazník SOUHLASÍ s placeným výjezdem (odpověď: „Ano, souhlasím“)')).toBe(1);
       // Pressing the other button later changes nothing.
@@ -382,7 +474,13 @@ describe('paid call-out', () => {
       const callbackId = await tgPress(offer, 'decline');
       expect(lastTelegram().text).toContain('výjezd neobjednáváme');
       const consent = await db().consent.findFirst();
-      expect(consent).toMatchObject({ decision: 'declined', reply: 'Ne, nesouhlasím', channel: 'telegram', platformMessageId: `cbq:${callbackId}`, createdAt: answeredAt });
+      expect(consent).toMatchObject({
+        decision: 'declined',
+        reply: 'Ne, nesouhlasím',
+        channel: 'telegram',
+        platformMessageId: `cbq:${callbackId}`,
+        createdAt: answeredAt,
+      });
       expect((await db().calloutOffer.findFirst())?.status).toBe('declined');
       expect(count(thread(), 'Zákazník placený výjezd ODMÍTL (odpověď: „Ne, nesouhlasím“)')).toBe(1);
     });
@@ -420,7 +518,13 @@ describe.each([
   { provider: 'postgresql' as Provider, skip: !PG },
 ])('consents in the $provider database', ({ provider, skip }) => {
   const settings: OfferSettings = {
-    ...TERMS, offerExpiresHours: 24, repeatCount: 0, repeatWindowDays: 30, teamLanguage: 'cs', defaultLanguage: 'cs', teamPlatforms: ['slack'],
+    ...TERMS,
+    offerExpiresHours: 24,
+    repeatCount: 0,
+    repeatWindowDays: 30,
+    teamLanguage: 'cs',
+    defaultLanguage: 'cs',
+    teamPlatforms: ['slack'],
   };
   const now = new Date('2026-11-23T09:00:00Z');
 
@@ -442,9 +546,17 @@ describe.each([
       // Prisma reports SQLite's RAISE(ABORT) as a constraint violation without its text; the
       // trigger's own message is checked through the driver below.
       const refused = provider === 'sqlite' ? /Consent is immutable|constraint/i : /Consent is immutable/;
-      const recorded = await prisma.$transaction((tx) => recordConsent(tx, settings, {
-        offerId, decision: 'accepted', reply: 'ano', channel: 'sms', conversationId: 'sms:+420603123456', platformMessageId: 'SM1', now,
-      }));
+      const recorded = await prisma.$transaction((tx) =>
+        recordConsent(tx, settings, {
+          offerId,
+          decision: 'accepted',
+          reply: 'ano',
+          channel: 'sms',
+          conversationId: 'sms:+420603123456',
+          platformMessageId: 'SM1',
+          now,
+        }),
+      );
       expect(recorded.outcome).toBe('accepted');
       const consent = await prisma.consent.findFirstOrThrow();
       await expect(prisma.consent.update({ where: { id: consent.id }, data: { decision: 'declined' } })).rejects.toThrow(refused);
@@ -488,9 +600,17 @@ describe.each([
         const thread = await prisma.outboxItem.findMany({ where: { kind: 'team.thread' } });
         expect(thread.map((i) => (i.payload as { text?: string }).text).filter((x) => x?.includes('vypršela'))).toHaveLength(1);
         // A late answer is refused, and announces nothing more.
-        const late = await prisma.$transaction((tx) => recordConsent(tx, settings, {
-          offerId, decision: 'accepted', reply: 'ano', channel: 'sms', conversationId: 'sms:+420603123456', platformMessageId: 'SM2', now: later(),
-        }));
+        const late = await prisma.$transaction((tx) =>
+          recordConsent(tx, settings, {
+            offerId,
+            decision: 'accepted',
+            reply: 'ano',
+            channel: 'sms',
+            conversationId: 'sms:+420603123456',
+            platformMessageId: 'SM2',
+            now: later(),
+          }),
+        );
         expect(late).toEqual({ outcome: 'expired', number: 'T-2026-00001' });
         expect(await prisma.consent.count()).toBe(0);
         expect(await prisma.ticketEvent.count({ where: { type: 'callout_expired' } })).toBe(1);

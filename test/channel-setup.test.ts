@@ -8,7 +8,13 @@ import { silentLogger } from '../src/runtime/logger.js';
 
 const DEAD = 'http://127.0.0.1:9';
 const telegram = { TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'secret_1', TELEGRAM_API_ROOT: DEAD };
-const twilio = { TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32), TWILIO_FROM: '+420700800900', TWILIO_API_URL: DEAD, PUBLIC_URL: 'https://linka.example.net' };
+const twilio = {
+  TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'x'.repeat(32),
+  TWILIO_FROM: '+420700800900',
+  TWILIO_API_URL: DEAD,
+  PUBLIC_URL: 'https://linka.example.net',
+};
 const slack = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'signing', SLACK_API_URL: `${DEAD}/api/` };
 const discord = { DISCORD_BOT_TOKEN: 'bot', DISCORD_PUBLIC_KEY: 'a'.repeat(64), DISCORD_API_URL: `${DEAD}/api` };
 
@@ -22,13 +28,35 @@ describe('loadChannels', () => {
   const cases: Array<[string, Record<string, string>, string[], Record<string, string>]> = [
     ['no channel', {}, [], { telegram: NO_TELEGRAM, sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD }],
     ['telegram only', telegram, ['telegram'], { telegram: 'on', sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD }],
-    ['a bad telegram secret', { ...telegram, TELEGRAM_WEBHOOK_SECRET: 'bad secret!' }, [],
-      { telegram: 'off (TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -)', sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD }],
-    ['sms without PUBLIC_URL', { ...twilio, PUBLIC_URL: '' }, [],
-      { telegram: NO_TELEGRAM, sms: 'off (PUBLIC_URL is not set: Twilio signs the public URL, so webhooks cannot be verified without it)', slack: NO_SLACK, discord: NO_DISCORD }],
-    ['every channel', { ...telegram, ...twilio, ...slack, ...discord }, ['telegram', 'sms', 'slack', 'discord'], { telegram: 'on', sms: 'on', slack: 'on', discord: 'on' }],
-    ['discord with a bad key', { ...discord, DISCORD_PUBLIC_KEY: 'nothex' }, [],
-      { telegram: NO_TELEGRAM, sms: NO_SMS, slack: NO_SLACK, discord: "off (DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters)" }],
+    [
+      'a bad telegram secret',
+      { ...telegram, TELEGRAM_WEBHOOK_SECRET: 'bad secret!' },
+      [],
+      { telegram: 'off (TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -)', sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD },
+    ],
+    [
+      'sms without PUBLIC_URL',
+      { ...twilio, PUBLIC_URL: '' },
+      [],
+      {
+        telegram: NO_TELEGRAM,
+        sms: 'off (PUBLIC_URL is not set: Twilio signs the public URL, so webhooks cannot be verified without it)',
+        slack: NO_SLACK,
+        discord: NO_DISCORD,
+      },
+    ],
+    [
+      'every channel',
+      { ...telegram, ...twilio, ...slack, ...discord },
+      ['telegram', 'sms', 'slack', 'discord'],
+      { telegram: 'on', sms: 'on', slack: 'on', discord: 'on' },
+    ],
+    [
+      'discord with a bad key',
+      { ...discord, DISCORD_PUBLIC_KEY: 'nothex' },
+      [],
+      { telegram: NO_TELEGRAM, sms: NO_SMS, slack: NO_SLACK, discord: "off (DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters)" },
+    ],
   ];
   it.each(cases)('decides as createChannels does: %s', async (_name, env, on, status) => {
     const loaded = await loadChannels(env, config, silentLogger());

@@ -60,16 +60,18 @@ describe('loadConfig', () => {
   });
 
   it('reads ./linka.config.yaml from the working directory; keys it does not set keep their defaults', () => {
-    const { dir, file } = configFile([
-      'company:',
-      '  name: "Aitex internet"',
-      'timezone: Europe/Bratislava',
-      'defaultLanguage: sk',
-      'checklist:',
-      '  waitMinutes: 5',
-      'tickets:',
-      '  prefix: AX',
-    ].join('\n'));
+    const { dir, file } = configFile(
+      [
+        'company:',
+        '  name: "Aitex internet"',
+        'timezone: Europe/Bratislava',
+        'defaultLanguage: sk',
+        'checklist:',
+        '  waitMinutes: 5',
+        'tickets:',
+        '  prefix: AX',
+      ].join('\n'),
+    );
     const { config, path: used } = loadConfig({}, dir);
     expect(used).toBe(file);
     expect(config.company).toEqual({ name: 'Aitex internet', helpdeskPhone: '+420 000 000 000' });
@@ -121,7 +123,10 @@ describe('loadConfig', () => {
 
   it('lists every problem of the file at once', () => {
     const { error } = loadError('teamLanguage: de\nchecklist:\n  waitMinutes: 0\n  maxFollowUps: 9\n');
-    const lines = error.message.split('\n').slice(1).map((l) => l.trim());
+    const lines = error.message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
     expect(lines).toHaveLength(3);
     expect(lines.find((l) => l.startsWith('teamLanguage:'))).toContain('expected one of');
     expect(lines.find((l) => l.startsWith('checklist.waitMinutes:'))).toContain('expected number to be >0');
@@ -165,8 +170,12 @@ describe('linka serve with a bad configuration file', () => {
     const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     clearTimeout(timer);

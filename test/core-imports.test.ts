@@ -10,8 +10,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORE = ['src/engine', 'src/flows', 'src/domain', 'src/shared'];
 
 const FORBIDDEN_PACKAGES = [
-  /^telegraf/, /^@slack\//, /^twilio/, /^discord\.js/, /^@discordjs\//, /^@prisma\//, /^prisma/, /^pg$/, /^better-sqlite3/,
-  /^node-cron/, /^pino/, /^prom-client/, /^(node:)?(fs|fs\/promises|net|http|https|http2|dgram|child_process|cluster|worker_threads|tls|dns|os|readline)$/,
+  /^telegraf/,
+  /^@slack\//,
+  /^twilio/,
+  /^discord\.js/,
+  /^@discordjs\//,
+  /^@prisma\//,
+  /^prisma/,
+  /^pg$/,
+  /^better-sqlite3/,
+  /^node-cron/,
+  /^pino/,
+  /^prom-client/,
+  /^(node:)?(fs|fs\/promises|net|http|https|http2|dgram|child_process|cluster|worker_threads|tls|dns|os|readline)$/,
 ];
 const FORBIDDEN_LOCAL = /(^|\/)(store|runtime|jobs|generated|config)(\/|$)|(^|\/)adapters\//;
 
@@ -42,10 +53,15 @@ const STACK = ['src/shared', 'src/messages', 'src/domain', 'src/engine', 'src/fl
 function upward(file: string, source: string): string[] {
   const level = (p: string) => STACK.findIndex((dir) => p === dir || p.startsWith(`${dir}/`));
   const from = path.relative(root, file).split(path.sep).join('/');
-  return importsOf(source).filter((spec) => spec.startsWith('.')).flatMap((spec) => {
-    const to = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
-    return level(to) > level(from) ? [`${from} imports ${spec}`] : [];
-  });
+  return importsOf(source)
+    .filter((spec) => spec.startsWith('.'))
+    .flatMap((spec) => {
+      const to = path
+        .relative(root, path.resolve(path.dirname(file), spec))
+        .split(path.sep)
+        .join('/');
+      return level(to) > level(from) ? [`${from} imports ${spec}`] : [];
+    });
 }
 
 describe('the pure core', () => {
@@ -74,7 +90,12 @@ describe('the pure core', () => {
     expect(upward(path.join(root, 'src/domain/x.ts'), "import type { Lang } from '../engine/types.js';")).toHaveLength(1);
     expect(upward(path.join(root, 'src/messages/x.ts'), "import { normalize } from '../domain/billing.js';")).toHaveLength(1);
     expect(upward(path.join(root, 'src/shared/x.ts'), "import { t } from '../messages/index.js';")).toHaveLength(1);
-    expect(upward(path.join(root, 'src/engine/x.ts'), "import { t } from '../messages/index.js';\nimport { formatMoney } from '../domain/money.js';\nimport { normalize } from '../shared/normalize.js';")).toEqual([]);
+    expect(
+      upward(
+        path.join(root, 'src/engine/x.ts'),
+        "import { t } from '../messages/index.js';\nimport { formatMoney } from '../domain/money.js';\nimport { normalize } from '../shared/normalize.js';",
+      ),
+    ).toEqual([]);
     expect(upward(path.join(root, 'src/flows/x.ts'), "import type { FlowDef } from '../engine/flow.js';")).toEqual([]);
   });
 });

@@ -30,8 +30,12 @@ function startInstance(dir: string, telegramUrl: string): Promise<ChildLinka> {
   return startChildLinka({
     cwd: dir,
     env: {
-      DATABASE_URL: `file:${path.join(dir, 'linka.db')}`, LINKA_CONFIG: path.join(dir, 'linka.config.yaml'), LINKA_API_TOKEN: TOKEN,
-      TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'crash-secret', TELEGRAM_API_ROOT: telegramUrl,
+      DATABASE_URL: `file:${path.join(dir, 'linka.db')}`,
+      LINKA_CONFIG: path.join(dir, 'linka.config.yaml'),
+      LINKA_API_TOKEN: TOKEN,
+      TELEGRAM_BOT_TOKEN: '123456:TEST',
+      TELEGRAM_WEBHOOK_SECRET: 'crash-secret',
+      TELEGRAM_API_ROOT: telegramUrl,
     },
   });
 }
@@ -60,7 +64,10 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
       if (method === 'sendMessage') {
         await new Promise((r) => setTimeout(r, 20));
         const body = req.body as Record<string, unknown>;
-        return { status: 200, body: { ok: true, result: { message_id: ++messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } } };
+        return {
+          status: 200,
+          body: { ok: true, result: { message_id: ++messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } },
+        };
       }
       return { status: 200, body: { ok: true, result: true } };
     });
@@ -68,12 +75,22 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
     const chatOf = (r: { body: unknown }) => String((r.body as Record<string, unknown>).chat_id);
     const timerChats = new Set(TIMER_CHATS.map(String));
     const timerTargets = TIMER_CHATS.map((c) => `telegram:${c}`);
-    writeFileSync(path.join(dir, 'linka.config.yaml'), [
-      // The lease is short so the restart does not wait long for the killed process's leases; the
-      // per-call time limit is a quarter of it (2.5 s), well above the fake's 20 ms on a busy machine.
-      'workers:', `  batchSize: ${BATCH}`, '  leaseSeconds: 10', '  timerPollMs: 200', '  outboxPollMs: 200',
-      'rateLimits:', '  telegram:', '    perSecond: 1000', '    perChatPerSecond: 100',
-    ].join('\n'));
+    writeFileSync(
+      path.join(dir, 'linka.config.yaml'),
+      [
+        // The lease is short so the restart does not wait long for the killed process's leases; the
+        // per-call time limit is a quarter of it (2.5 s), well above the fake's 20 ms on a busy machine.
+        'workers:',
+        `  batchSize: ${BATCH}`,
+        '  leaseSeconds: 10',
+        '  timerPollMs: 200',
+        '  outboxPollMs: 200',
+        'rateLimits:',
+        '  telegram:',
+        '    perSecond: 1000',
+        '    perChatPerSecond: 100',
+      ].join('\n'),
+    );
 
     // 10,000 Telegram customers in one area (written straight into the migrated database), and
     // ten elsewhere who will talk to the bot.
@@ -82,17 +99,27 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
     let db = await openDatabase(url);
     const CHUNK = 2000;
     for (let from = 0; from < CUSTOMERS; from += CHUNK) {
-      const data = Array.from({ length: Math.min(CHUNK, CUSTOMERS - from) }, (_, k) => from + k)
-        .map((i) => ({ contractNumber: `C-${i}`, name: `Zákazník ${i}`, language: 'cs', area: 'Bory', telegramId: String(100_000 + i) }));
+      const data = Array.from({ length: Math.min(CHUNK, CUSTOMERS - from) }, (_, k) => from + k).map((i) => ({
+        contractNumber: `C-${i}`,
+        name: `Zákazník ${i}`,
+        language: 'cs',
+        area: 'Bory',
+        telegramId: String(100_000 + i),
+      }));
       await db.prisma.customer.createMany({ data });
     }
-    await db.prisma.customer.createMany({ data: TIMER_CHATS.map((c) => ({ contractNumber: `T-${c}`, name: `Zákazník ${c}`, language: 'cs', area: 'Lochotín', telegramId: String(c) })) });
+    await db.prisma.customer.createMany({
+      data: TIMER_CHATS.map((c) => ({ contractNumber: `T-${c}`, name: `Zákazník ${c}`, language: 'cs', area: 'Lochotín', telegramId: String(c) })),
+    });
     await db.close();
 
     instance = await startInstance(dir, telegram.url);
-    const webhook = (s: ChildLinka, text: string, chatId: number) => fetch(`${s.base}/telegram/webhook`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'crash-secret' }, body: JSON.stringify(tg.text(text, { chatId })),
-    });
+    const webhook = (s: ChildLinka, text: string, chatId: number) =>
+      fetch(`${s.base}/telegram/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'crash-secret' },
+        body: JSON.stringify(tg.text(text, { chatId })),
+      });
     // The ten reach the first checklist question, which asks again after 30 minutes of silence
     // (checklist.followUpMinutes): a persisted followUp timer each.
     for (const chatId of TIMER_CHATS) {
@@ -105,11 +132,13 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
     await db.close();
     expect(timers.map((t) => t.conversationId).sort()).toEqual([...timerTargets].sort());
     expect(timers.every((t) => t.name === 'followUp' && t.dueAt.getTime() > Date.now() + 20 * 60_000)).toBe(true);
-    const followUps = (chatId: number) => sends().filter((r) => chatOf(r) === String(chatId) && String((r.body as Record<string, unknown>).text).startsWith(cs['common.stillThere'])).length;
+    const followUps = (chatId: number) =>
+      sends().filter((r) => chatOf(r) === String(chatId) && String((r.body as Record<string, unknown>).text).startsWith(cs['common.stillThere'])).length;
     expect(TIMER_CHATS.map(followUps)).toEqual(TIMER_CHATS.map(() => 0));
 
     const declared = await fetch(`${instance.base}/api/outages`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify({ title: 'Přerušené vlákno', areas: ['Bory'] }),
     });
     expect(declared.status).toBe(201);
@@ -131,13 +160,22 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
     await db.close();
 
     instance = await startInstance(dir, telegram.url);
-    const noticed = () => new Set(sends().map(chatOf).filter((c) => !timerChats.has(c))).size;
+    const noticed = () =>
+      new Set(
+        sends()
+          .map(chatOf)
+          .filter((c) => !timerChats.has(c)),
+      ).size;
     await eventually(() => noticed() >= CUSTOMERS || undefined, 180_000, 'every notice delivered');
 
     expect(leasedAtKill.size).toBeLessThanOrEqual(BATCH + 10);
     db = await openDatabase(url);
     try {
-      await eventually(async () => (await db.prisma.timer.count({ where: { id: { in: timerIds }, firedAt: null } })) === 0 || undefined, 30_000, 'the overdue timers fired');
+      await eventually(
+        async () => (await db.prisma.timer.count({ where: { id: { in: timerIds }, firedAt: null } })) === 0 || undefined,
+        30_000,
+        'the overdue timers fired',
+      );
       // A timer's message is queued in the transaction that marks it fired; the last deliveries the
       // fake has seen may still be being recorded: once nothing is pending, everything is out.
       await outboxDrained(db, 'the notices and follow-ups');
@@ -167,7 +205,9 @@ describe('linka serve killed with SIGKILL mid-delivery', () => {
       }
       expect(unexplained).toEqual([]);
       const twice = [...perChat.values()].filter((n) => n > 1).length;
-      console.log(`crash safety: ${beforeRestart} sends before the kill, ${leasedAtKill.size} leased at the kill, ${retried} attempts retried, ${twice} notices seen more than once (batch size ${BATCH})`);
+      console.log(
+        `crash safety: ${beforeRestart} sends before the kill, ${leasedAtKill.size} leased at the kill, ${retried} attempts retried, ${twice} notices seen more than once (batch size ${BATCH})`,
+      );
     } finally {
       await db.close();
     }

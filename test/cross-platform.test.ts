@@ -43,15 +43,27 @@ describe.each([
         discord: { queueChannel: QUEUE, technicians: [PETR.user.id] },
       },
       env: {
-        TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'tg-secret', TELEGRAM_API_ROOT: telegram.url,
-        SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackFake.url,
-        DISCORD_BOT_TOKEN: 'discord-test-token', DISCORD_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'), DISCORD_API_URL: discord.url,
+        TELEGRAM_BOT_TOKEN: '123456:TEST',
+        TELEGRAM_WEBHOOK_SECRET: 'tg-secret',
+        TELEGRAM_API_ROOT: telegram.url,
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slackFake.url,
+        DISCORD_BOT_TOKEN: 'discord-test-token',
+        DISCORD_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
+        DISCORD_API_URL: discord.url,
       },
     });
     await seedCustomers(t.linka.db);
     await t.linka.db.prisma.customer.update({ where: { contractNumber: '2024-0153' }, data: { telegramId: '7001' } });
     for (const [i, text] of ['menu', '4', 'Nejde mi odeslat e-mail přes váš server.', 'dnes', 'ano'].entries()) {
-      await t.linka.runtime.dispatch({ dedupeId: `setup:${i}`, conversationId: 'telegram:7001', channel: 'telegram', event: { kind: 'text', text }, sender: { telegramId: '7001' } });
+      await t.linka.runtime.dispatch({
+        dedupeId: `setup:${i}`,
+        conversationId: 'telegram:7001',
+        channel: 'telegram',
+        event: { kind: 'text', text },
+        sender: { telegramId: '7001' },
+      });
     }
     number = (await t.linka.db.prisma.ticket.findFirstOrThrow({ where: { conversationId: 'telegram:7001' } })).number;
     await settle();
@@ -77,16 +89,29 @@ describe.each([
   }
   async function discordClick(action: string): Promise<{ status: number; body: { type?: number; data?: { content?: string } } }> {
     const body = JSON.stringify({
-      id: String(++seq), application_id: APP_ID, type: 3, token: 'interaction-token', version: 1, guild_id: '900000000000000001', channel_id: QUEUE,
-      channel: { id: QUEUE, type: 0 }, member: { ...PETR, joined_at: '2026-01-01T00:00:00Z' },
-      data: { custom_id: `linka:${action}:${number}`, component_type: 2 }, message: { id: '1', channel_id: QUEUE },
+      id: String(++seq),
+      application_id: APP_ID,
+      type: 3,
+      token: 'interaction-token',
+      version: 1,
+      guild_id: '900000000000000001',
+      channel_id: QUEUE,
+      channel: { id: QUEUE, type: 0 },
+      member: { ...PETR, joined_at: '2026-01-01T00:00:00Z' },
+      data: { custom_id: `linka:${action}:${number}`, component_type: 2 },
+      message: { id: '1', channel_id: QUEUE },
     });
     const ts = String(Math.floor(Date.now() / 1000));
     const res = await fetch(`${t.base}/discord/interactions`, {
-      method: 'POST', body,
-      headers: { 'content-type': 'application/json', 'x-signature-timestamp': ts, 'x-signature-ed25519': sign(null, Buffer.from(ts + body), privateKey).toString('hex') },
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-signature-timestamp': ts,
+        'x-signature-ed25519': sign(null, Buffer.from(ts + body), privateKey).toString('hex'),
+      },
     });
-    return { status: res.status, body: await res.json() as { type?: number; data?: { content?: string } } };
+    return { status: res.status, body: (await res.json()) as { type?: number; data?: { content?: string } } };
   }
   const slackClick = (action: string) => deliver(t.base, signed(slack.click(action, number, 'UKAREL'), FORM));
   const slackCard = () => slackFake.calls('chat.update').at(-1) as { text: string; blocks: Block[] } | undefined;

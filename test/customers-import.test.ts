@@ -52,13 +52,19 @@ function linka(args: string[], opts: { cwd: string; DATABASE_URL: string }): Pro
   const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolve) => child.on('close', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 const GOOD = [
@@ -74,8 +80,17 @@ describe('parseCustomersCsv', () => {
     const rows = parseCustomersCsv(GOOD, OPTS);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toEqual({
-      line: 2, contractNumber: '2024-0153', name: 'Jan Novák', phones: ['+420603123456'], language: 'cs', tier: 'PLUS',
-      area: 'Plzeň-Bory', accessPoint: 'AP-Bory-2', address: 'Sladkovského 12, Plzeň', email: 'jan@example.cz', telegramId: null,
+      line: 2,
+      contractNumber: '2024-0153',
+      name: 'Jan Novák',
+      phones: ['+420603123456'],
+      language: 'cs',
+      tier: 'PLUS',
+      area: 'Plzeň-Bory',
+      accessPoint: 'AP-Bory-2',
+      address: 'Sladkovského 12, Plzeň',
+      email: 'jan@example.cz',
+      telegramId: null,
     });
     expect(rows[1]).toMatchObject({ phones: ['+421905123456', '+421905987654'], language: 'sk', telegramId: '123456789' });
     expect(rows[2]).toMatchObject({ phones: [], language: 'cs', tier: 'none', area: null });
@@ -225,17 +240,28 @@ describe('linka customers import', () => {
 
   it('moves a telegram_id between customers of the same file, whatever the order of the rows', async () => {
     const ws = workspace();
-    expect((await ws.import(ws.csv('first.csv', 'contract_number,name,telegram_id\nA-001,Alena Malá,555\nA-002,Bedřich Malý,777\nA-003,Cecílie Malá,\n'))).code).toBe(0);
+    expect(
+      (await ws.import(ws.csv('first.csv', 'contract_number,name,telegram_id\nA-001,Alena Malá,555\nA-002,Bedřich Malý,777\nA-003,Cecílie Malá,\n'))).code,
+    ).toBe(0);
     // swap their ids; A-003 stays as it is.
     const swap = await ws.import(ws.csv('swap.csv', 'contract_number,name,telegram_id\nA-001,Alena Malá,777\nA-002,Bedřich Malý,555\nA-003,Cecílie Malá,\n'));
     expect(swap.stderr).toBe('');
     expect(swap.stdout).toContain(': 0 created, 2 updated, 1 unchanged.');
-    expect((await ws.customers()).map((c) => [c.contractNumber, c.telegramId])).toEqual([['A-001', '777'], ['A-002', '555'], ['A-003', null]]);
+    expect((await ws.customers()).map((c) => [c.contractNumber, c.telegramId])).toEqual([
+      ['A-001', '777'],
+      ['A-002', '555'],
+      ['A-003', null],
+    ]);
     // A-002 gives up 555 (empty cell) to a new customer listed before it.
     const move = await ws.import(ws.csv('move.csv', 'contract_number,name,telegram_id\nA-004,Dana Nová,555\nA-002,Bedřich Malý,\n'));
     expect(move.stderr).toBe('');
     expect(move.stdout).toContain(': 1 created, 1 updated, 0 unchanged.');
-    expect((await ws.customers()).map((c) => [c.contractNumber, c.telegramId])).toEqual([['A-001', '777'], ['A-002', null], ['A-003', null], ['A-004', '555']]);
+    expect((await ws.customers()).map((c) => [c.contractNumber, c.telegramId])).toEqual([
+      ['A-001', '777'],
+      ['A-002', null],
+      ['A-003', null],
+      ['A-004', '555'],
+    ]);
   });
 
   it('explains a header with unknown or missing columns', async () => {

@@ -26,26 +26,27 @@ interface Proxy {
 async function startProxy(target: { host: string; port: number }): Promise<Proxy> {
   const sockets = new Set<net.Socket>();
   let server: net.Server;
-  const listen = (port: number) => new Promise<number>((resolve, reject) => {
-    server = net.createServer((client) => {
-      const upstream = net.connect(target.port, target.host);
-      const end = () => {
-        client.destroy();
-        upstream.destroy();
-        sockets.delete(client);
-        sockets.delete(upstream);
-      };
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('error', end);
-        s.on('close', end);
-      }
-      client.pipe(upstream);
-      upstream.pipe(client);
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(target.port, target.host);
+        const end = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', end);
+          s.on('close', end);
+        }
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
     });
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
-  });
   const port = await listen(0);
   return {
     port,
@@ -65,14 +66,21 @@ describe.skipIf(!PG)('the database goes down and comes back (PostgreSQL)', () =>
   let proxy: Proxy;
   let telegram: TelegramFake;
   let t: TestLinka;
-  const webhook = (update: unknown) => fetch(`${t.base}/telegram/webhook`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update),
-  });
+  const webhook = (update: unknown) =>
+    fetch(`${t.base}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(update),
+    });
   const health = async () => {
     const res = await fetch(`${t.base}/healthz`);
-    return { status: res.status, body: await res.json() as { database?: string } };
+    return { status: res.status, body: (await res.json()) as { database?: string } };
   };
-  const sentTo = (chatId: number) => telegram.calls('sendMessage').filter((c) => String(c.chat_id) === String(chatId)).map((c) => String(c.text));
+  const sentTo = (chatId: number) =>
+    telegram
+      .calls('sendMessage')
+      .filter((c) => String(c.chat_id) === String(chatId))
+      .map((c) => String(c.text));
 
   beforeAll(async () => {
     database = await createEmptyDatabase('postgresql');
@@ -84,8 +92,11 @@ describe.skipIf(!PG)('the database goes down and comes back (PostgreSQL)', () =>
     telegram = await startTelegramFake();
     t = await startTestLinka({
       env: {
-        DATABASE_URL: viaProxy.toString(), LINKA_API_TOKEN: API_TOKEN,
-        TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.url,
+        DATABASE_URL: viaProxy.toString(),
+        LINKA_API_TOKEN: API_TOKEN,
+        TELEGRAM_BOT_TOKEN: '123456:TEST',
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_API_ROOT: telegram.url,
       },
     });
     expect(t.linka.db.provider).toBe('postgresql');
@@ -114,7 +125,9 @@ describe.skipIf(!PG)('the database goes down and comes back (PostgreSQL)', () =>
     expect(await refused.json()).toMatchObject({ database: 'down' });
     expect(await health()).toEqual({ status: 503, body: expect.objectContaining({ database: 'down' }) });
     const api = await fetch(`${t.base}/api/outages`, {
-      method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ areas: ['Plzeň-Bory'] }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ areas: ['Plzeň-Bory'] }),
     });
     expect(api.status).toBe(503);
     expect(api.headers.get('retry-after')).not.toBeNull();
@@ -134,7 +147,8 @@ describe.skipIf(!PG)('the database goes down and comes back (PostgreSQL)', () =>
     expect(sentTo(7002)).toEqual(answeredBefore);
     expect(sentTo(7001)).toEqual(answeredBefore);
     expect(await prisma.processedInbound.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).toEqual([
-      { id: `telegram:update:${before.update_id}` }, { id: `telegram:update:${update.update_id}` },
+      { id: `telegram:update:${before.update_id}` },
+      { id: `telegram:update:${update.update_id}` },
     ]);
     expect(await prisma.message.count({ where: { direction: 'in' } })).toBe(2);
     expect(await prisma.outboxItem.count({ where: { status: { not: 'sent' } } })).toBe(0);

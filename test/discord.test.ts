@@ -28,7 +28,11 @@ const QUEUE = '900000000000000010';
 const ROLE = '900000000000000020';
 const ON_CALL_ROLE = '900000000000000030';
 /** A guild member as an interaction carries it. */
-interface Member { user: { id: string; username: string; global_name: string | null }; nick: string | null; roles: string[] }
+interface Member {
+  user: { id: string; username: string; global_name: string | null };
+  nick: string | null;
+  roles: string[];
+}
 /** A technician by role (with a server nickname), one by user id (no role), and someone else. */
 const PETR: Member = { user: { id: '900000000000000101', username: 'petr.n', global_name: 'Petr' }, nick: 'Petr Novotný', roles: ['900000000000000099', ROLE] };
 const EVA: Member = { user: { id: '900000000000000102', username: 'eva', global_name: 'Eva Malá' }, nick: null, roles: [] };
@@ -47,9 +51,17 @@ const nextId = () => String(++interactionSeq);
 /** A button click on a card. */
 function click(action: string, number: string, member: Member = PETR, id = nextId()) {
   return {
-    id, application_id: APP_ID, type: 3, token: 'interaction-token', version: 1, guild_id: GUILD, channel_id: QUEUE,
-    channel: { id: QUEUE, type: 0 }, member: { ...member, joined_at: '2026-01-01T00:00:00Z' },
-    data: { custom_id: `linka:${action}:${number}`, component_type: 2 }, message: { id: '1', channel_id: QUEUE },
+    id,
+    application_id: APP_ID,
+    type: 3,
+    token: 'interaction-token',
+    version: 1,
+    guild_id: GUILD,
+    channel_id: QUEUE,
+    channel: { id: QUEUE, type: 0 },
+    member: { ...member, joined_at: '2026-01-01T00:00:00Z' },
+    data: { custom_id: `linka:${action}:${number}`, component_type: 2 },
+    message: { id: '1', channel_id: QUEUE },
   };
 }
 
@@ -57,9 +69,21 @@ function click(action: string, number: string, member: Member = PETR, id = nextI
 function command(sub: string, options: Record<string, string> = {}, opts: { member?: Member; channelId?: string; id?: string } = {}) {
   const channelId = opts.channelId ?? QUEUE;
   return {
-    id: opts.id ?? nextId(), application_id: APP_ID, type: 2, token: 'interaction-token', version: 1, guild_id: GUILD, channel_id: channelId,
-    channel: { id: channelId, type: channelId === QUEUE ? 0 : 11 }, member: { ...(opts.member ?? PETR), joined_at: '2026-01-01T00:00:00Z' },
-    data: { id: '1', name: 'linka', type: 1, options: [{ type: 1, name: sub, options: Object.entries(options).map(([name, value]) => ({ type: 3, name, value })) }] },
+    id: opts.id ?? nextId(),
+    application_id: APP_ID,
+    type: 2,
+    token: 'interaction-token',
+    version: 1,
+    guild_id: GUILD,
+    channel_id: channelId,
+    channel: { id: channelId, type: channelId === QUEUE ? 0 : 11 },
+    member: { ...(opts.member ?? PETR), joined_at: '2026-01-01T00:00:00Z' },
+    data: {
+      id: '1',
+      name: 'linka',
+      type: 1,
+      options: [{ type: 1, name: sub, options: Object.entries(options).map(([name, value]) => ({ type: 3, name, value })) }],
+    },
   };
 }
 
@@ -83,8 +107,12 @@ describe.each([
     t = await startTestLinka({
       provider,
       env: {
-        TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'tg-secret', TELEGRAM_API_ROOT: telegram.url,
-        DISCORD_BOT_TOKEN: TOKEN, DISCORD_PUBLIC_KEY: APP_KEY.publicHex, DISCORD_API_URL: discord.url,
+        TELEGRAM_BOT_TOKEN: '123456:TEST',
+        TELEGRAM_WEBHOOK_SECRET: 'tg-secret',
+        TELEGRAM_API_ROOT: telegram.url,
+        DISCORD_BOT_TOKEN: TOKEN,
+        DISCORD_PUBLIC_KEY: APP_KEY.publicHex,
+        DISCORD_API_URL: discord.url,
       },
       config: {
         company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' },
@@ -108,13 +136,15 @@ describe.each([
     const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = sign(null, Buffer.from(timestamp + (opts.signedBody ?? raw)), opts.key ?? APP_KEY.privateKey).toString('hex');
-    const headers = opts.headers === null ? {} : opts.headers ?? { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp };
+    const headers = opts.headers === null ? {} : (opts.headers ?? { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp });
     const res = await fetch(`${t.base}/discord/interactions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
     const text = await res.text();
     let body: Answer['body'] = {};
     try {
       body = JSON.parse(text) as Answer['body'];
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, body };
   }
   const customerTexts = () => telegram.calls('sendMessage').map((c) => String(c.text));
@@ -174,7 +204,9 @@ describe.each([
     expect(embed?.fields).toContainEqual({ name: 'Zákazník', value: 'Jan Novák', inline: true });
     expect(embed?.fields).toContainEqual({ name: 'Úroveň podpory', value: 'PLUS', inline: true });
     expect(card()?.components[0]?.components.map((b) => [b.label, b.style, b.custom_id])).toEqual([
-      ['Převzít', 1, `linka:claim:${number}`], ['Vyřešeno', 2, `linka:resolve:${number}`], ['Nabídnout placený výjezd', 4, `linka:offer:${number}`],
+      ['Převzít', 1, `linka:claim:${number}`],
+      ['Vyřešeno', 2, `linka:resolve:${number}`],
+      ['Nabídnout placený výjezd', 4, `linka:offer:${number}`],
     ]);
     const post = await t.linka.db.prisma.teamPost.findFirst({ where: { platform: 'discord' } });
     expect(post).toMatchObject({ channelId: QUEUE, messageId: card()?.id, threadId: null });
@@ -185,7 +217,11 @@ describe.each([
     const cardId = card()?.id;
     expect(await interact(click('claim', number))).toEqual({ status: 200, body: { type: 6 } });
     await settle();
-    expect(await ticketByNumber(t.linka.db.prisma, number)).toMatchObject({ status: 'claimed', claimedBy: `discord:${PETR.user.id}`, claimedByName: 'Petr Novotný' });
+    expect(await ticketByNumber(t.linka.db.prisma, number)).toMatchObject({
+      status: 'claimed',
+      claimedBy: `discord:${PETR.user.id}`,
+      claimedByName: 'Petr Novotný',
+    });
     expect(customerTexts().at(-1)).toBe(`Váš požadavek ${number} převzal technik Petr Novotný. Ozve se vám zde.`);
     expect(patches().map((r) => r.path)).toEqual([`/api/v10/channels/${QUEUE}/messages/${cardId}`]);
     expect(card()?.embeds[0]?.description).toMatch(/^\*\*Převzal\(a\) Petr Novotný\*\*/);
@@ -224,7 +260,9 @@ describe.each([
     await interact(click('claim', number));
     await settle();
     expect(ephemeralText(await interact(click('release', number, EVA)))).toBe(`Požadavek ${number} drží Petr Novotný; vrátit ho může jen on(a).`);
-    expect(ephemeralText(await interact(command('release', { ticket: number }, { member: EVA })))).toBe(`Požadavek ${number} drží Petr Novotný; vrátit ho může jen on(a).`);
+    expect(ephemeralText(await interact(command('release', { ticket: number }, { member: EVA })))).toBe(
+      `Požadavek ${number} drží Petr Novotný; vrátit ho může jen on(a).`,
+    );
     await settle();
     expect(await ticketByNumber(t.linka.db.prisma, number)).toMatchObject({ status: 'claimed', claimedByName: 'Petr Novotný' });
     expect(patches()).toHaveLength(1);
@@ -300,9 +338,13 @@ describe.each([
     expect(customerTexts().at(-1)).toBe('Petr Novotný (technik): Dobrý den, zkuste prosím port 587.');
 
     // Inside the ticket's thread the ticket option may be left out.
-    expect(ephemeralText(await interact(command('time', { duration: '1h30m', text: 'Kontrola nastavení pošty' }, { channelId: threadId })))).toBe(`Zapsáno 90 min k ${number}.`);
+    expect(ephemeralText(await interact(command('time', { duration: '1h30m', text: 'Kontrola nastavení pošty' }, { channelId: threadId })))).toBe(
+      `Zapsáno 90 min k ${number}.`,
+    );
     expect(ephemeralText(await interact(command('time', { duration: 'hodinu', text: 'x', ticket: number })))).toBe('Čas zadejte jako 45m, 1h nebo 1h30m.');
-    expect(ephemeralText(await interact(command('note', { text: 'Asi špatné heslo.' }, { channelId: threadId })))).toBe(`Interní poznámka uložena k ${number}.`);
+    expect(ephemeralText(await interact(command('note', { text: 'Asi špatné heslo.' }, { channelId: threadId })))).toBe(
+      `Interní poznámka uložena k ${number}.`,
+    );
     expect(ephemeralText(await interact(command('claim')))).toContain('Použití: /linka claim');
     await settle();
     expect(await t.linka.db.prisma.timeEntry.findMany({ select: { minutes: true, technician: true, activity: true } })).toEqual([
@@ -359,7 +401,10 @@ describe.each([
     await toTeamChannel(t.linka.db.prisma, ['discord'], 'Přehled fronty @everyone {onCall}', now);
     await settle();
     expect(discord.calls('POST', new RegExp(`^/channels/${QUEUE}/messages$`)).map((r) => r.body)).toEqual([
-      { content: `🚨 T-2026-00009 @everyone <@${EVA.user.id}> <@&${ON_CALL_ROLE}>`, allowed_mentions: { parse: [], users: [EVA.user.id], roles: [ON_CALL_ROLE] } },
+      {
+        content: `🚨 T-2026-00009 @everyone <@${EVA.user.id}> <@&${ON_CALL_ROLE}>`,
+        allowed_mentions: { parse: [], users: [EVA.user.id], roles: [ON_CALL_ROLE] },
+      },
       { content: 'Přehled fronty @everyone {onCall}', allowed_mentions: { parse: [] } },
     ]);
   });
@@ -378,7 +423,11 @@ describe.each([
     discord.script(/\/messages\/\d+$/, { status: 403, body: { code: 50001, message: 'Missing Access' } });
     await t.linka.runtime.queue.claim(number, { id: 'slack:UKAREL', name: 'Karel', platform: 'slack' });
     await settle();
-    expect(await t.linka.db.prisma.outboxItem.findFirst({ where: { kind: 'team.update' } })).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('Missing Access') });
+    expect(await t.linka.db.prisma.outboxItem.findFirst({ where: { kind: 'team.update' } })).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('Missing Access'),
+    });
   });
 });
 
@@ -391,16 +440,32 @@ describe('Discord parsing and rendering', () => {
     expect(parseCustomId('linka:claim:T-2026-00042')).toEqual({ action: 'claim', number: 'T-2026-00042' });
     expect(parseCustomId('linka:delete:T-2026-00042')).toBeNull();
     expect(parseCustomId('other-bot:claim')).toBeNull();
-    expect(parseInteraction({ type: 3, id: '5', user: { id: '7', username: 'dm' }, data: { custom_id: 'x' } })).toEqual({ kind: 'unsupported', id: '5', type: 3, what: 'x' });
-    expect(parseInteraction({ type: 3, id: '5', member: { user: { id: '7', username: 'u', global_name: null }, nick: null, roles: ['1'] }, data: { custom_id: 'linka:resolve:T-1' } }))
-      .toEqual({ kind: 'button', id: '5', actor: { userId: '7', name: 'u', roles: ['1'] }, action: 'resolve', number: 'T-1' });
+    expect(parseInteraction({ type: 3, id: '5', user: { id: '7', username: 'dm' }, data: { custom_id: 'x' } })).toEqual({
+      kind: 'unsupported',
+      id: '5',
+      type: 3,
+      what: 'x',
+    });
+    expect(
+      parseInteraction({
+        type: 3,
+        id: '5',
+        member: { user: { id: '7', username: 'u', global_name: null }, nick: null, roles: ['1'] },
+        data: { custom_id: 'linka:resolve:T-1' },
+      }),
+    ).toEqual({ kind: 'button', id: '5', actor: { userId: '7', name: 'u', roles: ['1'] }, action: 'resolve', number: 'T-1' });
     expect(parseInteraction([])).toMatchObject({ kind: 'invalid' });
   });
 
   it('escapes what customers typed and keeps within Discord limits', () => {
     const body = renderCard({
-      number: 'T-1', status: 'open', title: 'T-1 · x', state: 'Čeká', summary: `Popis: [klikni](https://evil.example) **hned**\n# nadpis\n${'x'.repeat(5000)}`,
-      fields: [{ label: 'Zákazník', value: 'A_B' }], actions: [],
+      number: 'T-1',
+      status: 'open',
+      title: 'T-1 · x',
+      state: 'Čeká',
+      summary: `Popis: [klikni](https://evil.example) **hned**\n# nadpis\n${'x'.repeat(5000)}`,
+      fields: [{ label: 'Zákazník', value: 'A_B' }],
+      actions: [],
     });
     const description = body.embeds[0]?.description ?? '';
     expect(description).toContain('\\[klikni](https://evil.example) \\*\\*hned\\*\\*\n\\# nadpis');
@@ -425,24 +490,43 @@ describe('Discord on or off', () => {
 });
 
 describe('linka discord register-commands', () => {
-  it('registers /linka with its sub-commands for the bot\'s application', async () => {
+  it("registers /linka with its sub-commands for the bot's application", async () => {
     const fake = await startDiscordFake({ channels: [] });
     try {
-      const run = (env: Record<string, string>) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [path.join(root, 'bin/linka.js'), 'discord', 'register-commands'], { env: { ...process.env, ...env }, cwd: root }, (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      const run = (env: Record<string, string>) =>
+        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+          execFile(
+            process.execPath,
+            [path.join(root, 'bin/linka.js'), 'discord', 'register-commands'],
+            { env: { ...process.env, ...env }, cwd: root },
+            (error, stdout, stderr) => {
+              resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+            },
+          );
         });
-      });
       const ok = await run({ DISCORD_BOT_TOKEN: TOKEN, DISCORD_API_URL: fake.url });
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
-      expect(ok.stdout).toContain(`Registered /linka (queue, claim, release, resolve, note, time, reply, visit, category, help; outage start|update|resolve|list) for the application Linka Test (${APP_ID})`);
+      expect(ok.stdout).toContain(
+        `Registered /linka (queue, claim, release, resolve, note, time, reply, visit, category, help; outage start|update|resolve|list) for the application Linka Test (${APP_ID})`,
+      );
       expect(fake.calls('PUT', new RegExp(`^/applications/${APP_ID}/commands$`))).toHaveLength(1);
-      const [linka] = fake.commands as Array<{ name: string; options: Array<{ name: string; type: number; options: Array<{ name: string; required: boolean }> }> }>;
+      const [linka] = fake.commands as Array<{
+        name: string;
+        options: Array<{ name: string; type: number; options: Array<{ name: string; required: boolean }> }>;
+      }>;
       expect(linka?.name).toBe('linka');
-      expect(linka?.options.map((o) => [o.name, o.type])).toEqual([...['queue', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category'].map((n) => [n, 1]), ['outage', 2], ['help', 1]]);
+      expect(linka?.options.map((o) => [o.name, o.type])).toEqual([
+        ...['queue', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category'].map((n) => [n, 1]),
+        ['outage', 2],
+        ['help', 1],
+      ]);
       expect(linka?.options.find((o) => o.name === 'outage')?.options.map((o) => o.name)).toEqual(['start', 'update', 'resolve', 'list']);
-      expect(linka?.options.find((o) => o.name === 'time')?.options.map((o) => [o.name, o.required])).toEqual([['duration', true], ['text', true], ['ticket', false]]);
+      expect(linka?.options.find((o) => o.name === 'time')?.options.map((o) => [o.name, o.required])).toEqual([
+        ['duration', true],
+        ['text', true],
+        ['ticket', false],
+      ]);
 
       const bad = await run({ DISCORD_BOT_TOKEN: 'wrong', DISCORD_API_URL: fake.url });
       expect(bad.code).toBe(1);

@@ -11,21 +11,32 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The markdown pages that are checked, relative to the repository's root. */
-const PAGES = ['README.md', 'CONTRIBUTING.md', 'bench/README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  'CONTRIBUTING.md',
+  'bench/README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 /** The text without fenced code blocks (their "# comment" lines are no headings, their brackets no links). */
 export function withoutFences(markdown: string): string {
   let fence: string | null = null;
-  return markdown.split('\n').map((line) => {
-    const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-    if (m) {
-      const mark = (m[1] as string)[0] as string;
-      if (fence === null) fence = mark;
-      else if (fence === mark) fence = null;
-      return '';
-    }
-    return fence === null ? line : '';
-  }).join('\n');
+  return markdown
+    .split('\n')
+    .map((line) => {
+      const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+      if (m) {
+        const mark = (m[1] as string)[0] as string;
+        if (fence === null) fence = mark;
+        else if (fence === mark) fence = null;
+        return '';
+      }
+      return fence === null ? line : '';
+    })
+    .join('\n');
 }
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
@@ -129,18 +140,27 @@ describe('the documentation', () => {
   });
 
   it('every page of docs/ is linked from README.md or from another page', () => {
-    const linked = new Set(PAGES.flatMap((page) => linksOf(readFileSync(path.join(ROOT, page), 'utf8'))
-      .filter((t) => !isWeb(t) && !t.startsWith('#'))
-      .map((t) => path.posix.normalize(path.posix.join(path.posix.dirname(page), (t.split('#')[0] as string))))
-      .filter((t) => t !== page)));
+    const linked = new Set(
+      PAGES.flatMap((page) =>
+        linksOf(readFileSync(path.join(ROOT, page), 'utf8'))
+          .filter((t) => !isWeb(t) && !t.startsWith('#'))
+          .map((t) => path.posix.normalize(path.posix.join(path.posix.dirname(page), t.split('#')[0] as string)))
+          .filter((t) => t !== page),
+      ),
+    );
     expect(PAGES.filter((p) => p.startsWith('docs/') && !linked.has(p))).toEqual([]);
   });
 
   it('nothing in the repository cites the planning papers a clone does not have (cite docs/ instead)', () => {
-    const files = [...['src', 'adapters', 'test', 'bench', 'scripts', 'prisma', 'bin', 'docs', 'examples'].flatMap(filesUnder),
-      ...readdirSync(ROOT).filter((f) => /\.(md|ya?ml)$/.test(f))];
-    const cites = files.flatMap((file) => readFileSync(path.join(ROOT, file), 'utf8').split('\n')
-      .flatMap((line, i) => (PLANNING_PAPERS.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+    const files = [
+      ...['src', 'adapters', 'test', 'bench', 'scripts', 'prisma', 'bin', 'docs', 'examples'].flatMap(filesUnder),
+      ...readdirSync(ROOT).filter((f) => /\.(md|ya?ml)$/.test(f)),
+    ];
+    const cites = files.flatMap((file) =>
+      readFileSync(path.join(ROOT, file), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (PLANNING_PAPERS.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
     expect(cites).toEqual([]);
   });
 });
@@ -152,15 +172,21 @@ describe('the documentation checks themselves', () => {
   };
   const read = (file: string) => pages[file] ?? (file === 'src' || file === 'src/app.ts' ? '' : null);
 
-  it('makes GitHub\'s anchors', () => {
+  it("makes GitHub's anchors", () => {
     expect(slug('Try it as a customer: the shell')).toBe('try-it-as-a-customer-the-shell');
     expect(slug('`linka serve` stops cleanly')).toBe('linka-serve-stops-cleanly');
     expect(slug('Time, included hours and statements')).toBe('time-included-hours-and-statements');
-    expect(slug('The technicians\' queue (Slack, Discord)')).toBe('the-technicians-queue-slack-discord');
+    expect(slug("The technicians' queue (Slack, Discord)")).toBe('the-technicians-queue-slack-discord');
     expect(slug('Connecting a Twilio number (SMS)')).toBe('connecting-a-twilio-number-sms');
     expect(slug('Výpadky a údržba')).toBe('výpadky-a-údržba');
     expect(slug('customer_fault and **paid** work')).toBe('customer_fault-and-paid-work');
-    expect([...anchorsOf(pages['docs/ops.md'] as string)]).toEqual(['operations', 'crashes-and-several-processes', 'linka-serve-stops-cleanly', 'notes', 'notes-1']);
+    expect([...anchorsOf(pages['docs/ops.md'] as string)]).toEqual([
+      'operations',
+      'crashes-and-several-processes',
+      'linka-serve-stops-cleanly',
+      'notes',
+      'notes-1',
+    ]);
     expect(anchorsOf(pages['README.md'] as string).has('not-a-heading')).toBe(false);
   });
 
@@ -171,11 +197,20 @@ describe('the documentation checks themselves', () => {
     expect(brokenLinks(page, '[design](../../shared/PLAN.md)', read)).toEqual(['docs/x.md: ../../shared/PLAN.md is outside the repository']);
     expect(brokenLinks(page, 'see [here][ref]\n\n[ref]: ../nothing.md', read)).toEqual(['docs/x.md: ../nothing.md does not exist']);
     expect(brokenLinks('README.md', '[shell](#try-it-the-shell) [no](#try-it)', read)).toEqual(['README.md: #try-it names no heading of README.md']);
-    expect(brokenLinks(page, [
-      '[ops](ops.md#crashes-and-several-processes) [again](ops.md#notes-1) [home](../README.md#linka)',
-      '[code](../src/app.ts) [folder](../src) [web](https://example.com/x.md) [mail](mailto:a@b.cz)',
-      '`[not](a-link.md)`', '```', '[in a fence](nowhere.md)', '```',
-    ].join('\n'), read)).toEqual([]);
+    expect(
+      brokenLinks(
+        page,
+        [
+          '[ops](ops.md#crashes-and-several-processes) [again](ops.md#notes-1) [home](../README.md#linka)',
+          '[code](../src/app.ts) [folder](../src) [web](https://example.com/x.md) [mail](mailto:a@b.cz)',
+          '`[not](a-link.md)`',
+          '```',
+          '[in a fence](nowhere.md)',
+          '```',
+        ].join('\n'),
+        read,
+      ),
+    ).toEqual([]);
   });
 
   it('finds a path outside the repository named in text or code, and passes paths inside it', () => {
@@ -186,7 +221,9 @@ describe('the documentation checks themselves', () => {
   });
 
   it('finds a citation of the planning papers', () => {
-    for (const line of ['// DESIGN' + '.md rule 8', ' * Payments (DOM' + 'AIN.md)', '# politely (seed ' + '001)', 'from 000_cc4b30054b9a241f' + '.txt']) expect(PLANNING_PAPERS.test(line), line).toBe(true);
-    for (const line of ['// docs/architecture.md, rule 8', 'a seeded PRNG', 'the seed is fixed', 'design.md']) expect(PLANNING_PAPERS.test(line), line).toBe(false);
+    for (const line of ['// DESIGN' + '.md rule 8', ' * Payments (DOM' + 'AIN.md)', '# politely (seed ' + '001)', 'from 000_cc4b30054b9a241f' + '.txt'])
+      expect(PLANNING_PAPERS.test(line), line).toBe(true);
+    for (const line of ['// docs/architecture.md, rule 8', 'a seeded PRNG', 'the seed is fixed', 'design.md'])
+      expect(PLANNING_PAPERS.test(line), line).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
 // (ticket-card.ts), planned-maintenance lead times (maintenance.ts), which customers an outage
 // concerns (outages.ts), money and phone numbers as people read them (money.ts, phone.ts), the
 // text of a `time` command (time-note.ts) and billing months (billing-month.ts).
-// Every expected value is written out by hand from the rule (DOMAIN.md, README), never computed
+// Every expected value is written out by hand from the rule (docs/domain.md, README), never computed
 // by the code under test. Company time is Europe/Prague: UTC+1 in winter, UTC+2 in summer.
 import { describe, expect, it } from 'vitest';
 import { localDateTime, localParts, monthOf, monthRange, parseMonth, MONTH_PATTERN } from '../src/domain/billing-month.js';
@@ -11,11 +11,26 @@ import { dueLeadTime, leadTimeText, parseLeadTime } from '../src/domain/maintena
 import { formatMoney } from '../src/domain/money.js';
 import { areaMatches, OUTAGE_SERVICES, OUTAGE_STATUSES } from '../src/domain/outages.js';
 import {
-  defaultDueDate, formatDate, MAX_AMOUNT, monthEndDate, parseAmount, parseDate, paymentNoticeDue, type PaymentSchedule,
+  defaultDueDate,
+  formatDate,
+  MAX_AMOUNT,
+  monthEndDate,
+  parseAmount,
+  parseDate,
+  paymentNoticeDue,
+  type PaymentSchedule,
 } from '../src/domain/payments.js';
 import { maskPhone, toE164 } from '../src/domain/phone.js';
 import {
-  byUrgency, reactByText, reactedInTime, reactionDeadline, slaStatus, spanText, tierCalendar, type SlaCalendar, type TierLevel,
+  byUrgency,
+  reactByText,
+  reactedInTime,
+  reactionDeadline,
+  slaStatus,
+  spanText,
+  tierCalendar,
+  type SlaCalendar,
+  type TierLevel,
 } from '../src/domain/sla.js';
 import { localTime, ticketCard, timeLeft, type CardInput } from '../src/domain/ticket-card.js';
 import { MAX_WORK_DATE_AGE_DAYS, parseTimeNote, workDateAt } from '../src/domain/time-note.js';
@@ -181,7 +196,7 @@ describe('outages: who is concerned', () => {
     expect(areaMatches(['Plzeň'], { area: 'Plzeň-Bory' })).toBe(false);
   });
 
-  it('also matches the customer\'s access point', () => {
+  it("also matches the customer's access point", () => {
     expect(areaMatches(['AP-Bory-1'], { area: 'Plzeň', accessPoint: 'ap-bory-1' })).toBe(true);
     expect(areaMatches(['AP-Bory*'], { area: null, accessPoint: 'AP-Bory-2' })).toBe(true);
     expect(areaMatches(['AP-Bory-1'], { area: 'Plzeň', accessPoint: 'AP-Bory-2' })).toBe(false);
@@ -224,13 +239,18 @@ describe('payments: amounts from the accounting exports', () => {
 
   it('refuses a grouped amount without decimals: minor units or crowns is unclear', () => {
     expect(parseAmount('1 234')).toEqual({ error: '"1 234" is unclear: write minor units (123400) or the amount with its decimal part (1 234,00)' });
-    expect(parseAmount(' 12 345 678 ')).toEqual({ error: '"12 345 678" is unclear: write minor units (1234567800) or the amount with its decimal part (12 345 678,00)' });
+    expect(parseAmount(' 12 345 678 ')).toEqual({
+      error: '"12 345 678" is unclear: write minor units (1234567800) or the amount with its decimal part (12 345 678,00)',
+    });
     expect(parseAmount('-1 234')).toEqual({ error: '"-1 234" is unclear: write minor units (123400) or the amount with its decimal part (-1 234,00)' });
   });
 
-  it.each(['12,345', '1.234.50', '1,234,50', '1 234 50', '1234,567', 'abc', '', '12,3,4', '1 2345,00', ',50', '1234,', 'x1234,50', 'x1 234', '1 234 x'])('refuses "%s" as not an amount', (text) => {
-    expect(parseAmount(text)).toEqual({ error: `"${text.trim()}" is not an amount (minor units such as 123450, or 1 234,50)` });
-  });
+  it.each(['12,345', '1.234.50', '1,234,50', '1 234 50', '1234,567', 'abc', '', '12,3,4', '1 2345,00', ',50', '1234,', 'x1234,50', 'x1 234', '1 234 x'])(
+    'refuses "%s" as not an amount',
+    (text) => {
+      expect(parseAmount(text)).toEqual({ error: `"${text.trim()}" is not an amount (minor units such as 123450, or 1 234,50)` });
+    },
+  );
 
   it('refuses what the database cannot store', () => {
     expect(MAX_AMOUNT).toBe(2147483647);
@@ -256,16 +276,28 @@ describe('payments: dates', () => {
     expect(parseDate(text)).toBe(date);
   });
 
-  it.each(['2026-02-29', '30. 2. 2026', '31. 4. 2026', '2026-13-01', '2026-00-10', '0. 1. 2026', '2026-11-31', '2026/11/20', '20.11.26', '20-11-2026', 'zítra', '', '2026-11-20 09:00',
+  it.each([
+    '2026-02-29',
+    '30. 2. 2026',
+    '31. 4. 2026',
+    '2026-13-01',
+    '2026-00-10',
+    '0. 1. 2026',
+    '2026-11-31',
+    '2026/11/20',
+    '20.11.26',
+    '20-11-2026',
+    'zítra',
+    '',
+    '2026-11-20 09:00',
     // a year below 100 (Date.UTC would read "0026" as 1926)
-    '0026-11-20', '20. 11. 0026'])(
-    'refuses "%s" as not a real date',
-    (text) => {
-      expect(parseDate(text)).toBeNull();
-    },
-  );
+    '0026-11-20',
+    '20. 11. 0026',
+  ])('refuses "%s" as not a real date', (text) => {
+    expect(parseDate(text)).toBeNull();
+  });
 
-  it('defaults the due date to the due day of the current month in company time, or the month\'s last day', () => {
+  it("defaults the due date to the due day of the current month in company time, or the month's last day", () => {
     expect(defaultDueDate(at('2026-11-05T10:00:00Z'), TZ, 20)).toBe('2026-11-20');
     // 23:30 UTC on 30 November is already 1 December in Prague
     expect(defaultDueDate(at('2026-11-30T23:30:00Z'), TZ, 20)).toBe('2026-12-20');
@@ -277,7 +309,7 @@ describe('payments: dates', () => {
     expect(defaultDueDate(at('2026-03-10T10:00:00Z'), TZ, 5)).toBe('2026-03-05');
   });
 
-  it('knows the last day of a due date\'s month (the services are restricted at its end)', () => {
+  it("knows the last day of a due date's month (the services are restricted at its end)", () => {
     expect(monthEndDate('2026-11-20')).toBe('2026-11-30');
     expect(monthEndDate('2026-02-03')).toBe('2026-02-28');
     expect(monthEndDate('2028-02-10')).toBe('2028-02-29');
@@ -311,7 +343,7 @@ describe('payments: which notice is due', () => {
     expect(due('2026-11-20', '2026-11-27T07:59:59Z')).toEqual({ kind: 'reminder', month: '2026-11' });
   });
 
-  it('the restriction warning from 9:00 three days before the month\'s last day (the 27th of November)', () => {
+  it("the restriction warning from 9:00 three days before the month's last day (the 27th of November)", () => {
     expect(due('2026-11-20', '2026-11-27T08:00:00Z')).toEqual({ kind: 'warning', month: '2026-11' });
     expect(due('2026-11-20', '2026-11-30T22:59:59Z')).toEqual({ kind: 'warning', month: '2026-11' });
   });
@@ -352,7 +384,7 @@ describe('payments: which notice is due', () => {
     expect(due('2026-11-05', '2026-11-06T08:00:00Z', long)).toEqual({ kind: 'warning', month: '2026-11' });
   });
 
-  it('a balance due on the month\'s last day is never reminded: the month is over by the next morning', () => {
+  it("a balance due on the month's last day is never reminded: the month is over by the next morning", () => {
     expect(due('2026-11-30', '2026-11-30T12:00:00Z')).toBeNull();
     expect(due('2026-11-30', '2026-12-01T08:00:00Z')).toBeNull();
     expect(due('2026-12-31', '2027-01-01T08:00:00Z')).toBeNull();
@@ -371,7 +403,7 @@ describe('service levels', () => {
   };
   const calendar: SlaCalendar = { timeZone: TZ, holidays: 'CZ', closures: ['2026-11-24'] };
 
-  it('a tier\'s calendar is its hours on the company\'s calendar; 24/7 for a tier without hours or an unknown one', () => {
+  it("a tier's calendar is its hours on the company's calendar; 24/7 for a tier without hours or an unknown one", () => {
     expect(tierCalendar(tiers, 'STANDARD', calendar)).toEqual({ timeZone: TZ, holidays: 'CZ', closures: ['2026-11-24'], hours: office });
     expect(tierCalendar(tiers, 'VIP', calendar)).toEqual({ timeZone: TZ, holidays: 'CZ', closures: ['2026-11-24'], hours: 'always' });
     expect(tierCalendar(tiers, 'none', calendar)).toEqual({ timeZone: TZ, holidays: 'CZ', closures: ['2026-11-24'], hours: 'always' });
@@ -432,11 +464,17 @@ describe('service levels', () => {
     });
 
     it('once reacted: met or missed, decided by the first reaction, not by the clock', () => {
-      expect(slaStatus({ ...ticket, firstReactionAt: at('2026-11-23T10:00:00Z') }, at('2026-11-23T14:00:00Z'), vip))
-        .toEqual({ state: 'met', leftMinutes: -60, used: 1.25 });
+      expect(slaStatus({ ...ticket, firstReactionAt: at('2026-11-23T10:00:00Z') }, at('2026-11-23T14:00:00Z'), vip)).toEqual({
+        state: 'met',
+        leftMinutes: -60,
+        used: 1.25,
+      });
       expect(slaStatus({ ...ticket, firstReactionAt: at('2026-11-23T13:00:00Z') }, at('2026-11-23T14:00:00Z'), vip).state).toBe('met');
-      expect(slaStatus({ ...ticket, firstReactionAt: at('2026-11-23T13:00:01Z') }, at('2026-11-23T12:00:00Z'), vip))
-        .toEqual({ state: 'missed', leftMinutes: 60, used: 0.75 });
+      expect(slaStatus({ ...ticket, firstReactionAt: at('2026-11-23T13:00:01Z') }, at('2026-11-23T12:00:00Z'), vip)).toEqual({
+        state: 'missed',
+        leftMinutes: 60,
+        used: 0.75,
+      });
     });
 
     it('measures the time used in business time: a weekend does not use up an office-hours ticket', () => {
@@ -578,9 +616,19 @@ describe('the ticket card the technicians see', () => {
   });
 
   it('an unidentified customer, a tier without deadline and the warnings a technician must see', () => {
-    const card = ticketCard({
-      ...base, customer: null, deadline: null, tier: 'none', verified: false, likelyCustomerSide: true, workCategory: 'customer_fault', satisfaction: 0,
-    }, opts);
+    const card = ticketCard(
+      {
+        ...base,
+        customer: null,
+        deadline: null,
+        tier: 'none',
+        verified: false,
+        likelyCustomerSide: true,
+        workCategory: 'customer_fault',
+        satisfaction: 0,
+      },
+      opts,
+    );
     expect(card.fields).toEqual([
       { label: 'Zákazník', value: 'neověřený zákazník' },
       { label: 'Úroveň podpory', value: 'none' },
@@ -593,9 +641,15 @@ describe('the ticket card the technicians see', () => {
   });
 
   it('a customer without area or phone, a kind of work the catalogue does not know, a rating', () => {
-    const card = ticketCard({
-      ...base, customer: { name: 'Firma s.r.o.', contractNumber: 'SK-77', area: null, phone: null }, workCategory: 'migration', satisfaction: 5,
-    }, opts);
+    const card = ticketCard(
+      {
+        ...base,
+        customer: { name: 'Firma s.r.o.', contractNumber: 'SK-77', area: null, phone: null },
+        workCategory: 'migration',
+        satisfaction: 5,
+      },
+      opts,
+    );
     expect(card.fields).toEqual([
       { label: 'Zákazník', value: 'Firma s.r.o.' },
       { label: 'Smlouva', value: 'SK-77' },
@@ -607,7 +661,7 @@ describe('the ticket card the technicians see', () => {
     ]);
   });
 
-  it('speaks the team\'s language', () => {
+  it("speaks the team's language", () => {
     const card = ticketCard({ ...base, category: 'wifi', status: 'claimed', claimedByName: 'Eva', workCategory: 'outage' }, { ...opts, lang: 'en' });
     expect(card.title).toBe('T-2026-00042 · Home Wi-Fi not working');
     expect(card.state).toBe('Taken by Eva');
@@ -650,7 +704,7 @@ describe('the ticket card the technicians see', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-describe('the text of a technician\'s time command', () => {
+describe("the text of a technician's time command", () => {
   it.each([
     ['  Oprava konektoru  ', { activity: 'Oprava konektoru', travel: false, billable: null, workDate: null }],
     ['cesta: zdarma: Plzeň', { activity: 'Plzeň', travel: true, billable: false, workDate: null }],

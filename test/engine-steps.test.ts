@@ -13,8 +13,14 @@ import { ON } from './helpers/capabilities.js';
 import { flows } from '../src/flows/index.js';
 
 const settings: EngineSettings = {
-  waitMinutes: 3, followUpMinutes: 30, maxFollowUps: 1, maxIdTries: 3,
-  helpdeskPhone: '+420 377 000 000', companyName: 'Test ISP', teamLanguage: 'cs', shortSms: true,
+  waitMinutes: 3,
+  followUpMinutes: 30,
+  maxFollowUps: 1,
+  maxIdTries: 3,
+  helpdeskPhone: '+420 377 000 000',
+  companyName: 'Test ISP',
+  teamLanguage: 'cs',
+  shortSms: true,
 };
 const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-0153', language: 'cs', tier: 'PLUS', area: 'Bory' };
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -23,7 +29,8 @@ const NOW = new Date('2026-11-23T09:00:00Z');
 const HELLO = 'Dobrý den, tady Linka, zákaznická podpora Test ISP. Pomohu vám s internetem, telefonem i Wi-Fi, kdykoli ve dne i v noci.';
 const HELLO_SMS = 'Dobrý den, tady Linka (Test ISP).';
 const ASK_ID = 'Abych vás mohla ověřit, napište mi prosím číslo své smlouvy (najdete ho na smlouvě nebo na faktuře).';
-const ASK_ID_TG = 'Abych vás mohla ověřit, sdílejte prosím své telefonní číslo tlačítkem níže, nebo mi napište číslo své smlouvy (najdete ho na smlouvě nebo na faktuře).';
+const ASK_ID_TG =
+  'Abych vás mohla ověřit, sdílejte prosím své telefonní číslo tlačítkem níže, nebo mi napište číslo své smlouvy (najdete ho na smlouvě nebo na faktuře).';
 const ASK_ID_SMS = 'Pro ověření pošlete číslo smlouvy (je na smlouvě či faktuře).';
 const MENU = 'S čím vám mohu pomoci? Vyberte prosím, co nefunguje.';
 const MENU_CHOICES = [
@@ -33,23 +40,42 @@ const MENU_CHOICES = [
   { id: 'other', label: 'Něco jiného' },
 ];
 const WELCOME = 'Děkuji, vaši smlouvu jsem našla (Jan Novák).';
-const UNPLUG = 'Zkusme nejdřív restart zařízení, ten většinu závad vyřeší. Odpojte prosím ze zásuvky všechna zařízení (zdroj antény, Wi-Fi router, kabelový router a switch, případně i VoIP bránu) a nechte je asi 10 sekund bez napájení. Až to budete mít, dejte mi vědět.';
-const UNPLUG_CHOICES = [{ id: 'done', label: 'Hotovo, odpojeno' }, { id: 'cannot', label: 'Nemohu / nevím jak' }];
-const PLUG_BACK = 'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – obvykle to trvá do 3 minut. Za 3 min se vám ozvu a zeptám se, jestli už vše funguje.';
+const UNPLUG =
+  'Zkusme nejdřív restart zařízení, ten většinu závad vyřeší. Odpojte prosím ze zásuvky všechna zařízení (zdroj antény, Wi-Fi router, kabelový router a switch, případně i VoIP bránu) a nechte je asi 10 sekund bez napájení. Až to budete mít, dejte mi vědět.';
+const UNPLUG_CHOICES = [
+  { id: 'done', label: 'Hotovo, odpojeno' },
+  { id: 'cannot', label: 'Nemohu / nevím jak' },
+];
+const PLUG_BACK =
+  'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – obvykle to trvá do 3 minut. Za 3 min se vám ozvu a zeptám se, jestli už vše funguje.';
 const WORKS_NOW = 'Funguje vám teď internet? Zkuste prosím otevřít nějakou webovou stránku.';
-const YES_NO = [{ id: 'yes', label: 'Ano, funguje' }, { id: 'no', label: 'Ne, stále nefunguje' }];
+const YES_NO = [
+  { id: 'yes', label: 'Ano, funguje' },
+  { id: 'no', label: 'Ne, stále nefunguje' },
+];
 const NOT_UNDERSTOOD = 'Promiňte, té odpovědi jsem nerozuměla. Vyberte prosím jednu z možností (stačí napsat její číslo).';
 const TOO_MANY = 'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku, nebo zavolejte na +420 377 000 000, kolegové vám rádi pomohou.';
 const NOTED = 'Děkuji, připojila jsem to k požadavku T-1. Technik se vám ozve.';
 const NEW_PROBLEM = [{ id: 'newProblem', label: 'Nahlásit jiný problém' }];
 const OFFER_PROMPT = 'Souhlasíte s placeným výjezdem za těchto podmínek? Odpovězte prosím ANO, nebo NE.';
-const OFFER_CHOICES = [{ id: 'accept', label: 'Ano, souhlasím' }, { id: 'decline', label: 'Ne, nesouhlasím' }];
+const OFFER_CHOICES = [
+  { id: 'accept', label: 'Ano, souhlasím' },
+  { id: 'decline', label: 'Ne, nesouhlasím' },
+];
 const RATE_PROMPT = 'Jak jste byli s pomocí spokojeni? Ohodnoťte prosím od 1 (nespokojen) do 5 (velmi spokojen).';
 const RATE_CHOICES = [
-  { id: '1', label: '1 – nespokojen' }, { id: '2', label: '2' }, { id: '3', label: '3' }, { id: '4', label: '4' }, { id: '5', label: '5 – velmi spokojen' },
+  { id: '1', label: '1 – nespokojen' },
+  { id: '2', label: '2' },
+  { id: '3', label: '3' },
+  { id: '4', label: '4' },
+  { id: '5', label: '5 – velmi spokojen' },
 ];
 const SINCE = 'Od kdy závada trvá? Vyberte, nebo napište vlastními slovy (např. „od včerejšího večera“).';
-const SINCE_CHOICES = [{ id: 'today', label: 'Od dneška' }, { id: 'yesterday', label: 'Od včerejška' }, { id: 'longer', label: 'Déle než 2 dny' }];
+const SINCE_CHOICES = [
+  { id: 'today', label: 'Od dneška' },
+  { id: 'yesterday', label: 'Od včerejška' },
+  { id: 'longer', label: 'Déle než 2 dny' },
+];
 const INTRO = 'Je mi líto, že to stále nefunguje. Předám vše technikovi, ale nejdřív od vás potřebuji pár údajů.';
 const _DONE_PROMPT = 'Dobrý den, jak vám mohu pomoci tentokrát?';
 
@@ -83,7 +109,11 @@ const where = (r: StepResult) => `${r.state.flow}.${r.state.step}`;
 class Driver {
   state: ConversationState | null = null;
   effects: Effect[] = [];
-  constructor(public customer: CustomerView | null = jan, readonly over: Ctx = {}, readonly opened: Partial<Extract<CoreEvent, { kind: 'ticketOpened' }>> = {}) {}
+  constructor(
+    public customer: CustomerView | null = jan,
+    readonly over: Ctx = {},
+    readonly opened: Partial<Extract<CoreEvent, { kind: 'ticketOpened' }>> = {},
+  ) {}
   send(event: CoreEvent | string, now: Date = NOW): string[] {
     this.effects = [];
     this.feed(typeof event === 'string' ? { kind: 'text', text: event } : event, now);
@@ -215,23 +245,61 @@ describe('matching answers', () => {
     const offer = (flows.main!.steps.offer as { choices: ChoiceDef[] }).choices;
     for (const yes of ['ano', 'ANO!', 'souhlasím', 'Áno, súhlasím', 'Yes, I agree', 'i accept', '1']) expect(matchConsent(offer, yes)?.id, yes).toBe('accept');
     for (const no of ['ne', 'NIE', 'No, I do not agree', "I don't agree", 'odmítám', '2']) expect(matchConsent(offer, no)?.id, no).toBe('decline');
-    for (const unclear of ['', '...', 'jo', 'sure', 'ano ne', 'ano, ale kolik to stojí?', 'no problem', '3', '0', '001', '1.5']) expect(matchConsent(offer, unclear), unclear).toBeNull();
+    for (const unclear of ['', '...', 'jo', 'sure', 'ano ne', 'ano, ale kolik to stojí?', 'no problem', '3', '0', '001', '1.5'])
+      expect(matchConsent(offer, unclear), unclear).toBeNull();
     expect(matchConsent(offer, '02')?.id).toBe('decline');
     // Two answers that both fit: no consent.
-    const twice: ChoiceDef[] = [{ id: 'accept', label: 'offer.accept', next: 'x' }, { id: 'accept', label: 'collect.send', next: 'x' }];
+    const twice: ChoiceDef[] = [
+      { id: 'accept', label: 'offer.accept', next: 'x' },
+      { id: 'accept', label: 'collect.send', next: 'x' },
+    ];
     expect(matchConsent(twice, 'ano')).toBeNull();
     // The whole label of an answer, in any language, counts too; a choice that is neither
     // accept nor decline is never a consent.
     expect(CONSENT_WORDS.accept).toContain('souhlasim');
-    const labelled: ChoiceDef[] = [{ id: 'accept', label: 'collect.send', next: 'x' }, { id: 'decline', label: 'collect.edit', next: 'x' }];
+    const labelled: ChoiceDef[] = [
+      { id: 'accept', label: 'collect.send', next: 'x' },
+      { id: 'decline', label: 'collect.edit', next: 'x' },
+    ];
     expect(matchConsent(labelled, 'Ano, odeslat')?.id).toBe('accept');
     expect(matchConsent(labelled, 'Yes, send it')?.id).toBe('accept');
     expect(matchConsent(labelled, 'opravit udaje')?.id).toBe('decline');
     expect(matchConsent(labelled, 'odeslat')).toBeNull();
     expect(matchConsent([{ id: 'accept', label: 'no.such.key', next: 'x' }], 'ano, odeslat')).toBeNull();
     // Every consent word on its own, with labels that are no consent words themselves.
-    const accepts = ['Ano', 'Souhlasím', 'Súhlasím', 'yes', 'I agree', 'agree', 'ano souhlasím', 'áno súhlasím', 'yes, I agree', 'Přijímám', 'přijímám podmínky', 'accept', 'I accept'];
-    const declines = ['Ne', 'Nie', 'Nesouhlasím', 'Nesúhlasím', 'no', 'decline', 'I decline', 'Odmítám', 'Odmietam', "don't agree", "I don't agree", 'I do not agree', 'ne, nesouhlasím', 'nie, nesúhlasím', "no, I don't agree", 'no, I do not agree'];
+    const accepts = [
+      'Ano',
+      'Souhlasím',
+      'Súhlasím',
+      'yes',
+      'I agree',
+      'agree',
+      'ano souhlasím',
+      'áno súhlasím',
+      'yes, I agree',
+      'Přijímám',
+      'přijímám podmínky',
+      'accept',
+      'I accept',
+    ];
+    const declines = [
+      'Ne',
+      'Nie',
+      'Nesouhlasím',
+      'Nesúhlasím',
+      'no',
+      'decline',
+      'I decline',
+      'Odmítám',
+      'Odmietam',
+      "don't agree",
+      "I don't agree",
+      'I do not agree',
+      'ne, nesouhlasím',
+      'nie, nesúhlasím',
+      "no, I don't agree",
+      'no, I do not agree',
+    ];
     for (const a of accepts) expect(matchConsent(labelled, a)?.id, a).toBe('accept');
     for (const d of declines) expect(matchConsent(labelled, d)?.id, d).toBe('decline');
     const other: ChoiceDef[] = [{ id: 'maybe', label: 'offer.accept', next: 'x' }];
@@ -242,27 +310,38 @@ describe('matching answers', () => {
 
 describe('summaries and history lines', () => {
   it('lists the answers in the flow order, choice ids as their labels, free text as written', () => {
-    const answers = { description: 'Nic se nenačítá', devices: 'wifiOnly', since: 'today', checklist: 'done', afterReplug: 'no', lights: 'jak vánoční stromek', extra: 'x' };
-    expect(summarize(flows.internet!, answers, 'cs', true)).toBe([
-      'Problém: Nefunguje internet',
-      'Odpojení zařízení: Hotovo, odpojeno',
-      'Po opětovném zapojení: Ne, stále nefunguje',
-      'Od kdy: Od dneška',
-      'Kontrolky: jak vánoční stromek',
-      'Dotčená zařízení: Jen těch na Wi-Fi',
-      'Popis: Nic se nenačítá',
-    ].join('\n'));
-    expect(summarize(flows.wifi!, { cableWorks: 'noCable', since: 'asi týden' }, 'en', false)).toBe([
-      'Problem: Home Wi-Fi not working',
-      "Wired connection: Can't test it",
-      'Since: asi týden',
-      'Customer not verified',
-    ].join('\n'));
+    const answers = {
+      description: 'Nic se nenačítá',
+      devices: 'wifiOnly',
+      since: 'today',
+      checklist: 'done',
+      afterReplug: 'no',
+      lights: 'jak vánoční stromek',
+      extra: 'x',
+    };
+    expect(summarize(flows.internet!, answers, 'cs', true)).toBe(
+      [
+        'Problém: Nefunguje internet',
+        'Odpojení zařízení: Hotovo, odpojeno',
+        'Po opětovném zapojení: Ne, stále nefunguje',
+        'Od kdy: Od dneška',
+        'Kontrolky: jak vánoční stromek',
+        'Dotčená zařízení: Jen těch na Wi-Fi',
+        'Popis: Nic se nenačítá',
+      ].join('\n'),
+    );
+    expect(summarize(flows.wifi!, { cableWorks: 'noCable', since: 'asi týden' }, 'en', false)).toBe(
+      ['Problem: Home Wi-Fi not working', "Wired connection: Can't test it", 'Since: asi týden', 'Customer not verified'].join('\n'),
+    );
   });
 
   it('names a choice by the question of that field only; free words that look like another id stay as written', () => {
-    expect(summarize(flows.wifi!, { cableWorks: 'yes', afterReplug: 'yes' }, 'cs', true)).toBe('Problém: Nefunguje domácí Wi-Fi\nPo opětovném zapojení: Ano, funguje\nPřipojení kabelem: Ano, kabelem to jde');
-    expect(summarize(flows.internet!, { lights: 'today', devices: 'yes' }, 'cs', true)).toBe('Problém: Nefunguje internet\nKontrolky: today\nDotčená zařízení: yes');
+    expect(summarize(flows.wifi!, { cableWorks: 'yes', afterReplug: 'yes' }, 'cs', true)).toBe(
+      'Problém: Nefunguje domácí Wi-Fi\nPo opětovném zapojení: Ano, funguje\nPřipojení kabelem: Ano, kabelem to jde',
+    );
+    expect(summarize(flows.internet!, { lights: 'today', devices: 'yes' }, 'cs', true)).toBe(
+      'Problém: Nefunguje internet\nKontrolky: today\nDotčená zařízení: yes',
+    );
   });
 
   it('describes inbound events for the history', () => {
@@ -280,8 +359,14 @@ describe('summaries and history lines', () => {
     expect(describeInbound(st, { kind: 'start' }, flows)).toEqual({ kind: 'text', text: '/start' });
     expect(describeInbound(st, { kind: 'start', payload: '2024-0153' }, flows)).toEqual({ kind: 'text', text: '/start 2024-0153' });
     expect(describeInbound(st, { kind: 'contact', phone: '+420603123456', own: true }, flows)).toEqual({ kind: 'contact', text: '[contact +420603123456]' });
-    expect(describeInbound(st, { kind: 'contact', phone: '+420603123456', own: false }, flows)).toEqual({ kind: 'contact', text: '[contact +420603123456 (not own)]' });
-    expect(describeInbound(st, { kind: 'media', mediaKind: 'photo', fileId: 'AgAD', caption: 'router' }, flows)).toEqual({ kind: 'photo', text: '[photo AgAD] router' });
+    expect(describeInbound(st, { kind: 'contact', phone: '+420603123456', own: false }, flows)).toEqual({
+      kind: 'contact',
+      text: '[contact +420603123456 (not own)]',
+    });
+    expect(describeInbound(st, { kind: 'media', mediaKind: 'photo', fileId: 'AgAD', caption: 'router' }, flows)).toEqual({
+      kind: 'photo',
+      text: '[photo AgAD] router',
+    });
     expect(describeInbound(st, { kind: 'media', mediaKind: 'voice' }, flows)).toEqual({ kind: 'media', text: '[voice]' });
     expect(describeInbound(st, { kind: 'timer', name: 'wait', token: 't' }, flows)).toBeNull();
     expect(describeInbound(st, { kind: 'optOut' }, flows)).toBeNull();
@@ -296,8 +381,21 @@ describe('the first message', () => {
     const r = run(null, 'Dobrý den');
     expect(r.effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } }]);
     expect(r.state).toEqual({
-      flow: 'main', step: 'menu', flowVersion: 1, lang: 'cs', langChosen: false, customerId: 'c1', verified: true, idTries: 0,
-      answers: {}, back: [], misses: 0, timer: null, followUps: 0, ticketNumber: null, lookup: null,
+      flow: 'main',
+      step: 'menu',
+      flowVersion: 1,
+      lang: 'cs',
+      langChosen: false,
+      customerId: 'c1',
+      verified: true,
+      idTries: 0,
+      answers: {},
+      back: [],
+      misses: 0,
+      timer: null,
+      followUps: 0,
+      ticketNumber: null,
+      lookup: null,
     });
   });
 
@@ -306,9 +404,13 @@ describe('the first message', () => {
     expect(consoleR.effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\n${ASK_ID}`, key: 'identify.ask' } }]);
     expect(consoleR.state).toMatchObject({ flow: 'main', step: 'identify', customerId: null });
     const tg = run(null, 'Dobrý den', { customer: null, channel: 'telegram' });
-    expect(tg.effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\n${ASK_ID_TG}`, key: 'identify.askWithContact', contactButton: 'Sdílet telefonní číslo' } }]);
+    expect(tg.effects).toEqual([
+      { type: 'reply', reply: { text: `${HELLO}\n\n${ASK_ID_TG}`, key: 'identify.askWithContact', contactButton: 'Sdílet telefonní číslo' } },
+    ]);
     // The contact button belongs to identification only.
-    expect(run(null, 'Dobrý den', { channel: 'telegram' }).effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } }]);
+    expect(run(null, 'Dobrý den', { channel: 'telegram' }).effects).toEqual([
+      { type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } },
+    ]);
     const sms = run(null, 'Dobry den', { customer: null, channel: 'sms' });
     expect(texts(sms)).toEqual([`${HELLO_SMS}\n\n${ASK_ID_SMS}`]);
     // Short texts switched off: the full ones over SMS too.
@@ -337,8 +439,12 @@ describe('the first message', () => {
   });
 
   it('greets a known customer who opened the chat with /start, and links a customer the runtime knows', () => {
-    expect(run(null, { kind: 'start' }).effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } }]);
-    expect(run(null, { kind: 'contact', phone: '+420603123456', own: true }).effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } }]);
+    expect(run(null, { kind: 'start' }).effects).toEqual([
+      { type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } },
+    ]);
+    expect(run(null, { kind: 'contact', phone: '+420603123456', own: true }).effects).toEqual([
+      { type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } },
+    ]);
     // The runtime found the customer meanwhile (e.g. by the SMS sender's number): the conversation is theirs.
     const linked = run(at('main.menu', { customerId: null }), '1');
     expect(linked.state.customerId).toBe('c1');
@@ -352,7 +458,10 @@ describe('the first message', () => {
       { type: 'startTimer', name: 'followUp', token: `internet.unplug.followUp.${T0}`, dueAt: '2026-11-23T09:30:00.000Z' },
     ]);
     expect(r.state).toMatchObject({
-      flow: 'internet', step: 'unplug', flowVersion: 2, back: [{ flow: 'main', step: 'menu' }],
+      flow: 'internet',
+      step: 'unplug',
+      flowVersion: 2,
+      back: [{ flow: 'main', step: 'menu' }],
       timer: { name: 'followUp', token: `internet.unplug.followUp.${T0}`, dueAt: '2026-11-23T09:30:00.000Z' },
     });
   });
@@ -377,13 +486,23 @@ describe('the first message', () => {
     expect(contact.state.lookup).toBe('phone');
     expect(contact.state.idAttempts).toBeUndefined();
     const notOwn = run(null, { kind: 'contact', phone: '+420603123456', own: false }, { customer: null, channel: 'telegram' });
-    expect(texts(notOwn)).toEqual([`${HELLO}\n\nSdílet lze jen vlastní telefonní číslo. Použijte prosím tlačítko níže, nebo napište číslo smlouvy.\n\n${ASK_ID_TG}`]);
+    expect(texts(notOwn)).toEqual([
+      `${HELLO}\n\nSdílet lze jen vlastní telefonní číslo. Použijte prosím tlačítko níže, nebo napište číslo smlouvy.\n\n${ASK_ID_TG}`,
+    ]);
     expect(others(notOwn)).toEqual([]);
   });
 
   it.each([
-    ['123', true], ['A/1', true], ['12345678901234567890', true], ['2024-0153', true],
-    ['12', false], ['123456789012345678901', false], ['-123', false], ['2024 0153', false], ['abc-def', false], ['nevim', false],
+    ['123', true],
+    ['A/1', true],
+    ['12345678901234567890', true],
+    ['2024-0153', true],
+    ['12', false],
+    ['123456789012345678901', false],
+    ['-123', false],
+    ['2024 0153', false],
+    ['abc-def', false],
+    ['nevim', false],
   ])('reads %j as a contract number: %s', (textIn, isContract) => {
     const r = run(null, textIn, { customer: null });
     expect(r.effects.some((e) => e.type === 'lookupCustomer')).toBe(isContract);
@@ -440,10 +559,12 @@ describe('the first message', () => {
   });
 });
 
-const BAD_FORMAT = (left: number) => `Číslo smlouvy tvoří číslice, případně písmena a pomlčky, bez mezer – například 2024-0153. Napište ho prosím znovu (zbývá pokusů: ${left}).`;
+const BAD_FORMAT = (left: number) =>
+  `Číslo smlouvy tvoří číslice, případně písmena a pomlčky, bez mezer – například 2024-0153. Napište ho prosím znovu (zbývá pokusů: ${left}).`;
 const NOT_FOUND = (left: number) => `Smlouvu s tímto číslem jsem bohužel nenašla. Zkontrolujte ho prosím a napište ho znovu (zbývá pokusů: ${left}).`;
 const HANDOVER = 'Bohužel se mi vás nepodařilo ověřit. Předávám vás technikovi, který vás ověří sám. Spěchá-li to, volejte +420 377 000 000.';
-const OPENED = (n: string) => `Váš požadavek jsem předala technikům pod číslem ${n}. Technik se vám ozve zde. Pokud si vzpomenete na něco dalšího, napište mi to sem a připojím to k požadavku.`;
+const OPENED = (n: string) =>
+  `Váš požadavek jsem předala technikům pod číslem ${n}. Technik se vám ozve zde. Pokud si vzpomenete na něco dalšího, napište mi to sem a připojím to k požadavku.`;
 
 describe('identification', () => {
   const unknown = { customer: null };
@@ -461,7 +582,9 @@ describe('identification', () => {
     expect(notFound.state).toMatchObject({ idTries: 2, idAttempts: ['nevím', '1111-2222'], lookup: null });
     // Over SMS the short variant.
     const sms = run(identify({ idTries: 1 }), 'x', { customer: null, channel: 'sms' });
-    expect(texts(sms)).toEqual(['Číslo smlouvy je bez mezer, např. 2024-0153. Pošlete ho znovu (zbývá pokusů: 1).\n\nPro ověření pošlete číslo smlouvy (je na smlouvě či faktuře).']);
+    expect(texts(sms)).toEqual([
+      'Číslo smlouvy je bez mezer, např. 2024-0153. Pošlete ho znovu (zbývá pokusů: 1).\n\nPro ověření pošlete číslo smlouvy (je na smlouvě či faktuře).',
+    ]);
   });
 
   it('does not count a shared phone number that is not on any contract', () => {
@@ -479,14 +602,18 @@ describe('identification', () => {
 
   it('hands over to a human after the last wrong try: an unverified ticket with what was entered', () => {
     const r = run(identify({ idTries: 2, idAttempts: ['nevím', '1111-2222'], wanted: 'wifi' }), '1111 2223', unknown);
-    expect(r.effects).toEqual([{
-      type: 'openTicket',
-      ticket: {
-        category: 'other', verified: false, likelyCustomerSide: false,
-        answers: { problem: 'identification', contractTries: 'nevím, 1111-2222, 1111 2223' },
-        summary: 'Problém: Zákazníka se nepodařilo ověřit\nZadaná čísla smluv: nevím, 1111-2222, 1111 2223\nZákazník neověřen',
+    expect(r.effects).toEqual([
+      {
+        type: 'openTicket',
+        ticket: {
+          category: 'other',
+          verified: false,
+          likelyCustomerSide: false,
+          answers: { problem: 'identification', contractTries: 'nevím, 1111-2222, 1111 2223' },
+          summary: 'Problém: Zákazníka se nepodařilo ověřit\nZadaná čísla smluv: nevím, 1111-2222, 1111 2223\nZákazník neověřen',
+        },
       },
-    }]);
+    ]);
     expect(r.state).toMatchObject({ verified: false, idTries: 3, step: 'menu', flow: 'main', held: [HANDOVER] });
     expect(r.state.wanted).toBeUndefined();
     expect(r.state.idAttempts).toBeUndefined();
@@ -497,10 +624,18 @@ describe('identification', () => {
     ]);
     // Nothing entered as a contract number (the tries were used up elsewhere): no such line.
     const bare = run(identify({ idTries: 2, lookup: 'contract' }), { kind: 'lookupResult', customer: null }, unknown);
-    expect(bare.effects).toEqual([{
-      type: 'openTicket',
-      ticket: { category: 'other', verified: false, likelyCustomerSide: false, answers: { problem: 'identification' }, summary: 'Problém: Zákazníka se nepodařilo ověřit\nZákazník neověřen' },
-    }]);
+    expect(bare.effects).toEqual([
+      {
+        type: 'openTicket',
+        ticket: {
+          category: 'other',
+          verified: false,
+          likelyCustomerSide: false,
+          answers: { problem: 'identification' },
+          summary: 'Problém: Zákazníka se nepodařilo ověřit\nZákazník neověřen',
+        },
+      },
+    ]);
     // The summary is in the team's language.
     const en = run(identify({ idTries: 2 }), 'x', { customer: null, settings: { ...settings, teamLanguage: 'en' } });
     expect(en.effects[0]).toMatchObject({ ticket: { summary: 'Problem: Customer could not be verified\nContract numbers entered: x\nCustomer not verified' } });
@@ -532,7 +667,10 @@ describe('identification', () => {
   it('a deep link during identification is a look-up; an identified customer gets the greeting and the menu', () => {
     expect(run(identify(), { kind: 'start', payload: '2024-0153' }, unknown).effects).toEqual([{ type: 'lookupCustomer', contractNumber: '2024-0153' }]);
     const known = run(at('internet.worksNow', { timer: { name: 'followUp', token: 't', dueAt: 'x' } }), { kind: 'start', payload: '2024-0153' });
-    expect(known.effects).toEqual([{ type: 'cancelTimers' }, { type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } }]);
+    expect(known.effects).toEqual([
+      { type: 'cancelTimers' },
+      { type: 'reply', reply: { text: `${HELLO}\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } },
+    ]);
     expect(run(identify(), { kind: 'start' }, unknown).effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\n${ASK_ID}`, key: 'identify.ask' } }]);
   });
 
@@ -546,40 +684,97 @@ describe('identification', () => {
 });
 
 describe('words that work at every step', () => {
-  const worksNow = (extra: Partial<ConversationState> = {}) => at('internet.worksNow', { back: [{ flow: 'main', step: 'menu' }, { flow: 'internet', step: 'unplug' }], ...extra });
+  const worksNow = (extra: Partial<ConversationState> = {}) =>
+    at('internet.worksNow', {
+      back: [
+        { flow: 'main', step: 'menu' },
+        { flow: 'internet', step: 'unplug' },
+      ],
+      ...extra,
+    });
 
   it('switches the language, and remembers it on the record of an identified customer', () => {
     const r = run(worksNow(), 'in english');
     expect(r.effects).toEqual([
       { type: 'setCustomerLanguage', lang: 'en' },
-      { type: 'reply', reply: { text: "All right, we'll continue in English.\n\nIs your internet working now? Please try opening a web page.", key: 'internet.worksNow', choices: [{ id: 'yes', label: 'Yes, it works' }, { id: 'no', label: 'No, still broken' }] } },
+      {
+        type: 'reply',
+        reply: {
+          text: "All right, we'll continue in English.\n\nIs your internet working now? Please try opening a web page.",
+          key: 'internet.worksNow',
+          choices: [
+            { id: 'yes', label: 'Yes, it works' },
+            { id: 'no', label: 'No, still broken' },
+          ],
+        },
+      },
     ]);
     expect(r.state).toMatchObject({ lang: 'en', langChosen: true, step: 'worksNow' });
     const unknown = run(at('main.identify', { customerId: null }, { customer: null }), 'po slovensky', { customer: null });
-    expect(unknown.effects).toEqual([{ type: 'reply', reply: { text: 'Dobre, budeme pokračovať po slovensky.\n\nAby som vás mohla overiť, napíšte mi prosím číslo svojej zmluvy (nájdete ho na zmluve alebo na faktúre).', key: 'identify.ask' } }]);
+    expect(unknown.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: 'Dobre, budeme pokračovať po slovensky.\n\nAby som vás mohla overiť, napíšte mi prosím číslo svojej zmluvy (nájdete ho na zmluve alebo na faktúre).',
+          key: 'identify.ask',
+        },
+      },
+    ]);
     expect(run(worksNow({ lang: 'en' }), 'česky').state.lang).toBe('cs');
   });
 
   it('offers the language menu and returns to the question in the chosen language', () => {
     const menu = run(worksNow(), 'jazyk');
-    expect(menu.effects).toEqual([{ type: 'reply', reply: { text: 'Vyberte prosím jazyk.', key: 'lang.pick', choices: [{ id: 'cs', label: 'Čeština' }, { id: 'sk', label: 'Slovenčina' }, { id: 'en', label: 'English' }] } }]);
+    expect(menu.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: 'Vyberte prosím jazyk.',
+          key: 'lang.pick',
+          choices: [
+            { id: 'cs', label: 'Čeština' },
+            { id: 'sk', label: 'Slovenčina' },
+            { id: 'en', label: 'English' },
+          ],
+        },
+      },
+    ]);
     expect(where(menu)).toBe('main.language');
     const sk = run(menu.state, { kind: 'choice', choiceId: 'sk' });
     expect(sk.effects).toEqual([
       { type: 'setCustomerLanguage', lang: 'sk' },
-      { type: 'reply', reply: { text: 'Dobre, budeme pokračovať po slovensky.\n\nFunguje vám teraz internet? Skúste prosím otvoriť nejakú webovú stránku.', key: 'internet.worksNow', choices: [{ id: 'yes', label: 'Áno, funguje' }, { id: 'no', label: 'Nie, stále nefunguje' }] } },
+      {
+        type: 'reply',
+        reply: {
+          text: 'Dobre, budeme pokračovať po slovensky.\n\nFunguje vám teraz internet? Skúste prosím otvoriť nejakú webovú stránku.',
+          key: 'internet.worksNow',
+          choices: [
+            { id: 'yes', label: 'Áno, funguje' },
+            { id: 'no', label: 'Nie, stále nefunguje' },
+          ],
+        },
+      },
       { type: 'startTimer', name: 'followUp', token: `internet.worksNow.followUp.${T0}`, dueAt: '2026-11-23T09:30:00.000Z' },
     ]);
-    expect(sk.state.back).toEqual([{ flow: 'main', step: 'menu' }, { flow: 'internet', step: 'unplug' }]);
+    expect(sk.state.back).toEqual([
+      { flow: 'main', step: 'menu' },
+      { flow: 'internet', step: 'unplug' },
+    ]);
     expect(sk.state.flowVersion).toBe(2);
   });
 
   it('explains the commands and asks the same question again', () => {
     const r = run(worksNow(), 'Pomoc!');
-    expect(r.effects).toEqual([{ type: 'reply', reply: {
-      text: `Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte +420 377 000 000.\n\n${WORKS_NOW}`,
-      key: 'internet.worksNow', choices: YES_NO,
-    } }]);
+    expect(r.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: `Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte +420 377 000 000.\n\n${WORKS_NOW}`,
+          key: 'internet.worksNow',
+          choices: YES_NO,
+        },
+      },
+    ]);
     expect(r.state.misses).toBe(0);
   });
 
@@ -600,7 +795,9 @@ describe('words that work at every step', () => {
     expect(restart.effects).toEqual([{ type: 'reply', reply: { text: `Dobře, začneme znovu.\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } }]);
     expect(restart.state).toMatchObject({ misses: 0, followUps: 0, back: [] });
     const nowhere = run(at('main.menu'), 'back');
-    expect(nowhere.effects).toEqual([{ type: 'reply', reply: { text: `Dál zpět se vrátit nelze, jsme na začátku.\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } }]);
+    expect(nowhere.effects).toEqual([
+      { type: 'reply', reply: { text: `Dál zpět se vrátit nelze, jsme na začátku.\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } },
+    ]);
   });
 
   it('starts a new session when the menu is asked for after a ticket or the end of a session', () => {
@@ -618,19 +815,38 @@ describe('words that work at every step', () => {
 
 const LIGHTS = 'Jak svítí kontrolky na routeru? Vyberte, nebo je popište vlastními slovy.';
 const LIGHTS_CHOICES = [
-  { id: 'off', label: 'Nesvítí nic' }, { id: 'red', label: 'Něco svítí červeně' }, { id: 'blinking', label: 'Něco bliká' },
-  { id: 'normal', label: 'Svítí jako obvykle' }, { id: 'unknown', label: 'Nevím' },
+  { id: 'off', label: 'Nesvítí nic' },
+  { id: 'red', label: 'Něco svítí červeně' },
+  { id: 'blinking', label: 'Něco bliká' },
+  { id: 'normal', label: 'Svítí jako obvykle' },
+  { id: 'unknown', label: 'Nevím' },
 ];
 const DEVICES = 'Kterých zařízení se závada týká?';
-const DEVICES_CHOICES = [{ id: 'all', label: 'Všech' }, { id: 'some', label: 'Jen některých' }, { id: 'wifiOnly', label: 'Jen těch na Wi-Fi' }, { id: 'phoneOnly', label: 'Jen telefonu' }];
+const DEVICES_CHOICES = [
+  { id: 'all', label: 'Všech' },
+  { id: 'some', label: 'Jen některých' },
+  { id: 'wifiOnly', label: 'Jen těch na Wi-Fi' },
+  { id: 'phoneOnly', label: 'Jen telefonu' },
+];
 const DESCRIBE = 'Popište prosím závadu vlastními slovy: co přesně nefunguje a co se děje (např. hlášení na obrazovce).';
-const RESOLVED = 'Jsem ráda, že vše zase funguje. Pokud by se závada vrátila, napište mi kdykoli. Tip: za bouřky odpojujte zařízení ze zásuvky i od datového kabelu – výměna zařízení poškozených přepětím je zpoplatněná.';
+const RESOLVED =
+  'Jsem ráda, že vše zase funguje. Pokud by se závada vrátila, napište mi kdykoli. Tip: za bouřky odpojujte zařízení ze zásuvky i od datového kabelu – výměna zařízení poškozených přepětím je zpoplatněná.';
 
 describe('questions with fixed answers', () => {
   it('stores the answer under the step field and moves on, with a follow-up timer where the step asks for one', () => {
     const r = run(at('internet.worksNow'), 'ne');
     expect(r.effects).toEqual([
-      { type: 'reply', reply: { text: 'Restartujte prosím ještě počítače a další zařízení připojená k síti (notebook, televizi, telefon). Až se znovu spustí, napište mi.', key: 'checklist.restartPc', choices: [{ id: 'done', label: 'Hotovo, restartováno' }, { id: 'noComputer', label: 'Nemám žádný počítač' }] } },
+      {
+        type: 'reply',
+        reply: {
+          text: 'Restartujte prosím ještě počítače a další zařízení připojená k síti (notebook, televizi, telefon). Až se znovu spustí, napište mi.',
+          key: 'checklist.restartPc',
+          choices: [
+            { id: 'done', label: 'Hotovo, restartováno' },
+            { id: 'noComputer', label: 'Nemám žádný počítač' },
+          ],
+        },
+      },
       { type: 'startTimer', name: 'followUp', token: `internet.restartPc.followUp.${T0}`, dueAt: '2026-11-23T09:30:00.000Z' },
     ]);
     expect(r.state).toMatchObject({ answers: { afterReplug: 'no' }, back: [{ flow: 'internet', step: 'worksNow' }], misses: 0, followUps: 0 });
@@ -659,7 +875,12 @@ describe('questions with fixed answers', () => {
     expect(run(at('main.menu'), 'blabla').state.misses).toBe(1);
     // A free answer without a field is not stored.
     const flow: FlowDef = {
-      id: 'custom', version: 1, category: 'other', title: 'problem.other', start: 'q', summaryFields: [],
+      id: 'custom',
+      version: 1,
+      category: 'other',
+      title: 'problem.other',
+      start: 'q',
+      summaryFields: [],
       steps: {
         q: { kind: 'choice', prompt: 'collect.lights', freeText: 'r', choices: [{ id: 'a', label: 'collect.lights.off', next: 'r' }] },
         r: { kind: 'end', prompt: 'checklist.resolved', outcome: 'abandoned' },
@@ -684,9 +905,16 @@ describe('questions with fixed answers', () => {
     expect(third.effects).toEqual([{ type: 'reply', reply: { text: TOO_MANY, key: 'common.tooManyMisses', choices: YES_NO } }]);
     expect(third.state.misses).toBe(3);
     // A button of this step that does not exist is a miss too; a button of an earlier question is refused politely.
-    expect(run(at('internet.worksNow', { misses: 2 }), { kind: 'choice', choiceId: 'banana' }).effects).toEqual([{ type: 'reply', reply: { text: TOO_MANY, key: 'common.tooManyMisses', choices: YES_NO } }]);
+    expect(run(at('internet.worksNow', { misses: 2 }), { kind: 'choice', choiceId: 'banana' }).effects).toEqual([
+      { type: 'reply', reply: { text: TOO_MANY, key: 'common.tooManyMisses', choices: YES_NO } },
+    ]);
     const stale = run(at('internet.worksNow'), { kind: 'choice', choiceId: 'yes', stale: true });
-    expect(stale.effects).toEqual([{ type: 'reply', reply: { text: `Toto tlačítko patří k dřívější otázce. Odpovězte prosím na tu poslední.\n\n${WORKS_NOW}`, key: 'internet.worksNow', choices: YES_NO } }]);
+    expect(stale.effects).toEqual([
+      {
+        type: 'reply',
+        reply: { text: `Toto tlačítko patří k dřívější otázce. Odpovězte prosím na tu poslední.\n\n${WORKS_NOW}`, key: 'internet.worksNow', choices: YES_NO },
+      },
+    ]);
     expect(stale.state.misses).toBe(0);
   });
 });
@@ -717,15 +945,27 @@ describe('free-text questions', () => {
     const caption = run(at('internet.description'), { kind: 'media', mediaKind: 'photo', fileId: 'F', caption: 'Router hlásí chybu PPPoE' });
     expect(caption.state.answers).toEqual({ description: 'Router hlásí chybu PPPoE' });
     const photo = run(at('internet.worksNow'), { kind: 'media', mediaKind: 'photo', caption: 'router' });
-    expect(photo.effects).toEqual([{ type: 'reply', reply: { text: `Děkuji za fotografii, uložila jsem ji k vašemu požadavku.\n\n${WORKS_NOW}`, key: 'internet.worksNow', choices: YES_NO } }]);
+    expect(photo.effects).toEqual([
+      {
+        type: 'reply',
+        reply: { text: `Děkuji za fotografii, uložila jsem ji k vašemu požadavku.\n\n${WORKS_NOW}`, key: 'internet.worksNow', choices: YES_NO },
+      },
+    ]);
     const voice = run(at('internet.description'), { kind: 'media', mediaKind: 'voice' });
-    expect(voice.effects).toEqual([{ type: 'reply', reply: { text: `Tento druh zprávy bohužel neumím přečíst. Napište mi to prosím textem.\n\n${DESCRIBE}`, key: 'collect.description' } }]);
+    expect(voice.effects).toEqual([
+      { type: 'reply', reply: { text: `Tento druh zprávy bohužel neumím přečíst. Napište mi to prosím textem.\n\n${DESCRIBE}`, key: 'collect.description' } },
+    ]);
     expect(voice.state.answers).toEqual({});
   });
 
   it('takes a quick answer of a custom input step that has none as plain text', () => {
     const flow: FlowDef = {
-      id: 'custom', version: 1, category: 'other', title: 'problem.other', start: 'q', summaryFields: [],
+      id: 'custom',
+      version: 1,
+      category: 'other',
+      title: 'problem.other',
+      start: 'q',
+      summaryFields: [],
       steps: {
         q: { kind: 'input', prompt: 'collect.since', field: 'since', minLength: 1, retry: 'collect.sinceRetry', next: 'r', quick: [] },
         r: { kind: 'end', prompt: 'checklist.resolved', outcome: 'resolved_by_customer' },
@@ -733,7 +973,11 @@ describe('free-text questions', () => {
     };
     const r = run(at('custom.q'), '1', { flows: { ...flows, custom: flow } });
     expect(r.state.answers).toEqual({ since: '1' });
-    expect(r.effects[1]).toEqual({ type: 'record', text: 'Zákazník potvrdil, že po restartu zařízení vše funguje. Vyřešeno bez technika.', outcome: 'resolved_by_customer' });
+    expect(r.effects[1]).toEqual({
+      type: 'record',
+      text: 'Zákazník potvrdil, že po restartu zařízení vše funguje. Vyřešeno bez technika.',
+      outcome: 'resolved_by_customer',
+    });
   });
 });
 
@@ -744,7 +988,17 @@ describe('waiting for the devices', () => {
   it('starts a timer of the configured minutes', () => {
     const r = run(at('internet.unplug'), 'hotovo');
     expect(r.effects).toEqual([
-      { type: 'reply', reply: { text: PLUG_BACK, key: 'checklist.plugBack', choices: [{ id: 'works', label: 'Už to funguje' }, { id: 'ready', label: 'Zařízení už naběhla' }] } },
+      {
+        type: 'reply',
+        reply: {
+          text: PLUG_BACK,
+          key: 'checklist.plugBack',
+          choices: [
+            { id: 'works', label: 'Už to funguje' },
+            { id: 'ready', label: 'Zařízení už naběhla' },
+          ],
+        },
+      },
       { type: 'startTimer', name: 'wait', token: `internet.plugBack.wait.${T0}`, dueAt: '2026-11-23T09:03:00.000Z' },
     ]);
     const five = run(at('internet.unplug'), 'hotovo', { settings: { ...settings, waitMinutes: 5 } });
@@ -752,7 +1006,12 @@ describe('waiting for the devices', () => {
     expect(five.state.timer).toEqual({ name: 'wait', token: `internet.plugBack.wait.${T0}`, dueAt: '2026-11-23T09:05:00.000Z' });
     // A custom wait of fixed minutes.
     const flow: FlowDef = {
-      id: 'custom', version: 1, category: 'other', title: 'problem.other', start: 'w', summaryFields: [],
+      id: 'custom',
+      version: 1,
+      category: 'other',
+      title: 'problem.other',
+      start: 'w',
+      summaryFields: [],
       steps: {
         q: { kind: 'choice', prompt: 'collect.lights', choices: [{ id: 'a', label: 'collect.lights.off', next: 'w' }] },
         w: { kind: 'wait', prompt: 'checklist.plugBack', minutes: 7, then: 'q', choices: [] },
@@ -772,7 +1031,19 @@ describe('waiting for the devices', () => {
     expect(say('2026-11-23T09:10:00Z')).toBe(left(1));
     expect(say('2026-11-23T09:00:00Z', null)).toBe(left(1));
     const r = run(waiting('2026-11-23T09:03:00.000Z'), 'a teď?');
-    expect(r.effects).toEqual([{ type: 'reply', reply: { text: left(3), key: 'checklist.stillWaiting', choices: [{ id: 'works', label: 'Už to funguje' }, { id: 'ready', label: 'Zařízení už naběhla' }] } }]);
+    expect(r.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: left(3),
+          key: 'checklist.stillWaiting',
+          choices: [
+            { id: 'works', label: 'Už to funguje' },
+            { id: 'ready', label: 'Zařízení už naběhla' },
+          ],
+        },
+      },
+    ]);
     expect(r.state.timer).not.toBeNull();
   });
 
@@ -789,7 +1060,12 @@ describe('waiting for the devices', () => {
   });
 
   it('asks whether it works when the timer fires, and ignores stale or foreign timers', () => {
-    const fired = run(waiting('2026-11-23T09:03:00.000Z'), { kind: 'timer', name: 'wait', token: `internet.plugBack.wait.${T0}` }, {}, new Date('2026-11-23T09:03:00Z'));
+    const fired = run(
+      waiting('2026-11-23T09:03:00.000Z'),
+      { kind: 'timer', name: 'wait', token: `internet.plugBack.wait.${T0}` },
+      {},
+      new Date('2026-11-23T09:03:00Z'),
+    );
     expect(fired.effects).toEqual([
       { type: 'reply', reply: { text: WORKS_NOW, key: 'internet.worksNow', choices: YES_NO } },
       { type: 'startTimer', name: 'followUp', token: 'internet.worksNow.followUp.1795424580000', dueAt: '2026-11-23T09:33:00.000Z' },
@@ -813,14 +1089,26 @@ describe('waiting for the devices', () => {
 
 describe('follow-ups', () => {
   const quiet = (followUps: number) => at('internet.worksNow', { followUps, timer: { name: 'followUp', token: 'f', dueAt: '2026-11-23T09:30:00.000Z' } });
-  const fire = (state: ConversationState, max: number) => run(state, { kind: 'timer', name: 'followUp', token: 'f' }, { settings: { ...settings, maxFollowUps: max } }, new Date('2026-11-23T09:30:00Z'));
+  const fire = (state: ConversationState, max: number) =>
+    run(state, { kind: 'timer', name: 'followUp', token: 'f' }, { settings: { ...settings, maxFollowUps: max } }, new Date('2026-11-23T09:30:00Z'));
 
   it('asks once more when the customer goes quiet, as many times as configured', () => {
     const once = fire(quiet(0), 1);
-    expect(once.effects).toEqual([{ type: 'reply', reply: { text: `Jste tu ještě? Až budete mít chvilku, odpovězte prosím na mou poslední otázku.\n\n${WORKS_NOW}`, key: 'internet.worksNow', choices: YES_NO } }]);
+    expect(once.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: `Jste tu ještě? Až budete mít chvilku, odpovězte prosím na mou poslední otázku.\n\n${WORKS_NOW}`,
+          key: 'internet.worksNow',
+          choices: YES_NO,
+        },
+      },
+    ]);
     expect(once.state).toMatchObject({ followUps: 1, timer: null });
     const twice = fire(quiet(0), 2);
-    expect(others(twice)).toEqual([{ type: 'startTimer', name: 'followUp', token: 'internet.worksNow.followUp.1795426200000', dueAt: '2026-11-23T10:00:00.000Z' }]);
+    expect(others(twice)).toEqual([
+      { type: 'startTimer', name: 'followUp', token: 'internet.worksNow.followUp.1795426200000', dueAt: '2026-11-23T10:00:00.000Z' },
+    ]);
     expect(twice.state.followUps).toBe(1);
     const second = fire({ ...twice.state, timer: { name: 'followUp', token: 'f', dueAt: 'x' } }, 2);
     expect(texts(second)).toHaveLength(1);
@@ -835,7 +1123,15 @@ describe('follow-ups', () => {
   });
 });
 
-const SUMMARY_ANSWERS = { checklist: 'done', afterReplug: 'no', afterRestart: 'no', since: 'today', lights: 'red', devices: 'all', description: 'Nic se nenačítá, ani e-mail.' };
+const SUMMARY_ANSWERS = {
+  checklist: 'done',
+  afterReplug: 'no',
+  afterRestart: 'no',
+  since: 'today',
+  lights: 'red',
+  devices: 'all',
+  description: 'Nic se nenačítá, ani e-mail.',
+};
 const SUMMARY_LINES = [
   'Problém: Nefunguje internet',
   'Odpojení zařízení: Hotovo, odpojeno',
@@ -850,26 +1146,52 @@ const SUMMARY_LINES = [
 describe('the recap and the ticket', () => {
   it('shows the recap with the answers and asks whether to send it', () => {
     const r = run(at('internet.description', { answers: { ...SUMMARY_ANSWERS, description: undefined as unknown as string } }), 'Nic se nenačítá, ani e-mail.');
-    expect(r.effects).toEqual([{ type: 'reply', reply: {
-      text: `Shrnutí pro technika:\n${SUMMARY_LINES.join('\n')}\n\nMám požadavek odeslat?`,
-      key: 'collect.summary', choices: [{ id: 'send', label: 'Ano, odeslat' }, { id: 'edit', label: 'Opravit údaje' }],
-    } }]);
+    expect(r.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: `Shrnutí pro technika:\n${SUMMARY_LINES.join('\n')}\n\nMám požadavek odeslat?`,
+          key: 'collect.summary',
+          choices: [
+            { id: 'send', label: 'Ano, odeslat' },
+            { id: 'edit', label: 'Opravit údaje' },
+          ],
+        },
+      },
+    ]);
     // An unidentified customer's recap says so.
-    const unverified = run(at('other.since', { customerId: null, verified: false, answers: { description: 'Nejde mi tisk přes síť.' } }, { customer: null }), '1', { customer: null });
-    expect(texts(unverified)).toEqual(['Shrnutí pro technika:\nProblém: Něco jiného\nPopis: Nejde mi tisk přes síť.\nOd kdy: Od dneška\nZákazník neověřen\n\nMám požadavek odeslat?']);
+    const unverified = run(
+      at('other.since', { customerId: null, verified: false, answers: { description: 'Nejde mi tisk přes síť.' } }, { customer: null }),
+      '1',
+      { customer: null },
+    );
+    expect(texts(unverified)).toEqual([
+      'Shrnutí pro technika:\nProblém: Něco jiného\nPopis: Nejde mi tisk přes síť.\nOd kdy: Od dneška\nZákazník neověřen\n\nMám požadavek odeslat?',
+    ]);
   });
 
   it('opens a ticket with everything a technician needs, then tells its number and reaction time', () => {
     const r = run(at('internet.summary', { answers: SUMMARY_ANSWERS, back: [{ flow: 'internet', step: 'description' }] }), 'odeslat');
-    expect(r.effects).toEqual([{
-      type: 'openTicket',
-      ticket: { category: 'internet', verified: true, likelyCustomerSide: false, answers: { problem: 'internet', ...SUMMARY_ANSWERS }, summary: SUMMARY_LINES.join('\n') },
-    }]);
+    expect(r.effects).toEqual([
+      {
+        type: 'openTicket',
+        ticket: {
+          category: 'internet',
+          verified: true,
+          likelyCustomerSide: false,
+          answers: { problem: 'internet', ...SUMMARY_ANSWERS },
+          summary: SUMMARY_LINES.join('\n'),
+        },
+      },
+    ]);
     expect(r.state).toMatchObject({ flow: 'internet', step: 'openTicket' });
     const opened = run(r.state, { kind: 'ticketOpened', number: 'T-9', reactBy: 'pondělí 23. 11. v 18:00' });
     expect(opened.effects).toEqual([
       { type: 'record', text: 'Založen požadavek T-9.', outcome: 'ticket_opened' },
-      { type: 'reply', reply: { text: `${OPENED('T-9')}\n\nTermín reakce technika podle vaší smlouvy: pondělí 23. 11. v 18:00.`, key: 'ticket.opened', choices: NEW_PROBLEM } },
+      {
+        type: 'reply',
+        reply: { text: `${OPENED('T-9')}\n\nTermín reakce technika podle vaší smlouvy: pondělí 23. 11. v 18:00.`, key: 'ticket.opened', choices: NEW_PROBLEM },
+      },
     ]);
     expect(opened.state).toMatchObject({ flow: 'main', step: 'ticketOpen', ticketNumber: 'T-9', back: [] });
     const noGuarantee = run(r.state, { kind: 'ticketOpened', number: 'T-9', noReactionGuarantee: true });
@@ -877,7 +1199,9 @@ describe('the recap and the ticket', () => {
     const both = run(r.state, { kind: 'ticketOpened', number: 'T-9', reactBy: 'zítra', noReactionGuarantee: true });
     expect(texts(both)).toEqual([`${OPENED('T-9')}\n\nTermín reakce technika podle vaší smlouvy: zítra.`]);
     const repeat = run(r.state, { kind: 'ticketOpened', number: 'T-9', repeatWarning: true });
-    expect(texts(repeat)).toEqual([`Upozorňujeme, že v této věci jste se na nás obrátili opakovaně; další pomoc v ní už bude zpoplatněna podle ceníku.\n\n${OPENED('T-9')}`]);
+    expect(texts(repeat)).toEqual([
+      `Upozorňujeme, že v této věci jste se na nás obrátili opakovaně; další pomoc v ní už bude zpoplatněna podle ceníku.\n\n${OPENED('T-9')}`,
+    ]);
     const plain = run(r.state, { kind: 'ticketOpened', number: 'T-9' });
     expect(texts(plain)).toEqual([OPENED('T-9')]);
     // The history line is in the team's language.
@@ -890,7 +1214,9 @@ describe('the recap and the ticket', () => {
     expect(wifi.effects[0]).toMatchObject({ type: 'openTicket', ticket: { likelyCustomerSide: true, verified: true } });
     const other = run(at('internet.summary', { answers: { ...SUMMARY_ANSWERS, customerSide: 'no' } }), '1');
     expect(other.effects[0]).toMatchObject({ ticket: { likelyCustomerSide: false } });
-    const unverified = run(at('internet.summary', { customerId: null, verified: false, answers: SUMMARY_ANSWERS }, { customer: null }), 'ano', { customer: null });
+    const unverified = run(at('internet.summary', { customerId: null, verified: false, answers: SUMMARY_ANSWERS }, { customer: null }), 'ano', {
+      customer: null,
+    });
     expect(unverified.effects[0]).toMatchObject({ ticket: { verified: false, summary: `${SUMMARY_LINES.join('\n')}\nZákazník neověřen` } });
     // Identified but marked unverified (a failed identification before): unverified.
     const marked = run(at('internet.summary', { verified: false, answers: SUMMARY_ANSWERS }), 'ano');
@@ -902,18 +1228,43 @@ describe('the recap and the ticket', () => {
 
   it('goes back to correct the details, and asks again on anything else', () => {
     const edit = run(at('other.summary', { answers: { description: 'Nejde tisk.', since: 'today' } }), 'opravit');
-    expect(edit.effects).toEqual([{ type: 'reply', reply: { text: 'Popište mi prosím, s čím potřebujete pomoci. Čím přesnější popis, tím rychleji vám technik pomůže.', key: 'other.describe' } }]);
+    expect(edit.effects).toEqual([
+      {
+        type: 'reply',
+        reply: { text: 'Popište mi prosím, s čím potřebujete pomoci. Čím přesnější popis, tím rychleji vám technik pomůže.', key: 'other.describe' },
+      },
+    ]);
     expect(edit.state.answers).toEqual({ description: 'Nejde tisk.', since: 'today' });
     const unclear = run(at('other.summary', { answers: { since: 'today' } }), 'hm');
-    expect(unclear.effects).toEqual([{ type: 'reply', reply: { text: NOT_UNDERSTOOD, key: 'common.notUnderstood', choices: [{ id: 'send', label: 'Ano, odeslat' }, { id: 'edit', label: 'Opravit údaje' }] } }]);
+    expect(unclear.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: NOT_UNDERSTOOD,
+          key: 'common.notUnderstood',
+          choices: [
+            { id: 'send', label: 'Ano, odeslat' },
+            { id: 'edit', label: 'Opravit údaje' },
+          ],
+        },
+      },
+    ]);
   });
 
   it('over SMS opens the ticket right after the details, without a recap', () => {
     const r = run(at('internet.description', { answers: { since: 'today' } }), 'Nic se nenačítá, ani e-mail.', { channel: 'sms' });
-    expect(r.effects).toEqual([{
-      type: 'openTicket',
-      ticket: { category: 'internet', verified: true, likelyCustomerSide: false, answers: { problem: 'internet', since: 'today', description: 'Nic se nenačítá, ani e-mail.' }, summary: 'Problém: Nefunguje internet\nOd kdy: Od dneška\nPopis: Nic se nenačítá, ani e-mail.' },
-    }]);
+    expect(r.effects).toEqual([
+      {
+        type: 'openTicket',
+        ticket: {
+          category: 'internet',
+          verified: true,
+          likelyCustomerSide: false,
+          answers: { problem: 'internet', since: 'today', description: 'Nic se nenačítá, ani e-mail.' },
+          summary: 'Problém: Nefunguje internet\nOd kdy: Od dneška\nPopis: Nic se nenačítá, ani e-mail.',
+        },
+      },
+    ]);
     const opened = run(r.state, { kind: 'ticketOpened', number: 'T-3', reactBy: 'zítra' }, { channel: 'sms' });
     expect(texts(opened)).toEqual(['Požadavek T-3 předán technikům, ozvou se zde. Doplnění pište sem.\n\nReakce technika do: zítra.']);
     expect(replies(opened)[0]?.choices).toEqual([{ id: 'newProblem', label: 'Jiný problém' }]);
@@ -925,7 +1276,17 @@ describe('the recap and the ticket', () => {
   it('over SMS asks whether it works together with the request to plug back or restart', () => {
     const plug = run(at('internet.unplug'), '1', { channel: 'sms' });
     expect(plug.effects).toEqual([
-      { type: 'reply', reply: { text: 'Zapojte vše zpět a počkejte, až zařízení naběhnou (do 3 min). Pak odpovězte: Funguje teď internet?', key: 'checklist.plugBackAsk', choices: [{ id: 'yes', label: 'Ano' }, { id: 'no', label: 'Ne' }] } },
+      {
+        type: 'reply',
+        reply: {
+          text: 'Zapojte vše zpět a počkejte, až zařízení naběhnou (do 3 min). Pak odpovězte: Funguje teď internet?',
+          key: 'checklist.plugBackAsk',
+          choices: [
+            { id: 'yes', label: 'Ano' },
+            { id: 'no', label: 'Ne' },
+          ],
+        },
+      },
       { type: 'startTimer', name: 'followUp', token: `internet.plugBack.followUp.${T0}`, dueAt: '2026-11-23T09:30:00.000Z' },
     ]);
     const no = run(plug.state, 'ne', { channel: 'sms' });
@@ -933,7 +1294,11 @@ describe('the recap and the ticket', () => {
     expect(texts(no)).toEqual(['Restartujte i počítače a další zařízení v síti. Pak odpovězte: Funguje teď internet?']);
     const giveUp = run(no.state, '2', { channel: 'sms' });
     expect(texts(giveUp)).toEqual(['Předám to technikovi, jen pár otázek.\n\nOd kdy závada trvá?']);
-    expect(replies(giveUp)[0]?.choices).toEqual([{ id: 'today', label: 'Dnes' }, { id: 'yesterday', label: 'Včera' }, { id: 'longer', label: 'Déle' }]);
+    expect(replies(giveUp)[0]?.choices).toEqual([
+      { id: 'today', label: 'Dnes' },
+      { id: 'yesterday', label: 'Včera' },
+      { id: 'longer', label: 'Déle' },
+    ]);
   });
 
   it('adds what the customer writes to the open ticket, and offers a new problem', () => {
@@ -963,10 +1328,18 @@ describe('after the ticket', () => {
   });
 
   it('tells the resolution and asks for a rating of the session ticket', () => {
-    const r = run(open({ timer: { name: 'followUp', token: 'f', dueAt: 'x' }, back: [{ flow: 'main', step: 'menu' }] }), { kind: 'ticketResolved', number: 'T-1', technician: 'Petr', note: 'Vyměněn zdroj.' });
+    const r = run(open({ timer: { name: 'followUp', token: 'f', dueAt: 'x' }, back: [{ flow: 'main', step: 'menu' }] }), {
+      kind: 'ticketResolved',
+      number: 'T-1',
+      technician: 'Petr',
+      note: 'Vyměněn zdroj.',
+    });
     expect(r.effects).toEqual([
       { type: 'cancelTimers' },
-      { type: 'reply', reply: { text: `Váš požadavek T-1 je vyřešen.\n\nTechnik k tomu píše: Vyměněn zdroj.\n\n${RATE_PROMPT}`, key: 'ticket.rate', choices: RATE_CHOICES } },
+      {
+        type: 'reply',
+        reply: { text: `Váš požadavek T-1 je vyřešen.\n\nTechnik k tomu píše: Vyměněn zdroj.\n\n${RATE_PROMPT}`, key: 'ticket.rate', choices: RATE_CHOICES },
+      },
     ]);
     expect(r.state).toMatchObject({ flow: 'main', step: 'rate', ratingFor: 'T-1', back: [], timer: null });
     // The session's ticket resolved while the customer is in a checklist: the rating is asked all the same.
@@ -1025,10 +1398,17 @@ const TERMS = 'Cena: 600 Kč za hodinu práce, účtuje se po započatých 15 mi
 const EXPIRED = (n: string) => `Nabídka placeného výjezdu k požadavku ${n} vypršela. Pokud o výjezd stojíte, napište nám.`;
 
 describe('a paid call-out offer', () => {
-  const offered = (extra: Partial<ConversationState> = {}) => at('main.offer', { ticketNumber: 'T-1', offer: { id: 'of1', number: 'T-1', accepted: false }, ...extra });
+  const offered = (extra: Partial<ConversationState> = {}) =>
+    at('main.offer', { ticketNumber: 'T-1', offer: { id: 'of1', number: 'T-1', accepted: false }, ...extra });
 
   it('quotes the exact terms and asks for an explicit answer', () => {
-    const r = run(at('main.ticketOpen', { ticketNumber: 'T-1', timer: { name: 'followUp', token: 'f', dueAt: 'x' } }), { kind: 'calloutOffered', offerId: 'of1', number: 'T-1', terms: TERMS, expiresAt: '2026-11-24T09:00:00Z' });
+    const r = run(at('main.ticketOpen', { ticketNumber: 'T-1', timer: { name: 'followUp', token: 'f', dueAt: 'x' } }), {
+      kind: 'calloutOffered',
+      offerId: 'of1',
+      number: 'T-1',
+      terms: TERMS,
+      expiresAt: '2026-11-24T09:00:00Z',
+    });
     expect(r.effects).toEqual([
       { type: 'cancelTimers' },
       { type: 'reply', reply: { text: `${INTRO_OFFER('T-1')}\n\n${TERMS}\n\n${OFFER_PROMPT}`, key: 'offer.prompt', choices: OFFER_CHOICES } },
@@ -1063,17 +1443,38 @@ describe('a paid call-out offer', () => {
   it('asks again on anything that is not a clear answer', () => {
     for (const unclear of ['jo', 'ano, ale kolik to stojí?', 'možná']) {
       const r = run(offered(), unclear);
-      expect(r.effects, unclear).toEqual([{ type: 'reply', reply: { text: 'Potřebuji od vás jednoznačnou odpověď: souhlasíte s placeným výjezdem? Napište ANO, nebo NE.', key: 'offer.ambiguous', choices: OFFER_CHOICES } }]);
+      expect(r.effects, unclear).toEqual([
+        {
+          type: 'reply',
+          reply: {
+            text: 'Potřebuji od vás jednoznačnou odpověď: souhlasíte s placeným výjezdem? Napište ANO, nebo NE.',
+            key: 'offer.ambiguous',
+            choices: OFFER_CHOICES,
+          },
+        },
+      ]);
     }
   });
 
   it('confirms what the runtime stored', () => {
     const accepted = run(offered(), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'accepted' });
-    expect(accepted.effects).toEqual([{ type: 'reply', reply: {
-      text: 'Děkujeme, váš souhlas jsme zaznamenali. Technik se vám ozve kvůli termínu. Výjezd můžete do jeho začátku zrušit slovem ZRUŠIT.', key: 'offer.accepted', choices: NEW_PROBLEM,
-    } }]);
+    expect(accepted.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: 'Děkujeme, váš souhlas jsme zaznamenali. Technik se vám ozve kvůli termínu. Výjezd můžete do jeho začátku zrušit slovem ZRUŠIT.',
+          key: 'offer.accepted',
+          choices: NEW_PROBLEM,
+        },
+      },
+    ]);
     expect(accepted.state).toMatchObject({ flow: 'main', step: 'ticketOpen', ticketNumber: 'T-1', offer: { id: 'of1', number: 'T-1', accepted: true } });
-    const elsewhere = run(at('wifi.since', { offer: { id: 'of1', number: 'T-1', accepted: false } }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'accepted' });
+    const elsewhere = run(at('wifi.since', { offer: { id: 'of1', number: 'T-1', accepted: false } }), {
+      kind: 'consentResult',
+      offerId: 'of1',
+      number: 'T-1',
+      outcome: 'accepted',
+    });
     expect(where(elsewhere)).toBe('main.ticketOpen');
     const declined = run(offered(), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'declined' });
     expect(texts(declined)).toEqual(['Rozumím, výjezd neobjednáváme. Požadavek zůstává otevřený a technik se vám ozve.']);
@@ -1085,12 +1486,22 @@ describe('a paid call-out offer', () => {
     expect(closed.effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
     expect(closed.state.offer).toBeNull();
     // An earlier accepted offer stays cancellable when another answer comes back closed.
-    const kept = run(offered({ offer: { id: 'of1', number: 'T-1', accepted: true } }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'closed' });
+    const kept = run(offered({ offer: { id: 'of1', number: 'T-1', accepted: true } }), {
+      kind: 'consentResult',
+      offerId: 'of1',
+      number: 'T-1',
+      outcome: 'closed',
+    });
     expect(kept.state.offer).toEqual({ id: 'of1', number: 'T-1', accepted: true });
     const noOffer = run(at('main.ticketOpen', { ticketNumber: 'T-1' }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'closed' });
     expect(noOffer.effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
     expect(noOffer.state.offer).toBeNull();
-    const foreign = run(offered({ offer: { id: 'of0', number: 'T-0', accepted: true } }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'declined' });
+    const foreign = run(offered({ offer: { id: 'of0', number: 'T-0', accepted: true } }), {
+      kind: 'consentResult',
+      offerId: 'of1',
+      number: 'T-1',
+      outcome: 'declined',
+    });
     expect(foreign.state.offer).toBeNull();
   });
 
@@ -1099,7 +1510,11 @@ describe('a paid call-out offer', () => {
     expect(waitingFor.effects).toEqual([{ type: 'reply', reply: { text: `${EXPIRED('T-1')}\n\n${NOTED}`, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
     expect(waitingFor.state).toMatchObject({ offer: null, step: 'ticketOpen', ticketNumber: 'T-1' });
     // The customer went elsewhere meanwhile: the news only, the offer forgotten.
-    const elsewhere = run(at('internet.since', { offer: { id: 'of1', number: 'T-1', accepted: false } }), { kind: 'offerExpired', offerId: 'of1', number: 'T-1' });
+    const elsewhere = run(at('internet.since', { offer: { id: 'of1', number: 'T-1', accepted: false } }), {
+      kind: 'offerExpired',
+      offerId: 'of1',
+      number: 'T-1',
+    });
     expect(elsewhere.effects).toEqual([{ type: 'reply', reply: { text: EXPIRED('T-1') } }]);
     expect(elsewhere.state).toMatchObject({ offer: null, step: 'since', ticketNumber: null });
     // Another offer, or one already accepted: the news only, the offer kept.
@@ -1126,7 +1541,9 @@ describe('a paid call-out offer', () => {
     expect(late.effects).toEqual([{ type: 'reply', reply: { text: 'Výjezd už proběhl nebo probíhá, zrušit ho nelze. Kontaktujte prosím technika.' } }]);
     expect(late.state.offer).toEqual(acceptedOffer);
     // Not accepted (or none): the word is just a message.
-    expect(run(open({ offer: { ...acceptedOffer, accepted: false } }), 'storno').effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
+    expect(run(open({ offer: { ...acceptedOffer, accepted: false } }), 'storno').effects).toEqual([
+      { type: 'reply', reply: { text: NOTED, key: 'ticket.noted', choices: NEW_PROBLEM } },
+    ]);
     expect(run(open(), 'zrusit').effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
   });
 
@@ -1141,19 +1558,29 @@ describe('side questions: support hours and payments', () => {
     expect(ask.effects).toEqual([{ type: 'queryHours' }]);
     expect(ask.state.held).toBeUndefined();
     const report = (used: number, included: number) => run(ask.state, { kind: 'hoursReport', usedMinutes: used, includedMinutes: included });
-    expect(report(90, 120).effects).toEqual([{ type: 'reply', reply: {
-      text: `Tento měsíc jsme pro vás odpracovali 1 h 30 min. Vaše služba zahrnuje 2 h podpory měsíčně, zbývá vám 30 min. Nevyčerpané hodiny se do dalšího měsíce nepřevádějí, práce nad jejich rámec se účtuje podle ceníku.\n\n${WORKS_NOW}`,
-      key: 'internet.worksNow', choices: YES_NO,
-    } }]);
+    expect(report(90, 120).effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: `Tento měsíc jsme pro vás odpracovali 1 h 30 min. Vaše služba zahrnuje 2 h podpory měsíčně, zbývá vám 30 min. Nevyčerpané hodiny se do dalšího měsíce nepřevádějí, práce nad jejich rámec se účtuje podle ceníku.\n\n${WORKS_NOW}`,
+          key: 'internet.worksNow',
+          choices: YES_NO,
+        },
+      },
+    ]);
     expect(texts(report(200, 120))[0]).toContain('zbývá vám 0 h.');
     expect(texts(report(120, 120))[0]).toContain('zbývá vám 0 h.');
-    expect(texts(report(45, 0))).toEqual([`Vaše služba nezahrnuje žádné hodiny podpory v ceně, práce technika se účtuje podle ceníku. Tento měsíc jsme pro vás odpracovali 45 min.\n\n${WORKS_NOW}`]);
+    expect(texts(report(45, 0))).toEqual([
+      `Vaše služba nezahrnuje žádné hodiny podpory v ceně, práce technika se účtuje podle ceníku. Tento měsíc jsme pro vás odpracovali 45 min.\n\n${WORKS_NOW}`,
+    ]);
     expect(texts(report(45, -5))[0]).toMatch(/^Vaše služba nezahrnuje žádné hodiny/);
     expect(texts(report(0, 1))[0]).toContain('odpracovali 0 h. Vaše služba zahrnuje 1 min podpory měsíčně, zbývá vám 1 min.');
     const unknown = run(at('main.identify', { customerId: null }, { customer: null }), { kind: 'hoursReport', unknown: true }, { customer: null });
     expect(texts(unknown)).toEqual([`Kolik hodin podpory jste tento měsíc vyčerpali, vám řeknu, až vás ověřím.\n\n${ASK_ID}`]);
     // Over SMS the short answer.
-    expect(texts(run(at('main.menu'), { kind: 'hoursReport', usedMinutes: 30, includedMinutes: 60 }, { channel: 'sms' }))).toEqual(['Tento měsíc odpracováno 30 min z 1 h v ceně, zbývá 30 min.\n\nCo nefunguje?']);
+    expect(texts(run(at('main.menu'), { kind: 'hoursReport', usedMinutes: 30, includedMinutes: 60 }, { channel: 'sms' }))).toEqual([
+      'Tento měsíc odpracováno 30 min z 1 h v ceně, zbývá 30 min.\n\nCo nefunguje?',
+    ]);
   });
 
   it('recognises the hours question with or without question marks, and only as a whole message', () => {
@@ -1168,15 +1595,23 @@ describe('side questions: support hours and payments', () => {
     expect(paid.effects).toEqual([{ type: 'reportPayment' }]);
     expect(paid.state.held).toBeUndefined();
     const done = run(paid.state, { kind: 'paymentReported', number: 'B-2' });
-    expect(done.effects).toEqual([{ type: 'reply', reply: {
-      text: 'Děkujeme, vaši platbu ověříme. Založila jsem požadavek B-2, kolegové z fakturace se vám ozvou. Do té doby vám upomínky posílat nebudeme.\n\nDěkuji, připojila jsem to k požadavku T-1. Technik se vám ozve.',
-      key: 'ticket.noted', choices: NEW_PROBLEM,
-    } }]);
+    expect(done.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: 'Děkujeme, vaši platbu ověříme. Založila jsem požadavek B-2, kolegové z fakturace se vám ozvou. Do té doby vám upomínky posílat nebudeme.\n\nDěkuji, připojila jsem to k požadavku T-1. Technik se vám ozve.',
+          key: 'ticket.noted',
+          choices: NEW_PROBLEM,
+        },
+      },
+    ]);
     const again = run(paid.state, { kind: 'paymentReported', number: 'B-2', again: true });
     expect(texts(again)[0]).toMatch(/^Vaši platbu už ověřujeme v požadavku B-2, kolegové z fakturace se vám ozvou\.\n\n/);
     const unknownState = at('main.identify', { customerId: null }, { customer: null });
     const first = run(unknownState, 'zaplaceno', { customer: null });
-    expect(first.effects).toEqual([{ type: 'reply', reply: { text: `Abych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.\n\n${ASK_ID}`, key: 'identify.ask' } }]);
+    expect(first.effects).toEqual([
+      { type: 'reply', reply: { text: `Abych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.\n\n${ASK_ID}`, key: 'identify.ask' } },
+    ]);
     const unknownReport = run(unknownState, { kind: 'paymentReported', unknown: true }, { customer: null });
     expect(texts(unknownReport)).toEqual([`Abych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.\n\n${ASK_ID}`]);
   });
@@ -1186,7 +1621,9 @@ describe('side questions: support hours and payments', () => {
     expect(hours.effects).toEqual([{ type: 'queryHours' }]);
     expect(hours.state).toMatchObject({ step: 'menu', held: [HELLO] });
     const answer = run(hours.state, { kind: 'hoursReport', usedMinutes: 60, includedMinutes: 60 });
-    expect(texts(answer)).toEqual([`${HELLO}\n\nTento měsíc jsme pro vás odpracovali 1 h. Vaše služba zahrnuje 1 h podpory měsíčně, zbývá vám 0 h. Nevyčerpané hodiny se do dalšího měsíce nepřevádějí, práce nad jejich rámec se účtuje podle ceníku.\n\n${MENU}`]);
+    expect(texts(answer)).toEqual([
+      `${HELLO}\n\nTento měsíc jsme pro vás odpracovali 1 h. Vaše služba zahrnuje 1 h podpory měsíčně, zbývá vám 0 h. Nevyčerpané hodiny se do dalšího měsíce nepřevádějí, práce nad jejich rámec se účtuje podle ceníku.\n\n${MENU}`,
+    ]);
     expect(answer.state.held).toBeUndefined();
     const unknownHours = run(null, 'hours', { customer: null });
     expect(unknownHours.effects).toEqual([{ type: 'queryHours' }]);
@@ -1195,7 +1632,9 @@ describe('side questions: support hours and payments', () => {
     expect(paid.effects).toEqual([{ type: 'reportPayment' }]);
     expect(paid.state).toMatchObject({ step: 'menu', held: [HELLO] });
     const unknownPaid = run(null, 'paid', { customer: null });
-    expect(unknownPaid.effects).toEqual([{ type: 'reply', reply: { text: `${HELLO}\n\nAbych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.\n\n${ASK_ID}`, key: 'identify.ask' } }]);
+    expect(unknownPaid.effects).toEqual([
+      { type: 'reply', reply: { text: `${HELLO}\n\nAbych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.\n\n${ASK_ID}`, key: 'identify.ask' } },
+    ]);
     expect(unknownPaid.state.step).toBe('identify');
   });
 });
@@ -1206,12 +1645,25 @@ describe('opting out and back in (SMS STOP / START)', () => {
     expect(r.effects).toEqual([
       { type: 'setOptOut', optedOut: true },
       { type: 'cancelTimers' },
-      { type: 'reply', reply: { text: 'Odhlásili jste se ze zpráv od Linky, nic dalšího vám už nepošleme. Chcete-li zprávy znovu dostávat, pošlete START.', key: 'optout.confirmed', evenIfOptedOut: true } },
+      {
+        type: 'reply',
+        reply: {
+          text: 'Odhlásili jste se ze zpráv od Linky, nic dalšího vám už nepošleme. Chcete-li zprávy znovu dostávat, pošlete START.',
+          key: 'optout.confirmed',
+          evenIfOptedOut: true,
+        },
+      },
     ]);
     expect(r.state).toMatchObject({ step: 'worksNow', timer: null });
     // Lines held for a pending look-up go out with it.
     const held = run(at('main.identify', { customerId: null, held: [HELLO] }, { customer: null }), { kind: 'optOut' }, { customer: null });
-    expect(replies(held)).toEqual([{ text: `${HELLO}\n\nOdhlásili jste se ze zpráv od Linky, nic dalšího vám už nepošleme. Chcete-li zprávy znovu dostávat, pošlete START.`, key: 'optout.confirmed', evenIfOptedOut: true }]);
+    expect(replies(held)).toEqual([
+      {
+        text: `${HELLO}\n\nOdhlásili jste se ze zpráv od Linky, nic dalšího vám už nepošleme. Chcete-li zprávy znovu dostávat, pošlete START.`,
+        key: 'optout.confirmed',
+        evenIfOptedOut: true,
+      },
+    ]);
     expect(held.state.held).toBeUndefined();
     const first = run(null, { kind: 'optOut' });
     expect(others(first)).toEqual([{ type: 'setOptOut', optedOut: true }]);
@@ -1235,7 +1687,10 @@ describe('opting out and back in (SMS STOP / START)', () => {
 
 describe('stored conversations the flows no longer fit', () => {
   it('starts again from the menu when a flow changed or a step is gone', () => {
-    const changed = run(at('internet.worksNow', { flowVersion: 1, answers: { checklist: 'done' }, timer: { name: 'followUp', token: 'f', dueAt: 'x' } }), 'ano');
+    const changed = run(
+      at('internet.worksNow', { flowVersion: 1, answers: { checklist: 'done' }, timer: { name: 'followUp', token: 'f', dueAt: 'x' } }),
+      'ano',
+    );
     expect(changed.effects).toEqual([
       { type: 'cancelTimers' },
       { type: 'reply', reply: { text: `Mezitím jsme upravili postup, takže začneme znovu od nabídky.\n\n${MENU}`, key: 'menu.prompt', choices: MENU_CHOICES } },
@@ -1284,17 +1739,26 @@ describe('purity', () => {
 describe('details of prompts and flows', () => {
   it('marks the recap of an unverified conversation, whether unknown or not verified', () => {
     const who = (extra: Partial<ConversationState>) => ({ customer: extra.customerId === null ? null : jan });
-    const recap = (extra: Partial<ConversationState>) => texts(run(at('other.since', { answers: { description: 'Nejde tisk přes síť.' }, ...extra }), '1', who(extra)))[0];
+    const recap = (extra: Partial<ConversationState>) =>
+      texts(run(at('other.since', { answers: { description: 'Nejde tisk přes síť.' }, ...extra }), '1', who(extra)))[0];
     expect(recap({ customerId: 'c1', verified: false })).toContain('\nZákazník neověřen\n');
     expect(recap({ customerId: null, verified: true })).toContain('\nZákazník neověřen\n');
     expect(recap({ customerId: 'c1', verified: true })).not.toContain('neověřen');
-    const ticket = (extra: Partial<ConversationState>) => run(at('other.summary', { answers: { description: 'Nejde tisk přes síť.' }, ...extra }), 'ano', who(extra)).effects[0];
+    const ticket = (extra: Partial<ConversationState>) =>
+      run(at('other.summary', { answers: { description: 'Nejde tisk přes síť.' }, ...extra }), 'ano', who(extra)).effects[0];
     expect(ticket({ customerId: null, verified: true })).toMatchObject({ ticket: { verified: false } });
   });
 
   it('answers a command while the ticket is being opened without a question', () => {
     const r = run(at('internet.openTicket'), 'pomoc');
-    expect(r.effects).toEqual([{ type: 'reply', reply: { text: 'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte +420 377 000 000.' } }]);
+    expect(r.effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: 'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte +420 377 000 000.',
+        },
+      },
+    ]);
     // Text there is not an answer to anything.
     expect(run(at('internet.openTicket'), 'haló').effects).toEqual([]);
   });
@@ -1309,8 +1773,21 @@ describe('details of prompts and flows', () => {
 
   it('starts a conversation in the main flow, in the customer language, with nothing collected', () => {
     expect(initialState(context({ customer: { ...jan, language: 'en' }, langHint: 'sk' }))).toEqual({
-      flow: 'main', step: '', flowVersion: 1, lang: 'en', langChosen: false, customerId: 'c1', verified: true, idTries: 0,
-      answers: {}, back: [], misses: 0, timer: null, followUps: 0, ticketNumber: null, lookup: null,
+      flow: 'main',
+      step: '',
+      flowVersion: 1,
+      lang: 'en',
+      langChosen: false,
+      customerId: 'c1',
+      verified: true,
+      idTries: 0,
+      answers: {},
+      back: [],
+      misses: 0,
+      timer: null,
+      followUps: 0,
+      ticketNumber: null,
+      lookup: null,
     });
     expect(initialState(context({ customer: null, langHint: 'sk' }))).toMatchObject({ lang: 'sk', customerId: null });
     // Without a main flow (not a valid set of flows, but the default is defined): version 1.
@@ -1333,17 +1810,34 @@ describe('details of prompts and flows', () => {
 
   it('takes no answer from words at built-in steps declared without choices', () => {
     const bare: FlowDef = {
-      id: 'bare', version: 1, category: 'other', title: 'problem.other', start: 't', summaryFields: [],
+      id: 'bare',
+      version: 1,
+      category: 'other',
+      title: 'problem.other',
+      start: 't',
+      summaryFields: [],
       steps: { t: { kind: 'ticketOpen', prompt: 'ticket.noted' }, o: { kind: 'offer', prompt: 'offer.prompt' }, r: { kind: 'rate', prompt: 'ticket.rate' } },
     };
     const ctx = { flows: { ...flows, bare } };
     expect(run(at('bare.t', { ticketNumber: 'T-1' }), 'x', ctx).effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted' } }]);
-    expect(run(at('bare.o', { offer: { id: 'of1', number: 'T-1', accepted: false } }), 'ano', ctx).effects).toEqual([{ type: 'reply', reply: {
-      text: 'Potřebuji od vás jednoznačnou odpověď: souhlasíte s placeným výjezdem? Napište ANO, nebo NE.', key: 'offer.ambiguous',
-    } }]);
-    expect(run(at('bare.o', { offer: { id: 'of1', number: 'T-1', accepted: false } }), '1', ctx).effects).toEqual([{ type: 'reply', reply: {
-      text: 'Potřebuji od vás jednoznačnou odpověď: souhlasíte s placeným výjezdem? Napište ANO, nebo NE.', key: 'offer.ambiguous',
-    } }]);
+    expect(run(at('bare.o', { offer: { id: 'of1', number: 'T-1', accepted: false } }), 'ano', ctx).effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: 'Potřebuji od vás jednoznačnou odpověď: souhlasíte s placeným výjezdem? Napište ANO, nebo NE.',
+          key: 'offer.ambiguous',
+        },
+      },
+    ]);
+    expect(run(at('bare.o', { offer: { id: 'of1', number: 'T-1', accepted: false } }), '1', ctx).effects).toEqual([
+      {
+        type: 'reply',
+        reply: {
+          text: 'Potřebuji od vás jednoznačnou odpověď: souhlasíte s placeným výjezdem? Napište ANO, nebo NE.',
+          key: 'offer.ambiguous',
+        },
+      },
+    ]);
     expect(where(run(at('bare.r', { ratingFor: 'T-1' }), '5', ctx))).toBe('main.menu');
     // A number is then no rating but a choice of the menu.
     const first = run(at('bare.r', { ratingFor: 'T-1' }), '1', ctx);
@@ -1353,12 +1847,21 @@ describe('details of prompts and flows', () => {
 
   it('refuses flows that point nowhere (a programming error)', () => {
     const broken: FlowDef = {
-      id: 'broken', version: 1, category: 'other', title: 'problem.other', start: 'q', summaryFields: [],
+      id: 'broken',
+      version: 1,
+      category: 'other',
+      title: 'problem.other',
+      start: 'q',
+      summaryFields: [],
       steps: {
-        q: { kind: 'choice', prompt: 'collect.lights', choices: [
-          { id: 'a', label: 'collect.lights.off', next: 'missing' },
-          { id: 'b', label: 'collect.lights.red', next: { flow: 'nope' } },
-        ] },
+        q: {
+          kind: 'choice',
+          prompt: 'collect.lights',
+          choices: [
+            { id: 'a', label: 'collect.lights.off', next: 'missing' },
+            { id: 'b', label: 'collect.lights.red', next: { flow: 'nope' } },
+          ],
+        },
       },
     };
     const ctx = { flows: { ...flows, broken } };

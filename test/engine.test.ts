@@ -8,8 +8,14 @@ import { isMessageKey } from '../src/messages/index.js';
 import { ON } from './helpers/capabilities.js';
 
 const settings: EngineSettings = {
-  waitMinutes: 3, followUpMinutes: 30, maxFollowUps: 1, maxIdTries: 3,
-  helpdeskPhone: '+420 377 000 000', companyName: 'Test ISP', teamLanguage: 'cs', shortSms: true,
+  waitMinutes: 3,
+  followUpMinutes: 30,
+  maxFollowUps: 1,
+  maxIdTries: 3,
+  helpdeskPhone: '+420 377 000 000',
+  companyName: 'Test ISP',
+  teamLanguage: 'cs',
+  shortSms: true,
 };
 const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-0153', language: 'cs', tier: 'PLUS', area: 'Bory' };
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -19,7 +25,11 @@ class Driver {
   state: ConversationState | null = null;
   effects: Effect[] = [];
   customer: CustomerView | null;
-  constructor(customer: CustomerView | null = jan, readonly channel: Channel = 'console', readonly known: CustomerView[] = [jan]) {
+  constructor(
+    customer: CustomerView | null = jan,
+    readonly channel: Channel = 'console',
+    readonly known: CustomerView[] = [jan],
+  ) {
     this.customer = customer;
   }
   send(event: CoreEvent | string): string {
@@ -81,7 +91,14 @@ describe('answers', () => {
     const d = atWorksNow();
     const first = d.send('možná?');
     expect(first).toContain('té odpovědi jsem nerozuměla');
-    expect(d.effects.find((e) => e.type === 'reply')).toMatchObject({ reply: { choices: [{ id: 'yes', label: 'Ano, funguje' }, { id: 'no', label: 'Ne, stále nefunguje' }] } });
+    expect(d.effects.find((e) => e.type === 'reply')).toMatchObject({
+      reply: {
+        choices: [
+          { id: 'yes', label: 'Ano, funguje' },
+          { id: 'no', label: 'Ne, stále nefunguje' },
+        ],
+      },
+    });
     expect(d.where()).toBe('internet.worksNow');
     d.send('nevím');
     expect(d.send('hmm')).toContain('+420 377 000 000');
@@ -149,7 +166,9 @@ describe('navigation', () => {
     // An unidentified customer whose Telegram app is in Slovak is asked in Slovak.
     const first = telegram(null, 'hi', 'sk');
     expect(first.state).toMatchObject({ lang: 'sk', langChosen: false });
-    expect(replyOf(first)).toMatchObject({ reply: { text: expect.stringContaining('zdieľajte prosím svoje telefónne číslo'), contactButton: 'Zdieľať moje číslo' } });
+    expect(replyOf(first)).toMatchObject({
+      reply: { text: expect.stringContaining('zdieľajte prosím svoje telefónne číslo'), contactButton: 'Zdieľať moje číslo' },
+    });
     // The app's language is followed while the customer has not picked one (they switched the app to English).
     const followed = telegram(first.state, 'hello?', 'en');
     expect(followed.state.lang).toBe('en');
@@ -176,7 +195,12 @@ describe('the checklist', () => {
 
   it('ignores a stale timer', () => {
     const d = atWorksNow();
-    const r = step(d.state, { kind: 'timer', name: 'wait', token: 'internet.plugBack.wait.0' }, NOW, { capabilities: ON.console, flows, settings, customer: jan });
+    const r = step(d.state, { kind: 'timer', name: 'wait', token: 'internet.plugBack.wait.0' }, NOW, {
+      capabilities: ON.console,
+      flows,
+      settings,
+      customer: jan,
+    });
     expect(r.effects).toEqual([]);
     expect(r.state).toEqual(d.state);
   });
@@ -216,8 +240,19 @@ describe('the checklist', () => {
       type: 'openTicket',
       ticket: {
         // Only the Wi-Fi devices fail: most likely the customer's own router.
-        category: 'internet', verified: true, likelyCustomerSide: true,
-        answers: { problem: 'internet', checklist: 'done', afterReplug: 'no', afterRestart: 'no', since: 'today', lights: 'unknown', devices: 'wifiOnly', customerSide: 'yes' },
+        category: 'internet',
+        verified: true,
+        likelyCustomerSide: true,
+        answers: {
+          problem: 'internet',
+          checklist: 'done',
+          afterReplug: 'no',
+          afterRestart: 'no',
+          since: 'today',
+          lights: 'unknown',
+          devices: 'wifiOnly',
+          customerSide: 'yes',
+        },
       },
     });
     expect(d.texts()).toContain('T-2026-00007');
@@ -263,7 +298,9 @@ describe('identification', () => {
     expect(handover).toContain('pod číslem T-2026-00007');
     expect(d.effects.filter((e) => e.type === 'reply')).toHaveLength(1);
     const opened = d.effects.find((e) => e.type === 'openTicket');
-    expect(opened).toMatchObject({ ticket: { category: 'other', verified: false, answers: { problem: 'identification', contractTries: 'nevím, 1111-2222, 1111-2223' } } });
+    expect(opened).toMatchObject({
+      ticket: { category: 'other', verified: false, answers: { problem: 'identification', contractTries: 'nevím, 1111-2222, 1111-2223' } },
+    });
     expect(opened?.type === 'openTicket' && opened.ticket.summary).toContain('Zákazník neověřen');
     expect(d.state).toMatchObject({ verified: false, customerId: null, step: 'ticketOpen', ticketNumber: 'T-2026-00007' });
     // The conversation goes on: the menu is one word away, and no identification is asked again.

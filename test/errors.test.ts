@@ -17,7 +17,7 @@ describe('LinkaError codes', () => {
     expect(err.code === 'outage_missing').toBe(false);
   });
 
-  it("gives platform failures the listed codes", () => {
+  it('gives platform failures the listed codes', () => {
     expect(platformError('slack', new Error('x')).code).toBe('platform_failed');
     expect(platformError('slack', new Error('x'), { retryAfterMs: 5 }).code).toBe('rate_limited');
     expect(platformError('slack', new Error('x'), { permanent: true }).code).toBe('undeliverable');

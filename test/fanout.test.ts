@@ -92,13 +92,20 @@ describe('outage fan-out through the outbox', () => {
     fakes = await startFlakyChannels({
       telegram: { rate429: 0.004, rate500: 0.03, retryAfterSeconds: 0.4, latencyMs: LATENCY_MS, seed: 42, scripted: { [GROUP]: [500, 429] } },
       twilio: { rate429: 0.005, rate500: 0.03, retryAfterSeconds: 0.3, latencyMs: LATENCY_MS, seed: 43 },
-      accountSid: ACCOUNT_SID, from: FROM, discordChannels: [DISCORD_QUEUE], config, log,
+      accountSid: ACCOUNT_SID,
+      from: FROM,
+      discordChannels: [DISCORD_QUEUE],
+      config,
+      log,
     });
     ({ telegram, twilio, slack, discord } = fakes);
     const { adapters, status } = fakes;
     expect(status).toEqual({ telegram: 'on', sms: 'on', slack: 'on', discord: 'on' });
     runtime = createRuntime({
-      prisma: db.prisma, config, log, rateLimits: rateRules(config.rateLimits),
+      prisma: db.prisma,
+      config,
+      log,
+      rateLimits: rateRules(config.rateLimits),
       ports: adapters.flatMap((a) => (a.port ? [recorded(a.port)] : [])),
       teamPorts: adapters.flatMap((a) => (a.team ? [a.team] : [])),
     });
@@ -106,9 +113,14 @@ describe('outage fan-out through the outbox', () => {
     // What outage notices queue, in one transaction: the customers, Telegram and SMS interleaved,
     // a Telegram group's notices, and the team channels' messages spread among them.
     type Item = { kind: string; channel: string; target: string; payload: unknown };
-    const notice = (target: string): Item => ({ kind: 'reply', channel: target.slice(0, target.indexOf(':')), target, payload: { reply: { text: `Výpadek v Plzni: zpráva pro ${target}` } } });
+    const notice = (target: string): Item => ({
+      kind: 'reply',
+      channel: target.slice(0, target.indexOf(':')),
+      target,
+      payload: { reply: { text: `Výpadek v Plzni: zpráva pro ${target}` } },
+    });
     const items: Item[] = [];
-    for (let t = 0, s = 0; t < TELEGRAM_CUSTOMERS || s < SMS_CUSTOMERS;) {
+    for (let t = 0, s = 0; t < TELEGRAM_CUSTOMERS || s < SMS_CUSTOMERS; ) {
       for (let k = 0; k < 3 && t < TELEGRAM_CUSTOMERS; k++) items.push(notice(`telegram:${chatOf(t++)}`));
       for (let k = 0; k < 2 && s < SMS_CUSTOMERS; k++) items.push(notice(`sms:${numberOf(s++)}`));
     }
@@ -117,14 +129,27 @@ describe('outage fan-out through the outbox', () => {
       for (let n = count; n >= 1; n--) items.splice(Math.floor(((n - 1) * length) / count), 0, make(n)); // last first: earlier places stay put
     };
     // The group's notices come first, one after another: the first meets a 500, then a 429, and the rest wait for it.
-    items.unshift(...Array.from({ length: GROUP_NOTICES }, (_, i) => ({ kind: 'reply', channel: 'telegram', target: `telegram:${GROUP}`, payload: { reply: { text: `Skupina ${i + 1}` } } })));
-    for (const [platform, count] of [['slack', SLACK_NOTICES], ['discord', DISCORD_NOTICES]] as const) {
+    items.unshift(
+      ...Array.from({ length: GROUP_NOTICES }, (_, i) => ({
+        kind: 'reply',
+        channel: 'telegram',
+        target: `telegram:${GROUP}`,
+        payload: { reply: { text: `Skupina ${i + 1}` } },
+      })),
+    );
+    for (const [platform, count] of [
+      ['slack', SLACK_NOTICES],
+      ['discord', DISCORD_NOTICES],
+    ] as const) {
       spread(count, (n) => ({ kind: 'team.channel', channel: platform, target: `team:${platform}:channel`, payload: { text: `Výpadek ${platform} ${n}` } }));
     }
     const now = new Date();
-    await db.prisma.$transaction(async (tx) => {
-      for (const item of items) await enqueue(tx, { ...item, now });
-    }, { timeout: 60_000 });
+    await db.prisma.$transaction(
+      async (tx) => {
+        for (const item of items) await enqueue(tx, { ...item, now });
+      },
+      { timeout: 60_000 },
+    );
 
     const started = Date.now();
     runtime.start();
@@ -174,7 +199,12 @@ describe('outage fan-out through the outbox', () => {
 
   it('never lets a platform see its limit exceeded in any window', () => {
     const tg = telegram.arrivals;
-    expect(maxInWindow(tg.map((a) => a.at), 1000)).toBeLessThanOrEqual(LIMITS.telegram.perSecond);
+    expect(
+      maxInWindow(
+        tg.map((a) => a.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(LIMITS.telegram.perSecond);
     expect(maxPerKeyInWindow(tg, 1000)).toBeLessThanOrEqual(LIMITS.telegram.perChatPerSecond);
     expect(maxPerKeyInWindow(twilio.arrivals, 1000, (a) => a.from)).toBeLessThanOrEqual(LIMITS.sms.perNumberPerSecond);
     const slackPosts = slack.requests.filter((r) => r.path.endsWith('/chat.postMessage')).map((r) => r.at);
@@ -192,9 +222,18 @@ describe('outage fan-out through the outbox', () => {
     expect(group.length).toBeGreaterThan(0);
     expect(group.every((l) => l.scope === 'target')).toBe(true);
     expect(limited.filter((l) => l.channel === 'sms').length).toBeGreaterThan(0);
-    const ignored = limited.flatMap((l) => calls.filter((c) => c.channel === l.channel && (l.scope === 'channel' || c.target === l.target)
-      // 1 ms: callbacks already queued when the 429 came back may start theirs in the same turn.
-      && c.at > l.at + 1 && c.at < l.at + l.retryAfterMs).map((c) => ({ ...c, after: c.at - l.at, limited: l })));
+    const ignored = limited.flatMap((l) =>
+      calls
+        .filter(
+          (c) =>
+            c.channel === l.channel &&
+            (l.scope === 'channel' || c.target === l.target) &&
+            // 1 ms: callbacks already queued when the 429 came back may start theirs in the same turn.
+            c.at > l.at + 1 &&
+            c.at < l.at + l.retryAfterMs,
+        )
+        .map((c) => ({ ...c, after: c.at - l.at, limited: l })),
+    );
     expect(ignored).toEqual([]);
   });
 
@@ -208,7 +247,12 @@ describe('outage fan-out through the outbox', () => {
     const needed = (perSecond: number) => Math.ceil((perSecond * LATENCY_MS) / 1000);
     expect(mostUnderWay.get('telegram')).toBeGreaterThanOrEqual(3 * needed(LIMITS.telegram.perSecond));
     expect(mostUnderWay.get('sms')).toBeGreaterThanOrEqual(3 * needed(LIMITS.sms.perNumberPerSecond));
-    expect(maxPerKeyInWindow(telegram.arrivals.filter((a) => a.key === GROUP), 1000)).toBe(LIMITS.telegram.perChatPerSecond);
+    expect(
+      maxPerKeyInWindow(
+        telegram.arrivals.filter((a) => a.key === GROUP),
+        1000,
+      ),
+    ).toBe(LIMITS.telegram.perChatPerSecond);
     // And no faster than they allow: 1,206 Telegram messages at 200/s need at least 5 s after the first second.
     expect(elapsedMs).toBeGreaterThanOrEqual(((TELEGRAM_CUSTOMERS + GROUP_NOTICES) / LIMITS.telegram.perSecond - 1) * 1000);
   });

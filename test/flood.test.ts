@@ -62,11 +62,19 @@ describe('a flooding sender on Telegram and SMS', () => {
   let sms: TwilioFake;
   let sid = 0;
   const webhook = (update: unknown) => t.post('/telegram/webhook', update, { 'x-telegram-bot-api-secret-token': SECRET });
-  const smsFrom = (from: string, body: string) => postSigned({
-    localBase: t.base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: '/sms/twilio',
-    params: { MessageSid: `SMflood${++sid}`, AccountSid: ACCOUNT_SID, From: from, To: '+420700800900', Body: body, NumMedia: '0' },
-  });
-  const telegramTexts = (chatId: number) => telegram.calls('sendMessage').filter((c) => String(c.chat_id) === String(chatId)).map((c) => String(c.text));
+  const smsFrom = (from: string, body: string) =>
+    postSigned({
+      localBase: t.base,
+      publicUrl: PUBLIC_URL,
+      authToken: AUTH_TOKEN,
+      path: '/sms/twilio',
+      params: { MessageSid: `SMflood${++sid}`, AccountSid: ACCOUNT_SID, From: from, To: '+420700800900', Body: body, NumMedia: '0' },
+    });
+  const telegramTexts = (chatId: number) =>
+    telegram
+      .calls('sendMessage')
+      .filter((c) => String(c.chat_id) === String(chatId))
+      .map((c) => String(c.text));
   const inbound = (conversationId: string) => t.linka.db.prisma.message.count({ where: { conversationId, direction: 'in' } });
   const dropped = async (channel: string) => {
     const metrics = await (await fetch(`${t.base}/metrics`)).text();
@@ -76,10 +84,20 @@ describe('a flooding sender on Telegram and SMS', () => {
   beforeAll(async () => {
     [telegram, sms] = await Promise.all([startTelegramFake(), startTwilioFake(ACCOUNT_SID)]);
     t = await startTestLinka({
-      config: { company: { name: 'Test ISP', helpdeskPhone: HELPDESK }, workers: { outboxPollMs: 50, timerPollMs: 50 }, flood: { telegramPerMinute: 3, smsPerMinute: 2 } },
+      config: {
+        company: { name: 'Test ISP', helpdeskPhone: HELPDESK },
+        workers: { outboxPollMs: 50, timerPollMs: 50 },
+        flood: { telegramPerMinute: 3, smsPerMinute: 2 },
+      },
       env: {
-        TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.url,
-        PUBLIC_URL, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: '+420700800900', TWILIO_API_URL: sms.url,
+        TELEGRAM_BOT_TOKEN: '123456:TEST',
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_API_ROOT: telegram.url,
+        PUBLIC_URL,
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        TWILIO_FROM: '+420700800900',
+        TWILIO_API_URL: sms.url,
       },
     });
     await seedCustomers(t.linka.db);
@@ -117,7 +135,7 @@ describe('a flooding sender on Telegram and SMS', () => {
     expect(telegramTexts(7201).length).toBeGreaterThan(before);
   });
 
-  it('speaks the sender\'s language: English for an English Telegram client', async () => {
+  it("speaks the sender's language: English for an English Telegram client", async () => {
     for (let i = 0; i < 4; i++) expect((await webhook(tg.text(`hello ${i}`, { chatId: 7203, lang: 'en' }))).status).toBe(200);
     await t.settle();
     expect(telegramTexts(7203)).toContain(SLOW_DOWN.en);

@@ -12,8 +12,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deep, mutateBytes, mutateForm, mutateJson, pool, Rng, send, sendRaw, type RawAnswer, type RawRequest } from './helpers/fuzz.js';
 import {
-  ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, bearer, corpus, DISCORD_PUBLIC, discordHeaders, FORM, JSON_TYPE, nowSeconds, OTHER_KEY, PETR, PUBLIC_URL, QUEUE,
-  SLACK_SECRET, slackHeaders, TG_SECRET, telegramHeaders, twilioSignature,
+  ACCOUNT_SID,
+  API_TOKEN,
+  AUTH_TOKEN,
+  bearer,
+  corpus,
+  DISCORD_PUBLIC,
+  discordHeaders,
+  FORM,
+  JSON_TYPE,
+  nowSeconds,
+  OTHER_KEY,
+  PETR,
+  PUBLIC_URL,
+  QUEUE,
+  SLACK_SECRET,
+  slackHeaders,
+  TG_SECRET,
+  telegramHeaders,
+  twilioSignature,
 } from './helpers/fuzz-corpus.js';
 import { startTestLinka, type TestLinka } from './helpers/linka.js';
 import { startDiscordFake, type DiscordFake } from './fakes/discord-fake.js';
@@ -27,7 +44,18 @@ const REFUSED = 3000;
 const SIGNED = 2000;
 const LIMIT = 32 * 1024; // server.bodyLimitBytes: "huge" bodies stay cheap to send
 
-const POST_ROUTES = ['/telegram/webhook', '/sms/twilio', '/sms/twilio/status', '/slack/events', '/discord/interactions', '/api/outages', '/api/outages/x1', '/api/outages/x1/resolve', '/alerts/alertmanager', '/api/balances'];
+const POST_ROUTES = [
+  '/telegram/webhook',
+  '/sms/twilio',
+  '/sms/twilio/status',
+  '/slack/events',
+  '/discord/interactions',
+  '/api/outages',
+  '/api/outages/x1',
+  '/api/outages/x1/resolve',
+  '/alerts/alertmanager',
+  '/api/balances',
+];
 
 const rng = new Rng(SEED);
 const buf = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
@@ -38,7 +66,8 @@ const { telegram: validTelegram, sms: validSms, status: validStatus, slack: vali
 /** A body that is certainly not JSON (nor a form Twilio could have signed). */
 const notJson = (from: Buffer) => Buffer.concat([Buffer.from('{"'), mutateBytes(from, rng), Buffer.from([0xc3, 0x28])]);
 /** Valid JSON that is no payload of any route. */
-const notPayload = (): unknown => rng.pick([null, 5, 'x', [], {}, [[[]]], { update_id: '1' }, { update_id: 1.5 }, { type: 'nope' }, { version: '3' }, deep(3000)]);
+const notPayload = (): unknown =>
+  rng.pick([null, 5, 'x', [], {}, [[[]]], { update_id: '1' }, { update_id: 1.5 }, { type: 'nope' }, { version: '3' }, deep(3000)]);
 
 // ---- phase 1: requests that must be refused ----
 function refused(): RawRequest {
@@ -49,7 +78,12 @@ function refused(): RawRequest {
       const body = mutated ? (rng.chance(0.5) ? buf(mutateJson(validTelegram(), rng)) : mutateBytes(buf(validTelegram()), rng)) : buf(validTelegram());
       return rng.pick([
         () => ({ method: 'POST', path: route, headers: telegramHeaders(null), body }),
-        () => ({ method: 'POST', path: route, headers: telegramHeaders(rng.pick([`${TG_SECRET}x`, TG_SECRET.slice(0, -1), TG_SECRET.toUpperCase(), hex(10), `${TG_SECRET} x`, '-'])), body }),
+        () => ({
+          method: 'POST',
+          path: route,
+          headers: telegramHeaders(rng.pick([`${TG_SECRET}x`, TG_SECRET.slice(0, -1), TG_SECRET.toUpperCase(), hex(10), `${TG_SECRET} x`, '-'])),
+          body,
+        }),
         () => ({ method: 'POST', path: route, headers: telegramHeaders(TG_SECRET), body: notJson(body) }),
         () => ({ method: 'POST', path: route, headers: telegramHeaders(TG_SECRET), body: buf(notPayload()) }),
       ])();
@@ -62,11 +96,39 @@ function refused(): RawRequest {
       return rng.pick([
         () => ({ method: 'POST', path: route, headers: { 'content-type': FORM }, body: form(sent) }),
         () => ({ method: 'POST', path: route, headers: { 'content-type': FORM, 'x-twilio-signature': rng.bytes(20).toString('base64') }, body: form(sent) }),
-        () => ({ method: 'POST', path: route, headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, sent, 'another-token') }, body: form(sent) }),
-        () => ({ method: 'POST', path: route, headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, sent, AUTH_TOKEN, 'http://127.0.0.1:3000') }, body: form(sent) }),
-        () => ({ method: 'POST', path: route, headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, params) }, body: form({ ...params, Body: `${params.Body ?? ''}!`, Extra: hex(3) }) }),
-        () => ({ method: 'POST', path: route, headers: { 'content-type': rng.pick([JSON_TYPE, 'text/plain', 'multipart/form-data; boundary=x']), 'x-twilio-signature': twilioSignature(route, params) }, body: form(params) }),
-        () => ({ method: 'POST', path: route, headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, params) }, body: Buffer.concat([form(params), Buffer.from(rng.pick(['&Body=%zz', '&Body=%C3%28', '&x=%', '&Body=%E2%82']))]) }),
+        () => ({
+          method: 'POST',
+          path: route,
+          headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, sent, 'another-token') },
+          body: form(sent),
+        }),
+        () => ({
+          method: 'POST',
+          path: route,
+          headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, sent, AUTH_TOKEN, 'http://127.0.0.1:3000') },
+          body: form(sent),
+        }),
+        () => ({
+          method: 'POST',
+          path: route,
+          headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, params) },
+          body: form({ ...params, Body: `${params.Body ?? ''}!`, Extra: hex(3) }),
+        }),
+        () => ({
+          method: 'POST',
+          path: route,
+          headers: {
+            'content-type': rng.pick([JSON_TYPE, 'text/plain', 'multipart/form-data; boundary=x']),
+            'x-twilio-signature': twilioSignature(route, params),
+          },
+          body: form(params),
+        }),
+        () => ({
+          method: 'POST',
+          path: route,
+          headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, params) },
+          body: Buffer.concat([form(params), Buffer.from(rng.pick(['&Body=%zz', '&Body=%C3%28', '&x=%', '&Body=%E2%82']))]),
+        }),
       ])();
     }
     case '/slack/events': {
@@ -84,8 +146,11 @@ function refused(): RawRequest {
         () => {
           // Signed, but not a Slack request: wrong content type, not JSON, neither payload nor command.
           const [b, type] = rng.pick<[Buffer, string]>([
-            [body, rng.pick(['text/plain', 'application/xml', 'multipart/form-data'])], [notJson(body), JSON_TYPE],
-            [buf('payload=%7Bnot-json'), FORM], [buf(`x=${hex(4)}`), FORM], [buf(JSON.stringify(notPayload())), JSON_TYPE],
+            [body, rng.pick(['text/plain', 'application/xml', 'multipart/form-data'])],
+            [notJson(body), JSON_TYPE],
+            [buf('payload=%7Bnot-json'), FORM],
+            [buf(`x=${hex(4)}`), FORM],
+            [buf(JSON.stringify(notPayload())), JSON_TYPE],
             [buf(JSON.stringify({ type: 'event_callback', event: { type: 'message' } })), JSON_TYPE],
           ]);
           return { method: 'POST', path: route, headers: slackHeaders(b, type), body: b };
@@ -102,7 +167,12 @@ function refused(): RawRequest {
         () => ({ method: 'POST', path: route, headers: discordHeaders(body, { key: OTHER_KEY }), body }),
         () => ({ method: 'POST', path: route, headers: discordHeaders(body, { signed: buf(validDiscord()) }), body }),
         () => ({ method: 'POST', path: route, headers: discordHeaders(body, { signedTs: String(Number(ts) - 1) }), body }),
-        () => ({ method: 'POST', path: route, headers: { 'content-type': JSON_TYPE, 'x-signature-ed25519': rng.pick(['zz', hex(63), `${hex(64)}00`, '']), 'x-signature-timestamp': ts }, body }),
+        () => ({
+          method: 'POST',
+          path: route,
+          headers: { 'content-type': JSON_TYPE, 'x-signature-ed25519': rng.pick(['zz', hex(63), `${hex(64)}00`, '']), 'x-signature-timestamp': ts },
+          body,
+        }),
         () => {
           const b = rng.chance(0.5) ? notJson(body) : buf(rng.pick([null, 5, {}, [], { type: 'x' }, { type: 2 }, { type: 3, id: '' }, deep(2000)]));
           return { method: 'POST', path: route, headers: discordHeaders(b), body: b };
@@ -112,8 +182,34 @@ function refused(): RawRequest {
     case 'http': {
       const known = [...POST_ROUTES, '/healthz', '/metrics'];
       return rng.pick([
-        () => ({ method: rng.pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), path: rng.pick(['/', '/telegram', '/telegram/webhook/x', '/TELEGRAM/WEBHOOK', '/telegram//webhook', '/sms', '/api', '/api/outages/a/b/c', '/api/outages/%zz/resolve', '/%', '/..%2f..%2fetc%2fpasswd', `/${hex(12)}`, '/healthz/x', '/slack/events/', '/discord']), headers: {}, body: rng.bytes(rng.int(50)) }),
-        () => ({ method: rng.pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']), path: rng.pick(POST_ROUTES.filter((r) => r !== '/api/outages')), headers: bearer, body: buf(validApi('/api/outages')) }),
+        () => ({
+          method: rng.pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']),
+          path: rng.pick([
+            '/',
+            '/telegram',
+            '/telegram/webhook/x',
+            '/TELEGRAM/WEBHOOK',
+            '/telegram//webhook',
+            '/sms',
+            '/api',
+            '/api/outages/a/b/c',
+            '/api/outages/%zz/resolve',
+            '/%',
+            '/..%2f..%2fetc%2fpasswd',
+            `/${hex(12)}`,
+            '/healthz/x',
+            '/slack/events/',
+            '/discord',
+          ]),
+          headers: {},
+          body: rng.bytes(rng.int(50)),
+        }),
+        () => ({
+          method: rng.pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']),
+          path: rng.pick(POST_ROUTES.filter((r) => r !== '/api/outages')),
+          headers: bearer,
+          body: buf(validApi('/api/outages')),
+        }),
         () => ({ method: rng.pick(['POST', 'PUT', 'DELETE']), path: rng.pick(['/healthz', '/metrics']), headers: {}, body: rng.bytes(10) }),
         () => ({ method: 'GET', path: `/${'a'.repeat(20_000)}`, headers: {} }),
         () => ({ method: 'POST', path: rng.pick(known), headers: { 'content-type': JSON_TYPE, 'x-custom': 'x'.repeat(17_000) }, body: buf('{}') }),
@@ -121,8 +217,15 @@ function refused(): RawRequest {
     }
     case 'huge': {
       const target = rng.pick(POST_ROUTES);
-      const body = rng.chance(0.5) ? Buffer.alloc(LIMIT + 1 + rng.int(3 * LIMIT), 'a') : Buffer.concat([buf('{"update_id":1,"message":{"text":"'), Buffer.alloc(LIMIT, 'x'), buf('"}}')]);
-      const headers = target === '/telegram/webhook' ? telegramHeaders(TG_SECRET) : target.startsWith('/api') || target.startsWith('/alerts') ? bearer : { 'content-type': JSON_TYPE };
+      const body = rng.chance(0.5)
+        ? Buffer.alloc(LIMIT + 1 + rng.int(3 * LIMIT), 'a')
+        : Buffer.concat([buf('{"update_id":1,"message":{"text":"'), Buffer.alloc(LIMIT, 'x'), buf('"}}')]);
+      const headers =
+        target === '/telegram/webhook'
+          ? telegramHeaders(TG_SECRET)
+          : target.startsWith('/api') || target.startsWith('/alerts')
+            ? bearer
+            : { 'content-type': JSON_TYPE };
       return { method: 'POST', path: target, headers, body, chunked: rng.chance(0.5) };
     }
     default: {
@@ -130,11 +233,31 @@ function refused(): RawRequest {
       const body = mutated ? buf(mutateJson(validApi(route), rng)) : buf(validApi(route));
       return rng.pick([
         () => ({ method: 'POST', path: route, headers: { 'content-type': JSON_TYPE }, body }),
-        () => ({ method: 'POST', path: route, headers: { 'content-type': JSON_TYPE, authorization: rng.pick([`Bearer ${API_TOKEN}x`, `Bearer ${API_TOKEN.slice(1)}`, `Basic ${Buffer.from(`a:${API_TOKEN}`).toString('base64')}`, 'Bearer', `Token ${API_TOKEN}`, `Bearer ${hex(16)}`]) }, body }),
+        () => ({
+          method: 'POST',
+          path: route,
+          headers: {
+            'content-type': JSON_TYPE,
+            authorization: rng.pick([
+              `Bearer ${API_TOKEN}x`,
+              `Bearer ${API_TOKEN.slice(1)}`,
+              `Basic ${Buffer.from(`a:${API_TOKEN}`).toString('base64')}`,
+              'Bearer',
+              `Token ${API_TOKEN}`,
+              `Bearer ${hex(16)}`,
+            ]),
+          },
+          body,
+        }),
         () => ({ method: 'GET', path: '/api/outages', headers: { authorization: `Bearer ${hex(20)}` } }),
         () => {
           if (route.endsWith('/resolve') || route === '/api/outages/x1') return { method: 'POST', path: route, headers: bearer, body }; // no such outage: 404 or 400
-          const b = rng.pick([() => notJson(body), () => buf(notPayload()), () => buf({ ...(validApi(route) as object), version: '3' }), () => buf(route === '/api/balances' ? [{ contract: 'NOPE-1', balance: 1 }] : { areas: [] })])();
+          const b = rng.pick([
+            () => notJson(body),
+            () => buf(notPayload()),
+            () => buf({ ...(validApi(route) as object), version: '3' }),
+            () => buf(route === '/api/balances' ? [{ contract: 'NOPE-1', balance: 1 }] : { areas: [] }),
+          ])();
           return { method: 'POST', path: route, headers: bearer, body: b };
         },
       ])();
@@ -149,12 +272,22 @@ function signed(): RawRequest {
   switch (route) {
     case '/telegram/webhook': {
       const v = validTelegram();
-      return { method: 'POST', path: route, headers: telegramHeaders(TG_SECRET), body: raw ? mutateBytes(buf(v), rng) : buf(rng.chance(0.2) ? v : mutateJson(v, rng)) };
+      return {
+        method: 'POST',
+        path: route,
+        headers: telegramHeaders(TG_SECRET),
+        body: raw ? mutateBytes(buf(v), rng) : buf(rng.chance(0.2) ? v : mutateJson(v, rng)),
+      };
     }
     case '/sms/twilio':
     case '/sms/twilio/status': {
       const params = mutateForm(route === '/sms/twilio' ? validSms() : validStatus(), rng);
-      return { method: 'POST', path: route, headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, params) }, body: buf(new URLSearchParams(params).toString()) };
+      return {
+        method: 'POST',
+        path: route,
+        headers: { 'content-type': FORM, 'x-twilio-signature': twilioSignature(route, params) },
+        body: buf(new URLSearchParams(params).toString()),
+      };
     }
     case '/slack/events': {
       const v = validSlack();
@@ -189,15 +322,26 @@ let port: number;
 const counts = async () => {
   const p = t.linka.db.prisma;
   const [processedInbound, message, conversation, ticket, outage, outboxItem] = await Promise.all([
-    p.processedInbound.count(), p.message.count(), p.conversation.count(), p.ticket.count(), p.outage.count(), p.outboxItem.count(),
+    p.processedInbound.count(),
+    p.message.count(),
+    p.conversation.count(),
+    p.ticket.count(),
+    p.outage.count(),
+    p.outboxItem.count(),
   ]);
   return { processedInbound, message, conversation, ticket, outage, outboxItem };
 };
 
-const describeRequest = (r: RawRequest, a: RawAnswer) => `${r.method} ${r.path.slice(0, 80)} [${r.headers['content-type'] ?? '-'}; ${Object.keys(r.headers).join(',')}] ${r.body?.length ?? 0}B${r.chunked ? ' chunked' : ''} -> ${a.status} ${a.text.slice(0, 120)} | ${r.body?.subarray(0, 160).toString('utf8') ?? ''}`;
+const describeRequest = (r: RawRequest, a: RawAnswer) =>
+  `${r.method} ${r.path.slice(0, 80)} [${r.headers['content-type'] ?? '-'}; ${Object.keys(r.headers).join(',')}] ${r.body?.length ?? 0}B${r.chunked ? ' chunked' : ''} -> ${a.status} ${a.text.slice(0, 120)} | ${r.body?.subarray(0, 160).toString('utf8') ?? ''}`;
 
 beforeAll(async () => {
-  [telegram, sms, slackFake, discord] = await Promise.all([startTelegramFake(), startTwilioFake(ACCOUNT_SID), startSlackFake(), startDiscordFake({ channels: [QUEUE] })]);
+  [telegram, sms, slackFake, discord] = await Promise.all([
+    startTelegramFake(),
+    startTwilioFake(ACCOUNT_SID),
+    startSlackFake(),
+    startDiscordFake({ channels: [QUEUE] }),
+  ]);
   slackFake.users.set('UPETR', 'Petr');
   t = await startTestLinka({
     config: {
@@ -209,10 +353,20 @@ beforeAll(async () => {
       discord: { queueChannel: QUEUE, technicians: [PETR.user.id] },
     },
     env: {
-      TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: telegram.url,
-      PUBLIC_URL, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: '+420700800900', TWILIO_API_URL: sms.url,
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SLACK_SECRET, SLACK_API_URL: slackFake.url,
-      DISCORD_BOT_TOKEN: 'discord-test-token', DISCORD_PUBLIC_KEY: DISCORD_PUBLIC, DISCORD_API_URL: discord.url,
+      TELEGRAM_BOT_TOKEN: '123456:TEST',
+      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+      TELEGRAM_API_ROOT: telegram.url,
+      PUBLIC_URL,
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_FROM: '+420700800900',
+      TWILIO_API_URL: sms.url,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SLACK_SECRET,
+      SLACK_API_URL: slackFake.url,
+      DISCORD_BOT_TOKEN: 'discord-test-token',
+      DISCORD_PUBLIC_KEY: DISCORD_PUBLIC,
+      DISCORD_API_URL: discord.url,
       LINKA_API_TOKEN: API_TOKEN,
     },
   });
@@ -228,11 +382,24 @@ describe(`fuzz (seed ${SEED}; LINKA_FUZZ_SEED=<n> for another)`, () => {
   it('refuses unsigned, forged and malformed requests with a 4xx and stores nothing', async () => {
     const before = await counts();
     const requests = Array.from({ length: REFUSED }, () => refused());
-    const answers = await pool(requests.map((r) => () => send(port, r)), 8);
+    const answers = await pool(
+      requests.map((r) => () => send(port, r)),
+      8,
+    );
     // Not HTTP at all, or broken HTTP: the server answers 400 (or hangs up) and goes on.
-    const garbage = await Promise.all([rng.bytes(200), Buffer.from('POST /telegram/webhook HTTP/1.1\r\nContent-Length: -5\r\n\r\n'), Buffer.from('GET / HTTP/9.9\r\n\r\n'), Buffer.from('POST /sms/twilio HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')].map((b) => sendRaw(port, b)));
+    const garbage = await Promise.all(
+      [
+        rng.bytes(200),
+        Buffer.from('POST /telegram/webhook HTTP/1.1\r\nContent-Length: -5\r\n\r\n'),
+        Buffer.from('GET / HTTP/9.9\r\n\r\n'),
+        Buffer.from('POST /sms/twilio HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'),
+      ].map((b) => sendRaw(port, b)),
+    );
     const bad = answers.map((a, i) => ({ a, r: requests[i] as RawRequest })).filter(({ a }) => a.status < 400 || a.status > 499);
-    expect(bad.slice(0, 10).map(({ r, a }) => describeRequest(r, a)), `seed ${SEED}: ${bad.length} of ${REFUSED} refused requests were not answered with a 4xx`).toEqual([]);
+    expect(
+      bad.slice(0, 10).map(({ r, a }) => describeRequest(r, a)),
+      `seed ${SEED}: ${bad.length} of ${REFUSED} refused requests were not answered with a 4xx`,
+    ).toEqual([]);
     for (const g of garbage) expect(g === '' || /^HTTP\/1\.1 4\d\d/.test(g), g.slice(0, 80)).toBe(true);
     const statuses = new Map<number, number>();
     for (const a of answers) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
@@ -243,9 +410,15 @@ describe(`fuzz (seed ${SEED}; LINKA_FUZZ_SEED=<n> for another)`, () => {
   it('answers mutated but validly signed payloads without a 5xx, accepting some', async () => {
     // Made when sent, so that delivery reports can name the SMS Linka has sent by then.
     const requests: RawRequest[] = [];
-    const answers = await pool(Array.from({ length: SIGNED }, (_, i) => () => send(port, (requests[i] = signed()))), 16);
+    const answers = await pool(
+      Array.from({ length: SIGNED }, (_, i) => () => send(port, (requests[i] = signed()))),
+      16,
+    );
     const bad = answers.map((a, i) => ({ a, r: requests[i] as RawRequest })).filter(({ a }) => a.status >= 500 || a.status === 0);
-    expect(bad.slice(0, 10).map(({ r, a }) => describeRequest(r, a)), `seed ${SEED}: ${bad.length} of ${SIGNED} signed requests got a 5xx or no answer`).toEqual([]);
+    expect(
+      bad.slice(0, 10).map(({ r, a }) => describeRequest(r, a)),
+      `seed ${SEED}: ${bad.length} of ${SIGNED} signed requests got a 5xx or no answer`,
+    ).toEqual([]);
     const accepted = answers.filter((a) => a.status >= 200 && a.status < 300).length;
     // Enough get through to the dispatcher and the queue to have exercised them.
     expect(accepted).toBeGreaterThan(SIGNED / 5);
@@ -260,6 +433,14 @@ describe(`fuzz (seed ${SEED}; LINKA_FUZZ_SEED=<n> for another)`, () => {
     const before = telegram.calls('sendMessage').length;
     const update = tg.text('/start', { chatId: 8999 });
     expect((await send(port, { method: 'POST', path: '/telegram/webhook', headers: telegramHeaders(TG_SECRET), body: buf(update) })).status).toBe(200);
-    await eventually(() => telegram.calls('sendMessage').slice(before).some((c) => String(c.chat_id) === '8999'), 10_000, 'an answer to the new customer');
+    await eventually(
+      () =>
+        telegram
+          .calls('sendMessage')
+          .slice(before)
+          .some((c) => String(c.chat_id) === '8999'),
+      10_000,
+      'an answer to the new customer',
+    );
   });
 });

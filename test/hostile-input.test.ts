@@ -28,12 +28,26 @@ const b = (s: string) => Buffer.from(s);
 /** Valid credentials for each route, for a given body. */
 const auth: Record<string, (body: Buffer) => Record<string, string>> = {
   '/telegram/webhook': () => ({ 'content-type': JSON_TYPE, 'x-telegram-bot-api-secret-token': TG_SECRET }),
-  '/sms/twilio': (body) => ({ 'content-type': FORM, 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/sms/twilio`, Object.fromEntries(new URLSearchParams(body.toString()))) }),
-  '/sms/twilio/status': (body) => ({ 'content-type': FORM, 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/sms/twilio/status`, Object.fromEntries(new URLSearchParams(body.toString()))) }),
+  '/sms/twilio': (body) => ({
+    'content-type': FORM,
+    'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/sms/twilio`, Object.fromEntries(new URLSearchParams(body.toString()))),
+  }),
+  '/sms/twilio/status': (body) => ({
+    'content-type': FORM,
+    'x-twilio-signature': twilio.getExpectedTwilioSignature(
+      AUTH_TOKEN,
+      `${PUBLIC_URL}/sms/twilio/status`,
+      Object.fromEntries(new URLSearchParams(body.toString())),
+    ),
+  }),
   '/slack/events': (body) => ({ 'content-type': JSON_TYPE, ...signed(body.toString(), JSON_TYPE).headers }),
   '/discord/interactions': (body) => {
     const ts = String(Math.floor(Date.now() / 1000));
-    return { 'content-type': JSON_TYPE, 'x-signature-timestamp': ts, 'x-signature-ed25519': sign(null, Buffer.concat([b(ts), body]), DISCORD_KEY).toString('hex') };
+    return {
+      'content-type': JSON_TYPE,
+      'x-signature-timestamp': ts,
+      'x-signature-ed25519': sign(null, Buffer.concat([b(ts), body]), DISCORD_KEY).toString('hex'),
+    };
   },
   '/api/outages': () => ({ 'content-type': JSON_TYPE, authorization: `Bearer ${API_TOKEN}` }),
   '/api/outages/nope': () => ({ 'content-type': JSON_TYPE, authorization: `Bearer ${API_TOKEN}` }),
@@ -54,27 +68,57 @@ const bodyOf: Record<string, Buffer> = {
 };
 /** What each route answers without credentials, and with forged ones. */
 const refusal: Record<string, number> = {
-  '/telegram/webhook': 403, '/sms/twilio': 403, '/sms/twilio/status': 403, '/slack/events': 401, '/discord/interactions': 401,
-  '/api/outages': 401, '/api/outages/nope': 401, '/alerts/alertmanager': 401, '/api/balances': 401,
+  '/telegram/webhook': 403,
+  '/sms/twilio': 403,
+  '/sms/twilio/status': 403,
+  '/slack/events': 401,
+  '/discord/interactions': 401,
+  '/api/outages': 401,
+  '/api/outages/nope': 401,
+  '/alerts/alertmanager': 401,
+  '/api/balances': 401,
 };
-const forge = (headers: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, k === 'content-type' || k === 'x-slack-request-timestamp' || k === 'x-signature-timestamp' ? v : k === 'x-signature-ed25519' ? 'ab'.repeat(64) : k === 'x-slack-signature' ? `v0=${'0'.repeat(64)}` : `${v.slice(0, -2)}xx`]));
+const forge = (headers: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [
+      k,
+      k === 'content-type' || k === 'x-slack-request-timestamp' || k === 'x-signature-timestamp'
+        ? v
+        : k === 'x-signature-ed25519'
+          ? 'ab'.repeat(64)
+          : k === 'x-slack-signature'
+            ? `v0=${'0'.repeat(64)}`
+            : `${v.slice(0, -2)}xx`,
+    ]),
+  );
 const routes = Object.keys(auth);
 
 let t: TestLinka;
 let telegram: TelegramFake;
 let sms: TwilioFake;
 let slackFake: SlackFake;
-const post = (path: string, headers: Record<string, string>, body: Buffer, extra: Partial<RawRequest> = {}) => send(t.linka.address.port, { method: 'POST', path, headers, body, ...extra });
+const post = (path: string, headers: Record<string, string>, body: Buffer, extra: Partial<RawRequest> = {}) =>
+  send(t.linka.address.port, { method: 'POST', path, headers, body, ...extra });
 
 beforeAll(async () => {
   [telegram, sms, slackFake] = await Promise.all([startTelegramFake(), startTwilioFake(ACCOUNT_SID), startSlackFake()]);
   t = await startTestLinka({
     config: { server: { bodyLimitBytes: LIMIT }, slack: { queueChannel: 'CQUEUE' }, discord: { queueChannel: '900000000000000010' } },
     env: {
-      TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: telegram.url,
-      PUBLIC_URL, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: '+420700800900', TWILIO_API_URL: sms.url,
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'test-signing-secret', SLACK_API_URL: slackFake.url,
-      DISCORD_BOT_TOKEN: 'discord-test-token', DISCORD_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'), DISCORD_API_URL: 'http://127.0.0.1:9',
+      TELEGRAM_BOT_TOKEN: '123456:TEST',
+      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+      TELEGRAM_API_ROOT: telegram.url,
+      PUBLIC_URL,
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_FROM: '+420700800900',
+      TWILIO_API_URL: sms.url,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'test-signing-secret',
+      SLACK_API_URL: slackFake.url,
+      DISCORD_BOT_TOKEN: 'discord-test-token',
+      DISCORD_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
+      DISCORD_API_URL: 'http://127.0.0.1:9',
       LINKA_API_TOKEN: API_TOKEN,
     },
   });
@@ -94,22 +138,42 @@ describe('every route refuses hostile input with the right 4xx', () => {
     }
     expect(answers).toEqual(Object.fromEntries(routes.map((r) => [r, [refusal[r], refusal[r]]])));
     const prisma = t.linka.db.prisma;
-    expect(await Promise.all([prisma.processedInbound.count(), prisma.message.count(), prisma.outage.count(), prisma.outboxItem.count()])).toEqual([0, 0, 0, 0]);
+    expect(await Promise.all([prisma.processedInbound.count(), prisma.message.count(), prisma.outage.count(), prisma.outboxItem.count()])).toEqual([
+      0, 0, 0, 0,
+    ]);
   });
 
   it('a malformed body with valid credentials: 400', async () => {
     const malformed: Array<[string, Buffer]> = [
-      ['/telegram/webhook', b('{"update_id":')], ['/telegram/webhook', b('{"update_id":7,"message":{"chat":"x"}}')], ['/telegram/webhook', b('[]')],
-      ['/sms/twilio', b('MessageSid=SM1&Body=%zz')], ['/sms/twilio', b('From=%2B420603123456&Body=x')], ['/sms/twilio/status', b('MessageSid=SM1&x=%C3%28')],
-      ['/slack/events', b('{"type":')], ['/slack/events', b('{"type":"event_callback","event_id":"E1","event":{"type":"message","channel":null}}')],
-      ['/discord/interactions', b('{"type":')], ['/discord/interactions', b('{"type":2}')],
-      ['/api/outages', b('{"areas":')], ['/api/outages', b('{"areas":[]}')], ['/alerts/alertmanager', b('{"version":"3"}')], ['/api/balances', b('{}')],
+      ['/telegram/webhook', b('{"update_id":')],
+      ['/telegram/webhook', b('{"update_id":7,"message":{"chat":"x"}}')],
+      ['/telegram/webhook', b('[]')],
+      ['/sms/twilio', b('MessageSid=SM1&Body=%zz')],
+      ['/sms/twilio', b('From=%2B420603123456&Body=x')],
+      ['/sms/twilio/status', b('MessageSid=SM1&x=%C3%28')],
+      ['/slack/events', b('{"type":')],
+      ['/slack/events', b('{"type":"event_callback","event_id":"E1","event":{"type":"message","channel":null}}')],
+      ['/discord/interactions', b('{"type":')],
+      ['/discord/interactions', b('{"type":2}')],
+      ['/api/outages', b('{"areas":')],
+      ['/api/outages', b('{"areas":[]}')],
+      ['/alerts/alertmanager', b('{"version":"3"}')],
+      ['/api/balances', b('{}')],
     ];
     const statuses = [];
-    for (const [route, body] of malformed) statuses.push([route, (await post(route, (auth[route] as (b: Buffer) => Record<string, string>)(body), body)).status]);
+    for (const [route, body] of malformed)
+      statuses.push([route, (await post(route, (auth[route] as (b: Buffer) => Record<string, string>)(body), body)).status]);
     expect(statuses).toEqual(malformed.map(([route]) => [route, 400]));
     // The wrong content type for a form or a Slack request.
-    expect((await post('/sms/twilio', { ...(auth['/sms/twilio'] as (b: Buffer) => Record<string, string>)(bodyOf['/sms/twilio'] as Buffer), 'content-type': JSON_TYPE }, bodyOf['/sms/twilio'] as Buffer)).status).toBe(400);
+    expect(
+      (
+        await post(
+          '/sms/twilio',
+          { ...(auth['/sms/twilio'] as (b: Buffer) => Record<string, string>)(bodyOf['/sms/twilio'] as Buffer), 'content-type': JSON_TYPE },
+          bodyOf['/sms/twilio'] as Buffer,
+        )
+      ).status,
+    ).toBe(400);
     const text = signed('{"type":"url_verification","challenge":"c"}', 'text/plain');
     expect((await post('/slack/events', { ...text.headers, 'content-type': 'text/plain' }, b(text.body))).status).toBe(400);
   });
@@ -146,16 +210,39 @@ describe('parseJson', () => {
 describe('isDatabaseUnavailable', () => {
   it('recognises Prisma, driver adapter and socket errors of a database that cannot be reached, wrapped or not', () => {
     const prismaError = Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
-    const adapterError = Object.assign(new Error('Raw query failed.'), { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } } });
+    const adapterError = Object.assign(new Error('Raw query failed.'), {
+      code: 'P2010',
+      meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } },
+    });
     const socket = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     for (const err of [
-      prismaError, adapterError, socket, { code: 'P1017' }, { code: 'P2024' }, { code: 'P1002' }, new Error('Connection terminated unexpectedly'),
-      { code: '57P01' }, new Error('outer', { cause: socket }), { original: prismaError }, { originals: [new Error('x'), adapterError] }, new AggregateError([socket]),
-    ]) expect(isDatabaseUnavailable(err), String((err as Error).message ?? JSON.stringify(err))).toBe(true);
+      prismaError,
+      adapterError,
+      socket,
+      { code: 'P1017' },
+      { code: 'P2024' },
+      { code: 'P1002' },
+      new Error('Connection terminated unexpectedly'),
+      { code: '57P01' },
+      new Error('outer', { cause: socket }),
+      { original: prismaError },
+      { originals: [new Error('x'), adapterError] },
+      new AggregateError([socket]),
+    ])
+      expect(isDatabaseUnavailable(err), String((err as Error).message ?? JSON.stringify(err))).toBe(true);
   });
 
   it('does not take a failed request for an outage', () => {
-    for (const err of [new Error('boom'), { code: 'P2002' }, { code: 'P2025' }, Object.assign(new Error('unique'), { code: 'P2002', meta: { driverAdapterError: { cause: { kind: 'UniqueConstraintViolation' } } } }), null, undefined, 'ECONNREFUSED', 42]) {
+    for (const err of [
+      new Error('boom'),
+      { code: 'P2002' },
+      { code: 'P2025' },
+      Object.assign(new Error('unique'), { code: 'P2002', meta: { driverAdapterError: { cause: { kind: 'UniqueConstraintViolation' } } } }),
+      null,
+      undefined,
+      'ECONNREFUSED',
+      42,
+    ]) {
       expect(isDatabaseUnavailable(err)).toBe(false);
     }
   });

@@ -14,8 +14,14 @@ import { createHarness, seedCustomers } from './helpers/harness.js';
 import { ON } from './helpers/capabilities.js';
 
 const settings: EngineSettings = {
-  waitMinutes: 3, followUpMinutes: 30, maxFollowUps: 1, maxIdTries: 3,
-  helpdeskPhone: '+420 377 000 000', companyName: 'Test ISP', teamLanguage: 'cs', shortSms: true,
+  waitMinutes: 3,
+  followUpMinutes: 30,
+  maxFollowUps: 1,
+  maxIdTries: 3,
+  helpdeskPhone: '+420 377 000 000',
+  companyName: 'Test ISP',
+  teamLanguage: 'cs',
+  shortSms: true,
 };
 const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-0153', language: 'cs', tier: 'PLUS', area: null };
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -25,7 +31,11 @@ class Chat {
   state: ConversationState | null = null;
   effects: Effect[] = [];
   asked = 0;
-  constructor(private readonly customer: CustomerView | null, private readonly report: CoreEvent, private readonly channel: Channel = 'console') {}
+  constructor(
+    private readonly customer: CustomerView | null,
+    private readonly report: CoreEvent,
+    private readonly channel: Channel = 'console',
+  ) {}
   send(text: string): string[] {
     this.effects = [];
     this.feed({ kind: 'text', text });
@@ -48,16 +58,19 @@ class Chat {
 const used95 = { kind: 'hoursReport', usedMinutes: 95, includedMinutes: 180 } as const;
 
 describe('the hours question in the engine', () => {
-  it.each(['hodiny', 'Kolik hodin?', 'čerpání', 'Hodiny podpory', 'kolik hodin mi zbývá', 'hours', 'koľko hodín', 'hodín'])('"%s" asks the runtime and answers used / included / left, then the menu again', (words) => {
-    const chat = new Chat(jan, used95);
-    chat.send('Dobrý den');
-    const [reply, ...more] = chat.send(words);
-    expect(chat.asked).toBe(1);
-    expect(more).toEqual([]); // one message: the answer and the question
-    expect(reply).toContain('Tento měsíc jsme pro vás odpracovali 1 h 35 min. Vaše služba zahrnuje 3 h podpory měsíčně, zbývá vám 1 h 25 min.');
-    expect(reply).toContain('S čím vám mohu pomoci?');
-    expect(chat.where()).toBe('main.menu');
-  });
+  it.each(['hodiny', 'Kolik hodin?', 'čerpání', 'Hodiny podpory', 'kolik hodin mi zbývá', 'hours', 'koľko hodín', 'hodín'])(
+    '"%s" asks the runtime and answers used / included / left, then the menu again',
+    (words) => {
+      const chat = new Chat(jan, used95);
+      chat.send('Dobrý den');
+      const [reply, ...more] = chat.send(words);
+      expect(chat.asked).toBe(1);
+      expect(more).toEqual([]); // one message: the answer and the question
+      expect(reply).toContain('Tento měsíc jsme pro vás odpracovali 1 h 35 min. Vaše služba zahrnuje 3 h podpory měsíčně, zbývá vám 1 h 25 min.');
+      expect(reply).toContain('S čím vám mohu pomoci?');
+      expect(chat.where()).toBe('main.menu');
+    },
+  );
 
   it('mid-checklist: answers, then repeats the current question; the checklist goes on', () => {
     const chat = new Chat(jan, used95);
@@ -73,7 +86,9 @@ describe('the hours question in the engine', () => {
   it('says when the tier includes no hours, when all were used, and asks an unknown customer to identify first', () => {
     const none = new Chat({ ...jan, tier: 'none' }, { kind: 'hoursReport', usedMinutes: 30, includedMinutes: 0 });
     none.send('Dobrý den');
-    expect(none.send('hodiny')[0]).toContain('Vaše služba nezahrnuje žádné hodiny podpory v ceně, práce technika se účtuje podle ceníku. Tento měsíc jsme pro vás odpracovali 30 min.');
+    expect(none.send('hodiny')[0]).toContain(
+      'Vaše služba nezahrnuje žádné hodiny podpory v ceně, práce technika se účtuje podle ceníku. Tento měsíc jsme pro vás odpracovali 30 min.',
+    );
 
     const over = new Chat(jan, { kind: 'hoursReport', usedMinutes: 210, includedMinutes: 180 });
     over.send('Dobrý den');
@@ -87,11 +102,13 @@ describe('the hours question in the engine', () => {
     expect(stranger.where()).toBe('main.identify');
   });
 
-  it('works as the first message of a conversation, in the customer\'s language, and short on SMS', () => {
+  it("works as the first message of a conversation, in the customer's language, and short on SMS", () => {
     const first = new Chat({ ...jan, language: 'en' }, used95);
     const [reply, ...more] = first.send('How many hours?');
     expect(more).toEqual([]);
-    expect(reply).toMatch(/^Hello[\s\S]*This month we have worked 1 h 35 min for you\. Your service includes 3 h of support a month; 1 h 25 min left\.[\s\S]*What can I help you with\?/);
+    expect(reply).toMatch(
+      /^Hello[\s\S]*This month we have worked 1 h 35 min for you\. Your service includes 3 h of support a month; 1 h 25 min left\.[\s\S]*What can I help you with\?/,
+    );
 
     const sms = new Chat({ ...jan, language: 'sk' }, used95, 'sms');
     sms.send('Dobrý deň');
@@ -127,24 +144,43 @@ describe.each([
   });
 
   /** A ticket of `contract` with time entries (minutes, UTC time, flags). */
-  async function ticketWithTime(contract: string, number: string, entries: Array<{ at: string; minutes: number; billable?: boolean; travel?: boolean }>): Promise<void> {
+  async function ticketWithTime(
+    contract: string,
+    number: string,
+    entries: Array<{ at: string; minutes: number; billable?: boolean; travel?: boolean }>,
+  ): Promise<void> {
     const customer = await db.prisma.customer.findUniqueOrThrow({ where: { contractNumber: contract } });
-    const ticket = await db.prisma.ticket.create({ data: { number, customerId: customer.id, category: 'other', answers: {}, summary: 'x', tier: customer.tier } });
+    const ticket = await db.prisma.ticket.create({
+      data: { number, customerId: customer.id, category: 'other', answers: {}, summary: 'x', tier: customer.tier },
+    });
     for (const e of entries) {
       await db.prisma.timeEntry.create({
-        data: { ticketId: ticket.id, technician: 'slack:U1', technicianName: 'Petr', minutes: e.minutes, activity: 'práce', createdAt: new Date(e.at), billable: e.billable ?? true, travel: e.travel ?? false },
+        data: {
+          ticketId: ticket.id,
+          technician: 'slack:U1',
+          technicianName: 'Petr',
+          minutes: e.minutes,
+          activity: 'práce',
+          createdAt: new Date(e.at),
+          billable: e.billable ?? true,
+          travel: e.travel ?? false,
+        },
       });
     }
   }
 
-  it.skipIf(skip)('reports this month\'s rounded work against the tier\'s hours, in the company\'s time zone', async () => {
+  it.skipIf(skip)("reports this month's rounded work against the tier's hours, in the company's time zone", async () => {
     // Jan (PLUS: 3 h included). The clock is 2026-11-23 09:00 UTC.
     await ticketWithTime('2024-0153', 'T-2026-00001', [
       { at: '2026-10-31T23:30:00Z', minutes: 40 }, // 1 November 00:30 in Prague: counts; 40 -> 45
       { at: '2026-11-05T10:00:00Z', minutes: 30, billable: false }, // listed on the bill, not counted
       { at: '2026-11-05T11:00:00Z', minutes: 25, travel: true }, // travel: never from included hours
     ]);
-    await ticketWithTime('2024-0153', 'T-2026-00002', [5, 6, 7].map((d) => ({ at: `2026-11-0${d}T10:00:00Z`, minutes: 5 }))); // one case: 15
+    await ticketWithTime(
+      '2024-0153',
+      'T-2026-00002',
+      [5, 6, 7].map((d) => ({ at: `2026-11-0${d}T10:00:00Z`, minutes: 5 })),
+    ); // one case: 15
     await ticketWithTime('2024-0153', 'T-2026-00003', [
       { at: '2026-10-31T22:30:00Z', minutes: 120 }, // 31 October 23:30 in Prague: October's, and October's hours do not carry over
       { at: '2026-11-30T23:30:00Z', minutes: 20 }, // December in Prague
@@ -180,10 +216,12 @@ describe.each([
     expect(stranger.texts[0]).toContain('číslo své smlouvy');
     // Once identified, the same question gets Jan's numbers (100 -> 105 min of 3 h).
     await h.say('2024-0153', { conversationId: 'console:stranger' });
-    expect((await h.say('hodiny', { conversationId: 'console:stranger' })).texts[0]).toContain('odpracovali 1 h 45 min. Vaše služba zahrnuje 3 h podpory měsíčně, zbývá vám 1 h 15 min.');
+    expect((await h.say('hodiny', { conversationId: 'console:stranger' })).texts[0]).toContain(
+      'odpracovali 1 h 45 min. Vaše služba zahrnuje 3 h podpory měsíčně, zbývá vám 1 h 15 min.',
+    );
   });
 
-  it.skipIf(skip)('counts work in the month it was done: 30 November logged on 1 December is November\'s', async () => {
+  it.skipIf(skip)("counts work in the month it was done: 30 November logged on 1 December is November's", async () => {
     await ticketWithTime('2024-0153', 'T-2026-00001', []);
     await db.prisma.ticket.update({ where: { number: 'T-2026-00001' }, data: { workCategory: 'configuration' } });
     const h = createHarness(db);

@@ -47,23 +47,45 @@ describe.each([
   const itOn = it.skipIf(skip);
 
   const webhook = (update: unknown) => t.post('/telegram/webhook', update, { 'x-telegram-bot-api-secret-token': TG_SECRET });
-  const smsIn = (params: Record<string, string>, p = '/sms/twilio') => postSigned({ localBase: t.base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: p, params });
-  const telegramTexts = (chatId: number) => telegram.calls('sendMessage').filter((c) => String(c.chat_id) === String(chatId)).map((c) => String(c.text));
+  const smsIn = (params: Record<string, string>, p = '/sms/twilio') =>
+    postSigned({ localBase: t.base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: p, params });
+  const telegramTexts = (chatId: number) =>
+    telegram
+      .calls('sendMessage')
+      .filter((c) => String(c.chat_id) === String(chatId))
+      .map((c) => String(c.text));
   const smsTexts = (to: string) => sms.sent.filter((s) => s.to === to).map((s) => s.body);
   /** Posts a signed interaction; returns the HTTP status and the interaction response Discord would show. */
   const interact = async (payload: unknown) => {
     const body = JSON.stringify(payload);
     const ts = String(Math.floor(Date.now() / 1000));
     const res = await fetch(`${t.base}/discord/interactions`, {
-      method: 'POST', body,
-      headers: { 'content-type': 'application/json', 'x-signature-timestamp': ts, 'x-signature-ed25519': sign(null, Buffer.from(ts + body), DISCORD_KEY).toString('hex') },
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-signature-timestamp': ts,
+        'x-signature-ed25519': sign(null, Buffer.from(ts + body), DISCORD_KEY).toString('hex'),
+      },
     });
-    return { status: res.status, body: await res.json() as unknown };
+    return { status: res.status, body: (await res.json()) as unknown };
   };
   /** `/linka <sub>` typed by Petr in the queue channel. */
   const linkaCommand = (id: string, sub: string, options: Record<string, string>) => ({
-    id, application_id: APP_ID, type: 2, token: 't', version: 1, channel_id: QUEUE, channel: { id: QUEUE, type: 0 }, member: PETR,
-    data: { id: '1', name: 'linka', type: 1, options: [{ type: 1, name: sub, options: Object.entries(options).map(([name, value]) => ({ type: 3, name, value })) }] },
+    id,
+    application_id: APP_ID,
+    type: 2,
+    token: 't',
+    version: 1,
+    channel_id: QUEUE,
+    channel: { id: QUEUE, type: 0 },
+    member: PETR,
+    data: {
+      id: '1',
+      name: 'linka',
+      type: 1,
+      options: [{ type: 1, name: sub, options: Object.entries(options).map(([name, value]) => ({ type: 3, name, value })) }],
+    },
   });
   /** A private answer to the technician, as Linka's interaction response carries it. */
   const privately = (content: string) => ({ type: 4, data: { content, flags: 64, allowed_mentions: { parse: [] } } });
@@ -81,7 +103,12 @@ describe.each([
 
   beforeAll(async () => {
     if (skip) return;
-    [telegram, sms, slackFake, discord] = await Promise.all([startTelegramFake(), startTwilioFake(ACCOUNT_SID), startSlackFake(), startDiscordFake({ channels: [QUEUE] })]);
+    [telegram, sms, slackFake, discord] = await Promise.all([
+      startTelegramFake(),
+      startTwilioFake(ACCOUNT_SID),
+      startSlackFake(),
+      startDiscordFake({ channels: [QUEUE] }),
+    ]);
     slackFake.users.set('UPETR', 'Petr');
     t = await startTestLinka({
       provider,
@@ -92,10 +119,20 @@ describe.each([
         discord: { queueChannel: QUEUE, technicians: [PETR.user.id] },
       },
       env: {
-        TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: telegram.url,
-        PUBLIC_URL, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: '+420700800900', TWILIO_API_URL: sms.url,
-        SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackFake.url,
-        DISCORD_BOT_TOKEN: 'discord-test-token', DISCORD_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'), DISCORD_API_URL: discord.url,
+        TELEGRAM_BOT_TOKEN: '123456:TEST',
+        TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+        TELEGRAM_API_ROOT: telegram.url,
+        PUBLIC_URL,
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        TWILIO_FROM: '+420700800900',
+        TWILIO_API_URL: sms.url,
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slackFake.url,
+        DISCORD_BOT_TOKEN: 'discord-test-token',
+        DISCORD_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
+        DISCORD_API_URL: discord.url,
         LINKA_API_TOKEN: API_TOKEN,
       },
     });
@@ -103,7 +140,13 @@ describe.each([
     await t.linka.db.prisma.customer.update({ where: { contractNumber: '2024-0153' }, data: { telegramId: '7001' } });
     // A ticket of Jan Novák's, with its card in Slack and in Discord, for the technicians' deliveries.
     for (const [i, text] of ['menu', '4', 'Nejde mi odeslat e-mail přes váš server.', 'dnes', 'ano'].entries()) {
-      await t.linka.runtime.dispatch({ dedupeId: `setup:${i}`, conversationId: 'telegram:7001', channel: 'telegram', event: { kind: 'text', text }, sender: { telegramId: '7001' } });
+      await t.linka.runtime.dispatch({
+        dedupeId: `setup:${i}`,
+        conversationId: 'telegram:7001',
+        channel: 'telegram',
+        event: { kind: 'text', text },
+        sender: { telegramId: '7001' },
+      });
     }
     ticket = (await t.linka.db.prisma.ticket.findFirstOrThrow({ where: { conversationId: 'telegram:7001' } })).number;
     await settle();
@@ -129,7 +172,14 @@ describe.each([
   });
 
   itOn('SMS: one MessageSid, delivered twice at once, is answered once; one delivery report, twice, redelivers once', async () => {
-    const params = (from: string, sid: string) => ({ MessageSid: sid, AccountSid: ACCOUNT_SID, From: from, To: '+420700800900', Body: 'Dobrý den, nejde mi internet', NumMedia: '0' });
+    const params = (from: string, sid: string) => ({
+      MessageSid: sid,
+      AccountSid: ACCOUNT_SID,
+      From: from,
+      To: '+420700800900',
+      Body: 'Dobrý den, nejde mi internet',
+      NumMedia: '0',
+    });
     const answers = await twice(() => smsIn(params('+420777000111', 'SMidem0001')));
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     await smsIn(params('+420777000222', 'SMidem0002'));
@@ -147,7 +197,9 @@ describe.each([
     await t.settle(6); // the redelivery delay (sms.redeliveryDelayMinutes: 5)
     await settle();
     expect(sms.sent.filter((s) => s.to === '+420777000111' && s.body === reply?.body)).toHaveLength(2);
-    expect(await prisma.message.count({ where: { conversationId: 'sms:+420777000111', direction: 'system', text: { startsWith: 'Zprávu se nepodařilo doručit' } } })).toBe(1);
+    expect(
+      await prisma.message.count({ where: { conversationId: 'sms:+420777000111', direction: 'system', text: { startsWith: 'Zprávu se nepodařilo doručit' } } }),
+    ).toBe(1);
   });
 
   itOn('Slack: one event_id, delivered and retried (X-Slack-Retry-Num) at once, and retried again, reaches the customer once', async () => {
@@ -164,14 +216,15 @@ describe.each([
 
   const discordId = (n: number) => String(1300000000000000000n + BigInt(n));
 
-  itOn('Discord: one /linka note, delivered twice at once, is one note in the ticket\'s trail and its threads', async () => {
+  itOn("Discord: one /linka note, delivered twice at once, is one note in the ticket's trail and its threads", async () => {
     const note = linkaCommand(discordId(1), 'note', { text: 'Router vyměněn.', ticket });
     const answers = await twice(() => interact(note));
     await settle();
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     // The delivery that acted says the note is saved; the replay, that it is done.
     expect(answers.map((a) => a.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
-      privately(`Hotovo: ${ticket}.`), privately(`Interní poznámka uložena k ${ticket}.`),
+      privately(`Hotovo: ${ticket}.`),
+      privately(`Interní poznámka uložena k ${ticket}.`),
     ]);
     expect(await events('note')).toBe(1);
     expect([...discord.messages.values()].filter((m) => m.content === 'Poznámka (Petr): Router vyměněn.')).toHaveLength(1);
@@ -195,14 +248,28 @@ describe.each([
   });
 
   itOn('Discord: one card click (claim), delivered twice at once, claims once and answers both as done', async () => {
-    const claim = { id: discordId(3), application_id: APP_ID, type: 3, token: 't', version: 1, channel_id: QUEUE, member: PETR, data: { custom_id: `linka:claim:${ticket}`, component_type: 2 } };
+    const claim = {
+      id: discordId(3),
+      application_id: APP_ID,
+      type: 3,
+      token: 't',
+      version: 1,
+      channel_id: QUEUE,
+      member: PETR,
+      data: { custom_id: `linka:claim:${ticket}`, component_type: 2 },
+    };
     // Both deliveries are acknowledged silently (deferred update): acted on twice, one of them
     // would show Petr "already claimed by Petr".
     const answers = await twice(() => interact(claim));
     await settle();
-    expect(answers).toEqual([{ status: 200, body: { type: 6 } }, { status: 200, body: { type: 6 } }]);
+    expect(answers).toEqual([
+      { status: 200, body: { type: 6 } },
+      { status: 200, body: { type: 6 } },
+    ]);
     expect(await events('claimed')).toBe(1);
-    expect(telegramTexts(7001).filter((text) => text.startsWith(`Váš požadavek ${ticket} převzal`))).toEqual([`Váš požadavek ${ticket} převzal technik Petr. Ozve se vám zde.`]);
+    expect(telegramTexts(7001).filter((text) => text.startsWith(`Váš požadavek ${ticket} převzal`))).toEqual([
+      `Váš požadavek ${ticket} převzal technik Petr. Ozve se vám zde.`,
+    ]);
   });
 
   itOn('Alertmanager: one notification (fingerprint + status), delivered twice at once, opens and resolves once', async () => {

@@ -33,10 +33,22 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
       vi.setSystemTime(new Date('2026-11-23T07:00:00Z')); // Monday 8:00 in Prague
       teams = [recordingTeam('slack'), recordingTeam('slack')];
-      runtimes = [db, other].map((d, i) => createRuntime({ prisma: d.prisma, config, log: silentLogger(), ports: [recordingPort()], teamPorts: [teams[i]!], clock: () => new Date() }));
-      schedulers = [db, other].map((d, i) => startScheduler(config, {
-        prisma: d.prisma, owner: runtimes[i]!.owner, clock: () => new Date(), teamPlatforms: ['slack'], teamLanguage: 'cs',
-      }, silentLogger()));
+      runtimes = [db, other].map((d, i) =>
+        createRuntime({ prisma: d.prisma, config, log: silentLogger(), ports: [recordingPort()], teamPorts: [teams[i]!], clock: () => new Date() }),
+      );
+      schedulers = [db, other].map((d, i) =>
+        startScheduler(
+          config,
+          {
+            prisma: d.prisma,
+            owner: runtimes[i]!.owner,
+            clock: () => new Date(),
+            teamPlatforms: ['slack'],
+            teamLanguage: 'cs',
+          },
+          silentLogger(),
+        ),
+      );
     });
     afterEach(async () => {
       await Promise.all(schedulers.map((s) => s.stop()));

@@ -22,7 +22,9 @@ const rel = (file: string) => path.relative(root, file).split(path.sep).join('/'
 
 /** The repository files a file imports (relative specifiers resolved, ".js" read as ".ts"). */
 function localImports(file: string, source: string): string[] {
-  return importsOf(source).filter((s) => s.startsWith('.')).map((s) => rel(path.resolve(path.dirname(file), s)).replace(/\.js$/, '.ts'));
+  return importsOf(source)
+    .filter((s) => s.startsWith('.'))
+    .map((s) => rel(path.resolve(path.dirname(file), s)).replace(/\.js$/, '.ts'));
 }
 
 interface Rule {
@@ -34,20 +36,46 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { name: 'adapters get ports, not the store or the HTTP server', from: (f) => f.startsWith('adapters/'), forbids: (t) => t.startsWith('src/store/') || t === 'src/http.ts' || t.startsWith('src/server/') },
-  { name: 'the runtime does not import jobs, the CLI or the API', from: (f) => f.startsWith('src/runtime/'), forbids: (t) => t.startsWith('src/jobs/') || t.startsWith('src/api/') || /^src\/cli[-/.]/.test(t) },
-  { name: 'services do not import jobs, the CLI, the API or adapters', from: (f) => f.startsWith('src/services/'), forbids: (t) => t.startsWith('src/jobs/') || t.startsWith('src/api/') || /^src\/cli[-/.]/.test(t) || t.startsWith('adapters/') },
-  { name: 'the store imports no service, runtime, job or adapter', from: (f) => f.startsWith('src/store/'), forbids: (t) => /^src\/(runtime|services|jobs|api)\//.test(t) || t.startsWith('adapters/') },
+  {
+    name: 'adapters get ports, not the store or the HTTP server',
+    from: (f) => f.startsWith('adapters/'),
+    forbids: (t) => t.startsWith('src/store/') || t === 'src/http.ts' || t.startsWith('src/server/'),
+  },
+  {
+    name: 'the runtime does not import jobs, the CLI or the API',
+    from: (f) => f.startsWith('src/runtime/'),
+    forbids: (t) => t.startsWith('src/jobs/') || t.startsWith('src/api/') || /^src\/cli[-/.]/.test(t),
+  },
+  {
+    name: 'services do not import jobs, the CLI, the API or adapters',
+    from: (f) => f.startsWith('src/services/'),
+    forbids: (t) => t.startsWith('src/jobs/') || t.startsWith('src/api/') || /^src\/cli[-/.]/.test(t) || t.startsWith('adapters/'),
+  },
+  {
+    name: 'the store imports no service, runtime, job or adapter',
+    from: (f) => f.startsWith('src/store/'),
+    forbids: (t) => /^src\/(runtime|services|jobs|api)\//.test(t) || t.startsWith('adapters/'),
+  },
 ];
 
 function ruleViolations(file: string, source: string): string[] {
   const from = rel(file);
-  return RULES.flatMap((r) => (r.from(from) ? localImports(file, source).filter(r.forbids).map((t) => `${from} imports ${t} (${r.name})`) : []));
+  return RULES.flatMap((r) =>
+    r.from(from)
+      ? localImports(file, source)
+          .filter(r.forbids)
+          .map((t) => `${from} imports ${t} (${r.name})`)
+      : [],
+  );
 }
 
 /** The Prisma models (prisma/models.prisma), as the client names them: ticket, outboxItem... */
-const MODELS = [...readFileSync(path.join(root, 'prisma/models.prisma'), 'utf8').matchAll(/^model (\w+)/gm)].map((m) => (m[1] as string)[0]?.toLowerCase() + (m[1] as string).slice(1));
-const MODEL_CALL = new RegExp(`\\.(${MODELS.join('|')})\\.(findMany|findFirst|findUnique|findFirstOrThrow|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)\\(`);
+const MODELS = [...readFileSync(path.join(root, 'prisma/models.prisma'), 'utf8').matchAll(/^model (\w+)/gm)].map(
+  (m) => (m[1] as string)[0]?.toLowerCase() + (m[1] as string).slice(1),
+);
+const MODEL_CALL = new RegExp(
+  `\\.(${MODELS.join('|')})\\.(findMany|findFirst|findUnique|findFirstOrThrow|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)\\(`,
+);
 
 /** Prisma model calls outside src/store: the store owns the database. */
 function modelCalls(file: string, source: string): string[] {
@@ -151,8 +179,25 @@ describe('the layer checks themselves', () => {
   });
 
   it('finds circles, long and short, and nothing in a tree', () => {
-    expect(circles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+    expect(
+      circles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
     expect(circles(new Map([['a', ['a']]]))).toEqual([['a']]);
-    expect(circles(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toEqual([]);
+    expect(
+      circles(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

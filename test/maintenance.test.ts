@@ -28,20 +28,43 @@ describe('planned maintenance', () => {
   let telegram: ReturnType<typeof recordingPort>;
   let metrics: Metrics;
   const config = parseConfig({ maintenance: { leadTimes: ['24h', '1h'] } });
-  const jobDeps = () => ({ prisma: db.prisma, clock: () => new Date(), teamPlatforms: ['slack'], teamLanguage: 'cs' as const, customerChannels: ['telegram', 'sms'] });
+  const jobDeps = () => ({
+    prisma: db.prisma,
+    clock: () => new Date(),
+    teamPlatforms: ['slack'],
+    teamLanguage: 'cs' as const,
+    customerChannels: ['telegram', 'sms'],
+  });
 
   beforeEach(async () => {
     const made = await createTestDatabase('sqlite');
     db = made.db;
     drop = made.drop;
     await seedCustomers(db);
-    await db.prisma.customer.create({ data: { contractNumber: '2023-0042', name: 'Petr Dvořák', language: 'cs', area: 'Plzeň-Lochotín', telegramId: '555', phones: { create: [{ e164: '+420777000111' }] } } });
+    await db.prisma.customer.create({
+      data: {
+        contractNumber: '2023-0042',
+        name: 'Petr Dvořák',
+        language: 'cs',
+        area: 'Plzeň-Lochotín',
+        telegramId: '555',
+        phones: { create: [{ e164: '+420777000111' }] },
+      },
+    });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     vi.setSystemTime(new Date('2026-11-23T10:00:00Z')); // Monday 11:00 in Prague
     sms = Object.assign(recordingPort(), { channel: 'sms' as const });
     telegram = Object.assign(recordingPort(), { channel: 'telegram' as const });
     metrics = createMetrics();
-    runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), metrics, ports: [sms, telegram], teamPorts: [recordingTeam('slack')], clock: () => new Date() });
+    runtime = createRuntime({
+      prisma: db.prisma,
+      config,
+      log: silentLogger(),
+      metrics,
+      ports: [sms, telegram],
+      teamPorts: [recordingTeam('slack')],
+      clock: () => new Date(),
+    });
   });
   afterEach(async () => {
     await scheduler?.stop();
@@ -68,26 +91,45 @@ describe('planned maintenance', () => {
     return items.map((i) => ({ to: i.target, text: (i.payload as { reply: { text: string } }).reply.text }));
   }
   const to = async (target: string) => (await notices()).filter((n) => n.to === target).map((n) => n.text);
-  const teamPosts = async () => (await db.prisma.outboxItem.findMany({ where: { kind: 'team.channel' }, orderBy: { id: 'asc' } })).map((i) => (i.payload as { text: string }).text);
+  const teamPosts = async () =>
+    (await db.prisma.outboxItem.findMany({ where: { kind: 'team.channel' }, orderBy: { id: 'asc' } })).map((i) => (i.payload as { text: string }).text);
 
   it('tells the affected customers 24 h and 1 h before the start, each once, and nobody else', async () => {
     // Written as the CLI writes it (no channels): the server's job sends.
-    const cli = createMaintenance({ prisma: db.prisma, clock: () => new Date(), timezone: config.timezone, teamLanguage: 'cs', leadTimes: leadTimesOf(config) });
-    const m = await cli.schedule({ areas: ['Plzeň*'], services: ['internet', 'voip'], startsAt: new Date('2026-11-24T10:03:00Z'), endsAt: new Date('2026-11-24T14:00:00Z'), actor: 'cli' });
+    const cli = createMaintenance({
+      prisma: db.prisma,
+      clock: () => new Date(),
+      timezone: config.timezone,
+      teamLanguage: 'cs',
+      leadTimes: leadTimesOf(config),
+    });
+    const m = await cli.schedule({
+      areas: ['Plzeň*'],
+      services: ['internet', 'voip'],
+      startsAt: new Date('2026-11-24T10:03:00Z'),
+      endsAt: new Date('2026-11-24T14:00:00Z'),
+      actor: 'cli',
+    });
     await startAt('2026-11-23T10:00:00Z');
     expect(await notices()).toEqual([]);
 
     await advance(1); // 11:01: the team hears of it; 24 h before the start is 11:03
-    expect(await teamPosts()).toEqual([`Naplánována údržba #${m.id}: 24. 11. 2026 11:03 – 24. 11. 2026 15:00 · oblasti Plzeň* · služby internet, voip. Zákazníci dostanou upozornění 24 h, 1 h předem.`]);
+    expect(await teamPosts()).toEqual([
+      `Naplánována údržba #${m.id}: 24. 11. 2026 11:03 – 24. 11. 2026 15:00 · oblasti Plzeň* · služby internet, voip. Zákazníci dostanou upozornění 24 h, 1 h předem.`,
+    ]);
     expect(await notices()).toEqual([]);
     await advance(1);
     expect(await notices()).toEqual([]);
 
     await advance(1); // 11:03: 24 h before
     expect(await to(JAN)).toEqual(['Údržba sítě 24. 11. 2026 11:03 – 24. 11. 2026 15:00: výpadek služeb internet, telefon (VoIP). Omlouváme se.']);
-    expect(await to(PETR)).toEqual(['Plánovaná údržba sítě: od 24. 11. 2026 11:03 do 24. 11. 2026 15:00 nebudou ve vaší oblasti dostupné služby internet, telefon (VoIP). Omlouváme se za omezení.']);
+    expect(await to(PETR)).toEqual([
+      'Plánovaná údržba sítě: od 24. 11. 2026 11:03 do 24. 11. 2026 15:00 nebudou ve vaší oblasti dostupné služby internet, telefon (VoIP). Omlouváme se za omezení.',
+    ]);
     expect(await to(ZUZANA)).toEqual([]);
-    expect((await teamPosts()).at(-1)).toBe(`Údržba #${m.id} (24. 11. 2026 11:03 – 24. 11. 2026 15:00, oblasti Plzeň*) začíná za 24 h. Upozorněno zákazníků: 2.`);
+    expect((await teamPosts()).at(-1)).toBe(
+      `Údržba #${m.id} (24. 11. 2026 11:03 – 24. 11. 2026 15:00, oblasti Plzeň*) začíná za 24 h. Upozorněno zákazníků: 2.`,
+    );
     await advance(3);
     expect(await notices()).toHaveLength(2);
 
@@ -105,7 +147,12 @@ describe('planned maintenance', () => {
 
   it('cancels: the customers already told get a cancellation notice once, and no more notices', async () => {
     // Scheduled 2 h ahead from the server: the 24 h notice is due at once.
-    const m = await runtime.maintenance.schedule({ areas: ['Plzeň*'], startsAt: new Date('2026-11-23T12:00:00Z'), endsAt: new Date('2026-11-23T13:00:00Z'), actor: 'test' });
+    const m = await runtime.maintenance.schedule({
+      areas: ['Plzeň*'],
+      startsAt: new Date('2026-11-23T12:00:00Z'),
+      endsAt: new Date('2026-11-23T13:00:00Z'),
+      actor: 'test',
+    });
     expect((await notices()).map((n) => n.to).sort()).toEqual([JAN, PETR].sort());
 
     await runtime.maintenance.cancel(m.id, 'test');
@@ -121,7 +168,12 @@ describe('planned maintenance', () => {
   });
 
   it('reschedules: those told get "moved" once, and the lead-time notices follow the new time', async () => {
-    const m = await runtime.maintenance.schedule({ areas: ['Plzeň-Bory'], startsAt: new Date('2026-11-23T13:00:00Z'), endsAt: new Date('2026-11-23T15:00:00Z'), actor: 'test' });
+    const m = await runtime.maintenance.schedule({
+      areas: ['Plzeň-Bory'],
+      startsAt: new Date('2026-11-23T13:00:00Z'),
+      endsAt: new Date('2026-11-23T15:00:00Z'),
+      actor: 'test',
+    });
     expect(await to(JAN)).toHaveLength(1);
 
     await runtime.maintenance.reschedule(m.id, { startsAt: new Date('2026-11-25T21:00:00Z'), endsAt: new Date('2026-11-26T01:00:00Z') }, 'test');
@@ -151,29 +203,53 @@ describe('planned maintenance', () => {
     if (parsed.kind !== 'event') throw new Error(`the STOP webhook was not an event: ${parsed.reason}`);
     await runtime.dispatch(parsed.envelope);
     await runtime.outbox.drain();
-    expect(sms.sent).toEqual([{ to: JAN, reply: expect.objectContaining({ text: 'Odhlásili jste se ze zpráv od Linky, nic dalšího vám už nepošleme. Chcete-li zprávy znovu dostávat, pošlete START.' }) }]);
+    expect(sms.sent).toEqual([
+      {
+        to: JAN,
+        reply: expect.objectContaining({
+          text: 'Odhlásili jste se ze zpráv od Linky, nic dalšího vám už nepošleme. Chcete-li zprávy znovu dostávat, pošlete START.',
+        }),
+      },
+    ]);
 
     // Scheduled from the server 2 h ahead: the 24 h notice is due at once.
-    const m = await runtime.maintenance.schedule({ areas: ['Plzeň*'], startsAt: new Date('2026-11-23T12:00:00Z'), endsAt: new Date('2026-11-23T13:00:00Z'), actor: 'test' });
+    const m = await runtime.maintenance.schedule({
+      areas: ['Plzeň*'],
+      startsAt: new Date('2026-11-23T12:00:00Z'),
+      endsAt: new Date('2026-11-23T13:00:00Z'),
+      actor: 'test',
+    });
     await runtime.outbox.drain();
-    const notice = 'Plánovaná údržba sítě: od 23. 11. 2026 13:00 do 23. 11. 2026 14:00 nebudou ve vaší oblasti dostupné služby internet. Omlouváme se za omezení.';
+    const notice =
+      'Plánovaná údržba sítě: od 23. 11. 2026 13:00 do 23. 11. 2026 14:00 nebudou ve vaší oblasti dostupné služby internet. Omlouváme se za omezení.';
     expect(telegram.sent.map((x) => [x.to, x.reply.text])).toEqual([[PETR, notice]]);
     expect(sms.sent).toHaveLength(1); // the STOP confirmation only
     // The team is told how many customers were told: Petr alone.
-    expect((await teamPosts()).at(-1)).toBe(`Údržba #${m.id} (23. 11. 2026 13:00 – 23. 11. 2026 14:00, oblasti Plzeň*) začíná za 2 h. Upozorněno zákazníků: 1.`);
+    expect((await teamPosts()).at(-1)).toBe(
+      `Údržba #${m.id} (23. 11. 2026 13:00 – 23. 11. 2026 14:00, oblasti Plzeň*) začíná za 2 h. Upozorněno zákazníků: 1.`,
+    );
 
     // The 1 h notice, from the every-minute job.
     vi.setSystemTime(new Date('2026-11-23T11:00:00Z'));
     await sendMaintenanceNotices(jobDeps(), config);
     await runtime.outbox.drain();
-    expect(telegram.sent.map((x) => [x.to, x.reply.text])).toEqual([[PETR, notice], [PETR, notice]]);
+    expect(telegram.sent.map((x) => [x.to, x.reply.text])).toEqual([
+      [PETR, notice],
+      [PETR, notice],
+    ]);
     expect(sms.sent).toHaveLength(1);
 
     // Nothing was queued for Jan but the STOP confirmation; Petr's notices were sent.
-    const items = async (target: string) => (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } }))
-      .map((i) => [i.status, (i.payload as { reply: { text: string } }).reply.text]);
+    const items = async (target: string) =>
+      (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } })).map((i) => [
+        i.status,
+        (i.payload as { reply: { text: string } }).reply.text,
+      ]);
     expect(await items(JAN)).toEqual([['sent', expect.stringMatching(/^Odhlásili jste se/)]]);
-    expect(await items(PETR)).toEqual([['sent', notice], ['sent', notice]]);
+    expect(await items(PETR)).toEqual([
+      ['sent', notice],
+      ['sent', notice],
+    ]);
     // `maintenance list` counts Petr alone among the customers told.
     expect((await runtime.maintenance.list()).map((x) => [x.id, x.told])).toEqual([[m.id, 1]]);
     const outbound = (await metrics.outbound.get()).values.map((v) => [v.labels.channel, v.labels.status, v.value]);
@@ -181,5 +257,4 @@ describe('planned maintenance', () => {
     expect(outbound).toContainEqual(['telegram', 'sent', 2]);
     expect(outbound.filter(([, status]) => status === 'suppressed')).toEqual([]);
   });
-
 });

@@ -47,7 +47,12 @@ const paths = (b: Body) => (b.issues ?? []).map((i) => i.path);
 
 describe('the outage API', () => {
   it('answers 401 without the bearer token or with a wrong one', async () => {
-    const refused: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }];
+    const refused: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { authorization: `Basic ${TOKEN}` },
+      { authorization: `Bearer ${TOKEN}x` },
+    ];
     for (const headers of refused) {
       const res = await api('/api/outages', { areas: ['Plzeň-Bory'] }, headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
@@ -69,7 +74,12 @@ describe('the outage API', () => {
     expect(paths(missing.body)).toEqual(['areas']);
 
     const bad = await api('/api/outages', {
-      areas: [], services: ['gas'], status: 'down', estimatedEnd: '2026-11-24 14:30', texts: { de: 'Ausfall' }, area: 'Bory',
+      areas: [],
+      services: ['gas'],
+      status: 'down',
+      estimatedEnd: '2026-11-24 14:30',
+      texts: { de: 'Ausfall' },
+      area: 'Bory',
     });
     expect(bad.status).toBe(400);
     expect(paths(bad.body).sort()).toEqual(['area', 'areas', 'estimatedEnd', 'services[0]', 'status', 'texts.de']);
@@ -84,20 +94,36 @@ describe('the outage API', () => {
 
   it('declares, repeats by key without notices, updates, lists and resolves; only affected customers are told', async () => {
     const created = await api('/api/outages', {
-      key: 'ticket-4711', title: 'Přerušené vlákno', areas: ['Plzeň-Bory', 'Doubravka'], estimatedEnd: '2026-11-23T14:30:00+01:00',
+      key: 'ticket-4711',
+      title: 'Přerušené vlákno',
+      areas: ['Plzeň-Bory', 'Doubravka'],
+      estimatedEnd: '2026-11-23T14:30:00+01:00',
       texts: { sk: 'Výpadok na Boroch.', cs: 'Výpadek na Borech.' },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
-      created: true, changed: true, notified: 1,
-      outage: { key: 'ticket-4711', title: 'Přerušené vlákno', areas: ['Plzeň-Bory', 'Doubravka'], services: ['internet'], status: 'investigating', estimatedEnd: '2026-11-23T13:30:00.000Z', source: 'api' },
+      created: true,
+      changed: true,
+      notified: 1,
+      outage: {
+        key: 'ticket-4711',
+        title: 'Přerušené vlákno',
+        areas: ['Plzeň-Bory', 'Doubravka'],
+        services: ['internet'],
+        status: 'investigating',
+        estimatedEnd: '2026-11-23T13:30:00.000Z',
+        source: 'api',
+      },
     });
     const id = created.body.outage?.id as string;
     expect([await queuedFor(JAN), await queuedFor(ZUZANA)]).toEqual([1, 0]);
 
     // The same declaration again: the same outage, nothing changed, nobody told twice.
     const again = await api('/api/outages', {
-      key: 'ticket-4711', title: 'Přerušené vlákno', areas: ['Plzeň-Bory', 'Doubravka'], estimatedEnd: '2026-11-23T14:30:00+01:00',
+      key: 'ticket-4711',
+      title: 'Přerušené vlákno',
+      areas: ['Plzeň-Bory', 'Doubravka'],
+      estimatedEnd: '2026-11-23T14:30:00+01:00',
       texts: { cs: 'Výpadek na Borech.', sk: 'Výpadok na Boroch.' },
     });
     expect(again.status).toBe(200);
@@ -126,7 +152,10 @@ describe('the outage API', () => {
     expect([await queuedFor(JAN), await queuedFor(ZUZANA)]).toEqual([3, 0]);
 
     await t.settle();
-    const texts = telegram.calls('sendMessage').filter((c) => String(c.chat_id) === '7001').map((c) => String(c.text));
+    const texts = telegram
+      .calls('sendMessage')
+      .filter((c) => String(c.chat_id) === '7001')
+      .map((c) => String(c.text));
     expect(texts[0]).toMatch(/^Výpadek na Borech\. Předpokládaný konec: 23\. 11\. 2026 14:30\.$/);
     expect(texts.at(-1)).toMatch(/^Výpadek Přerušené vlákno je odstraněn/);
     expect(telegram.calls('sendMessage').filter((c) => String(c.chat_id) === '7002')).toEqual([]);
@@ -141,10 +170,22 @@ describe('the outage API', () => {
   });
 
   it('is off (503) without LINKA_API_TOKEN', async () => {
-    const { routes, status } = apiRoutes({ env: {}, config: parseConfig({}), outages: {} as Outages, log: silentLogger(), prisma: {} as never, clock: () => new Date() });
+    const { routes, status } = apiRoutes({
+      env: {},
+      config: parseConfig({}),
+      outages: {} as Outages,
+      log: silentLogger(),
+      prisma: {} as never,
+      clock: () => new Date(),
+    });
     expect(status).toMatch(/^off \(LINKA_API_TOKEN is not set/);
     const declare = routes.find((r) => r.path === '/api/outages' && r.method === 'POST');
-    const answer = await declare?.handler({ req: { headers: AUTH } as never, url: new URL('http://127.0.0.1/api/outages'), body: Buffer.from('{}'), params: {} });
+    const answer = await declare?.handler({
+      req: { headers: AUTH } as never,
+      url: new URL('http://127.0.0.1/api/outages'),
+      body: Buffer.from('{}'),
+      params: {},
+    });
     expect(answer?.status).toBe(503);
     expect(String(answer?.body)).toContain('set LINKA_API_TOKEN');
   });
@@ -162,7 +203,7 @@ describe('path templates in the router', () => {
     const port = (http.server.address() as { port: number }).port;
     const get = async (p: string, method = 'GET') => {
       const res = await fetch(`http://127.0.0.1:${port}${p}`, { method });
-      return { status: res.status, body: await res.json() as unknown };
+      return { status: res.status, body: (await res.json()) as unknown };
     };
     try {
       expect(await get('/things/a%20b')).toEqual({ status: 200, body: { id: 'a b' } });
@@ -181,12 +222,26 @@ describe('path templates in the router', () => {
 describe('/linka outage on Discord', () => {
   it('declares, lists and resolves for technicians, and refuses everyone else', async () => {
     const deps = { ...t.linka.adapterDeps, dispatch: t.linka.runtime.dispatch, log: silentLogger(), clock: t.clock.read };
-    const handle = createInteractionHandler(deps, { technicians: ['111'], technicianRoles: [], teamLanguage: 'cs', timezone: 'Europe/Prague', ticketPrefix: 'T' });
+    const handle = createInteractionHandler(deps, {
+      technicians: ['111'],
+      technicianRoles: [],
+      teamLanguage: 'cs',
+      timezone: 'Europe/Prague',
+      ticketPrefix: 'T',
+    });
     let seq = 0;
     const run = async (sub: string, options: Record<string, string>, user = '111') => {
       const parsed = parseInteraction({
-        id: `outage-${++seq}`, type: 2, channel_id: '5', member: { user: { id: user, username: 'petr' }, nick: 'Petr', roles: [] },
-        data: { name: 'linka', options: [{ type: 2, name: 'outage', options: [{ type: 1, name: sub, options: Object.entries(options).map(([name, value]) => ({ type: 3, name, value })) }] }] },
+        id: `outage-${++seq}`,
+        type: 2,
+        channel_id: '5',
+        member: { user: { id: user, username: 'petr' }, nick: 'Petr', roles: [] },
+        data: {
+          name: 'linka',
+          options: [
+            { type: 2, name: 'outage', options: [{ type: 1, name: sub, options: Object.entries(options).map(([name, value]) => ({ type: 3, name, value })) }] },
+          ],
+        },
       });
       expect(parsed).toMatchObject({ kind: 'command', group: 'outage', sub });
       if (parsed.kind === 'invalid') throw new Error(parsed.reason);
@@ -198,8 +253,12 @@ describe('/linka outage on Discord', () => {
     const id = /^Výpadek (\S+) vyhlášen: Výpadok optiky · oblasti Petržalka, Ružinov · zjišťujeme příčinu\. Upozorněno zákazníků: 1\.$/.exec(started)?.[1];
     expect(id, started).toBeTruthy();
     expect(await run('update', { outage: id as string, eta: 'zítra' })).toBe('Termín zadejte jako 2026-11-24 14:30.');
-    expect(await run('update', { outage: id as string, status: 'monitoring' })).toMatch(/^Výpadek \S+ upraven: Výpadok optiky · opraveno, sledujeme provoz\. Upozorněno zákazníků: 1\.$/);
-    expect(await run('list', {})).toContain(`${id} · Výpadok optiky · oblasti Petržalka, Ružinov · služby internet · opraveno, sledujeme provoz · od 23. 11. 2026 10:00.`);
+    expect(await run('update', { outage: id as string, status: 'monitoring' })).toMatch(
+      /^Výpadek \S+ upraven: Výpadok optiky · opraveno, sledujeme provoz\. Upozorněno zákazníků: 1\.$/,
+    );
+    expect(await run('list', {})).toContain(
+      `${id} · Výpadok optiky · oblasti Petržalka, Ružinov · služby internet · opraveno, sledujeme provoz · od 23. 11. 2026 10:00.`,
+    );
     expect(await run('resolve', { outage: id as string })).toBe(`Výpadek ${id} je vyřešen. Upozorněno zákazníků: 1.`);
     expect(await run('resolve', { outage: 'nope' })).toMatch(/^Výpadek nope neexistuje\./);
     expect(await run('start', { areas: ' , ' })).toMatch(/^Použití: \/linka outage start areas:/);

@@ -39,19 +39,29 @@ afterAll(() => {
 
 function linka(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = {
-    ...process.env, DATABASE_URL: url, TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'tg-secret', TELEGRAM_API_ROOT: 'http://127.0.0.1:9',
+    ...process.env,
+    DATABASE_URL: url,
+    TELEGRAM_BOT_TOKEN: '123456:TEST',
+    TELEGRAM_WEBHOOK_SECRET: 'tg-secret',
+    TELEGRAM_API_ROOT: 'http://127.0.0.1:9',
   };
   for (const k of ['LINKA_CONFIG', 'NODE_ENV', 'TWILIO_ACCOUNT_SID', 'SLACK_BOT_TOKEN', 'DISCORD_BOT_TOKEN']) delete env[k];
   const child = spawn(process.execPath, [BIN, 'outage', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-  return new Promise((resolve) => child.on('close', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 async function queued(): Promise<Record<string, number>> {
@@ -68,11 +78,25 @@ async function queued(): Promise<Record<string, number>> {
 
 describe('linka outage', () => {
   it('starts, lists, updates and resolves an outage, notifying the customers of its areas only', async () => {
-    const start = await linka(['start', '--area', 'Plzeň-Bory', '--area', 'Plzeň-Doubravka', '--title', 'Přerušené vlákno', '--eta', '2026-11-24 14:30', '--text-cs', 'Výpadek na Borech a v Doubravce.']);
+    const start = await linka([
+      'start',
+      '--area',
+      'Plzeň-Bory',
+      '--area',
+      'Plzeň-Doubravka',
+      '--title',
+      'Přerušené vlákno',
+      '--eta',
+      '2026-11-24 14:30',
+      '--text-cs',
+      'Výpadek na Borech a v Doubravce.',
+    ]);
     expect(start.stderr).toBe('');
     expect(start.code).toBe(0);
     const lines = start.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^Declared: (\S+) {2}"Přerušené vlákno" · areas Plzeň-Bory, Plzeň-Doubravka · services internet · status investigating · since .+ · expected end 24\/11\/2026, 14:30 · source cli$/);
+    expect(lines[0]).toMatch(
+      /^Declared: (\S+) {2}"Přerušené vlákno" · areas Plzeň-Bory, Plzeň-Doubravka · services internet · status investigating · since .+ · expected end 24\/11\/2026, 14:30 · source cli$/,
+    );
     expect(lines.slice(1)).toEqual([
       'Customers notified: 2 (on telegram).',
       'The notices are queued in the database; the running server (linka serve) sends them, at the configured rate limits.',
@@ -86,7 +110,9 @@ describe('linka outage', () => {
 
     const update = await linka(['update', id, '--status', 'identified', '--eta', 'none']);
     expect(update.code).toBe(0);
-    expect(update.stdout).toMatch(/^Updated: \S+ {2}"Přerušené vlákno" · .* · status identified · since [^·]+ · source cli\nCustomers notified: 2 \(on telegram\)\./);
+    expect(update.stdout).toMatch(
+      /^Updated: \S+ {2}"Přerušené vlákno" · .* · status identified · since [^·]+ · source cli\nCustomers notified: 2 \(on telegram\)\./,
+    );
 
     const resolve = await linka(['resolve', id]);
     expect(resolve.code).toBe(0);

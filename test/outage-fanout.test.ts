@@ -112,26 +112,54 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
     fakes = await startFlakyChannels({
       telegram: { rate429: 0.004, rate500: 0.03, retryAfterSeconds: 0.4, latencyMs: 20, seed: 7, scripted: { [GROUP]: [500] } },
       twilio: { rate429: 0.005, rate500: 0.03, retryAfterSeconds: 0.3, latencyMs: 20, seed: 8 },
-      accountSid: ACCOUNT_SID, from: FROM, discordChannels: [DISCORD_QUEUE, DISCORD_STATUS], config, log,
+      accountSid: ACCOUNT_SID,
+      from: FROM,
+      discordChannels: [DISCORD_QUEUE, DISCORD_STATUS],
+      config,
+      log,
     });
     ({ telegram, twilio, slack, discord } = fakes);
     const { adapters } = fakes;
     runtime = createRuntime({
-      prisma: db.prisma, config, log, rateLimits: rateRules(config.rateLimits, separateStatusChannels(config)),
+      prisma: db.prisma,
+      config,
+      log,
+      rateLimits: rateRules(config.rateLimits, separateStatusChannels(config)),
       ports: adapters.flatMap((a) => (a.port ? [a.port] : [])),
       teamPorts: adapters.flatMap((a) => (a.team ? [a.team] : [])),
     });
 
     // The customers: in the area on Telegram, in the area by SMS, opted out of SMS, elsewhere.
     const customers = [
-      ...Array.from({ length: TELEGRAM_CUSTOMERS }, (_, i) => ({ contractNumber: `TG-${i}`, name: `Telegram ${i}`, language: langOf(i), area: AREA, telegramId: chatOf(i) })),
+      ...Array.from({ length: TELEGRAM_CUSTOMERS }, (_, i) => ({
+        contractNumber: `TG-${i}`,
+        name: `Telegram ${i}`,
+        language: langOf(i),
+        area: AREA,
+        telegramId: chatOf(i),
+      })),
       ...Array.from({ length: SMS_CUSTOMERS + OPTED_OUT }, (_, i) => ({ contractNumber: `SMS-${i}`, name: `SMS ${i}`, language: langOf(i), area: AREA })),
-      ...Array.from({ length: ELSEWHERE }, (_, i) => ({ contractNumber: `ELSE-${i}`, name: `Jinde ${i}`, language: 'cs', area: i % 2 ? 'Praha-Žižkov' : 'Plzeň-Doubravka', telegramId: chatOf(100_000 + i) })),
+      ...Array.from({ length: ELSEWHERE }, (_, i) => ({
+        contractNumber: `ELSE-${i}`,
+        name: `Jinde ${i}`,
+        language: 'cs',
+        area: i % 2 ? 'Praha-Žižkov' : 'Plzeň-Doubravka',
+        telegramId: chatOf(100_000 + i),
+      })),
     ];
     await db.prisma.customer.createMany({ data: customers });
-    const ids = new Map((await db.prisma.customer.findMany({ where: { contractNumber: { startsWith: 'SMS-' } }, select: { id: true, contractNumber: true } })).map((c) => [c.contractNumber, c.id]));
-    await db.prisma.customerPhone.createMany({ data: Array.from({ length: SMS_CUSTOMERS + OPTED_OUT }, (_, i) => ({ customerId: ids.get(`SMS-${i}`) as string, e164: numberOf(i) })) });
-    await db.prisma.optOut.createMany({ data: Array.from({ length: OPTED_OUT }, (_, k) => ({ conversationId: `sms:${numberOf(SMS_CUSTOMERS + k)}`, channel: 'sms' })) });
+    const ids = new Map(
+      (await db.prisma.customer.findMany({ where: { contractNumber: { startsWith: 'SMS-' } }, select: { id: true, contractNumber: true } })).map((c) => [
+        c.contractNumber,
+        c.id,
+      ]),
+    );
+    await db.prisma.customerPhone.createMany({
+      data: Array.from({ length: SMS_CUSTOMERS + OPTED_OUT }, (_, i) => ({ customerId: ids.get(`SMS-${i}`) as string, e164: numberOf(i) })),
+    });
+    await db.prisma.optOut.createMany({
+      data: Array.from({ length: OPTED_OUT }, (_, k) => ({ conversationId: `sms:${numberOf(SMS_CUSTOMERS + k)}`, channel: 'sms' })),
+    });
 
     // Declared (by an Alertmanager-like key), declared again unchanged, delivered, resolved, delivered.
     const input = { key: 'fp-plzen-bory', title: 'Výpadek optiky Plzeň-Bory', areas: [AREA], services: ['internet'], source: 'api', actor: 'test' };
@@ -154,7 +182,11 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
   });
 
   it('tells every affected customer once, in their language, and the resolution once', () => {
-    expect(declared).toEqual({ notified: TELEGRAM_CUSTOMERS + SMS_CUSTOMERS, again: { changed: false, notified: 0 }, resolved: TELEGRAM_CUSTOMERS + SMS_CUSTOMERS });
+    expect(declared).toEqual({
+      notified: TELEGRAM_CUSTOMERS + SMS_CUSTOMERS,
+      again: { changed: false, notified: 0 },
+      resolved: TELEGRAM_CUSTOMERS + SMS_CUSTOMERS,
+    });
     const chats = [...telegram.accepted.keys()].filter((k) => k !== GROUP).sort();
     expect(chats).toEqual(Array.from({ length: TELEGRAM_CUSTOMERS }, (_, i) => chatOf(i)).sort());
     for (let i = 0; i < TELEGRAM_CUSTOMERS; i++) expect(telegram.accepted.get(chatOf(i)), chatOf(i)).toEqual(NOTICES[langOf(i)].telegram);
@@ -183,7 +215,12 @@ describe('an outage declared for 2,000 customers, against flaky platforms', () =
       expect(fake.pauses.length).toBeGreaterThan(0);
       expect(fake.arrivals.filter((a) => a.status === 500).length).toBeGreaterThan(10);
     }
-    expect(maxInWindow(telegram.arrivals.map((a) => a.at), 1000)).toBeLessThanOrEqual(LIMITS.telegram.perSecond);
+    expect(
+      maxInWindow(
+        telegram.arrivals.map((a) => a.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(LIMITS.telegram.perSecond);
     expect(maxPerKeyInWindow(telegram.arrivals, 1000)).toBeLessThanOrEqual(LIMITS.telegram.perChatPerSecond);
     expect(maxPerKeyInWindow(twilio.arrivals, 1000, (a) => a.from)).toBeLessThanOrEqual(LIMITS.sms.perNumberPerSecond);
     const items = await db.prisma.outboxItem.findMany({ select: { status: true } });

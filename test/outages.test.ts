@@ -17,7 +17,8 @@ const PG = await pgAvailable();
 function port(channel: 'sms' | 'telegram') {
   const sent: Array<{ to: string; text: string }> = [];
   const p: ChannelPort & { sent: typeof sent } = {
-    channel, sent,
+    channel,
+    sent,
     async send(to: string, reply: Reply) {
       sent.push({ to, text: reply.text });
       return { platformMessageId: `${channel}-${sent.length}` };
@@ -44,12 +45,25 @@ describe.each([
     db = made.db;
     drop = made.drop;
     await seedCustomers(db); // Jan: Plzeň-Bory, cs, +420603123456; Zuzana: Petržalka, sk
-    await db.prisma.customer.create({ data: { contractNumber: 'EN-1', name: 'John Smith', language: 'en', area: 'Plzeň-Doubravka', telegramId: '5005', phones: { create: [{ e164: '+420777111222' }] } } });
+    await db.prisma.customer.create({
+      data: {
+        contractNumber: 'EN-1',
+        name: 'John Smith',
+        language: 'en',
+        area: 'Plzeň-Doubravka',
+        telegramId: '5005',
+        phones: { create: [{ e164: '+420777111222' }] },
+      },
+    });
     sms = port('sms');
     telegram = port('telegram');
     team = recordingTeam('slack');
     runtime = createRuntime({
-      prisma: db.prisma, log: silentLogger(), clock: clock.read, ports: [sms, telegram], teamPorts: [team],
+      prisma: db.prisma,
+      log: silentLogger(),
+      clock: clock.read,
+      ports: [sms, telegram],
+      teamPorts: [team],
       config: parseConfig({ company: { name: 'Test ISP' }, timezone: 'Europe/Prague' }),
     });
   });
@@ -61,13 +75,24 @@ describe.each([
 
   it.skipIf(skip)('tells each affected customer once, in their language, on their own channel, and the team channel once', async () => {
     const eta = new Date('2026-11-23T13:00:00Z'); // 14:00 in Prague
-    const declared = await runtime.outages.declare({ areas: ['Plzeň*'], services: ['internet'], title: 'Plzeň – výpadek páteře', estimatedEndAt: eta, source: 'test', actor: 'test' });
+    const declared = await runtime.outages.declare({
+      areas: ['Plzeň*'],
+      services: ['internet'],
+      title: 'Plzeň – výpadek páteře',
+      estimatedEndAt: eta,
+      source: 'test',
+      actor: 'test',
+    });
     expect(declared.notified).toBe(2);
     await runtime.outbox.drain();
     // By SMS the short wording (sms.shortText, on by default: every segment is billed).
-    expect(sentTo('sms:+420603123456')).toEqual(['Výpadek: Plzeň – výpadek páteře. Stav: zjišťujeme příčinu. Předpokládaný konec: 23. 11. 2026 14:00. Opravujeme, nic nerestartujte, ozveme se.']);
+    expect(sentTo('sms:+420603123456')).toEqual([
+      'Výpadek: Plzeň – výpadek páteře. Stav: zjišťujeme příčinu. Předpokládaný konec: 23. 11. 2026 14:00. Opravujeme, nic nerestartujte, ozveme se.',
+    ]);
     // John is known on Telegram, so he is told there (in English), not by SMS.
-    expect(sentTo('telegram:5005')).toEqual([expect.stringMatching(/^Outage: Plzeň – výpadek páteře\. Status: investigating\. Expected end: 23\/11\/2026, 14:00\./)]);
+    expect(sentTo('telegram:5005')).toEqual([
+      expect.stringMatching(/^Outage: Plzeň – výpadek páteře\. Status: investigating\. Expected end: 23\/11\/2026, 14:00\./),
+    ]);
     expect(sentTo('sms:+420777111222')).toEqual([]);
     expect(sentTo('sms:+421905123456')).toEqual([]); // Zuzana lives in Petržalka
     expect(team.channel).toEqual(['Výpadek: Plzeň – výpadek páteře · oblasti Plzeň* · služby internet · zjišťujeme příčinu. Upozorněno zákazníků: 2.']);
@@ -83,16 +108,28 @@ describe.each([
   });
 
   it.skipIf(skip)('answers a customer who writes during the outage with the notice instead of the checklist, and tells them when it is over', async () => {
-    const { outage } = await runtime.outages.declare({ key: 'am:abc', areas: ['AP-BORY-1', 'Plzeň-Bory'], services: ['internet'], source: 'test', actor: 'test' });
+    const { outage } = await runtime.outages.declare({
+      key: 'am:abc',
+      areas: ['AP-BORY-1', 'Plzeň-Bory'],
+      services: ['internet'],
+      source: 'test',
+      actor: 'test',
+    });
     await runtime.outbox.drain();
     const before = sentTo('sms:+420603123456').length;
     expect(before).toBe(1);
 
-    await runtime.dispatch({ dedupeId: 'o1', conversationId: 'sms:+420603123456', channel: 'sms', event: { kind: 'text', text: 'Dobrý den, nejde mi internet' }, sender: { phone: '+420603123456' } });
+    await runtime.dispatch({
+      dedupeId: 'o1',
+      conversationId: 'sms:+420603123456',
+      channel: 'sms',
+      event: { kind: 'text', text: 'Dobrý den, nejde mi internet' },
+      sender: { phone: '+420603123456' },
+    });
     await runtime.outbox.drain();
     const answer = sentTo('sms:+420603123456').at(-1) ?? '';
-    expect(answer).toContain("Dobrý den, tady Linka");
-    expect(answer).toContain("Pokud máte jiný problém, vyberte ho prosím z nabídky.");
+    expect(answer).toContain('Dobrý den, tady Linka');
+    expect(answer).toContain('Pokud máte jiný problém, vyberte ho prosím z nabídky.');
     expect(answer).toContain('Hlásíme výpadek');
     expect(answer).not.toContain('Odpojte');
     expect(await db.prisma.outageAttachment.count({ where: { outageId: outage.id } })).toBe(1);
@@ -101,7 +138,9 @@ describe.each([
     await runtime.outages.update('am:abc', { status: 'identified' });
     await runtime.outages.update('am:abc', { status: 'identified' });
     await runtime.outbox.drain();
-    expect(sentTo('sms:+420603123456').filter((m) => m.includes('příčinu známe'))).toEqual(['Výpadek oblast AP-BORY-1, Plzeň-Bory: příčinu známe a opravujeme.']);
+    expect(sentTo('sms:+420603123456').filter((m) => m.includes('příčinu známe'))).toEqual([
+      'Výpadek oblast AP-BORY-1, Plzeň-Bory: příčinu známe a opravujeme.',
+    ]);
 
     await runtime.outages.resolve(outage.id, 'test');
     await runtime.outages.resolve(outage.id, 'test');
@@ -110,8 +149,20 @@ describe.each([
     expect(team.channel.filter((m) => m.includes('je vyřešen'))).toHaveLength(1);
 
     // After the outage the checklist is back.
-    await runtime.dispatch({ dedupeId: 'o2', conversationId: 'sms:+420603123456', channel: 'sms', event: { kind: 'text', text: 'menu' }, sender: { phone: '+420603123456' } });
-    await runtime.dispatch({ dedupeId: 'o3', conversationId: 'sms:+420603123456', channel: 'sms', event: { kind: 'text', text: '1' }, sender: { phone: '+420603123456' } });
+    await runtime.dispatch({
+      dedupeId: 'o2',
+      conversationId: 'sms:+420603123456',
+      channel: 'sms',
+      event: { kind: 'text', text: 'menu' },
+      sender: { phone: '+420603123456' },
+    });
+    await runtime.dispatch({
+      dedupeId: 'o3',
+      conversationId: 'sms:+420603123456',
+      channel: 'sms',
+      event: { kind: 'text', text: '1' },
+      sender: { phone: '+420603123456' },
+    });
     await runtime.outbox.drain();
     expect(sentTo('sms:+420603123456').at(-1)).toContain('Odpojte');
   });

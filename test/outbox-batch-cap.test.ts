@@ -56,7 +56,9 @@ describe.each([
     ({ db, drop } = await createTestDatabase(provider));
     port = heldPort();
     runtime = createRuntime({
-      prisma: db.prisma, log: silentLogger(), ports: [port],
+      prisma: db.prisma,
+      log: silentLogger(),
+      ports: [port],
       config: parseConfig({ company: { name: 'Test ISP' }, workers: { batchSize: BATCH, outboxPollMs: 5 } }),
     });
   });

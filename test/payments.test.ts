@@ -54,7 +54,11 @@ describe('payment reminders', () => {
   async function runAt(at: string, minutes: number) {
     await scheduler?.stop();
     vi.setSystemTime(new Date(at));
-    scheduler = startScheduler(config, { prisma: db.prisma, clock: () => new Date(), teamPlatforms: [], teamLanguage: 'cs', customerChannels: ['sms'] }, silentLogger());
+    scheduler = startScheduler(
+      config,
+      { prisma: db.prisma, clock: () => new Date(), teamPlatforms: [], teamLanguage: 'cs', customerChannels: ['sms'] },
+      silentLogger(),
+    );
     await vi.advanceTimersByTimeAsync(minutes * 60_000);
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   }
@@ -63,8 +67,10 @@ describe('payment reminders', () => {
     const now = new Date();
     return importBalances(db.prisma, await checkBalances(db.prisma, parseBalancesCsv(csv), balanceDefaults(paymentSettings(config), now)), now);
   }
-  const to = async (target: string) => (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } }))
-    .map((i) => (i.payload as { reply: { text: string } }).reply.text);
+  const to = async (target: string) =>
+    (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } })).map(
+      (i) => (i.payload as { reply: { text: string } }).reply.text,
+    );
 
   it('checks every row first: errors name their lines, and a bad row imports nothing', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'linka-balances-'));
@@ -95,20 +101,38 @@ describe('payment reminders', () => {
     expect(await cli((l) => lines.push(l))).toBe(0);
     expect(lines).toEqual([`Imported 2 balance(s) from ${file}: 1 outstanding, 1 paid.`]);
     const rows = await db.prisma.balance.findMany({ include: { customer: { select: { contractNumber: true } } } });
-    expect(rows.map((b) => [b.customer.contractNumber, b.amount, b.currency, b.dueDate]).sort()).toEqual([['2024-0153', 123450, 'CZK', '2026-11-20'], ['SK-77', 0, 'EUR', '2026-11-20']]);
+    expect(rows.map((b) => [b.customer.contractNumber, b.amount, b.currency, b.dueDate]).sort()).toEqual([
+      ['2024-0153', 123450, 'CZK', '2026-11-20'],
+      ['SK-77', 0, 'EUR', '2026-11-20'],
+    ]);
   });
 
   it('takes balances over the API too (bearer token, each bad item by its index)', async () => {
-    const [route] = balanceRoutes({ prisma: db.prisma, clock: () => new Date(), settings: paymentSettings(config), guard: bearerGuard('s3cret-token-for-the-tests-only') });
-    const post = (body: unknown, token = 's3cret-token-for-the-tests-only') => route!.handler({
-      req: { headers: { authorization: `Bearer ${token}` } }, url: new URL('http://localhost/api/balances'), body: Buffer.from(JSON.stringify(body)), params: {},
-    } as unknown as RouteRequest);
+    const [route] = balanceRoutes({
+      prisma: db.prisma,
+      clock: () => new Date(),
+      settings: paymentSettings(config),
+      guard: bearerGuard('s3cret-token-for-the-tests-only'),
+    });
+    const post = (body: unknown, token = 's3cret-token-for-the-tests-only') =>
+      route!.handler({
+        req: { headers: { authorization: `Bearer ${token}` } },
+        url: new URL('http://localhost/api/balances'),
+        body: Buffer.from(JSON.stringify(body)),
+        params: {},
+      } as unknown as RouteRequest);
     expect((await post([{ contract: '2024-0153', balance: 100 }], 'wrong')).status).toBe(401);
-    const bad = await post([{ contract: '2024-0153', balance: 50000 }, { contract: 'NOPE-1', balance: '1 234,50' }]);
+    const bad = await post([
+      { contract: '2024-0153', balance: 50000 },
+      { contract: 'NOPE-1', balance: '1 234,50' },
+    ]);
     expect(bad.status).toBe(400);
     expect(JSON.parse(String(bad.body)).issues).toEqual([{ path: '[1]', message: 'no customer with contract_number NOPE-1' }]);
     expect(await db.prisma.balance.count()).toBe(0);
-    const ok = await post([{ contract: '2024-0153', balance: 50000 }, { contract: 'SK-77', balance: '0' }]);
+    const ok = await post([
+      { contract: '2024-0153', balance: 50000 },
+      { contract: 'SK-77', balance: '0' },
+    ]);
     expect([ok.status, JSON.parse(String(ok.body))]).toEqual([200, { imported: 2, outstanding: 1, paid: 1 }]);
   });
 
@@ -150,7 +174,14 @@ describe('payment reminders', () => {
     await runAt('2026-11-21T07:59:00Z', 2);
     expect(await reminders()).toHaveLength(1);
 
-    const say = (text: string) => runtime.dispatch({ dedupeId: `sms:${text}:${Date.now()}`, conversationId: JAN, channel: 'sms', event: { kind: 'text', text }, sender: { phone: '+420603123456' } });
+    const say = (text: string) =>
+      runtime.dispatch({
+        dedupeId: `sms:${text}:${Date.now()}`,
+        conversationId: JAN,
+        channel: 'sms',
+        event: { kind: 'text', text },
+        sender: { phone: '+420603123456' },
+      });
     const first = await say('Zaplatil jsem');
     const ticket = await db.prisma.ticket.findFirstOrThrow({ where: { category: 'billing' } });
     expect(ticket.summary).toBe('Zákazník uvádí, že zaplatil. V evidenci: dluh 1 234,50 CZK, splatnost 20. 11. 2026.');
@@ -165,7 +196,13 @@ describe('payment reminders', () => {
     expect(await reminders()).toHaveLength(1);
 
     // Someone the bot does not know yet is asked who they are first; no ticket.
-    const stranger = await runtime.dispatch({ dedupeId: 'sms:stranger', conversationId: 'sms:+420999888777', channel: 'sms', event: { kind: 'text', text: 'paid' }, sender: { phone: '+420999888777' } });
+    const stranger = await runtime.dispatch({
+      dedupeId: 'sms:stranger',
+      conversationId: 'sms:+420999888777',
+      channel: 'sms',
+      event: { kind: 'text', text: 'paid' },
+      sender: { phone: '+420999888777' },
+    });
     expect(stranger.replies.at(-1)?.text).toContain('Abych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.');
     expect(await db.prisma.ticket.count({ where: { category: 'billing' } })).toBe(1);
   });
@@ -184,20 +221,34 @@ describe('payment reminders', () => {
     const reminder = 'Neevidujeme platbu 1 234,50 CZK splatnou 20. 11. 2026 (VS 2024-0153). Placeno? Pošlete ZAPLACENO.';
     await runAt('2026-11-21T07:59:00Z', 2); // the reminders' round at 9:00
     await runtime.outbox.drain();
-    expect(delivered()).toEqual([[ZUZANA, stopConfirmation], [JAN, reminder]]);
+    expect(delivered()).toEqual([
+      [ZUZANA, stopConfirmation],
+      [JAN, reminder],
+    ]);
 
     const warning = 'Platbu 1 234,50 CZK neevidujeme, 30. 11. 2026 omezíme služby (VS 2024-0153). Placeno? Pošlete ZAPLACENO.';
     await runAt('2026-11-27T07:59:00Z', 2); // the restriction warnings' round
     await runtime.outbox.drain();
-    expect(delivered()).toEqual([[ZUZANA, stopConfirmation], [JAN, reminder], [JAN, warning]]);
+    expect(delivered()).toEqual([
+      [ZUZANA, stopConfirmation],
+      [JAN, reminder],
+      [JAN, warning],
+    ]);
 
     // Nothing left to send: Zuzana's reminder and warning were written and marked suppressed.
-    const items = async (target: string) => (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } })).map((i) => [i.status, (i.payload as { reply: { text: string } }).reply.text]);
+    const items = async (target: string) =>
+      (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } })).map((i) => [
+        i.status,
+        (i.payload as { reply: { text: string } }).reply.text,
+      ]);
     expect(await items(ZUZANA)).toEqual([
       ['sent', stopConfirmation],
       ['suppressed', 'Neevidujeme platbu 49,90 EUR splatnú 20. 11. 2026 (VS SK-77). Zaplatené? Pošlite ZAPLATENE.'],
       ['suppressed', 'Platbu 49,90 EUR neevidujeme, 30. 11. 2026 obmedzíme služby (VS SK-77). Zaplatené? Pošlite ZAPLATENE.'],
     ]);
-    expect(await items(JAN)).toEqual([['sent', reminder], ['sent', warning]]);
+    expect(await items(JAN)).toEqual([
+      ['sent', reminder],
+      ['sent', warning],
+    ]);
   });
 });

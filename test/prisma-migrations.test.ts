@@ -25,11 +25,15 @@ function prisma(folder: string, args: string[], databaseUrl: string): Promise<{ 
   const config = path.join(root, 'prisma', folder, 'prisma.config.ts');
   const env = { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(root, 'node_modules/prisma/build/index.js'), ...args, '--config', config],
-      { cwd: root, env }, (error, stdout, stderr) => {
+    execFile(
+      process.execPath,
+      [path.join(root, 'node_modules/prisma/build/index.js'), ...args, '--config', config],
+      { cwd: root, env },
+      (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, output: `${stdout}${stderr}` });
-      });
+      },
+    );
   });
 }
 
@@ -80,8 +84,11 @@ describe.each(providers)('$provider', ({ provider, folder, skip }) => {
       // The diff only needs the shadow database; on SQLite point the CLI at a scratch file.
       const url = provider === 'sqlite' ? `file:${path.join(scratch, 'scratch.db')}` : testPgUrl();
       const schemaDir = path.join(root, 'prisma', folder);
-      const { code, output } = await prisma(folder, ['migrate', 'diff', '--from-migrations', path.join(schemaDir, 'migrations'),
-        '--to-schema-datamodel', schemaDir, '--script', '--exit-code'], url);
+      const { code, output } = await prisma(
+        folder,
+        ['migrate', 'diff', '--from-migrations', path.join(schemaDir, 'migrations'), '--to-schema-datamodel', schemaDir, '--script', '--exit-code'],
+        url,
+      );
       rmSync(scratch, { recursive: true, force: true });
       // 0 = no difference, 2 = the models changed without a migration (`npm run db:migration -- <name>`).
       expect(code, `prisma migrate diff exited with ${code}:\n${output}`).toBe(0);
@@ -129,9 +136,11 @@ describe.each(providers)('$provider', ({ provider, folder, skip }) => {
     });
 
     it('refuses a database with an applied migration this build does not have', async () => {
-      await sql(empty.url,
+      await sql(
+        empty.url,
         `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
-         VALUES ('ghost', '${'1'.repeat(64)}', CURRENT_TIMESTAMP, '29990101000000_from_the_future', CURRENT_TIMESTAMP, 1)`);
+         VALUES ('ghost', '${'1'.repeat(64)}', CURRENT_TIMESTAMP, '29990101000000_from_the_future', CURRENT_TIMESTAMP, 1)`,
+      );
       await sql(empty.url, `DELETE FROM _prisma_migrations WHERE migration_name = '20261122000000_init'`);
       await expect(applyMigrations(empty.url)).rejects.toMatchObject({ code: 'migration_missing' });
     });
@@ -173,10 +182,14 @@ describe('SQLite table redefinitions', () => {
     const [{ sql: create }] = (await sql(empty.url, `SELECT sql FROM sqlite_master WHERE name = 'Customer'`)) as [{ sql: string }];
     // What Prisma emits when SQLite cannot ALTER a column: copy, DROP the old table, rename.
     const redefine = [
-      'PRAGMA defer_foreign_keys=ON;', 'PRAGMA foreign_keys=OFF;',
+      'PRAGMA defer_foreign_keys=ON;',
+      'PRAGMA foreign_keys=OFF;',
       `${create.replace('"Customer"', '"new_Customer"')};`,
-      'INSERT INTO "new_Customer" SELECT * FROM "Customer";', 'DROP TABLE "Customer";',
-      'ALTER TABLE "new_Customer" RENAME TO "Customer";', 'PRAGMA foreign_keys=ON;', 'PRAGMA defer_foreign_keys=OFF;',
+      'INSERT INTO "new_Customer" SELECT * FROM "Customer";',
+      'DROP TABLE "Customer";',
+      'ALTER TABLE "new_Customer" RENAME TO "Customer";',
+      'PRAGMA foreign_keys=ON;',
+      'PRAGMA defer_foreign_keys=OFF;',
     ].join('\n');
     const dir = migrationsWith('sqlite', { '29990101000000_redefine_customer': redefine });
     try {

@@ -29,9 +29,18 @@ describe.each([
 
   async function say(text: string) {
     const before = customer.sent.length;
-    await runtime.dispatch({ dedupeId: `t:${Math.random()}`, conversationId: 'console:jan', channel: 'console', event: { kind: 'text', text }, sender: { phone: '+420603123456' } });
+    await runtime.dispatch({
+      dedupeId: `t:${Math.random()}`,
+      conversationId: 'console:jan',
+      channel: 'console',
+      event: { kind: 'text', text },
+      sender: { phone: '+420603123456' },
+    });
     await runtime.outbox.drain();
-    return customer.sent.slice(before).map((s) => s.reply.text).join('\n');
+    return customer.sent
+      .slice(before)
+      .map((s) => s.reply.text)
+      .join('\n');
   }
   async function openTicket(): Promise<string> {
     await say('Dobrý den');
@@ -43,10 +52,15 @@ describe.each([
     return t?.number ?? '';
   }
 
-  const makeRuntime = (prisma: PrismaClient) => createRuntime({
-    prisma, log: silentLogger(), clock: clock.read, ports: [customer], teamPorts: [slack, discord],
-    config: parseConfig({ company: { name: 'Test ISP' }, tiers: { PLUS: { reactionHours: 8, hours: 'always' }, none: { reactionHours: null } } }),
-  });
+  const makeRuntime = (prisma: PrismaClient) =>
+    createRuntime({
+      prisma,
+      log: silentLogger(),
+      clock: clock.read,
+      ports: [customer],
+      teamPorts: [slack, discord],
+      config: parseConfig({ company: { name: 'Test ISP' }, tiers: { PLUS: { reactionHours: 8, hours: 'always' }, none: { reactionHours: null } } }),
+    });
 
   beforeEach(async () => {
     if (skip) return;
@@ -78,21 +92,27 @@ describe.each([
     expect(ticket?.deadline?.toISOString()).toBe('2026-11-23T17:00:00.000Z');
   });
 
-  it.skipIf(skip)('lets exactly one of twenty simultaneous claims win, twenty times over', async () => {
-    for (let round = 0; round < 20; round++) {
-      const number = await openTicket();
-      await say('menu');
-      const results = await Promise.all(Array.from({ length: CLAIMS }, (_, i) => runtime.queue.claim(number, { id: `slack:U${i}`, name: `Tech ${i}`, platform: 'slack' })));
-      const winners = results.filter((r) => r.ok);
-      expect(winners).toHaveLength(1);
-      const losers = results.filter((r) => !r.ok);
-      const winnerIndex = results.findIndex((r) => r.ok);
-      for (const l of losers) expect(l.message).toBe(`Požadavek ${number} už převzal(a) Tech ${winnerIndex}.`);
-      const t = await ticketByNumber(db.prisma, number);
-      expect(t).toMatchObject({ status: 'claimed', claimedBy: `slack:U${winnerIndex}` });
-      expect(t?.events.filter((e) => e.type === 'claimed')).toHaveLength(1);
-    }
-  }, 120_000); // 20 rounds of 20 claims: seconds idle, far more on a busy machine
+  it.skipIf(skip)(
+    'lets exactly one of twenty simultaneous claims win, twenty times over',
+    async () => {
+      for (let round = 0; round < 20; round++) {
+        const number = await openTicket();
+        await say('menu');
+        const results = await Promise.all(
+          Array.from({ length: CLAIMS }, (_, i) => runtime.queue.claim(number, { id: `slack:U${i}`, name: `Tech ${i}`, platform: 'slack' })),
+        );
+        const winners = results.filter((r) => r.ok);
+        expect(winners).toHaveLength(1);
+        const losers = results.filter((r) => !r.ok);
+        const winnerIndex = results.findIndex((r) => r.ok);
+        for (const l of losers) expect(l.message).toBe(`Požadavek ${number} už převzal(a) Tech ${winnerIndex}.`);
+        const t = await ticketByNumber(db.prisma, number);
+        expect(t).toMatchObject({ status: 'claimed', claimedBy: `slack:U${winnerIndex}` });
+        expect(t?.events.filter((e) => e.type === 'claimed')).toHaveLength(1);
+      }
+    },
+    120_000,
+  ); // 20 rounds of 20 claims: seconds idle, far more on a busy machine
 
   // The interleaving the conditional UPDATE is there for, made to happen every time (on SQLite the
   // adapter runs one transaction at a time, so twenty simultaneous clicks never interleave): the
@@ -113,7 +133,8 @@ describe.each([
       const now = clock.read();
       // read() runs on the one better-sqlite3 connection Prisma's adapter holds: the one inside the open transaction.
       const onConnection = read<{ id: string }>(db.prisma);
-      const [row] = await onConnection`UPDATE "Ticket" SET "status" = 'claimed', "claimedBy" = ${alena.id}, "claimedByName" = ${alena.name}, "claimedAt" = ${now},
+      const [row] =
+        await onConnection`UPDATE "Ticket" SET "status" = 'claimed', "claimedBy" = ${alena.id}, "claimedByName" = ${alena.name}, "claimedAt" = ${now},
         "firstReactionAt" = COALESCE("firstReactionAt", ${now}), "updatedAt" = ${now} WHERE "number" = ${number} AND "status" = 'open' AND "claimedBy" IS NULL RETURNING "id"`;
       expect(row).toBeDefined();
       await onConnection`INSERT INTO "TicketEvent" ("id", "ticketId", "type", "actor", "data", "createdAt")

@@ -6,7 +6,11 @@ import { parseConfig } from '../src/config/load.js';
 import { LEAD_MS, RateLimiter, rateRules, separateStatusChannels, type Permit, type RateRules } from '../src/runtime/rate-limit.js';
 import { maxInWindow, seededRandom } from './fakes/flaky-platforms.js';
 
-interface Call { target: string; start: number; end: number }
+interface Call {
+  target: string;
+  start: number;
+  end: number;
+}
 
 /**
  * Drives a limiter for `durationMs` of simulated time in 0.25 ms steps: at each step it takes
@@ -47,11 +51,23 @@ function simulate(rules: RateRules, opts: { durationMs: number; maxLatencyMs: nu
 function worstSeen(calls: Call[], windowMs: number, seed: number): number {
   const rand = seededRandom(seed);
   return Math.max(
-    maxInWindow(calls.map((c) => c.start), windowMs),
-    maxInWindow(calls.map((c) => c.end), windowMs),
-    maxInWindow(calls.map((c) => c.start + rand() * (c.end - c.start)), windowMs),
+    maxInWindow(
+      calls.map((c) => c.start),
+      windowMs,
+    ),
+    maxInWindow(
+      calls.map((c) => c.end),
+      windowMs,
+    ),
+    maxInWindow(
+      calls.map((c) => c.start + rand() * (c.end - c.start)),
+      windowMs,
+    ),
     // Adversarial: every other call seen as late, the rest as early as possible.
-    maxInWindow(calls.map((c, i) => (i % 2 === 0 ? c.start : c.end)), windowMs),
+    maxInWindow(
+      calls.map((c, i) => (i % 2 === 0 ? c.start : c.end)),
+      windowMs,
+    ),
   );
 }
 
@@ -64,7 +80,12 @@ describe('the rate limiter', () => {
     expect(worstSeen(calls, 1000, 1)).toBeLessThanOrEqual(25);
     // A window costs at most one call's latency more: 25 per (1000 + 10) ms at worst.
     expect(calls.length / (60 * 25)).toBeGreaterThanOrEqual(0.98);
-    expect(maxInWindow(calls.map((c) => c.start), 1000)).toBe(25);
+    expect(
+      maxInWindow(
+        calls.map((c) => c.start),
+        1000,
+      ),
+    ).toBe(25);
   });
 
   it('keeps the per-chat limit and the overall one together, for slow calls too', () => {

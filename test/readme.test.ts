@@ -20,7 +20,9 @@ describe('README.md', () => {
   });
 
   it('names no path outside the repository ("../"), which a fresh clone does not have', () => {
-    const outside = README.split('\n').map((line, i) => ({ line: i + 1, text: line })).filter((l) => /(^|[\s(`'"])\.\.\//.test(l.text));
+    const outside = README.split('\n')
+      .map((line, i) => ({ line: i + 1, text: line }))
+      .filter((l) => /(^|[\s(`'"])\.\.\//.test(l.text));
     expect(outside).toEqual([]);
   });
 

@@ -55,7 +55,15 @@ describe.each([
 
     const ticket = await ticketByNumber(db.prisma, 'T-2026-00001');
     expect(ticket).toMatchObject({ category: 'internet', status: 'open', verified: true, likelyCustomerSide: false });
-    expect(ticket?.answers).toMatchObject({ problem: 'internet', checklist: 'done', afterReplug: 'no', afterRestart: 'no', lights: 'red', devices: 'all', since: 'od včerejšího večera' });
+    expect(ticket?.answers).toMatchObject({
+      problem: 'internet',
+      checklist: 'done',
+      afterReplug: 'no',
+      afterRestart: 'no',
+      lights: 'red',
+      devices: 'all',
+      since: 'od včerejšího večera',
+    });
     const customer = await db.prisma.customer.findUnique({ where: { contractNumber: '2024-0153' } });
     expect(ticket?.customerId).toBe(customer?.id);
     // Every message of the conversation, in and out, is in the ticket's history, in order.
@@ -110,7 +118,17 @@ describe.each([
     for (const sent of h.port.sent) expect(texts).toContain(`out:${sent.reply.text}`);
     expect(texts.filter((t) => t.startsWith('out:'))).toHaveLength(h.port.sent.length);
     expect(texts.filter((t) => t.startsWith('out:') && t.includes(`under number ${opened.ticketNumber}`))).toHaveLength(1);
-    for (const said of ['Hello', 'English', '2024-0153', 'done', 'no', 'yes', 'since this morning', 'Wi-Fi only', 'Phones and the laptop cannot see the Wi-Fi network at all.']) {
+    for (const said of [
+      'Hello',
+      'English',
+      '2024-0153',
+      'done',
+      'no',
+      'yes',
+      'since this morning',
+      'Wi-Fi only',
+      'Phones and the laptop cannot see the Wi-Fi network at all.',
+    ]) {
       expect(texts).toContain(`in:${said}`);
     }
     expect(ticket?.messages.every((m) => m.direction !== 'out' || m.status === 'sent')).toBe(true);
@@ -141,7 +159,13 @@ describe.each([
     await first.say('1', { phone });
     await first.say('hotovo', { phone });
     // The process dies here: a reply is queued but not delivered, the 3-minute timer is pending.
-    await first.runtime.dispatch({ dedupeId: 'late', conversationId: 'console:test', channel: 'console', event: { kind: 'text', text: 'co teď?' }, sender: { phone } });
+    await first.runtime.dispatch({
+      dedupeId: 'late',
+      conversationId: 'console:test',
+      channel: 'console',
+      event: { kind: 'text', text: 'co teď?' },
+      sender: { phone },
+    });
     const lost = first.port.sent.length;
 
     clock.advance(10); // down for 10 minutes: the timer came due meanwhile

@@ -16,7 +16,10 @@ describe('schedules', () => {
   let runtime: Runtime;
   let scheduler: Scheduler;
   let team: ReturnType<typeof recordingTeam>;
-  const config = parseConfig({ team: { reannounceMinutes: 30, reannounceMax: 2 }, tiers: { PLUS: { reactionHours: 8, hours: 'always' }, STANDARD: { reactionHours: 24, hours: 'always' }, none: { reactionHours: null } } });
+  const config = parseConfig({
+    team: { reannounceMinutes: 30, reannounceMax: 2 },
+    tiers: { PLUS: { reactionHours: 8, hours: 'always' }, STANDARD: { reactionHours: 24, hours: 'always' }, none: { reactionHours: null } },
+  });
 
   beforeEach(async () => {
     const made = await createTestDatabase('sqlite');
@@ -27,9 +30,16 @@ describe('schedules', () => {
     vi.setSystemTime(new Date('2026-11-23T07:00:00Z')); // Monday 8:00 in Prague
     team = recordingTeam('slack');
     runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), ports: [recordingPort()], teamPorts: [team], clock: () => new Date() });
-    scheduler = startScheduler(config, {
-      prisma: db.prisma, clock: () => new Date(), teamPlatforms: ['slack'], teamLanguage: 'cs',
-    }, silentLogger());
+    scheduler = startScheduler(
+      config,
+      {
+        prisma: db.prisma,
+        clock: () => new Date(),
+        teamPlatforms: ['slack'],
+        teamLanguage: 'cs',
+      },
+      silentLogger(),
+    );
   });
   afterEach(async () => {
     await scheduler.stop();
@@ -40,7 +50,13 @@ describe('schedules', () => {
   async function openTicket(conv: string, phone: string): Promise<string> {
     let number = '';
     for (const text of ['Dobrý den', '4', 'Potřebuji změnit nastavení routeru.', 'dnes', 'ano']) {
-      const r = await runtime.dispatch({ dedupeId: `${conv}:${text}`, conversationId: conv, channel: 'console', event: { kind: 'text', text }, sender: { phone } });
+      const r = await runtime.dispatch({
+        dedupeId: `${conv}:${text}`,
+        conversationId: conv,
+        channel: 'console',
+        event: { kind: 'text', text },
+        sender: { phone },
+      });
       number = r.ticketNumber ?? number;
     }
     return number;

@@ -69,7 +69,9 @@ function processTable(): Map<number, { ppid: number; state: string; comm: string
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       table.set(Number(name), { ppid: Number(ppid), state: state as string, comm });
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
   }
   return table;
 }
@@ -116,11 +118,17 @@ describe('linka serve on SQLite, with no config file', () => {
 
   it('created the database file and applied every migration itself', () => {
     expect(existsSync(dbFile)).toBe(true);
-    const expected = readdirSync(path.join(ROOT, 'prisma', 'sqlite', 'migrations'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const expected = readdirSync(path.join(ROOT, 'prisma', 'sqlite', 'migrations'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     expect(expected.length).toBeGreaterThan(0);
     const db = new Database(dbFile, { readonly: true });
     try {
-      const rows = db.prepare('SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name').all() as Array<{ migration_name: string; finished_at: unknown }>;
+      const rows = db.prepare('SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name').all() as Array<{
+        migration_name: string;
+        finished_at: unknown;
+      }>;
       expect(rows.map((r) => r.migration_name)).toEqual(expected);
       expect(rows.every((r) => r.finished_at !== null)).toBe(true);
       expect(db.prepare('SELECT COUNT(*) AS n FROM Customer').get()).toEqual({ n: 0 });
@@ -184,21 +192,36 @@ describe('linka serve on SQLite, with no config file', () => {
 });
 
 /** A POST over a fresh connection, as raw bytes: with Content-Length, or chunked (no declared length). */
-function rawPost(base: string, route: string, headers: Record<string, string>, body: Buffer, opts: { chunked?: boolean } = {}): Promise<{ status: number; text: string }> {
+function rawPost(
+  base: string,
+  route: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  opts: { chunked?: boolean } = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = request(`${base}${route}`, {
-      method: 'POST', agent: false,
-      headers: { ...headers, ...(opts.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.length) }) },
-    }, (res) => {
-      answered = true;
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      `${base}${route}`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { ...headers, ...(opts.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.length) }) },
+      },
+      (res) => {
+        answered = true;
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     // The server may answer 413 before it has read the whole body; an error after the answer does not matter.
-    req.on('error', (err) => { if (!answered) reject(err); });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
     if (opts.chunked) {
       for (let at = 0; at < body.length; at += 64 * 1024) req.write(body.subarray(at, at + 64 * 1024));
       req.end();
@@ -227,22 +250,29 @@ async function startHoldingTelegram(): Promise<FakeServer & { hold(): void; letG
     if (method === 'getMe') return { status: 200, body: { ok: true, result: { id: 42, is_bot: true, first_name: 'Linka', username: 'linka_test_bot' } } };
     if (method === 'sendMessage') {
       if (gate) await gate.promise;
-      return { status: 200, body: { ok: true, result: { message_id: ++messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } } };
+      return {
+        status: 200,
+        body: { ok: true, result: { message_id: ++messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } },
+      };
     }
     return { status: 200, body: { ok: true, result: true } };
   });
   return Object.assign(server, {
     hold() {
       let open = () => {};
-      const promise = new Promise<void>((resolve) => { open = resolve; });
+      const promise = new Promise<void>((resolve) => {
+        open = resolve;
+      });
       gate = { promise, open };
     },
     letGo() {
       gate?.open();
       gate = null;
     },
-    sent: (chatId: number) => server.requests.filter((r) => r.path.endsWith('/sendMessage') && String((r.body as Record<string, unknown>).chat_id) === String(chatId))
-      .map((r) => String((r.body as Record<string, unknown>).text)),
+    sent: (chatId: number) =>
+      server.requests
+        .filter((r) => r.path.endsWith('/sendMessage') && String((r.body as Record<string, unknown>).chat_id) === String(chatId))
+        .map((r) => String((r.body as Record<string, unknown>).text)),
   });
 }
 
@@ -262,8 +292,11 @@ describe('the body limit (server.bodyLimitBytes) on the POST routes', () => {
     const db = await openDatabase(dbUrl());
     try {
       return {
-        inbound: await db.prisma.processedInbound.count(), conversations: await db.prisma.conversation.count(),
-        messages: await db.prisma.message.count(), outages: await db.prisma.outage.count(), outbox: await db.prisma.outboxItem.count(),
+        inbound: await db.prisma.processedInbound.count(),
+        conversations: await db.prisma.conversation.count(),
+        messages: await db.prisma.message.count(),
+        outages: await db.prisma.outage.count(),
+        outbox: await db.prisma.outboxItem.count(),
       };
     } finally {
       await db.close();
@@ -273,7 +306,10 @@ describe('the body limit (server.bodyLimitBytes) on the POST routes', () => {
   beforeAll(async () => {
     telegram = await startHoldingTelegram();
     server = await startServe((dir) => `file:${path.join(dir, 'linka.db')}`, {
-      TELEGRAM_BOT_TOKEN: '123456:SERVE', TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: telegram.url, LINKA_API_TOKEN: API_TOKEN,
+      TELEGRAM_BOT_TOKEN: '123456:SERVE',
+      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      TELEGRAM_API_ROOT: telegram.url,
+      LINKA_API_TOKEN: API_TOKEN,
     });
   });
   afterAll(async () => {
@@ -311,7 +347,9 @@ describe('the body limit (server.bodyLimitBytes) on the POST routes', () => {
       expect(JSON.parse(res.text)).toEqual({ error: `body larger than ${LIMIT} bytes` });
     }
     expect((await stored()).outages).toBe(0);
-    expect((await fetch(`${server.base}/api/outages`, { headers: { authorization: `Bearer ${API_TOKEN}` } }).then((r) => r.json()))).toMatchObject({ outages: [] });
+    expect(await fetch(`${server.base}/api/outages`, { headers: { authorization: `Bearer ${API_TOKEN}` } }).then((r) => r.json())).toMatchObject({
+      outages: [],
+    });
     expect((await fetch(`${server.base}/healthz`)).status).toBe(200);
     expect(server.gone()).toBe(false);
   });
@@ -324,8 +362,11 @@ describe('the body limit (server.bodyLimitBytes) on the POST routes', () => {
     const declared = await rawPost(server.base, '/api/outages', apiHeaders, jsonOfSize({ title: 'Přerušené vlákno', areas: ['Bory'] }, LIMIT));
     expect(declared.status).toBe(201);
     const after = await stored();
-    expect({ inbound: after.inbound - before.inbound, conversations: after.conversations - before.conversations, outages: after.outages - before.outages })
-      .toEqual({ inbound: 1, conversations: 1, outages: 1 });
+    expect({
+      inbound: after.inbound - before.inbound,
+      conversations: after.conversations - before.conversations,
+      outages: after.outages - before.outages,
+    }).toEqual({ inbound: 1, conversations: 1, outages: 1 });
     // The greeting reaches the customer.
     await eventually(() => telegram.sent(5200).length > 0 || undefined, 20_000, 'the answer to the accepted update');
     expect((await fetch(`${server.base}/healthz`)).status).toBe(200);
@@ -379,10 +420,36 @@ describe('linka serve stops gracefully on SIGTERM', () => {
     const db = await openDatabase(`file:${path.join(server.dir, 'linka.db')}`);
     const later = new Date(Date.now() + 3_600_000);
     try {
-      await db.prisma.conversation.create({ data: { id: 'telegram:1', channel: 'telegram', flow: 'main', step: 'menu', flowVersion: 1, state: {}, sessionStartedAt: new Date() } });
-      await db.prisma.timer.create({ data: { id: 'mine', conversationId: 'telegram:1', name: 'wait', token: 't', dueAt: later, leasedBy: owner, leaseUntil: later } });
-      await db.prisma.outboxItem.create({ data: { id: 900, kind: 'reply', channel: 'telegram', target: 'telegram:1', payload: {}, nextAttemptAt: later, leasedBy: `${owner}#7`, leaseUntil: later } });
-      await db.prisma.outboxItem.create({ data: { id: 901, kind: 'reply', channel: 'telegram', target: 'telegram:2', payload: {}, nextAttemptAt: later, leasedBy: 'other:1:x#1', leaseUntil: later } });
+      await db.prisma.conversation.create({
+        data: { id: 'telegram:1', channel: 'telegram', flow: 'main', step: 'menu', flowVersion: 1, state: {}, sessionStartedAt: new Date() },
+      });
+      await db.prisma.timer.create({
+        data: { id: 'mine', conversationId: 'telegram:1', name: 'wait', token: 't', dueAt: later, leasedBy: owner, leaseUntil: later },
+      });
+      await db.prisma.outboxItem.create({
+        data: {
+          id: 900,
+          kind: 'reply',
+          channel: 'telegram',
+          target: 'telegram:1',
+          payload: {},
+          nextAttemptAt: later,
+          leasedBy: `${owner}#7`,
+          leaseUntil: later,
+        },
+      });
+      await db.prisma.outboxItem.create({
+        data: {
+          id: 901,
+          kind: 'reply',
+          channel: 'telegram',
+          target: 'telegram:2',
+          payload: {},
+          nextAttemptAt: later,
+          leasedBy: 'other:1:x#1',
+          leaseUntil: later,
+        },
+      });
     } finally {
       await db.close();
     }
@@ -391,17 +458,24 @@ describe('linka serve stops gracefully on SIGTERM', () => {
     const body = JSON.stringify({ area: 'x' });
     const socket = connect(server.port, '127.0.0.1');
     let answer = '';
-    socket.on('data', (d: Buffer) => { answer += d.toString(); });
+    socket.on('data', (d: Buffer) => {
+      answer += d.toString();
+    });
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write(`POST /api/outages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer graceful-token\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 3)}`);
+    socket.write(
+      `POST /api/outages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer graceful-token\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 3)}`,
+    );
     // Time for the server to read the headers (a connection with no request yet would count as idle and be closed).
     await new Promise((r) => setTimeout(r, 300));
 
     server.child.kill('SIGTERM');
     await server.waitForLog((l) => l.msg === 'shutting down', 'that it is shutting down');
     // A new request is not taken: refused (the port is closed) or answered 503.
-    const fresh = await fetch(`${server.base}/healthz`).then((res) => res.status, () => 'refused');
+    const fresh = await fetch(`${server.base}/healthz`).then(
+      (res) => res.status,
+      () => 'refused',
+    );
     expect([503, 'refused']).toContain(fresh);
     // Still waiting for the request in flight: not stopped yet.
     expect(server.logs().some((l) => l.msg === 'stopped; leases released')).toBe(false);
@@ -435,14 +509,23 @@ describe('linka serve on SIGTERM with a delivery under way', () => {
   const start = async () => {
     const s = await startChildLinka({
       cwd: dir,
-      env: { DATABASE_URL: url, LINKA_CONFIG: path.join(dir, 'linka.config.yaml'), TELEGRAM_BOT_TOKEN: '123456:SERVE', TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: telegram.url },
+      env: {
+        DATABASE_URL: url,
+        LINKA_CONFIG: path.join(dir, 'linka.config.yaml'),
+        TELEGRAM_BOT_TOKEN: '123456:SERVE',
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        TELEGRAM_API_ROOT: telegram.url,
+      },
     });
     servers.push(s);
     return s;
   };
-  const webhook = (s: ChildLinka, update: unknown) => fetch(`${s.base}/telegram/webhook`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET }, body: JSON.stringify(update),
-  });
+  const webhook = (s: ChildLinka, update: unknown) =>
+    fetch(`${s.base}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+      body: JSON.stringify(update),
+    });
   const CHAT = 6100;
 
   afterAll(async () => {
@@ -474,7 +557,10 @@ describe('linka serve on SIGTERM with a delivery under way', () => {
 
     first.child.kill('SIGTERM');
     await first.waitForLog((l) => l.msg === 'shutting down', 'that it is shutting down');
-    const fresh = await fetch(`${first.base}/healthz`).then((res) => res.status, () => 'refused');
+    const fresh = await fetch(`${first.base}/healthz`).then(
+      (res) => res.status,
+      () => 'refused',
+    );
     expect([503, 'refused']).toContain(fresh);
     // The delivery is still held: the stop waits for it.
     expect(first.logs().some((l) => l.msg === 'stopped; leases released')).toBe(false);
@@ -571,7 +657,8 @@ describe('npm start', () => {
   }, 60_000);
 
   it('runs the compiled code only when it is at least as new as every source, or the sources when told to', () => {
-    const choose = (env: Record<string, string>, compiledMtime: number | null, newest: number) => chooseRuntime({ env, compiledMtime, newestSourceMtime: () => newest });
+    const choose = (env: Record<string, string>, compiledMtime: number | null, newest: number) =>
+      chooseRuntime({ env, compiledMtime, newestSourceMtime: () => newest });
     expect(choose({}, 2000, 1000)).toBe('compiled');
     expect(choose({}, 2000, 2000)).toBe('compiled');
     expect(choose({}, 2000, 2001)).toBe('source'); // a source edited after the build
@@ -597,7 +684,10 @@ describe('npm start', () => {
     expect(ours.nodeArgs).toEqual(['--max-semi-space-size=4']);
     expect(ours.env.MALLOC_ARENA_MAX).toBe(process.env.MALLOC_ARENA_MAX || '2');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: npm scripts are shell commands; ${...} is the shell's
-    for (const script of ['A=1 B=${B_UNSET_IN_TEST:-x} exec node --foo --bar=2 bin/linka.js serve', 'A=1 B=${B_UNSET_IN_TEST:-x} node --foo --bar=2 bin/linka.js serve']) {
+    for (const script of [
+      'A=1 B=${B_UNSET_IN_TEST:-x} exec node --foo --bar=2 bin/linka.js serve',
+      'A=1 B=${B_UNSET_IN_TEST:-x} node --foo --bar=2 bin/linka.js serve',
+    ]) {
       expect(startCommand(script)).toEqual({ env: { A: '1', B: 'x' }, nodeArgs: ['--foo', '--bar=2'] });
     }
     expect(startCommand('exec node bin/linka.js serve')).toEqual({ env: {}, nodeArgs: [] });

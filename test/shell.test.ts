@@ -26,8 +26,12 @@ beforeAll(async () => {
       data: { contractNumber: '2024-0153', name: 'Jan Novák', language: 'cs', tier: 'PLUS', phones: { create: [{ e164: '+420603123456' }] } },
     });
     // Czech customers for the --lang tests, each in their own conversation.
-    await db.prisma.customer.create({ data: { contractNumber: '2024-0154', name: 'Eva Malá', language: 'cs', phones: { create: [{ e164: '+420603123457' }] } } });
-    await db.prisma.customer.create({ data: { contractNumber: '2024-0155', name: 'Petr Dvořák', language: 'cs', phones: { create: [{ e164: '+420603123458' }] } } });
+    await db.prisma.customer.create({
+      data: { contractNumber: '2024-0154', name: 'Eva Malá', language: 'cs', phones: { create: [{ e164: '+420603123457' }] } },
+    });
+    await db.prisma.customer.create({
+      data: { contractNumber: '2024-0155', name: 'Petr Dvořák', language: 'cs', phones: { create: [{ e164: '+420603123458' }] } },
+    });
     await db.prisma.customer.create({ data: { contractNumber: '2024-0156', name: 'Zuzana Kováčová', language: 'sk' } });
   } finally {
     await db.close();
@@ -44,14 +48,20 @@ function linka(args: string[], input = ''): Promise<{ code: number | null; stdou
   const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   child.stdin.end(input);
   const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-  return new Promise((resolve) => child.on('close', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr, ms: Date.now() - started });
-  }));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    }),
+  );
 }
 
 /** Asserts that `needles` appear in `text` in this order; returns where each one starts. */
@@ -60,10 +70,13 @@ function inOrder(text: string, needles: Array<string | RegExp>): number[] {
   let from = 0;
   for (const needle of needles) {
     const rest = text.slice(from);
-    const m = typeof needle === 'string' ? { index: rest.indexOf(needle), length: needle.length } : (() => {
-      const r = needle.exec(rest);
-      return r ? { index: r.index, length: r[0].length } : { index: -1, length: 0 };
-    })();
+    const m =
+      typeof needle === 'string'
+        ? { index: rest.indexOf(needle), length: needle.length }
+        : (() => {
+            const r = needle.exec(rest);
+            return r ? { index: r.index, length: r[0].length } : { index: -1, length: 0 };
+          })();
     expect(m.index, `expected ${String(needle)} after position ${from} in:\n${text}`).toBeGreaterThanOrEqual(0);
     at.push(from + m.index);
     from += m.index + m.length;
@@ -247,8 +260,12 @@ describe('linka shell', () => {
       const child = spawn(process.execPath, [BIN, 'shell', '--lang', 'en'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       child.stdin.end('Hello\n:quit\n');
       const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -263,11 +280,7 @@ describe('linka shell', () => {
   });
 
   it('refuses an unknown --lang, a stray argument and an unknown command with the usage and exit code 2', async () => {
-    const [lang, stray, unknown] = await Promise.all([
-      linka(['shell', '--lang', 'xx']),
-      linka(['shell', 'extra']),
-      linka(['frobnicate']),
-    ]);
+    const [lang, stray, unknown] = await Promise.all([linka(['shell', '--lang', 'xx']), linka(['shell', 'extra']), linka(['frobnicate'])]);
     expect(lang.code).toBe(2);
     expect(lang.stdout).toBe('');
     expect(lang.stderr).toMatch(/^linka: --lang must be cs, sk or en, not "xx"\n\nUsage: linka <command>/);

@@ -60,9 +60,18 @@ describe('the SLA watch', { timeout: 120_000 }, () => {
     runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), ports: [recordingPort()], teamPorts: [slack, discord], clock: () => new Date() });
     scheduler = schedule();
   });
-  const schedule = () => startScheduler(config, {
-    prisma: db.prisma, clock: () => new Date(), teamPlatforms: ['slack', 'discord'], teamLanguage: 'cs', metrics,
-  }, silentLogger());
+  const schedule = () =>
+    startScheduler(
+      config,
+      {
+        prisma: db.prisma,
+        clock: () => new Date(),
+        teamPlatforms: ['slack', 'discord'],
+        teamLanguage: 'cs',
+        metrics,
+      },
+      silentLogger(),
+    );
   afterEach(async () => {
     await scheduler.stop();
     vi.useRealTimers();
@@ -74,7 +83,13 @@ describe('the SLA watch', { timeout: 120_000 }, () => {
     let number = '';
     let confirmation = '';
     for (const text of ['Dobrý den', '4', 'Potřebuji změnit nastavení routeru.', 'dnes', 'ano']) {
-      const r = await runtime.dispatch({ dedupeId: `${conv}:${text}`, conversationId: conv, channel: 'console', event: { kind: 'text', text }, sender: { phone } });
+      const r = await runtime.dispatch({
+        dedupeId: `${conv}:${text}`,
+        conversationId: conv,
+        channel: 'console',
+        event: { kind: 'text', text },
+        sender: { phone },
+      });
       number = r.ticketNumber ?? number;
       confirmation = r.replies.map((x) => x.text).join('\n');
     }
@@ -117,7 +132,9 @@ describe('the SLA watch', { timeout: 120_000 }, () => {
     expect(slack.options[slack.channel.indexOf(warnings()[0] as string)]).toBeUndefined();
     expect(discord.options.filter((o) => o?.mentionOnCall)).toHaveLength(1);
     const items = await db.prisma.outboxItem.findMany({ where: { kind: 'team.channel', channel: 'slack' } });
-    expect(items.filter((x) => (x.payload as { mentionOnCall?: boolean }).mentionOnCall === true).map((x) => x.payload)).toEqual([{ text: breaches()[0], mentionOnCall: true }]);
+    expect(items.filter((x) => (x.payload as { mentionOnCall?: boolean }).mentionOnCall === true).map((x) => x.payload)).toEqual([
+      { text: breaches()[0], mentionOnCall: true },
+    ]);
     expect(fillOnCall(breaches()[0] as string, ['<@U0ONCALL1>', '<!subteam^S0TECHS>'])).toMatch(/nikdo nereagoval\. <@U0ONCALL1> <!subteam\^S0TECHS>$/);
     expect(fillOnCall(breaches()[0] as string, [])).toMatch(/nikdo nereagoval\.$/);
 
@@ -193,7 +210,14 @@ describe('the deadline of a ticket opened a while after the first message', () =
     await seedCustomers(db);
     slack = recordingTeam('slack');
     clock = new Clock();
-    runtime = createRuntime({ prisma: db.prisma, config: parseConfig({}), log: silentLogger(), ports: [recordingPort()], teamPorts: [slack], clock: clock.read });
+    runtime = createRuntime({
+      prisma: db.prisma,
+      config: parseConfig({}),
+      log: silentLogger(),
+      ports: [recordingPort()],
+      teamPorts: [slack],
+      clock: clock.read,
+    });
   });
   afterEach(async () => {
     await drop();
@@ -207,7 +231,13 @@ describe('the deadline of a ticket opened a while after the first message', () =
     let confirmation = '';
     for (const [i, text] of texts.entries()) {
       if (i > 0) clock.advance(gaps[i - 1] ?? 0);
-      const r = await runtime.dispatch({ dedupeId: `jan:${i}`, conversationId: 'console:jan', channel: 'console', event: { kind: 'text', text }, sender: { phone: JAN } });
+      const r = await runtime.dispatch({
+        dedupeId: `jan:${i}`,
+        conversationId: 'console:jan',
+        channel: 'console',
+        event: { kind: 'text', text },
+        sender: { phone: JAN },
+      });
       number = r.ticketNumber ?? number;
       confirmation = r.replies.map((x) => x.text).join('\n');
     }
@@ -238,13 +268,17 @@ describe('the deadline of a ticket opened a while after the first message', () =
   });
 });
 
-describe('the runtime\'s deadlines', () => {
+describe("the runtime's deadlines", () => {
   it('use the configured calendar: public holidays and closures', () => {
     const make = (calendar: unknown) => createRuntime({ prisma: {} as Db['prisma'], config: parseConfig({ calendar }), log: silentLogger() });
     const opened = new Date('2026-12-23T15:00:00Z'); // Wednesday 16:00 before Christmas
     // PLUS, 8 working hours: 1 h on the 23rd; 24-26 December are holidays, the 27th a Sunday.
     expect(make({}).dispatchDeps.deadlineFor('PLUS', opened)?.toISOString()).toBe('2026-12-28T14:30:00.000Z');
-    expect(make({ closures: ['2026-12-28'] }).dispatchDeps.deadlineFor('PLUS', opened)?.toISOString()).toBe('2026-12-29T14:30:00.000Z');
+    expect(
+      make({ closures: ['2026-12-28'] })
+        .dispatchDeps.deadlineFor('PLUS', opened)
+        ?.toISOString(),
+    ).toBe('2026-12-29T14:30:00.000Z');
     expect(make({ holidays: null }).dispatchDeps.deadlineFor('PLUS', opened)?.toISOString()).toBe('2026-12-24T14:30:00.000Z');
     expect(make({}).dispatchDeps.deadlineFor('VIP', opened)?.toISOString()).toBe('2026-12-23T19:00:00.000Z'); // 24/7
     expect(make({}).dispatchDeps.deadlineFor('none', opened)).toBeNull();
@@ -267,13 +301,31 @@ describe('the SLA watch called directly', () => {
   it('never warns or escalates twice when two processes run it at once, and decides late reactions as missed', async () => {
     const config = parseConfig({});
     let now = new Date('2026-11-23T07:00:00Z');
-    const runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), ports: [recordingPort()], teamPorts: [recordingTeam('slack')], clock: () => now });
-    await db.prisma.customer.create({ data: { contractNumber: '2025-0001', name: 'Eva Malá', language: 'en', tier: 'none', phones: { create: [{ e164: '+420777000111' }] } } });
+    const runtime = createRuntime({
+      prisma: db.prisma,
+      config,
+      log: silentLogger(),
+      ports: [recordingPort()],
+      teamPorts: [recordingTeam('slack')],
+      clock: () => now,
+    });
+    await db.prisma.customer.create({
+      data: { contractNumber: '2025-0001', name: 'Eva Malá', language: 'en', tier: 'none', phones: { create: [{ e164: '+420777000111' }] } },
+    });
     const opened: string[] = [];
     const confirmations: string[] = [];
-    for (const [conv, phone] of [['console:jan', JAN], ['console:eva', '+420777000111']] as const) {
+    for (const [conv, phone] of [
+      ['console:jan', JAN],
+      ['console:eva', '+420777000111'],
+    ] as const) {
       for (const text of ['Dobrý den', '4', 'Potřebuji změnit nastavení routeru.', 'dnes', 'ano']) {
-        const r = await runtime.dispatch({ dedupeId: `${conv}:${text}`, conversationId: conv, channel: 'console', event: { kind: 'text', text }, sender: { phone } });
+        const r = await runtime.dispatch({
+          dedupeId: `${conv}:${text}`,
+          conversationId: conv,
+          channel: 'console',
+          event: { kind: 'text', text },
+          sender: { phone },
+        });
         if (r.ticketNumber && !opened.includes(r.ticketNumber)) {
           opened.push(r.ticketNumber);
           confirmations.push(r.replies.map((x) => x.text).join('\n'));
@@ -291,8 +343,9 @@ describe('the SLA watch called directly', () => {
     const metrics = [createMetrics(), createMetrics()];
     const settings = { tiers: config.tiers, calendar: slaCalendar(config), warnAt: config.sla.warnAt };
     const watch = (i: number) => watchSla({ prisma: db.prisma, clock: () => now, teamPlatforms: ['slack'], teamLanguage: 'cs', metrics: metrics[i] }, settings);
-    const posted = async (prefix: string) => (await db.prisma.outboxItem.findMany({ where: { kind: 'team.channel' } }))
-      .filter((x) => String((x.payload as { text: string }).text).startsWith(prefix)).length;
+    const posted = async (prefix: string) =>
+      (await db.prisma.outboxItem.findMany({ where: { kind: 'team.channel' } })).filter((x) => String((x.payload as { text: string }).text).startsWith(prefix))
+        .length;
 
     // A ticket closed without a reaction is not watched.
     const closed = await db.prisma.ticket.update({ where: { number: jan }, data: { status: 'closed' } });
@@ -321,7 +374,7 @@ describe('the SLA watch called directly', () => {
   });
 });
 
-describe('service levels: order, first reactions and the customer\'s confirmation', () => {
+describe("service levels: order, first reactions and the customer's confirmation", () => {
   let db: Db;
   let drop: () => Promise<void>;
   let now: Date;
@@ -334,7 +387,14 @@ describe('service levels: order, first reactions and the customer\'s confirmatio
     drop = made.drop;
     await seedCustomers(db);
     now = new Date('2026-11-23T08:00:00Z'); // Monday 9:00 in Prague
-    runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), ports: [recordingPort()], teamPorts: [recordingTeam('slack')], clock: () => now });
+    runtime = createRuntime({
+      prisma: db.prisma,
+      config,
+      log: silentLogger(),
+      ports: [recordingPort()],
+      teamPorts: [recordingTeam('slack')],
+      clock: () => now,
+    });
   });
   afterEach(async () => {
     await drop();
@@ -352,7 +412,7 @@ describe('service levels: order, first reactions and the customer\'s confirmatio
     throw new Error(`no ticket on ${conv}`);
   }
 
-  it('puts tickets with a tier\'s deadline before tickets without one, however old, then by deadline', async () => {
+  it("puts tickets with a tier's deadline before tickets without one, however old, then by deadline", async () => {
     const older = { deadline: null, createdAt: new Date('2026-11-20T08:00:00Z') };
     const oldest = { deadline: null, createdAt: new Date('2026-11-19T08:00:00Z') };
     const late = { deadline: new Date('2026-11-25T13:30:00Z'), createdAt: new Date('2026-11-23T08:00:00Z') };
@@ -360,7 +420,9 @@ describe('service levels: order, first reactions and the customer\'s confirmatio
     expect([older, late, oldest, soon].sort(byUrgency)).toEqual([soon, late, oldest, older]);
 
     // Through the queue: a tier-less customer's ticket opened first still comes last.
-    await db.prisma.customer.create({ data: { contractNumber: '2025-0001', name: 'Eva Malá', language: 'cs', tier: 'none', phones: { create: [{ e164: '+420777000111' }] } } });
+    await db.prisma.customer.create({
+      data: { contractNumber: '2025-0001', name: 'Eva Malá', language: 'cs', tier: 'none', phones: { create: [{ e164: '+420777000111' }] } },
+    });
     const eva = await open('console:eva', '+420777000111');
     now = new Date(now.getTime() + 60 * 60_000);
     const zuzana = await open('console:zuzana', '+421905123456'); // STANDARD: 24 working hours
@@ -368,7 +430,7 @@ describe('service levels: order, first reactions and the customer\'s confirmatio
     expect((await runtime.queue.open()).map((t) => t.number)).toEqual([jan.number, zuzana.number, eva.number]);
   });
 
-  it('counts a technician\'s reply as the first reaction', async () => {
+  it("counts a technician's reply as the first reaction", async () => {
     const { number } = await open('console:jan', '+420603123456');
     now = new Date('2026-11-23T10:00:00Z');
     expect((await runtime.queue.reply(number, tech, 'Dobrý den, podívám se na to.')).ok).toBe(true);
@@ -396,7 +458,9 @@ describe('service levels: order, first reactions and the customer\'s confirmatio
 
   it('tells identified customers without a tier that no reaction time is guaranteed, in their language and short on SMS', async () => {
     const people = [
-      ['2025-0011', 'Eva Malá', 'cs', '+420777000111'], ['2025-0012', 'Peter Nový', 'sk', '+421905000112'], ['2025-0013', 'Ann Smith', 'en', '+420777000113'],
+      ['2025-0011', 'Eva Malá', 'cs', '+420777000111'],
+      ['2025-0012', 'Peter Nový', 'sk', '+421905000112'],
+      ['2025-0013', 'Ann Smith', 'en', '+420777000113'],
     ] as const;
     for (const [contractNumber, name, language, e164] of people) {
       await db.prisma.customer.create({ data: { contractNumber, name, language, tier: 'none', phones: { create: [{ e164 }] } } });

@@ -45,13 +45,20 @@ describe('/linka', () => {
     expect((await w.command(`time ${jan} 45m`, 'UPETR')).text).toMatch(/^Použití: \/linka time /);
     expect((await w.command(`time ${jan} 30m cesta: Plzeň a zpět`, 'UPETR')).text).toBe(`Zapsáno 30 min k ${jan}.`);
     // The ticket is basic diagnostics (free) until a technician says otherwise: not billable.
-    expect(await w.t.linka.db.prisma.timeEntry.findFirst({ where: { travel: true } })).toMatchObject({ minutes: 30, activity: 'Plzeň a zpět', billable: false });
+    expect(await w.t.linka.db.prisma.timeEntry.findFirst({ where: { travel: true } })).toMatchObject({
+      minutes: 30,
+      activity: 'Plzeň a zpět',
+      billable: false,
+    });
     // No paid visit without the customer's consent; a bad time is explained.
-    expect((await w.command(`visit ${jan} 2026-11-24 14:30`, 'UPETR')).text).toBe(`Výjezd k ${jan} nelze naplánovat: zákazník nesouhlasil s placeným výjezdem.`);
+    expect((await w.command(`visit ${jan} 2026-11-24 14:30`, 'UPETR')).text).toBe(
+      `Výjezd k ${jan} nelze naplánovat: zákazník nesouhlasil s placeným výjezdem.`,
+    );
     expect((await w.command(`visit ${jan} zítra`, 'UPETR')).text).toBe('Termín zadejte jako 2026-11-24 14:30.');
     const entries = await w.t.linka.db.prisma.timeEntry.findMany({ where: { travel: false }, orderBy: { minutes: 'asc' } });
     expect(entries.map((e) => [e.minutes, e.activity, e.technician, e.technicianName])).toEqual([
-      [45, 'Kontrola nastavení pošty', 'slack:UPETR', 'Petr'], [90, 'Výjezd', 'slack:UPETR', 'Petr'],
+      [45, 'Kontrola nastavení pošty', 'slack:UPETR', 'Petr'],
+      [90, 'Výjezd', 'slack:UPETR', 'Petr'],
     ]);
 
     expect((await w.command('claim 42x', 'UPETR')).text).toBe('Požadavek 42x neexistuje.\nPoužití: /linka claim T-2026-00042');
@@ -70,9 +77,12 @@ describe('/linka', () => {
     const entry = async (activity: string) => prisma.timeEntry.findFirstOrThrow({ where: { activity } });
     const log = async (text: string) => (await w.command(`time ${number} ${text}`, 'UPETR')).text;
     expect((await w.ticket(number))?.workCategory).toBe('diagnostics');
-    const cardFields = () => w.slackFake.calls('chat.postMessage').concat(w.slackFake.calls('chat.update'))
-      .filter((c) => String(c.text).startsWith(`${number} `))
-      .map((c) => JSON.stringify(c.blocks));
+    const cardFields = () =>
+      w.slackFake
+        .calls('chat.postMessage')
+        .concat(w.slackFake.calls('chat.update'))
+        .filter((c) => String(c.text).startsWith(`${number} `))
+        .map((c) => JSON.stringify(c.blocks));
     expect(cardFields().at(-1)).toContain('*Druh práce*\\nzákladní diagnostika (zdarma)');
 
     // Free work: not billable by default; "placene:" forces billing; prefixes combine either way.
@@ -93,7 +103,12 @@ describe('/linka', () => {
     expect((await w.ticket(number))?.workCategory).toBe('configuration');
     await w.t.settle();
     expect(cardFields().at(-1)).toContain('*Druh práce*\\nkonfigurace (placené)');
-    expect(w.slackFake.calls('chat.postMessage').filter((c) => c.thread_ts).map((c) => String(c.text))).toContain('Petr změnil(a) druh práce na: konfigurace (placené).');
+    expect(
+      w.slackFake
+        .calls('chat.postMessage')
+        .filter((c) => c.thread_ts)
+        .map((c) => String(c.text)),
+    ).toContain('Petr změnil(a) druh práce na: konfigurace (placené).');
     expect(await log('45m Nastavení routeru')).toBe(`Zapsáno 45 min k ${number}.`);
     expect(await entry('Nastavení routeru')).toMatchObject({ billable: true, travel: false });
     expect(await log('30m zdarma: cesta: Cesta zpět')).toBe(`Zapsáno 30 min k ${number}.`);
@@ -111,7 +126,9 @@ describe('/linka', () => {
     // The trail keeps every change of category.
     const events = (await w.ticket(number))?.events.filter((e) => e.type === 'category').map((e) => e.data);
     expect(events).toEqual([
-      { name: 'Petr', from: 'diagnostics', to: 'configuration' }, { name: 'Petr', from: 'configuration', to: 'customer_fault' }, { name: 'Petr', from: 'customer_fault', to: 'outage' },
+      { name: 'Petr', from: 'diagnostics', to: 'configuration' },
+      { name: 'Petr', from: 'configuration', to: 'customer_fault' },
+      { name: 'Petr', from: 'customer_fault', to: 'outage' },
     ]);
   });
 
@@ -122,14 +139,21 @@ describe('/linka', () => {
     // The clock stands at 2026-11-23 10:00 in Prague.
     expect(await log('45m 2026-11-20 Nastavení routeru')).toBe(`Zapsáno 45 min k ${number}.`);
     expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: 'Nastavení routeru' } })).toMatchObject({
-      workedAt: new Date('2026-11-20T11:00:00Z'), createdAt: w.t.clock.read(), minutes: 45,
+      workedAt: new Date('2026-11-20T11:00:00Z'),
+      createdAt: w.t.clock.read(),
+      minutes: 45,
     });
     expect(await log('30m @2026-11-22 cesta: placene: Cesta k zákazníkovi')).toBe(`Zapsáno 30 min k ${number}.`);
     expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: 'Cesta k zákazníkovi' } })).toMatchObject({
-      workedAt: new Date('2026-11-22T11:00:00Z'), travel: true, billable: true,
+      workedAt: new Date('2026-11-22T11:00:00Z'),
+      travel: true,
+      billable: true,
     });
     expect(await log('15m zdarma: @2026-11-23 Dnešní kontrola')).toBe(`Zapsáno 15 min k ${number}.`);
-    expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: 'Dnešní kontrola' } })).toMatchObject({ workedAt: new Date('2026-11-23T11:00:00Z'), billable: false });
+    expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: 'Dnešní kontrola' } })).toMatchObject({
+      workedAt: new Date('2026-11-23T11:00:00Z'),
+      billable: false,
+    });
     expect(await log('20m Bez data')).toBe(`Zapsáno 20 min k ${number}.`);
     expect(await prisma.timeEntry.findFirstOrThrow({ where: { activity: 'Bez data' } })).toMatchObject({ workedAt: null });
     const bad = 'Den práce zadejte jako 2026-11-30 nebo @2026-11-30: ne v budoucnosti a nejvýše 62 dní zpět.';
@@ -179,14 +203,23 @@ describe('/linka outage', () => {
     expect((await w.command('outage', 'UPETR')).text.split('\n')).toHaveLength(4);
 
     const started = (await w.command('outage start Plzeň-Bory, Doubravka | Přerušené vlákno &amp; switch', 'UPETR')).text;
-    const id = /^Výpadek (\S+) vyhlášen: Přerušené vlákno &amp; switch · oblasti Plzeň-Bory, Doubravka · zjišťujeme příčinu\. Upozorněno zákazníků: 1\.$/.exec(started)?.[1];
+    const id = /^Výpadek (\S+) vyhlášen: Přerušené vlákno &amp; switch · oblasti Plzeň-Bory, Doubravka · zjišťujeme příčinu\. Upozorněno zákazníků: 1\.$/.exec(
+      started,
+    )?.[1];
     expect(id, started).toBeTruthy();
-    expect(await w.t.linka.db.prisma.outage.findUnique({ where: { id } })).toMatchObject({ title: 'Přerušené vlákno & switch', source: 'slack', createdBy: 'slack:UPETR' });
+    expect(await w.t.linka.db.prisma.outage.findUnique({ where: { id } })).toMatchObject({
+      title: 'Přerušené vlákno & switch',
+      source: 'slack',
+      createdBy: 'slack:UPETR',
+    });
 
-    expect((await w.command(`outage update ${id} broken`, 'UPETR')).text).toBe('Stav výpadku zadejte jako investigating, identified, monitoring nebo resolved.');
+    expect((await w.command(`outage update ${id} broken`, 'UPETR')).text).toBe(
+      'Stav výpadku zadejte jako investigating, identified, monitoring nebo resolved.',
+    );
     expect((await w.command(`outage update ${id} identified zítra`, 'UPETR')).text).toBe('Termín zadejte jako 2026-11-24 14:30.');
-    expect((await w.command(`outage update ${id} identified 2026-11-23 14:30`, 'UPETR')).text)
-      .toBe(`Výpadek ${id} upraven: Přerušené vlákno &amp; switch · příčinu známe a opravujeme. Předpokládaný konec: 23. 11. 2026 14:30. Upozorněno zákazníků: 1.`);
+    expect((await w.command(`outage update ${id} identified 2026-11-23 14:30`, 'UPETR')).text).toBe(
+      `Výpadek ${id} upraven: Přerušené vlákno &amp; switch · příčinu známe a opravujeme. Předpokládaný konec: 23. 11. 2026 14:30. Upozorněno zákazníků: 1.`,
+    );
     expect((await w.command(`outage update ${id} identified`, 'UPETR')).text).toBe(`Výpadek ${id}: beze změny.`);
     expect((await w.command('outage list', 'UPETR')).text).toBe(
       `Probíhající výpadky (1):\n${id} · Přerušené vlákno &amp; switch · oblasti Plzeň-Bory, Doubravka · služby internet · příčinu známe a opravujeme · od 23. 11. 2026 10:00. Předpokládaný konec: 23. 11. 2026 14:30.`,
@@ -199,9 +232,14 @@ describe('/linka outage', () => {
     await w.t.settle();
     expect(w.tgFake.calls('sendMessage').map((c) => String(c.chat_id))).toEqual(['7001', '7001', '7001']);
     expect(w.customerGot()[0]).toMatch(/^Hlásíme výpadek: Přerušené vlákno & switch\. Stav: zjišťujeme příčinu\./);
-    const channel = w.slackFake.calls('chat.postMessage').filter((c) => c.channel === 'CQUEUE' && String(c.text).startsWith('Výpadek')).map((c) => String(c.text));
+    const channel = w.slackFake
+      .calls('chat.postMessage')
+      .filter((c) => c.channel === 'CQUEUE' && String(c.text).startsWith('Výpadek'))
+      .map((c) => String(c.text));
     expect(channel).toHaveLength(3);
-    expect(channel[0]).toBe('Výpadek: Přerušené vlákno &amp; switch · oblasti Plzeň-Bory, Doubravka · služby internet · zjišťujeme příčinu. Upozorněno zákazníků: 1.');
+    expect(channel[0]).toBe(
+      'Výpadek: Přerušené vlákno &amp; switch · oblasti Plzeň-Bory, Doubravka · služby internet · zjišťujeme příčinu. Upozorněno zákazníků: 1.',
+    );
   }, 60_000);
 });
 
@@ -220,13 +258,20 @@ describe('Slack parsing and rendering', () => {
   });
 
   it("turns Slack's markup into plain text for the customer", () => {
-    expect(slackTextToPlain('Viz <https://a.example/x|návod> a <https://b.example>, píšu <mailto:p@a.example|p@a.example>, <@U123> &amp; &lt;3 &gt;')).toBe('Viz návod (https://a.example/x) a https://b.example, píšu p@a.example, @U123 & <3 >');
+    expect(slackTextToPlain('Viz <https://a.example/x|návod> a <https://b.example>, píšu <mailto:p@a.example|p@a.example>, <@U123> &amp; &lt;3 &gt;')).toBe(
+      'Viz návod (https://a.example/x) a https://b.example, píšu p@a.example, @U123 & <3 >',
+    );
   });
 
   it('lays a resolved card out without buttons and escapes what people typed', () => {
     const { text, blocks } = renderTicketCard({
-      number: 'T-2026-00001', status: 'resolved', title: 'T-2026-00001 · Nefunguje internet', state: 'Vyřešeno',
-      fields: [{ label: 'Zákazník', value: 'A <b> & B' }], summary: 'Popis: <script>', actions: [],
+      number: 'T-2026-00001',
+      status: 'resolved',
+      title: 'T-2026-00001 · Nefunguje internet',
+      state: 'Vyřešeno',
+      fields: [{ label: 'Zákazník', value: 'A <b> & B' }],
+      summary: 'Popis: <script>',
+      actions: [],
     });
     expect(text).toBe('T-2026-00001 · Nefunguje internet · Vyřešeno');
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section']);
@@ -242,7 +287,10 @@ describe('Slack Web API failures', () => {
   beforeAll(async () => {
     fake = await startSlackFake();
     const app = new App({
-      token: 'xoxb-test', signingSecret: 's', deferInitialization: true, receiver: { init: () => undefined, start: async () => undefined, stop: async () => undefined },
+      token: 'xoxb-test',
+      signingSecret: 's',
+      deferInitialization: true,
+      receiver: { init: () => undefined, start: async () => undefined, stop: async () => undefined },
       clientOptions: { slackApiUrl: `${fake.url}/api/`, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
     });
     port = createSlackTeamPort(app.client, 'CQUEUE');
@@ -252,7 +300,10 @@ describe('Slack Web API failures', () => {
   });
 
   async function failure(p: Promise<unknown>): Promise<LinkaError> {
-    const err = await p.then(() => null, (e: unknown) => e);
+    const err = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(LinkaError);
     return err as LinkaError;
   }
@@ -265,12 +316,22 @@ describe('Slack Web API failures', () => {
       expect(await failure(port.postToChannel('x')), error).toMatchObject({ code: 'undeliverable', platform: 'slack', permanent: true });
     }
     fake.script(/chat.update/, { status: 200, body: { ok: false, error: 'internal_error' } });
-    expect(await failure(port.updateTicket({ channelId: 'CQUEUE', messageId: '1.2', threadId: '1.2' }, card))).toMatchObject({ code: 'platform_failed', permanent: false });
+    expect(await failure(port.updateTicket({ channelId: 'CQUEUE', messageId: '1.2', threadId: '1.2' }, card))).toMatchObject({
+      code: 'platform_failed',
+      permanent: false,
+    });
     fake.script(/chat.postMessage/, { status: 503, body: 'down' });
-    expect(await failure(port.postToThread({ channelId: 'CQUEUE', messageId: '1.2', threadId: '1.2' }, 'x'))).toMatchObject({ code: 'platform_failed', permanent: false });
+    expect(await failure(port.postToThread({ channelId: 'CQUEUE', messageId: '1.2', threadId: '1.2' }, 'x'))).toMatchObject({
+      code: 'platform_failed',
+      permanent: false,
+    });
     expect(toPlatformError(new Error('boom'))).toMatchObject({ code: 'platform_failed' });
     // And when it works: the card's ts is its thread.
-    expect(await port.postTicket(card)).toEqual({ channelId: 'CQUEUE', messageId: expect.stringMatching(/^\d+\.\d+$/), threadId: expect.stringMatching(/^\d+\.\d+$/) });
+    expect(await port.postTicket(card)).toEqual({
+      channelId: 'CQUEUE',
+      messageId: expect.stringMatching(/^\d+\.\d+$/),
+      threadId: expect.stringMatching(/^\d+\.\d+$/),
+    });
   });
 });
 
@@ -305,12 +366,16 @@ describe('switching Slack on', () => {
       await eventually(() => connections >= 3, 10_000, 'the eager auth.test and its retries');
       // ...and a click is answered 503 (Slack retries it). Once the eager attempt has given up (and
       // its failure was handled, not thrown at the process), a click asks Slack again itself.
-      await eventually(async () => {
-        const seen = connections;
-        const res = await deliver(t.base, signed(slack.click('claim', 'T-2026-00001', 'UPETR'), FORM));
-        expect(res.status).toBe(503);
-        return connections > seen;
-      }, 15_000, 'a click that asks Slack again');
+      await eventually(
+        async () => {
+          const seen = connections;
+          const res = await deliver(t.base, signed(slack.click('claim', 'T-2026-00001', 'UPETR'), FORM));
+          expect(res.status).toBe(503);
+          return connections > seen;
+        },
+        15_000,
+        'a click that asks Slack again',
+      );
       expect((await fetch(`${t.base}/healthz`)).status).toBe(200);
     } finally {
       await t.stop();

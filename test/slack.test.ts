@@ -11,9 +11,14 @@ const PG = await pgAvailable();
 /** About 5 s on an idle 2-core machine; generous for a loaded one. */
 const RACE_TIMEOUT = 60_000;
 
-type Block = { type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<{ action_id: string; value: string; text: { text: string }; style?: string }> };
+type Block = {
+  type: string;
+  text?: { text: string };
+  fields?: Array<{ text: string }>;
+  elements?: Array<{ action_id: string; value: string; text: { text: string }; style?: string }>;
+};
 
-const buttonsOf = (call: Record<string, unknown>) => ((call.blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []);
+const buttonsOf = (call: Record<string, unknown>) => (call.blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? [];
 const ephemerals = (w: SlackWorld) => w.slackFake.calls('chat.postEphemeral') as Array<{ channel: string; user: string; text: string }>;
 
 describe('Slack on sqlite', () => {
@@ -38,14 +43,22 @@ describe('Slack on sqlite', () => {
     // opened Monday 23 November 2026 at 10:00 in Prague, PLUS reacts within 8 business hours
     // (Mon-Fri 8:30-17:00): 7 h on Monday, the last one on Tuesday from 8:30.
     expect((await w.ticket(number))?.deadline).toEqual(new Date('2026-11-24T08:30:00Z'));
-    expect(blocks.flatMap((b) => b.fields ?? []).map((f) => f.text)).toEqual(expect.arrayContaining([
-      '*Zákazník*\nJan Novák', '*Smlouva*\n2024-0153', '*Oblast*\nPlzeň-Bory', '*Telefon*\n+420 603 ••• 456', '*Úroveň podpory*\nPLUS',
-      '*Reakce do*\n24. 11. 2026 09:30',
-    ]));
+    expect(blocks.flatMap((b) => b.fields ?? []).map((f) => f.text)).toEqual(
+      expect.arrayContaining([
+        '*Zákazník*\nJan Novák',
+        '*Smlouva*\n2024-0153',
+        '*Oblast*\nPlzeň-Bory',
+        '*Telefon*\n+420 603 ••• 456',
+        '*Úroveň podpory*\nPLUS',
+        '*Reakce do*\n24. 11. 2026 09:30',
+      ]),
+    );
     expect(JSON.stringify(blocks)).not.toContain('603123456');
     expect(blocks.some((b) => b.text?.text.includes('Nejde mi odeslat e-mail přes váš server.'))).toBe(true);
     expect(buttonsOf(post).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
-      ['linka_claim', number, 'Převzít'], ['linka_resolve', number, 'Vyřešeno'], ['linka_offer', number, 'Nabídnout placený výjezd'],
+      ['linka_claim', number, 'Převzít'],
+      ['linka_resolve', number, 'Vyřešeno'],
+      ['linka_offer', number, 'Nabídnout placený výjezd'],
     ]);
     expect(card).toMatchObject({ channel: 'CQUEUE', threadId: card.ts });
 
@@ -59,7 +72,9 @@ describe('Slack on sqlite', () => {
     expect(update).toMatchObject({ channel: 'CQUEUE', ts: card.ts, text: `${number} · Něco jiného · Převzal(a) Petr` });
     expect(buttonsOf(update).map((b) => b.action_id)).toEqual(['linka_release', 'linka_resolve', 'linka_offer']);
     // The claim is told in the card's thread and to the customer on Telegram.
-    expect(w.slackFake.calls('chat.postMessage')).toContainEqual(expect.objectContaining({ channel: 'CQUEUE', thread_ts: card.ts, text: 'Petr převzal(a) požadavek.' }));
+    expect(w.slackFake.calls('chat.postMessage')).toContainEqual(
+      expect.objectContaining({ channel: 'CQUEUE', thread_ts: card.ts, text: 'Petr převzal(a) požadavek.' }),
+    );
     expect(w.customerGot().at(-1)).toBe(`Váš požadavek ${number} převzal technik Petr. Ozve se vám zde.`);
     expect(ephemerals(w)).toEqual([]);
   });
@@ -104,23 +119,27 @@ describe('Slack on sqlite', () => {
     expect((await w.command('release T-2026-99999', 'UPETR')).text).toContain('T-2026-99999');
   });
 
-  it('lets one of twenty simultaneous signed Claim clicks win, twenty times over; the others are told who has it', async () => {
-    for (let round = 0; round < 20; round++) {
-      const number = await w.openTicketDirect('telegram:8001');
-      const before = ephemerals(w).length;
-      const responses = await Promise.all(RACERS.map((u) => w.click('claim', number, u)));
-      expect(responses.map((r) => r.status)).toEqual(RACERS.map(() => 200));
-      const ticket = await w.ticket(number);
-      expect(ticket?.status).toBe('claimed');
-      expect(ticket?.events.filter((e) => e.type === 'claimed')).toHaveLength(1);
-      const winner = RACERS.indexOf((ticket?.claimedBy ?? '').replace('slack:', ''));
-      expect(winner).toBeGreaterThanOrEqual(0);
-      const told = ephemerals(w).slice(before);
-      expect(told).toHaveLength(19);
-      expect(new Set(told.map((e) => e.user))).toEqual(new Set(RACERS.filter((_, i) => i !== winner)));
-      for (const e of told) expect(e.text).toBe(`Požadavek ${number} už převzal(a) Technik ${winner}.`);
-    }
-  }, RACE_TIMEOUT);
+  it(
+    'lets one of twenty simultaneous signed Claim clicks win, twenty times over; the others are told who has it',
+    async () => {
+      for (let round = 0; round < 20; round++) {
+        const number = await w.openTicketDirect('telegram:8001');
+        const before = ephemerals(w).length;
+        const responses = await Promise.all(RACERS.map((u) => w.click('claim', number, u)));
+        expect(responses.map((r) => r.status)).toEqual(RACERS.map(() => 200));
+        const ticket = await w.ticket(number);
+        expect(ticket?.status).toBe('claimed');
+        expect(ticket?.events.filter((e) => e.type === 'claimed')).toHaveLength(1);
+        const winner = RACERS.indexOf((ticket?.claimedBy ?? '').replace('slack:', ''));
+        expect(winner).toBeGreaterThanOrEqual(0);
+        const told = ephemerals(w).slice(before);
+        expect(told).toHaveLength(19);
+        expect(new Set(told.map((e) => e.user))).toEqual(new Set(RACERS.filter((_, i) => i !== winner)));
+        for (const e of told) expect(e.text).toBe(`Požadavek ${number} už převzal(a) Technik ${winner}.`);
+      }
+    },
+    RACE_TIMEOUT,
+  );
 
   it('refuses a click from someone who is not a technician, changing nothing; a member of the technician group may act', async () => {
     const number = await w.openTicketDirect('telegram:8002');
@@ -181,7 +200,11 @@ describe('Slack on sqlite', () => {
     expect(ticket?.events.filter((e) => e.type === 'note').map((e) => (e.data as { text: string }).text)).toEqual(['Asi špatné heslo v klientovi.']);
     expect(ticket?.events.filter((e) => e.type === 'technician_message')).toHaveLength(2);
     // The thread already shows the technician's words: Linka does not repeat them there.
-    const threadLines = () => w.slackFake.calls('chat.postMessage').filter((c) => c.thread_ts === ts).map((c) => String(c.text));
+    const threadLines = () =>
+      w.slackFake
+        .calls('chat.postMessage')
+        .filter((c) => c.thread_ts === ts)
+        .map((c) => String(c.text));
     expect(threadLines().filter((l) => l.includes('Asi špatné heslo') || l.includes('SMTP port 587'))).toEqual([]);
     // A note by /linka is only in the private answer, so the thread gets a copy.
     await w.command(`note ${number} Volal jsem mu.`, 'UPETR');
@@ -190,15 +213,22 @@ describe('Slack on sqlite', () => {
 
     // The customer answers on Telegram: it appears in the card's thread.
     await w.customerSays('Pořád to nejde, píše to chybu 535.');
-    expect(w.slackFake.calls('chat.postMessage')).toContainEqual(expect.objectContaining({ channel: 'CQUEUE', thread_ts: ts, text: 'Zákazník: Pořád to nejde, píše to chybu 535.' }));
+    expect(w.slackFake.calls('chat.postMessage')).toContainEqual(
+      expect.objectContaining({ channel: 'CQUEUE', thread_ts: ts, text: 'Zákazník: Pořád to nejde, píše to chybu 535.' }),
+    );
   });
 
-  it('does not relay a file shared in the card\'s thread, with or without a comment; a reply in words after it is relayed', async () => {
+  it("does not relay a file shared in the card's thread, with or without a comment; a reply in words after it is relayed", async () => {
     const number = await w.openTicketOnTelegram();
     const { ts } = await w.card(number);
     const before = w.customerGot().length;
     const file = {
-      id: 'F0SCREEN', name: 'nastaveni-routeru.png', title: 'nastaveni-routeru.png', mimetype: 'image/png', filetype: 'png', user: 'UPETR',
+      id: 'F0SCREEN',
+      name: 'nastaveni-routeru.png',
+      title: 'nastaveni-routeru.png',
+      mimetype: 'image/png',
+      filetype: 'png',
+      user: 'UPETR',
       url_private: 'https://files.slack.example/files-pri/T1-F0SCREEN/nastaveni-routeru.png',
       permalink: 'https://linka-test.slack.example/files/UPETR/F0SCREEN/nastaveni-routeru.png',
     };
@@ -225,7 +255,9 @@ describe('Slack on sqlite', () => {
     const number = await w.openTicketOnTelegram();
     const { ts } = await w.card(number);
     const counts = async () => [
-      await w.t.linka.db.prisma.processedInbound.count(), await w.t.linka.db.prisma.ticketEvent.count(), w.customerGot().length,
+      await w.t.linka.db.prisma.processedInbound.count(),
+      await w.t.linka.db.prisma.ticketEvent.count(),
+      w.customerGot().length,
       w.slackFake.requests.filter((r) => !r.path.endsWith('auth.test')).length,
     ];
     const start = await counts();
@@ -272,7 +304,9 @@ describe('Slack on sqlite', () => {
     // The queue fails (a database outage, say) on the first delivery.
     const queue = w.t.linka.runtime.queue;
     const original = queue.reply;
-    queue.reply = async () => { throw new Error('database is down'); };
+    queue.reply = async () => {
+      throw new Error('database is down');
+    };
     try {
       expect((await w.send(reply, JSON_TYPE)).status).toBe(500);
     } finally {
@@ -304,23 +338,27 @@ describe('Slack with another note prefix', () => {
 });
 
 describe.skipIf(!PG)('Slack on postgresql', () => {
-  it('lets one of twenty simultaneous signed Claim clicks win, twenty times over', async () => {
-    const w = await startSlackWorld({ provider: 'postgresql' });
-    try {
-      for (let round = 0; round < 20; round++) {
-        const number = await w.openTicketDirect('telegram:8001');
-        const before = ephemerals(w).length;
-        const responses = await Promise.all(RACERS.map((u) => w.click('claim', number, u)));
-        expect(responses.every((r) => r.status === 200)).toBe(true);
-        const ticket = await w.ticket(number);
-        expect(ticket?.events.filter((e) => e.type === 'claimed')).toHaveLength(1);
-        const winner = RACERS.indexOf((ticket?.claimedBy ?? '').replace('slack:', ''));
-        const told = ephemerals(w).slice(before);
-        expect(told).toHaveLength(19);
-        for (const e of told) expect(e.text).toBe(`Požadavek ${number} už převzal(a) Technik ${winner}.`);
+  it(
+    'lets one of twenty simultaneous signed Claim clicks win, twenty times over',
+    async () => {
+      const w = await startSlackWorld({ provider: 'postgresql' });
+      try {
+        for (let round = 0; round < 20; round++) {
+          const number = await w.openTicketDirect('telegram:8001');
+          const before = ephemerals(w).length;
+          const responses = await Promise.all(RACERS.map((u) => w.click('claim', number, u)));
+          expect(responses.every((r) => r.status === 200)).toBe(true);
+          const ticket = await w.ticket(number);
+          expect(ticket?.events.filter((e) => e.type === 'claimed')).toHaveLength(1);
+          const winner = RACERS.indexOf((ticket?.claimedBy ?? '').replace('slack:', ''));
+          const told = ephemerals(w).slice(before);
+          expect(told).toHaveLength(19);
+          for (const e of told) expect(e.text).toBe(`Požadavek ${number} už převzal(a) Technik ${winner}.`);
+        }
+      } finally {
+        await w.stop();
       }
-    } finally {
-      await w.stop();
-    }
-  }, RACE_TIMEOUT);
+    },
+    RACE_TIMEOUT,
+  );
 });

@@ -12,7 +12,8 @@ const form = (s: string) => parseForm('application/x-www-form-urlencoded', Buffe
 
 describe('STOP / START keywords', () => {
   it('recognise whole messages, whatever the case and diacritics', () => {
-    for (const s of ['STOP', 'stop', 'Stop', ' stop. ', 'STOPALL', 'odhlásit', 'ODHLASIT', 'Odhlásiť', 'odhlasit!']) expect(optKeyword(s), s).toEqual({ kind: 'optOut' });
+    for (const s of ['STOP', 'stop', 'Stop', ' stop. ', 'STOPALL', 'odhlásit', 'ODHLASIT', 'Odhlásiť', 'odhlasit!'])
+      expect(optKeyword(s), s).toEqual({ kind: 'optOut' });
     for (const s of ['START', 'start', 'Start', 'přihlásit', 'PRIHLASIT', 'Prihlásiť', 'unstop']) expect(optKeyword(s), s).toEqual({ kind: 'optIn' });
   });
 
@@ -28,8 +29,12 @@ describe('parseTwilioInbound', () => {
     expect(parseTwilioInbound(base, 'CZ')).toEqual({
       kind: 'event',
       envelope: {
-        dedupeId: 'twilio:sms:SM1', conversationId: 'sms:+420603123456', channel: 'sms', event: { kind: 'text', text: 'Dobrý den' },
-        sender: { phone: '+420603123456', langHint: 'cs' }, platformMessageId: 'SM1',
+        dedupeId: 'twilio:sms:SM1',
+        conversationId: 'sms:+420603123456',
+        channel: 'sms',
+        event: { kind: 'text', text: 'Dobrý den' },
+        sender: { phone: '+420603123456', langHint: 'cs' },
+        platformMessageId: 'SM1',
       },
     });
     expect(parseTwilioInbound({ ...base, From: '+421905123456', Body: 'Stop' }, 'CZ')).toMatchObject({
@@ -38,7 +43,10 @@ describe('parseTwilioInbound', () => {
   });
 
   it('turns an MMS into a media event with the caption', () => {
-    const mms = parseTwilioInbound({ ...base, NumMedia: '1', MediaUrl0: 'https://api.twilio.com/m/ME1', MediaContentType0: 'image/jpeg', Body: 'router' }, 'CZ');
+    const mms = parseTwilioInbound(
+      { ...base, NumMedia: '1', MediaUrl0: 'https://api.twilio.com/m/ME1', MediaContentType0: 'image/jpeg', Body: 'router' },
+      'CZ',
+    );
     expect(mms).toMatchObject({ envelope: { event: { kind: 'media', mediaKind: 'photo', fileId: 'https://api.twilio.com/m/ME1', caption: 'router' } } });
   });
 
@@ -56,8 +64,14 @@ describe('parseTwilioStatus', () => {
     expect(parseTwilioStatus({ MessageSid: 'SM9', MessageStatus: 'undelivered', ErrorCode: '30003' })).toEqual({
       kind: 'report',
       report: {
-        channel: 'sms', platform: 'twilio', platformMessageId: 'SM9', status: 'undelivered', errorCode: '30003',
-        errorText: 'unreachable destination handset', permanent: false, dedupeId: 'twilio:status:SM9:undelivered',
+        channel: 'sms',
+        platform: 'twilio',
+        platformMessageId: 'SM9',
+        status: 'undelivered',
+        errorCode: '30003',
+        errorText: 'unreachable destination handset',
+        permanent: false,
+        dedupeId: 'twilio:status:SM9:undelivered',
       },
     });
     expect(parseTwilioStatus({ MessageSid: 'SM9', MessageStatus: 'failed', ErrorCode: '21614' })).toMatchObject({ report: { permanent: true } });
@@ -91,7 +105,13 @@ describe('conversation ids', () => {
 });
 
 describe('renderSms', () => {
-  const reply = { text: 'Funguje teď internet?', choices: [{ id: 'yes', label: 'Ano' }, { id: 'no', label: 'Ne' }] };
+  const reply = {
+    text: 'Funguje teď internet?',
+    choices: [
+      { id: 'yes', label: 'Ano' },
+      { id: 'no', label: 'Ne' },
+    ],
+  };
 
   it('puts the choices under the text as short numbered lines, in GSM-7 by default', () => {
     expect(renderSms(reply, { transliterate: true })).toBe('Funguje ted internet?\n1 Ano\n2 Ne');
@@ -121,7 +141,10 @@ describe('Twilio REST failures', () => {
     }
     expect(toPlatformError(rest(400, 21211)).message).toBe("twilio: HTTP 400, error 21211 (invalid 'To' phone number)");
     expect(toPlatformError(rest(500, 20500))).toMatchObject({ permanent: false, code: 'platform_failed' });
-    expect(toPlatformError(Object.assign(new Error('timeout of 15000ms exceeded'), { code: 'ECONNABORTED' }))).toMatchObject({ permanent: false, code: 'platform_failed' });
+    expect(toPlatformError(Object.assign(new Error('timeout of 15000ms exceeded'), { code: 'ECONNABORTED' }))).toMatchObject({
+      permanent: false,
+      code: 'platform_failed',
+    });
   });
 });
 
@@ -133,9 +156,15 @@ describe('createChannels', () => {
     expect(createChannels({ ...twilioEnv, PUBLIC_URL: 'https://linka.example.net' }, config, silentLogger()).status.sms).toBe('on');
     expect(createChannels(twilioEnv, config, silentLogger()).status.sms).toMatch(/^off \(PUBLIC_URL is not set/);
     expect(createChannels({ TWILIO_ACCOUNT_SID: 'AC1' }, config, silentLogger()).status.sms).toBe('off (TWILIO_AUTH_TOKEN, TWILIO_FROM are not set)');
-    expect(createChannels({ ...twilioEnv, TWILIO_ACCOUNT_SID: 'SK1', PUBLIC_URL: 'https://x.example' }, config, silentLogger()).status.sms).toBe('off (TWILIO_ACCOUNT_SID must start with AC)');
-    expect(createChannels({ ...twilioEnv, PUBLIC_URL: 'linka.example.net' }, config, silentLogger()).status.sms).toMatch(/^off \(PUBLIC_URL must be an http\(s\) URL/);
-    expect(createChannels({ ...twilioEnv, PUBLIC_URL: 'https://x.example', TWILIO_API_URL: '127.0.0.1:9' }, config, silentLogger()).status.sms).toMatch(/^off \(TWILIO_API_URL must be/);
+    expect(createChannels({ ...twilioEnv, TWILIO_ACCOUNT_SID: 'SK1', PUBLIC_URL: 'https://x.example' }, config, silentLogger()).status.sms).toBe(
+      'off (TWILIO_ACCOUNT_SID must start with AC)',
+    );
+    expect(createChannels({ ...twilioEnv, PUBLIC_URL: 'linka.example.net' }, config, silentLogger()).status.sms).toMatch(
+      /^off \(PUBLIC_URL must be an http\(s\) URL/,
+    );
+    expect(createChannels({ ...twilioEnv, PUBLIC_URL: 'https://x.example', TWILIO_API_URL: '127.0.0.1:9' }, config, silentLogger()).status.sms).toMatch(
+      /^off \(TWILIO_API_URL must be/,
+    );
     expect(createChannels({}, config, silentLogger()).adapters).toHaveLength(0);
   });
 });

@@ -17,7 +17,9 @@ describe('isGsm7', () => {
 
 describe('toGsm7', () => {
   it('writes a Czech sentence without diacritics and with plain punctuation', () => {
-    expect(toGsm7(CZECH)).toBe('Odpojte prosim ze zasuvky vsechna zarizeni (napajeci zdroj anteny, router, switch) na 10 s. Pak odpovezte "hotovo" - dekuji...');
+    expect(toGsm7(CZECH)).toBe(
+      'Odpojte prosim ze zasuvky vsechna zarizeni (napajeci zdroj anteny, router, switch) na 10 s. Pak odpovezte "hotovo" - dekuji...',
+    );
     expect(isGsm7(toGsm7(CZECH))).toBe(true);
   });
 

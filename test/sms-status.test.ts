@@ -20,7 +20,9 @@ describe('SMS delivery reports on sqlite', () => {
     expect(await prisma.message.count({ where: { direction: 'system' } })).toBe(0);
     // A report of a status Linka does not track, or without a status: answered, nothing recorded.
     expect((await w.status(sid, 'receiving')).status).toBe(200);
-    expect((await postSigned({ localBase: w.base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: '/sms/twilio/status', params: { MessageSid: sid } })).status).toBe(400);
+    expect(
+      (await postSigned({ localBase: w.base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: '/sms/twilio/status', params: { MessageSid: sid } })).status,
+    ).toBe(400);
     expect(await statusOf()).toBe('delivered');
   });
 
@@ -55,7 +57,10 @@ describe('SMS delivery reports on sqlite', () => {
     const w = await startWorld();
     const prisma = w.linka.db.prisma;
     // Refused by the REST API.
-    w.fake.script({ status: 400, body: { code: 21211, message: `The 'To' number ${JAN} is not a valid phone number.`, more_info: 'https://docs.example/errors/21211', status: 400 } });
+    w.fake.script({
+      status: 400,
+      body: { code: 21211, message: `The 'To' number ${JAN} is not a valid phone number.`, more_info: 'https://docs.example/errors/21211', status: 400 },
+    });
     await w.sms('Dobrý den, nejde mi internet');
     const failed = await until(() => prisma.outboxItem.findFirst({ where: { status: 'failed' } }), 'the item failed', 3000);
     expect(failed.attempts).toBe(1);
@@ -69,7 +74,9 @@ describe('SMS delivery reports on sqlite', () => {
     expect((await w.status(sms.sid, 'failed', '21610')).status).toBe(200);
     expect((await prisma.message.findFirst({ where: { platformMessageId: sms.sid } }))?.status).toBe('failed');
     const lines = await prisma.message.findMany({ where: { direction: 'system' }, orderBy: { id: 'asc' } });
-    expect(lines.at(-1)?.text).toBe('Zprávu se nepodařilo doručit (twilio: failed, chyba 21610: the recipient unsubscribed (STOP)), číslo nelze zastihnout; zpráva je označena jako nedoručená.');
+    expect(lines.at(-1)?.text).toBe(
+      'Zprávu se nepodařilo doručit (twilio: failed, chyba 21610: the recipient unsubscribed (STOP)), číslo nelze zastihnout; zpráva je označena jako nedoručená.',
+    );
     // Linka's clock moved far past the redelivery delay and the outbox drained: no second attempt.
     w.advanceMs(10 * REDELIVERY_MS);
     await w.settle();

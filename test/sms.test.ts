@@ -27,7 +27,9 @@ describe.each([
     expect(await twiml.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
     // Identified by the number and the problem recognised: straight to the checklist, written in GSM-7.
     const [first] = await w.sent(1);
-    expect(first?.body).toMatch(/^Dobry den, tady Linka \(Test ISP\)\.\n\nOdpojte ze zasuvky vse \(zdroj anteny, router, switch[^)]*\) na 10 s\.\n1 Hotovo\n2 Nevim jak$/);
+    expect(first?.body).toMatch(
+      /^Dobry den, tady Linka \(Test ISP\)\.\n\nOdpojte ze zasuvky vse \(zdroj anteny, router, switch[^)]*\) na 10 s\.\n1 Hotovo\n2 Nevim jak$/,
+    );
     // Over SMS "does it work now?" comes with the instruction: the wait costs no message of its own.
     expect(await ask(w, '1')).toBe('Zapojte vse zpet a pockejte, az zarizeni nabehnou (do 3 min). Pak odpovezte: Funguje ted internet?\n1 Ano\n2 Ne');
     w.advance(3);
@@ -65,47 +67,59 @@ describe.each([
     expect(outs).toHaveLength(w.fake.sent.length);
     const choices = (...labels: Array<[string, string]>) => labels.map(([id, label]) => ({ id, label }));
     const deadline = /\n\nReakce technika do: (\S+) (\d+\. \d+\. v \d+:\d\d)\.$/.exec(outs.at(-1)?.text ?? '');
-    const GSM_DAY: Record<string, string> = { pondělí: 'pondeli', úterý: 'utery', středa: 'streda', čtvrtek: 'ctvrtek', pátek: 'patek', sobota: 'sobota', neděle: 'nedele' };
+    const GSM_DAY: Record<string, string> = {
+      pondělí: 'pondeli',
+      úterý: 'utery',
+      středa: 'streda',
+      čtvrtek: 'ctvrtek',
+      pátek: 'patek',
+      sobota: 'sobota',
+      neděle: 'nedele',
+    };
     expect(deadline?.[1] ?? '', 'the reaction deadline in the last reply').toBeOneOf(Object.keys(GSM_DAY));
     const [day, time] = [deadline?.[1] as string, deadline?.[2] as string];
-    expect(outs.map((m) => ({ status: m.status, text: m.text, choices: m.choices, sms: w.fake.sent.find((s) => s.sid === m.platformMessageId)?.body }))).toEqual([
-      {
-        text: 'Dobrý den, tady Linka (Test ISP).\n\nOdpojte ze zásuvky vše (zdroj antény, router, switch, VoIP brána) na 10 s.',
-        choices: choices(['done', 'Hotovo'], ['cannot', 'Nevím jak']),
-        sms: 'Dobry den, tady Linka (Test ISP).\n\nOdpojte ze zasuvky vse (zdroj anteny, router, switch, VoIP brana) na 10 s.\n1 Hotovo\n2 Nevim jak',
-      },
-      {
-        text: 'Zapojte vše zpět a počkejte, až zařízení naběhnou (do 3 min). Pak odpovězte: Funguje teď internet?',
-        choices: choices(['yes', 'Ano'], ['no', 'Ne']),
-        sms: 'Zapojte vse zpet a pockejte, az zarizeni nabehnou (do 3 min). Pak odpovezte: Funguje ted internet?\n1 Ano\n2 Ne',
-      },
-      {
-        text: 'Restartujte i počítače a další zařízení v síti. Pak odpovězte: Funguje teď internet?',
-        choices: choices(['yes', 'Ano'], ['no', 'Ne']),
-        sms: 'Restartujte i pocitace a dalsi zarizeni v siti. Pak odpovezte: Funguje ted internet?\n1 Ano\n2 Ne',
-      },
-      {
-        text: 'Předám to technikovi, jen pár otázek.\n\nOd kdy závada trvá?',
-        choices: choices(['today', 'Dnes'], ['yesterday', 'Včera'], ['longer', 'Déle']),
-        sms: 'Predam to technikovi, jen par otazek.\n\nOd kdy zavada trva?\n1 Dnes\n2 Vcera\n3 Dele',
-      },
-      {
-        text: 'Jak svítí kontrolky routeru?',
-        choices: choices(['off', 'Nesvítí'], ['red', 'Červeně'], ['blinking', 'Bliká'], ['normal', 'Normálně'], ['unknown', 'Nevím']),
-        sms: 'Jak sviti kontrolky routeru?\n1 Nesviti\n2 Cervene\n3 Blika\n4 Normalne\n5 Nevim',
-      },
-      {
-        text: 'Kterých zařízení se to týká?',
-        choices: choices(['all', 'Všech'], ['some', 'Některých'], ['wifiOnly', 'Jen Wi-Fi'], ['phoneOnly', 'Jen telefonu']),
-        sms: 'Kterych zarizeni se to tyka?\n1 Vsech\n2 Nekterych\n3 Jen Wi-Fi\n4 Jen telefonu',
-      },
-      { text: 'Popište prosím závadu vlastními slovy.', choices: null, sms: 'Popiste prosim zavadu vlastnimi slovy.' },
-      {
-        text: `Požadavek ${number} předán technikům, ozvou se zde. Doplnění pište sem.\n\nReakce technika do: ${day} ${time}.`,
-        choices: choices(['newProblem', 'Jiný problém']),
-        sms: `Pozadavek ${number} predan technikum, ozvou se zde. Doplneni piste sem.\n\nReakce technika do: ${GSM_DAY[day]} ${time}.\n1 Jiny problem`,
-      },
-    ].map((m) => ({ status: 'sent', ...m })));
+    expect(
+      outs.map((m) => ({ status: m.status, text: m.text, choices: m.choices, sms: w.fake.sent.find((s) => s.sid === m.platformMessageId)?.body })),
+    ).toEqual(
+      [
+        {
+          text: 'Dobrý den, tady Linka (Test ISP).\n\nOdpojte ze zásuvky vše (zdroj antény, router, switch, VoIP brána) na 10 s.',
+          choices: choices(['done', 'Hotovo'], ['cannot', 'Nevím jak']),
+          sms: 'Dobry den, tady Linka (Test ISP).\n\nOdpojte ze zasuvky vse (zdroj anteny, router, switch, VoIP brana) na 10 s.\n1 Hotovo\n2 Nevim jak',
+        },
+        {
+          text: 'Zapojte vše zpět a počkejte, až zařízení naběhnou (do 3 min). Pak odpovězte: Funguje teď internet?',
+          choices: choices(['yes', 'Ano'], ['no', 'Ne']),
+          sms: 'Zapojte vse zpet a pockejte, az zarizeni nabehnou (do 3 min). Pak odpovezte: Funguje ted internet?\n1 Ano\n2 Ne',
+        },
+        {
+          text: 'Restartujte i počítače a další zařízení v síti. Pak odpovězte: Funguje teď internet?',
+          choices: choices(['yes', 'Ano'], ['no', 'Ne']),
+          sms: 'Restartujte i pocitace a dalsi zarizeni v siti. Pak odpovezte: Funguje ted internet?\n1 Ano\n2 Ne',
+        },
+        {
+          text: 'Předám to technikovi, jen pár otázek.\n\nOd kdy závada trvá?',
+          choices: choices(['today', 'Dnes'], ['yesterday', 'Včera'], ['longer', 'Déle']),
+          sms: 'Predam to technikovi, jen par otazek.\n\nOd kdy zavada trva?\n1 Dnes\n2 Vcera\n3 Dele',
+        },
+        {
+          text: 'Jak svítí kontrolky routeru?',
+          choices: choices(['off', 'Nesvítí'], ['red', 'Červeně'], ['blinking', 'Bliká'], ['normal', 'Normálně'], ['unknown', 'Nevím']),
+          sms: 'Jak sviti kontrolky routeru?\n1 Nesviti\n2 Cervene\n3 Blika\n4 Normalne\n5 Nevim',
+        },
+        {
+          text: 'Kterých zařízení se to týká?',
+          choices: choices(['all', 'Všech'], ['some', 'Některých'], ['wifiOnly', 'Jen Wi-Fi'], ['phoneOnly', 'Jen telefonu']),
+          sms: 'Kterych zarizeni se to tyka?\n1 Vsech\n2 Nekterych\n3 Jen Wi-Fi\n4 Jen telefonu',
+        },
+        { text: 'Popište prosím závadu vlastními slovy.', choices: null, sms: 'Popiste prosim zavadu vlastnimi slovy.' },
+        {
+          text: `Požadavek ${number} předán technikům, ozvou se zde. Doplnění pište sem.\n\nReakce technika do: ${day} ${time}.`,
+          choices: choices(['newProblem', 'Jiný problém']),
+          sms: `Pozadavek ${number} predan technikum, ozvou se zde. Doplneni piste sem.\n\nReakce technika do: ${GSM_DAY[day]} ${time}.\n1 Jiny problem`,
+        },
+      ].map((m) => ({ status: 'sent', ...m })),
+    );
     const ins = history.filter((m) => m.direction === 'in').map((m) => m.text);
     expect(ins).toEqual(['Dobrý den, nejde mi internet', '1', '2', 'Ne', '2', '2', '1', 'Nenačte se žádná stránka, router svítí červeně.']);
     // The billed segments are counted.
@@ -134,7 +148,8 @@ describe('SMS over Twilio on sqlite', () => {
     expect(await post({ params: noFrom })).toBe(400);
     expect(await post({ params: noBody })).toBe(400);
     // Not a form at all, or a broken one.
-    const raw = (body: string, type: string) => fetch(`${w.base}/sms/twilio`, { method: 'POST', headers: { 'content-type': type, 'x-twilio-signature': 'x' }, body }).then((r) => r.status);
+    const raw = (body: string, type: string) =>
+      fetch(`${w.base}/sms/twilio`, { method: 'POST', headers: { 'content-type': type, 'x-twilio-signature': 'x' }, body }).then((r) => r.status);
     expect(await raw(JSON.stringify(params), 'application/json')).toBe(400);
     expect(await raw('From=%2B420603123456&Body=%E0%A4%A', 'application/x-www-form-urlencoded')).toBe(400);
     expect(await raw('From=%2B420603123456&Body=%C3%28', 'application/x-www-form-urlencoded')).toBe(400);
@@ -159,7 +174,10 @@ describe('SMS over Twilio on sqlite', () => {
     // Every delivery was answered after it was handled: once the outbox has delivered all that
     // is due, a reply to a duplicate would have reached the fake.
     await w.settle();
-    expect(await w.linka.db.prisma.processedInbound.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).toEqual([{ id: 'twilio:sms:SMdup1' }, { id: 'twilio:sms:SMdup2' }]);
+    expect(await w.linka.db.prisma.processedInbound.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).toEqual([
+      { id: 'twilio:sms:SMdup1' },
+      { id: 'twilio:sms:SMdup2' },
+    ]);
     expect(w.fake.sent).toHaveLength(2);
     expect(w.fake.sent[1]?.body).toContain('Zapojte vse zpet');
     const history = await conversationHistory(w.linka.db.prisma, `sms:${JAN}`);
@@ -174,10 +192,14 @@ describe('SMS over Twilio on sqlite', () => {
     // sets for the next attempt can be read exactly, and no retry goes before the test allows it.
     let now = w.freezeClock();
     /** The n-th reply's outbox item, once its first attempt has failed and the retry is set. */
-    const failedOnce = (n: number) => until(async () => {
-      const row = (await prisma.outboxItem.findMany({ orderBy: { id: 'asc' } }))[n];
-      return row?.status === 'pending' && row.attempts === 1 && row.lastError !== null && row;
-    }, `reply ${n + 1}: its failed attempt recorded`);
+    const failedOnce = (n: number) =>
+      until(
+        async () => {
+          const row = (await prisma.outboxItem.findMany({ orderBy: { id: 'asc' } }))[n];
+          return row?.status === 'pending' && row.attempts === 1 && row.lastError !== null && row;
+        },
+        `reply ${n + 1}: its failed attempt recorded`,
+      );
 
     w.fake.script({ status: 429, headers: { 'Retry-After': '1' }, body: { code: 20429, message: 'Too Many Requests', status: 429 } });
     await w.sms('Dobrý den, nejde mi internet');
@@ -208,7 +230,10 @@ describe('SMS over Twilio on sqlite', () => {
       const rows = await prisma.outboxItem.findMany({ orderBy: { id: 'asc' } });
       return rows.every((i) => i.status !== 'pending') && rows;
     }, 'both replies recorded');
-    expect(items.map((i) => [i.status, i.attempts])).toEqual([['sent', 2], ['sent', 2]]);
+    expect(items.map((i) => [i.status, i.attempts])).toEqual([
+      ['sent', 2],
+      ['sent', 2],
+    ]);
     const out = await prisma.message.findMany({ where: { direction: 'out' }, orderBy: { id: 'asc' } });
     expect(out.map((m) => [m.status, m.platformMessageId])).toEqual(w.fake.sent.map((s) => ['sent', s.sid]));
   });
@@ -221,16 +246,15 @@ describe('SMS over Twilio on sqlite', () => {
     const prisma = w.linka.db.prisma;
     expect(await prisma.optOut.count({ where: { conversationId: `sms:${JAN}` } })).toBe(1);
     expect((await w.sms('1')).status).toBe(200); // answered by the engine, but not sent
-    const suppressedReplies = (n: number) => until(async () => {
-      const rows = await prisma.message.findMany({ where: { direction: 'out', status: 'suppressed' }, orderBy: { id: 'asc' } });
-      return rows.length >= n && rows;
-    }, `${n} suppressed replies`);
+    const suppressedReplies = (n: number) =>
+      until(async () => {
+        const rows = await prisma.message.findMany({ where: { direction: 'out', status: 'suppressed' }, orderBy: { id: 'asc' } });
+        return rows.length >= n && rows;
+      }, `${n} suppressed replies`);
     await suppressedReplies(1);
     w.advance(31); // the follow-up to "does it work now?"
     const suppressed = await suppressedReplies(2);
-    expect(suppressed.map((m) => m.text)).toEqual([
-      expect.stringContaining('Zapojte vše zpět'), expect.stringContaining('Jste tu ještě?'),
-    ]);
+    expect(suppressed.map((m) => m.text)).toEqual([expect.stringContaining('Zapojte vše zpět'), expect.stringContaining('Jste tu ještě?')]);
     expect(w.fake.sent).toHaveLength(2);
     expect(await ask(w, 'start')).toContain('Vitejte zpet, zpravy vam budeme znovu posilat.');
     expect(await prisma.optOut.count()).toBe(0);
@@ -240,7 +264,9 @@ describe('SMS over Twilio on sqlite', () => {
   it('asks an unknown number for the contract number, in the language its country suggests', async () => {
     const w = await startWorld();
     const stranger = '+420777000111';
-    expect(await ask(w, 'Dobrý den, nejde mi internet', { from: stranger })).toBe('Dobry den, tady Linka (Test ISP).\n\nPro overeni poslete cislo smlouvy (je na smlouve ci fakture).');
+    expect(await ask(w, 'Dobrý den, nejde mi internet', { from: stranger })).toBe(
+      'Dobry den, tady Linka (Test ISP).\n\nPro overeni poslete cislo smlouvy (je na smlouve ci fakture).',
+    );
     expect(await ask(w, '2024-0153', { from: stranger })).toContain('Dekuji, smlouva nalezena (Jan Novak).');
     expect(await ask(w, 'Dobrý deň', { from: '+421905000111' })).toContain('Na overenie poslite cislo zmluvy');
     const conv = await w.linka.db.prisma.conversation.findUnique({ where: { id: `sms:${stranger}` } });
@@ -266,7 +292,10 @@ describe('SMS over Twilio on sqlite', () => {
     expect(ticket.bodies.at(-1)).toMatch(/^Pozadavek T-\d{4}-00001 predan technikum, ozvou se zde\. Doplneni piste sem\.\n\nReakce technika do: /);
     expect(resolved.segments).toBeLessThanOrEqual(8);
     expect(ticket.segments).toBeLessThanOrEqual(8);
-    expect(await w.linka.db.prisma.ticket.findFirst()).toMatchObject({ verified: true, answers: expect.objectContaining({ afterReplug: 'no', afterRestart: 'no', since: 'today', lights: 'red', devices: 'all' }) });
+    expect(await w.linka.db.prisma.ticket.findFirst()).toMatchObject({
+      verified: true,
+      answers: expect.objectContaining({ afterReplug: 'no', afterRestart: 'no', since: 'today', lights: 'red', devices: 'all' }),
+    });
     const metrics = await (await fetch(`${w.base}/metrics`)).text();
     expect(metrics).toContain(`linka_sms_segments_total ${resolved.segments + ticket.segments}`);
   });
@@ -274,13 +303,19 @@ describe('SMS over Twilio on sqlite', () => {
   it('hands an unknown number over to a human after three wrong contract numbers: an unverified ticket at once, posted to the team queue', async () => {
     const slackFake = await startSlackFake();
     try {
-      const w = await startWorld('sqlite', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackFake.url }, { slack: { queueChannel: 'CQUEUE' } });
+      const w = await startWorld(
+        'sqlite',
+        { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackFake.url },
+        { slack: { queueChannel: 'CQUEUE' } },
+      );
       const stranger = '+420777000111';
       expect(await ask(w, 'Dobrý den, nejde mi internet', { from: stranger })).toContain('Pro overeni poslete cislo smlouvy');
       expect(await ask(w, '9999-0000', { from: stranger })).toContain('Smlouvu jsem nenasla. Zkontrolujte cislo a poslete ho znovu (zbyva pokusu: 2).');
       expect(await ask(w, '9999 0001', { from: stranger })).toContain('Cislo smlouvy je bez mezer, napr. 2024-0153. Poslete ho znovu (zbyva pokusu: 1).');
       const handover = await ask(w, '9999-0002', { from: stranger });
-      expect(handover).toMatch(/^Overeni se nepodarilo, predavam vas technikovi\. Specha-li to, volejte \+420 377 000 000\.\n\nPozadavek T-\d{4}-00001 predan technikum/);
+      expect(handover).toMatch(
+        /^Overeni se nepodarilo, predavam vas technikovi\. Specha-li to, volejte \+420 377 000 000\.\n\nPozadavek T-\d{4}-00001 predan technikum/,
+      );
       const number = /T-\d{4}-00001/.exec(handover)?.[0] as string;
       const prisma = w.linka.db.prisma;
       const ticket = await ticketByNumber(prisma, number);

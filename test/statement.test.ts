@@ -41,13 +41,19 @@ function linka(args: string[]): Promise<{ code: number | null; stdout: string; s
   const child = spawn(process.execPath, [BIN, 'statement', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-  return new Promise((resolve) => child.on('close', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 const rowsOf = (csv: string) => csv.split('\n').filter(Boolean);
@@ -66,31 +72,71 @@ describe('linka statement', () => {
     const { code, stdout } = await linka(['--month', '2026-11', '--format', 'json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as {
-      month: string; timezone: string; currency: string; hourlyRate: number; incrementMinutes: number; travelFee: number; vatNote: string; vatRatePercent: number;
+      month: string;
+      timezone: string;
+      currency: string;
+      hourlyRate: number;
+      incrementMinutes: number;
+      travelFee: number;
+      vatNote: string;
+      vatRatePercent: number;
       customers: Array<{ contractNumber: string; name: string; tier: string; lines: Array<Record<string, unknown>>; totals: Record<string, unknown> }>;
     };
     expect(report).toMatchObject({
-      month: '2026-11', timezone: 'Europe/Prague', currency: 'CZK', hourlyRate: 100000, incrementMinutes: 15, travelFee: 35000,
-      vatNote: 'Ceny jsou uvedeny bez DPH.', vatRatePercent: 21,
+      month: '2026-11',
+      timezone: 'Europe/Prague',
+      currency: 'CZK',
+      hourlyRate: 100000,
+      incrementMinutes: 15,
+      travelFee: 35000,
+      vatNote: 'Ceny jsou uvedeny bez DPH.',
+      vatRatePercent: 21,
     });
     expect(report.customers.map((c) => [c.contractNumber, c.name, c.tier, c.lines.length])).toEqual([
-      ['2024-0153', 'Jan Novák', 'PLUS', 4], ['2025-0042', 'Kovář, s.r.o.', 'STANDARD', 7], ['SK-77', 'Zuzana Kováčová', 'none', 7],
+      ['2024-0153', 'Jan Novák', 'PLUS', 4],
+      ['2025-0042', 'Kovář, s.r.o.', 'STANDARD', 7],
+      ['SK-77', 'Zuzana Kováčová', 'none', 7],
     ]);
     const zuzana = report.customers[2];
     expect(zuzana?.lines[0]).toEqual({
-      kind: 'work', ticket: 'T-2026-00110', date: '2026-11-01', time: '00:40', at: '2026-10-31T23:40:00.000Z',
-      technician: 'slack:U01PETR', technicianName: 'Petr Dvořák', activity: 'Noční výpadek, restart routeru',
-      minutes: 12, roundedMinutes: 15, includedMinutes: 0, billedMinutes: 15, amount: 25000, amountFormatted: '250,00 CZK',
+      kind: 'work',
+      ticket: 'T-2026-00110',
+      date: '2026-11-01',
+      time: '00:40',
+      at: '2026-10-31T23:40:00.000Z',
+      technician: 'slack:U01PETR',
+      technicianName: 'Petr Dvořák',
+      activity: 'Noční výpadek, restart routeru',
+      minutes: 12,
+      roundedMinutes: 15,
+      includedMinutes: 0,
+      billedMinutes: 15,
+      amount: 25000,
+      amountFormatted: '250,00 CZK',
     });
     expect(zuzana?.lines[4]).toMatchObject({ kind: 'travel-fee', activity: 'Paušál za výjezd', amount: 35000 });
     expect(zuzana?.totals).toMatchObject({
-      minutes: 174, roundedMinutes: 165, includedUsedMinutes: 0, includedLeftMinutes: 0, billedMinutes: 165,
-      travelFees: 1, travelFeeAmount: 35000, amount: 310000, amountFormatted: '3 100,00 CZK',
+      minutes: 174,
+      roundedMinutes: 165,
+      includedUsedMinutes: 0,
+      includedLeftMinutes: 0,
+      billedMinutes: 165,
+      travelFees: 1,
+      travelFeeAmount: 35000,
+      amount: 310000,
+      amountFormatted: '3 100,00 CZK',
     });
     expect(report.customers[0]?.totals).toMatchObject({ includedMinutes: 180, includedUsedMinutes: 165, includedLeftMinutes: 15, amount: 0 });
     // Logged on 1 December for work on 30 November: November's, with its day and no time of day.
     expect(report.customers[1]?.lines.at(-1)).toMatchObject({
-      ticket: 'T-2026-00121', date: '2026-11-30', time: '', at: '2026-11-30T11:00:00.000Z', minutes: 25, roundedMinutes: 30, billedMinutes: 30, amount: 50000,
+      ticket: 'T-2026-00121',
+      date: '2026-11-30',
+      time: '',
+      at: '2026-11-30T11:00:00.000Z',
+      minutes: 25,
+      roundedMinutes: 30,
+      billedMinutes: 30,
+      amount: 50000,
     });
     for (const c of report.customers) {
       for (const l of c.lines) expect(Number.isInteger(l.amount)).toBe(true);
@@ -98,7 +144,7 @@ describe('linka statement', () => {
     }
   });
 
-  it('--customer: one customer\'s lines (contract matched case-insensitively); the boundary entry is on December\'s', async () => {
+  it("--customer: one customer's lines (contract matched case-insensitively); the boundary entry is on December's", async () => {
     const only = await linka(['--month', '2026-11', '--customer', 'sk-77']);
     expect(only.code).toBe(0);
     expect(only.stderr).toBe('');

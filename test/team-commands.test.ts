@@ -4,8 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { parseDuration as discordParseDuration } from '../adapters/discord/index.js';
 import { parseDuration as slackParseDuration, parseTicketNumber as slackParseTicketNumber } from '../adapters/slack/index.js';
 import {
-  isListedTechnician, isTicketCommand, MAX_QUEUE_LINES, parseAreas, parseDuration, parseEta, parseOutageStatus, parseTicketNumber,
-  problemText, queueListing, readOutageCommand, readTicketCommand, type QueueRow,
+  isListedTechnician,
+  isTicketCommand,
+  MAX_QUEUE_LINES,
+  parseAreas,
+  parseDuration,
+  parseEta,
+  parseOutageStatus,
+  parseTicketNumber,
+  problemText,
+  queueListing,
+  readOutageCommand,
+  readTicketCommand,
+  type QueueRow,
 } from '../src/domain/team-commands.js';
 
 const opts = { ticketPrefix: 'T', timezone: 'Europe/Prague' };
@@ -21,17 +32,59 @@ describe('durations', () => {
 
   it('reads minutes, hours, both, and clock style the same everywhere', () => {
     const cases: Array<[string, number]> = [
-      ['45m', 45], ['45min', 45], ['45 min', 45], ['90min', 90],
-      ['1h', 60], [' 2H ', 120], ['1 h', 60],
-      ['1h30', 90], ['1h30m', 90], ['1h 30m', 90], ['1h 30', 90], ['1h30min', 90], ['2h5min', 125],
-      ['1:30', 90], ['0:45', 45], ['24:00', 1440], ['1440', 1440], ['24h', 1440],
+      ['45m', 45],
+      ['45min', 45],
+      ['45 min', 45],
+      ['90min', 90],
+      ['1h', 60],
+      [' 2H ', 120],
+      ['1 h', 60],
+      ['1h30', 90],
+      ['1h30m', 90],
+      ['1h 30m', 90],
+      ['1h 30', 90],
+      ['1h30min', 90],
+      ['2h5min', 125],
+      ['1:30', 90],
+      ['0:45', 45],
+      ['24:00', 1440],
+      ['1440', 1440],
+      ['24h', 1440],
     ];
     expect(cases.map(([text]) => parseDuration(text))).toEqual(cases.map(([, minutes]) => minutes));
   });
 
   it('refuses anything else, zero and more than a day', () => {
-    const bad = ['', ' ', 'h', 'm', 'min', '0', '0m', '0h', '0:00', '1.5h', '1,5h', '-5', '-5m', '45s', 'abc', 'hodinu', '25h', '1441', '24:01',
-      '1h90x', '1:5', '1:60', '1:300', ':30', '1:', 'h30', '1m30', '99999999999999999999'];
+    const bad = [
+      '',
+      ' ',
+      'h',
+      'm',
+      'min',
+      '0',
+      '0m',
+      '0h',
+      '0:00',
+      '1.5h',
+      '1,5h',
+      '-5',
+      '-5m',
+      '45s',
+      'abc',
+      'hodinu',
+      '25h',
+      '1441',
+      '24:01',
+      '1h90x',
+      '1:5',
+      '1:60',
+      '1:300',
+      ':30',
+      '1:',
+      'h30',
+      '1m30',
+      '99999999999999999999',
+    ];
     expect(bad.map(parseDuration)).toEqual(bad.map(() => null));
   });
 });
@@ -66,17 +119,44 @@ describe('who may act', () => {
 describe('ticket commands', () => {
   it('reads each command into what the queue needs', () => {
     expect(readTicketCommand('claim', { ticket: 't-2026-42' }, opts)).toEqual({ ok: true, command: { name: 'claim', number: 'T-2026-00042' } });
-    expect(readTicketCommand('release', { ticket: 'T-2026-00042', text: 'ignored' }, opts)).toEqual({ ok: true, command: { name: 'release', number: 'T-2026-00042' } });
+    expect(readTicketCommand('release', { ticket: 'T-2026-00042', text: 'ignored' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'release', number: 'T-2026-00042' },
+    });
     expect(readTicketCommand('resolve', { ticket: 'T-2026-00042' }, opts)).toEqual({ ok: true, command: { name: 'resolve', number: 'T-2026-00042' } });
-    expect(readTicketCommand('resolve', { ticket: 'T-2026-00042', text: ' Vyměněn router. ' }, opts)).toEqual({ ok: true, command: { name: 'resolve', number: 'T-2026-00042', note: 'Vyměněn router.' } });
-    expect(readTicketCommand('note', { ticket: 'T-2026-00042', text: 'Starý router' }, opts)).toEqual({ ok: true, command: { name: 'note', number: 'T-2026-00042', text: 'Starý router' } });
-    expect(readTicketCommand('reply', { ticket: 'T-2026-00042', text: 'Dobrý den' }, opts)).toEqual({ ok: true, command: { name: 'reply', number: 'T-2026-00042', text: 'Dobrý den' } });
-    expect(readTicketCommand('time', { ticket: 'T-2026-00042', duration: '90', text: 'cesta: Plzeň' }, opts)).toEqual({ ok: true, command: { name: 'time', number: 'T-2026-00042', minutes: 90, activity: 'cesta: Plzeň' } });
-    expect(readTicketCommand('time', { ticket: 'T-2026-00042', duration: '1:30', text: 'Výjezd' }, opts)).toEqual({ ok: true, command: { name: 'time', number: 'T-2026-00042', minutes: 90, activity: 'Výjezd' } });
-    expect(readTicketCommand('category', { ticket: 'T-2026-00042', kind: 'konfigurace' }, opts)).toEqual({ ok: true, command: { name: 'category', number: 'T-2026-00042', category: 'configuration' } });
-    expect(readTicketCommand('category', { ticket: 'T-2026-00042', kind: 'customer_fault' }, opts)).toEqual({ ok: true, command: { name: 'category', number: 'T-2026-00042', category: 'customer_fault' } });
+    expect(readTicketCommand('resolve', { ticket: 'T-2026-00042', text: ' Vyměněn router. ' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'resolve', number: 'T-2026-00042', note: 'Vyměněn router.' },
+    });
+    expect(readTicketCommand('note', { ticket: 'T-2026-00042', text: 'Starý router' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'note', number: 'T-2026-00042', text: 'Starý router' },
+    });
+    expect(readTicketCommand('reply', { ticket: 'T-2026-00042', text: 'Dobrý den' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'reply', number: 'T-2026-00042', text: 'Dobrý den' },
+    });
+    expect(readTicketCommand('time', { ticket: 'T-2026-00042', duration: '90', text: 'cesta: Plzeň' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'time', number: 'T-2026-00042', minutes: 90, activity: 'cesta: Plzeň' },
+    });
+    expect(readTicketCommand('time', { ticket: 'T-2026-00042', duration: '1:30', text: 'Výjezd' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'time', number: 'T-2026-00042', minutes: 90, activity: 'Výjezd' },
+    });
+    expect(readTicketCommand('category', { ticket: 'T-2026-00042', kind: 'konfigurace' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'category', number: 'T-2026-00042', category: 'configuration' },
+    });
+    expect(readTicketCommand('category', { ticket: 'T-2026-00042', kind: 'customer_fault' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'category', number: 'T-2026-00042', category: 'customer_fault' },
+    });
     // 14:30 in Prague in November (CET, UTC+1).
-    expect(readTicketCommand('visit', { ticket: 'T-2026-00042', when: '2026-11-24 14:30' }, opts)).toEqual({ ok: true, command: { name: 'visit', number: 'T-2026-00042', at: new Date('2026-11-24T13:30:00Z') } });
+    expect(readTicketCommand('visit', { ticket: 'T-2026-00042', when: '2026-11-24 14:30' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'visit', number: 'T-2026-00042', at: new Date('2026-11-24T13:30:00Z') },
+    });
   });
 
   it('explains a missing or unreadable ticket first', () => {
@@ -86,7 +166,7 @@ describe('ticket commands', () => {
     expect(readTicketCommand('time', { ticket: 'X-2026-00042', duration: 'bad' }, opts)).toEqual({ ok: false, problem: 'notFound', typed: 'X-2026-00042' });
   });
 
-  it('then the command\'s own arguments, in one order for both platforms', () => {
+  it("then the command's own arguments, in one order for both platforms", () => {
     const n = { ticket: 'T-2026-00042' };
     expect(readTicketCommand('note', n, opts)).toEqual({ ok: false, problem: 'usage' });
     expect(readTicketCommand('reply', { ...n, text: '  ' }, opts)).toEqual({ ok: false, problem: 'usage' });
@@ -122,13 +202,25 @@ describe('outage arguments', () => {
 
   it('reads each outage command', () => {
     const tz = 'Europe/Prague';
-    expect(readOutageCommand('start', { areas: 'Plzeň-Bory, Doubravka', title: ' Přerušené vlákno ' }, tz)).toEqual({ ok: true, command: { name: 'start', areas: ['Plzeň-Bory', 'Doubravka'], title: 'Přerušené vlákno' } });
-    expect(readOutageCommand('start', { areas: 'Bory', eta: '2026-11-24 14:30' }, tz)).toEqual({ ok: true, command: { name: 'start', areas: ['Bory'], eta: new Date('2026-11-24T13:30:00Z') } });
+    expect(readOutageCommand('start', { areas: 'Plzeň-Bory, Doubravka', title: ' Přerušené vlákno ' }, tz)).toEqual({
+      ok: true,
+      command: { name: 'start', areas: ['Plzeň-Bory', 'Doubravka'], title: 'Přerušené vlákno' },
+    });
+    expect(readOutageCommand('start', { areas: 'Bory', eta: '2026-11-24 14:30' }, tz)).toEqual({
+      ok: true,
+      command: { name: 'start', areas: ['Bory'], eta: new Date('2026-11-24T13:30:00Z') },
+    });
     expect(readOutageCommand('start', { areas: ' , ' }, tz)).toEqual({ ok: false, problem: 'usage' });
     expect(readOutageCommand('start', { areas: 'Bory', eta: 'zítra' }, tz)).toEqual({ ok: false, problem: 'badTime' });
-    expect(readOutageCommand('update', { outage: 'o1', status: 'Identified' }, tz)).toEqual({ ok: true, command: { name: 'update', id: 'o1', status: 'identified' } });
+    expect(readOutageCommand('update', { outage: 'o1', status: 'Identified' }, tz)).toEqual({
+      ok: true,
+      command: { name: 'update', id: 'o1', status: 'identified' },
+    });
     expect(readOutageCommand('update', { outage: 'o1', eta: '-' }, tz)).toEqual({ ok: true, command: { name: 'update', id: 'o1', eta: null } });
-    expect(readOutageCommand('update', { outage: 'o1', status: 'monitoring', eta: '2026-11-24 14:30' }, tz)).toEqual({ ok: true, command: { name: 'update', id: 'o1', status: 'monitoring', eta: new Date('2026-11-24T13:30:00Z') } });
+    expect(readOutageCommand('update', { outage: 'o1', status: 'monitoring', eta: '2026-11-24 14:30' }, tz)).toEqual({
+      ok: true,
+      command: { name: 'update', id: 'o1', status: 'monitoring', eta: new Date('2026-11-24T13:30:00Z') },
+    });
     // A bad status is said before a bad time, and both before a missing id.
     expect(readOutageCommand('update', { status: 'fixed', eta: '14:30' }, tz)).toEqual({ ok: false, problem: 'badStatus' });
     expect(readOutageCommand('update', { eta: 'zítra' }, tz)).toEqual({ ok: false, problem: 'badTime' });
@@ -142,9 +234,11 @@ describe('outage arguments', () => {
 });
 
 describe('answers', () => {
-  it('says what is wrong in the team\'s language, with the platform\'s usage line', () => {
+  it("says what is wrong in the team's language, with the platform's usage line", () => {
     expect(problemText({ problem: 'usage' }, 'cs', '/linka claim T-2026-00042')).toBe('Použití: /linka claim T-2026-00042');
-    expect(problemText({ problem: 'notFound', typed: '42x' }, 'cs', '/linka claim T-2026-00042')).toBe('Požadavek 42x neexistuje.\nPoužití: /linka claim T-2026-00042');
+    expect(problemText({ problem: 'notFound', typed: '42x' }, 'cs', '/linka claim T-2026-00042')).toBe(
+      'Požadavek 42x neexistuje.\nPoužití: /linka claim T-2026-00042',
+    );
     expect(problemText({ problem: 'badDuration' }, 'cs', 'x')).toBe('Čas zadejte jako 45m, 1h nebo 1h30m.');
     expect(problemText({ problem: 'badTime' }, 'cs', 'x')).toBe('Termín zadejte jako 2026-11-24 14:30.');
     expect(problemText({ problem: 'badStatus' }, 'cs', 'x')).toBe('Stav výpadku zadejte jako investigating, identified, monitoring nebo resolved.');
@@ -155,31 +249,47 @@ describe('answers', () => {
 describe('the queue listing', () => {
   const now = new Date('2026-11-23T09:00:00Z');
   const rows: QueueRow[] = [
-    { number: 'T-2026-00042', category: 'internet', status: 'claimed', claimedByName: 'Petr *Novák*', deadline: new Date('2026-11-23T13:00:00Z'), customer: { name: 'Jan _Novák_' } },
+    {
+      number: 'T-2026-00042',
+      category: 'internet',
+      status: 'claimed',
+      claimedByName: 'Petr *Novák*',
+      deadline: new Date('2026-11-23T13:00:00Z'),
+      customer: { name: 'Jan _Novák_' },
+    },
     { number: 'T-2026-00043', category: 'weird', status: 'open', claimedByName: null, deadline: null, customer: null },
   ];
 
   it('lists one line per ticket in the order given', () => {
-    expect(queueListing(rows, { lang: 'cs', timezone: 'Europe/Prague', now })).toBe([
-      'Otevřené požadavky (2):',
-      'T-2026-00042 · Nefunguje internet · Jan _Novák_ · Převzal(a) Petr *Novák* · 23. 11. 2026 14:00 (zbývá 4 h 0 min)',
-      'T-2026-00043 · weird · neověřený zákazník · Čeká na technika · bez garance',
-    ].join('\n'));
+    expect(queueListing(rows, { lang: 'cs', timezone: 'Europe/Prague', now })).toBe(
+      [
+        'Otevřené požadavky (2):',
+        'T-2026-00042 · Nefunguje internet · Jan _Novák_ · Převzal(a) Petr *Novák* · 23. 11. 2026 14:00 (zbývá 4 h 0 min)',
+        'T-2026-00043 · weird · neověřený zákazník · Čeká na technika · bez garance',
+      ].join('\n'),
+    );
     expect(queueListing([], { lang: 'cs', timezone: 'Europe/Prague', now })).toBe('Fronta je prázdná.');
   });
 
-  it('escapes the names in the platform\'s markup', () => {
+  it("escapes the names in the platform's markup", () => {
     const escapeMarkup = (s: string) => s.replace(/[*_]/g, '\\$&');
-    expect(queueListing(rows.slice(0, 1), { lang: 'en', timezone: 'Europe/Prague', now, escape: escapeMarkup })).toBe([
-      'Open tickets (1):',
-      'T-2026-00042 · No internet · Jan \\_Novák\\_ · Taken by Petr \\*Novák\\* · 23/11/2026, 14:00 (4 h 0 min left)',
-    ].join('\n'));
+    expect(queueListing(rows.slice(0, 1), { lang: 'en', timezone: 'Europe/Prague', now, escape: escapeMarkup })).toBe(
+      ['Open tickets (1):', 'T-2026-00042 · No internet · Jan \\_Novák\\_ · Taken by Petr \\*Novák\\* · 23/11/2026, 14:00 (4 h 0 min left)'].join('\n'),
+    );
   });
 
   it('shows at most 40 tickets, and within a character limit, ending a cut listing with "…"', () => {
-    const many = Array.from({ length: 45 }, (_, i): QueueRow => ({
-      number: `T-2026-${String(i + 1).padStart(5, '0')}`, category: 'weird', status: 'open', claimedByName: null, deadline: null, customer: null,
-    }));
+    const many = Array.from(
+      { length: 45 },
+      (_, i): QueueRow => ({
+        number: `T-2026-${String(i + 1).padStart(5, '0')}`,
+        category: 'weird',
+        status: 'open',
+        claimedByName: null,
+        deadline: null,
+        customer: null,
+      }),
+    );
     const lines = queueListing(many, { lang: 'cs', timezone: 'Europe/Prague', now }).split('\n');
     expect(MAX_QUEUE_LINES).toBe(40);
     expect(lines).toHaveLength(42);
@@ -190,12 +300,14 @@ describe('the queue listing', () => {
 
     // Each line is 74 characters, the title 24: title + 2 lines + "\n…" fit in 24 + 2 × 75 + 2 = 176.
     const cut = queueListing(many, { lang: 'cs', timezone: 'Europe/Prague', now, maxChars: 176 });
-    expect(cut).toBe([
-      'Otevřené požadavky (45):',
-      'T-2026-00001 · weird · neověřený zákazník · Čeká na technika · bez garance',
-      'T-2026-00002 · weird · neověřený zákazník · Čeká na technika · bez garance',
-      '…',
-    ].join('\n'));
+    expect(cut).toBe(
+      [
+        'Otevřené požadavky (45):',
+        'T-2026-00001 · weird · neověřený zákazník · Čeká na technika · bez garance',
+        'T-2026-00002 · weird · neověřený zákazník · Čeká na technika · bez garance',
+        '…',
+      ].join('\n'),
+    );
     expect(cut.length).toBe(176);
     expect(queueListing(many.slice(0, 2), { lang: 'cs', timezone: 'Europe/Prague', now, maxChars: 176 }).split('\n')).toHaveLength(3);
     expect(queueListing(many, { lang: 'cs', timezone: 'Europe/Prague', now, maxChars: 175 }).split('\n')).toHaveLength(3);

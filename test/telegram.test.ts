@@ -17,7 +17,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECRET = 'test-secret_123';
 const PG = await pgAvailable();
 
-type Sent = { chat_id: number | string; text: string; reply_markup?: { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>>; keyboard?: Array<Array<{ text: string; request_contact?: boolean }>> } };
+type Sent = {
+  chat_id: number | string;
+  text: string;
+  reply_markup?: {
+    inline_keyboard?: Array<Array<{ text: string; callback_data: string }>>;
+    keyboard?: Array<Array<{ text: string; request_contact?: boolean }>>;
+  };
+};
 
 describe.each([
   { provider: 'sqlite' as const, skip: false },
@@ -52,7 +59,10 @@ describe.each([
     const msg = delivered().at(-1);
     if (!msg) throw new Error('no message was delivered: no button to press');
     const buttons = msg.reply_markup?.inline_keyboard?.flat() ?? [];
-    expect(buttons.map((b) => b.callback_data), `buttons of "${msg.text.slice(0, 40)}"`).toContain(data);
+    expect(
+      buttons.map((b) => b.callback_data),
+      `buttons of "${msg.text.slice(0, 40)}"`,
+    ).toContain(data);
     const res = await hook(tg.press(data, msg.message_id, msg.text, buttons));
     expect(res.status).toBe(200);
     await t.settle();
@@ -71,7 +81,12 @@ describe.each([
 
     const welcome = await say(tg.contact('420603123456', 7001));
     expect(welcome.text).toContain('vaši smlouvu jsem našla (Jan Novák)');
-    expect(welcome.reply_markup?.inline_keyboard?.map((r) => r[0]?.text)).toEqual(['Nefunguje internet', 'Nefunguje VoIP telefon', 'Nefunguje domácí Wi-Fi', 'Něco jiného']);
+    expect(welcome.reply_markup?.inline_keyboard?.map((r) => r[0]?.text)).toEqual([
+      'Nefunguje internet',
+      'Nefunguje VoIP telefon',
+      'Nefunguje domácí Wi-Fi',
+      'Něco jiného',
+    ]);
     // The customer record now knows the Telegram id: next time no identification is needed.
     expect((await t.linka.db.prisma.customer.findUnique({ where: { contractNumber: '2024-0153' } }))?.telegramId).toBe('7001');
 
@@ -114,7 +129,9 @@ describe.each([
 
   it.skipIf(skip)('refuses a missing or forged secret token, storing and answering nothing', async () => {
     const count = async () => [
-      await t.linka.db.prisma.processedInbound.count(), await t.linka.db.prisma.message.count(), await t.linka.db.prisma.conversation.count(),
+      await t.linka.db.prisma.processedInbound.count(),
+      await t.linka.db.prisma.message.count(),
+      await t.linka.db.prisma.conversation.count(),
     ];
     expect((await hook(tg.text('Dobrý den'), null)).status).toBe(403);
     expect((await hook(tg.text('Dobrý den'), 'wrong-secret')).status).toBe(403);
@@ -138,7 +155,10 @@ describe.each([
   });
 
   it.skipIf(skip)('waits for the retry_after of a 429 before delivering', async () => {
-    fake.script(/sendMessage/, { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } });
+    fake.script(/sendMessage/, {
+      status: 429,
+      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } },
+    });
     await hook(tg.text('/start 2024-0153'));
     await t.linka.runtime.outbox.drain();
     expect(sent()).toHaveLength(1); // the refused attempt
@@ -183,7 +203,16 @@ describe.each([
   /** A message kind the engine does not read, as Telegram sends it. */
   const voice = (chatId = 7001) => {
     const id = 900_000 + Math.floor(Math.random() * 100_000);
-    return { update_id: id, message: { message_id: id, date: 1795300000, chat: { id: chatId, type: 'private' }, from: tg.user(chatId), voice: { file_id: 'vo1', file_unique_id: 'vo1', duration: 3 } } };
+    return {
+      update_id: id,
+      message: {
+        message_id: id,
+        date: 1795300000,
+        chat: { id: chatId, type: 'private' },
+        from: tg.user(chatId),
+        voice: { file_id: 'vo1', file_unique_id: 'vo1', duration: 3 },
+      },
+    };
   };
   /** Presses `data` on the bot's `index`-th delivered message (0-based), under the id Telegram gave it. */
   async function pressOn(index: number, data: string) {
@@ -235,7 +264,11 @@ describe.each([
     expect(fake.calls('editMessageReplyMarkup')).toHaveLength(0);
     expect(sent()).toHaveLength(before + 1);
     expect(lastSent().text).toContain('Toto tlačítko patří k dřívější otázce'); // and the current question's buttons, offered again
-    expect(lastSent().reply_markup?.inline_keyboard?.flat().map((b) => b.callback_data)).toEqual(['done', 'cannot']);
+    expect(
+      lastSent()
+        .reply_markup?.inline_keyboard?.flat()
+        .map((b) => b.callback_data),
+    ).toEqual(['done', 'cannot']);
     expect((await t.linka.db.prisma.conversation.findUnique({ where: { id: 'telegram:7001' } }))?.flow).toBe('internet');
   });
 
@@ -246,7 +279,11 @@ describe.each([
     await press('done');
     await t.settle(4); // the wait is over: "does it work now?"
     await press('no');
-    expect(lastSent().reply_markup?.inline_keyboard?.flat().map((b) => b.callback_data)).toContain('done'); // "restart the computers": Hotovo too
+    expect(
+      lastSent()
+        .reply_markup?.inline_keyboard?.flat()
+        .map((b) => b.callback_data),
+    ).toContain('done'); // "restart the computers": Hotovo too
     const edits = fake.calls('editMessageText').length;
     const before = sent().length;
     const { res } = await pressOn(unplug, 'done');
@@ -327,12 +364,19 @@ describe('Telegram on sqlite, a Bot API that does not answer', () => {
       }
       const body = req.body as { chat_id: number; text: string };
       given.push(++messageId);
-      return { status: 200, body: { ok: true, result: { message_id: messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } } };
+      return {
+        status: 200,
+        body: { ok: true, result: { message_id: messageId, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } },
+      };
     });
     // The call time limit is a quarter of the outbox lease (15 s with the default 60 s lease): 250 ms here.
     const t = await startTestLinka({
       env: { TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: api.url },
-      config: { company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' }, workers: { outboxPollMs: 50, timerPollMs: 50, leaseSeconds: 1 }, outbox: { backoffBaseMs: 200 } },
+      config: {
+        company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' },
+        workers: { outboxPollMs: 50, timerPollMs: 50, leaseSeconds: 1 },
+        outbox: { backoffBaseMs: 200 },
+      },
     });
     try {
       await seedCustomers(t.linka.db);
@@ -342,10 +386,14 @@ describe('Telegram on sqlite, a Bot API that does not answer', () => {
       const delivering = t.linka.runtime.outbox.drain();
       // The attempt ends as a failure (a background poll may be the one that made it), and the
       // error names the limit the call was given: 250 ms, not telegraf's 500 s.
-      const item = await eventually(async () => {
-        const i = await prisma.outboxItem.findFirst();
-        return i?.attempts === 1 ? i : null;
-      }, 10_000, 'the hung send to be given up');
+      const item = await eventually(
+        async () => {
+          const i = await prisma.outboxItem.findFirst();
+          return i?.attempts === 1 ? i : null;
+        },
+        10_000,
+        'the hung send to be given up',
+      );
       await delivering;
       expect(item).toMatchObject({ status: 'pending', attempts: 1, lastError: 'telegram: sendMessage got no answer within 250 ms (timed out)' });
       expect(sends()).toHaveLength(1);
@@ -394,7 +442,12 @@ describe('linka telegram set-webhook / info', () => {
   it('registers the webhook with the secret and reports what Telegram has, including the last error', async () => {
     const fake = await startTelegramFake();
     try {
-      const env = { TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, PUBLIC_URL: 'https://support.example.com/' };
+      const env = {
+        TELEGRAM_BOT_TOKEN: '123456:TEST',
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_API_ROOT: fake.url,
+        PUBLIC_URL: 'https://support.example.com/',
+      };
       const before = await cli(['telegram', 'info'], env);
       expect(before.code).toBe(1);
       expect(before.stdout).toContain('(none: Telegram will not deliver any update)');
@@ -427,12 +480,14 @@ describe('linka telegram set-webhook / info', () => {
       const env = { TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_API_ROOT: fake.url, PUBLIC_URL: 'https://support.example.com' };
       const info = await cli(['telegram', 'info'], env);
       expect(info.code).toBe(1);
-      expect(info.stdout.split('\n')).toEqual(expect.arrayContaining([
-        'registered URL:   https://old-support.example.com/telegram/webhook',
-        'expected URL:     https://support.example.com/telegram/webhook',
-        'last error:       none',
-        '-> the registered URL is not this Linka: run `linka telegram set-webhook`.',
-      ]));
+      expect(info.stdout.split('\n')).toEqual(
+        expect.arrayContaining([
+          'registered URL:   https://old-support.example.com/telegram/webhook',
+          'expected URL:     https://support.example.com/telegram/webhook',
+          'last error:       none',
+          '-> the registered URL is not this Linka: run `linka telegram set-webhook`.',
+        ]),
+      );
       // Asking changed nothing at Telegram: info only reads.
       expect(fake.calls('setWebhook')).toHaveLength(0);
       expect(fake.webhook.url).toBe('https://old-support.example.com/telegram/webhook');

@@ -4,7 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseTimeNote } from '../src/domain/time-note.js';
 import {
-  afterFailure, claimRefusal, firstReaction, isRepeatedTopic, reactionPromise, releaseRefusal, resolvedRefusal, timeEntryOf, type TicketFacts,
+  afterFailure,
+  claimRefusal,
+  firstReaction,
+  isRepeatedTopic,
+  reactionPromise,
+  releaseRefusal,
+  resolvedRefusal,
+  timeEntryOf,
+  type TicketFacts,
 } from '../src/domain/ticket-actions.js';
 
 const open: TicketFacts = { status: 'open', claimedBy: null, firstReactionAt: null, workCategory: 'diagnostics' };
@@ -45,11 +53,23 @@ describe('a logged time entry', () => {
   const entry = (ticket: TicketFacts, minutes: number, text: string) => timeEntryOf(ticket, minutes, parseTimeNote(text), NOW, TZ);
 
   it('is billable exactly when the work category is paid, unless the technician says otherwise', () => {
-    expect(entry(open, 45, 'Restart ONT')).toEqual({ ok: true, minutes: 45, activity: 'Restart ONT', billable: false, travel: false, workDate: null, workedAt: null });
+    expect(entry(open, 45, 'Restart ONT')).toEqual({
+      ok: true,
+      minutes: 45,
+      activity: 'Restart ONT',
+      billable: false,
+      travel: false,
+      workDate: null,
+      workedAt: null,
+    });
     expect(entry({ ...open, workCategory: 'outage' }, 30, 'Kontrola')).toMatchObject({ ok: true, billable: false });
     expect(entry({ ...open, workCategory: 'configuration' }, 30, 'Nastavení routeru')).toMatchObject({ ok: true, billable: true });
     expect(entry({ ...open, workCategory: 'customer_fault' }, 30, 'Výměna kabelu')).toMatchObject({ ok: true, billable: true });
-    expect(entry({ ...open, workCategory: 'configuration' }, 30, 'zdarma: Nastavení routeru')).toMatchObject({ ok: true, billable: false, activity: 'Nastavení routeru' });
+    expect(entry({ ...open, workCategory: 'configuration' }, 30, 'zdarma: Nastavení routeru')).toMatchObject({
+      ok: true,
+      billable: false,
+      activity: 'Nastavení routeru',
+    });
     expect(entry(open, 30, 'placene: Pokročilá diagnostika')).toMatchObject({ ok: true, billable: true, activity: 'Pokročilá diagnostika' });
   });
 
@@ -57,7 +77,13 @@ describe('a logged time entry', () => {
     expect(entry(open, 40, 'cesta: Plzeň')).toMatchObject({ ok: true, travel: true, billable: false, activity: 'Plzeň' });
     // 30 November noon in Prague is 11:00 UTC.
     expect(entry(open, 20, '2026-11-30 Kontrola linky')).toEqual({
-      ok: true, minutes: 20, activity: 'Kontrola linky', billable: false, travel: false, workDate: '2026-11-30', workedAt: new Date('2026-11-30T11:00:00Z'),
+      ok: true,
+      minutes: 20,
+      activity: 'Kontrola linky',
+      billable: false,
+      travel: false,
+      workDate: '2026-11-30',
+      workedAt: new Date('2026-11-30T11:00:00Z'),
     });
   });
 

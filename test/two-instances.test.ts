@@ -29,24 +29,44 @@ const PG = await pgAvailable();
 const SECRET = 'two-instances-secret';
 const TECHNICIANS = ['UPETR', 'UEVA', 'UJAN', 'UIVA'];
 
-interface Instance extends ChildLinka { dir: string }
+interface Instance extends ChildLinka {
+  dir: string;
+}
 
 async function startInstance(databaseUrl: string, telegramUrl: string, slackUrl: string): Promise<Instance> {
   const dir = mkdtempSync(path.join(tmpdir(), 'linka-two-'));
-  writeFileSync(path.join(dir, 'linka.yaml'), [
-    'slack:', '  queueChannel: CQUEUE', `  technicians: [${TECHNICIANS.join(', ')}]`,
-    // Both processes poll often, so due timers and outbox items are contested.
-    'workers:', '  timerPollMs: 100', '  outboxPollMs: 100',
-    // Limits no test conversation reaches (they are not what is tested here).
-    'rateLimits:', '  telegram:', '    perSecond: 1000', '    perChatPerSecond: 100', '  slack:', '    perChannelPerSecond: 100',
-    'flood:', '  telegramPerMinute: 1000',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 'linka.yaml'),
+    [
+      'slack:',
+      '  queueChannel: CQUEUE',
+      `  technicians: [${TECHNICIANS.join(', ')}]`,
+      // Both processes poll often, so due timers and outbox items are contested.
+      'workers:',
+      '  timerPollMs: 100',
+      '  outboxPollMs: 100',
+      // Limits no test conversation reaches (they are not what is tested here).
+      'rateLimits:',
+      '  telegram:',
+      '    perSecond: 1000',
+      '    perChatPerSecond: 100',
+      '  slack:',
+      '    perChannelPerSecond: 100',
+      'flood:',
+      '  telegramPerMinute: 1000',
+    ].join('\n'),
+  );
   const child = await startChildLinka({
     cwd: dir,
     env: {
-      DATABASE_URL: databaseUrl, LINKA_CONFIG: path.join(dir, 'linka.yaml'),
-      TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegramUrl,
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackUrl,
+      DATABASE_URL: databaseUrl,
+      LINKA_CONFIG: path.join(dir, 'linka.yaml'),
+      TELEGRAM_BOT_TOKEN: '123456:TEST',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: telegramUrl,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slackUrl,
     },
   });
   return Object.assign(child, { dir });
@@ -63,20 +83,33 @@ async function outboxDrained(db: Db, what: string): Promise<void> {
  * one go. Resolves to each answer's status.
  */
 async function deliverTogether(targets: Array<{ port: number; delivery: SlackDelivery }>): Promise<number[]> {
-  const sockets = await Promise.all(targets.map(({ port, delivery }) => new Promise<{ last: string; socket: ReturnType<typeof connect>; answer: Promise<string> }>((resolve, reject) => {
-    const body = Buffer.from(delivery.body);
-    const head = [`POST /slack/events HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Content-Type: ${delivery.contentType}`, `Content-Length: ${body.length}`, 'Connection: close',
-      ...Object.entries(delivery.headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
-    const raw = Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body]).toString('latin1');
-    const socket = connect(port, '127.0.0.1');
-    let text = '';
-    const answer = new Promise<string>((done) => {
-      socket.on('data', (d: Buffer) => { text += d.toString('latin1'); });
-      socket.on('close', () => done(text));
-    });
-    socket.once('error', reject);
-    socket.once('connect', () => socket.write(raw.slice(0, -1), 'latin1', () => resolve({ last: raw.slice(-1), socket, answer })));
-  })));
+  const sockets = await Promise.all(
+    targets.map(
+      ({ port, delivery }) =>
+        new Promise<{ last: string; socket: ReturnType<typeof connect>; answer: Promise<string> }>((resolve, reject) => {
+          const body = Buffer.from(delivery.body);
+          const head = [
+            `POST /slack/events HTTP/1.1`,
+            `Host: 127.0.0.1:${port}`,
+            `Content-Type: ${delivery.contentType}`,
+            `Content-Length: ${body.length}`,
+            'Connection: close',
+            ...Object.entries(delivery.headers).map(([k, v]) => `${k}: ${v}`),
+          ].join('\r\n');
+          const raw = Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body]).toString('latin1');
+          const socket = connect(port, '127.0.0.1');
+          let text = '';
+          const answer = new Promise<string>((done) => {
+            socket.on('data', (d: Buffer) => {
+              text += d.toString('latin1');
+            });
+            socket.on('close', () => done(text));
+          });
+          socket.once('error', reject);
+          socket.once('connect', () => socket.write(raw.slice(0, -1), 'latin1', () => resolve({ last: raw.slice(-1), socket, answer })));
+        }),
+    ),
+  );
   // Let both processes read the requests so far; then the last bytes, together.
   await new Promise((r) => setTimeout(r, 100));
   for (const s of sockets) s.socket.write(s.last, 'latin1');
@@ -113,10 +146,17 @@ describe.skipIf(!PG)('two linka serve processes on one PostgreSQL database', () 
     await database?.drop();
   }, 60_000);
 
-  const webhook = (instance: Instance, update: unknown) => fetch(`${instance.base}/telegram/webhook`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update),
-  });
-  const sentTo = (chatId: number) => telegram.calls('sendMessage').filter((c) => String(c.chat_id) === String(chatId)).map((c) => String(c.text));
+  const webhook = (instance: Instance, update: unknown) =>
+    fetch(`${instance.base}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(update),
+    });
+  const sentTo = (chatId: number) =>
+    telegram
+      .calls('sendMessage')
+      .filter((c) => String(c.chat_id) === String(chatId))
+      .map((c) => String(c.text));
 
   it('answers every update exactly once, whichever process gets it, even both at once', async () => {
     // A control chat, sent to one process only: what one greeting brings.
@@ -129,15 +169,17 @@ describe.skipIf(!PG)('two linka serve processes on one PostgreSQL database', () 
 
     const chats = Array.from({ length: 20 }, (_, i) => 8100 + i);
     const updates = chats.map((chatId) => tg.text('Dobrý den', { chatId }));
-    await Promise.all(updates.map(async (update, i) => {
-      if (i % 2 === 0) {
-        // Alternately to either process; every other one to both at the same moment.
-        expect((await webhook(instances[(i / 2) % 2]!, update)).status).toBe(200);
-      } else {
-        const answers = await Promise.all(instances.map((inst) => webhook(inst, update)));
-        expect(answers.map((a) => a.status)).toEqual([200, 200]);
-      }
-    }));
+    await Promise.all(
+      updates.map(async (update, i) => {
+        if (i % 2 === 0) {
+          // Alternately to either process; every other one to both at the same moment.
+          expect((await webhook(instances[(i / 2) % 2]!, update)).status).toBe(200);
+        } else {
+          const answers = await Promise.all(instances.map((inst) => webhook(inst, update)));
+          expect(answers.map((a) => a.status)).toEqual([200, 200]);
+        }
+      }),
+    );
     // Every update was taken (the webhooks answer after their transaction commits) and every reply delivered.
     expect(await db.prisma.processedInbound.count({ where: { id: { in: updates.map((u) => `telegram:update:${u.update_id}`) } } })).toBe(chats.length);
     await outboxDrained(db, 'every answer');
@@ -154,12 +196,22 @@ describe.skipIf(!PG)('two linka serve processes on one PostgreSQL database', () 
     // Twenty identified customers each at the first checklist question, which asks again after
     // checklist.followUpMinutes (30) if they go quiet: a persisted followUp timer per conversation.
     const chats = Array.from({ length: 20 }, (_, i) => 8300 + i);
-    await db.prisma.customer.createMany({ data: chats.map((chatId) => ({ contractNumber: `TWO-${chatId}`, name: `Zákazník ${chatId}`, language: 'cs', area: 'Doubravka', telegramId: String(chatId) })) });
-    await Promise.all(chats.map(async (chatId, i) => {
-      // The conversation moves between the processes.
-      expect((await webhook(instances[i % 2]!, tg.text('Dobrý den', { chatId }))).status).toBe(200);
-      expect((await webhook(instances[(i + 1) % 2]!, tg.text('1', { chatId }))).status).toBe(200);
-    }));
+    await db.prisma.customer.createMany({
+      data: chats.map((chatId) => ({
+        contractNumber: `TWO-${chatId}`,
+        name: `Zákazník ${chatId}`,
+        language: 'cs',
+        area: 'Doubravka',
+        telegramId: String(chatId),
+      })),
+    });
+    await Promise.all(
+      chats.map(async (chatId, i) => {
+        // The conversation moves between the processes.
+        expect((await webhook(instances[i % 2]!, tg.text('Dobrý den', { chatId }))).status).toBe(200);
+        expect((await webhook(instances[(i + 1) % 2]!, tg.text('1', { chatId }))).status).toBe(200);
+      }),
+    );
     await outboxDrained(db, 'the checklist questions');
     const conversations = chats.map((c) => `telegram:${c}`);
     const timers = await db.prisma.timer.findMany({ where: { conversationId: { in: conversations }, firedAt: null, cancelledAt: null } });
@@ -171,7 +223,11 @@ describe.skipIf(!PG)('two linka serve processes on one PostgreSQL database', () 
     // Their customers go quiet: the timers come due now, with both processes polling for them.
     const ids = timers.map((t) => t.id);
     await db.prisma.timer.updateMany({ where: { id: { in: ids } }, data: { dueAt: new Date(Date.now() - 1000) } });
-    await eventually(async () => (await db.prisma.timer.count({ where: { id: { in: ids }, firedAt: null, cancelledAt: null } })) === 0 || undefined, 30_000, 'every due timer fired');
+    await eventually(
+      async () => (await db.prisma.timer.count({ where: { id: { in: ids }, firedAt: null, cancelledAt: null } })) === 0 || undefined,
+      30_000,
+      'every due timer fired',
+    );
     // A fired timer's messages are queued in the transaction that marks it fired: once the outbox is drained, all are out.
     await outboxDrained(db, 'the follow-ups');
 
@@ -190,13 +246,21 @@ describe.skipIf(!PG)('two linka serve processes on one PostgreSQL database', () 
     const numbers = Array.from({ length: 10 }, (_, i) => `T-2026-09${String(i + 1).padStart(3, '0')}`);
     const now = new Date();
     for (const number of numbers) {
-      await db.prisma.ticket.create({ data: { number, category: 'internet', status: 'open', verified: true, answers: {}, summary: 'Nejde internet', tier: 'none', createdAt: now } });
+      await db.prisma.ticket.create({
+        data: { number, category: 'internet', status: 'open', verified: true, answers: {}, summary: 'Nejde internet', tier: 'none', createdAt: now },
+      });
     }
     const ephemeralsBefore = slackFake.calls('chat.postEphemeral').length;
-    const toldAbout = (number: string) => slackFake.calls('chat.postEphemeral').slice(ephemeralsBefore).filter((e) => String(e.text).includes(number));
+    const toldAbout = (number: string) =>
+      slackFake
+        .calls('chat.postEphemeral')
+        .slice(ephemeralsBefore)
+        .filter((e) => String(e.text).includes(number));
     for (const number of numbers) {
       // Four technicians click at the same instant, two clicks on each process.
-      const statuses = await deliverTogether(TECHNICIANS.map((user, k) => ({ port: instances[k % 2]!.port, delivery: signed(slack.click('claim', number, user), FORM) })));
+      const statuses = await deliverTogether(
+        TECHNICIANS.map((user, k) => ({ port: instances[k % 2]!.port, delivery: signed(slack.click('claim', number, user), FORM) })),
+      );
       expect(statuses).toEqual([200, 200, 200, 200]);
       // Each click ends in a win (a 'claimed' event) or a private "already claimed" answer: wait for all four.
       const outcomes = async () => (await db.prisma.ticketEvent.count({ where: { ticket: { number }, type: 'claimed' } })) + toldAbout(number).length;
@@ -204,7 +268,10 @@ describe.skipIf(!PG)('two linka serve processes on one PostgreSQL database', () 
       const ticket = await db.prisma.ticket.findUnique({ where: { number }, include: { events: true } });
       expect(ticket?.status).toBe('claimed');
       expect(TECHNICIANS.map((u) => `slack:${u}`)).toContain(ticket?.claimedBy);
-      expect(ticket?.events.filter((e) => e.type === 'claimed'), number).toHaveLength(1);
+      expect(
+        ticket?.events.filter((e) => e.type === 'claimed'),
+        number,
+      ).toHaveLength(1);
       // The three who lost were told, privately, who has it; the winner was not.
       const told = toldAbout(number);
       expect(told.map((e) => e.user).sort(), number).toEqual(TECHNICIANS.filter((u) => `slack:${u}` !== ticket?.claimedBy).sort());
@@ -220,12 +287,23 @@ describe.skipIf(!PG)('the ticket claim race between two processes (in-process, t
     try {
       await seedCustomers(made.db);
       const config = parseConfig({});
-      const runtimes = [made.db, second].map((d) => createRuntime({ prisma: d.prisma, config, log: silentLogger(), ports: [recordingPort()], teamPorts: [recordingTeam('slack')] }));
+      const runtimes = [made.db, second].map((d) =>
+        createRuntime({ prisma: d.prisma, config, log: silentLogger(), ports: [recordingPort()], teamPorts: [recordingTeam('slack')] }),
+      );
       const numbers: string[] = [];
-      for (const [conv, phone] of [['console:jan', '+420603123456'], ['console:zuzana', '+421905123456']] as const) {
+      for (const [conv, phone] of [
+        ['console:jan', '+420603123456'],
+        ['console:zuzana', '+421905123456'],
+      ] as const) {
         let number = '';
         for (const text of ['Dobrý den', '4', 'Potřebuji změnit nastavení routeru.', 'dnes', 'ano']) {
-          const r = await runtimes[0]!.dispatch({ dedupeId: `${conv}:${text}`, conversationId: conv, channel: 'console', event: { kind: 'text', text }, sender: { phone } });
+          const r = await runtimes[0]!.dispatch({
+            dedupeId: `${conv}:${text}`,
+            conversationId: conv,
+            channel: 'console',
+            event: { kind: 'text', text },
+            sender: { phone },
+          });
           number = r.ticketNumber ?? number;
         }
         numbers.push(number);

@@ -22,33 +22,74 @@ export type SubCommand = (typeof SUB_COMMANDS)[number];
 export const SUB_COMMAND_GROUPS = ['outage'] as const;
 
 const text = (name: string, en: string, cs: string, required: boolean, max = 1800) => ({
-  type: STRING, name, description: en, description_localizations: { cs }, required, max_length: max,
+  type: STRING,
+  name,
+  description: en,
+  description_localizations: { cs },
+  required,
+  max_length: max,
 });
-const ticket = text('ticket', 'Ticket number, e.g. T-2026-00042 (not needed in its thread)', 'Číslo požadavku, např. T-2026-00042 (ve vlákně požadavku není třeba)', false, 40);
+const ticket = text(
+  'ticket',
+  'Ticket number, e.g. T-2026-00042 (not needed in its thread)',
+  'Číslo požadavku, např. T-2026-00042 (ve vlákně požadavku není třeba)',
+  false,
+  40,
+);
 
 const sub = (name: SubCommand, en: string, cs: string, options: object[] = []) => ({
-  type: SUB_COMMAND, name, description: en, description_localizations: { cs }, options,
+  type: SUB_COMMAND,
+  name,
+  description: en,
+  description_localizations: { cs },
+  options,
 });
 
 /** `/linka outage ...`: declare, update, resolve and list outages. */
 const outageId = text('outage', 'The outage id (/linka outage list shows it)', 'Id výpadku (ukáže ho /linka outage list)', true, 60);
-const eta = text('eta', 'Expected end, local time, e.g. 2026-11-24 14:30 ("-" clears it)', 'Předpokládaný konec, místní čas, např. 2026-11-24 14:30 („-“ ho smaže)', false, 40);
+const eta = text(
+  'eta',
+  'Expected end, local time, e.g. 2026-11-24 14:30 ("-" clears it)',
+  'Předpokládaný konec, místní čas, např. 2026-11-24 14:30 („-“ ho smaže)',
+  false,
+  40,
+);
 const outageSub = (name: string, en: string, cs: string, options: object[] = []) => ({
-  type: SUB_COMMAND, name, description: en, description_localizations: { cs }, options,
+  type: SUB_COMMAND,
+  name,
+  description: en,
+  description_localizations: { cs },
+  options,
 });
 const OUTAGE_GROUP = {
-  type: SUB_COMMAND_GROUP, name: 'outage', description: 'Outages: declare, update, resolve, list', description_localizations: { cs: 'Výpadky: vyhlásit, upravit, vyřešit, vypsat' },
+  type: SUB_COMMAND_GROUP,
+  name: 'outage',
+  description: 'Outages: declare, update, resolve, list',
+  description_localizations: { cs: 'Výpadky: vyhlásit, upravit, vyřešit, vypsat' },
   options: [
     outageSub('start', 'Declare an outage; affected customers are notified', 'Vyhlásit výpadek; dotčení zákazníci dostanou upozornění', [
-      text('areas', 'Areas, comma-separated, e.g. Plzeň-Bory, Doubravka ("Plzeň*" covers all Plzeň areas)', 'Oblasti oddělené čárkou, např. Plzeň-Bory, Doubravka („Plzeň*“ pokryje všechny plzeňské)', true, 500),
-      text('title', 'A title customers see, e.g. Fibre cut in Bory', 'Název, který uvidí zákazníci, např. Přerušené vlákno na Borech', false, 200), eta]),
-    outageSub('update', 'Change an outage\'s status or expected end', 'Změnit stav nebo předpokládaný konec výpadku', [
+      text(
+        'areas',
+        'Areas, comma-separated, e.g. Plzeň-Bory, Doubravka ("Plzeň*" covers all Plzeň areas)',
+        'Oblasti oddělené čárkou, např. Plzeň-Bory, Doubravka („Plzeň*“ pokryje všechny plzeňské)',
+        true,
+        500,
+      ),
+      text('title', 'A title customers see, e.g. Fibre cut in Bory', 'Název, který uvidí zákazníci, např. Přerušené vlákno na Borech', false, 200),
+      eta,
+    ]),
+    outageSub('update', "Change an outage's status or expected end", 'Změnit stav nebo předpokládaný konec výpadku', [
       outageId,
       {
-        type: STRING, name: 'status', description: 'The new status', description_localizations: { cs: 'Nový stav' }, required: false,
+        type: STRING,
+        name: 'status',
+        description: 'The new status',
+        description_localizations: { cs: 'Nový stav' },
+        required: false,
         choices: ['investigating', 'identified', 'monitoring', 'resolved'].map((v) => ({ name: v, value: v })),
       },
-      eta]),
+      eta,
+    ]),
     outageSub('resolve', 'Resolve an outage; everyone told gets the all-clear', 'Vyřešit výpadek; všichni upozornění dostanou zprávu o opravě', [outageId]),
     outageSub('list', 'Outages in progress', 'Probíhající výpadky'),
   ],
@@ -67,22 +108,43 @@ export const LINKA_COMMAND = {
     sub('claim', 'Claim a ticket', 'Převzít požadavek', [ticket]),
     sub('release', 'Return a ticket to the queue', 'Vrátit požadavek do fronty', [ticket]),
     sub('resolve', 'Mark a ticket resolved (the note goes to the customer)', 'Označit požadavek jako vyřešený (poznámka jde zákazníkovi)', [
-      text('note', 'What was done, for the customer', 'Co se udělalo, pro zákazníka', false), ticket]),
+      text('note', 'What was done, for the customer', 'Co se udělalo, pro zákazníka', false),
+      ticket,
+    ]),
     sub('note', 'Internal note (the customer does not see it)', 'Interní poznámka (zákazník ji neuvidí)', [
-      text('text', 'The note', 'Text poznámky', true), ticket]),
+      text('text', 'The note', 'Text poznámky', true),
+      ticket,
+    ]),
     sub('time', 'Log time spent on a ticket', 'Zapsat čas strávený na požadavku', [
       text('duration', 'e.g. 45m, 1h, 1h30m, 1:30; a bare number is minutes (90)', 'např. 45m, 1h, 1h30m, 1:30; samotné číslo jsou minuty (90)', true, 10),
-      text('text', 'What you did; may start with the day (2026-11-30) and travel:, free: or billable:', 'Co jste dělal(a); na začátku může být den (2026-11-30) a cesta:, zdarma: nebo placene:', true, 500), ticket]),
+      text(
+        'text',
+        'What you did; may start with the day (2026-11-30) and travel:, free: or billable:',
+        'Co jste dělal(a); na začátku může být den (2026-11-30) a cesta:, zdarma: nebo placene:',
+        true,
+        500,
+      ),
+      ticket,
+    ]),
     sub('reply', 'Write to the customer (on their own channel, signed with your name)', 'Napsat zákazníkovi (na jeho kanál, podepsané vaším jménem)', [
-      text('text', 'The message', 'Zpráva', true), ticket]),
+      text('text', 'The message', 'Zpráva', true),
+      ticket,
+    ]),
     sub('visit', 'Book the paid visit the customer agreed to', 'Naplánovat placený výjezd, se kterým zákazník souhlasil', [
-      text('when', 'Local date and time, e.g. 2026-11-24 14:30', 'Místní datum a čas, např. 2026-11-24 14:30', true, 40), ticket]),
+      text('when', 'Local date and time, e.g. 2026-11-24 14:30', 'Místní datum a čas, např. 2026-11-24 14:30', true, 40),
+      ticket,
+    ]),
     sub('category', 'Set the kind of work (free or paid) of a ticket', 'Nastavit druh práce (zdarma, nebo placená) u požadavku', [
       {
-        type: STRING, name: 'kind', description: 'outage and diagnostics are free, the rest is paid', description_localizations: { cs: 'výpadek a diagnostika jsou zdarma, ostatní placené' },
-        required: true, choices: WORK_CATEGORIES.map((v) => ({ name: v, value: v })),
+        type: STRING,
+        name: 'kind',
+        description: 'outage and diagnostics are free, the rest is paid',
+        description_localizations: { cs: 'výpadek a diagnostika jsou zdarma, ostatní placené' },
+        required: true,
+        choices: WORK_CATEGORIES.map((v) => ({ name: v, value: v })),
       },
-      ticket]),
+      ticket,
+    ]),
     OUTAGE_GROUP,
     sub('help', 'What /linka can do', 'Co umí /linka'),
   ],

@@ -75,7 +75,9 @@ export function createDiscordAdapter(config: DiscordConfig): ChannelAdapter & { 
     const message = await call<unknown>(() => rest.get(Routes.channelMessage(ref.channelId, ref.messageId)));
     const name = numberOfCardMessage(message) ?? 'Linka';
     try {
-      const thread = await call<{ id: string }>(() => rest.post(Routes.threads(ref.channelId, ref.messageId), { body: { name, auto_archive_duration: AUTO_ARCHIVE_MINUTES } }));
+      const thread = await call<{ id: string }>(() =>
+        rest.post(Routes.threads(ref.channelId, ref.messageId), { body: { name, auto_archive_duration: AUTO_ARCHIVE_MINUTES } }),
+      );
       return thread.id;
     } catch (err) {
       // Made before, but its id was not saved (a crash, a lost answer): threads share their message's id.
@@ -99,34 +101,40 @@ export function createDiscordAdapter(config: DiscordConfig): ChannelAdapter & { 
       return created ? { threadId: created } : {};
     },
     async postToChannel(text, opts) {
-      await post(opts?.status && config.statusChannel ? config.statusChannel : config.queueChannel, text, opts?.mentionOnCall ? config.onCall ?? [] : undefined);
+      await post(
+        opts?.status && config.statusChannel ? config.statusChannel : config.queueChannel,
+        text,
+        opts?.mentionOnCall ? (config.onCall ?? []) : undefined,
+      );
     },
   };
 
   function routes(deps: AdapterDeps): Route[] {
     const handle = createInteractionHandler(deps, config);
-    return [{
-      method: 'POST',
-      path: DISCORD_INTERACTIONS_PATH,
-      async handler({ req, body }) {
-        const header = (name: string) => {
-          const v = req.headers[name];
-          return Array.isArray(v) ? v[0] : v;
-        };
-        if (!verify(header('x-signature-ed25519'), header('x-signature-timestamp'), body)) {
-          return json(401, { error: 'invalid request signature' });
-        }
-        let payload: unknown;
-        try {
-          payload = parseJson(body.toString('utf8'));
-        } catch {
-          return json(400, { error: 'body is not JSON' });
-        }
-        const parsed = parseInteraction(payload);
-        if (parsed.kind === 'invalid') return json(400, { error: parsed.reason });
-        return json(200, await handle(parsed));
+    return [
+      {
+        method: 'POST',
+        path: DISCORD_INTERACTIONS_PATH,
+        async handler({ req, body }) {
+          const header = (name: string) => {
+            const v = req.headers[name];
+            return Array.isArray(v) ? v[0] : v;
+          };
+          if (!verify(header('x-signature-ed25519'), header('x-signature-timestamp'), body)) {
+            return json(401, { error: 'invalid request signature' });
+          }
+          let payload: unknown;
+          try {
+            payload = parseJson(body.toString('utf8'));
+          } catch {
+            return json(400, { error: 'body is not JSON' });
+          }
+          const parsed = parseInteraction(payload);
+          if (parsed.kind === 'invalid') return json(400, { error: parsed.reason });
+          return json(200, await handle(parsed));
+        },
       },
-    }];
+    ];
   }
 
   return { team, routes, rest };

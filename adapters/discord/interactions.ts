@@ -75,10 +75,12 @@ export function createInteractionHandler(deps: AdapterDeps, settings: Interactio
     if (i.name === 'linka' && i.group === 'outage') {
       if (!isTechnician(i.actor, settings)) return ephemeral(say('team.notAllowed'));
       const ctx = { actions, outages: deps.outages, lang, timezone: settings.timezone, actor: discordTechnicianId(i.actor.userId) };
-      return ephemeral(await runOutageCommand(sub, i.options, ctx, async (run) => {
-        const answer = await once(i.id, run);
-        return answer === 'duplicate' ? say('team.done', { number: `outage ${sub}` }) : answer;
-      }));
+      return ephemeral(
+        await runOutageCommand(sub, i.options, ctx, async (run) => {
+          const answer = await once(i.id, run);
+          return answer === 'duplicate' ? say('team.done', { number: `outage ${sub}` }) : answer;
+        }),
+      );
     }
     if (i.name !== 'linka' || !(sub === 'queue' || sub === 'help' || isTicketCommand(sub))) {
       return ephemeral(`${say('team.unknownCommand', { command: [i.name, sub].filter(Boolean).join(' ') })}\n${say('team.help')}`);
@@ -86,13 +88,21 @@ export function createInteractionHandler(deps: AdapterDeps, settings: Interactio
     if (sub === 'help') return ephemeral(say('team.help'));
     if (!isTechnician(i.actor, settings)) return ephemeral(say('team.notAllowed'));
     if (sub === 'queue') {
-      return ephemeral(queueListing(await queue.open(), { lang, timezone: settings.timezone, now: clock(), escape: (s) => plain(s, false), maxChars: LIMITS.content }));
+      return ephemeral(
+        queueListing(await queue.open(), { lang, timezone: settings.timezone, now: clock(), escape: (s) => plain(s, false), maxChars: LIMITS.content }),
+      );
     }
-    const read = readTicketCommand(sub, {
-      ticket: await ticketOf(i.options, i.channelId),
-      text: sub === 'resolve' ? i.options.note : i.options.text,
-      duration: i.options.duration, when: i.options.when, kind: i.options.kind,
-    }, settings);
+    const read = readTicketCommand(
+      sub,
+      {
+        ticket: await ticketOf(i.options, i.channelId),
+        text: sub === 'resolve' ? i.options.note : i.options.text,
+        duration: i.options.duration,
+        when: i.options.when,
+        kind: i.options.kind,
+      },
+      settings,
+    );
     if (!read.ok) return ephemeral(problemText(read, lang, USAGE[sub] ?? '/linka help'));
     const tech = technician(i.actor);
     const result = await once(i.id, () => actions.ticket(read.command, tech));
@@ -102,9 +112,12 @@ export function createInteractionHandler(deps: AdapterDeps, settings: Interactio
 
   return async function handle(i: Exclude<ParsedInteraction, { kind: 'invalid' }>): Promise<InteractionResponse> {
     switch (i.kind) {
-      case 'ping': return { type: RESPONSE.pong };
-      case 'button': return button(i);
-      case 'command': return command(i);
+      case 'ping':
+        return { type: RESPONSE.pong };
+      case 'button':
+        return button(i);
+      case 'command':
+        return command(i);
       case 'unsupported':
         deps.log.info({ interaction: i.id, what: i.what }, 'discord: interaction Linka does not handle');
         return ephemeral(say('team.unknownCommand', { command: i.what }));

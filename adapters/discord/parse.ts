@@ -16,7 +16,16 @@ export interface DiscordActor {
 export type ParsedInteraction =
   | { kind: 'ping' }
   | { kind: 'button'; id: string; actor: DiscordActor | null; action: CardAction; number: string }
-  | { kind: 'command'; id: string; actor: DiscordActor | null; channelId: string | null; name: string; group: string | null; sub: string | null; options: Record<string, string> }
+  | {
+      kind: 'command';
+      id: string;
+      actor: DiscordActor | null;
+      channelId: string | null;
+      name: string;
+      group: string | null;
+      sub: string | null;
+      options: Record<string, string>;
+    }
   /** A well-formed interaction Linka has no use for (someone else's button, a modal...). */
   | { kind: 'unsupported'; id: string; type: number; what: string }
   | { kind: 'invalid'; reason: string };

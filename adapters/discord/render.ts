@@ -45,7 +45,10 @@ export function renderCard(card: TicketCard) {
     inline: f.value.length <= 40,
   }));
   const buttons = card.actions.map((a) => ({
-    type: 2, style: BUTTON_STYLES[a.style], label: clip(a.label, 80), custom_id: customIdOf(a.action, card.number),
+    type: 2,
+    style: BUTTON_STYLES[a.style],
+    label: clip(a.label, 80),
+    custom_id: customIdOf(a.action, card.number),
   }));
   return {
     content: '',

@@ -14,7 +14,11 @@ export const THREAD_ALREADY_CREATED = 160004;
 
 export function createDiscordRest(token: string, apiUrl?: string, opts: { retries?: number; timeoutMs?: number } = {}): REST {
   const api = apiUrl ? `${apiUrl.replace(/\/+$/, '')}/api` : undefined;
-  return new REST({ ...(api ? { api } : {}), ...(opts.retries !== undefined ? { retries: opts.retries } : {}), ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}) }).setToken(token);
+  return new REST({
+    ...(api ? { api } : {}),
+    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+  }).setToken(token);
 }
 
 /** The JSON error code of a Discord API error, or null. */

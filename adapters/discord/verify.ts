@@ -15,7 +15,7 @@ export function isPublicKeyHex(hex: string): boolean {
 
 /** The public key from its 64 hex characters; throws on anything else. */
 export function publicKeyFromHex(hex: string): KeyObject {
-  if (!isPublicKeyHex(hex)) throw new Error('DISCORD_PUBLIC_KEY must be 64 hex characters (the application\'s public key)');
+  if (!isPublicKeyHex(hex)) throw new Error("DISCORD_PUBLIC_KEY must be 64 hex characters (the application's public key)");
   return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, 'hex')]), format: 'der', type: 'spki' });
 }
 

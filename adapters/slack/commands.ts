@@ -45,10 +45,13 @@ export function createCommandRouter(): CommandRouter {
     ['resolve', ticketCommand('resolve', 'ID [note]')],
     ['note', ticketCommand('note', 'ID text')],
     ['reply', ticketCommand('reply', 'ID text')],
-    ['time', ticketCommand('time', 'ID 45m text', (rest) => {
-      const [duration, text] = firstWord(rest);
-      return { duration, text };
-    })],
+    [
+      'time',
+      ticketCommand('time', 'ID 45m text', (rest) => {
+        const [duration, text] = firstWord(rest);
+        return { duration, text };
+      }),
+    ],
     ['category', ticketCommand('category', 'ID configuration', (kind) => ({ kind }))],
     ['visit', ticketCommand('visit', 'ID 2026-11-24 14:30', (when) => ({ when }))],
     ['outage', outageCommand()],

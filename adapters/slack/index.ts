@@ -70,13 +70,17 @@ function boltLogger(log: Logger): BoltLogger {
     info: (...msg: unknown[]) => child.info(line(msg)),
     warn: (...msg: unknown[]) => child.warn(line(msg)),
     error: (...msg: unknown[]) => child.error(line(msg)),
-    setLevel: (l: LogLevel) => { level = l; },
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
     getLevel: () => level,
     setName: () => undefined,
   };
 }
 
-export function createSlackAdapter(config: SlackConfig): ChannelAdapter & { app: App; client: webApi.WebClient; commands: CommandRouter; receiver: LinkaReceiver } {
+export function createSlackAdapter(
+  config: SlackConfig,
+): ChannelAdapter & { app: App; client: webApi.WebClient; commands: CommandRouter; receiver: LinkaReceiver } {
   const { log, teamLanguage: lang } = config;
   const retries = config.retries ?? 2;
   let initializing: Promise<void> | null = null;
@@ -90,7 +94,13 @@ export function createSlackAdapter(config: SlackConfig): ChannelAdapter & { app:
   };
   /** Whether a listener's error means the database is unreachable (deps.isUnavailable, once routes() has the deps). */
   let isUnavailable: (err: unknown) => boolean = () => false;
-  const receiver = new LinkaReceiver({ signingSecret: config.signingSecret, log, ready, ackWaitMs: config.ackWaitMs, isUnavailable: (err) => isUnavailable(err) });
+  const receiver = new LinkaReceiver({
+    signingSecret: config.signingSecret,
+    log,
+    ready,
+    ackWaitMs: config.ackWaitMs,
+    isUnavailable: (err) => isUnavailable(err),
+  });
   const app = new App({
     token: config.token,
     signingSecret: config.signingSecret,
@@ -120,12 +130,17 @@ export function createSlackAdapter(config: SlackConfig): ChannelAdapter & { app:
     isUnavailable = deps.isUnavailable;
     const clock = deps.clock ?? (() => new Date());
     const directory = createTechnicianDirectory({
-      client, technicians: config.slack.technicians, technicianGroup: config.slack.technicianGroup, log, now: () => clock().getTime(),
+      client,
+      technicians: config.slack.technicians,
+      technicianGroup: config.slack.technicianGroup,
+      log,
+      now: () => clock().getTime(),
     });
     const actions = createTeamActions(deps, 'slack');
     /** Tells one person something only they see, in the channel (and thread) they acted in. Best effort. */
     async function whisper(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
-      await client.chat.postEphemeral({ channel, user, text: escapeSlack(text), ...(threadTs ? { thread_ts: threadTs } : {}) })
+      await client.chat
+        .postEphemeral({ channel, user, text: escapeSlack(text), ...(threadTs ? { thread_ts: threadTs } : {}) })
         .catch((err: unknown) => log.warn({ err: String(err) }, 'slack: chat.postEphemeral failed'));
     }
 
@@ -162,10 +177,23 @@ export function createSlackAdapter(config: SlackConfig): ChannelAdapter & { app:
 
     // `/linka ...` (whatever the command is named in the app's settings).
     app.command(/^\//, async ({ command, ack }) => {
-      const text = await runCommand(commands, command.text ?? '', {
-        command: command.command, userId: command.user_id, technician: () => directory.technician(command.user_id),
-        queue: deps.queue, outages: deps.outages, actions, lang, timezone: config.timezone, ticketPrefix: config.ticketPrefix, now: clock,
-      }, () => directory.mayAct(command.user_id));
+      const text = await runCommand(
+        commands,
+        command.text ?? '',
+        {
+          command: command.command,
+          userId: command.user_id,
+          technician: () => directory.technician(command.user_id),
+          queue: deps.queue,
+          outages: deps.outages,
+          actions,
+          lang,
+          timezone: config.timezone,
+          ticketPrefix: config.ticketPrefix,
+          now: clock,
+        },
+        () => directory.mayAct(command.user_id),
+      );
       await ack({ response_type: 'ephemeral', text: escapeSlack(text) });
     });
 

@@ -34,7 +34,8 @@ export function outageCommand(): SubCommand {
   return {
     args: 'start|update|resolve|list',
     async run(rest, ctx, name) {
-      const usage = (...forms: Array<keyof typeof FORMS>) => forms.map((f) => problemText({ problem: 'usage' }, ctx.lang, `${ctx.command} ${name} ${FORMS[f]}`)).join('\n');
+      const usage = (...forms: Array<keyof typeof FORMS>) =>
+        forms.map((f) => problemText({ problem: 'usage' }, ctx.lang, `${ctx.command} ${name} ${FORMS[f]}`)).join('\n');
       const [typed, args] = firstWord(slackTextToPlain(rest));
       const action = typed.toLowerCase();
       let raw: OutageCommandArgs;

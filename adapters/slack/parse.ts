@@ -39,22 +39,37 @@ const withId = (v: unknown) => isObject(v) && absentOr(v.id, textOrNull);
  */
 function interactiveProblem(body: Record<string, unknown>): string | null {
   if (!isObject(body.user) || typeof body.user.id !== 'string' || !absentOr(body.user.team_id, textOrNull)) return 'payload without a user id';
-  const ok = absentOr(body.team, (v) => v === null || withId(v)) && absentOr(body.enterprise, (v) => v === null || withId(v))
-    && absentOr(body.channel, withId) && absentOr(body.container, isObject) && absentOr(body.message, isObject)
-    && absentOr(body.view, isObject) && (!['view_submission', 'view_closed'].includes(body.type as string) || isObject(body.view))
-    && absentOr(body.actions, (v) => Array.isArray(v) && v.length > 0 && v.every((a) => isObject(a) && text(a.action_id) && absentOr(a.block_id, text) && absentOr(a.value, text) && absentOr(a.type, text)));
+  const ok =
+    absentOr(body.team, (v) => v === null || withId(v)) &&
+    absentOr(body.enterprise, (v) => v === null || withId(v)) &&
+    absentOr(body.channel, withId) &&
+    absentOr(body.container, isObject) &&
+    absentOr(body.message, isObject) &&
+    absentOr(body.view, isObject) &&
+    (!['view_submission', 'view_closed'].includes(body.type as string) || isObject(body.view)) &&
+    absentOr(
+      body.actions,
+      (v) =>
+        Array.isArray(v) &&
+        v.length > 0 &&
+        v.every((a) => isObject(a) && text(a.action_id) && absentOr(a.block_id, text) && absentOr(a.value, text) && absentOr(a.type, text)),
+    );
   return ok ? null : 'payload with a malformed user, team, channel, container, view or actions';
 }
 
 /** The same for an event callback's envelope and event (channel, user, item, message...). */
 function eventProblem(body: Record<string, unknown>): string | null {
   const e = body.event as Record<string, unknown>;
-  const ok = absentOr(body.authorizations, (v) => Array.isArray(v) && v.every(isObject))
-    && [body.team_id, body.enterprise_id, body.api_app_id].every((v) => absentOr(v, textOrNull))
-    && absentOr(e.channel, (v) => text(v) || withId(v)) && absentOr(e.user, (v) => text(v) || withId(v))
-    && absentOr(e.channel_id, text) && absentOr(e.item, (v) => isObject(v) && absentOr(v.channel, text))
-    && absentOr(e.message, objectOrNull) && absentOr(e.previous_message, objectOrNull)
-    && [e.subtype, e.bot_id, e.ts, e.thread_ts, e.event_ts, e.text, e.channel_type].every((v) => absentOr(v, textOrNull));
+  const ok =
+    absentOr(body.authorizations, (v) => Array.isArray(v) && v.every(isObject)) &&
+    [body.team_id, body.enterprise_id, body.api_app_id].every((v) => absentOr(v, textOrNull)) &&
+    absentOr(e.channel, (v) => text(v) || withId(v)) &&
+    absentOr(e.user, (v) => text(v) || withId(v)) &&
+    absentOr(e.channel_id, text) &&
+    absentOr(e.item, (v) => isObject(v) && absentOr(v.channel, text)) &&
+    absentOr(e.message, objectOrNull) &&
+    absentOr(e.previous_message, objectOrNull) &&
+    [e.subtype, e.bot_id, e.ts, e.thread_ts, e.event_ts, e.text, e.channel_type].every((v) => absentOr(v, textOrNull));
   return ok ? null : 'event_callback with a malformed event';
 }
 
@@ -91,7 +106,9 @@ export function parseSlackRequest(raw: string, contentType: string | undefined):
   }
   if (!isObject(body)) return { kind: 'malformed', reason: 'body is not an object' };
   if (body.type === 'url_verification') {
-    return typeof body.challenge === 'string' ? { kind: 'url_verification', challenge: body.challenge } : { kind: 'malformed', reason: 'url_verification without challenge' };
+    return typeof body.challenge === 'string'
+      ? { kind: 'url_verification', challenge: body.challenge }
+      : { kind: 'malformed', reason: 'url_verification without challenge' };
   }
   if (body.type === 'event_callback') {
     if (!isObject(body.event) || typeof body.event.type !== 'string') return { kind: 'malformed', reason: 'event_callback without an event' };
@@ -135,12 +152,16 @@ export function threadReplyOf(event: Record<string, unknown>): ThreadReply | { i
  */
 export function slackTextToPlain(text: string): string {
   return text
-    .replace(/<((?:https?|mailto|tel):[^|>]+)\|([^>]+)>/g, (_, url: string, label: string) => (label === url.replace(/^(mailto|tel):/, '') ? label : `${label} (${url})`))
+    .replace(/<((?:https?|mailto|tel):[^|>]+)\|([^>]+)>/g, (_, url: string, label: string) =>
+      label === url.replace(/^(mailto|tel):/, '') ? label : `${label} (${url})`,
+    )
     .replace(/<((?:https?|mailto|tel):[^>]+)>/g, (_, url: string) => url.replace(/^(mailto|tel):/, ''))
     .replace(/<[@#!]([^|>]+)\|([^>]+)>/g, '$2')
     .replace(/<([@#])([^>]+)>/g, '$1$2')
     .replace(/<!([^>]+)>/g, '@$1')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** If `text` starts with the note prefix (any case), the note's text; otherwise null. */

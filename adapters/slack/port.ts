@@ -17,8 +17,20 @@ export function slackMention(id: string): string {
 
 /** Slack error codes that no retry can fix. */
 const PERMANENT = new Set([
-  'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope',
-  'channel_not_found', 'not_in_channel', 'is_archived', 'message_not_found', 'cant_update_message', 'msg_too_long', 'invalid_blocks',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'message_not_found',
+  'cant_update_message',
+  'msg_too_long',
+  'invalid_blocks',
 ]);
 
 /** Wraps a WebClient failure for the outbox. */
@@ -26,7 +38,8 @@ export function toPlatformError(err: unknown): Error {
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number };
   if (e?.code === 'slack_webapi_rate_limited_error') return platformError('slack', err, { retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 });
   if (e?.code === 'slack_webapi_platform_error' && PERMANENT.has(e.data?.error ?? '')) return platformError('slack', err, { permanent: true });
-  if (e?.code === 'slack_webapi_http_error' && (e.statusCode === 401 || e.statusCode === 403 || e.statusCode === 404)) return platformError('slack', err, { permanent: true });
+  if (e?.code === 'slack_webapi_http_error' && (e.statusCode === 401 || e.statusCode === 403 || e.statusCode === 404))
+    return platformError('slack', err, { permanent: true });
   return platformError('slack', err);
 }
 

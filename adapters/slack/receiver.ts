@@ -70,7 +70,12 @@ export class LinkaReceiver implements Receiver {
     // verifySlackRequest refuses old timestamps only; one from the future is as suspicious.
     if (Math.abs(nowMs / 1000 - ts) > SIGNATURE_WINDOW_SECONDS) return false;
     try {
-      verifySlackRequest({ signingSecret: this.opts.signingSecret, body: raw, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts }, nowMilliseconds: nowMs });
+      verifySlackRequest({
+        signingSecret: this.opts.signingSecret,
+        body: raw,
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts },
+        nowMilliseconds: nowMs,
+      });
       return true;
     } catch {
       return false;
@@ -82,7 +87,10 @@ export class LinkaReceiver implements Receiver {
     const raw = r.body.toString('utf8');
     if (!this.verified(r, raw)) {
       // Usually a wrong SLACK_SIGNING_SECRET or a server clock more than 5 minutes off.
-      this.opts.log.warn({ timestamp: header(r.req, 'x-slack-request-timestamp') ?? null }, 'slack: refused a request with a missing, wrong or stale signature');
+      this.opts.log.warn(
+        { timestamp: header(r.req, 'x-slack-request-timestamp') ?? null },
+        'slack: refused a request with a missing, wrong or stale signature',
+      );
       return json(401, { error: 'missing, wrong or stale Slack signature' });
     }
     const parsed = parseSlackRequest(raw, header(r.req, 'content-type'));
@@ -101,7 +109,9 @@ export class LinkaReceiver implements Receiver {
     let acked = false;
     let response: unknown;
     let onAck: () => void = () => undefined;
-    const ackSeen = new Promise<void>((resolve) => { onAck = resolve; });
+    const ackSeen = new Promise<void>((resolve) => {
+      onAck = resolve;
+    });
     const retryNum = Number(header(r.req, 'x-slack-retry-num'));
     const event: ReceiverEvent = {
       body: parsed.body,
@@ -114,7 +124,10 @@ export class LinkaReceiver implements Receiver {
         onAck();
       },
     };
-    const work: Promise<Outcome> = app.processEvent(event).then(() => ({ ok: true as const }), (err: unknown) => ({ ok: false as const, err }));
+    const work: Promise<Outcome> = app.processEvent(event).then(
+      () => ({ ok: true as const }),
+      (err: unknown) => ({ ok: false as const, err }),
+    );
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
     void work.then((o) => {
@@ -122,7 +135,9 @@ export class LinkaReceiver implements Receiver {
     });
 
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), this.opts.ackWaitMs ?? 2500); });
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.opts.ackWaitMs ?? 2500);
+    });
     const first = await Promise.race([work, late]);
     clearTimeout(timer);
     if (first === 'late') await Promise.race([ackSeen, work]);

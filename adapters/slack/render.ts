@@ -44,12 +44,18 @@ export interface SlackCardPayload {
 export function renderTicketCard(card: TicketCard): SlackCardPayload {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(card.title, LIMITS.header), emoji: true } },
-    { type: 'section', block_id: 'linka_state', text: { type: 'mrkdwn', text: clip(`${STATE_ICON[card.status]} *${escapeSlack(card.state)}*`, LIMITS.section) } },
+    {
+      type: 'section',
+      block_id: 'linka_state',
+      text: { type: 'mrkdwn', text: clip(`${STATE_ICON[card.status]} *${escapeSlack(card.state)}*`, LIMITS.section) },
+    },
   ];
   for (let i = 0; i < card.fields.length; i += LIMITS.fieldsPerSection) {
     blocks.push({
       type: 'section',
-      fields: card.fields.slice(i, i + LIMITS.fieldsPerSection).map((f) => ({ type: 'mrkdwn' as const, text: clip(`*${escapeSlack(f.label)}*\n${escapeSlack(f.value)}`, LIMITS.field) })),
+      fields: card.fields
+        .slice(i, i + LIMITS.fieldsPerSection)
+        .map((f) => ({ type: 'mrkdwn' as const, text: clip(`*${escapeSlack(f.label)}*\n${escapeSlack(f.value)}`, LIMITS.field) })),
     });
   }
   if (card.summary.trim()) {
@@ -59,13 +65,15 @@ export function renderTicketCard(card: TicketCard): SlackCardPayload {
     blocks.push({
       type: 'actions',
       block_id: 'linka_actions',
-      elements: card.actions.map((a): Button => ({
-        type: 'button',
-        action_id: actionId(a.action),
-        text: { type: 'plain_text', text: clip(a.label, LIMITS.button), emoji: true },
-        value: card.number,
-        ...(a.style === 'default' ? {} : { style: a.style }),
-      })),
+      elements: card.actions.map(
+        (a): Button => ({
+          type: 'button',
+          action_id: actionId(a.action),
+          text: { type: 'plain_text', text: clip(a.label, LIMITS.button), emoji: true },
+          value: card.number,
+          ...(a.style === 'default' ? {} : { style: a.style }),
+        }),
+      ),
     });
   }
   return { text: clip(`${card.title} · ${card.state}`, LIMITS.fallback), blocks };

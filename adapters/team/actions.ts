@@ -50,33 +50,52 @@ export function createTeamActions(deps: Pick<AdapterDeps, 'inbound' | 'metrics' 
 
     card(action, number, tech) {
       switch (action) {
-        case 'claim': return queue.claim(number, tech);
-        case 'release': return queue.release(number, tech);
-        case 'resolve': return queue.resolve(number, tech);
-        case 'offer': return queue.offerCallout(number, tech);
+        case 'claim':
+          return queue.claim(number, tech);
+        case 'release':
+          return queue.release(number, tech);
+        case 'resolve':
+          return queue.resolve(number, tech);
+        case 'offer':
+          return queue.offerCallout(number, tech);
       }
     },
 
     ticket(c, tech) {
       switch (c.name) {
-        case 'claim': return queue.claim(c.number, tech);
-        case 'release': return queue.release(c.number, tech);
-        case 'resolve': return queue.resolve(c.number, tech, c.note);
-        case 'note': return queue.note(c.number, tech, c.text);
-        case 'reply': return queue.reply(c.number, tech, c.text);
-        case 'time': return queue.logTime(c.number, tech, c.minutes, c.activity);
-        case 'category': return queue.setCategory(c.number, tech, c.category);
-        case 'visit': return queue.bookVisit(c.number, tech, c.at);
+        case 'claim':
+          return queue.claim(c.number, tech);
+        case 'release':
+          return queue.release(c.number, tech);
+        case 'resolve':
+          return queue.resolve(c.number, tech, c.note);
+        case 'note':
+          return queue.note(c.number, tech, c.text);
+        case 'reply':
+          return queue.reply(c.number, tech, c.text);
+        case 'time':
+          return queue.logTime(c.number, tech, c.minutes, c.activity);
+        case 'category':
+          return queue.setCategory(c.number, tech, c.category);
+        case 'visit':
+          return queue.bookVisit(c.number, tech, c.at);
       }
     },
 
     async outage(c, ctx) {
       const base = { outages: ctx.outages, lang: ctx.lang, timezone: ctx.timezone, source: ctx.source };
       switch (c.name) {
-        case 'list': return listOutages(base);
-        case 'start': return startOutage({ ...base, actor: await ctx.actor() }, { areas: c.areas, title: c.title, eta: c.eta });
-        case 'update': return updateOutage({ ...base, actor: await ctx.actor() }, c.id, { ...(c.status ? { status: c.status } : {}), ...(c.eta !== undefined ? { eta: c.eta } : {}) });
-        case 'resolve': return resolveOutage({ ...base, actor: await ctx.actor() }, c.id);
+        case 'list':
+          return listOutages(base);
+        case 'start':
+          return startOutage({ ...base, actor: await ctx.actor() }, { areas: c.areas, title: c.title, eta: c.eta });
+        case 'update':
+          return updateOutage({ ...base, actor: await ctx.actor() }, c.id, {
+            ...(c.status ? { status: c.status } : {}),
+            ...(c.eta !== undefined ? { eta: c.eta } : {}),
+          });
+        case 'resolve':
+          return resolveOutage({ ...base, actor: await ctx.actor() }, c.id);
       }
     },
   };

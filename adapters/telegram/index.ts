@@ -58,7 +58,10 @@ function wrap(err: unknown, chatId: string): Error {
   if (err instanceof TimedOut) return platformError('telegram', err); // retried with back-off, like a 5xx
   if (err instanceof TelegramError) {
     if (err.code === 429) {
-      return platformError('telegram', err, { retryAfterMs: (err.parameters?.retry_after ?? 1) * 1000, rateLimitScope: chatId.startsWith('-') ? 'target' : 'channel' });
+      return platformError('telegram', err, {
+        retryAfterMs: (err.parameters?.retry_after ?? 1) * 1000,
+        rateLimitScope: chatId.startsWith('-') ? 'target' : 'channel',
+      });
     }
     if (err.code === 403 || err.code === 400) return platformError('telegram', err, { permanent: true });
   }
@@ -117,52 +120,57 @@ export function createTelegramAdapter(config: TelegramConfig): ChannelAdapter & 
 
   /** Stops the button spinning. Best effort. */
   async function answerQuery(id: string): Promise<void> {
-    await call('answerCallbackQuery', { callback_query_id: id }).catch((err: unknown) => log.warn({ err: String(err) }, 'telegram: answerCallbackQuery failed'));
+    await call('answerCallbackQuery', { callback_query_id: id }).catch((err: unknown) =>
+      log.warn({ err: String(err) }, 'telegram: answerCallbackQuery failed'),
+    );
   }
 
   /** Stops the button spinning and shows the chosen answer in place of the buttons. Best effort. */
   async function acknowledge(ack: CallbackAck): Promise<void> {
     await answerQuery(ack.id);
     if (ack.messageId === null) return;
-    const edit = ack.messageText !== null && ack.label !== null
-      ? call('editMessageText', { chat_id: ack.chatId, message_id: ack.messageId, text: answeredText(ack.messageText, ack.label) })
-      : call('editMessageReplyMarkup', { chat_id: ack.chatId, message_id: ack.messageId, reply_markup: undefined });
+    const edit =
+      ack.messageText !== null && ack.label !== null
+        ? call('editMessageText', { chat_id: ack.chatId, message_id: ack.messageId, text: answeredText(ack.messageText, ack.label) })
+        : call('editMessageReplyMarkup', { chat_id: ack.chatId, message_id: ack.messageId, reply_markup: undefined });
     await edit.catch((err: unknown) => log.warn({ err: String(err) }, 'telegram: editing the answered message failed'));
   }
 
   function routes(deps: AdapterDeps): Route[] {
-    return [{
-      method: 'POST',
-      path: TELEGRAM_WEBHOOK_PATH,
-      async handler({ req, body }) {
-        const secret = req.headers['x-telegram-bot-api-secret-token'];
-        if (!sameSecret(Array.isArray(secret) ? secret[0] : secret, config.webhookSecret)) {
-          return json(403, { error: 'wrong or missing secret token' });
-        }
-        let update: Update;
-        try {
-          update = parseJson(body.toString('utf8')) as Update;
-        } catch {
-          return json(400, { error: 'body is not JSON' });
-        }
-        if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
-          return json(400, { error: 'not a Telegram update (no update_id)' });
-        }
-        const problem = telegramUpdateProblem(update);
-        if (problem) return json(400, { error: problem });
-        const parsed = parseTelegramUpdate(update, config.phoneRegion);
-        if (parsed.kind === 'ignored') {
-          if (parsed.callbackId) await answerQuery(parsed.callbackId);
-          return json(200, { ok: true, ignored: parsed.reason });
-        }
-        const result = await deps.dispatch(parsed.envelope);
-        // The message shows the chosen answer only when the press was taken: one dropped by the
-        // flood limit, a repeated delivery, or a button of an older question only stops the spinner.
-        if (parsed.callback && (result.dropped || result.duplicate || result.accepted === false)) await answerQuery(parsed.callback.id);
-        else if (parsed.callback) await acknowledge(parsed.callback);
-        return json(200, { ok: true });
+    return [
+      {
+        method: 'POST',
+        path: TELEGRAM_WEBHOOK_PATH,
+        async handler({ req, body }) {
+          const secret = req.headers['x-telegram-bot-api-secret-token'];
+          if (!sameSecret(Array.isArray(secret) ? secret[0] : secret, config.webhookSecret)) {
+            return json(403, { error: 'wrong or missing secret token' });
+          }
+          let update: Update;
+          try {
+            update = parseJson(body.toString('utf8')) as Update;
+          } catch {
+            return json(400, { error: 'body is not JSON' });
+          }
+          if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
+            return json(400, { error: 'not a Telegram update (no update_id)' });
+          }
+          const problem = telegramUpdateProblem(update);
+          if (problem) return json(400, { error: problem });
+          const parsed = parseTelegramUpdate(update, config.phoneRegion);
+          if (parsed.kind === 'ignored') {
+            if (parsed.callbackId) await answerQuery(parsed.callbackId);
+            return json(200, { ok: true, ignored: parsed.reason });
+          }
+          const result = await deps.dispatch(parsed.envelope);
+          // The message shows the chosen answer only when the press was taken: one dropped by the
+          // flood limit, a repeated delivery, or a button of an older question only stops the spinner.
+          if (parsed.callback && (result.dropped || result.duplicate || result.accepted === false)) await answerQuery(parsed.callback.id);
+          else if (parsed.callback) await acknowledge(parsed.callback);
+          return json(200, { ok: true });
+        },
       },
-    }];
+    ];
   }
 
   return { port, routes, bot };

@@ -28,13 +28,16 @@ export interface CallbackAck {
   label: string | null;
 }
 
-export type ParsedUpdate =
-  | { kind: 'event'; envelope: InboundEnvelope; callback?: CallbackAck }
-  | { kind: 'ignored'; reason: string; callbackId?: string };
+export type ParsedUpdate = { kind: 'event'; envelope: InboundEnvelope; callback?: CallbackAck } | { kind: 'ignored'; reason: string; callbackId?: string };
 
 const MEDIA_KINDS = [
-  ['sticker', 'sticker'], ['voice', 'voice'], ['audio', 'voice'], ['video', 'video'], ['video_note', 'video'],
-  ['animation', 'video'], ['document', 'document'],
+  ['sticker', 'sticker'],
+  ['voice', 'voice'],
+  ['audio', 'voice'],
+  ['video', 'video'],
+  ['video_note', 'video'],
+  ['animation', 'video'],
+  ['document', 'document'],
 ] as const;
 
 // The fields parseTelegramUpdate reads, with the types Telegram gives them; anything else may be there.
@@ -45,15 +48,25 @@ const button = z.looseObject({ text: z.string(), callback_data: z.string().optio
 const keyboard = z.looseObject({ inline_keyboard: z.array(z.array(button)) });
 const updateShape = z.looseObject({
   update_id: id,
-  message: z.looseObject({
-    message_id: id, chat, from: user.optional(), text: z.string().optional(), caption: z.string().optional(),
-    contact: z.looseObject({ phone_number: z.string().max(40), user_id: id.optional() }).optional(),
-    photo: z.array(z.looseObject({ file_id: z.string(), width: z.number(), height: z.number() })).optional(),
-  }).optional(),
-  callback_query: z.looseObject({
-    id: z.string(), from: user, data: z.string().optional(),
-    message: z.looseObject({ message_id: id, chat, text: z.string().optional(), reply_markup: keyboard.optional() }).optional(),
-  }).optional(),
+  message: z
+    .looseObject({
+      message_id: id,
+      chat,
+      from: user.optional(),
+      text: z.string().optional(),
+      caption: z.string().optional(),
+      contact: z.looseObject({ phone_number: z.string().max(40), user_id: id.optional() }).optional(),
+      photo: z.array(z.looseObject({ file_id: z.string(), width: z.number(), height: z.number() })).optional(),
+    })
+    .optional(),
+  callback_query: z
+    .looseObject({
+      id: z.string(),
+      from: user,
+      data: z.string().optional(),
+      message: z.looseObject({ message_id: id, chat, text: z.string().optional(), reply_markup: keyboard.optional() }).optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -77,12 +90,14 @@ export function parseTelegramUpdate(update: Update, phoneRegion: string): Parsed
     if (msg?.chat.type !== 'private' || !('data' in q) || typeof q.data !== 'string') {
       return { kind: 'ignored', reason: 'callback without a private message or data', callbackId: q.id };
     }
-    const keyboard = 'reply_markup' in msg ? msg.reply_markup?.inline_keyboard ?? [] : [];
+    const keyboard = 'reply_markup' in msg ? (msg.reply_markup?.inline_keyboard ?? []) : [];
     const button = keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === q.data);
     return {
       kind: 'event',
       envelope: {
-        dedupeId, conversationId: telegramConversationId(msg.chat.id), channel: 'telegram',
+        dedupeId,
+        conversationId: telegramConversationId(msg.chat.id),
+        channel: 'telegram',
         event: { kind: 'choice', choiceId: q.data },
         sender: { telegramId: String(q.from.id), langHint: q.from.language_code },
         // A button press is no message of its own: its callback query id names it (a consent
@@ -106,7 +121,7 @@ export function parseTelegramUpdate(update: Update, phoneRegion: string): Parsed
     const phone = toE164(raw, phoneRegion) ?? raw;
     event = { kind: 'contact', phone, own: m.contact.user_id === m.from.id };
   } else if ('photo' in m) {
-    const largest = [...m.photo].sort((a, b) => (b.width * b.height) - (a.width * a.height))[0];
+    const largest = [...m.photo].sort((a, b) => b.width * b.height - a.width * a.height)[0];
     event = { kind: 'media', mediaKind: 'photo', fileId: largest?.file_id, caption: m.caption };
   } else {
     const found = MEDIA_KINDS.find(([field]) => field in m);
@@ -115,7 +130,10 @@ export function parseTelegramUpdate(update: Update, phoneRegion: string): Parsed
   return {
     kind: 'event',
     envelope: {
-      dedupeId, conversationId: telegramConversationId(m.chat.id), channel: 'telegram', event,
+      dedupeId,
+      conversationId: telegramConversationId(m.chat.id),
+      channel: 'telegram',
+      event,
       sender: { telegramId: String(m.from.id), langHint: m.from.language_code },
       platformMessageId: String(m.message_id),
     },

@@ -88,7 +88,8 @@ export function createTwilioAdapter(config: TwilioConfig): ChannelAdapter & { cl
   function routes(deps: AdapterDeps): Route[] {
     return [
       {
-        method: 'POST', path: TWILIO_INBOUND_PATH,
+        method: 'POST',
+        path: TWILIO_INBOUND_PATH,
         async handler(r) {
           const signed = signedParams(r);
           if ('refused' in signed) return signed.refused;
@@ -100,7 +101,8 @@ export function createTwilioAdapter(config: TwilioConfig): ChannelAdapter & { cl
         },
       },
       {
-        method: 'POST', path: TWILIO_STATUS_PATH,
+        method: 'POST',
+        path: TWILIO_STATUS_PATH,
         async handler(r) {
           const signed = signedParams(r);
           if ('refused' in signed) return signed.refused;
@@ -108,7 +110,8 @@ export function createTwilioAdapter(config: TwilioConfig): ChannelAdapter & { cl
           if (parsed.kind === 'invalid') return json(400, { error: parsed.reason });
           if (parsed.kind === 'report') {
             await deps.deliveries.record(parsed.report, {
-              redeliver: config.sms.redeliverFailed, redeliveryDelayMs: config.sms.redeliveryDelayMinutes * 60_000,
+              redeliver: config.sms.redeliverFailed,
+              redeliveryDelayMs: config.sms.redeliveryDelayMinutes * 60_000,
             });
           }
           return twiml();

@@ -53,7 +53,13 @@ function one(params: FormParams, key: string): string | undefined {
 
 /** Folds case and diacritics: "Odhlásiť" -> "odhlasit". */
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim().replace(/[.!]+$/, '').trim();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .trim()
+    .replace(/[.!]+$/, '')
+    .trim();
 }
 
 const OPT_OUT = new Set(['stop', 'stopall', 'unsubscribe', 'odhlasit']);
@@ -155,10 +161,7 @@ export function twilioErrorInfo(code: string | number | undefined | null): { tex
   return { text: TEMPORARY_ERRORS[key] ?? null, permanent: false };
 }
 
-export type ParsedStatus =
-  | { kind: 'report'; report: DeliveryReport }
-  | { kind: 'ignored'; reason: string }
-  | { kind: 'invalid'; reason: string };
+export type ParsedStatus = { kind: 'report'; report: DeliveryReport } | { kind: 'ignored'; reason: string } | { kind: 'invalid'; reason: string };
 
 /** Translates a status callback (MessageSid, MessageStatus, ErrorCode). */
 export function parseTwilioStatus(params: FormParams): ParsedStatus {
@@ -172,8 +175,14 @@ export function parseTwilioStatus(params: FormParams): ParsedStatus {
   return {
     kind: 'report',
     report: {
-      channel: 'sms', platform: 'twilio', platformMessageId: sid, status: status as DeliveryStatus,
-      errorCode, errorText: info.text, permanent: info.permanent, dedupeId: `twilio:status:${sid}:${status}`,
+      channel: 'sms',
+      platform: 'twilio',
+      platformMessageId: sid,
+      status: status as DeliveryStatus,
+      errorCode,
+      errorText: info.text,
+      permanent: info.permanent,
+      dedupeId: `twilio:status:${sid}:${status}`,
     },
   };
 }

@@ -10,7 +10,10 @@ import { twilioErrorInfo } from './parse.js';
 
 /** A 429 from Twilio; twilio's own RestException drops the headers, so the client throws this instead. */
 export class TwilioRateLimited extends Error {
-  constructor(readonly retryAfterMs: number | undefined, readonly code: number | undefined) {
+  constructor(
+    readonly retryAfterMs: number | undefined,
+    readonly code: number | undefined,
+  ) {
     super(`HTTP 429 Too Many Requests${code ? `, error ${code}` : ''}`);
     this.name = 'TwilioRateLimited';
   }

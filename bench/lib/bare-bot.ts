@@ -9,7 +9,15 @@ import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 
 const bot = new Telegraf('123456:BENCH', { telegram: { apiRoot: `${process.env.FAKE_URL}/`, webhookReply: false } });
-bot.botInfo = { id: 42, is_bot: true, first_name: 'Echo', username: 'echo_bench_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
+bot.botInfo = {
+  id: 42,
+  is_bot: true,
+  first_name: 'Echo',
+  username: 'echo_bench_bot',
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+};
 bot.catch(() => undefined);
 bot.on('text', (ctx) => ctx.reply(ctx.message.text).then(() => undefined));
 const secret = process.env.SECRET ?? '';

@@ -72,7 +72,11 @@ export function procMemory(pid: number): { rssMb: number; peakRssMb: number } {
 }
 
 export async function startLinkaProcess(opts: {
-  databaseUrl: string; config: unknown; env?: Record<string, string>; mode?: Mode; timeoutMs?: number;
+  databaseUrl: string;
+  config: unknown;
+  env?: Record<string, string>;
+  mode?: Mode;
+  timeoutMs?: number;
   /** Options for node (default: those of `npm start`); e.g. --cpu-prof, which NODE_OPTIONS does not allow. */
   nodeArgs?: string[];
 }): Promise<LinkaProcess> {
@@ -83,15 +87,24 @@ export async function startLinkaProcess(opts: {
     ...process.env,
     ...modeEnv(opts.mode ?? 'start'),
     ...startCommand().env,
-    DATABASE_URL: opts.databaseUrl, LINKA_CONFIG: configFile, PORT: '0', HOST: '127.0.0.1',
+    DATABASE_URL: opts.databaseUrl,
+    LINKA_CONFIG: configFile,
+    PORT: '0',
+    HOST: '127.0.0.1',
     ...opts.env,
   };
   const t0 = performance.now();
   // bin/linka.js behind a wrapper that can collect garbage on request (see linka-gc.mjs).
-  const child = spawn(process.execPath, ['--expose-gc', ...(opts.nodeArgs ?? startNodeArgs()), path.join(ROOT, 'bench/lib/linka-gc.mjs'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, ['--expose-gc', ...(opts.nodeArgs ?? startNodeArgs()), path.join(ROOT, 'bench/lib/linka-gc.mjs'), 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   let asks = 0;
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
   let runs: 'compiled' | 'source' = 'source';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`linka did not start in ${opts.timeoutMs ?? 30_000} ms: ${stderr}`)), opts.timeoutMs ?? 30_000);
@@ -104,7 +117,9 @@ export async function startLinkaProcess(opts: {
           if (entry.runs === 'compiled') runs = 'compiled';
           resolve(entry.port);
         }
-      } catch { /* not a log line */ }
+      } catch {
+        /* not a log line */
+      }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -115,7 +130,11 @@ export async function startLinkaProcess(opts: {
   const base = `http://127.0.0.1:${port}`;
   const pid = child.pid as number;
   return {
-    child, pid, base, startedMs, runs,
+    child,
+    pid,
+    base,
+    startedMs,
+    runs,
     memory: () => procMemory(pid),
     collect() {
       const id = ++asks;
@@ -124,7 +143,13 @@ export async function startLinkaProcess(opts: {
           if (m.id !== id || !m.memory) return;
           child.off('message', on);
           const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
-          resolve({ rssMb: mb(m.memory.rss), heapUsedMb: mb(m.memory.heapUsed), heapTotalMb: mb(m.memory.heapTotal), externalMb: mb(m.memory.external), arrayBuffersMb: mb(m.memory.arrayBuffers) });
+          resolve({
+            rssMb: mb(m.memory.rss),
+            heapUsedMb: mb(m.memory.heapUsed),
+            heapTotalMb: mb(m.memory.heapTotal),
+            externalMb: mb(m.memory.external),
+            arrayBuffersMb: mb(m.memory.arrayBuffers),
+          });
         };
         child.on('message', on);
         child.send({ cmd: 'gc', id });

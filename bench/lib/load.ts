@@ -28,13 +28,20 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 function post(base: URL, shot: Shot): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({
-      agent, host: base.hostname, port: base.port, method: 'POST', path: shot.path,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(shot.body), ...shot.headers },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: 'POST',
+        path: shot.path,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(shot.body), ...shot.headers },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(-1));
     req.end(shot.body);
   });
@@ -67,10 +74,12 @@ export async function openLoop(baseUrl: string, rate: number, seconds: number, s
     const now = performance.now();
     while (i < total && t0 + (i * 1000) / rate <= now) {
       const due = t0 + (i * 1000) / rate;
-      pending.push(post(base, shot(i)).then((status) => {
-        statuses.push(status);
-        latencies.push(performance.now() - due);
-      }));
+      pending.push(
+        post(base, shot(i)).then((status) => {
+          statuses.push(status);
+          latencies.push(performance.now() - due);
+        }),
+      );
       i++;
     }
     const next = t0 + (i * 1000) / rate - performance.now();
@@ -88,18 +97,23 @@ export async function closedLoop(baseUrl: string, clients: number, seconds: numb
   let i = 0;
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < end) {
-      const started = performance.now();
-      statuses.push(await post(base, shot(i++)));
-      latencies.push(performance.now() - started);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const started = performance.now();
+        statuses.push(await post(base, shot(i++)));
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
   return result(i, statuses, latencies, (performance.now() - t0) / 1000);
 }
 
 /** Forks a TypeScript helper (through tsx) and waits for its first IPC message. */
-export async function forkHelper<T>(file: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; hello: T; ask<R>(cmd: string): Promise<R>; stop(): Promise<void> }> {
+export async function forkHelper<T>(
+  file: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; hello: T; ask<R>(cmd: string): Promise<R>; stop(): Promise<void> }> {
   const child = fork(file, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const hello = await new Promise<T>((resolve, reject) => {
     child.once('message', (m) => resolve(m as T));
@@ -107,7 +121,8 @@ export async function forkHelper<T>(file: string, env: Record<string, string> = 
   });
   let seq = 0;
   return {
-    child, hello,
+    child,
+    hello,
     ask<R>(cmd: string) {
       const id = ++seq;
       return new Promise<R>((resolve) => {

@@ -33,7 +33,13 @@ export interface BenchResult {
 }
 
 /** A figure checked against "below" or "at least" a target. */
-export function figure(name: string, value: number | null, unit: string, target?: { below?: number; atLeast?: number; atMost?: number }, note?: string): Figure {
+export function figure(
+  name: string,
+  value: number | null,
+  unit: string,
+  target?: { below?: number; atLeast?: number; atMost?: number },
+  note?: string,
+): Figure {
   let text: string | undefined;
   let ok: boolean | null = null;
   if (target?.atMost !== undefined) {
@@ -65,10 +71,20 @@ const fmt = (v: number | null): string => {
 
 /** The figures as a plain-text table. */
 export function table(figures: Figure[]): string {
-  const rows = figures.map((f) => [f.name, `${fmt(f.value)} ${f.unit}`.trim(), f.target ?? '', f.ok === undefined || f.ok === null ? '' : f.ok ? 'ok' : 'MISSED', f.note ?? '']);
+  const rows = figures.map((f) => [
+    f.name,
+    `${fmt(f.value)} ${f.unit}`.trim(),
+    f.target ?? '',
+    f.ok === undefined || f.ok === null ? '' : f.ok ? 'ok' : 'MISSED',
+    f.note ?? '',
+  ]);
   const head = ['figure', 'value', 'target', '', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 1 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -102,7 +118,11 @@ export function summarize(ms: number[]): { n: number; p50: number | null; p90: n
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
   const round = (v: number) => Math.round(v * 100) / 100;
   return {
-    n: sorted.length, p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1] as number),
+    n: sorted.length,
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p99: round(at(0.99)),
+    max: round(sorted[sorted.length - 1] as number),
     mean: round(ms.reduce((a, b) => a + b, 0) / ms.length),
   };
 }

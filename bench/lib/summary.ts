@@ -14,8 +14,20 @@ function figuresOf(result: unknown): Figure[] {
   if (typeof r.ratio === 'number' && typeof r.allowedPerSecond === 'number') {
     const n = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : null);
     return [
-      figure(`fan-out: achieved / allowed rate (${n('notices')} notices, limits x${n('scale')})`, n('ratio'), '', { atLeast: 0.95 }, `${n('achievedPerSecond')}/s of ${n('allowedPerSecond')}/s in ${n('elapsedSeconds')} s`),
-      figure('fan-out: most sent in any 1 s window', n('maxInAnySecond'), 'msgs', { atMost: n('allowedPerSecond') ?? Infinity }, `to one chat: ${n('maxPerChatInAnySecond')} (limit ${n('perChatLimit')})`),
+      figure(
+        `fan-out: achieved / allowed rate (${n('notices')} notices, limits x${n('scale')})`,
+        n('ratio'),
+        '',
+        { atLeast: 0.95 },
+        `${n('achievedPerSecond')}/s of ${n('allowedPerSecond')}/s in ${n('elapsedSeconds')} s`,
+      ),
+      figure(
+        'fan-out: most sent in any 1 s window',
+        n('maxInAnySecond'),
+        'msgs',
+        { atMost: n('allowedPerSecond') ?? Infinity },
+        `to one chat: ${n('maxPerChatInAnySecond')} (limit ${n('perChatLimit')})`,
+      ),
     ];
   }
   return [];

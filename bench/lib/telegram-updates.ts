@@ -29,8 +29,11 @@ export function updateShot(first: number, i: number, block = 500): Shot {
   const update = {
     update_id: id,
     message: {
-      message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private' },
-      from: { id: chat, is_bot: false, first_name: 'Jan', language_code: 'cs' }, text: MESSAGES[j < block ? 0 : 1],
+      message_id: id,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chat, type: 'private' },
+      from: { id: chat, is_bot: false, first_name: 'Jan', language_code: 'cs' },
+      text: MESSAGES[j < block ? 0 : 1],
     },
   };
   return { path: '/telegram/webhook', body: JSON.stringify(update), headers: { 'x-telegram-bot-api-secret-token': SECRET } };
@@ -42,7 +45,10 @@ export async function seedTelegramCustomers(prisma: PrismaClient, first: number,
     const n = Math.min(1000, count - k);
     await prisma.customer.createMany({
       data: Array.from({ length: n }, (_, x) => ({
-        contractNumber: `B-${first + k + x}`, name: `Zákazník ${first + k + x}`, telegramId: String(chatId(first, k + x)), tier: 'none',
+        contractNumber: `B-${first + k + x}`,
+        name: `Zákazník ${first + k + x}`,
+        telegramId: String(chatId(first, k + x)),
+        tier: 'none',
       })),
     });
   }

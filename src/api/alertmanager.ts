@@ -45,15 +45,27 @@ export const alertmanagerSchema = z.object({
 type Alert = z.output<typeof alertSchema>;
 
 export type AlertOutcome =
-  | { fingerprint: string; alertname: string | null; action: 'opened' | 'updated' | 'unchanged' | 'resolved' | 'already resolved'; outageId: string; notified: number }
+  | {
+      fingerprint: string;
+      alertname: string | null;
+      action: 'opened' | 'updated' | 'unchanged' | 'resolved' | 'already resolved';
+      outageId: string;
+      notified: number;
+    }
   | { fingerprint: string; alertname: string | null; action: 'ignored'; reason: string };
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** What an alert says about an outage: its areas, services and title (areas empty: not an outage). */
 export function outageOfAlert(alert: Alert, settings: LinkaConfig['outages']['alertmanager']) {
   const label = settings.areaLabels.find((name) => list(alert.labels[name]).length > 0);
-  const services = list(alert.labels[settings.serviceLabel]).map((s) => s.toLowerCase()).filter((s) => (OUTAGE_SERVICES as readonly string[]).includes(s));
+  const services = list(alert.labels[settings.serviceLabel])
+    .map((s) => s.toLowerCase())
+    .filter((s) => (OUTAGE_SERVICES as readonly string[]).includes(s));
   return {
     areas: label ? list(alert.labels[label]) : [],
     services: services.length ? [...new Set(services)] : ['internet'],
@@ -89,36 +101,49 @@ export function alertmanagerRoutes(deps: {
     const open = (await outages.active()).find((o) => o.key === key);
     const r = open
       ? await outages.update(open.id, { areas: what.areas, services: what.services })
-      : await declareOnce(outages, { key, title: what.title, areas: what.areas, services: what.services, source: 'alertmanager', actor: `alertmanager:${receiver}` });
+      : await declareOnce(outages, {
+          key,
+          title: what.title,
+          areas: what.areas,
+          services: what.services,
+          source: 'alertmanager',
+          actor: `alertmanager:${receiver}`,
+        });
     const action = !r.changed ? 'unchanged' : r.outage.revision === 0 ? 'opened' : 'updated';
     return { ...base, action, outageId: r.outage.id, notified: r.notified };
   }
 
-  return [{
-    method: 'POST', path: ALERTMANAGER_PATH,
-    async handler(r) {
-      const refused = deps.guard(r);
-      if (refused) return refused;
-      const parsed = parseBody(r, alertmanagerSchema);
-      if (!parsed.ok) return parsed.answer;
-      const payload = parsed.value;
-      if (payload.truncatedAlerts > 0) {
-        log.warn({ groupKey: payload.groupKey, truncatedAlerts: payload.truncatedAlerts }, 'alertmanager: the notification left alerts out (max_alerts); they are not seen');
-      }
-      const outcomes: AlertOutcome[] = [];
-      try {
-        // One at a time: alerts of one group often share an area, and each declaration is its own transaction.
-        for (const alert of payload.alerts) outcomes.push(await handleAlert(alert, payload.receiver));
-      } catch (err) {
-        return outageErrorAnswer(err);
-      }
-      const ignored = outcomes.flatMap((o) => (o.action === 'ignored' ? [{ fingerprint: o.fingerprint, alertname: o.alertname, reason: o.reason }] : []));
-      if (ignored.length) log.info({ groupKey: payload.groupKey, ignored }, 'alertmanager: alerts ignored');
-      return json(200, {
-        outages: outcomes.filter((o) => o.action !== 'ignored'),
-        ignored,
-        notified: outcomes.reduce((n, o) => n + ('notified' in o ? o.notified : 0), 0),
-      });
+  return [
+    {
+      method: 'POST',
+      path: ALERTMANAGER_PATH,
+      async handler(r) {
+        const refused = deps.guard(r);
+        if (refused) return refused;
+        const parsed = parseBody(r, alertmanagerSchema);
+        if (!parsed.ok) return parsed.answer;
+        const payload = parsed.value;
+        if (payload.truncatedAlerts > 0) {
+          log.warn(
+            { groupKey: payload.groupKey, truncatedAlerts: payload.truncatedAlerts },
+            'alertmanager: the notification left alerts out (max_alerts); they are not seen',
+          );
+        }
+        const outcomes: AlertOutcome[] = [];
+        try {
+          // One at a time: alerts of one group often share an area, and each declaration is its own transaction.
+          for (const alert of payload.alerts) outcomes.push(await handleAlert(alert, payload.receiver));
+        } catch (err) {
+          return outageErrorAnswer(err);
+        }
+        const ignored = outcomes.flatMap((o) => (o.action === 'ignored' ? [{ fingerprint: o.fingerprint, alertname: o.alertname, reason: o.reason }] : []));
+        if (ignored.length) log.info({ groupKey: payload.groupKey, ignored }, 'alertmanager: alerts ignored');
+        return json(200, {
+          outages: outcomes.filter((o) => o.action !== 'ignored'),
+          ignored,
+          notified: outcomes.reduce((n, o) => n + ('notified' in o ? o.notified : 0), 0),
+        });
+      },
     },
-  }];
+  ];
 }

@@ -23,24 +23,38 @@ const item = z.strictObject({
 /** The body of POST /api/balances. */
 export const balancesSchema = z.array(item, 'expected a JSON array of {contract, balance}').min(1, 'send at least one balance').max(100_000);
 
-export function balanceRoutes(deps: { prisma: PrismaClient; clock: () => Date; settings: PaymentSettings; guard: (r: RouteRequest) => HttpResponse | null }): Route[] {
-  return [{
-    method: 'POST', path: '/api/balances',
-    handler: async (r) => {
-      const refused = deps.guard(r);
-      if (refused) return refused;
-      const parsed = parseBody(r, balancesSchema);
-      if (!parsed.ok) return parsed.answer;
-      const now = deps.clock();
-      const raw = parsed.value.map((b, i) => ({ where: `[${i}]`, contract: b.contract, balance: b.balance, dueDate: b.dueDate ?? null, currency: b.currency ?? null }));
-      try {
-        const rows = await checkBalances(deps.prisma, raw, balanceDefaults(deps.settings, now));
-        const counts = await importBalances(deps.prisma, rows, now);
-        return json(200, { imported: rows.length, ...counts });
-      } catch (err) {
-        if (!(err instanceof BalancesInvalid)) throw err;
-        return badRequest(err.problems.map((p) => ({ path: p.where, message: p.message })));
-      }
+export function balanceRoutes(deps: {
+  prisma: PrismaClient;
+  clock: () => Date;
+  settings: PaymentSettings;
+  guard: (r: RouteRequest) => HttpResponse | null;
+}): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/balances',
+      handler: async (r) => {
+        const refused = deps.guard(r);
+        if (refused) return refused;
+        const parsed = parseBody(r, balancesSchema);
+        if (!parsed.ok) return parsed.answer;
+        const now = deps.clock();
+        const raw = parsed.value.map((b, i) => ({
+          where: `[${i}]`,
+          contract: b.contract,
+          balance: b.balance,
+          dueDate: b.dueDate ?? null,
+          currency: b.currency ?? null,
+        }));
+        try {
+          const rows = await checkBalances(deps.prisma, raw, balanceDefaults(deps.settings, now));
+          const counts = await importBalances(deps.prisma, rows, now);
+          return json(200, { imported: rows.length, ...counts });
+        } catch (err) {
+          if (!(err instanceof BalancesInvalid)) throw err;
+          return badRequest(err.problems.map((p) => ({ path: p.where, message: p.message })));
+        }
+      },
     },
-  }];
+  ];
 }

@@ -25,7 +25,7 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export function bearerGuard(token: string | undefined): (r: RouteRequest) => HttpResponse | null {
   const expected = token ? digest(token) : null;
   return (r) => {
-    if (!expected) return json(503, { error: 'the API is off: set LINKA_API_TOKEN in the server\'s environment to turn it on' });
+    if (!expected) return json(503, { error: "the API is off: set LINKA_API_TOKEN in the server's environment to turn it on" });
     const header = r.req.headers.authorization ?? '';
     const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
     if (m && timingSafeEqual(digest(m[1] as string), expected)) return null;
@@ -49,16 +49,21 @@ export function issuesOf(error: z.ZodError): FieldIssue[] {
   });
 }
 
-export const badRequest = (issues: FieldIssue[]): HttpResponse => json(400, {
-  error: `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-  issues,
-});
+export const badRequest = (issues: FieldIssue[]): HttpResponse =>
+  json(400, {
+    error: `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    issues,
+  });
 
 /**
  * The body parsed as JSON and validated by `schema`; an empty body counts as `emptyAs`.
  * Returns the value, or the 400 answer to give.
  */
-export function parseBody<S extends z.ZodType>(r: RouteRequest, schema: S, emptyAs?: unknown): { ok: true; value: z.output<S> } | { ok: false; answer: HttpResponse } {
+export function parseBody<S extends z.ZodType>(
+  r: RouteRequest,
+  schema: S,
+  emptyAs?: unknown,
+): { ok: true; value: z.output<S> } | { ok: false; answer: HttpResponse } {
   const raw = r.body.toString('utf8');
   let data: unknown;
   if (raw.trim() === '' && emptyAs !== undefined) data = emptyAs;

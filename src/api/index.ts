@@ -16,9 +16,13 @@ import type { PrismaClient } from '../store/types.js';
 /** Shorter tokens are guessable; Linka still accepts them, with a warning. */
 const MIN_TOKEN_LENGTH = 24;
 
-export function apiRoutes(deps: { env: NodeJS.ProcessEnv; config: LinkaConfig; outages: Outages; log: Logger; prisma: PrismaClient; clock: () => Date }): { routes: Route[]; status: string } {
+export function apiRoutes(deps: { env: NodeJS.ProcessEnv; config: LinkaConfig; outages: Outages; log: Logger; prisma: PrismaClient; clock: () => Date }): {
+  routes: Route[];
+  status: string;
+} {
   const token = deps.env.LINKA_API_TOKEN || undefined;
-  if (token && token.length < MIN_TOKEN_LENGTH) deps.log.warn(`LINKA_API_TOKEN is shorter than ${MIN_TOKEN_LENGTH} characters: use a long random one (openssl rand -hex 32)`);
+  if (token && token.length < MIN_TOKEN_LENGTH)
+    deps.log.warn(`LINKA_API_TOKEN is shorter than ${MIN_TOKEN_LENGTH} characters: use a long random one (openssl rand -hex 32)`);
   const guard = bearerGuard(token);
   return {
     routes: [

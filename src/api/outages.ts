@@ -14,7 +14,8 @@ import { isUniqueViolation, outageErrorAnswer, parseBody } from './common.js';
 
 /** "2026-11-24T14:30:00+01:00", "2026-11-24T13:30Z": an instant needs its offset. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-const instant = z.string()
+const instant = z
+  .string()
   .regex(ISO_INSTANT, 'expected an ISO 8601 date and time with an offset, e.g. 2026-11-24T14:30:00+01:00')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date and time')
   .transform((s) => new Date(s));
@@ -62,10 +63,19 @@ function orderedTexts(t: z.output<typeof texts> | undefined): OutageInput['texts
 /** An outage as the API shows it. */
 export function outageView(o: OutageRow) {
   return {
-    id: o.id, key: o.key, title: o.title, areas: o.areas, services: o.services, status: o.status,
-    estimatedEnd: o.estimatedEndAt?.toISOString() ?? null, texts: o.texts ?? null,
-    startedAt: o.startedAt.toISOString(), resolvedAt: o.resolvedAt?.toISOString() ?? null,
-    source: o.source, createdBy: o.createdBy, revision: o.revision,
+    id: o.id,
+    key: o.key,
+    title: o.title,
+    areas: o.areas,
+    services: o.services,
+    status: o.status,
+    estimatedEnd: o.estimatedEndAt?.toISOString() ?? null,
+    texts: o.texts ?? null,
+    startedAt: o.startedAt.toISOString(),
+    resolvedAt: o.resolvedAt?.toISOString() ?? null,
+    source: o.source,
+    createdBy: o.createdBy,
+    revision: o.revision,
   };
 }
 
@@ -91,26 +101,36 @@ export interface ApiDeps {
 }
 
 export function outageRoutes({ outages, guard }: ApiDeps): Route[] {
-  const guarded = (handler: (r: RouteRequest) => Promise<HttpResponse>) => async (r: RouteRequest): Promise<HttpResponse> => {
-    const refused = guard(r);
-    if (refused) return refused;
-    try {
-      return await handler(r);
-    } catch (err) {
-      return outageErrorAnswer(err);
-    }
-  };
+  const guarded =
+    (handler: (r: RouteRequest) => Promise<HttpResponse>) =>
+    async (r: RouteRequest): Promise<HttpResponse> => {
+      const refused = guard(r);
+      if (refused) return refused;
+      try {
+        return await handler(r);
+      } catch (err) {
+        return outageErrorAnswer(err);
+      }
+    };
 
   return [
     {
-      method: 'POST', path: '/api/outages',
+      method: 'POST',
+      path: '/api/outages',
       handler: guarded(async (r) => {
         const parsed = parseBody(r, declareSchema);
         if (!parsed.ok) return parsed.answer;
         const b = parsed.value;
         const result = await declareOnce(outages, {
-          key: b.key ?? null, title: b.title ?? null, areas: b.areas, services: b.services ?? ['internet'], status: b.status,
-          estimatedEndAt: b.estimatedEnd ?? null, texts: orderedTexts(b.texts), source: 'api', actor: 'api',
+          key: b.key ?? null,
+          title: b.title ?? null,
+          areas: b.areas,
+          services: b.services ?? ['internet'],
+          status: b.status,
+          estimatedEndAt: b.estimatedEnd ?? null,
+          texts: orderedTexts(b.texts),
+          source: 'api',
+          actor: 'api',
         });
         // A new outage has revision 0; a key that named an open one updated it (or changed nothing).
         const created = result.changed && result.outage.revision === 0;
@@ -118,7 +138,8 @@ export function outageRoutes({ outages, guard }: ApiDeps): Route[] {
       }),
     },
     {
-      method: 'POST', path: '/api/outages/:id',
+      method: 'POST',
+      path: '/api/outages/:id',
       handler: guarded(async (r) => {
         const parsed = parseBody(r, updateSchema, {});
         if (!parsed.ok) return parsed.answer;
@@ -135,11 +156,13 @@ export function outageRoutes({ outages, guard }: ApiDeps): Route[] {
       }),
     },
     {
-      method: 'POST', path: '/api/outages/:id/resolve',
+      method: 'POST',
+      path: '/api/outages/:id/resolve',
       handler: guarded(async (r) => json(200, resultView(await outages.resolve(r.params.id as string, 'api')))),
     },
     {
-      method: 'GET', path: '/api/outages',
+      method: 'GET',
+      path: '/api/outages',
       handler: guarded(async () => json(200, { outages: (await outages.active()).map(outageView) })),
     },
   ];

@@ -17,7 +17,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     let what = issue.message.replace(/^Invalid (input|option): /, '');
-    if (issue.code === 'unrecognized_keys') what = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (see linka.config.example.yaml)`;
+    if (issue.code === 'unrecognized_keys')
+      what = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (see linka.config.example.yaml)`;
     return `${path || '(top level)'}: ${what}`;
   });
 }
@@ -32,7 +33,11 @@ export function parseConfig(raw: unknown, source = 'config'): LinkaConfig {
 
 // A section whose keys are all commented out parses as null; every key is optional, so it
 // means "all defaults", like a missing section.
-const SECTIONS = new Set(Object.entries(configSchema.parse({})).filter(([, v]) => typeof v === 'object').map(([k]) => k));
+const SECTIONS = new Set(
+  Object.entries(configSchema.parse({}))
+    .filter(([, v]) => typeof v === 'object')
+    .map(([k]) => k),
+);
 function withoutEmptySections(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   return Object.fromEntries(Object.entries(raw).filter(([k, v]) => !(v === null && SECTIONS.has(k))));

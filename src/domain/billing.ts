@@ -49,12 +49,23 @@ export function isFreeWork(category: string): boolean {
 
 /** Czech, Slovak and English words technicians may type for a category (`/linka category ID konfigurace`). */
 const CATEGORY_WORDS: Record<string, WorkCategory> = {
-  vypadek: 'outage', vypadok: 'outage',
+  vypadek: 'outage',
+  vypadok: 'outage',
   diagnostika: 'diagnostics',
-  konfigurace: 'configuration', konfiguracia: 'configuration', nastaveni: 'configuration', nastavenie: 'configuration', config: 'configuration',
-  zakaznik: 'customer_fault', zakaznika: 'customer_fault', 'customer-fault': 'customer_fault', customer: 'customer_fault',
-  skoleni: 'training', skolenie: 'training',
-  'pokrocila-diagnostika': 'advanced_diagnostics', 'advanced-diagnostics': 'advanced_diagnostics', advanced: 'advanced_diagnostics',
+  konfigurace: 'configuration',
+  konfiguracia: 'configuration',
+  nastaveni: 'configuration',
+  nastavenie: 'configuration',
+  config: 'configuration',
+  zakaznik: 'customer_fault',
+  zakaznika: 'customer_fault',
+  'customer-fault': 'customer_fault',
+  customer: 'customer_fault',
+  skoleni: 'training',
+  skolenie: 'training',
+  'pokrocila-diagnostika': 'advanced_diagnostics',
+  'advanced-diagnostics': 'advanced_diagnostics',
+  advanced: 'advanced_diagnostics',
 };
 
 /** Reads a category as a technician types it ("customer_fault", "Konfigurace", "výpadek"); null when it is none. */
@@ -181,9 +192,14 @@ export function amountFor(billedMinutes: number, hourlyRate: number): number {
 }
 
 function check(terms: BillingTerms): void {
-  const ints: Array<[string, number]> = [['hourlyRate', terms.hourlyRate], ['travelFee', terms.travelFee], ['includedMinutes', terms.includedMinutes]];
+  const ints: Array<[string, number]> = [
+    ['hourlyRate', terms.hourlyRate],
+    ['travelFee', terms.travelFee],
+    ['includedMinutes', terms.includedMinutes],
+  ];
   for (const [name, v] of ints) if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
-  if (!Number.isInteger(terms.incrementMinutes) || terms.incrementMinutes <= 0) throw new RangeError(`incrementMinutes must be a positive integer, got ${terms.incrementMinutes}`);
+  if (!Number.isInteger(terms.incrementMinutes) || terms.incrementMinutes <= 0)
+    throw new RangeError(`incrementMinutes must be a positive integer, got ${terms.incrementMinutes}`);
 }
 
 /**
@@ -196,16 +212,29 @@ export function billMonth(entries: readonly BillingEntry[], terms: BillingTerms,
   const sorted = entries
     .filter((e) => monthOf(e.at, timeZone) === month)
     .sort((a, b) => a.at.getTime() - b.at.getTime() || a.ticketNumber.localeCompare(b.ticketNumber) || a.id.localeCompare(b.id));
-  for (const e of sorted) if (!Number.isSafeInteger(e.minutes) || e.minutes < 0) throw new RangeError(`entry ${e.id}: minutes must be a non-negative integer, got ${e.minutes}`);
+  for (const e of sorted)
+    if (!Number.isSafeInteger(e.minutes) || e.minutes < 0) throw new RangeError(`entry ${e.id}: minutes must be a non-negative integer, got ${e.minutes}`);
   // Map keeps insertion order: cases in the order of their first entry.
   const cases = new Map<string, BillingEntry[]>();
   for (const e of sorted) cases.set(e.ticketNumber, [...(cases.get(e.ticketNumber) ?? []), e]);
 
   const lines: StatementLine[] = [];
   const line = (e: BillingEntry, kind: LineKind, rounded: number, included: number, billed: number, amount: number): StatementLine => ({
-    kind, entryId: e.id, ticketNumber: e.ticketNumber, at: e.at, ...localDateTime(e.at, timeZone), ...(e.dateOnly ? { time: '' } : {}),
-    technician: e.technician, technicianName: e.technicianName, activity: kind === 'travel-fee' ? '' : e.activity, travel: e.travel,
-    minutes: kind === 'travel-fee' ? 0 : e.minutes, roundedMinutes: rounded, includedMinutes: included, billedMinutes: billed, amount,
+    kind,
+    entryId: e.id,
+    ticketNumber: e.ticketNumber,
+    at: e.at,
+    ...localDateTime(e.at, timeZone),
+    ...(e.dateOnly ? { time: '' } : {}),
+    technician: e.technician,
+    technicianName: e.technicianName,
+    activity: kind === 'travel-fee' ? '' : e.activity,
+    travel: e.travel,
+    minutes: kind === 'travel-fee' ? 0 : e.minutes,
+    roundedMinutes: rounded,
+    includedMinutes: included,
+    billedMinutes: billed,
+    amount,
   });
   let includedLeft = terms.includedMinutes;
   for (const caseEntries of cases.values()) {
@@ -265,5 +294,5 @@ export type VatNote = string | { cs: string; sk?: string; en?: string };
 
 /** The VAT note in `lang` (a single text is used for every language; a missing one falls back to Czech). */
 export function vatNoteIn(note: VatNote, lang: Lang): string {
-  return typeof note === 'string' ? note : note[lang] ?? note.cs;
+  return typeof note === 'string' ? note : (note[lang] ?? note.cs);
 }

@@ -14,13 +14,13 @@ import Holidays from 'date-holidays';
 export type BusinessHours =
   | 'always'
   | {
-    /** ISO days of the week: 1 = Monday ... 7 = Sunday. */
-    days: readonly number[];
-    /** Local start of the working day, "HH:MM" (24-hour). */
-    from: string;
-    /** Local end of the working day, "HH:MM", later than `from`. */
-    to: string;
-  };
+      /** ISO days of the week: 1 = Monday ... 7 = Sunday. */
+      days: readonly number[];
+      /** Local start of the working day, "HH:MM" (24-hour). */
+      from: string;
+      /** Local end of the working day, "HH:MM", later than `from`. */
+      to: string;
+    };
 
 /** A country whose public holidays are days off. */
 export type HolidayCountry = 'CZ' | 'SK';
@@ -57,7 +57,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(timeZone, f);
   }
@@ -137,7 +144,12 @@ export function publicHolidays(country: HolidayCountry, year: number): ReadonlyS
       hd = new Holidays(country);
       calendars.set(country, hd);
     }
-    set = new Set(hd.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
+    set = new Set(
+      hd
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10)),
+    );
     holidaySets.set(key, set);
   }
   return set;

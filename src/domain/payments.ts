@@ -24,7 +24,8 @@ export function parseAmount(text: string): { minor: number } | { error: string }
     const m = /^(-?)(\d{1,3}([ .,])\d{3}(?:\3\d{3})*|\d+)([,.])(\d{1,2})$/.exec(s);
     // The group separator, when present, must differ from the decimal one.
     if (!m || (m[3] !== undefined && m[3] === m[4])) {
-      if (/^-?\d{1,3}( \d{3})+$/.test(s)) return { error: `"${text.trim()}" is unclear: write minor units (${s.replace(/\D/g, '')}00) or the amount with its decimal part (${s},00)` };
+      if (/^-?\d{1,3}( \d{3})+$/.test(s))
+        return { error: `"${text.trim()}" is unclear: write minor units (${s.replace(/\D/g, '')}00) or the amount with its decimal part (${s},00)` };
       return { error: `"${text.trim()}" is not an amount (minor units such as 123450, or 1 234,50)` };
     }
     const whole = (m[2] ?? '').replace(/[ .,]/g, '');

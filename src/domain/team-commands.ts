@@ -67,7 +67,14 @@ export function parseDuration(text: string): number | null {
 
 /** "Bory, Doubravka; Lochotín" -> ["Bory", "Doubravka", "Lochotín"] (each once). */
 export function parseAreas(text: string): string[] {
-  return [...new Set(text.split(/[,;]/).map((a) => a.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[,;]/)
+        .map((a) => a.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** An outage status as typed (any case), or null. */
@@ -239,12 +246,18 @@ export function readOutageCommand(name: string, args: OutageCommandArgs, timezon
 export function problemText(p: CommandProblem, lang: Lang, usage: string): string {
   const usageLine = t(lang, 'team.usage', { usage });
   switch (p.problem) {
-    case 'usage': return usageLine;
-    case 'notFound': return `${t(lang, 'team.notFound', { number: p.typed })}\n${usageLine}`;
-    case 'badDuration': return t(lang, 'team.badDuration');
-    case 'badCategory': return t(lang, 'team.badCategory');
-    case 'badTime': return t(lang, 'team.badTime');
-    case 'badStatus': return t(lang, 'team.outageBadStatus');
+    case 'usage':
+      return usageLine;
+    case 'notFound':
+      return `${t(lang, 'team.notFound', { number: p.typed })}\n${usageLine}`;
+    case 'badDuration':
+      return t(lang, 'team.badDuration');
+    case 'badCategory':
+      return t(lang, 'team.badCategory');
+    case 'badTime':
+      return t(lang, 'team.badTime');
+    case 'badStatus':
+      return t(lang, 'team.outageBadStatus');
   }
 }
 
@@ -267,7 +280,10 @@ export const MAX_QUEUE_LINES = 40;
  * a cut listing ends with "…". `escape` makes text Linka did not write (customer and technician
  * names) safe in the platform's markup.
  */
-export function queueListing(rows: readonly QueueRow[], opts: { lang: Lang; timezone: string; now: Date; escape?: (text: string) => string; maxChars?: number }): string {
+export function queueListing(
+  rows: readonly QueueRow[],
+  opts: { lang: Lang; timezone: string; now: Date; escape?: (text: string) => string; maxChars?: number },
+): string {
   const { lang, timezone, now } = opts;
   const escapeText = opts.escape ?? ((s: string) => s);
   if (rows.length === 0) return t(lang, 'team.queueEmpty');

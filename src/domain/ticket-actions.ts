@@ -97,7 +97,11 @@ export type FailureOutcome = 'duplicate' | 'retry' | 'throw';
  * event meanwhile (also a duplicate); a conversation saved by another process meanwhile, or a
  * first unique-key clash, is retried up to `maxRetries` times; anything else is thrown.
  */
-export function afterFailure(failure: { duplicateInbound: boolean; uniqueViolation: boolean; conversationConflict: boolean }, attempt: number, maxRetries: number): FailureOutcome {
+export function afterFailure(
+  failure: { duplicateInbound: boolean; uniqueViolation: boolean; conversationConflict: boolean },
+  attempt: number,
+  maxRetries: number,
+): FailureOutcome {
   if (failure.duplicateInbound || (failure.uniqueViolation && attempt > 0)) return 'duplicate';
   const retriable = failure.conversationConflict || failure.uniqueViolation;
   return retriable && attempt < maxRetries ? 'retry' : 'throw';

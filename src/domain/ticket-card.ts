@@ -43,7 +43,12 @@ export interface TicketCard {
 /** "23. 11. 2026 13:00" in the company's time zone. */
 export function localTime(date: Date, timeZone: string, lang: Lang): string {
   return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : `${lang}-CZ`, {
-    timeZone, day: 'numeric', month: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit',
+    timeZone,
+    day: 'numeric',
+    month: 'numeric',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
   }).format(date);
 }
 
@@ -59,9 +64,7 @@ export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lan
   const { lang, timeZone } = opts;
   const status = input.status === 'resolved' || input.status === 'closed' ? 'resolved' : input.status === 'claimed' ? 'claimed' : 'open';
   const c = input.customer;
-  const fields: TicketCard['fields'] = [
-    { label: t(lang, 'team.customer'), value: c ? c.name : t(lang, 'team.unknownCustomer') },
-  ];
+  const fields: TicketCard['fields'] = [{ label: t(lang, 'team.customer'), value: c ? c.name : t(lang, 'team.unknownCustomer') }];
   if (c) {
     fields.push({ label: t(lang, 'team.contract'), value: c.contractNumber });
     fields.push({ label: t(lang, 'team.area'), value: c.area ?? '—' });
@@ -82,9 +85,12 @@ export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lan
   if (input.likelyCustomerSide) fields.push({ label: '💶', value: t(lang, 'team.customerSide') });
   if (input.satisfaction !== null) fields.push({ label: t(lang, 'team.satisfaction'), value: `${input.satisfaction}/5` });
 
-  const state = status === 'resolved' ? t(lang, 'team.state.resolved')
-    : status === 'claimed' ? t(lang, 'team.state.claimed', { name: input.claimedByName ?? '?' })
-    : t(lang, 'team.state.open');
+  const state =
+    status === 'resolved'
+      ? t(lang, 'team.state.resolved')
+      : status === 'claimed'
+        ? t(lang, 'team.state.claimed', { name: input.claimedByName ?? '?' })
+        : t(lang, 'team.state.open');
   const actions: TicketCard['actions'] = [];
   if (status === 'open') actions.push({ action: 'claim', label: t(lang, 'team.action.claim'), style: 'primary' });
   if (status === 'claimed') actions.push({ action: 'release', label: t(lang, 'team.action.release'), style: 'default' });

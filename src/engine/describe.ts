@@ -23,7 +23,10 @@ export function describeInbound(
     case 'contact':
       return { kind: 'contact', text: `[contact ${event.phone}${event.own ? '' : ' (not own)'}]` };
     case 'media':
-      return { kind: event.mediaKind === 'photo' ? 'photo' : 'media', text: `[${event.mediaKind}${event.fileId ? ` ${event.fileId}` : ''}]${event.caption ? ` ${event.caption}` : ''}` };
+      return {
+        kind: event.mediaKind === 'photo' ? 'photo' : 'media',
+        text: `[${event.mediaKind}${event.fileId ? ` ${event.fileId}` : ''}]${event.caption ? ` ${event.caption}` : ''}`,
+      };
     default:
       return null;
   }

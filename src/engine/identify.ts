@@ -66,7 +66,9 @@ export function failedIdentification(turn: Turn, key: string): void {
   turn.out.push({
     type: 'openTicket',
     ticket: {
-      category: 'other', verified: false, likelyCustomerSide: false,
+      category: 'other',
+      verified: false,
+      likelyCustomerSide: false,
       answers: { problem: 'identification', ...(tries ? { contractTries: tries } : {}) },
       summary: [
         `${t(team, 'field.problem')}: ${t(team, 'identify.ticketTitle')}`,

@@ -63,10 +63,38 @@ export function matchChoice(choices: readonly ChoiceDef[], text: string): Choice
  * problem", "jo", "sure" are all asked again.
  */
 export const CONSENT_WORDS: Readonly<Record<'accept' | 'decline', readonly string[]>> = {
-  accept: ['ano', 'souhlasim', 'suhlasim', 'yes', 'i agree', 'agree', 'ano souhlasim', 'ano suhlasim', 'yes i agree', 'prijimam', 'prijimam podminky', 'accept', 'i accept'],
+  accept: [
+    'ano',
+    'souhlasim',
+    'suhlasim',
+    'yes',
+    'i agree',
+    'agree',
+    'ano souhlasim',
+    'ano suhlasim',
+    'yes i agree',
+    'prijimam',
+    'prijimam podminky',
+    'accept',
+    'i accept',
+  ],
   decline: [
-    'ne', 'nie', 'nesouhlasim', 'nesuhlasim', 'no', 'decline', 'i decline', 'odmitam', 'odmietam', 'dont agree', 'i dont agree', 'i do not agree',
-    'ne nesouhlasim', 'nie nesuhlasim', 'no i dont agree', 'no i do not agree',
+    'ne',
+    'nie',
+    'nesouhlasim',
+    'nesuhlasim',
+    'no',
+    'decline',
+    'i decline',
+    'odmitam',
+    'odmietam',
+    'dont agree',
+    'i dont agree',
+    'i do not agree',
+    'ne nesouhlasim',
+    'nie nesuhlasim',
+    'no i dont agree',
+    'no i do not agree',
   ],
 };
 

@@ -8,9 +8,7 @@ import { langFromHint, LANGS, type Lang } from '../shared/lang.js';
 import { normalize } from '../shared/normalize.js';
 import type { ChoiceDef, StepDef } from './flow.js';
 import { matchChoice, matchConsent } from './match.js';
-import {
-  choicesOf, clearTimer, currentStep, text, enter, flowOf, flush, goBack, goMenu, prompt, resetToMenu, say, startTimer, type Turn,
-} from './turn.js';
+import { choicesOf, clearTimer, currentStep, text, enter, flowOf, flush, goBack, goMenu, prompt, resetToMenu, say, startTimer, type Turn } from './turn.js';
 import type { ConversationState, CoreEvent, StepContext, StepResult } from './types.js';
 import { failedIdentification, lookup, noteAttempt, onContact, onLookup } from './identify.js';
 import { asksHours, onHours, onPaymentReported, queryHours, reportPayment, saysPaid } from './side-questions.js';
@@ -22,10 +20,21 @@ const CONTRACT = /^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u;
 /** The state of a conversation that has not started yet. */
 export function initialState(ctx: Pick<StepContext, 'flows' | 'customer' | 'langHint'>): ConversationState {
   return {
-    flow: 'main', step: '', flowVersion: ctx.flows.main?.version ?? 1,
-    lang: ctx.customer?.language ?? langFromHint(ctx.langHint) ?? 'cs', langChosen: false,
-    customerId: ctx.customer?.id ?? null, verified: true, idTries: 0,
-    answers: {}, back: [], misses: 0, timer: null, followUps: 0, ticketNumber: null, lookup: null,
+    flow: 'main',
+    step: '',
+    flowVersion: ctx.flows.main?.version ?? 1,
+    lang: ctx.customer?.language ?? langFromHint(ctx.langHint) ?? 'cs',
+    langChosen: false,
+    customerId: ctx.customer?.id ?? null,
+    verified: true,
+    idTries: 0,
+    answers: {},
+    back: [],
+    misses: 0,
+    timer: null,
+    followUps: 0,
+    ticketNumber: null,
+    lookup: null,
   };
 }
 
@@ -39,7 +48,7 @@ export function step(prev: ConversationState | null, event: CoreEvent, now: Date
 
   if (event.kind === 'optOut' || event.kind === 'optIn') optOut(turn, event.kind === 'optOut', prev !== null);
   else if (!prev) begin(turn, event);
-  else if (!currentStep(turn) || flowOf(turn).version !== s.flowVersion && s.flow !== 'main') {
+  else if (!currentStep(turn) || (flowOf(turn).version !== s.flowVersion && s.flow !== 'main')) {
     say(turn, 'common.flowChanged');
     goMenu(turn);
   } else handle(turn, event);

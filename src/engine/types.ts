@@ -84,10 +84,12 @@ export type CoreEvent =
   | { kind: 'lookupResult'; customer: CustomerView | null }
   /** Feedback from the runtime: the ticket of an `openTicket` effect exists. */
   | {
-    kind: 'ticketOpened'; number: string; repeatWarning?: boolean;
-    /** When a technician will react at the latest, formatted for the customer ("pondělí 23. 11. v 18:00"). */ reactBy?: string;
-    /** The customer's tier promises no reaction time (tier none): the confirmation says so. */ noReactionGuarantee?: boolean;
-  }
+      kind: 'ticketOpened';
+      number: string;
+      repeatWarning?: boolean;
+      /** When a technician will react at the latest, formatted for the customer ("pondělí 23. 11. v 18:00"). */ reactBy?: string;
+      /** The customer's tier promises no reaction time (tier none): the confirmation says so. */ noReactionGuarantee?: boolean;
+    }
   /** A technician took the customer's ticket. */
   | { kind: 'ticketClaimed'; number: string; technician: string }
   /** A technician resolved the ticket (with an optional note for the customer). */

@@ -29,7 +29,12 @@ const giveUp = (next: string): ChoiceDef => ({ ...no(next), say: 'collect.intro'
 /** "Since when?": free text, or one of the quick answers. */
 export function sinceStep(next: string): StepDef {
   return {
-    kind: 'input', prompt: 'collect.since', field: 'since', minLength: 2, retry: 'collect.sinceRetry', next,
+    kind: 'input',
+    prompt: 'collect.since',
+    field: 'since',
+    minLength: 2,
+    retry: 'collect.sinceRetry',
+    next,
     quick: [
       { id: 'today', label: 'collect.since.today', next },
       { id: 'yesterday', label: 'collect.since.yesterday', next },
@@ -45,7 +50,9 @@ export function sinceStep(next: string): StepDef {
  */
 export function summaryStep(editFrom: string): StepDef {
   return {
-    kind: 'summary', prompt: 'collect.summary', sms: { kind: 'openTicket' },
+    kind: 'summary',
+    prompt: 'collect.summary',
+    sms: { kind: 'openTicket' },
     choices: [
       { id: 'send', label: 'collect.send', match: ['yes', 'done', 'odeslat', 'poslat', 'odoslat', 'send'], next: 'openTicket' },
       { id: 'edit', label: 'collect.edit', match: ['opravit', 'upravit', 'edit', 'zmenit'], next: editFrom },
@@ -57,7 +64,10 @@ export function summaryStep(editFrom: string): StepDef {
 export const collectSteps: Record<string, StepDef> = {
   since: sinceStep('lights'),
   lights: {
-    kind: 'choice', prompt: 'collect.lights', field: 'lights', freeText: 'devices',
+    kind: 'choice',
+    prompt: 'collect.lights',
+    field: 'lights',
+    freeText: 'devices',
     choices: [
       { id: 'off', label: 'collect.lights.off', match: ['nesviti', 'zhasnute', 'nesvieti', 'dark'], next: 'devices' },
       { id: 'red', label: 'collect.lights.red', match: ['cervena', 'cervene', 'red'], next: 'devices' },
@@ -67,7 +77,10 @@ export const collectSteps: Record<string, StepDef> = {
     ],
   },
   devices: {
-    kind: 'choice', prompt: 'collect.devices', field: 'devices', freeText: 'description',
+    kind: 'choice',
+    prompt: 'collect.devices',
+    field: 'devices',
+    freeText: 'description',
     choices: [
       { id: 'all', label: 'collect.devices.all', match: ['vsechna', 'vsetky', 'all'], next: 'description' },
       { id: 'some', label: 'collect.devices.some', match: ['nektera', 'niektore', 'some'], next: 'description' },
@@ -77,7 +90,12 @@ export const collectSteps: Record<string, StepDef> = {
     ],
   },
   description: {
-    kind: 'input', prompt: 'collect.description', field: 'description', minLength: 10, retry: 'collect.descriptionRetry', next: 'summary',
+    kind: 'input',
+    prompt: 'collect.description',
+    field: 'description',
+    minLength: 10,
+    retry: 'collect.descriptionRetry',
+    next: 'summary',
   },
   summary: summaryStep('since'),
   openTicket: { kind: 'openTicket' },
@@ -96,14 +114,20 @@ export function checklistFlow(spec: ChecklistSpec): FlowDef {
     summaryFields: ['checklist', 'afterReplug', 'afterRestart', ...(spec.extraSummary ?? []), 'since', 'lights', 'devices', 'description'],
     steps: {
       unplug: {
-        kind: 'choice', prompt: 'checklist.unplug', field: 'checklist', followUp: true,
+        kind: 'choice',
+        prompt: 'checklist.unplug',
+        field: 'checklist',
+        followUp: true,
         choices: [
           { id: 'done', label: 'checklist.unplugDone', match: ['done', 'yes'], next: 'plugBack' },
           { id: 'cannot', label: 'checklist.cannot', match: ['cannot', 'dontKnow'], next: afterChecklist, say: 'collect.intro' },
         ],
       },
       plugBack: {
-        kind: 'wait', prompt: 'checklist.plugBack', minutes: 'waitMinutes', then: 'worksNow',
+        kind: 'wait',
+        prompt: 'checklist.plugBack',
+        minutes: 'waitMinutes',
+        then: 'worksNow',
         // Over SMS the timed "does it work now?" would be a billed message of its own: ask it at once.
         sms: { kind: 'choice', prompt: 'checklist.plugBackAsk', field: 'afterReplug', followUp: true, choices: [yes('resolved'), no('restartPc')] },
         choices: [
@@ -112,11 +136,16 @@ export function checklistFlow(spec: ChecklistSpec): FlowDef {
         ],
       },
       worksNow: {
-        kind: 'choice', prompt: spec.worksNow, field: 'afterReplug', followUp: true,
+        kind: 'choice',
+        prompt: spec.worksNow,
+        field: 'afterReplug',
+        followUp: true,
         choices: [yes('resolved'), no('restartPc')],
       },
       restartPc: {
-        kind: 'choice', prompt: 'checklist.restartPc', followUp: true,
+        kind: 'choice',
+        prompt: 'checklist.restartPc',
+        followUp: true,
         // Over SMS "does it work now?" goes with the request to restart (one billed message, not two).
         sms: { kind: 'choice', prompt: 'checklist.restartAsk', field: 'afterRestart', followUp: true, choices: [yes('resolved'), giveUp(afterChecklist)] },
         choices: [
@@ -125,7 +154,10 @@ export function checklistFlow(spec: ChecklistSpec): FlowDef {
         ],
       },
       worksAfterRestart: {
-        kind: 'choice', prompt: spec.worksNow, field: 'afterRestart', followUp: true,
+        kind: 'choice',
+        prompt: spec.worksNow,
+        field: 'afterRestart',
+        followUp: true,
         choices: [yes('resolved'), giveUp(afterChecklist)],
       },
       ...spec.extraSteps,

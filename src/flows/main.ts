@@ -14,19 +14,36 @@ export const mainFlow: FlowDef = {
   steps: {
     identify: { kind: 'identify', prompt: 'identify.ask' },
     menu: {
-      kind: 'choice', prompt: 'menu.prompt',
+      kind: 'choice',
+      prompt: 'menu.prompt',
       choices: [
-        { id: 'internet', label: 'problem.internet', match: ['internet', 'net', 'pripojeni', 'pripojenie', 'connection'],
-          keywords: ['internet', 'net', 'pripojeni', 'pripojenie', 'internetem', 'internetom', 'stranky', 'stranka', 'web', 'connection', 'online'], next: { flow: 'internet' } },
-        { id: 'voip', label: 'problem.voip', match: ['voip', 'telefon', 'phone', 'pevna linka'],
-          keywords: ['voip', 'telefon', 'telefonem', 'telefonom', 'volat', 'volani', 'vytocit', 'phone', 'call', 'calls'], next: { flow: 'voip' } },
-        { id: 'wifi', label: 'problem.wifi', match: ['wifi', 'wi fi', 'wlan', 'router'],
-          keywords: ['wifi', 'wi-fi', 'wifina', 'wifinu', 'wlan', 'wireless'], next: { flow: 'wifi' } },
+        {
+          id: 'internet',
+          label: 'problem.internet',
+          match: ['internet', 'net', 'pripojeni', 'pripojenie', 'connection'],
+          keywords: ['internet', 'net', 'pripojeni', 'pripojenie', 'internetem', 'internetom', 'stranky', 'stranka', 'web', 'connection', 'online'],
+          next: { flow: 'internet' },
+        },
+        {
+          id: 'voip',
+          label: 'problem.voip',
+          match: ['voip', 'telefon', 'phone', 'pevna linka'],
+          keywords: ['voip', 'telefon', 'telefonem', 'telefonom', 'volat', 'volani', 'vytocit', 'phone', 'call', 'calls'],
+          next: { flow: 'voip' },
+        },
+        {
+          id: 'wifi',
+          label: 'problem.wifi',
+          match: ['wifi', 'wi fi', 'wlan', 'router'],
+          keywords: ['wifi', 'wi-fi', 'wifina', 'wifinu', 'wlan', 'wireless'],
+          next: { flow: 'wifi' },
+        },
         { id: 'other', label: 'problem.other', match: ['jine', 'ine', 'other', 'neco jineho', 'nieco ine', 'something else'], next: { flow: 'other' } },
       ],
     },
     language: {
-      kind: 'choice', prompt: 'lang.pick',
+      kind: 'choice',
+      prompt: 'lang.pick',
       choices: [
         { id: 'cs', label: 'lang.cs', match: ['cs', 'cz', 'cesky', 'cestina', 'czech'], next: '@back', setLang: 'cs' },
         { id: 'sk', label: 'lang.sk', match: ['sk', 'slovensky', 'slovencina', 'slovak'], next: '@back', setLang: 'sk' },
@@ -34,11 +51,13 @@ export const mainFlow: FlowDef = {
       ],
     },
     ticketOpen: {
-      kind: 'ticketOpen', prompt: 'ticket.noted',
+      kind: 'ticketOpen',
+      prompt: 'ticket.noted',
       choices: [{ id: 'newProblem', label: 'ticket.newProblem', match: ['menu', 'novy', 'new'], next: 'menu' }],
     },
     offer: {
-      kind: 'offer', prompt: 'offer.prompt',
+      kind: 'offer',
+      prompt: 'offer.prompt',
       // No `match` words: a consent is matched strictly by matchConsent (src/engine/match.ts,
       // CONSENT_WORDS and the labels), never by the lexicon; the engine's onConsent decides the next step.
       choices: [
@@ -47,7 +66,8 @@ export const mainFlow: FlowDef = {
       ],
     },
     rate: {
-      kind: 'rate', prompt: 'ticket.rate',
+      kind: 'rate',
+      prompt: 'ticket.rate',
       choices: [1, 2, 3, 4, 5].map((n) => ({ id: String(n), label: `rate.${n}`, match: [String(n)], next: 'done' })),
     },
     done: { kind: 'done', prompt: 'done.prompt' },

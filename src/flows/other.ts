@@ -11,7 +11,12 @@ export const otherFlow: FlowDef = {
   summaryFields: ['description', 'since'],
   steps: {
     description: {
-      kind: 'input', prompt: 'other.describe', field: 'description', minLength: 10, retry: 'collect.descriptionRetry', next: 'since',
+      kind: 'input',
+      prompt: 'other.describe',
+      field: 'description',
+      minLength: 10,
+      retry: 'collect.descriptionRetry',
+      next: 'since',
     },
     since: sinceStep('summary'),
     summary: summaryStep('description'),

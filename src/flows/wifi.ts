@@ -16,7 +16,9 @@ export const wifiFlow = checklistFlow({
   extraSummary: ['cableWorks'],
   extraSteps: {
     cableWorks: {
-      kind: 'choice', prompt: 'wifi.cableWorks', field: 'cableWorks',
+      kind: 'choice',
+      prompt: 'wifi.cableWorks',
+      field: 'cableWorks',
       choices: [
         { id: 'yes', label: 'wifi.cableYes', match: ['yes', 'works'], next: 'since', set: { customerSide: 'yes' } },
         { id: 'no', label: 'wifi.cableNo', match: ['no', 'notWorks'], next: 'since' },

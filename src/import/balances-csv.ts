@@ -63,12 +63,15 @@ export function balanceDefaults(settings: { timezone: string; dueDay: number; cu
  */
 export async function importBalances(prisma: PrismaClient, rows: readonly BalanceRow[], now: Date): Promise<{ outstanding: number; paid: number }> {
   const counts = { outstanding: 0, paid: 0 };
-  await prisma.$transaction(async (tx) => {
-    for (const r of rows) {
-      await replaceBalance(tx, r.customerId, r, now);
-      counts[r.amount > 0 ? 'outstanding' : 'paid'] += 1;
-    }
-  }, { timeout: 120_000, maxWait: 10_000 });
+  await prisma.$transaction(
+    async (tx) => {
+      for (const r of rows) {
+        await replaceBalance(tx, r.customerId, r, now);
+        counts[r.amount > 0 ? 'outstanding' : 'paid'] += 1;
+      }
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
   return counts;
 }
 
@@ -88,9 +91,14 @@ export async function checkBalances(db: DbClient, raw: readonly RawBalance[], de
     else if (!customer) problems.push(`no customer with contract_number ${contract}`);
     else if (seen.has(customer.id)) problems.push(`contract_number ${contract} already appears on ${seen.get(customer.id)}`);
     else seen.set(customer.id, r.where);
-    const amount = typeof r.balance === 'number'
-      ? (Number.isSafeInteger(r.balance) && Math.abs(r.balance) <= MAX_AMOUNT ? { minor: r.balance } : { error: `${r.balance} is not an integer of minor units` })
-      : r.balance.trim() === '' ? { error: 'is empty' } : parseAmount(r.balance);
+    const amount =
+      typeof r.balance === 'number'
+        ? Number.isSafeInteger(r.balance) && Math.abs(r.balance) <= MAX_AMOUNT
+          ? { minor: r.balance }
+          : { error: `${r.balance} is not an integer of minor units` }
+        : r.balance.trim() === ''
+          ? { error: 'is empty' }
+          : parseAmount(r.balance);
     if ('error' in amount) problems.push(`balance ${amount.error}`);
     const dueText = (r.dueDate ?? '').trim();
     const dueDate = dueText ? parseDate(dueText) : defaultDueDate(defaults.now, defaults.timezone, defaults.dueDay);
@@ -98,7 +106,8 @@ export async function checkBalances(db: DbClient, raw: readonly RawBalance[], de
     const currency = ((r.currency ?? '').trim() || defaults.currency).toUpperCase();
     if (!/^[A-Z]{3}$/.test(currency)) problems.push(`currency "${r.currency}" is not a code such as CZK or EUR`);
     if (problems.length) errors.push({ where: r.where, message: problems.join('; ') });
-    else if (customer && 'minor' in amount && dueDate) rows.push({ where: r.where, contract: customer.contractNumber, customerId: customer.id, amount: amount.minor, dueDate, currency });
+    else if (customer && 'minor' in amount && dueDate)
+      rows.push({ where: r.where, contract: customer.contractNumber, customerId: customer.id, amount: amount.minor, dueDate, currency });
   }
   if (errors.length) throw new BalancesInvalid(errors);
   return rows;
@@ -113,7 +122,12 @@ export function parseBalancesCsv(text: string): RawBalance[] {
   const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
   let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
   try {
-    records = parse(body, { columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())).map((h) => h || false), skip_empty_lines: true, info: true, delimiter }) as typeof records;
+    records = parse(body, {
+      columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())).map((h) => h || false),
+      skip_empty_lines: true,
+      info: true,
+      delimiter,
+    }) as typeof records;
   } catch (err) {
     throw new LinkaError('csv_invalid', `The CSV file cannot be read: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -122,6 +136,10 @@ export function parseBalancesCsv(text: string): RawBalance[] {
   const unknown = header.filter((h) => h !== '' && !(BALANCE_COLUMNS as readonly string[]).includes(h));
   if (unknown.length) throw new LinkaError('csv_invalid', `Unknown CSV column(s) ${unknown.join(', ')} (expected: ${BALANCE_COLUMNS.join(', ')})`);
   return records.map(({ record, info }) => ({
-    where: `line ${info.lines}`, contract: record.contract_number ?? '', balance: record.balance ?? '', dueDate: record.due_date ?? null, currency: record.currency ?? null,
+    where: `line ${info.lines}`,
+    contract: record.contract_number ?? '',
+    balance: record.balance ?? '',
+    dueDate: record.due_date ?? null,
+    currency: record.currency ?? null,
   }));
 }

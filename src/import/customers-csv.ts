@@ -16,12 +16,23 @@ import type { PrismaClient } from '../store/types.js';
 export const CSV_COLUMNS = ['contract_number', 'name', 'phones', 'language', 'tier', 'area', 'access_point', 'address', 'email', 'telegram_id'] as const;
 const REQUIRED = ['contract_number', 'name'] as const;
 
-const optional = z.string().trim().transform((v) => (v === '' ? null : v));
+const optional = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? null : v));
 const rowSchema = z.object({
-  contract_number: z.string().trim().regex(/^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u, 'contract_number must be 3-20 letters, digits, "-" or "/", no spaces'),
+  contract_number: z
+    .string()
+    .trim()
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u, 'contract_number must be 3-20 letters, digits, "-" or "/", no spaces'),
   name: z.string().trim().min(1, 'name is empty'),
   phones: z.string().default(''),
-  language: z.string().trim().toLowerCase().default('').refine((v) => ['', 'cs', 'sk', 'en'].includes(v), 'language must be cs, sk or en'),
+  language: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('')
+    .refine((v) => ['', 'cs', 'sk', 'en'].includes(v), 'language must be cs, sk or en'),
   tier: z.string().trim().default(''),
   area: optional.default(null),
   access_point: optional.default(null),
@@ -56,7 +67,13 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
   // Czech spreadsheet exports use ";" between columns.
   const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
   try {
-    const raw = parse(body, { columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())).map((h) => h || false), skip_empty_lines: true, info: true, trim: false, delimiter }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
+    const raw = parse(body, {
+      columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())).map((h) => h || false),
+      skip_empty_lines: true,
+      info: true,
+      trim: false,
+      delimiter,
+    }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
     records = raw.map((r) => ({ record: r.record, line: r.info.lines }));
   } catch (err) {
     throw new LinkaError('csv_invalid', `The CSV file cannot be read: ${err instanceof Error ? err.message : String(err)}`);
@@ -79,7 +96,10 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
     }
     const r = parsed.data;
     const phones: string[] = [];
-    for (const p of r.phones.split(/[|,;]/).map((x) => x.trim()).filter(Boolean)) {
+    for (const p of r.phones
+      .split(/[|,;]/)
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const e164 = toE164(p, opts.region);
       if (!e164) errors.push(`line ${line}: "${p}" is not a valid phone number`);
       else if (!phones.includes(e164)) phones.push(e164);
@@ -93,10 +113,17 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
       else seenTelegram.set(r.telegram_id, line);
     }
     rows.push({
-      line, contractNumber: key, name: r.name, phones,
+      line,
+      contractNumber: key,
+      name: r.name,
+      phones,
       language: (r.language || opts.defaultLanguage) as CustomerInput['language'],
       tier: r.tier || (opts.defaultTier ?? 'none'),
-      area: r.area, accessPoint: r.access_point, address: r.address, email: r.email, telegramId: r.telegram_id,
+      area: r.area,
+      accessPoint: r.access_point,
+      address: r.address,
+      email: r.email,
+      telegramId: r.telegram_id,
     });
   }
   if (errors.length) throw badRows(errors);
@@ -110,28 +137,40 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
  * file moves from one of its customers to another is taken from the first before any row
  * is written, so the order of the rows does not matter.
  */
-export async function importCustomers(prisma: PrismaClient, rows: Array<CustomerInput & { line?: number }>): Promise<{ created: number; updated: number; unchanged: number }> {
+export async function importCustomers(
+  prisma: PrismaClient,
+  rows: Array<CustomerInput & { line?: number }>,
+): Promise<{ created: number; updated: number; unchanged: number }> {
   const counts = { created: 0, updated: 0, unchanged: 0 };
-  await prisma.$transaction(async (tx) => {
-    const inFile = new Map(rows.map((r) => [r.contractNumber, r]));
-    const wanted = rows.filter((r): r is typeof r & { telegramId: string } => r.telegramId !== null);
-    const holders = await telegramIdHolders(tx, wanted.map((r) => r.telegramId));
-    const errors: string[] = [];
-    const moved: string[] = [];
-    for (const row of wanted) {
-      const holder = holders.get(row.telegramId);
-      if (holder === undefined || holder === row.contractNumber) continue;
-      // The holder is in the file too, with another telegram_id (or none): the id moves.
-      if (inFile.has(holder) && inFile.get(holder)?.telegramId !== row.telegramId) moved.push(holder);
-      else errors.push(`${row.line !== undefined ? `line ${row.line}` : `contract_number ${row.contractNumber}`}: telegram_id ${row.telegramId} already belongs to contract ${holder}`);
-    }
-    if (errors.length) throw badRows(errors);
-    for (const row of wanted) if (moved.includes(holders.get(row.telegramId) as string)) await releaseTelegramId(tx, row.telegramId);
-    for (const { line: _line, ...row } of rows) {
-      const result = await upsertCustomer(tx, row);
-      // Its telegram_id was taken above: it has changed even if the rest has not.
-      counts[result === 'unchanged' && moved.includes(row.contractNumber) ? 'updated' : result] += 1;
-    }
-  }, { timeout: 120_000 });
+  await prisma.$transaction(
+    async (tx) => {
+      const inFile = new Map(rows.map((r) => [r.contractNumber, r]));
+      const wanted = rows.filter((r): r is typeof r & { telegramId: string } => r.telegramId !== null);
+      const holders = await telegramIdHolders(
+        tx,
+        wanted.map((r) => r.telegramId),
+      );
+      const errors: string[] = [];
+      const moved: string[] = [];
+      for (const row of wanted) {
+        const holder = holders.get(row.telegramId);
+        if (holder === undefined || holder === row.contractNumber) continue;
+        // The holder is in the file too, with another telegram_id (or none): the id moves.
+        if (inFile.has(holder) && inFile.get(holder)?.telegramId !== row.telegramId) moved.push(holder);
+        else
+          errors.push(
+            `${row.line !== undefined ? `line ${row.line}` : `contract_number ${row.contractNumber}`}: telegram_id ${row.telegramId} already belongs to contract ${holder}`,
+          );
+      }
+      if (errors.length) throw badRows(errors);
+      for (const row of wanted) if (moved.includes(holders.get(row.telegramId) as string)) await releaseTelegramId(tx, row.telegramId);
+      for (const { line: _line, ...row } of rows) {
+        const result = await upsertCustomer(tx, row);
+        // Its telegram_id was taken above: it has changed even if the rest has not.
+        counts[result === 'unchanged' && moved.includes(row.contractNumber) ? 'updated' : result] += 1;
+      }
+    },
+    { timeout: 120_000 },
+  );
   return counts;
 }

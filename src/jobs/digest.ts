@@ -24,13 +24,15 @@ export async function digestText(deps: TeamJobDeps): Promise<string> {
   const claimed = tickets.filter((x) => x.status === 'claimed').sort(byUrgency);
   const lines = [t(lang, 'team.digestTitle', { open: unclaimed.length, claimed: claimed.length })];
   for (const x of [...unclaimed, ...claimed]) {
-    lines.push(`• ${t(lang, 'team.queueLine', {
-      number: x.number,
-      problem: t(lang, `problem.${x.category}`),
-      customer: x.customer?.name ?? t(lang, 'team.unknownCustomer'),
-      state: x.status === 'claimed' ? t(lang, 'team.state.claimed', { name: x.claimedByName ?? '?' }) : t(lang, 'team.state.open'),
-      deadline: x.deadline ? timeLeft(x.deadline, now, lang) : t(lang, 'team.noDeadline'),
-    })}`);
+    lines.push(
+      `• ${t(lang, 'team.queueLine', {
+        number: x.number,
+        problem: t(lang, `problem.${x.category}`),
+        customer: x.customer?.name ?? t(lang, 'team.unknownCustomer'),
+        state: x.status === 'claimed' ? t(lang, 'team.state.claimed', { name: x.claimedByName ?? '?' }) : t(lang, 'team.state.open'),
+        deadline: x.deadline ? timeLeft(x.deadline, now, lang) : t(lang, 'team.noDeadline'),
+      })}`,
+    );
   }
   return lines.join('\n');
 }

@@ -12,10 +12,17 @@ export type NoticeJobDeps = TeamJobDeps & { customerChannels?: readonly string[]
 /** One round; returns how many customer notices were queued. */
 export async function sendMaintenanceNotices(deps: NoticeJobDeps, config: LinkaConfig): Promise<number> {
   const maintenance = createMaintenance({
-    prisma: deps.prisma, clock: deps.clock, timezone: config.timezone, teamLanguage: deps.teamLanguage, leadTimes: leadTimesOf(config),
+    prisma: deps.prisma,
+    clock: deps.clock,
+    timezone: config.timezone,
+    teamLanguage: deps.teamLanguage,
+    leadTimes: leadTimesOf(config),
   });
   return maintenance.sendDue({
-    teamPlatforms: deps.teamPlatforms, customerChannels: deps.customerChannels ?? [], telegramChannel: config.outages.telegramChannel || null,
-    shortSms: config.sms.shortText, onQueued: deps.onQueued,
+    teamPlatforms: deps.teamPlatforms,
+    customerChannels: deps.customerChannels ?? [],
+    telegramChannel: config.outages.telegramChannel || null,
+    shortSms: config.sms.shortText,
+    onQueued: deps.onQueued,
   });
 }

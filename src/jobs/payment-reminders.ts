@@ -13,7 +13,14 @@ export function paymentCron(config: LinkaConfig): string {
 
 /** One round; returns the contract numbers reminded and warned. */
 export function sendPaymentReminders(deps: NoticeJobDeps, config: LinkaConfig): Promise<{ reminded: string[]; warned: string[] }> {
-  return sendPaymentNotices({
-    prisma: deps.prisma, clock: deps.clock, customerChannels: deps.customerChannels ?? [], shortSms: config.sms.shortText, onQueued: deps.onQueued,
-  }, paymentSettings(config));
+  return sendPaymentNotices(
+    {
+      prisma: deps.prisma,
+      clock: deps.clock,
+      customerChannels: deps.customerChannels ?? [],
+      shortSms: config.sms.shortText,
+      onQueued: deps.onQueued,
+    },
+    paymentSettings(config),
+  );
 }

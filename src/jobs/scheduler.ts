@@ -45,11 +45,41 @@ export function startScheduler(config: LinkaConfig, deps: TeamJobDeps & NoticeJo
     }
   };
   const options = { timezone: config.timezone, noOverlap: true };
-  const tasks = config.team.digest.map((expr, i) => cron.schedule(expr, guard(`digest-${i}`, () => postDigest(deps)), { ...options, name: `digest-${i}` }));
-  tasks.push(cron.schedule('* * * * *', guard('reannounce', () => reannounceUnclaimed(deps, { everyMinutes: config.team.reannounceMinutes, max: config.team.reannounceMax })), { ...options, name: 'reannounce' }));
-  tasks.push(cron.schedule('* * * * *', guard('sla-watch', () => watchSla(deps, { tiers: config.tiers, calendar: slaCalendar(config), warnAt: config.sla.warnAt })), { ...options, name: 'sla-watch' }));
-  tasks.push(cron.schedule('* * * * *', guard('maintenance', () => sendMaintenanceNotices(deps, config)), { ...options, name: 'maintenance' }));
-  tasks.push(cron.schedule(paymentCron(config), guard('payment-reminders', () => sendPaymentReminders(deps, config)), { ...options, name: 'payment-reminders' }));
+  const tasks = config.team.digest.map((expr, i) =>
+    cron.schedule(
+      expr,
+      guard(`digest-${i}`, () => postDigest(deps)),
+      { ...options, name: `digest-${i}` },
+    ),
+  );
+  tasks.push(
+    cron.schedule(
+      '* * * * *',
+      guard('reannounce', () => reannounceUnclaimed(deps, { everyMinutes: config.team.reannounceMinutes, max: config.team.reannounceMax })),
+      { ...options, name: 'reannounce' },
+    ),
+  );
+  tasks.push(
+    cron.schedule(
+      '* * * * *',
+      guard('sla-watch', () => watchSla(deps, { tiers: config.tiers, calendar: slaCalendar(config), warnAt: config.sla.warnAt })),
+      { ...options, name: 'sla-watch' },
+    ),
+  );
+  tasks.push(
+    cron.schedule(
+      '* * * * *',
+      guard('maintenance', () => sendMaintenanceNotices(deps, config)),
+      { ...options, name: 'maintenance' },
+    ),
+  );
+  tasks.push(
+    cron.schedule(
+      paymentCron(config),
+      guard('payment-reminders', () => sendPaymentReminders(deps, config)),
+      { ...options, name: 'payment-reminders' },
+    ),
+  );
   return {
     tasks,
     async stop() {

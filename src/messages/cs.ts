@@ -5,10 +5,12 @@
 export const cs = {
   'greeting.hello': 'Dobrý den, tady Linka, zákaznická podpora {company}. Pomohu vám s internetem, telefonem i Wi-Fi, kdykoli ve dne i v noci.',
   'identify.ask': 'Abych vás mohla ověřit, napište mi prosím číslo své smlouvy (najdete ho na smlouvě nebo na faktuře).',
-  'identify.askWithContact': 'Abych vás mohla ověřit, sdílejte prosím své telefonní číslo tlačítkem níže, nebo mi napište číslo své smlouvy (najdete ho na smlouvě nebo na faktuře).',
+  'identify.askWithContact':
+    'Abych vás mohla ověřit, sdílejte prosím své telefonní číslo tlačítkem níže, nebo mi napište číslo své smlouvy (najdete ho na smlouvě nebo na faktuře).',
   'identify.shareContact': 'Sdílet telefonní číslo',
   'identify.notFound': 'Smlouvu s tímto číslem jsem bohužel nenašla. Zkontrolujte ho prosím a napište ho znovu (zbývá pokusů: {left}).',
-  'identify.badFormat': 'Číslo smlouvy tvoří číslice, případně písmena a pomlčky, bez mezer – například 2024-0153. Napište ho prosím znovu (zbývá pokusů: {left}).',
+  'identify.badFormat':
+    'Číslo smlouvy tvoří číslice, případně písmena a pomlčky, bez mezer – například 2024-0153. Napište ho prosím znovu (zbývá pokusů: {left}).',
   'identify.notFound@sms': 'Smlouvu jsem nenašla. Zkontrolujte číslo a pošlete ho znovu (zbývá pokusů: {left}).',
   'identify.badFormat@sms': 'Číslo smlouvy je bez mezer, např. 2024-0153. Pošlete ho znovu (zbývá pokusů: {left}).',
   'identify.contactNotOwn': 'Sdílet lze jen vlastní telefonní číslo. Použijte prosím tlačítko níže, nebo napište číslo smlouvy.',
@@ -26,16 +28,19 @@ export const cs = {
   'devices.internet': 'zdroj antény, Wi-Fi router, kabelový router a switch, případně i VoIP bránu',
   'devices.voip': 'zdroj antény, router, switch a VoIP brána (telefonní adaptér)',
   'devices.wifi': 'zdroj antény, Wi-Fi router, kabelový router a switch, případně i VoIP bránu',
-  'checklist.unplug': 'Zkusme nejdřív restart zařízení, ten většinu závad vyřeší. Odpojte prosím ze zásuvky všechna zařízení ({devices}) a nechte je asi 10 sekund bez napájení. Až to budete mít, dejte mi vědět.',
+  'checklist.unplug':
+    'Zkusme nejdřív restart zařízení, ten většinu závad vyřeší. Odpojte prosím ze zásuvky všechna zařízení ({devices}) a nechte je asi 10 sekund bez napájení. Až to budete mít, dejte mi vědět.',
   'checklist.unplugDone': 'Hotovo, odpojeno',
   'checklist.cannot': 'Nemohu / nevím jak',
-  'checklist.plugBack': 'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – obvykle to trvá do 3 minut. Za {minutes} min se vám ozvu a zeptám se, jestli už vše funguje.',
+  'checklist.plugBack':
+    'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – obvykle to trvá do 3 minut. Za {minutes} min se vám ozvu a zeptám se, jestli už vše funguje.',
   'checklist.devicesReady': 'Zařízení už naběhla',
   'checklist.stillWaiting': 'Zařízení ještě nabíhají, vydržte prosím. Ozvu se asi za {minutes} min. Pokud už vše funguje, dejte mi vědět.',
   'checklist.restartPc': 'Restartujte prosím ještě počítače a další zařízení připojená k síti (notebook, televizi, telefon). Až se znovu spustí, napište mi.',
   'checklist.restartDone': 'Hotovo, restartováno',
   'checklist.noComputer': 'Nemám žádný počítač',
-  'checklist.resolved': 'Jsem ráda, že vše zase funguje. Pokud by se závada vrátila, napište mi kdykoli. Tip: za bouřky odpojujte zařízení ze zásuvky i od datového kabelu – výměna zařízení poškozených přepětím je zpoplatněná.',
+  'checklist.resolved':
+    'Jsem ráda, že vše zase funguje. Pokud by se závada vrátila, napište mi kdykoli. Tip: za bouřky odpojujte zařízení ze zásuvky i od datového kabelu – výměna zařízení poškozených přepětím je zpoplatněná.',
   'choice.yesWorks': 'Ano, funguje',
   'choice.noStillBroken': 'Ne, stále nefunguje',
   'choice.alreadyWorks': 'Už to funguje',
@@ -79,7 +84,8 @@ export const cs = {
   'field.devices': 'Dotčená zařízení',
   'field.description': 'Popis',
   'field.unverified': 'Zákazník neověřen',
-  'ticket.opened': 'Váš požadavek jsem předala technikům pod číslem {number}. Technik se vám ozve zde. Pokud si vzpomenete na něco dalšího, napište mi to sem a připojím to k požadavku.',
+  'ticket.opened':
+    'Váš požadavek jsem předala technikům pod číslem {number}. Technik se vám ozve zde. Pokud si vzpomenete na něco dalšího, napište mi to sem a připojím to k požadavku.',
   'ticket.noted': 'Děkuji, připojila jsem to k požadavku {number}. Technik se vám ozve.',
   'ticket.reactBy': 'Termín reakce technika podle vaší smlouvy: {time}.',
   'ticket.noReactionGuarantee': 'Vaše smlouva nezahrnuje garantovanou dobu reakce: technik se vám ozve, jakmile to bude možné.',
@@ -153,7 +159,8 @@ export const cs = {
   'lang.changed': 'Dobře, budeme pokračovat česky.',
   'common.oldButton': 'Toto tlačítko patří k dřívější otázce. Odpovězte prosím na tu poslední.',
   'common.notUnderstood': 'Promiňte, té odpovědi jsem nerozuměla. Vyberte prosím jednu z možností (stačí napsat její číslo).',
-  'common.help': 'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte {phone}.',
+  'common.help':
+    'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte {phone}.',
   'common.tooManyMisses': 'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku, nebo zavolejte na {phone}, kolegové vám rádi pomohou.',
   'common.stillThere': 'Jste tu ještě? Až budete mít chvilku, odpovězte prosím na mou poslední otázku.',
   'common.flowChanged': 'Mezitím jsme upravili postup, takže začneme znovu od nabídky.',
@@ -162,7 +169,8 @@ export const cs = {
   'common.dayAt': '{day} v {time}',
   'common.slowDown': 'Píšete rychleji, než stíhám odpovídat. Počkejte prosím minutu – zprávy poslané do té doby nezpracuji. Spěcháte-li, volejte {phone}.',
   'common.slowDown@sms': 'Píšete příliš rychle. Počkejte prosím minutu, zprávy poslané do té doby nezpracuji.',
-  'hours.report': 'Tento měsíc jsme pro vás odpracovali {used}. Vaše služba zahrnuje {included} podpory měsíčně, zbývá vám {left}. Nevyčerpané hodiny se do dalšího měsíce nepřevádějí, práce nad jejich rámec se účtuje podle ceníku.',
+  'hours.report':
+    'Tento měsíc jsme pro vás odpracovali {used}. Vaše služba zahrnuje {included} podpory měsíčně, zbývá vám {left}. Nevyčerpané hodiny se do dalšího měsíce nepřevádějí, práce nad jejich rámec se účtuje podle ceníku.',
   'hours.report@sms': 'Tento měsíc odpracováno {used} z {included} v ceně, zbývá {left}.',
   'hours.none': 'Vaše služba nezahrnuje žádné hodiny podpory v ceně, práce technika se účtuje podle ceníku. Tento měsíc jsme pro vás odpracovali {used}.',
   'hours.none@sms': 'Hodiny podpory v ceně nemáte. Tento měsíc odpracováno {used}.',
@@ -246,7 +254,8 @@ export const cs = {
   'team.unknownCommand': 'Neznámý příkaz „{command}“.',
   'team.usage': 'Použití: {usage}',
   'team.offerUnavailable': 'Nabídka placeného výjezdu pro {number} zatím není zapnutá.',
-  'team.help': 'Příkazy /linka: queue (fronta), claim ID, release ID, resolve ID [poznámka], note ID text, time ID 45m [2026-11-30] text (před textem cesta:, zdarma: nebo placene:), category ID druh, reply ID text, visit ID 2026-11-24 14:30, outage start Bory,Doubravka [| název], outage update ID stav [2026-11-24 14:30], outage resolve ID, outage list, help.',
+  'team.help':
+    'Příkazy /linka: queue (fronta), claim ID, release ID, resolve ID [poznámka], note ID text, time ID 45m [2026-11-30] text (před textem cesta:, zdarma: nebo placene:), category ID druh, reply ID text, visit ID 2026-11-24 14:30, outage start Bory,Doubravka [| název], outage update ID stav [2026-11-24 14:30], outage resolve ID, outage list, help.',
   // Short variants for SMS, where every segment is billed (config sms.shortText).
   'greeting.hello@sms': 'Dobrý den, tady Linka ({company}).',
   'identify.ask@sms': 'Pro ověření pošlete číslo smlouvy (je na smlouvě či faktuře).',
@@ -326,12 +335,15 @@ export const cs = {
   'team.maintenanceNotice': 'Údržba #{id} ({start} – {end}, oblasti {areas}) začíná za {left}. Upozorněno zákazníků: {count}.',
   'team.maintenanceMoved': 'Údržba #{id} přesunuta na {start} – {end}. Upozorněno zákazníků: {count}.',
   'team.maintenanceCancelled': 'Údržba #{id} ({start} – {end}) zrušena. Upozorněno zákazníků: {count}.',
-  'payment.reminder': 'Dobrý den, zatím jsme neobdrželi vaši platbu {amount} za smlouvu {contract}, splatnou {due}. Pokud jste již zaplatili, odpovězte „zaplaceno“ a platbu ověříme.',
+  'payment.reminder':
+    'Dobrý den, zatím jsme neobdrželi vaši platbu {amount} za smlouvu {contract}, splatnou {due}. Pokud jste již zaplatili, odpovězte „zaplaceno“ a platbu ověříme.',
   'payment.reminder@sms': 'Neevidujeme platbu {amount} splatnou {due} (VS {contract}). Placeno? Pošlete ZAPLACENO.',
-  'payment.warning': 'Dobrý den, platbu {amount} za smlouvu {contract}, splatnou {due}, stále neevidujeme. Pokud ji neobdržíme do {restrictOn}, budou vaše služby na konci měsíce omezeny. Pokud jste již zaplatili, odpovězte „zaplaceno“.',
+  'payment.warning':
+    'Dobrý den, platbu {amount} za smlouvu {contract}, splatnou {due}, stále neevidujeme. Pokud ji neobdržíme do {restrictOn}, budou vaše služby na konci měsíce omezeny. Pokud jste již zaplatili, odpovězte „zaplaceno“.',
   'payment.warning@sms': 'Platbu {amount} neevidujeme, {restrictOn} omezíme služby (VS {contract}). Placeno? Pošlete ZAPLACENO.',
   'payment.howToPay': 'Zaplatit můžete převodem na účet uvedený na faktuře, jako variabilní symbol uveďte číslo smlouvy {contract}.',
-  'payment.reported': 'Děkujeme, vaši platbu ověříme. Založila jsem požadavek {number}, kolegové z fakturace se vám ozvou. Do té doby vám upomínky posílat nebudeme.',
+  'payment.reported':
+    'Děkujeme, vaši platbu ověříme. Založila jsem požadavek {number}, kolegové z fakturace se vám ozvou. Do té doby vám upomínky posílat nebudeme.',
   'payment.reported@sms': 'Děkujeme, platbu ověříme (požadavek {number}). Upomínky do té doby neposíláme.',
   'payment.reportedAgain': 'Vaši platbu už ověřujeme v požadavku {number}, kolegové z fakturace se vám ozvou.',
   'payment.identifyFirst': 'Abych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.',

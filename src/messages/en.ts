@@ -8,15 +8,18 @@ import type { MessageKey } from './cs.js';
 export const en: Record<MessageKey, string> = {
   'greeting.hello': 'Hello, this is Linka, customer support for {company}. I can help you with your internet, phone and Wi-Fi, any time of the day or night.',
   'identify.ask': "So that I can verify you, please send me your contract number (you'll find it on your contract or on an invoice).",
-  'identify.askWithContact': "So that I can verify you, please share your phone number using the button below, or send me your contract number (you'll find it on your contract or on an invoice).",
+  'identify.askWithContact':
+    "So that I can verify you, please share your phone number using the button below, or send me your contract number (you'll find it on your contract or on an invoice).",
   'identify.shareContact': 'Share my number',
   'identify.notFound': "Sorry, I couldn't find a contract with that number. Please check it and send it again (attempts left: {left}).",
-  'identify.badFormat': 'A contract number is made of digits, sometimes letters and dashes, with no spaces - for example 2024-0153. Please send it again (attempts left: {left}).',
+  'identify.badFormat':
+    'A contract number is made of digits, sometimes letters and dashes, with no spaces - for example 2024-0153. Please send it again (attempts left: {left}).',
   'identify.notFound@sms': 'No contract with that number. Check it and send it again (attempts left: {left}).',
   'identify.badFormat@sms': 'A contract number has no spaces, e.g. 2024-0153. Send it again (attempts left: {left}).',
   'identify.contactNotOwn': 'You can only share your own phone number. Please use the button below, or send me your contract number.',
   'identify.contactNotFound': "I couldn't find a contract for this phone number. Please send me your contract number.",
-  'identify.handover': "Unfortunately I wasn't able to verify you. I'm passing you to a technician, who will verify you in person. If it's urgent, call {phone}.",
+  'identify.handover':
+    "Unfortunately I wasn't able to verify you. I'm passing you to a technician, who will verify you in person. If it's urgent, call {phone}.",
   'identify.handover@sms': 'We could not verify you; a technician will take over. If urgent, call {phone}.',
   'identify.ticketTitle': 'Customer could not be verified',
   'field.contractTries': 'Contract numbers entered',
@@ -29,16 +32,21 @@ export const en: Record<MessageKey, string> = {
   'devices.internet': 'antenna power supply, Wi-Fi router, cable router and switch, and the VoIP gateway if you have one',
   'devices.voip': 'antenna power supply, router, switch and VoIP gateway (phone adapter)',
   'devices.wifi': 'antenna power supply, Wi-Fi router, cable router and switch, and the VoIP gateway if you have one',
-  'checklist.unplug': "Let's start by restarting your equipment - that fixes most faults. Please unplug all the devices ({devices}) from the power socket and leave them unplugged for about 10 seconds. Let me know when you've done that.",
+  'checklist.unplug':
+    "Let's start by restarting your equipment - that fixes most faults. Please unplug all the devices ({devices}) from the power socket and leave them unplugged for about 10 seconds. Let me know when you've done that.",
   'checklist.unplugDone': 'Done, unplugged',
   'checklist.cannot': "Can't / don't know",
-  'checklist.plugBack': "Great. Now plug everything back in and wait for the devices to start up and connect to the network - this usually takes up to 3 minutes. I'll get back to you in {minutes} min to ask whether everything works.",
+  'checklist.plugBack':
+    "Great. Now plug everything back in and wait for the devices to start up and connect to the network - this usually takes up to 3 minutes. I'll get back to you in {minutes} min to ask whether everything works.",
   'checklist.devicesReady': 'Devices are ready',
-  'checklist.stillWaiting': "The devices are still starting up, please bear with them. I'll get back to you in about {minutes} min. If everything already works, let me know.",
-  'checklist.restartPc': "Please also restart your computers and any other devices connected to the network (laptop, TV, phone). Message me once they're back on.",
+  'checklist.stillWaiting':
+    "The devices are still starting up, please bear with them. I'll get back to you in about {minutes} min. If everything already works, let me know.",
+  'checklist.restartPc':
+    "Please also restart your computers and any other devices connected to the network (laptop, TV, phone). Message me once they're back on.",
   'checklist.restartDone': 'Done, restarted',
   'checklist.noComputer': 'I have no computer',
-  'checklist.resolved': 'I am glad everything works again. If the problem comes back, message me any time. Tip: during storms unplug your devices from the socket and from the data cable - replacing devices damaged by a power surge is charged.',
+  'checklist.resolved':
+    'I am glad everything works again. If the problem comes back, message me any time. Tip: during storms unplug your devices from the socket and from the data cable - replacing devices damaged by a power surge is charged.',
   'choice.yesWorks': 'Yes, it works',
   'choice.noStillBroken': 'No, still broken',
   'choice.alreadyWorks': 'It works now',
@@ -82,7 +90,8 @@ export const en: Record<MessageKey, string> = {
   'field.devices': 'Affected devices',
   'field.description': 'Description',
   'field.unverified': 'Customer not verified',
-  'ticket.opened': "I've passed your request to our technicians under number {number}. A technician will get back to you here. If you think of anything else, write it here and I'll add it to the request.",
+  'ticket.opened':
+    "I've passed your request to our technicians under number {number}. A technician will get back to you here. If you think of anything else, write it here and I'll add it to the request.",
   'ticket.noted': "Thank you, I've added it to request {number}. A technician will get back to you.",
   'ticket.reactBy': 'Under your contract, a technician will respond by {time} at the latest.',
   'ticket.noReactionGuarantee': 'Your contract has no guaranteed response time: a technician will get back to you as soon as possible.',
@@ -105,7 +114,8 @@ export const en: Record<MessageKey, string> = {
   'offer.accept': 'Yes, I agree',
   'offer.decline': 'No, I do not agree',
   'offer.ambiguous': 'I need a clear answer: do you agree to the paid visit? Please write YES or NO.',
-  'offer.accepted': 'Thank you, your consent is recorded. A technician will contact you about the date. You can cancel the visit until it starts by writing CANCEL.',
+  'offer.accepted':
+    'Thank you, your consent is recorded. A technician will contact you about the date. You can cancel the visit until it starts by writing CANCEL.',
   'offer.declined': 'Understood, no visit is ordered. Your request stays open and a technician will get back to you.',
   'offer.expired': 'The paid visit offer for request {number} has expired. If you still want a visit, write to us.',
   'offer.cancelled': 'We have cancelled the paid visit. Your request stays open.',
@@ -156,16 +166,20 @@ export const en: Record<MessageKey, string> = {
   'lang.changed': "All right, we'll continue in English.",
   'common.oldButton': 'That button belongs to an earlier question. Please answer the latest one.',
   'common.notUnderstood': "Sorry, I didn't understand that answer. Please choose one of the options (just send its number).",
-  'common.help': 'Reply with the number of an option, a button or in words. At any time you can write: "menu" (list of problems), "back" (previous step), "start over" (begin again), "language" (change language), "hours" (support hours used). If it is urgent, call {phone}.',
-  'common.tooManyMisses': 'It seems we are not understanding each other. Write "menu" and I will show you the options, or call {phone} - my colleagues will be glad to help.',
+  'common.help':
+    'Reply with the number of an option, a button or in words. At any time you can write: "menu" (list of problems), "back" (previous step), "start over" (begin again), "language" (change language), "hours" (support hours used). If it is urgent, call {phone}.',
+  'common.tooManyMisses':
+    'It seems we are not understanding each other. Write "menu" and I will show you the options, or call {phone} - my colleagues will be glad to help.',
   'common.stillThere': 'Are you still there? When you have a moment, please answer my last question.',
   'common.flowChanged': "We've updated the procedure in the meantime, so let's start again from the menu.",
   'common.backUnavailable': "We can't go back any further - this is the start.",
   'common.restart': "All right, let's start again.",
   'common.dayAt': '{day} at {time}',
-  'common.slowDown': 'You are writing faster than I can answer. Please wait a minute: messages sent until then will not be processed. If it is urgent, call {phone}.',
+  'common.slowDown':
+    'You are writing faster than I can answer. Please wait a minute: messages sent until then will not be processed. If it is urgent, call {phone}.',
   'common.slowDown@sms': 'You are writing too fast. Please wait a minute: messages sent until then will not be processed.',
-  'hours.report': 'This month we have worked {used} for you. Your service includes {included} of support a month; {left} left. Unused hours do not carry over to the next month; work beyond them is charged at the price list rates.',
+  'hours.report':
+    'This month we have worked {used} for you. Your service includes {included} of support a month; {left} left. Unused hours do not carry over to the next month; work beyond them is charged at the price list rates.',
   'hours.report@sms': 'This month: {used} worked of {included} included, {left} left.',
   'hours.none': "Your service includes no support hours; a technician's work is charged at the price list rates. This month we have worked {used} for you.",
   'hours.none@sms': 'No support hours included. This month: {used} worked.',
@@ -249,7 +263,8 @@ export const en: Record<MessageKey, string> = {
   'team.unknownCommand': 'Unknown command "{command}".',
   'team.usage': 'Usage: {usage}',
   'team.offerUnavailable': 'Offering a paid call-out on {number} is not enabled yet.',
-  'team.help': '/linka commands: queue, claim ID, release ID, resolve ID [note], note ID text, time ID 45m [2026-11-30] text (travel:, free: or billable: before the text), category ID kind, reply ID text, visit ID 2026-11-24 14:30, outage start Bory,Doubravka [| title], outage update ID status [2026-11-24 14:30], outage resolve ID, outage list, help.',
+  'team.help':
+    '/linka commands: queue, claim ID, release ID, resolve ID [note], note ID text, time ID 45m [2026-11-30] text (travel:, free: or billable: before the text), category ID kind, reply ID text, visit ID 2026-11-24 14:30, outage start Bory,Doubravka [| title], outage update ID status [2026-11-24 14:30], outage resolve ID, outage list, help.',
   // Short variants for SMS, where every segment is billed (config sms.shortText).
   'greeting.hello@sms': 'Hello, Linka here ({company}).',
   'identify.ask@sms': 'To verify you, send your contract number (on your contract or invoice).',
@@ -313,7 +328,8 @@ export const en: Record<MessageKey, string> = {
   'common.stillThere@sms': 'Are you still there? Please reply.',
   // Planned maintenance and payment reminders (src/runtime/maintenance.ts, payments.ts).
   'problem.billing': 'Payments and billing',
-  'maintenance.notice': 'Planned network maintenance: from {start} to {end} these services will be unavailable in your area: {services}. We apologise for the inconvenience.',
+  'maintenance.notice':
+    'Planned network maintenance: from {start} to {end} these services will be unavailable in your area: {services}. We apologise for the inconvenience.',
   'maintenance.notice@sms': 'Network maintenance {start} - {end}: {services} will be down. We apologise.',
   'maintenance.when': 'When: from {start} to {end}.',
   'maintenance.moved': 'We have moved the planned network maintenance in your area. New time: from {start} to {end}.',
@@ -329,12 +345,16 @@ export const en: Record<MessageKey, string> = {
   'team.maintenanceNotice': 'Maintenance #{id} ({start} - {end}, areas {areas}) starts in {left}. Customers told: {count}.',
   'team.maintenanceMoved': 'Maintenance #{id} moved to {start} - {end}. Customers told: {count}.',
   'team.maintenanceCancelled': 'Maintenance #{id} ({start} - {end}) cancelled. Customers told: {count}.',
-  'payment.reminder': 'Hello, we have not yet received your payment of {amount} for contract {contract}, due on {due}. If you have already paid, reply "paid" and we will check it.',
+  'payment.reminder':
+    'Hello, we have not yet received your payment of {amount} for contract {contract}, due on {due}. If you have already paid, reply "paid" and we will check it.',
   'payment.reminder@sms': 'No payment of {amount} due {due} received (ref. {contract}). Paid already? Reply PAID.',
-  'payment.warning': 'Hello, we still have no payment of {amount} for contract {contract}, due on {due}. Unless it arrives by {restrictOn}, your services will be restricted at the end of the month. If you have already paid, reply "paid".',
+  'payment.warning':
+    'Hello, we still have no payment of {amount} for contract {contract}, due on {due}. Unless it arrives by {restrictOn}, your services will be restricted at the end of the month. If you have already paid, reply "paid".',
   'payment.warning@sms': 'No payment of {amount} yet: services restricted on {restrictOn} (ref. {contract}). Paid? Reply PAID.',
-  'payment.howToPay': 'You can pay by bank transfer to the account on your invoice, with your contract number {contract} as the payment reference (variable symbol).',
-  'payment.reported': 'Thank you, we will check your payment. I have opened request {number}; our billing team will get back to you. Until then we will send you no reminders.',
+  'payment.howToPay':
+    'You can pay by bank transfer to the account on your invoice, with your contract number {contract} as the payment reference (variable symbol).',
+  'payment.reported':
+    'Thank you, we will check your payment. I have opened request {number}; our billing team will get back to you. Until then we will send you no reminders.',
   'payment.reported@sms': 'Thank you, we will check your payment (request {number}). No reminders until then.',
   'payment.reportedAgain': 'We are already checking your payment under request {number}; our billing team will get back to you.',
   'payment.identifyFirst': 'To check your payment, I first need to know who you are.',

@@ -7,10 +7,12 @@ import type { MessageKey } from './cs.js';
 export const sk: Record<MessageKey, string> = {
   'greeting.hello': 'Dobrý deň, tu je Linka, zákaznícka podpora {company}. Pomôžem vám s internetom, telefónom aj Wi-Fi, kedykoľvek cez deň aj v noci.',
   'identify.ask': 'Aby som vás mohla overiť, napíšte mi prosím číslo svojej zmluvy (nájdete ho na zmluve alebo na faktúre).',
-  'identify.askWithContact': 'Aby som vás mohla overiť, zdieľajte prosím svoje telefónne číslo tlačidlom nižšie alebo mi napíšte číslo svojej zmluvy (nájdete ho na zmluve alebo na faktúre).',
+  'identify.askWithContact':
+    'Aby som vás mohla overiť, zdieľajte prosím svoje telefónne číslo tlačidlom nižšie alebo mi napíšte číslo svojej zmluvy (nájdete ho na zmluve alebo na faktúre).',
   'identify.shareContact': 'Zdieľať moje číslo',
   'identify.notFound': 'Zmluvu s týmto číslom som, žiaľ, nenašla. Skontrolujte ho prosím a napíšte ho znova (zostávajúce pokusy: {left}).',
-  'identify.badFormat': 'Číslo zmluvy tvoria číslice, prípadne písmená a pomlčky, bez medzier – napríklad 2024-0153. Napíšte ho prosím znova (zostávajúce pokusy: {left}).',
+  'identify.badFormat':
+    'Číslo zmluvy tvoria číslice, prípadne písmená a pomlčky, bez medzier – napríklad 2024-0153. Napíšte ho prosím znova (zostávajúce pokusy: {left}).',
   'identify.notFound@sms': 'Zmluvu som nenašla. Skontrolujte číslo a pošlite ho znova (zostávajúce pokusy: {left}).',
   'identify.badFormat@sms': 'Číslo zmluvy je bez medzier, napr. 2024-0153. Pošlite ho znova (zostávajúce pokusy: {left}).',
   'identify.contactNotOwn': 'Zdieľať sa dá len vlastné telefónne číslo. Použite prosím tlačidlo nižšie alebo napíšte číslo zmluvy.',
@@ -28,16 +30,20 @@ export const sk: Record<MessageKey, string> = {
   'devices.internet': 'zdroj antény, Wi-Fi router, káblový router a switch, prípadne aj VoIP bránu',
   'devices.voip': 'zdroj antény, router, switch a VoIP brána (telefónny adaptér)',
   'devices.wifi': 'zdroj antény, Wi-Fi router, káblový router a switch, prípadne aj VoIP bránu',
-  'checklist.unplug': 'Skúsme najprv reštart zariadení, ten vyrieši väčšinu porúch. Vytiahnite prosím zo zásuvky všetky zariadenia ({devices}) a nechajte ich asi 10 sekúnd odpojené od napájania. Keď to budete mať, dajte mi vedieť.',
+  'checklist.unplug':
+    'Skúsme najprv reštart zariadení, ten vyrieši väčšinu porúch. Vytiahnite prosím zo zásuvky všetky zariadenia ({devices}) a nechajte ich asi 10 sekúnd odpojené od napájania. Keď to budete mať, dajte mi vedieť.',
   'checklist.unplugDone': 'Hotovo, odpojené',
   'checklist.cannot': 'Nemôžem / neviem ako',
-  'checklist.plugBack': 'Výborne. Teraz všetko znova zapojte a počkajte, kým zariadenia nabehnú a prihlásia sa do siete – zvyčajne to trvá do 3 minút. O {minutes} min sa vám ozvem a spýtam sa, či už všetko funguje.',
+  'checklist.plugBack':
+    'Výborne. Teraz všetko znova zapojte a počkajte, kým zariadenia nabehnú a prihlásia sa do siete – zvyčajne to trvá do 3 minút. O {minutes} min sa vám ozvem a spýtam sa, či už všetko funguje.',
   'checklist.devicesReady': 'Zariadenia nabehli',
   'checklist.stillWaiting': 'Zariadenia ešte nabiehajú, chvíľu prosím vydržte. Ozvem sa asi o {minutes} min. Ak už všetko funguje, dajte mi vedieť.',
-  'checklist.restartPc': 'Reštartujte prosím ešte počítače a ďalšie zariadenia pripojené k sieti (notebook, televízor, telefón). Keď sa znova spustia, napíšte mi.',
+  'checklist.restartPc':
+    'Reštartujte prosím ešte počítače a ďalšie zariadenia pripojené k sieti (notebook, televízor, telefón). Keď sa znova spustia, napíšte mi.',
   'checklist.restartDone': 'Hotovo, reštartované',
   'checklist.noComputer': 'Nemám počítač',
-  'checklist.resolved': 'Som rada, že všetko opäť funguje. Ak by sa porucha vrátila, napíšte mi kedykoľvek. Tip: počas búrky odpájajte zariadenia zo zásuvky aj od dátového kábla – výmena zariadení poškodených prepätím je spoplatnená.',
+  'checklist.resolved':
+    'Som rada, že všetko opäť funguje. Ak by sa porucha vrátila, napíšte mi kedykoľvek. Tip: počas búrky odpájajte zariadenia zo zásuvky aj od dátového kábla – výmena zariadení poškodených prepätím je spoplatnená.',
   'choice.yesWorks': 'Áno, funguje',
   'choice.noStillBroken': 'Nie, stále nefunguje',
   'choice.alreadyWorks': 'Už to funguje',
@@ -81,7 +87,8 @@ export const sk: Record<MessageKey, string> = {
   'field.devices': 'Dotknuté zariadenia',
   'field.description': 'Opis',
   'field.unverified': 'Zákazník neoverený',
-  'ticket.opened': 'Vašu požiadavku som odovzdala technikom pod číslom {number}. Technik sa vám ozve tu. Ak si spomeniete na niečo ďalšie, napíšte mi to sem a pripojím to k požiadavke.',
+  'ticket.opened':
+    'Vašu požiadavku som odovzdala technikom pod číslom {number}. Technik sa vám ozve tu. Ak si spomeniete na niečo ďalšie, napíšte mi to sem a pripojím to k požiadavke.',
   'ticket.noted': 'Ďakujem, pripojila som to k požiadavke {number}. Technik sa vám ozve.',
   'ticket.reactBy': 'Termín reakcie technika podľa vašej zmluvy: {time}.',
   'ticket.noReactionGuarantee': 'Vaša zmluva nezahŕňa garantovanú dobu reakcie: technik sa vám ozve, hneď ako to bude možné.',
@@ -155,7 +162,8 @@ export const sk: Record<MessageKey, string> = {
   'lang.changed': 'Dobre, budeme pokračovať po slovensky.',
   'common.oldButton': 'Toto tlačidlo patrí k predchádzajúcej otázke. Odpovedzte prosím na tú poslednú.',
   'common.notUnderstood': 'Prepáčte, tejto odpovedi som nerozumela. Vyberte prosím jednu z možností (stačí napísať jej číslo).',
-  'common.help': 'Odpovedajte číslom možnosti, tlačidlom alebo slovami. Kedykoľvek môžete napísať: „menu“ (ponuka problémov), „späť“ (predchádzajúci krok), „znova“ (začať od začiatku), „jazyk“ (zmena jazyka), „hodiny“ (čerpanie hodín podpory). Ak sa ponáhľate, volajte na {phone}.',
+  'common.help':
+    'Odpovedajte číslom možnosti, tlačidlom alebo slovami. Kedykoľvek môžete napísať: „menu“ (ponuka problémov), „späť“ (predchádzajúci krok), „znova“ (začať od začiatku), „jazyk“ (zmena jazyka), „hodiny“ (čerpanie hodín podpory). Ak sa ponáhľate, volajte na {phone}.',
   'common.tooManyMisses': 'Zdá sa, že si nerozumieme. Napíšte „menu“ a zobrazím vám ponuku, alebo zavolajte na {phone}, kolegovia vám radi pomôžu.',
   'common.stillThere': 'Ste tu ešte? Keď budete mať chvíľku, odpovedzte prosím na moju poslednú otázku.',
   'common.flowChanged': 'Medzitým sme upravili postup, takže začneme znova od ponuky.',
@@ -164,7 +172,8 @@ export const sk: Record<MessageKey, string> = {
   'common.dayAt': '{day} o {time}',
   'common.slowDown': 'Píšete rýchlejšie, ako stíham odpovedať. Počkajte prosím minútu – správy poslané dovtedy nespracujem. Ak sa ponáhľate, volajte {phone}.',
   'common.slowDown@sms': 'Píšete príliš rýchlo. Počkajte prosím minútu, správy poslané dovtedy nespracujem.',
-  'hours.report': 'Tento mesiac sme pre vás odpracovali {used}. Vaša služba zahŕňa {included} podpory mesačne, zostáva vám {left}. Nevyčerpané hodiny sa do ďalšieho mesiaca neprenášajú, práca nad ich rámec sa účtuje podľa cenníka.',
+  'hours.report':
+    'Tento mesiac sme pre vás odpracovali {used}. Vaša služba zahŕňa {included} podpory mesačne, zostáva vám {left}. Nevyčerpané hodiny sa do ďalšieho mesiaca neprenášajú, práca nad ich rámec sa účtuje podľa cenníka.',
   'hours.report@sms': 'Tento mesiac odpracované {used} z {included} v cene, zostáva {left}.',
   'hours.none': 'Vaša služba nezahŕňa žiadne hodiny podpory v cene, práca technika sa účtuje podľa cenníka. Tento mesiac sme pre vás odpracovali {used}.',
   'hours.none@sms': 'Hodiny podpory v cene nemáte. Tento mesiac odpracované {used}.',
@@ -248,7 +257,8 @@ export const sk: Record<MessageKey, string> = {
   'team.unknownCommand': 'Neznámy príkaz „{command}“.',
   'team.usage': 'Použitie: {usage}',
   'team.offerUnavailable': 'Ponuka plateného výjazdu pre {number} zatiaľ nie je zapnutá.',
-  'team.help': 'Príkazy /linka: queue (front), claim ID, release ID, resolve ID [poznámka], note ID text, time ID 45m [2026-11-30] text (pred textom cesta:, zdarma: alebo placene:), category ID druh, reply ID text, visit ID 2026-11-24 14:30, outage start Petržalka,Ružinov [| názov], outage update ID stav [2026-11-24 14:30], outage resolve ID, outage list, help.',
+  'team.help':
+    'Príkazy /linka: queue (front), claim ID, release ID, resolve ID [poznámka], note ID text, time ID 45m [2026-11-30] text (pred textom cesta:, zdarma: alebo placene:), category ID druh, reply ID text, visit ID 2026-11-24 14:30, outage start Petržalka,Ružinov [| názov], outage update ID stav [2026-11-24 14:30], outage resolve ID, outage list, help.',
   // Short variants for SMS, where every segment is billed (config sms.shortText).
   'greeting.hello@sms': 'Dobrý deň, tu Linka ({company}).',
   'identify.ask@sms': 'Na overenie pošlite číslo zmluvy (je na zmluve či faktúre).',
@@ -328,12 +338,15 @@ export const sk: Record<MessageKey, string> = {
   'team.maintenanceNotice': 'Údržba #{id} ({start} – {end}, oblasti {areas}) začína o {left}. Upozornených zákazníkov: {count}.',
   'team.maintenanceMoved': 'Údržba #{id} presunutá na {start} – {end}. Upozornených zákazníkov: {count}.',
   'team.maintenanceCancelled': 'Údržba #{id} ({start} – {end}) zrušená. Upozornených zákazníkov: {count}.',
-  'payment.reminder': 'Dobrý deň, zatiaľ sme neprijali vašu platbu {amount} za zmluvu {contract}, splatnú {due}. Ak ste už zaplatili, odpovedzte „zaplatené“ a platbu overíme.',
+  'payment.reminder':
+    'Dobrý deň, zatiaľ sme neprijali vašu platbu {amount} za zmluvu {contract}, splatnú {due}. Ak ste už zaplatili, odpovedzte „zaplatené“ a platbu overíme.',
   'payment.reminder@sms': 'Neevidujeme platbu {amount} splatnú {due} (VS {contract}). Zaplatené? Pošlite ZAPLATENE.',
-  'payment.warning': 'Dobrý deň, platbu {amount} za zmluvu {contract}, splatnú {due}, stále neevidujeme. Ak ju neprijmeme do {restrictOn}, vaše služby budú na konci mesiaca obmedzené. Ak ste už zaplatili, odpovedzte „zaplatené“.',
+  'payment.warning':
+    'Dobrý deň, platbu {amount} za zmluvu {contract}, splatnú {due}, stále neevidujeme. Ak ju neprijmeme do {restrictOn}, vaše služby budú na konci mesiaca obmedzené. Ak ste už zaplatili, odpovedzte „zaplatené“.',
   'payment.warning@sms': 'Platbu {amount} neevidujeme, {restrictOn} obmedzíme služby (VS {contract}). Zaplatené? Pošlite ZAPLATENE.',
   'payment.howToPay': 'Zaplatiť môžete prevodom na účet uvedený na faktúre, ako variabilný symbol uveďte číslo zmluvy {contract}.',
-  'payment.reported': 'Ďakujeme, vašu platbu overíme. Založila som požiadavku {number}, kolegovia z fakturácie sa vám ozvú. Dovtedy vám upomienky posielať nebudeme.',
+  'payment.reported':
+    'Ďakujeme, vašu platbu overíme. Založila som požiadavku {number}, kolegovia z fakturácie sa vám ozvú. Dovtedy vám upomienky posielať nebudeme.',
   'payment.reported@sms': 'Ďakujeme, platbu overíme (požiadavka {number}). Upomienky dovtedy neposielame.',
   'payment.reportedAgain': 'Vašu platbu už overujeme v požiadavke {number}, kolegovia z fakturácie sa vám ozvú.',
   'payment.identifyFirst': 'Aby som mohla vašu platbu overiť, potrebujem najprv vedieť, kto ste.',

@@ -86,34 +86,44 @@ export async function recordDelivery(s: DeliverySettings, report: DeliveryReport
     return 'unknown';
   }
   const lang = s.teamLanguage ?? 'cs';
-  const outcome = await s.prisma.$transaction(async (tx): Promise<DeliveryOutcome> => {
-    if (!(await markProcessed(tx, report.dedupeId))) return 'duplicate';
-    const message = await messageById(tx, found.id);
-    if (!message || message.platformMessageId !== report.platformMessageId) return 'stale';
-    const current = message.status ?? 'queued';
-    // A failure of this send was handled already, or the report is older than what we know.
-    if (FAILED.has(current) || RANK[report.status] <= (RANK[current as DeliveryStatus] ?? 0)) return 'stale';
-    const now = s.clock();
-    if (!FAILED.has(report.status)) {
-      await setMessageStatus(tx, message.id, report.status);
-      return 'recorded';
-    }
-    const line = (text: string) => addMessage(tx, {
-      conversationId: message.conversationId, channel: message.channel, direction: 'system', kind: 'system', text, ticketId: message.ticketId, createdAt: now,
-    });
-    const item = message.outboxId === null ? null : await outboxItemById(tx, message.outboxId);
-    // One more attempt for a first failure that may pass (phone off, out of coverage).
-    if (s.redeliver && !report.permanent && item !== null && !isRedelivery(item)) {
-      await requeue(tx, { message, item, status: report.status, now, nextAttemptAt: new Date(now.getTime() + s.redeliveryDelayMs) });
-      await line(t(lang, 'team.deliveryRetrying', { reason: reason(report, lang), delay: duration(s.redeliveryDelayMs) }));
-      return 'redelivering';
-    }
-    await setMessageStatus(tx, message.id, 'failed');
-    const why = t(lang, report.permanent ? 'team.deliveryWhy.unreachable' : s.redeliver ? 'team.deliveryWhy.secondAttempt' : 'team.deliveryWhy.noRetry');
-    await line(t(lang, 'team.deliveryFailed', { reason: reason(report, lang), why }));
-    return 'failed';
-  }, { timeout: 15_000, maxWait: 10_000 });
-  if (outcome === 'recorded' && report.status === 'delivered' || outcome === 'redelivering' || outcome === 'failed') {
+  const outcome = await s.prisma.$transaction(
+    async (tx): Promise<DeliveryOutcome> => {
+      if (!(await markProcessed(tx, report.dedupeId))) return 'duplicate';
+      const message = await messageById(tx, found.id);
+      if (!message || message.platformMessageId !== report.platformMessageId) return 'stale';
+      const current = message.status ?? 'queued';
+      // A failure of this send was handled already, or the report is older than what we know.
+      if (FAILED.has(current) || RANK[report.status] <= (RANK[current as DeliveryStatus] ?? 0)) return 'stale';
+      const now = s.clock();
+      if (!FAILED.has(report.status)) {
+        await setMessageStatus(tx, message.id, report.status);
+        return 'recorded';
+      }
+      const line = (text: string) =>
+        addMessage(tx, {
+          conversationId: message.conversationId,
+          channel: message.channel,
+          direction: 'system',
+          kind: 'system',
+          text,
+          ticketId: message.ticketId,
+          createdAt: now,
+        });
+      const item = message.outboxId === null ? null : await outboxItemById(tx, message.outboxId);
+      // One more attempt for a first failure that may pass (phone off, out of coverage).
+      if (s.redeliver && !report.permanent && item !== null && !isRedelivery(item)) {
+        await requeue(tx, { message, item, status: report.status, now, nextAttemptAt: new Date(now.getTime() + s.redeliveryDelayMs) });
+        await line(t(lang, 'team.deliveryRetrying', { reason: reason(report, lang), delay: duration(s.redeliveryDelayMs) }));
+        return 'redelivering';
+      }
+      await setMessageStatus(tx, message.id, 'failed');
+      const why = t(lang, report.permanent ? 'team.deliveryWhy.unreachable' : s.redeliver ? 'team.deliveryWhy.secondAttempt' : 'team.deliveryWhy.noRetry');
+      await line(t(lang, 'team.deliveryFailed', { reason: reason(report, lang), why }));
+      return 'failed';
+    },
+    { timeout: 15_000, maxWait: 10_000 },
+  );
+  if ((outcome === 'recorded' && report.status === 'delivered') || outcome === 'redelivering' || outcome === 'failed') {
     s.metrics?.outbound.inc({ channel: report.channel, status: outcome === 'recorded' ? 'delivered' : report.status });
   }
   return outcome;

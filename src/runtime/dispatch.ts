@@ -95,11 +95,15 @@ export async function dispatch(deps: DispatchDeps, env: InboundEnvelope, extra?:
       if (result.queued) deps.onQueued?.();
       return result;
     } catch (err) {
-      const outcome = afterFailure({
-        duplicateInbound: err instanceof Duplicate,
-        uniqueViolation: isUniqueViolation(err),
-        conversationConflict: err instanceof LinkaError && err.code === 'conversation_conflict',
-      }, attempt, MAX_CONFLICT_RETRIES);
+      const outcome = afterFailure(
+        {
+          duplicateInbound: err instanceof Duplicate,
+          uniqueViolation: isUniqueViolation(err),
+          conversationConflict: err instanceof LinkaError && err.code === 'conversation_conflict',
+        },
+        attempt,
+        MAX_CONFLICT_RETRIES,
+      );
       if (outcome === 'duplicate') return { duplicate: true, replies: [], ticketNumber: null, state: null };
       if (outcome === 'throw') throw err;
     }
@@ -110,7 +114,12 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   const now = deps.clock();
   // The inbound id marked processed, the conversation, its customer and the active outages: one
   // statement on PostgreSQL (store/inbound.ts).
-  const opened = await openInbound(tx, { dedupeId: env.dedupeId, conversationId: env.conversationId, telegramId: env.sender?.telegramId, phone: env.sender?.phone });
+  const opened = await openInbound(tx, {
+    dedupeId: env.dedupeId,
+    conversationId: env.conversationId,
+    telegramId: env.sender?.telegramId,
+    phone: env.sender?.phone,
+  });
   if (!opened.fresh) throw new Duplicate();
   const existing = opened.conversation;
   let state: ConversationState | null = existing ? stateOf(existing) : null;
@@ -122,26 +131,51 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   let queued = false;
   // A button on an earlier message than the latest question is stale, even when the question
   // asked now has a button with the same id ("Hotovo" on the unplug step and on the restart step).
-  const received: CoreEvent = env.event.kind === 'choice' && env.buttonMessageId && await askedEarlierQuestion(tx, env.conversationId, env.buttonMessageId)
-    ? { ...env.event, stale: true } : env.event;
+  const received: CoreEvent =
+    env.event.kind === 'choice' && env.buttonMessageId && (await askedEarlierQuestion(tx, env.conversationId, env.buttonMessageId))
+      ? { ...env.event, stale: true }
+      : env.event;
   const accepted = received.kind !== 'choice' || (!received.stale && offersChoice(deps, state, env.channel, received.choiceId));
   const inbound = describeInbound(state, env.event, deps.engine.flows);
-  const inboundMessage: NewMessage | null = inbound ? {
-    conversationId: env.conversationId, channel: env.channel, direction: 'in', kind: inbound.kind, text: inbound.text,
-    platformMessageId: env.platformMessageId, ticketId: ticket?.id, createdAt: now,
-  } : null;
+  const inboundMessage: NewMessage | null = inbound
+    ? {
+        conversationId: env.conversationId,
+        channel: env.channel,
+        direction: 'in',
+        kind: inbound.kind,
+        text: inbound.text,
+        platformMessageId: env.platformMessageId,
+        ticketId: ticket?.id,
+        createdAt: now,
+      }
+    : null;
   // A new conversation's row is created first, with the message that opened it: the history and timers refer to it.
-  const conv = existing ?? await createConversation(tx, {
-    id: env.conversationId, channel: env.channel, customerId: customer?.id ?? null, now,
-    state: initialState({ ...deps.engine, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint }),
-  }, inboundMessage);
+  const conv =
+    existing ??
+    (await createConversation(
+      tx,
+      {
+        id: env.conversationId,
+        channel: env.channel,
+        customerId: customer?.id ?? null,
+        now,
+        state: initialState({ ...deps.engine, customer: customer ? toView(customer) : null, langHint: env.sender?.langHint }),
+      },
+      inboundMessage,
+    ));
   if (existing && inboundMessage) await insertMessage(tx, inboundMessage);
   let sessionStart = conv.sessionStartedAt;
   let newSession = false;
   if (inbound && ticket) {
     await addTicketEvent(tx, ticket.id, 'customer_message', env.conversationId, { text: inbound.text }, now);
     if (ticket.status !== 'resolved') {
-      await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'thread', text: t(deps.engine.settings.teamLanguage, 'team.customerSays', { text: inbound.text }) }, now);
+      await toTeam(
+        tx,
+        deps.teamPlatforms,
+        ticket,
+        { kind: 'thread', text: t(deps.engine.settings.teamLanguage, 'team.customerSays', { text: inbound.text }) },
+        now,
+      );
       queued = true;
     }
   }
@@ -154,10 +188,12 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     if (i >= MAX_FEEDBACK) throw new LinkaError('engine_loop', `too many feedback events for ${env.conversationId}`);
     const event = queue.shift() as CoreEvent;
     outage = customer ? outageAmong(opened.outages, customer) : null;
-    const lang = state?.langChosen ? state.lang : chosenLang ?? (customer ? toView(customer).language : state?.lang ?? 'cs');
+    const lang = state?.langChosen ? state.lang : (chosenLang ?? (customer ? toView(customer).language : (state?.lang ?? 'cs')));
     const view = customer ? toView(customer) : null;
     const ctx: StepContext = {
-      ...deps.engine, capabilities: CHANNEL_CAPABILITIES[env.channel], langHint: chosenLang ?? env.sender?.langHint,
+      ...deps.engine,
+      capabilities: CHANNEL_CAPABILITIES[env.channel],
+      langHint: chosenLang ?? env.sender?.langHint,
       // A new conversation in a language chosen outside the chat: its first step speaks it.
       customer: view && chosenLang && !state ? { ...view, language: chosenLang } : view,
       outage: outage ? { id: outage.id, notice: noticeText(outage, 'start', lang, deps.timezone), services: (outage.services as string[]) ?? [] } : null,
@@ -198,8 +234,15 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         // Opened while a known outage covers the customer's area: the provider's outage (free work).
         const workCategory = initialWorkCategory({ likelyCustomerSide: effect.ticket.likelyCustomerSide, outageInArea: outage !== null });
         ticket = await createTicket(tx, {
-          number, draft: effect.ticket, customerId: customer?.id ?? null, conversationId: env.conversationId, now, actor: 'linka',
-          tier, deadline, workCategory,
+          number,
+          draft: effect.ticket,
+          customerId: customer?.id ?? null,
+          conversationId: env.conversationId,
+          now,
+          actor: 'linka',
+          tier,
+          deadline,
+          workCategory,
         });
         await attachSessionToTicket(tx, env.conversationId, sessionStart, ticket.id);
         await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'post' }, now);
@@ -209,15 +252,22 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         // The customer's confirmation says by when to expect the reaction, in their language.
         const promise = reactionPromise(deadline, customer !== null);
         return {
-          kind: 'ticketOpened', number, ...(repeated ? { repeatWarning: true } : {}),
+          kind: 'ticketOpened',
+          number,
+          ...(repeated ? { repeatWarning: true } : {}),
           ...(promise.kind === 'deadline' ? { reactBy: reactByText(promise.deadline, state?.lang ?? 'cs', deps.timezone) } : {}),
           ...(promise.kind === 'none' ? { noReactionGuarantee: true } : {}),
         };
       }
       case 'recordConsent': {
         const { outcome, number } = await recordConsent(tx, deps.offers, {
-          offerId: effect.offerId, decision: effect.decision, reply: effect.reply, channel: env.channel,
-          conversationId: env.conversationId, platformMessageId: env.platformMessageId ?? null, now,
+          offerId: effect.offerId,
+          decision: effect.decision,
+          reply: effect.reply,
+          channel: env.channel,
+          conversationId: env.conversationId,
+          platformMessageId: env.platformMessageId ?? null,
+          now,
         });
         queued = queued || outcome !== 'closed';
         return { kind: 'consentResult', offerId: effect.offerId, number: number ?? state?.offer?.number ?? '', outcome };
@@ -231,13 +281,27 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         const rated = await rateTicket(tx, effect.number, effect.score, env.conversationId, now);
         if (rated) {
           await toTeam(tx, deps.teamPlatforms, rated, { kind: 'update' }, now);
-          await toTeam(tx, deps.teamPlatforms, rated, { kind: 'thread', text: t(deps.engine.settings.teamLanguage, 'team.rated', { score: effect.score }) }, now);
+          await toTeam(
+            tx,
+            deps.teamPlatforms,
+            rated,
+            { kind: 'thread', text: t(deps.engine.settings.teamLanguage, 'team.rated', { score: effect.score }) },
+            now,
+          );
           queued = true;
         }
         return null;
       }
       case 'record':
-        await insertMessage(tx, { conversationId: env.conversationId, channel: env.channel, direction: 'system', kind: 'system', text: effect.text, ticketId: ticket?.id, createdAt: now });
+        await insertMessage(tx, {
+          conversationId: env.conversationId,
+          channel: env.channel,
+          direction: 'system',
+          kind: 'system',
+          text: effect.text,
+          ticketId: ticket?.id,
+          createdAt: now,
+        });
         return null;
       case 'setCustomerLanguage':
         if (customer) await setCustomerLanguage(tx, customer.id, effect.lang);
@@ -258,7 +322,15 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         return null;
       case 'setOptOut':
         await setOptOut(tx, env.conversationId, env.channel, effect.optedOut, now);
-        await insertMessage(tx, { conversationId: env.conversationId, channel: env.channel, direction: 'system', kind: 'system', text: t(deps.engine.settings.teamLanguage, effect.optedOut ? 'team.optedOut' : 'team.optedIn'), ticketId: ticket?.id, createdAt: now });
+        await insertMessage(tx, {
+          conversationId: env.conversationId,
+          channel: env.channel,
+          direction: 'system',
+          kind: 'system',
+          text: t(deps.engine.settings.teamLanguage, effect.optedOut ? 'team.optedOut' : 'team.optedIn'),
+          ticketId: ticket?.id,
+          createdAt: now,
+        });
         return null;
     }
   }
@@ -266,8 +338,11 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   const finalState = state as ConversationState;
   if (finalState.ticketNumber === null) ticket = null;
   const ticketId = ticket?.id;
-  await saveConversationAndQueue(tx, { id: env.conversationId, channel: env.channel, prev: conv, state: finalState, customerId: customer?.id ?? null, now, newSession },
-    replies.map((reply) => ({ payload: { reply }, message: { kind: 'text', text: reply.text, choices: reply.choices, status: 'queued', ticketId } })));
+  await saveConversationAndQueue(
+    tx,
+    { id: env.conversationId, channel: env.channel, prev: conv, state: finalState, customerId: customer?.id ?? null, now, newSession },
+    replies.map((reply) => ({ payload: { reply }, message: { kind: 'text', text: reply.text, choices: reply.choices, status: 'queued', ticketId } })),
+  );
   if (extra) await extra(tx);
   return { duplicate: false, accepted, replies, ticketNumber: finalState.ticketNumber, state: finalState, queued: queued || replies.length > 0 };
 }

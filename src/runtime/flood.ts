@@ -42,7 +42,10 @@ export class FloodCounter {
   private checks = 0;
 
   /** `limits`: events per window by channel; a channel missing or 0 has no limit. */
-  constructor(private readonly limits: Readonly<Record<string, number>>, private readonly windowMs = 60_000) {}
+  constructor(
+    private readonly limits: Readonly<Record<string, number>>,
+    private readonly windowMs = 60_000,
+  ) {}
 
   /** Decides about one event of `sender` on `channel` at `now` (ms), and counts it when it passes. */
   check(channel: string, sender: string, eventId: string, now: number): FloodVerdict {
@@ -122,7 +125,16 @@ export function guardFlood(deps: FloodGuardDeps): (env: InboundEnvelope) => Prom
       const text = t(lang, 'common.slowDown', { phone: deps.config.company.helpdeskPhone }, short);
       const item = await enqueue(tx, { kind: 'reply', channel: env.channel, target: env.conversationId, payload: { reply: { text } }, now });
       if (conv) {
-        await addMessage(tx, { conversationId: env.conversationId, channel: env.channel, direction: 'out', kind: 'text', text, status: 'queued', outboxId: item.id, createdAt: now });
+        await addMessage(tx, {
+          conversationId: env.conversationId,
+          channel: env.channel,
+          direction: 'out',
+          kind: 'text',
+          text,
+          status: 'queued',
+          outboxId: item.id,
+          createdAt: now,
+        });
       }
     });
     deps.onQueued?.();
@@ -139,7 +151,10 @@ export function guardFlood(deps: FloodGuardDeps): (env: InboundEnvelope) => Prom
         counter.forgetNotice(env.channel, env.conversationId);
         throw err;
       }
-      deps.log.info({ channel: env.channel, conversation: env.conversationId }, 'flood: sender over the limit; told to slow down, further messages this minute are dropped');
+      deps.log.info(
+        { channel: env.channel, conversation: env.conversationId },
+        'flood: sender over the limit; told to slow down, further messages this minute are dropped',
+      );
     }
     deps.metrics?.inboundDropped.inc({ channel: env.channel, reason: 'flood' });
     return dropped();

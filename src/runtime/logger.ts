@@ -5,9 +5,27 @@ export type Logger = pino.Logger;
 
 /** Keys whose values never reach a log line. */
 const REDACT = [
-  'token', 'secret', 'password', 'authorization', 'authToken', 'apiKey', 'phone', 'from', 'to',
-  '*.token', '*.secret', '*.password', '*.authorization', '*.authToken', '*.apiKey', '*.phone', '*.from', '*.to',
-  'headers.authorization', 'headers["x-telegram-bot-api-secret-token"]', 'headers["x-twilio-signature"]',
+  'token',
+  'secret',
+  'password',
+  'authorization',
+  'authToken',
+  'apiKey',
+  'phone',
+  'from',
+  'to',
+  '*.token',
+  '*.secret',
+  '*.password',
+  '*.authorization',
+  '*.authToken',
+  '*.apiKey',
+  '*.phone',
+  '*.from',
+  '*.to',
+  'headers.authorization',
+  'headers["x-telegram-bot-api-secret-token"]',
+  'headers["x-twilio-signature"]',
 ];
 
 /** Telegram bot tokens, Slack tokens, Twilio-like secrets and phone numbers inside any text. */
@@ -27,17 +45,20 @@ export function scrub(value: unknown, depth = 0): unknown {
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({
-    level,
-    base: { app: 'linka' },
-    redact: { paths: REDACT, censor: '[redacted]' },
-    formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>);
+  return pino(
+    {
+      level,
+      base: { app: 'linka' },
+      redact: { paths: REDACT, censor: '[redacted]' },
+      formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>);
+        },
       },
     },
-  }, destination);
+    destination,
+  );
 }
 
 /** A logger that writes nothing (tests, the shell). */

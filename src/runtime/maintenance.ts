@@ -22,8 +22,18 @@ import { LinkaError } from '../errors.js';
 import { isMessageKey, t } from '../messages/index.js';
 import { customerContacts } from '../store/customers.js';
 import {
-  insertMaintenance, maintenanceById, maintenanceNoticeRecipients, maintenanceNoticesSent, maintenancesByStart, maintenancesNotOver, maintenanceToldCounts,
-  markMaintenanceCancelled, moveMaintenance, recordMaintenanceChannelNoticeOnce, recordMaintenanceNotices, type MaintenanceRow,
+  insertMaintenance,
+  maintenanceById,
+  maintenanceNoticeRecipients,
+  maintenanceNoticesSent,
+  maintenancesByStart,
+  maintenancesNotOver,
+  maintenanceToldCounts,
+  markMaintenanceCancelled,
+  moveMaintenance,
+  recordMaintenanceChannelNoticeOnce,
+  recordMaintenanceNotices,
+  type MaintenanceRow,
 } from '../store/maintenance.js';
 import { enqueue } from '../store/outbox.js';
 import type { PrismaClient, Tx } from '../store/types.js';
@@ -75,8 +85,10 @@ const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
 export function createMaintenance(deps: MaintenanceDeps) {
   const { prisma, clock, timezone, teamLanguage } = deps;
   const when = (at: Date, lang: Lang) => localTime(at, timezone, lang);
-  const servicesText = (m: MaintenanceRow, lang: Lang) => asList(m.services)
-    .map((s) => (isMessageKey(`maintenance.service.${s}`) ? t(lang, `maintenance.service.${s}`) : s)).join(', ');
+  const servicesText = (m: MaintenanceRow, lang: Lang) =>
+    asList(m.services)
+      .map((s) => (isMessageKey(`maintenance.service.${s}`) ? t(lang, `maintenance.service.${s}`) : s))
+      .join(', ');
 
   /** A customer notice in the recipient's language ("notice", "moved", "cancelled"). */
   function customerText(m: MaintenanceRow, kind: 'notice' | 'moved' | 'cancelled', to: Recipient, shortSms: boolean): string {
@@ -113,7 +125,15 @@ export function createMaintenance(deps: MaintenanceDeps) {
   }
 
   /** Queues one notice to everyone in `to` who has not had it; returns how many were queued. */
-  async function send(tx: Tx, m: MaintenanceRow, notice: string, kind: 'notice' | 'moved' | 'cancelled', to: Recipient[], d: MaintenanceDelivery, now: Date): Promise<Recipient[]> {
+  async function send(
+    tx: Tx,
+    m: MaintenanceRow,
+    notice: string,
+    kind: 'notice' | 'moved' | 'cancelled',
+    to: Recipient[],
+    d: MaintenanceDelivery,
+    now: Date,
+  ): Promise<Recipient[]> {
     const already = await maintenanceNoticeRecipients(tx, m.id, notice);
     const fresh = to.filter((r) => !already.has(r.conversationId));
     if (fresh.length === 0) return [];
@@ -123,19 +143,39 @@ export function createMaintenance(deps: MaintenanceDeps) {
   }
 
   /** Posts to the team channels (and the Telegram channel for customer notices) once per notice. */
-  async function announce(tx: Tx, m: MaintenanceRow, notice: string, text: string, d: MaintenanceDelivery, now: Date, customerKind?: 'notice' | 'moved' | 'cancelled'): Promise<void> {
+  async function announce(
+    tx: Tx,
+    m: MaintenanceRow,
+    notice: string,
+    text: string,
+    d: MaintenanceDelivery,
+    now: Date,
+    customerKind?: 'notice' | 'moved' | 'cancelled',
+  ): Promise<void> {
     if (!(await recordMaintenanceChannelNoticeOnce(tx, m, notice, teamLanguage, now))) return;
     await toTeamChannel(tx, d.teamPlatforms, text, now, { status: true });
     if (customerKind && d.telegramChannel) {
       const to = { conversationId: `telegram:${d.telegramChannel}`, lang: teamLanguage };
-      await enqueue(tx, { kind: 'reply', channel: 'telegram', target: to.conversationId, payload: { reply: { text: customerText(m, customerKind, to, false) } }, now });
+      await enqueue(tx, {
+        kind: 'reply',
+        channel: 'telegram',
+        target: to.conversationId,
+        payload: { reply: { text: customerText(m, customerKind, to, false) } },
+        now,
+      });
     }
   }
 
   /** Sends whatever is due for one maintenance at `now`; returns how many customer notices were queued. */
   async function sendPending(tx: Tx, m: MaintenanceRow, d: MaintenanceDelivery, now: Date): Promise<number> {
     const lang = teamLanguage;
-    const team = { id: m.id, start: when(m.startsAt, lang), end: when(m.endsAt, lang), areas: asList(m.areas).join(', '), services: asList(m.services).join(', ') };
+    const team = {
+      id: m.id,
+      start: when(m.startsAt, lang),
+      end: when(m.endsAt, lang),
+      areas: asList(m.areas).join(', '),
+      services: asList(m.services).join(', '),
+    };
     if (m.status === 'cancelled') {
       const sent = await send(tx, m, 'cancelled', 'cancelled', await told(tx, m), d, now);
       await announce(tx, m, 'cancelled', t(lang, 'team.maintenanceCancelled', { ...team, count: sent.length }), d, now, 'cancelled');
@@ -174,7 +214,8 @@ export function createMaintenance(deps: MaintenanceDeps) {
   }
 
   function checkTimes(startsAt: Date, endsAt: Date, now: Date, isNew: boolean): void {
-    if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) throw new LinkaError('maintenance_invalid', 'the start and the end must be dates and times');
+    if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime()))
+      throw new LinkaError('maintenance_invalid', 'the start and the end must be dates and times');
     if (endsAt.getTime() <= startsAt.getTime()) throw new LinkaError('maintenance_invalid', 'the end must be later than the start');
     if (isNew && startsAt.getTime() <= now.getTime()) throw new LinkaError('maintenance_invalid', 'the start must be in the future');
     if (endsAt.getTime() <= now.getTime()) throw new LinkaError('maintenance_invalid', 'the end must be in the future');
@@ -183,12 +224,15 @@ export function createMaintenance(deps: MaintenanceDeps) {
   /** Writes, then (with delivery) sends what became due, in one transaction. */
   async function commit<T extends MaintenanceRow>(work: (tx: Tx, now: Date) => Promise<T>): Promise<T> {
     const { delivery } = deps;
-    const row = await prisma.$transaction(async (tx) => {
-      const now = clock();
-      const m = await work(tx, now);
-      if (delivery) await sendPending(tx, m, delivery, now);
-      return m;
-    }, { timeout: 120_000, maxWait: 10_000 });
+    const row = await prisma.$transaction(
+      async (tx) => {
+        const now = clock();
+        const m = await work(tx, now);
+        if (delivery) await sendPending(tx, m, delivery, now);
+        return m;
+      },
+      { timeout: 120_000, maxWait: 10_000 },
+    );
     if (delivery) delivery.onQueued?.();
     return row;
   }
@@ -203,9 +247,18 @@ export function createMaintenance(deps: MaintenanceDeps) {
       if (unknown.length) throw new LinkaError('maintenance_invalid', `unknown service(s) ${unknown.join(', ')}; expected ${OUTAGE_SERVICES.join(', ')}`);
       return commit(async (tx, now) => {
         checkTimes(input.startsAt, input.endsAt, now, true);
-        const texts = Object.fromEntries(Object.entries(input.texts ?? {}).filter(([, v]) => v?.trim()).map(([k, v]) => [k, (v as string).trim()]));
+        const texts = Object.fromEntries(
+          Object.entries(input.texts ?? {})
+            .filter(([, v]) => v?.trim())
+            .map(([k, v]) => [k, (v as string).trim()]),
+        );
         return insertMaintenance(tx, {
-          areas, services, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: input.actor, createdAt: now,
+          areas,
+          services,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          createdBy: input.actor,
+          createdAt: now,
           texts: Object.keys(texts).length ? texts : undefined,
         });
       });
@@ -241,7 +294,10 @@ export function createMaintenance(deps: MaintenanceDeps) {
     /** Maintenances not yet over (with `all`: every one), by start; with the number of customers told. */
     async list(opts: { all?: boolean } = {}): Promise<Array<MaintenanceRow & { told: number }>> {
       const rows = await maintenancesByStart(prisma, opts.all ? {} : { scheduledAfter: clock() });
-      const told = await maintenanceToldCounts(prisma, rows.map((r) => r.id));
+      const told = await maintenanceToldCounts(
+        prisma,
+        rows.map((r) => r.id),
+      );
       return rows.map((r) => ({ ...r, told: told.get(r.id) ?? 0 }));
     },
 
@@ -250,10 +306,13 @@ export function createMaintenance(deps: MaintenanceDeps) {
       const open = await maintenancesNotOver(prisma, clock());
       let count = 0;
       for (const m of open) {
-        count += await prisma.$transaction(async (tx) => {
-          const fresh = await maintenanceById(tx, m.id);
-          return fresh ? sendPending(tx, fresh, delivery, clock()) : 0;
-        }, { timeout: 120_000, maxWait: 10_000 });
+        count += await prisma.$transaction(
+          async (tx) => {
+            const fresh = await maintenanceById(tx, m.id);
+            return fresh ? sendPending(tx, fresh, delivery, clock()) : 0;
+          },
+          { timeout: 120_000, maxWait: 10_000 },
+        );
       }
       if (open.length) delivery.onQueued?.();
       return count;

@@ -25,21 +25,36 @@ export function createMetrics(readOutboxDepth?: () => Promise<number>): Metrics 
   return {
     registry,
     inbound: new Counter({ name: 'linka_inbound_total', help: 'Inbound events accepted, by channel', labelNames: ['channel'], registers: [registry] }),
-    inboundDropped: new Counter({ name: 'linka_inbound_dropped_total', help: 'Inbound events acknowledged but dropped, by channel and reason', labelNames: ['channel', 'reason'], registers: [registry] }),
-    outbound: new Counter({ name: 'linka_outbound_total', help: 'Outbound messages by channel and delivery status', labelNames: ['channel', 'status'], registers: [registry] }),
+    inboundDropped: new Counter({
+      name: 'linka_inbound_dropped_total',
+      help: 'Inbound events acknowledged but dropped, by channel and reason',
+      labelNames: ['channel', 'reason'],
+      registers: [registry],
+    }),
+    outbound: new Counter({
+      name: 'linka_outbound_total',
+      help: 'Outbound messages by channel and delivery status',
+      labelNames: ['channel', 'status'],
+      registers: [registry],
+    }),
     ticketsOpened: new Counter({ name: 'linka_tickets_opened_total', help: 'Tickets opened, by category', labelNames: ['category'], registers: [registry] }),
     smsSegments: new Counter({ name: 'linka_sms_segments_total', help: 'Billed SMS segments sent', registers: [registry] }),
     slaMet: new Counter({ name: 'linka_sla_met_total', help: 'Tickets with a first reaction by their reaction deadline', registers: [registry] }),
     slaMissed: new Counter({ name: 'linka_sla_missed_total', help: 'Tickets whose reaction deadline passed without a reaction', registers: [registry] }),
     outboxDepth: new Gauge({
-      name: 'linka_outbox_depth', help: 'Outbox items waiting for delivery', registers: [registry],
+      name: 'linka_outbox_depth',
+      help: 'Outbox items waiting for delivery',
+      registers: [registry],
       async collect() {
         if (readOutboxDepth) this.set(await readOutboxDepth().catch(() => -1));
       },
     }),
     httpDuration: new Histogram({
-      name: 'linka_http_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['route', 'status'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+      name: 'linka_http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
     }),
   };
 }

@@ -11,8 +11,17 @@ import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
 import { conversationChannel, conversationLang } from '../store/conversations.js';
 import {
-  answerOffer, expiredPendingOfferIds, expirePendingOffer, insertConsent, insertOffer, latestAcceptedOffer, markOfferCancelled, offerById, offerWithConsent,
-  ticketsWithAcceptedOffer, waitingOffer,
+  answerOffer,
+  expiredPendingOfferIds,
+  expirePendingOffer,
+  insertConsent,
+  insertOffer,
+  latestAcceptedOffer,
+  markOfferCancelled,
+  offerById,
+  offerWithConsent,
+  ticketsWithAcceptedOffer,
+  waitingOffer,
 } from '../store/offers.js';
 import { enqueue } from '../store/outbox.js';
 import { addTicketEvent, recentTicketIdsOfTopic, ticketNumberById, ticketRowById } from '../store/tickets.js';
@@ -36,7 +45,13 @@ export interface OfferSettings {
 }
 
 /** Queues an event for the ticket's conversation; the outbox feeds it to the dispatcher. */
-export async function tellConversation(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, dedupeId: string, event: InboundEnvelope['event'], now: Date): Promise<boolean> {
+export async function tellConversation(
+  tx: Tx,
+  ticket: Pick<Ticket, 'conversationId'>,
+  dedupeId: string,
+  event: InboundEnvelope['event'],
+  now: Date,
+): Promise<boolean> {
   if (!ticket.conversationId) return false;
   const channel = await conversationChannel(tx, ticket.conversationId);
   if (channel === null) return false;
@@ -54,8 +69,10 @@ async function customerLang(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, fall
 /** The exact terms text quoted to the customer. */
 export function quoteTerms(s: OfferSettings, lang: Lang): string {
   const params = {
-    rate: formatMoney(s.hourlyRate, s.currency, lang), increment: s.incrementMinutes,
-    travel: formatMoney(s.travelFee, s.currency, lang), vat: vatNoteIn(s.vatNote, lang),
+    rate: formatMoney(s.hourlyRate, s.currency, lang),
+    increment: s.incrementMinutes,
+    travel: formatMoney(s.travelFee, s.currency, lang),
+    vat: vatNoteIn(s.vatNote, lang),
   };
   return t(lang, s.travelFee > 0 ? 'offer.termsTravel' : 'offer.terms', params).trim();
 }
@@ -64,14 +81,27 @@ export function quoteTerms(s: OfferSettings, lang: Lang): string {
  * Makes an offer on the ticket (by a technician, or by Linka when the checklist points at
  * the customer's side). Returns null when an unanswered offer is already waiting.
  */
-export async function createOffer(tx: Tx, s: OfferSettings, ticket: Ticket, by: { id: string; name: string } | null, now: Date): Promise<CalloutOfferRow | null> {
+export async function createOffer(
+  tx: Tx,
+  s: OfferSettings,
+  ticket: Ticket,
+  by: { id: string; name: string } | null,
+  now: Date,
+): Promise<CalloutOfferRow | null> {
   // An earlier offer past its time that the sweep has not reached yet is expired first, so its
   // notice reaches the conversation before the new offer does.
   for (const old of await expiredPendingOfferIds(tx, ticket.id, now)) await expireOffer(tx, s, old, now);
   if (await waitingOffer(tx, ticket.id, now)) return null;
   const lang = await customerLang(tx, ticket, s.defaultLanguage);
   const quotedText = quoteTerms(s, lang);
-  const terms = { currency: s.currency, hourlyRate: s.hourlyRate, incrementMinutes: s.incrementMinutes, travelFee: s.travelFee, vatNote: vatNoteIn(s.vatNote, lang), lang };
+  const terms = {
+    currency: s.currency,
+    hourlyRate: s.hourlyRate,
+    incrementMinutes: s.incrementMinutes,
+    travelFee: s.travelFee,
+    vatNote: vatNoteIn(s.vatNote, lang),
+    lang,
+  };
   const expiresAt = new Date(now.getTime() + s.offerExpiresHours * 3_600_000);
   const offer = await insertOffer(tx, { ticketId: ticket.id, terms, quotedText, createdBy: by?.id ?? 'linka', createdAt: now, expiresAt });
   await addTicketEvent(tx, ticket.id, 'callout_offered', by?.id ?? 'linka', { offerId: offer.id, quotedText }, now);
@@ -79,7 +109,13 @@ export async function createOffer(tx: Tx, s: OfferSettings, ticket: Ticket, by: 
     ? t(s.teamLanguage, 'team.offerSent', { name: by.name, terms: quoteTerms(s, s.teamLanguage) })
     : t(s.teamLanguage, 'team.offerAuto', { terms: quoteTerms(s, s.teamLanguage) });
   await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: teamLine }, now);
-  await tellConversation(tx, ticket, `offer:${offer.id}`, { kind: 'calloutOffered', offerId: offer.id, number: ticket.number, terms: quotedText, expiresAt: expiresAt.toISOString() }, now);
+  await tellConversation(
+    tx,
+    ticket,
+    `offer:${offer.id}`,
+    { kind: 'calloutOffered', offerId: offer.id, number: ticket.number, terms: quotedText, expiresAt: expiresAt.toISOString() },
+    now,
+  );
   return offer;
 }
 
@@ -93,8 +129,17 @@ export type ConsentOutcome = 'accepted' | 'declined' | 'expired' | 'closed';
  * the sweep got there first.
  */
 export async function recordConsent(
-  tx: Tx, s: OfferSettings,
-  args: { offerId: string; decision: 'accepted' | 'declined'; reply: string; channel: string; conversationId: string; platformMessageId: string | null; now: Date },
+  tx: Tx,
+  s: OfferSettings,
+  args: {
+    offerId: string;
+    decision: 'accepted' | 'declined';
+    reply: string;
+    channel: string;
+    conversationId: string;
+    platformMessageId: string | null;
+    now: Date;
+  },
 ): Promise<{ outcome: ConsentOutcome; number: string | null }> {
   const offer = await offerWithConsent(tx, args.offerId);
   if (!offer) return { outcome: 'closed', number: null };
@@ -108,8 +153,16 @@ export async function recordConsent(
   if (offer.status === 'expired') return { outcome: 'expired', number };
   if (!(await answerOffer(tx, offer.id, args.decision, args.now))) return { outcome: 'closed', number };
   await insertConsent(tx, {
-    offerId: offer.id, ticketId: offer.ticketId, decision: args.decision, terms: offer.terms as Prisma.InputJsonValue, quotedText: offer.quotedText,
-    reply: args.reply, channel: args.channel, conversationId: args.conversationId, platformMessageId: args.platformMessageId, createdAt: args.now,
+    offerId: offer.id,
+    ticketId: offer.ticketId,
+    decision: args.decision,
+    terms: offer.terms as Prisma.InputJsonValue,
+    quotedText: offer.quotedText,
+    reply: args.reply,
+    channel: args.channel,
+    conversationId: args.conversationId,
+    platformMessageId: args.platformMessageId,
+    createdAt: args.now,
   });
   const ticket = await ticketRowById(tx, offer.ticketId);
   await addTicketEvent(tx, ticket.id, `consent_${args.decision}`, args.conversationId, { offerId: offer.id, reply: args.reply }, args.now);
@@ -162,7 +215,13 @@ export async function recentSameTopic(tx: Tx, s: OfferSettings, ticket: Ticket, 
   if (!ticket.customerId || s.repeatCount === 0 || ticket.workCategory === 'outage') return 0;
   const since = new Date(now.getTime() - s.repeatWindowDays * 86_400_000);
   const freeQuestions = FREE_WORK.filter((c) => c !== 'outage');
-  const candidates = await recentTicketIdsOfTopic(tx, { customerId: ticket.customerId, category: ticket.category, workCategories: freeQuestions, since, exceptId: ticket.id });
+  const candidates = await recentTicketIdsOfTopic(tx, {
+    customerId: ticket.customerId,
+    category: ticket.category,
+    workCategories: freeQuestions,
+    since,
+    exceptId: ticket.id,
+  });
   if (candidates.length === 0) return 0;
   const paidIds = await ticketsWithAcceptedOffer(tx, candidates);
   return candidates.filter((id) => !paidIds.has(id)).length;

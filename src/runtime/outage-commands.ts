@@ -25,7 +25,14 @@ const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
 
 /** "Bory, Doubravka; Lochotín" -> ["Bory", "Doubravka", "Lochotín"]. */
 export function parseAreas(text: string): string[] {
-  return [...new Set(text.split(/[,;]/).map((a) => a.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[,;]/)
+        .map((a) => a.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** A status as typed (any case), or null. */
@@ -55,12 +62,21 @@ export async function startOutage(
   const { lang } = ctx;
   try {
     const r = await ctx.outages.declare({
-      title: args.title ?? null, areas: args.areas, services: args.services?.length ? args.services : ['internet'],
-      status: args.status, estimatedEndAt: args.eta ?? null, source: ctx.source, actor: ctx.actor,
+      title: args.title ?? null,
+      areas: args.areas,
+      services: args.services?.length ? args.services : ['internet'],
+      status: args.status,
+      estimatedEndAt: args.eta ?? null,
+      source: ctx.source,
+      actor: ctx.actor,
     });
     const o = r.outage;
     return t(lang, 'team.outageDeclared', {
-      id: o.id, title: titleOf(o, lang), areas: asList(o.areas).join(', '), status: t(lang, `outage.status.${o.status}`), count: r.notified,
+      id: o.id,
+      title: titleOf(o, lang),
+      areas: asList(o.areas).join(', '),
+      status: t(lang, `outage.status.${o.status}`),
+      count: r.notified,
     });
   } catch (err) {
     return explain(err, '', lang);
@@ -99,10 +115,16 @@ export async function listOutages(ctx: Pick<OutageCommandContext, 'outages' | 'l
   const { lang } = ctx;
   const rows = await ctx.outages.active();
   if (!rows.length) return t(lang, 'team.outageNone');
-  const lines = rows.map((o) => t(lang, 'team.outageLine', {
-    id: o.id, title: titleOf(o, lang), areas: asList(o.areas).join(', '), services: asList(o.services).join(', '),
-    status: t(lang, `outage.status.${o.status}`), since: localTime(o.startedAt, ctx.timezone, lang),
-    eta: o.estimatedEndAt ? t(lang, 'outage.eta', { time: localTime(o.estimatedEndAt, ctx.timezone, lang) }) : '',
-  }));
+  const lines = rows.map((o) =>
+    t(lang, 'team.outageLine', {
+      id: o.id,
+      title: titleOf(o, lang),
+      areas: asList(o.areas).join(', '),
+      services: asList(o.services).join(', '),
+      status: t(lang, `outage.status.${o.status}`),
+      since: localTime(o.startedAt, ctx.timezone, lang),
+      eta: o.estimatedEndAt ? t(lang, 'outage.eta', { time: localTime(o.estimatedEndAt, ctx.timezone, lang) }) : '',
+    }),
+  );
   return [t(lang, 'team.outageListTitle', { count: rows.length }), ...lines].join('\n');
 }

@@ -13,8 +13,18 @@ import { conversationLangs } from '../store/conversations.js';
 import { customerContacts } from '../store/customers.js';
 import { optedOutConversations } from '../store/opt-outs.js';
 import {
-  activeOutages, insertOutage, outageAttachedConversations, outageByIdOrKey, outageByKey, outageNoticeRecipients, outageStartRecipients, recordOutageNoticeOnce,
-  recordOutageNotices, releaseResolvedOutageKey, TEAM_CHANNELS, updateOutage,
+  activeOutages,
+  insertOutage,
+  outageAttachedConversations,
+  outageByIdOrKey,
+  outageByKey,
+  outageNoticeRecipients,
+  outageStartRecipients,
+  recordOutageNoticeOnce,
+  recordOutageNotices,
+  releaseResolvedOutageKey,
+  TEAM_CHANNELS,
+  updateOutage,
 } from '../store/outages.js';
 import { enqueue } from '../store/outbox.js';
 import type { Prisma, PrismaClient, Tx } from '../store/types.js';
@@ -93,7 +103,14 @@ export function createOutages(deps: OutageDeps) {
   }
 
   /** Queues one notice to everyone in `to` who has not had it yet; returns how many were queued. */
-  async function send(tx: Tx, o: OutageRow, notice: string, kind: 'start' | 'update' | 'resolved', to: Array<{ conversationId: string; lang: Lang }>, now: Date): Promise<number> {
+  async function send(
+    tx: Tx,
+    o: OutageRow,
+    notice: string,
+    kind: 'start' | 'update' | 'resolved',
+    to: Array<{ conversationId: string; lang: Lang }>,
+    now: Date,
+  ): Promise<number> {
     const already = await outageNoticeRecipients(tx, o.id, notice);
     const fresh = to.filter((r) => {
       if (already.has(r.conversationId)) return false;
@@ -101,7 +118,13 @@ export function createOutages(deps: OutageDeps) {
       return true;
     });
     if (fresh.length === 0) return 0;
-    await recordOutageNotices(tx, o.id, notice, fresh.map((r) => r.conversationId), now);
+    await recordOutageNotices(
+      tx,
+      o.id,
+      notice,
+      fresh.map((r) => r.conversationId),
+      now,
+    );
     const texts = new Map<string, string>();
     for (const r of fresh) {
       const channel = r.conversationId.slice(0, r.conversationId.indexOf(':'));
@@ -119,12 +142,21 @@ export function createOutages(deps: OutageDeps) {
     const title = o.title || t(teamLanguage, 'outage.defaultTitle', { areas: asList(o.areas).join(', ') });
     const status = t(teamLanguage, `outage.status.${o.status}`);
     const eta = o.estimatedEndAt ? t(teamLanguage, 'outage.eta', { time: localTime(o.estimatedEndAt, timezone, teamLanguage) }) : '';
-    const text = kind === 'start'
-      ? t(teamLanguage, 'team.outageStarted', { title, areas: asList(o.areas).join(', '), services: asList(o.services).join(', '), status, count })
-      : kind === 'update' ? t(teamLanguage, 'team.outageUpdated', { title, status, eta, count }) : t(teamLanguage, 'team.outageResolved', { title, count });
+    const text =
+      kind === 'start'
+        ? t(teamLanguage, 'team.outageStarted', { title, areas: asList(o.areas).join(', '), services: asList(o.services).join(', '), status, count })
+        : kind === 'update'
+          ? t(teamLanguage, 'team.outageUpdated', { title, status, eta, count })
+          : t(teamLanguage, 'team.outageResolved', { title, count });
     await toTeamChannel(tx, deps.teamPlatforms, text, now, { status: true });
     if (deps.telegramChannel) {
-      await enqueue(tx, { kind: 'reply', channel: 'telegram', target: `telegram:${deps.telegramChannel}`, payload: { reply: { text: noticeText(o, kind, teamLanguage, timezone) } }, now });
+      await enqueue(tx, {
+        kind: 'reply',
+        channel: 'telegram',
+        target: `telegram:${deps.telegramChannel}`,
+        payload: { reply: { text: noticeText(o, kind, teamLanguage, timezone) } },
+        now,
+      });
     }
   }
 
@@ -169,9 +201,17 @@ export function createOutages(deps: OutageDeps) {
         // The same alert firing again after it was resolved is a new outage: the old one gives up the (unique) key.
         if (input.key) await releaseResolvedOutageKey(tx, input.key);
         const outage = await insertOutage(tx, {
-          key: input.key ?? null, title: input.title?.trim() || '', areas: input.areas, services: input.services.length ? input.services : ['internet'],
-          status: input.status ?? 'investigating', texts: (input.texts ?? undefined) as Prisma.InputJsonValue | undefined,
-          source: input.source, createdBy: input.actor, startedAt: now, estimatedEndAt: input.estimatedEndAt ?? null, createdAt: now,
+          key: input.key ?? null,
+          title: input.title?.trim() || '',
+          areas: input.areas,
+          services: input.services.length ? input.services : ['internet'],
+          status: input.status ?? 'investigating',
+          texts: (input.texts ?? undefined) as Prisma.InputJsonValue | undefined,
+          source: input.source,
+          createdBy: input.actor,
+          startedAt: now,
+          estimatedEndAt: input.estimatedEndAt ?? null,
+          createdAt: now,
         });
         const notified = await send(tx, outage, 'start', 'start', await recipients(tx, outage), now);
         await announce(tx, outage, 'start', 'start', notified, now);
@@ -189,7 +229,9 @@ export function createOutages(deps: OutageDeps) {
         const data = {
           ...(patch.title !== undefined && patch.title !== null && patch.title.trim() !== before.title ? { title: patch.title.trim() } : {}),
           ...(patch.status && patch.status !== before.status ? { status: patch.status } : {}),
-          ...(patch.estimatedEndAt !== undefined && (patch.estimatedEndAt?.getTime() ?? null) !== (before.estimatedEndAt?.getTime() ?? null) ? { estimatedEndAt: patch.estimatedEndAt } : {}),
+          ...(patch.estimatedEndAt !== undefined && (patch.estimatedEndAt?.getTime() ?? null) !== (before.estimatedEndAt?.getTime() ?? null)
+            ? { estimatedEndAt: patch.estimatedEndAt }
+            : {}),
           ...(patch.areas && JSON.stringify(patch.areas) !== JSON.stringify(before.areas) ? { areas: patch.areas } : {}),
           ...(patch.services?.length && JSON.stringify(patch.services) !== JSON.stringify(before.services) ? { services: patch.services } : {}),
           ...(patch.texts && JSON.stringify(patch.texts) !== JSON.stringify(before.texts) ? { texts: patch.texts as Prisma.InputJsonValue } : {}),

@@ -16,7 +16,14 @@ import { addMessage, setDelivery, ticketIdOfOutboxMessage } from '../store/messa
 import { isOptedOut } from '../store/opt-outs.js';
 import { onSqlite, transaction } from '../store/sql.js';
 import {
-  claimOutbox, dueOutboxCount, dueOutboxCountFor, markOutboxFailed, markOutboxRetry, markOutboxSuppressed, recordDeliveries, type ClaimedItem,
+  claimOutbox,
+  dueOutboxCount,
+  dueOutboxCountFor,
+  markOutboxFailed,
+  markOutboxRetry,
+  markOutboxSuppressed,
+  recordDeliveries,
+  type ClaimedItem,
 } from '../store/outbox.js';
 import type { OutboxItem, PrismaClient } from '../store/types.js';
 import type { Logger } from './logger.js';
@@ -54,7 +61,7 @@ export function replyDeliverer(prisma: PrismaClient, ports: Ports): Deliverer {
     if (!port) throw new LinkaError('channel_off', `channel ${item.channel} is not configured`);
     const { reply } = item.payload as unknown as { reply: Reply };
     // The plain-SQL claims read the opt-out with the item; otherwise it is looked up now.
-    if (!reply.evenIfOptedOut && ((item as ClaimedItem).targetOptedOut ?? await isOptedOut(prisma, item.target))) return { suppressed: true };
+    if (!reply.evenIfOptedOut && ((item as ClaimedItem).targetOptedOut ?? (await isOptedOut(prisma, item.target)))) return { suppressed: true };
     return port.send(item.target, reply);
   };
 }
@@ -71,8 +78,13 @@ export class OutboxWorker extends PollingWorker {
 
   constructor(
     private readonly deps: {
-      prisma: PrismaClient; deliverers: ReadonlyMap<string, Deliverer>; clock: () => Date; owner: string;
-      settings: OutboxSettings; log: Logger; metrics?: Metrics;
+      prisma: PrismaClient;
+      deliverers: ReadonlyMap<string, Deliverer>;
+      clock: () => Date;
+      owner: string;
+      settings: OutboxSettings;
+      log: Logger;
+      metrics?: Metrics;
       /** The language of the system lines a failed delivery leaves in the history (config teamLanguage). */
       teamLanguage: Lang;
       /** The platforms' rate limits (default: none); the deliverers' ports should be held back by it (holdBackPort). */
@@ -106,22 +118,26 @@ export class OutboxWorker extends PollingWorker {
     try {
       // On SQLite in a transaction (plain SQL on the connection); on PostgreSQL as root queries:
       // a claim needs no transaction there, and one per poll would hold a pool connection each time.
-      const claimWith = (db: Parameters<typeof claimOutbox>[0]) => claimOutbox(db, {
-        now: clock(), owner, leaseMs: settings.leaseMs, limit: settings.batchSize,
-        skipChannels: blocked.channels,
-        skipTargets: [...blocked.targets, ...this.busyTargets],
-        admit: (item) => {
-          if (permits.size >= room || this.busyTargets.has(item.target)) return false;
-          const permit = this.limiter.tryAcquire(item.channel, item.target);
-          if (!permit) {
-            limited = true;
-            return false;
-          }
-          permits.set(item.id, { permit, target: item.target });
-          this.busyTargets.add(item.target);
-          return true;
-        },
-      });
+      const claimWith = (db: Parameters<typeof claimOutbox>[0]) =>
+        claimOutbox(db, {
+          now: clock(),
+          owner,
+          leaseMs: settings.leaseMs,
+          limit: settings.batchSize,
+          skipChannels: blocked.channels,
+          skipTargets: [...blocked.targets, ...this.busyTargets],
+          admit: (item) => {
+            if (permits.size >= room || this.busyTargets.has(item.target)) return false;
+            const permit = this.limiter.tryAcquire(item.channel, item.target);
+            if (!permit) {
+              limited = true;
+              return false;
+            }
+            permits.set(item.id, { permit, target: item.target });
+            this.busyTargets.add(item.target);
+            return true;
+          },
+        });
       items = onSqlite(prisma) ? await transaction(prisma, (tx) => claimWith(tx)) : await claimWith(prisma);
     } finally {
       const claimed = new Set(items.map((i) => i.id));
@@ -214,8 +230,14 @@ export class OutboxWorker extends PollingWorker {
   private async recordBatch(batch: OutboxWorker['records']): Promise<void> {
     const { prisma, log } = this.deps;
     try {
-      await persistently(() => recordDeliveries(prisma, batch),
-        (err, attempt) => log.warn({ outboxIds: batch.map((r) => r.id), attempt, err: err instanceof Error ? err.message : String(err) }, 'recording deliveries failed, trying again'));
+      await persistently(
+        () => recordDeliveries(prisma, batch),
+        (err, attempt) =>
+          log.warn(
+            { outboxIds: batch.map((r) => r.id), attempt, err: err instanceof Error ? err.message : String(err) },
+            'recording deliveries failed, trying again',
+          ),
+      );
       for (const r of batch) r.done();
     } catch (err) {
       for (const r of batch) r.failed(err);
@@ -237,13 +259,15 @@ export class OutboxWorker extends PollingWorker {
 
   private launch(item: OutboxItem, permit: Permit): void {
     const run = this.deliver(item, permit)
-      .catch((err: unknown) => this.deps.log.error({ outboxId: item.id, err: err instanceof Error ? err.message : String(err) }, 'outbox delivery could not be recorded'))
+      .catch((err: unknown) =>
+        this.deps.log.error({ outboxId: item.id, err: err instanceof Error ? err.message : String(err) }, 'outbox delivery could not be recorded'),
+      )
       .finally(() => {
         this.inFlight.delete(item.id);
         this.busyTargets.delete(item.target);
         // The target's next item may be due now: look soon (a few completions share one round),
         // or, if the channel is full, when it has room.
-        this.wakeIn(this.limiter.channelOpen(item.channel) ? COMPLETION_ROUND_MS : this.limiter.waitMs() ?? COMPLETION_ROUND_MS);
+        this.wakeIn(this.limiter.channelOpen(item.channel) ? COMPLETION_ROUND_MS : (this.limiter.waitMs() ?? COMPLETION_ROUND_MS));
       });
     this.inFlight.set(item.id, run);
   }
@@ -257,7 +281,8 @@ export class OutboxWorker extends PollingWorker {
         if (!deliverer) throw new LinkaError('unknown_effect', `unknown outbox kind ${item.kind}`, { permanent: true });
         delivered = await withPermit(permit, () => deliverer(item));
       } catch (err) {
-        if (err instanceof LinkaError && err.code === HELD_BACK) permit.release(); // nothing was sent
+        if (err instanceof LinkaError && err.code === HELD_BACK)
+          permit.release(); // nothing was sent
         else permit.done(); // the platform may have seen the call
         throw err;
       }
@@ -302,9 +327,10 @@ export class OutboxWorker extends PollingWorker {
         metrics?.outbound.inc({ channel: item.channel, status: 'failed' });
         return;
       }
-      const retryAfter = err instanceof LinkaError && err.retryAfterMs !== undefined
-        ? err.retryAfterMs
-        : Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** item.attempts);
+      const retryAfter =
+        err instanceof LinkaError && err.retryAfterMs !== undefined
+          ? err.retryAfterMs
+          : Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** item.attempts);
       const paused = err instanceof LinkaError && err.retryAfterMs !== undefined ? err.rateLimitScope : undefined;
       log.warn({ outboxId: item.id, channel: item.channel, attempts, retryInMs: retryAfter, paused, err: error }, 'outbox delivery failed, will retry');
       await markOutboxRetry(prisma, item.id, error, new Date(clock().getTime() + retryAfter));

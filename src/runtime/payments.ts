@@ -40,10 +40,18 @@ export interface PaymentNoticeDeps {
 }
 
 /** The reminder or warning text for one customer. */
-function paymentText(kind: 'reminder' | 'warning', b: { amount: number; currency: string; dueDate: string }, contract: string, to: { conversationId: string; lang: Lang }, shortSms: boolean): string {
+function paymentText(
+  kind: 'reminder' | 'warning',
+  b: { amount: number; currency: string; dueDate: string },
+  contract: string,
+  to: { conversationId: string; lang: Lang },
+  shortSms: boolean,
+): string {
   const params = {
-    amount: formatMoney(b.amount, b.currency, to.lang), due: formatDate(b.dueDate, to.lang),
-    restrictOn: formatDate(monthEndDate(b.dueDate), to.lang), contract,
+    amount: formatMoney(b.amount, b.currency, to.lang),
+    due: formatDate(b.dueDate, to.lang),
+    restrictOn: formatDate(monthEndDate(b.dueDate), to.lang),
+    contract,
   };
   return noticeText(to, `payment.${kind}`, params, shortSms, [['payment.howToPay', { contract }]]);
 }
@@ -67,7 +75,14 @@ export async function sendPaymentNotices(deps: PaymentNoticeDeps, settings: Paym
       const sent = await prisma.$transaction(async (tx) => {
         const had = await paymentNoticeKinds(tx, b.customerId, due.month);
         if (had.has('warning') || had.has(due.kind)) return false;
-        await insertPaymentNotice(tx, { customerId: b.customerId, month: due.month, kind: due.kind, recipient: to.conversationId, amount: b.amount, createdAt: now });
+        await insertPaymentNotice(tx, {
+          customerId: b.customerId,
+          month: due.month,
+          kind: due.kind,
+          recipient: to.conversationId,
+          amount: b.amount,
+          createdAt: now,
+        });
         await queueNotice(tx, to, paymentText(due.kind, b, b.customer.contractNumber, to, deps.shortSms), now);
         return true;
       });
@@ -105,12 +120,19 @@ export async function reportPayment(tx: Tx, deps: ReportPaymentDeps, customer: C
     return { kind: 'paymentReported', number: open, again: true };
   }
   const lang = deps.teamLanguage;
-  const summary = balance && balance.amount > 0
-    ? t(lang, 'payment.ticketSummary', { amount: formatMoney(balance.amount, balance.currency, lang), due: formatDate(balance.dueDate, lang) })
-    : t(lang, 'payment.ticketSummaryNone');
+  const summary =
+    balance && balance.amount > 0
+      ? t(lang, 'payment.ticketSummary', { amount: formatMoney(balance.amount, balance.currency, lang), due: formatDate(balance.dueDate, lang) })
+      : t(lang, 'payment.ticketSummaryNone');
   const number = await nextTicketNumber(tx, deps.ticketPrefix, localParts(now, deps.timezone).year);
   const ticket = await createTicket(tx, {
-    number, customerId: customer.id, conversationId, now, actor: 'linka', tier: customer.tier, deadline: deps.deadlineFor(customer.tier, now),
+    number,
+    customerId: customer.id,
+    conversationId,
+    now,
+    actor: 'linka',
+    tier: customer.tier,
+    deadline: deps.deadlineFor(customer.tier, now),
     draft: { category: 'billing', verified: true, likelyCustomerSide: false, answers: {}, summary },
   });
   await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'post' }, now);

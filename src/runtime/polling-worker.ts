@@ -8,7 +8,11 @@ export abstract class PollingWorker {
   private stopped = true;
   private again = false;
 
-  constructor(readonly name: string, private readonly pollMs: number, protected readonly logger: Logger) {}
+  constructor(
+    readonly name: string,
+    private readonly pollMs: number,
+    protected readonly logger: Logger,
+  ) {}
 
   /** Handles one batch; returns how many items it handled (0 = nothing due). */
   abstract tick(): Promise<number>;

@@ -14,7 +14,15 @@ import { t } from '../messages/index.js';
 import { bookOfferVisit } from '../store/offers.js';
 import { insertTimeEntry } from '../store/time-entries.js';
 import {
-  addTicketEvent, claimTicket, releaseTicket, resolveTicket, setFirstReaction, setTicketWorkCategory, ticketHolderName, ticketRowByNumber, ticketsOpenOrClaimed,
+  addTicketEvent,
+  claimTicket,
+  releaseTicket,
+  resolveTicket,
+  setFirstReaction,
+  setTicketWorkCategory,
+  ticketHolderName,
+  ticketRowByNumber,
+  ticketsOpenOrClaimed,
 } from '../store/tickets.js';
 import type { PrismaClient, Ticket, Tx } from '../store/types.js';
 import { acceptedOffer, createOffer, tellConversation, type OfferSettings } from './offers.js';
@@ -97,12 +105,19 @@ export function createQueue(deps: QueueDeps) {
       return run(number, async (tx, ticket, now) => {
         const refused = resolvedRefusal(ticket);
         if (refused) return { ok: false, message: say(refused, { number }) };
-        if (!(await resolveTicket(tx, number, { by: tech.id, note: note ?? null, now, firstReactionAt: firstReaction(ticket, now) }))) return { ok: false, message: say('team.alreadyResolved', { number }) };
+        if (!(await resolveTicket(tx, number, { by: tech.id, note: note ?? null, now, firstReactionAt: firstReaction(ticket, now) })))
+          return { ok: false, message: say('team.alreadyResolved', { number }) };
         const event = await addTicketEvent(tx, ticket.id, 'resolved', tech.id, { name: tech.name, note: note ?? null }, now);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'update' }, now);
         const line = note ? say('team.resolvedWithNote', { name: tech.name, note }) : say('team.resolvedEvent', { name: tech.name });
         await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: line }, now);
-        await tellConversation(tx, ticket, `ticket-event:${event.id}`, { kind: 'ticketResolved', number, technician: tech.name, ...(note ? { note } : {}) }, now);
+        await tellConversation(
+          tx,
+          ticket,
+          `ticket-event:${event.id}`,
+          { kind: 'ticketResolved', number, technician: tech.name, ...(note ? { note } : {}) },
+          now,
+        );
         return { ok: true, message: say('team.done', { number }), ticket };
       });
     },
@@ -129,7 +144,17 @@ export function createQueue(deps: QueueDeps) {
         const entry = timeEntryOf(ticket, minutes, note, now, deps.timezone);
         if (!entry.ok) return { ok: false, message: say(entry.reason, { usage: `/linka time ${number} ${minutes}m text` }) };
         const { billable, travel, workedAt, activity: text } = entry;
-        await insertTimeEntry(tx, { ticketId: ticket.id, technician: tech.id, technicianName: tech.name, minutes, activity: text, billable, travel, workedAt, createdAt: now });
+        await insertTimeEntry(tx, {
+          ticketId: ticket.id,
+          technician: tech.id,
+          technicianName: tech.name,
+          minutes,
+          activity: text,
+          billable,
+          travel,
+          workedAt,
+          createdAt: now,
+        });
         await addTicketEvent(tx, ticket.id, 'time', tech.id, { name: tech.name, minutes, activity: text, billable, travel, workDate: entry.workDate }, now);
         await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.timeEvent', { name: tech.name, minutes, text: activity }) }, now);
         return { ok: true, message: say('team.timeLogged', { number, minutes }), ticket };

@@ -63,7 +63,8 @@ export function separateStatusChannels(config: Pick<LinkaConfig, 'slack' | 'disc
 }
 
 export function rateRules(limits: LinkaConfig['rateLimits'], separateStatus: { slack?: boolean; discord?: boolean } = {}): RateRules {
-  const lane = (platform: 'slack' | 'discord') => (separateStatus[platform] ? { lane: (target: string) => (target === teamChannelTarget(platform, true) ? 'status' : '') } : {});
+  const lane = (platform: 'slack' | 'discord') =>
+    separateStatus[platform] ? { lane: (target: string) => (target === teamChannelTarget(platform, true) ? 'status' : '') } : {};
   return {
     telegram: [
       { scope: 'channel', limit: limits.telegram.perSecond, windowMs: 1000 },
@@ -99,7 +100,13 @@ class Window {
   /** A lane's window (its channel has lanes): the targets it has seen, for `blocked()`. */
   readonly seen: Set<string> | null;
 
-  constructor(readonly channel: string, readonly target: string | null, readonly limit: number, readonly windowMs: number, laned = false) {
+  constructor(
+    readonly channel: string,
+    readonly target: string | null,
+    readonly limit: number,
+    readonly windowMs: number,
+    laned = false,
+  ) {
     this.seen = laned ? new Set() : null;
   }
 
@@ -139,7 +146,10 @@ class Window {
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
 
-  constructor(private readonly rules: RateRules, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly rules: RateRules,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** The channel's lane function, when its limits are split into lanes. */
   private laneFn(channel: string): ((target: string) => string) | undefined {
@@ -231,7 +241,8 @@ export class RateLimiter {
     for (const [key, w] of this.windows) {
       if (w.readyAt(now) > now + leadMs) {
         if (w.target !== null) targets.push(w.target);
-        else if (w.seen) targets.push(...w.seen); // one lane of the channel: its targets only
+        else if (w.seen)
+          targets.push(...w.seen); // one lane of the channel: its targets only
         else channels.push(w.channel);
       } else if (w.idle(now)) this.windows.delete(key);
     }

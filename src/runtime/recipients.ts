@@ -40,7 +40,13 @@ export const channelOf = (conversationId: string): string => conversationId.slic
  * A customer-facing text: on SMS with `shortSms` the key's `@sms` variant; elsewhere the full
  * text followed by the `extra` paragraphs (keys with their parameters).
  */
-export function noticeText(to: Recipient, key: string, params: Record<string, string | number>, shortSms: boolean, extra: Array<[string, Record<string, string | number>]> = []): string {
+export function noticeText(
+  to: Recipient,
+  key: string,
+  params: Record<string, string | number>,
+  shortSms: boolean,
+  extra: Array<[string, Record<string, string | number>]> = [],
+): string {
   if (shortSms && channelOf(to.conversationId) === 'sms') return t(to.lang, key, params, true);
   return [t(to.lang, key, params), ...extra.map(([k, p]) => t(to.lang, k, p))].join('\n\n');
 }

@@ -84,12 +84,23 @@ export function createRuntime(args: {
   const deliverers = new Map<string, Deliverer>();
   const limiter = new RateLimiter(args.rateLimits ?? {});
   const outbox = new OutboxWorker({
-    prisma, deliverers, clock, owner, log, metrics, limiter, teamLanguage: config.teamLanguage,
+    prisma,
+    deliverers,
+    clock,
+    owner,
+    log,
+    metrics,
+    limiter,
+    teamLanguage: config.teamLanguage,
     settings: { pollMs: config.workers.outboxPollMs, batchSize: config.workers.batchSize, leaseMs, ...config.outbox },
   });
   const wake = () => outbox.wake();
   const offers: OfferSettings = {
-    ...config.billing, ...config.callout, teamLanguage: config.teamLanguage, defaultLanguage: config.defaultLanguage, teamPlatforms,
+    ...config.billing,
+    ...config.callout,
+    teamLanguage: config.teamLanguage,
+    defaultLanguage: config.defaultLanguage,
+    teamPlatforms,
   };
   const dispatchDeps: DispatchDeps = {
     offers,
@@ -113,12 +124,29 @@ export function createRuntime(args: {
     return {};
   });
   const outages = createOutages({
-    prisma, clock, timezone: config.timezone, teamLanguage: config.teamLanguage, teamPlatforms,
-    customerChannels: [...ports.keys()], telegramChannel: config.outages.telegramChannel || null, shortSms: config.sms.shortText, onQueued: wake,
+    prisma,
+    clock,
+    timezone: config.timezone,
+    teamLanguage: config.teamLanguage,
+    teamPlatforms,
+    customerChannels: [...ports.keys()],
+    telegramChannel: config.outages.telegramChannel || null,
+    shortSms: config.sms.shortText,
+    onQueued: wake,
   });
   const maintenance = createMaintenance({
-    prisma, clock, timezone: config.timezone, teamLanguage: config.teamLanguage, leadTimes: leadTimesOf(config),
-    delivery: { teamPlatforms, customerChannels: [...ports.keys()], telegramChannel: config.outages.telegramChannel || null, shortSms: config.sms.shortText, onQueued: wake },
+    prisma,
+    clock,
+    timezone: config.timezone,
+    teamLanguage: config.teamLanguage,
+    leadTimes: leadTimesOf(config),
+    delivery: {
+      teamPlatforms,
+      customerChannels: [...ports.keys()],
+      telegramChannel: config.outages.telegramChannel || null,
+      shortSms: config.sms.shortText,
+      onQueued: wake,
+    },
   });
   const queue = createQueue({ prisma, clock, teamPlatforms, teamLanguage: config.teamLanguage, onQueued: wake, offers, timezone: config.timezone });
   const timers = new TimerWorker({ dispatch: dispatchDeps, owner, pollMs: config.workers.timerPollMs, leaseMs, batchSize: config.workers.batchSize, log });

@@ -22,10 +22,13 @@ async function cardOf(deps: TeamDeliveryDeps, ticketId: string) {
   const ticket = await ticketForCard(deps.prisma, ticketId);
   if (!ticket) throw new LinkaError('ticket_missing', `ticket ${ticketId} does not exist`, { permanent: true });
   const c = ticket.customer;
-  return ticketCard({
-    ...ticket,
-    customer: c ? { name: c.name, contractNumber: c.contractNumber, area: c.area, phone: c.phones[0]?.e164 ?? null } : null,
-  }, { timeZone: deps.timezone, lang: deps.teamLanguage, now: deps.clock() });
+  return ticketCard(
+    {
+      ...ticket,
+      customer: c ? { name: c.name, contractNumber: c.contractNumber, area: c.area, phone: c.phones[0]?.e164 ?? null } : null,
+    },
+    { timeZone: deps.timezone, lang: deps.teamLanguage, now: deps.clock() },
+  );
 }
 
 /** Delivers one team item; throws (to be retried) when the platform fails. */
@@ -47,7 +50,14 @@ export async function deliverTeamItem(deps: TeamDeliveryDeps, item: OutboxItem):
       return { platformMessageId: existing.messageId };
     }
     const ref = await port.postTicket(card);
-    await insertTeamPost(deps.prisma, { ticketId, platform: item.channel, channelId: ref.channelId, messageId: ref.messageId, threadId: ref.threadId, createdAt: deps.clock() });
+    await insertTeamPost(deps.prisma, {
+      ticketId,
+      platform: item.channel,
+      channelId: ref.channelId,
+      messageId: ref.messageId,
+      threadId: ref.threadId,
+      createdAt: deps.clock(),
+    });
     return { platformMessageId: ref.messageId };
   }
   if (!existing) throw new LinkaError('card_missing', `ticket ${ticketId} has no card on ${item.channel} yet`);

@@ -7,10 +7,7 @@ import type { DbClient, Ticket } from '../store/types.js';
 import { enqueue } from '../store/outbox.js';
 
 /** What to do with a ticket's card. */
-export type TeamEffect =
-  | { kind: 'post' }
-  | { kind: 'update' }
-  | { kind: 'thread'; text: string };
+export type TeamEffect = { kind: 'post' } | { kind: 'update' } | { kind: 'thread'; text: string };
 
 /** The outbox target of a ticket's card on one platform. */
 export function teamTarget(platform: string, ticketNumber: string): string {
@@ -20,7 +17,13 @@ export function teamTarget(platform: string, ticketNumber: string): string {
 /** Queues `effect` for the ticket's card on every team platform. */
 export async function toTeam(db: DbClient, platforms: readonly string[], ticket: Pick<Ticket, 'id' | 'number'>, effect: TeamEffect, now: Date): Promise<void> {
   for (const platform of platforms) {
-    await enqueue(db, { kind: `team.${effect.kind}`, channel: platform, target: teamTarget(platform, ticket.number), payload: { ticketId: ticket.id, ...effect }, now });
+    await enqueue(db, {
+      kind: `team.${effect.kind}`,
+      channel: platform,
+      target: teamTarget(platform, ticket.number),
+      payload: { ticketId: ticket.id, ...effect },
+      now,
+    });
   }
 }
 

@@ -32,12 +32,16 @@ export class TimerWorker extends PollingWorker {
     try {
       const channel = await conversationChannel(d.prisma, timer.conversationId);
       if (channel === null) return await markTimerFired(d.prisma, timer.id, d.clock());
-      const result = await dispatch(d, {
-        dedupeId: `timer:${timer.id}`,
-        conversationId: timer.conversationId,
-        channel: channel as Channel,
-        event: { kind: 'timer', name: timer.name, token: timer.token },
-      }, (tx) => markTimerFired(tx, timer.id, d.clock()));
+      const result = await dispatch(
+        d,
+        {
+          dedupeId: `timer:${timer.id}`,
+          conversationId: timer.conversationId,
+          channel: channel as Channel,
+          event: { kind: 'timer', name: timer.name, token: timer.token },
+        },
+        (tx) => markTimerFired(tx, timer.id, d.clock()),
+      );
       if (result.duplicate) await markTimerFired(d.prisma, timer.id, d.clock());
     } catch (err) {
       this.deps.log.error({ timerId: timer.id, err: err instanceof Error ? err.message : String(err) }, 'timer failed; will retry');

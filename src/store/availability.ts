@@ -15,9 +15,22 @@ const PRISMA_CODES = new Set([
 
 /** Socket errors (Node), and PostgreSQL's SQLSTATEs for connection failures, shutdown and overload. */
 const DRIVER_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
-  '08000', '08001', '08003', '08004', '08006', // connection_exception and its kinds
-  '57P01', '57P02', '57P03', // admin_shutdown, crash_shutdown, cannot_connect_now
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006', // connection_exception and its kinds
+  '57P01',
+  '57P02',
+  '57P03', // admin_shutdown, crash_shutdown, cannot_connect_now
   '53300', // too_many_connections
   'SQLITE_BUSY', // another process holds the SQLite file's lock past the busy timeout
 ]);
@@ -36,7 +49,17 @@ const MESSAGES = [
   /Connection ended unexpectedly/i,
 ];
 
-type Fields = { code?: unknown; errorCode?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: unknown; original?: unknown; originals?: unknown; errors?: unknown };
+type Fields = {
+  code?: unknown;
+  errorCode?: unknown;
+  kind?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  meta?: unknown;
+  original?: unknown;
+  originals?: unknown;
+  errors?: unknown;
+};
 
 /**
  * True when `err` (or an error it wraps: `cause`, Prisma's `meta.driverAdapterError`,

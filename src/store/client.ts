@@ -69,10 +69,7 @@ export async function openDatabase(url: string = defaultDatabaseUrl()): Promise<
     prisma = new Client({ adapter, transactionOptions: TRANSACTION_OPTIONS });
     registerSqliteClient(prisma);
   } else {
-    const [{ PrismaClient: Client }, { PrismaPg }] = await Promise.all([
-      import('../generated/postgres/client.js'),
-      import('@prisma/adapter-pg'),
-    ]);
+    const [{ PrismaClient: Client }, { PrismaPg }] = await Promise.all([import('../generated/postgres/client.js'), import('@prisma/adapter-pg')]);
     const factory = new PrismaPg({ connectionString: target.url });
     // The hot path's plain SQL runs on the pool connection of Prisma's own transaction (store/sql.ts).
     const adapter: SqlDriverAdapterFactory = {

@@ -41,7 +41,9 @@ export async function saveConversation(
   const json = JSON.stringify(state);
   if (!prev) {
     const at = new Date();
-    await exec(tx)`INSERT INTO "Conversation" ("id", "channel", "customerId", "flow", "step", "flowVersion", "state", "sessionStartedAt", "version", "createdAt", "updatedAt")
+    await exec(
+      tx,
+    )`INSERT INTO "Conversation" ("id", "channel", "customerId", "flow", "step", "flowVersion", "state", "sessionStartedAt", "version", "createdAt", "updatedAt")
       VALUES (${id}, ${channel}, ${customerId}, ${data.flow}, ${data.step}, ${data.flowVersion}, ${json}, ${now}, ${0}, ${at}, ${at})`;
     return { id, channel, ...data, state: JSON.parse(json) as Conversation['state'], sessionStartedAt: now, version: 0, createdAt: at, updatedAt: at };
   }
@@ -50,7 +52,13 @@ export async function saveConversation(
   const count = await exec(tx)`UPDATE "Conversation" SET "flow" = ${data.flow}, "step" = ${data.step}, "flowVersion" = ${data.flowVersion}, "state" = ${json},
     "customerId" = ${customerId}, "version" = ${prev.version + 1}, "sessionStartedAt" = ${session}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "version" = ${prev.version}`;
   if (count !== 1) throw new LinkaError('conversation_conflict', `conversation ${id} changed concurrently`);
-  return { ...prev, ...data, state: data.state as Conversation['state'], version: prev.version + 1, sessionStartedAt: newSession ? now : prev.sessionStartedAt };
+  return {
+    ...prev,
+    ...data,
+    state: data.state as Conversation['state'],
+    version: prev.version + 1,
+    sessionStartedAt: newSession ? now : prev.sessionStartedAt,
+  };
 }
 
 /** A reply to queue with the conversation's save: its outbox payload and its history message. */
@@ -79,11 +87,21 @@ export async function saveConversationAndQueue(
     }
     return;
   }
-  const list = JSON.stringify(replies.map((r, ord) => ({
-    ord, payload: r.payload, text: r.message.text, kind: r.message.kind, choices: r.message.choices ?? null, status: r.message.status ?? null, ticketId: r.message.ticketId ?? null,
-  })));
+  const list = JSON.stringify(
+    replies.map((r, ord) => ({
+      ord,
+      payload: r.payload,
+      text: r.message.text,
+      kind: r.message.kind,
+      choices: r.message.choices ?? null,
+      status: r.message.status ?? null,
+      ticketId: r.message.ticketId ?? null,
+    })),
+  );
   const session = newSession ? now : prev.sessionStartedAt;
-  const rows = await query<{ saved: number }>(tx)`WITH u AS (UPDATE "Conversation" SET "flow" = ${state.flow}, "step" = ${state.step}, "flowVersion" = ${state.flowVersion}, "state" = ${JSON.stringify(state)},
+  const rows = await query<{ saved: number }>(
+    tx,
+  )`WITH u AS (UPDATE "Conversation" SET "flow" = ${state.flow}, "step" = ${state.step}, "flowVersion" = ${state.flowVersion}, "state" = ${JSON.stringify(state)},
         "customerId" = ${customerId}, "version" = ${prev.version + 1}, "sessionStartedAt" = ${session}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "version" = ${prev.version} RETURNING 1),
       r AS (SELECT x.*, nextval(pg_get_serial_sequence('"OutboxItem"', 'id'))::int AS "oid"
         FROM json_to_recordset(${list}::json) AS x("ord" int, "payload" jsonb, "text" text, "kind" text, "choices" jsonb, "status" text, "ticketId" text)
@@ -114,12 +132,26 @@ export async function createConversation(
   const json = JSON.stringify(state);
   const at = new Date();
   const m = first;
-  await exec(tx)`WITH c AS (INSERT INTO "Conversation" ("id", "channel", "customerId", "flow", "step", "flowVersion", "state", "sessionStartedAt", "version", "createdAt", "updatedAt")
+  await exec(
+    tx,
+  )`WITH c AS (INSERT INTO "Conversation" ("id", "channel", "customerId", "flow", "step", "flowVersion", "state", "sessionStartedAt", "version", "createdAt", "updatedAt")
       VALUES (${id}, ${channel}, ${customerId}, ${state.flow}, ${state.step}, ${state.flowVersion}, ${json}, ${now}, ${0}, ${at}, ${at}) RETURNING "id")
     INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
       SELECT c."id", ${m.ticketId ?? null}::text, ${m.direction}::text, ${m.channel}::text, ${m.kind}::text, ${m.text}::text, ${m.choices ? JSON.stringify(m.choices) : null}::jsonb,
         ${m.platformMessageId ?? null}::text, ${m.status ?? null}::text, ${m.outboxId ?? null}::int, ${m.createdAt}::timestamp(3) FROM c`;
-  return { id, channel, customerId, flow: state.flow, step: state.step, flowVersion: state.flowVersion, state: JSON.parse(json) as Conversation['state'], sessionStartedAt: now, version: 0, createdAt: at, updatedAt: at };
+  return {
+    id,
+    channel,
+    customerId,
+    flow: state.flow,
+    step: state.step,
+    flowVersion: state.flowVersion,
+    state: JSON.parse(json) as Conversation['state'],
+    sessionStartedAt: now,
+    version: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 /** The channel of a conversation ("telegram", "sms"...), or null when there is no such conversation. */

@@ -61,7 +61,10 @@ export async function telegramIdHolders(db: DbClient, telegramIds: readonly stri
   const holders = new Map<string, string>();
   // In slices, well under SQLite's limit of bound values per statement.
   for (let i = 0; i < telegramIds.length; i += 500) {
-    const rows = await db.customer.findMany({ where: { telegramId: { in: telegramIds.slice(i, i + 500) } }, select: { contractNumber: true, telegramId: true } });
+    const rows = await db.customer.findMany({
+      where: { telegramId: { in: telegramIds.slice(i, i + 500) } },
+      select: { contractNumber: true, telegramId: true },
+    });
     for (const r of rows) if (r.telegramId !== null) holders.set(r.telegramId, r.contractNumber);
   }
   return holders;
@@ -103,7 +106,13 @@ export interface CustomerContact {
 /** Every customer's contact (outage and maintenance notices); with `phonesInOrder`, each one's phones in the order they were stored. */
 export async function customerContacts(db: DbClient, opts: { phonesInOrder?: boolean } = {}): Promise<CustomerContact[]> {
   return db.customer.findMany({
-    select: { area: true, accessPoint: true, language: true, telegramId: true, phones: { select: { e164: true }, ...(opts.phonesInOrder ? { orderBy: { id: 'asc' as const } } : {}) } },
+    select: {
+      area: true,
+      accessPoint: true,
+      language: true,
+      telegramId: true,
+      phones: { select: { e164: true }, ...(opts.phonesInOrder ? { orderBy: { id: 'asc' as const } } : {}) },
+    },
   });
 }
 
@@ -112,8 +121,11 @@ export async function customerContacts(db: DbClient, opts: { phonesInOrder?: boo
  * customer record holds that id already.
  */
 export async function linkTelegramId(db: DbClient, customerId: string, telegramId: string): Promise<boolean> {
-  return db.customer.update({ where: { id: customerId }, data: { telegramId } }).then(() => true, (err: unknown) => {
-    if (!isUniqueViolation(err)) throw err;
-    return false;
-  });
+  return db.customer.update({ where: { id: customerId }, data: { telegramId } }).then(
+    () => true,
+    (err: unknown) => {
+      if (!isUniqueViolation(err)) throw err;
+      return false;
+    },
+  );
 }

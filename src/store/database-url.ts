@@ -7,9 +7,7 @@ import { LinkaError } from '../errors.js';
 export type Provider = 'sqlite' | 'postgresql';
 
 /** A parsed database URL. `file` is the absolute path of the SQLite file. */
-export type DatabaseTarget =
-  | { provider: 'sqlite'; url: string; file: string }
-  | { provider: 'postgresql'; url: string };
+export type DatabaseTarget = { provider: 'sqlite'; url: string; file: string } | { provider: 'postgresql'; url: string };
 
 /** The default database: `DATABASE_URL`, else SQLite at `./data/linka.db` (relative to the cwd). */
 export function defaultDatabaseUrl(): string {

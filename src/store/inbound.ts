@@ -60,14 +60,19 @@ export async function openInbound(tx: Tx, args: { dedupeId: string; conversation
 async function openInboundKnown(tx: Tx, args: { dedupeId: string; conversationId: string; telegramId: string | null }): Promise<Opened> {
   const { dedupeId, conversationId, telegramId } = args;
   if (isDirectPg(tx)) {
-    const rows = await query<Record<string, unknown>>(tx)`WITH p AS (INSERT INTO "ProcessedInbound" ("id", "createdAt") VALUES (${dedupeId}, ${new Date()}) ON CONFLICT ("id") DO NOTHING RETURNING 1)
+    const rows = await query<Record<string, unknown>>(
+      tx,
+    )`WITH p AS (INSERT INTO "ProcessedInbound" ("id", "createdAt") VALUES (${dedupeId}, ${new Date()}) ON CONFLICT ("id") DO NOTHING RETURNING 1)
       SELECT (SELECT count(*) FROM p)::int AS "__fresh", c.*,
         (SELECT to_json(cu) FROM "Customer" cu WHERE cu."id" = CASE WHEN c."customerId" IS NOT NULL THEN c."customerId"
           ELSE (SELECT t."id" FROM "Customer" t WHERE t."telegramId" = ${telegramId}) END) AS "__customer",
         (SELECT COALESCE(json_agg(o ORDER BY o."startedAt" DESC), '[]'::json) FROM "Outage" o WHERE o."status" <> ${'resolved'}) AS "__outages"
       FROM (SELECT 1) AS one LEFT JOIN "Conversation" c ON c."id" = ${conversationId}`;
     const { __fresh: fresh, __customer: customer, __outages: outages, ...conv } = rows[0] as Record<string, unknown>;
-    const conversation = conv.id === null || conv.id === undefined ? null : mapRow<Conversation>(conv, CONVERSATION_COLUMNS.dates, CONVERSATION_COLUMNS.json, CONVERSATION_COLUMNS.ints);
+    const conversation =
+      conv.id === null || conv.id === undefined
+        ? null
+        : mapRow<Conversation>(conv, CONVERSATION_COLUMNS.dates, CONVERSATION_COLUMNS.json, CONVERSATION_COLUMNS.ints);
     return {
       fresh: fresh === 1,
       conversation,
@@ -77,7 +82,10 @@ async function openInboundKnown(tx: Tx, args: { dedupeId: string; conversationId
   }
   if (!(await markProcessed(tx, dedupeId))) return { fresh: false, conversation: null, customer: null, outages: [] };
   const conversation = await loadConversation(tx, conversationId);
-  const customer = conversation?.customerId ? await customerById(tx, conversation.customerId)
-    : telegramId !== null ? await customerByTelegramId(tx, telegramId) : null;
+  const customer = conversation?.customerId
+    ? await customerById(tx, conversation.customerId)
+    : telegramId !== null
+      ? await customerByTelegramId(tx, telegramId)
+      : null;
   return { fresh: true, conversation, customer, outages: await activeOutages(tx) };
 }

@@ -47,7 +47,10 @@ export async function maintenancesNotOver(db: DbClient, now: Date): Promise<Main
 
 /** How many customers (distinct conversations) were sent a notice of each of these maintenances. */
 export async function maintenanceToldCounts(db: DbClient, ids: readonly number[]): Promise<Map<number, number>> {
-  const counts = await db.maintenanceNotice.groupBy({ by: ['maintenanceId', 'recipient'], where: { maintenanceId: { in: [...ids] }, sent: true, recipient: { not: TEAM_CHANNELS } } });
+  const counts = await db.maintenanceNotice.groupBy({
+    by: ['maintenanceId', 'recipient'],
+    where: { maintenanceId: { in: [...ids] }, sent: true, recipient: { not: TEAM_CHANNELS } },
+  });
   const told = new Map<number, number>();
   for (const c of counts) told.set(c.maintenanceId, (told.get(c.maintenanceId) ?? 0) + 1);
   return told;
@@ -57,10 +60,21 @@ export async function maintenanceToldCounts(db: DbClient, ids: readonly number[]
  * The customers sent any notice of the maintenance but a cancellation (in revisions before
  * `beforeRevision`, when given), each with the language of their notice: oldest first, by notice.
  */
-export async function maintenanceNoticesSent(db: DbClient, maintenanceId: number, beforeRevision?: number): Promise<Array<{ recipient: string; lang: string }>> {
+export async function maintenanceNoticesSent(
+  db: DbClient,
+  maintenanceId: number,
+  beforeRevision?: number,
+): Promise<Array<{ recipient: string; lang: string }>> {
   return db.maintenanceNotice.findMany({
-    where: { maintenanceId, sent: true, recipient: { not: TEAM_CHANNELS }, notice: { not: 'cancelled' }, ...(beforeRevision !== undefined ? { revision: { lt: beforeRevision } } : {}) },
-    select: { recipient: true, lang: true }, orderBy: { createdAt: 'asc' },
+    where: {
+      maintenanceId,
+      sent: true,
+      recipient: { not: TEAM_CHANNELS },
+      notice: { not: 'cancelled' },
+      ...(beforeRevision !== undefined ? { revision: { lt: beforeRevision } } : {}),
+    },
+    select: { recipient: true, lang: true },
+    orderBy: { createdAt: 'asc' },
   });
 }
 
@@ -74,15 +88,34 @@ export async function maintenanceNoticeRecipients(db: DbClient, maintenanceId: n
  * `sent: false` they are only marked as covered (told otherwise, not to be sent this one).
  */
 export async function recordMaintenanceNotices(
-  tx: Tx, m: { id: number; revision: number }, notice: string, to: readonly NoticeRecipient[], now: Date, opts: { sent?: false } = {},
+  tx: Tx,
+  m: { id: number; revision: number },
+  notice: string,
+  to: readonly NoticeRecipient[],
+  now: Date,
+  opts: { sent?: false } = {},
 ): Promise<void> {
   await tx.maintenanceNotice.createMany({
-    data: to.map((r) => ({ maintenanceId: m.id, notice, revision: m.revision, recipient: r.conversationId, lang: r.lang, ...(opts.sent === false ? { sent: false } : {}), createdAt: now })),
+    data: to.map((r) => ({
+      maintenanceId: m.id,
+      notice,
+      revision: m.revision,
+      recipient: r.conversationId,
+      lang: r.lang,
+      ...(opts.sent === false ? { sent: false } : {}),
+      createdAt: now,
+    })),
   });
 }
 
 /** Records the notice to the team channels unless it is recorded already; true when it was not (it is to be posted now). */
-export async function recordMaintenanceChannelNoticeOnce(tx: Tx, m: { id: number; revision: number }, notice: string, lang: string, now: Date): Promise<boolean> {
+export async function recordMaintenanceChannelNoticeOnce(
+  tx: Tx,
+  m: { id: number; revision: number },
+  notice: string,
+  lang: string,
+  now: Date,
+): Promise<boolean> {
   const done = await tx.maintenanceNotice.findUnique({ where: { maintenanceId_notice_recipient: { maintenanceId: m.id, notice, recipient: TEAM_CHANNELS } } });
   if (done) return false;
   await tx.maintenanceNotice.create({ data: { maintenanceId: m.id, notice, revision: m.revision, recipient: TEAM_CHANNELS, lang, createdAt: now } });

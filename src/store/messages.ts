@@ -41,7 +41,9 @@ export async function addMessage(db: DbClient, m: NewMessage): Promise<Message> 
  */
 export async function insertMessage(db: DbClient, m: NewMessage): Promise<void> {
   const choices = m.choices ? JSON.stringify(m.choices) : null;
-  await exec(db)`INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
+  await exec(
+    db,
+  )`INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
     VALUES (${m.conversationId}, ${m.ticketId ?? null}, ${m.direction}, ${m.channel}, ${m.kind}, ${m.text}, ${choices}, ${m.platformMessageId ?? null}, ${m.status ?? null}, ${m.outboxId ?? null}, ${m.createdAt})`;
 }
 
@@ -82,6 +84,7 @@ export async function askedEarlierQuestion(db: DbClient, conversationId: string,
   const [pressed] = await q`SELECT "platformMessageId", "choices" FROM "Message"
     WHERE "conversationId" = ${conversationId} AND "direction" = ${'out'} AND "platformMessageId" = ${messageId} ORDER BY "id" DESC LIMIT 1`;
   if (!pressed) return false;
-  const ids = (choices: unknown) => JSON.stringify(((typeof choices === 'string' ? JSON.parse(choices) : choices) as Array<{ id: string }> | null ?? []).map((c) => c.id));
+  const ids = (choices: unknown) =>
+    JSON.stringify((((typeof choices === 'string' ? JSON.parse(choices) : choices) as Array<{ id: string }> | null) ?? []).map((c) => c.id));
   return ids(pressed.choices) !== ids(latest.choices);
 }

@@ -30,7 +30,8 @@ export async function applyMigrations(url: string, opts: ApplyMigrationsOptions 
   const target = parseDatabaseUrl(url);
   const files = readMigrations(opts.migrationsDir ?? migrationsDir(target.provider));
   // pg is imported only for PostgreSQL (start-up time on SQLite).
-  const ledger = target.provider === 'sqlite' ? openSqliteLedger(target.file) : await (await import('./migration-ledger-postgres.js')).openPostgresLedger(target.url);
+  const ledger =
+    target.provider === 'sqlite' ? openSqliteLedger(target.file) : await (await import('./migration-ledger-postgres.js')).openPostgresLedger(target.url);
   const applied: string[] = [];
   try {
     const recorded = await ledger.recorded();

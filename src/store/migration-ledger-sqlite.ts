@@ -27,9 +27,7 @@ export function openSqliteLedger(file: string): MigrationLedger {
   // timeout = busy_timeout: a second process starting at the same time waits for the first.
   const db = new Database(file, { timeout: 15_000 });
   db.exec(CREATE_TABLE);
-  const isRecorded = db.prepare(
-    'SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND rolled_back_at IS NULL',
-  );
+  const isRecorded = db.prepare('SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND rolled_back_at IS NULL');
   const insert = db.prepare(
     `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
      VALUES (?, ?, ?, ?, NULL, NULL, ?, 1)`,

@@ -25,11 +25,7 @@ export interface MigrationLedger {
 
 /** The error of a migration run; `code` says which rule was broken. */
 export class MigrationError extends LinkaError {
-  constructor(
-    code: 'migration_checksum_mismatch' | 'migration_missing' | 'migration_failed',
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
+  constructor(code: 'migration_checksum_mismatch' | 'migration_missing' | 'migration_failed', message: string, options: { cause?: unknown } = {}) {
     super(code, message, options);
     this.name = 'MigrationError';
   }

@@ -17,7 +17,8 @@ export async function waitingOffer(db: DbClient, ticketId: string, now: Date): P
 }
 
 export async function insertOffer(
-  tx: Tx, offer: { ticketId: string; terms: Prisma.InputJsonValue; quotedText: string; createdBy: string; createdAt: Date; expiresAt: Date },
+  tx: Tx,
+  offer: { ticketId: string; terms: Prisma.InputJsonValue; quotedText: string; createdBy: string; createdAt: Date; expiresAt: Date },
 ): Promise<CalloutOfferRow> {
   return tx.calloutOffer.create({ data: offer });
 }
@@ -44,8 +45,16 @@ export async function answerOffer(tx: Tx, id: string, decision: 'accepted' | 'de
 export async function insertConsent(
   tx: Tx,
   consent: {
-    offerId: string; ticketId: string; decision: 'accepted' | 'declined'; terms: Prisma.InputJsonValue; quotedText: string;
-    reply: string; channel: string; conversationId: string; platformMessageId: string | null; createdAt: Date;
+    offerId: string;
+    ticketId: string;
+    decision: 'accepted' | 'declined';
+    terms: Prisma.InputJsonValue;
+    quotedText: string;
+    reply: string;
+    channel: string;
+    conversationId: string;
+    platformMessageId: string | null;
+    createdAt: Date;
   },
 ): Promise<void> {
   await tx.consent.create({ data: consent });

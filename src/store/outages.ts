@@ -52,8 +52,14 @@ export async function insertOutage(tx: Tx, outage: NewOutage): Promise<Outage> {
 
 /** What an update of an outage may change (`revision` is bumped by the caller). */
 export type OutageChange = Partial<{
-  title: string; status: string; estimatedEndAt: Date | null; areas: string[]; services: string[]; texts: Prisma.InputJsonValue;
-  resolvedAt: Date; revision: number;
+  title: string;
+  status: string;
+  estimatedEndAt: Date | null;
+  areas: string[];
+  services: string[];
+  texts: Prisma.InputJsonValue;
+  resolvedAt: Date;
+  revision: number;
 }>;
 
 /** Changes an outage; returns it as it is now. */

@@ -6,19 +6,29 @@ import { setDelivery } from './messages.js';
 import type { DbClient, OutboxItem, Prisma, PrismaClient } from './types.js';
 import { exec, isDirectPg, isDirectSqlite, mapRow, query, transaction } from './sql.js';
 
-export async function enqueue(
-  db: DbClient,
-  item: { kind: string; channel: string; target: string; payload: unknown; now: Date },
-): Promise<OutboxItem> {
+export async function enqueue(db: DbClient, item: { kind: string; channel: string; target: string; payload: unknown; now: Date }): Promise<OutboxItem> {
   // One raw statement (every reply and notice passes here; a raw statement costs the Prisma client
   // about half a model query); the row is what it would read back.
   const text = JSON.stringify(item.payload);
   const payload = JSON.parse(text) as Prisma.JsonValue;
-  const rows = await query<{ id: number | bigint }>(db)`INSERT INTO "OutboxItem" ("kind", "channel", "target", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+  const rows = await query<{ id: number | bigint }>(
+    db,
+  )`INSERT INTO "OutboxItem" ("kind", "channel", "target", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
     VALUES (${item.kind}, ${item.channel}, ${item.target}, ${text}, ${'pending'}, ${0}, ${item.now}, ${item.now}) RETURNING "id"`;
   return {
-    id: Number((rows[0] as { id: number | bigint }).id), kind: item.kind, channel: item.channel, target: item.target, payload,
-    status: 'pending', attempts: 0, nextAttemptAt: item.now, leaseUntil: null, leasedBy: null, lastError: null, createdAt: item.now, sentAt: null,
+    id: Number((rows[0] as { id: number | bigint }).id),
+    kind: item.kind,
+    channel: item.channel,
+    target: item.target,
+    payload,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: item.now,
+    leaseUntil: null,
+    leasedBy: null,
+    lastError: null,
+    createdAt: item.now,
+    sentAt: null,
   };
 }
 
@@ -63,7 +73,9 @@ export async function claimOutbox(db: DbClient, args: { now: Date; owner: string
   const free = { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
   const due = await db.outboxItem.findMany({
     where: {
-      status: 'pending', nextAttemptAt: { lte: now }, ...free,
+      status: 'pending',
+      nextAttemptAt: { lte: now },
+      ...free,
       ...(skipChannels.length ? { channel: { notIn: [...skipChannels] } } : {}),
       ...(skipTargets.length ? { target: { notIn: [...skipTargets] } } : {}),
     },
@@ -133,7 +145,8 @@ async function claimOutboxSqlite(db: DbClient, args: { now: Date; owner: string;
 async function claimOutboxPg(db: DbClient, args: { now: Date; owner: string; leaseMs: number; limit: number } & ClaimFilter): Promise<ClaimedItem[]> {
   const { now, owner, leaseMs, limit, skipChannels = [], skipTargets = [], admit } = args;
   const q = query<Record<string, unknown>>(db);
-  const rows = await q`SELECT o.*, EXISTS (SELECT 1 FROM "OptOut" x WHERE x."conversationId" = o."target") AS "targetOptedOut" FROM (SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+  const rows =
+    await q`SELECT o.*, EXISTS (SELECT 1 FROM "OptOut" x WHERE x."conversationId" = o."target") AS "targetOptedOut" FROM (SELECT * FROM "OutboxItem" WHERE "status" = ${'pending'} AND "nextAttemptAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
       AND "channel" NOT IN (SELECT json_array_elements_text(${JSON.stringify(skipChannels)}::json)) AND "target" NOT IN (SELECT json_array_elements_text(${JSON.stringify(skipTargets)}::json))
       ORDER BY "id" LIMIT ${limit}) o
     WHERE o."id" = (SELECT MIN(h."id") FROM "OutboxItem" h WHERE h."status" = ${'pending'} AND h."target" = o."target") ORDER BY o."id"`;
@@ -173,7 +186,9 @@ export async function recordDeliveries(prisma: DbClient, sent: ReadonlyArray<{ i
 
 export async function markOutboxSent(db: DbClient, id: number, now: Date): Promise<void> {
   // After every delivery: raw, like enqueue.
-  await exec(db)`UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = ${now}, "attempts" = "attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL WHERE "id" = ${id}`;
+  await exec(
+    db,
+  )`UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = ${now}, "attempts" = "attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL WHERE "id" = ${id}`;
 }
 
 /** The address opted out: the item is done without being sent. */
@@ -183,11 +198,17 @@ export async function markOutboxSuppressed(db: DbClient, id: number, now: Date):
 
 /** Due again at `nextAttemptAt`; `countAttempt: false` when nothing was sent (held back by a rate limit's pause). */
 export async function markOutboxRetry(db: DbClient, id: number, error: string, nextAttemptAt: Date, opts: { countAttempt?: boolean } = {}): Promise<void> {
-  await db.outboxItem.update({ where: { id }, data: { attempts: { increment: opts.countAttempt === false ? 0 : 1 }, nextAttemptAt, leaseUntil: null, leasedBy: null, lastError: error.slice(0, 2000) } });
+  await db.outboxItem.update({
+    where: { id },
+    data: { attempts: { increment: opts.countAttempt === false ? 0 : 1 }, nextAttemptAt, leaseUntil: null, leasedBy: null, lastError: error.slice(0, 2000) },
+  });
 }
 
 export async function markOutboxFailed(db: DbClient, id: number, error: string): Promise<void> {
-  await db.outboxItem.update({ where: { id }, data: { status: 'failed', attempts: { increment: 1 }, leaseUntil: null, leasedBy: null, lastError: error.slice(0, 2000) } });
+  await db.outboxItem.update({
+    where: { id },
+    data: { status: 'failed', attempts: { increment: 1 }, leaseUntil: null, leasedBy: null, lastError: error.slice(0, 2000) },
+  });
 }
 
 /** Items due at `now` that nobody holds (a lease that ran out holds nothing). */

@@ -21,7 +21,9 @@ export type OutstandingBalance = Balance & {
 export async function outstandingUnreportedBalances(db: DbClient): Promise<OutstandingBalance[]> {
   return db.balance.findMany({
     where: { amount: { gt: 0 }, paymentReportedAt: null },
-    include: { customer: { select: { id: true, contractNumber: true, language: true, telegramId: true, phones: { select: { e164: true }, orderBy: { id: 'asc' } } } } },
+    include: {
+      customer: { select: { id: true, contractNumber: true, language: true, telegramId: true, phones: { select: { e164: true }, orderBy: { id: 'asc' } } } },
+    },
   });
 }
 
@@ -41,7 +43,8 @@ export async function paymentNoticeKinds(db: DbClient, customerId: string, month
 
 /** Records a notice (unique per customer, month and kind: a second one is a unique violation). */
 export async function insertPaymentNotice(
-  tx: Tx, notice: { customerId: string; month: string; kind: string; recipient: string; amount: number; createdAt: Date },
+  tx: Tx,
+  notice: { customerId: string; month: string; kind: string; recipient: string; amount: number; createdAt: Date },
 ): Promise<void> {
   await tx.paymentNotice.create({ data: notice });
 }

@@ -92,14 +92,15 @@ export function registerSqliteClient(prisma: PrismaClient): void {
 export function transaction<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<T>, opts?: { timeout?: number; maxWait?: number }): Promise<T> {
   if (sqliteClients.has(prisma)) return grouped(prisma, work);
   const opening: { client?: PoolClient } = {};
-  const open = () => prisma.$transaction(async (tx) => {
-    if (opening.client) directPg.set(tx, opening.client);
-    try {
-      return await work(tx);
-    } finally {
-      directPg.delete(tx);
-    }
-  }, opts);
+  const open = () =>
+    prisma.$transaction(async (tx) => {
+      if (opening.client) directPg.set(tx, opening.client);
+      try {
+        return await work(tx);
+      } finally {
+        directPg.delete(tx);
+      }
+    }, opts);
   return pgClients.has(prisma) ? pgOpening.run(opening, open) : open();
 }
 
@@ -212,9 +213,8 @@ async function runGroup(prisma: PrismaClient, jobs: GroupJob[]): Promise<boolean
 // are read as UTC whatever the process's time zone; Dates are written as UTC text.
 const PG_TIMESTAMP = 1114;
 const pgTypes = {
-  getTypeParser: (oid: number, format?: string) => (oid === PG_TIMESTAMP
-    ? (v: string) => new Date(`${v.replace(' ', 'T')}Z`)
-    : (pgTypeParser as (oid: number, format?: string) => unknown)(oid, format)),
+  getTypeParser: (oid: number, format?: string) =>
+    oid === PG_TIMESTAMP ? (v: string) => new Date(`${v.replace(' ', 'T')}Z`) : (pgTypeParser as (oid: number, format?: string) => unknown)(oid, format),
 } as unknown as QueryConfig['types'];
 let pgTypeParser: unknown = null;
 

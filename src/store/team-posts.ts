@@ -19,7 +19,8 @@ export async function teamPostOf(db: DbClient, ticketId: string, platform: strin
 
 /** Records the card just posted for the ticket on `platform` (one per ticket and platform). */
 export async function insertTeamPost(
-  db: DbClient, post: { ticketId: string; platform: string; channelId: string; messageId: string; threadId: string | null; createdAt: Date },
+  db: DbClient,
+  post: { ticketId: string; platform: string; channelId: string; messageId: string; threadId: string | null; createdAt: Date },
 ): Promise<void> {
   await db.teamPost.create({ data: post });
 }

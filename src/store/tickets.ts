@@ -16,7 +16,14 @@ export async function nextTicketNumber(tx: Tx, prefix: string, year: number): Pr
 export async function createTicket(
   tx: Tx,
   args: {
-    number: string; draft: TicketDraft; customerId: string | null; conversationId: string; now: Date; actor: string; tier: string; deadline: Date | null;
+    number: string;
+    draft: TicketDraft;
+    customerId: string | null;
+    conversationId: string;
+    now: Date;
+    actor: string;
+    tier: string;
+    deadline: Date | null;
     /** The kind of work (billing); default from the draft: customer_fault when likely customer-side, else diagnostics. */
     workCategory?: WorkCategory;
   },
@@ -123,7 +130,9 @@ export async function releaseTicket(tx: Tx, number: string, techId: string): Pro
 
 /** Resolves an open or claimed ticket; false when it was resolved (or closed) meanwhile. */
 export async function resolveTicket(
-  tx: Tx, number: string, args: { by: string; note: string | null; now: Date; firstReactionAt: Date | null },
+  tx: Tx,
+  number: string,
+  args: { by: string; note: string | null; now: Date; firstReactionAt: Date | null },
 ): Promise<boolean> {
   const done = await tx.ticket.updateMany({
     where: { number, status: { in: ['open', 'claimed'] } },
@@ -145,7 +154,9 @@ export async function setFirstReaction(tx: Tx, id: string, at: Date | null): Pro
 /** The number of the customer's latest open or claimed billing ticket, or null. */
 export async function openBillingTicketNumber(db: DbClient, customerId: string): Promise<string | null> {
   const open = await db.ticket.findFirst({
-    where: { customerId, category: 'billing', status: { in: ['open', 'claimed'] } }, orderBy: { createdAt: 'desc' }, select: { number: true },
+    where: { customerId, category: 'billing', status: { in: ['open', 'claimed'] } },
+    orderBy: { createdAt: 'desc' },
+    select: { number: true },
   });
   return open?.number ?? null;
 }
@@ -155,10 +166,17 @@ export async function openBillingTicketNumber(db: DbClient, customerId: string):
  * opened at or after `since` (the repeated-questions rule of paid call-outs).
  */
 export async function recentTicketIdsOfTopic(
-  db: DbClient, args: { customerId: string; category: string; workCategories: readonly string[]; since: Date; exceptId: string },
+  db: DbClient,
+  args: { customerId: string; category: string; workCategories: readonly string[]; since: Date; exceptId: string },
 ): Promise<string[]> {
   const rows = await db.ticket.findMany({
-    where: { customerId: args.customerId, category: args.category, workCategory: { in: [...args.workCategories] }, createdAt: { gte: args.since }, id: { not: args.exceptId } },
+    where: {
+      customerId: args.customerId,
+      category: args.category,
+      workCategory: { in: [...args.workCategories] },
+      createdAt: { gte: args.since },
+      id: { not: args.exceptId },
+    },
     select: { id: true },
   });
   return rows.map((r) => r.id);
@@ -170,7 +188,8 @@ export async function recentTicketIdsOfTopic(
 export async function ticketsDueForReannouncement(db: DbClient, max: number, cutoff: Date): Promise<Ticket[]> {
   return db.ticket.findMany({
     where: {
-      status: 'open', reannounced: { lt: max },
+      status: 'open',
+      reannounced: { lt: max },
       OR: [{ lastAnnouncedAt: { lte: cutoff } }, { lastAnnouncedAt: null, createdAt: { lte: cutoff } }],
     },
     orderBy: { createdAt: 'asc' },
@@ -190,7 +209,9 @@ export async function markReannounced(tx: Tx, ticket: Pick<Ticket, 'id' | 'reann
 }
 
 /** Tickets with a deadline and a first reaction whose service level is not decided yet. */
-export async function ticketsReactedUndecided(db: DbClient): Promise<Array<{ id: string; number: string; deadline: Date | null; firstReactionAt: Date | null }>> {
+export async function ticketsReactedUndecided(
+  db: DbClient,
+): Promise<Array<{ id: string; number: string; deadline: Date | null; firstReactionAt: Date | null }>> {
   return db.ticket.findMany({
     where: { deadline: { not: null }, firstReactionAt: { not: null }, slaMet: null },
     select: { id: true, number: true, deadline: true, firstReactionAt: true },

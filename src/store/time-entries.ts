@@ -29,8 +29,17 @@ export async function timeEntriesBetween(db: DbClient, start: Date, end: Date, c
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
   return rows.map((r) => ({
-    id: r.id, ticketNumber: r.ticket.number, customer: r.ticket.customer, at: r.workedAt ?? r.createdAt, ...(r.workedAt ? { dateOnly: true } : {}),
-    technician: r.technician, technicianName: r.technicianName, minutes: r.minutes, activity: r.activity, billable: r.billable, travel: r.travel,
+    id: r.id,
+    ticketNumber: r.ticket.number,
+    customer: r.ticket.customer,
+    at: r.workedAt ?? r.createdAt,
+    ...(r.workedAt ? { dateOnly: true } : {}),
+    technician: r.technician,
+    technicianName: r.technicianName,
+    minutes: r.minutes,
+    activity: r.activity,
+    billable: r.billable,
+    travel: r.travel,
   }));
 }
 

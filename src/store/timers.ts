@@ -6,8 +6,21 @@ import type { DbClient, Timer } from './types.js';
 export async function createTimer(db: DbClient, t: { conversationId: string; name: string; token: string; dueAt: Date; now: Date }): Promise<Timer> {
   // Plain SQL (a timer on most inbound events: store/sql.ts).
   const id = randomUUID();
-  await exec(db)`INSERT INTO "Timer" ("id", "conversationId", "name", "token", "dueAt", "createdAt") VALUES (${id}, ${t.conversationId}, ${t.name}, ${t.token}, ${t.dueAt}, ${t.now})`;
-  return { id, conversationId: t.conversationId, name: t.name, token: t.token, dueAt: t.dueAt, firedAt: null, cancelledAt: null, leaseUntil: null, leasedBy: null, createdAt: t.now };
+  await exec(
+    db,
+  )`INSERT INTO "Timer" ("id", "conversationId", "name", "token", "dueAt", "createdAt") VALUES (${id}, ${t.conversationId}, ${t.name}, ${t.token}, ${t.dueAt}, ${t.now})`;
+  return {
+    id,
+    conversationId: t.conversationId,
+    name: t.name,
+    token: t.token,
+    dueAt: t.dueAt,
+    firedAt: null,
+    cancelledAt: null,
+    leaseUntil: null,
+    leasedBy: null,
+    createdAt: t.now,
+  };
 }
 
 /** Cancels every pending timer of a conversation. */

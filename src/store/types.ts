@@ -4,7 +4,18 @@
  */
 import type { Prisma, PrismaClient } from '../generated/sqlite/client.js';
 
-export type { Customer, Conversation, Message, Outage, OutboxItem, Ticket, TicketEvent, Timer, CalloutOffer as CalloutOfferRow, Consent } from '../generated/sqlite/client.js';
+export type {
+  Customer,
+  Conversation,
+  Message,
+  Outage,
+  OutboxItem,
+  Ticket,
+  TicketEvent,
+  Timer,
+  CalloutOffer as CalloutOfferRow,
+  Consent,
+} from '../generated/sqlite/client.js';
 export type { PrismaClient, Prisma };
 
 /** A client inside an interactive transaction. */

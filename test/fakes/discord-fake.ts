@@ -52,8 +52,11 @@ export async function startDiscordFake(opts: { channels: string[] }): Promise<Di
       const channelId = m[1] as string;
       if (!channels.has(channelId) && !threads.has(channelId)) return notFound(10003, 'Unknown Channel');
       const message: FakeMessage = {
-        id: nextId(), channel_id: channelId, content: String(body.content ?? ''),
-        embeds: (body.embeds ?? []) as FakeMessage['embeds'], components: (body.components ?? []) as FakeMessage['components'],
+        id: nextId(),
+        channel_id: channelId,
+        content: String(body.content ?? ''),
+        embeds: (body.embeds ?? []) as FakeMessage['embeds'],
+        components: (body.components ?? []) as FakeMessage['components'],
       };
       messages.set(message.id, message);
       return { status: 200, body: message };
@@ -80,7 +83,9 @@ export async function startDiscordFake(opts: { channels: string[] }): Promise<Di
   });
 
   return Object.assign(server, {
-    messages, threads, commands,
+    messages,
+    threads,
+    commands,
     calls: (method: string, path: RegExp) => server.requests.filter((r) => r.method === method && path.test(r.path.slice(PREFIX.length))),
     inChannel: (channelId: string) => [...messages.values()].filter((msg) => msg.channel_id === channelId),
   });

@@ -76,10 +76,11 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
     script(path, ...answers) {
       for (const answer of answers) scripted.push({ path, answer });
     },
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

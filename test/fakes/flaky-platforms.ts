@@ -101,7 +101,9 @@ function flaky(opts: FlakyOptions, pauseKeyOf: (key: string) => string) {
   const accepted = new Map<string, string[]>();
   const pauses: FakePause[] = [];
   return {
-    arrivals, accepted, pauses,
+    arrivals,
+    accepted,
+    pauses,
     /** Records the arrival and decides its answer. */
     decide(arrival: Omit<Arrival, 'status'>): { record: Arrival; decision: Decision } {
       const record: Arrival = { ...arrival, status: 0 };
@@ -149,11 +151,20 @@ export async function startFlakyTelegram(opts: FlakyOptions = {}): Promise<Flaky
     const { decision } = state.decide({ at: req.at, key: String(body.chat_id), from: '', text: String(body.text ?? '') });
     let answer: FakeAnswer;
     if (decision.kind === '429') {
-      answer = { status: 429, body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${decision.seconds}`, parameters: { retry_after: decision.seconds } } };
+      answer = {
+        status: 429,
+        body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${decision.seconds}`, parameters: { retry_after: decision.seconds } },
+      };
     } else if (decision.kind === '500') {
       answer = { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } };
     } else {
-      answer = { status: 200, body: { ok: true, result: { message_id: ++messageId, date: Math.floor(req.at / 1000), chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } } };
+      answer = {
+        status: 200,
+        body: {
+          ok: true,
+          result: { message_id: ++messageId, date: Math.floor(req.at / 1000), chat: { id: Number(body.chat_id), type: 'private' }, text: body.text },
+        },
+      };
     }
     if (opts.latencyMs) await sleep(opts.latencyMs);
     return answer;
@@ -165,7 +176,8 @@ export async function startFlakyTelegram(opts: FlakyOptions = {}): Promise<Flaky
 export async function startFlakyTwilio(accountSid: string, opts: FlakyOptions = {}): Promise<FlakyPlatform> {
   const state = flaky(opts, () => '*');
   const server = await startFakeServer(async (req) => {
-    if (req.method !== 'POST' || !/^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(req.path)) return { status: 404, body: { code: 20404, message: 'not found', status: 404 } };
+    if (req.method !== 'POST' || !/^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(req.path))
+      return { status: 404, body: { code: 20404, message: 'not found', status: 404 } };
     const form = (req.body ?? {}) as Record<string, string>;
     const { decision } = state.decide({ at: req.at, key: form.To ?? '', from: form.From ?? '', text: form.Body ?? '' });
     let answer: FakeAnswer;
@@ -178,8 +190,19 @@ export async function startFlakyTwilio(accountSid: string, opts: FlakyOptions = 
       answer = {
         status: 201,
         body: {
-          sid, account_sid: accountSid, status: 'queued', to: form.To, from: form.From, body: form.Body, num_segments: '1', direction: 'outbound-api',
-          api_version: '2010-04-01', error_code: null, error_message: null, date_created: new Date(req.at).toUTCString(), uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+          sid,
+          account_sid: accountSid,
+          status: 'queued',
+          to: form.To,
+          from: form.From,
+          body: form.Body,
+          num_segments: '1',
+          direction: 'outbound-api',
+          api_version: '2010-04-01',
+          error_code: null,
+          error_message: null,
+          date_created: new Date(req.at).toUTCString(),
+          uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
         },
       };
     }

@@ -42,7 +42,9 @@ export async function startSlackFake(): Promise<SlackFake> {
       case 'users.info': {
         const name = users.get(body.user ?? '');
         if (name === undefined) return fail('user_not_found');
-        return ok({ user: { id: body.user, name: name.toLowerCase(), real_name: `${name} (real)`, profile: { display_name: name, real_name: `${name} (real)` } } });
+        return ok({
+          user: { id: body.user, name: name.toLowerCase(), real_name: `${name} (real)`, profile: { display_name: name, real_name: `${name} (real)` } },
+        });
       }
       case 'usergroups.users.list': {
         const members = groups.get(body.usergroup ?? '');
@@ -55,11 +57,14 @@ export async function startSlackFake(): Promise<SlackFake> {
   return Object.assign(server, {
     users,
     groups,
-    calls: (method: string) => server.requests.filter((r) => methodOf(r) === method).map((r) => {
-      const body = { ...((r.body ?? {}) as Record<string, unknown>) };
-      if (typeof body.blocks === 'string') body.blocks = JSON.parse(body.blocks);
-      return body;
-    }),
+    calls: (method: string) =>
+      server.requests
+        .filter((r) => methodOf(r) === method)
+        .map((r) => {
+          const body = { ...((r.body ?? {}) as Record<string, unknown>) };
+          if (typeof body.blocks === 'string') body.blocks = JSON.parse(body.blocks);
+          return body;
+        }),
   });
 }
 
@@ -76,7 +81,8 @@ export interface SlackDelivery {
 export function signed(body: string, contentType: string, opts: { timestamp?: number; secret?: string; extra?: Record<string, string> } = {}): SlackDelivery {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   return {
-    body, contentType,
+    body,
+    contentType,
     headers: {
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': slackSignature(opts.secret ?? SIGNING_SECRET, timestamp, body),
@@ -92,7 +98,9 @@ export async function deliver(base: string, d: SlackDelivery): Promise<{ status:
   let body: unknown = text;
   try {
     body = JSON.parse(text);
-  } catch { /* not JSON */ }
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body, text };
 }
 
@@ -103,25 +111,52 @@ export const slack = {
   /** A button click on a ticket card (interactivity: form `payload=`). */
   click(action: string, number: string, user: string, opts: { channel?: string; messageTs?: string } = {}): string {
     const payload = {
-      type: 'block_actions', api_app_id: 'A1', token: 'legacy', trigger_id: `trig${++seq}`,
-      team: { id: 'T1', domain: 'linka-test' }, user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T1' },
+      type: 'block_actions',
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: `trig${++seq}`,
+      team: { id: 'T1', domain: 'linka-test' },
+      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T1' },
       channel: { id: opts.channel ?? 'CQUEUE', name: 'podpora' },
       container: { type: 'message', message_ts: opts.messageTs ?? '1.0', channel_id: opts.channel ?? 'CQUEUE', is_ephemeral: false },
       message: { type: 'message', ts: opts.messageTs ?? '1.0', bot_id: BOT_ID, text: number },
       response_url: 'http://127.0.0.1:9/unused',
-      actions: [{ type: 'button', action_id: `linka_${action}`, block_id: 'linka_actions', value: number, text: { type: 'plain_text', text: action }, action_ts: `${Date.now() / 1000}` }],
+      actions: [
+        {
+          type: 'button',
+          action_id: `linka_${action}`,
+          block_id: 'linka_actions',
+          value: number,
+          text: { type: 'plain_text', text: action },
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
     };
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   },
   /** A message event in a channel (a thread reply when `threadTs` is given). */
-  message(text: string, user: string, opts: { channel?: string; threadTs?: string; eventId?: string; subtype?: string; botId?: string; files?: Array<Record<string, unknown>> } = {}): string {
+  message(
+    text: string,
+    user: string,
+    opts: { channel?: string; threadTs?: string; eventId?: string; subtype?: string; botId?: string; files?: Array<Record<string, unknown>> } = {},
+  ): string {
     const ts = `${1795400000 + ++seq}.000300`;
     return JSON.stringify({
-      token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback',
-      event_id: opts.eventId ?? `Ev${seq}`, event_time: 1795400000,
+      token: 'legacy',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: opts.eventId ?? `Ev${seq}`,
+      event_time: 1795400000,
       authorizations: [{ team_id: 'T1', user_id: BOT_USER, is_bot: true }],
       event: {
-        type: 'message', channel: opts.channel ?? 'CQUEUE', channel_type: 'channel', user, text, ts, event_ts: ts,
+        type: 'message',
+        channel: opts.channel ?? 'CQUEUE',
+        channel_type: 'channel',
+        user,
+        text,
+        ts,
+        event_ts: ts,
         ...(opts.threadTs ? { thread_ts: opts.threadTs, parent_user_id: BOT_USER } : {}),
         ...(opts.subtype ? { subtype: opts.subtype } : {}),
         ...(opts.botId ? { bot_id: opts.botId } : {}),
@@ -133,9 +168,18 @@ export const slack = {
   /** A slash command (form). */
   command(text: string, user: string, command = '/linka'): string {
     return new URLSearchParams({
-      token: 'legacy', team_id: 'T1', team_domain: 'linka-test', channel_id: 'CQUEUE', channel_name: 'podpora',
-      user_id: user, user_name: user.toLowerCase(), command, text, api_app_id: 'A1',
-      response_url: 'http://127.0.0.1:9/unused', trigger_id: `trig${++seq}`,
+      token: 'legacy',
+      team_id: 'T1',
+      team_domain: 'linka-test',
+      channel_id: 'CQUEUE',
+      channel_name: 'podpora',
+      user_id: user,
+      user_name: user.toLowerCase(),
+      command,
+      text,
+      api_app_id: 'A1',
+      response_url: 'http://127.0.0.1:9/unused',
+      trigger_id: `trig${++seq}`,
     }).toString();
   },
 };

@@ -26,7 +26,12 @@ export async function startTelegramFake(): Promise<TelegramFake> {
       case 'getMe':
         return ok({ id: 42, is_bot: true, first_name: 'Linka', username: 'linka_test_bot' });
       case 'sendMessage': {
-        const message = { message_id: ++messageId, chat_id: body.chat_id as number | string, text: String(body.text), ...(body.reply_markup ? { reply_markup: body.reply_markup } : {}) };
+        const message = {
+          message_id: ++messageId,
+          chat_id: body.chat_id as number | string,
+          text: String(body.text),
+          ...(body.reply_markup ? { reply_markup: body.reply_markup } : {}),
+        };
         messages.push(message);
         return ok({ message_id: message.message_id, date: 0, chat: { id: Number(body.chat_id), type: 'private' }, text: body.text });
       }
@@ -41,7 +46,9 @@ export async function startTelegramFake(): Promise<TelegramFake> {
         return ok(true);
       case 'getWebhookInfo':
         return ok({
-          url: webhook.url, has_custom_certificate: false, pending_update_count: 3,
+          url: webhook.url,
+          has_custom_certificate: false,
+          pending_update_count: 3,
           ...(webhook.lastError ? { last_error_date: 1795300000, last_error_message: webhook.lastError } : {}),
         });
       default:
@@ -70,15 +77,27 @@ export const tg = {
     const chatId = opts.chatId ?? 7001;
     return {
       update_id: ++updateId,
-      message: { message_id: updateId, date: 1795300000, chat: { id: chatId, type: 'private' }, from: tg.user(chatId), contact: { phone_number: phone, first_name: 'Jan', user_id: userId } },
+      message: {
+        message_id: updateId,
+        date: 1795300000,
+        chat: { id: chatId, type: 'private' },
+        from: tg.user(chatId),
+        contact: { phone_number: phone, first_name: 'Jan', user_id: userId },
+      },
     };
   },
   photo(fileId: string, caption?: string, chatId = 7001) {
     return {
       update_id: ++updateId,
       message: {
-        message_id: updateId, date: 1795300000, chat: { id: chatId, type: 'private' }, from: tg.user(chatId),
-        photo: [{ file_id: `${fileId}-small`, file_unique_id: 'a', width: 90, height: 90 }, { file_id: fileId, file_unique_id: 'b', width: 1280, height: 960 }],
+        message_id: updateId,
+        date: 1795300000,
+        chat: { id: chatId, type: 'private' },
+        from: tg.user(chatId),
+        photo: [
+          { file_id: `${fileId}-small`, file_unique_id: 'a', width: 90, height: 90 },
+          { file_id: fileId, file_unique_id: 'b', width: 1280, height: 960 },
+        ],
         ...(caption ? { caption } : {}),
       },
     };
@@ -86,7 +105,13 @@ export const tg = {
   sticker(chatId = 7001) {
     return {
       update_id: ++updateId,
-      message: { message_id: updateId, date: 1795300000, chat: { id: chatId, type: 'private' }, from: tg.user(chatId), sticker: { file_id: 'st', file_unique_id: 'st', width: 1, height: 1, is_animated: false, is_video: false, type: 'regular' } },
+      message: {
+        message_id: updateId,
+        date: 1795300000,
+        chat: { id: chatId, type: 'private' },
+        from: tg.user(chatId),
+        sticker: { file_id: 'st', file_unique_id: 'st', width: 1, height: 1, is_animated: false, is_video: false, type: 'regular' },
+      },
     };
   },
   /** A button press on the bot's message `messageId` whose buttons are `buttons` ([label, data]). */
@@ -94,8 +119,18 @@ export const tg = {
     return {
       update_id: ++updateId,
       callback_query: {
-        id: `cb${updateId}`, from: tg.user(chatId), chat_instance: 'x', data,
-        message: { message_id: messageId, date: 1795300000, chat: { id: chatId, type: 'private' }, from: { id: 42, is_bot: true, first_name: 'Linka' }, text, reply_markup: { inline_keyboard: buttons.map((b) => [b]) } },
+        id: `cb${updateId}`,
+        from: tg.user(chatId),
+        chat_instance: 'x',
+        data,
+        message: {
+          message_id: messageId,
+          date: 1795300000,
+          chat: { id: chatId, type: 'private' },
+          from: { id: 42, is_bot: true, first_name: 'Linka' },
+          text,
+          reply_markup: { inline_keyboard: buttons.map((b) => [b]) },
+        },
       },
     };
   },

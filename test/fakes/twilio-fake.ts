@@ -39,7 +39,10 @@ export function newSid(prefix = 'SM'): string {
 export async function startTwilioFake(accountSid: string): Promise<TwilioFake> {
   const sent: FakeSms[] = [];
   const fake: TwilioFake = {
-    url: '', server: null as unknown as FakeServer, sent, onAccept: null,
+    url: '',
+    server: null as unknown as FakeServer,
+    sent,
+    onAccept: null,
     calls: () => fake.server.requests.filter((r) => r.method === 'POST' && MESSAGES_PATH.test(r.path)),
     script: (...answers) => fake.server.script(MESSAGES_PATH, ...answers),
     close: () => fake.server.close(),
@@ -48,15 +51,33 @@ export async function startTwilioFake(accountSid: string): Promise<TwilioFake> {
     if (req.method !== 'POST' || !MESSAGES_PATH.test(req.path)) return { status: 404, body: { code: 20404, message: 'not found', status: 404 } };
     const form = (req.body ?? {}) as Record<string, string>;
     const auth = Buffer.from(String(req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
-    const sms: FakeSms = { sid: newSid(), to: form.To ?? '', from: form.From ?? '', body: form.Body ?? '', statusCallback: form.StatusCallback, auth, at: req.at };
+    const sms: FakeSms = {
+      sid: newSid(),
+      to: form.To ?? '',
+      from: form.From ?? '',
+      body: form.Body ?? '',
+      statusCallback: form.StatusCallback,
+      auth,
+      at: req.at,
+    };
     sent.push(sms);
     await fake.onAccept?.(sms);
     return {
       status: 201,
       body: {
-        sid: sms.sid, account_sid: accountSid, status: 'queued', to: sms.to, from: sms.from, body: sms.body,
-        num_segments: '1', direction: 'outbound-api', api_version: '2010-04-01', error_code: null, error_message: null,
-        date_created: new Date(req.at).toUTCString(), uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sms.sid}.json`,
+        sid: sms.sid,
+        account_sid: accountSid,
+        status: 'queued',
+        to: sms.to,
+        from: sms.from,
+        body: sms.body,
+        num_segments: '1',
+        direction: 'outbound-api',
+        api_version: '2010-04-01',
+        error_code: null,
+        error_message: null,
+        date_created: new Date(req.at).toUTCString(),
+        uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sms.sid}.json`,
       },
     };
   });
@@ -68,9 +89,14 @@ export async function startTwilioFake(accountSid: string): Promise<TwilioFake> {
  * Posts form `params` to Linka at `localBase + path` as Twilio would: signed over `publicUrl + path`
  * with the auth token. `signature: null` leaves the header out; a string sends that one instead.
  */
-export async function postSigned(
-  args: { localBase: string; publicUrl: string; authToken: string; path: string; params: Record<string, string>; signature?: string | null },
-): Promise<Response> {
+export async function postSigned(args: {
+  localBase: string;
+  publicUrl: string;
+  authToken: string;
+  path: string;
+  params: Record<string, string>;
+  signature?: string | null;
+}): Promise<Response> {
   const { localBase, publicUrl, authToken, path, params } = args;
   const signature = args.signature === undefined ? twilio.getExpectedTwilioSignature(authToken, publicUrl + path, params) : args.signature;
   return fetch(localBase + path, {

@@ -71,16 +71,25 @@ export async function startChildLinka(opts: StartOptions): Promise<ChildLinka> {
   let parsed: LogLine[] = [];
   let parsedUpTo = 0;
   const waiters = new Set<() => void>();
-  const wake = () => { for (const w of [...waiters]) w(); };
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); wake(); });
-  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  const wake = () => {
+    for (const w of [...waiters]) w();
+  };
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    wake();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   let exitedYet = false;
   // 'close', not 'exit': by then stdout and stderr are read to their end, so the logs are complete.
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => {
-    exitedYet = true;
-    resolve({ code, signal });
-    wake();
-  }));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => {
+      exitedYet = true;
+      resolve({ code, signal });
+      wake();
+    }),
+  );
   const logs = (): LogLine[] => {
     // Complete lines only; a JSON line is parsed once.
     const end = out.lastIndexOf('\n') + 1;
@@ -89,7 +98,9 @@ export async function startChildLinka(opts: StartOptions): Promise<ChildLinka> {
         if (!line.startsWith('{')) continue;
         try {
           parsed = [...parsed, JSON.parse(line) as LogLine];
-        } catch { /* not a log line */ }
+        } catch {
+          /* not a log line */
+        }
       }
       parsedUpTo = end;
     }
@@ -100,26 +111,29 @@ export async function startChildLinka(opts: StartOptions): Promise<ChildLinka> {
     if (opts.npmStart) {
       try {
         process.kill(-(child.pid as number), 'SIGKILL');
-      } catch { /* already gone */ }
+      } catch {
+        /* already gone */
+      }
     } else {
       child.kill('SIGKILL');
     }
   };
-  const waitForLog = (match: (line: LogLine) => boolean, what: string, ms = 30_000): Promise<LogLine> => new Promise((resolve, reject) => {
-    const check = () => {
-      const line = logs().find(match);
-      if (line) return done(() => resolve(line));
-      if (exitedYet) return done(() => reject(new Error(`linka exited before logging ${what}\nstdout:\n${out}\nstderr:\n${err}`)));
-    };
-    const timer = setTimeout(() => done(() => reject(new Error(`linka did not log ${what} within ${ms} ms\nstdout:\n${out}\nstderr:\n${err}`))), ms);
-    const done = (finish: () => void) => {
-      clearTimeout(timer);
-      waiters.delete(check);
-      finish();
-    };
-    waiters.add(check);
-    check();
-  });
+  const waitForLog = (match: (line: LogLine) => boolean, what: string, ms = 30_000): Promise<LogLine> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const line = logs().find(match);
+        if (line) return done(() => resolve(line));
+        if (exitedYet) return done(() => reject(new Error(`linka exited before logging ${what}\nstdout:\n${out}\nstderr:\n${err}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`linka did not log ${what} within ${ms} ms\nstdout:\n${out}\nstderr:\n${err}`))), ms);
+      const done = (finish: () => void) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        finish();
+      };
+      waiters.add(check);
+      check();
+    });
 
   const ended = async (hangGuardMs = 30_000) => {
     const guard = setTimeout(killHard, hangGuardMs);
@@ -145,14 +159,19 @@ export async function startChildLinka(opts: StartOptions): Promise<ChildLinka> {
   // same turn of its event loop): a SIGTERM sent the instant the line arrives can kill it outright
   // (seen about 1 run in 3 with LINKA_FROM_SOURCE=1). An answered request means that turn is over.
   const base = `http://127.0.0.1:${port}`;
-  const answered = await fetch(`${base}/healthz`).then((res) => res.status, (error: unknown) => String(error));
+  const answered = await fetch(`${base}/healthz`).then(
+    (res) => res.status,
+    (error: unknown) => String(error),
+  );
   if (typeof answered !== 'number') {
     killHard();
     await exited;
     throw new Error(`linka logged that it is serving on ${port} but did not answer there: ${answered}\nstdout:\n${out}\nstderr:\n${err}`);
   }
   return {
-    child, port, base,
+    child,
+    port,
+    base,
     stdout: () => out,
     stderr: () => err,
     output: () => `${out}${err}`,

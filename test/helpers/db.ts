@@ -72,9 +72,7 @@ export async function createEmptyDatabase(provider: Provider): Promise<EmptyData
 }
 
 /** A migrated, open database for one test (file or suite); `drop()` closes and removes it. */
-export async function createTestDatabase(
-  provider: Provider,
-): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(provider: Provider): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
   const empty = await createEmptyDatabase(provider);
   try {
     await applyMigrations(empty.url);

@@ -21,20 +21,45 @@ export interface FlakyChannels {
 
 /** Starts the fakes and builds the adapters from an environment like an operator's. */
 export async function startFlakyChannels(opts: {
-  telegram: FlakyOptions; twilio: FlakyOptions; accountSid: string; from: string; discordChannels: string[]; config: LinkaConfig; log: Logger;
+  telegram: FlakyOptions;
+  twilio: FlakyOptions;
+  accountSid: string;
+  from: string;
+  discordChannels: string[];
+  config: LinkaConfig;
+  log: Logger;
 }): Promise<FlakyChannels> {
   const telegram = await startFlakyTelegram(opts.telegram);
   const twilio = await startFlakyTwilio(opts.accountSid, opts.twilio);
   const slack = await startSlackFake();
   const discord = await startDiscordFake({ channels: opts.discordChannels });
-  const { adapters, status } = createChannels({
-    TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'fanout', TELEGRAM_API_ROOT: telegram.url,
-    TWILIO_ACCOUNT_SID: opts.accountSid, TWILIO_AUTH_TOKEN: 'twilio-token', TWILIO_FROM: opts.from, TWILIO_API_URL: twilio.url, PUBLIC_URL: 'https://linka.example.net',
-    SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'slack-secret', SLACK_API_URL: slack.url,
-    DISCORD_BOT_TOKEN: 'discord-test-token', DISCORD_PUBLIC_KEY: 'ab'.repeat(32), DISCORD_API_URL: discord.url,
-  }, opts.config, opts.log);
+  const { adapters, status } = createChannels(
+    {
+      TELEGRAM_BOT_TOKEN: '123456:TEST',
+      TELEGRAM_WEBHOOK_SECRET: 'fanout',
+      TELEGRAM_API_ROOT: telegram.url,
+      TWILIO_ACCOUNT_SID: opts.accountSid,
+      TWILIO_AUTH_TOKEN: 'twilio-token',
+      TWILIO_FROM: opts.from,
+      TWILIO_API_URL: twilio.url,
+      PUBLIC_URL: 'https://linka.example.net',
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'slack-secret',
+      SLACK_API_URL: slack.url,
+      DISCORD_BOT_TOKEN: 'discord-test-token',
+      DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
+      DISCORD_API_URL: discord.url,
+    },
+    opts.config,
+    opts.log,
+  );
   return {
-    telegram, twilio, slack, discord, adapters, status: status as unknown as Record<string, string>,
+    telegram,
+    twilio,
+    slack,
+    discord,
+    adapters,
+    status: status as unknown as Record<string, string>,
     close: async () => {
       await Promise.all([telegram.close(), twilio.close(), slack.close(), discord.close()]);
     },

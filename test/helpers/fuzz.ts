@@ -49,12 +49,39 @@ export function deep(depth: number, leaf: unknown = 1): unknown {
 /** Values of the wrong kind, size or encoding, to put where a payload expects something else. */
 export function weirdValue(rng: Rng): unknown {
   const choices: Array<() => unknown> = [
-    () => null, () => true, () => false, () => 0, () => -1, () => 1.5, () => 2 ** 53 + 2, () => -1e308, () => 1e21,
-    () => '', () => ' ', () => '\u0000', () => '\ud800', () => 'ř'.repeat(rng.int(3000)), () => '💥'.repeat(rng.int(50)),
-    () => '<script>alert(1)</script>', () => '%s%n%x', () => '{{phone}}', () => '../../etc/passwd', () => 'NaN', () => '12345678901234567890',
-    () => [], () => ({}), () => [[[[]]]], () => [1, 'a', null], () => JSON.parse('{"__proto__":{"polluted":1}}') as unknown,
-    () => ({ constructor: { prototype: { polluted: 1 } } }), () => deep(50 + rng.int(400)), () => 'x'.repeat(rng.int(20_000)),
-    () => rng.string(), () => rng.int(1e9), () => -rng.int(1e6), () => String(rng.int(1e6)),
+    () => null,
+    () => true,
+    () => false,
+    () => 0,
+    () => -1,
+    () => 1.5,
+    () => 2 ** 53 + 2,
+    () => -1e308,
+    () => 1e21,
+    () => '',
+    () => ' ',
+    () => '\u0000',
+    () => '\ud800',
+    () => 'ř'.repeat(rng.int(3000)),
+    () => '💥'.repeat(rng.int(50)),
+    () => '<script>alert(1)</script>',
+    () => '%s%n%x',
+    () => '{{phone}}',
+    () => '../../etc/passwd',
+    () => 'NaN',
+    () => '12345678901234567890',
+    () => [],
+    () => ({}),
+    () => [[[[]]]],
+    () => [1, 'a', null],
+    () => JSON.parse('{"__proto__":{"polluted":1}}') as unknown,
+    () => ({ constructor: { prototype: { polluted: 1 } } }),
+    () => deep(50 + rng.int(400)),
+    () => 'x'.repeat(rng.int(20_000)),
+    () => rng.string(),
+    () => rng.int(1e9),
+    () => -rng.int(1e6),
+    () => String(rng.int(1e6)),
   ];
   return rng.pick(choices)();
 }
@@ -85,7 +112,15 @@ export function mutateJson(value: Json, rng: Rng): Json {
     const op = rng.int(7);
     let next: unknown = current;
     if (op === 0) next = weirdValue(rng);
-    else if (op === 1) next = typeof current === 'string' ? (rng.chance(0.5) ? Number(current) || rng.int(100) : current + rng.string()) : typeof current === 'number' ? String(current) : weirdValue(rng);
+    else if (op === 1)
+      next =
+        typeof current === 'string'
+          ? rng.chance(0.5)
+            ? Number(current) || rng.int(100)
+            : current + rng.string()
+          : typeof current === 'number'
+            ? String(current)
+            : weirdValue(rng);
     else if (op === 2) next = [current];
     else if (op === 3 && isObject(current)) {
       const keys = Object.keys(current);
@@ -99,8 +134,10 @@ export function mutateJson(value: Json, rng: Rng): Json {
         }
         next = copy;
       }
-    } else if (op === 4 && isObject(current)) next = { ...current, [rng.pick(['update_id', 'type', 'id', 'message', 'text', 'event', 'data', 'status', rng.string(8)])]: weirdValue(rng) };
-    else if (op === 5 && key !== undefined && !Array.isArray(parent)) next = undefined; // deleted below
+    } else if (op === 4 && isObject(current))
+      next = { ...current, [rng.pick(['update_id', 'type', 'id', 'message', 'text', 'event', 'data', 'status', rng.string(8)])]: weirdValue(rng) };
+    else if (op === 5 && key !== undefined && !Array.isArray(parent))
+      next = undefined; // deleted below
     else next = weirdValue(rng);
     if (key === undefined) root = next;
     else if (next === undefined && isObject(parent)) delete parent[key as string];
@@ -111,16 +148,32 @@ export function mutateJson(value: Json, rng: Rng): Json {
 
 /** Byte-level damage: flips, truncation, insertions of bytes that are not UTF-8, repeats. */
 export function mutateBytes(body: Buffer, rng: Rng): Buffer {
-  const bad = [Buffer.from([0xc3, 0x28]), Buffer.from([0xff, 0xfe]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]), Buffer.from([0])];
+  const bad = [
+    Buffer.from([0xc3, 0x28]),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from([0xed, 0xa0, 0x80]),
+    Buffer.from([0xc0, 0xaf]),
+    Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]),
+    Buffer.from([0]),
+  ];
   let b = Buffer.from(body);
   for (let n = 1 + rng.int(4); n > 0; n--) {
     const at = rng.int(b.length + 1);
     switch (rng.int(5)) {
-      case 0: if (b.length) b[Math.min(at, b.length - 1)] = rng.int(256); break;
-      case 1: b = b.subarray(0, at); break;
-      case 2: b = Buffer.concat([b.subarray(0, at), rng.pick(bad), b.subarray(at)]); break;
-      case 3: b = Buffer.concat([b.subarray(0, at), rng.bytes(1 + rng.int(20)), b.subarray(at)]); break;
-      default: b = Buffer.concat([b, b.subarray(0, Math.min(b.length, 500))]);
+      case 0:
+        if (b.length) b[Math.min(at, b.length - 1)] = rng.int(256);
+        break;
+      case 1:
+        b = b.subarray(0, at);
+        break;
+      case 2:
+        b = Buffer.concat([b.subarray(0, at), rng.pick(bad), b.subarray(at)]);
+        break;
+      case 3:
+        b = Buffer.concat([b.subarray(0, at), rng.bytes(1 + rng.int(20)), b.subarray(at)]);
+        break;
+      default:
+        b = Buffer.concat([b, b.subarray(0, Math.min(b.length, 500))]);
     }
   }
   return b;
@@ -133,10 +186,18 @@ export function mutateForm(params: Record<string, string>, rng: Rng): Record<str
     const keys = Object.keys(out);
     const k = rng.pick(keys.length ? keys : ['Body']);
     switch (rng.int(4)) {
-      case 0: delete out[k]; break;
-      case 1: out[k] = String(weirdValue(rng)); break;
-      case 2: out[k] = (out[k] ?? '') + rng.string(200); break;
-      default: out[rng.pick(['MessageSid', 'From', 'Body', 'NumMedia', 'MessageStatus', 'ErrorCode', 'command', 'user_id', 'text', 'payload', rng.string(6)])] = rng.string(30);
+      case 0:
+        delete out[k];
+        break;
+      case 1:
+        out[k] = String(weirdValue(rng));
+        break;
+      case 2:
+        out[k] = (out[k] ?? '') + rng.string(200);
+        break;
+      default:
+        out[rng.pick(['MessageSid', 'From', 'Body', 'NumMedia', 'MessageStatus', 'ErrorCode', 'command', 'user_id', 'text', 'payload', rng.string(6)])] =
+          rng.string(30);
     }
   }
   return out;
@@ -209,11 +270,13 @@ export function sendRaw(port: number, bytes: Buffer): Promise<string> {
 export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await (tasks[i] as () => Promise<T>)();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await (tasks[i] as () => Promise<T>)();
+      }
+    }),
+  );
   return results;
 }

@@ -40,7 +40,10 @@ export interface Harness {
   clock: Clock;
   config: LinkaConfig;
   /** Sends a customer event and delivers the replies; returns the replies' texts. */
-  say(text: string | CoreEvent, opts?: { conversationId?: string; phone?: string; dedupeId?: string; langHint?: string }): Promise<DispatchResult & { texts: string[] }>;
+  say(
+    text: string | CoreEvent,
+    opts?: { conversationId?: string; phone?: string; dedupeId?: string; langHint?: string },
+  ): Promise<DispatchResult & { texts: string[] }>;
   /** Advances the clock, fires due timers and delivers; returns what was sent meanwhile. */
   wait(minutes: number): Promise<string[]>;
 }
@@ -54,7 +57,10 @@ export function createHarness(db: Db, opts: { config?: unknown; clock?: Clock; c
   const runtime = createRuntime({ prisma: db.prisma, config, log: silentLogger(), ports: [port], clock: clock.read });
   const defaultConv = opts.conversationId ?? 'console:test';
   return {
-    runtime, port, clock, config,
+    runtime,
+    port,
+    clock,
+    config,
     async say(input, o = {}) {
       const before = port.sent.length;
       const event: CoreEvent = typeof input === 'string' ? { kind: 'text', text: input } : input;
@@ -84,6 +90,13 @@ export async function seedCustomers(db: Db): Promise<void> {
     data: { contractNumber: '2024-0153', name: 'Jan Novák', language: 'cs', tier: 'PLUS', area: 'Plzeň-Bory', phones: { create: [{ e164: '+420603123456' }] } },
   });
   await db.prisma.customer.create({
-    data: { contractNumber: 'SK-77', name: 'Zuzana Kováčová', language: 'sk', tier: 'STANDARD', area: 'Petržalka', phones: { create: [{ e164: '+421905123456' }] } },
+    data: {
+      contractNumber: 'SK-77',
+      name: 'Zuzana Kováčová',
+      language: 'sk',
+      tier: 'STANDARD',
+      area: 'Petržalka',
+      phones: { create: [{ e164: '+421905123456' }] },
+    },
   });
 }

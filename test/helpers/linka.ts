@@ -42,12 +42,16 @@ export async function startTestLinka(opts: { provider?: Provider; env?: Record<s
   const raw = opts.config ?? { company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' }, workers: { outboxPollMs: 50, timerPollMs: 50 } };
   const config = parseConfig({ rateLimits: UNHURRIED_LIMITS, flood: UNHURRIED_FLOOD, ...(raw as object) });
   const linka = await startLinka({
-    config, clock: clock.read, log: silentLogger(),
+    config,
+    clock: clock.read,
+    log: silentLogger(),
     env: { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: empty.url, ...opts.env },
   });
   const base = `http://127.0.0.1:${linka.address.port}`;
   return {
-    linka, clock, base,
+    linka,
+    clock,
+    base,
     async post(path, body, headers = {}) {
       const isText = typeof body === 'string';
       const res = await fetch(`${base}${path}`, {
@@ -59,7 +63,9 @@ export async function startTestLinka(opts: { provider?: Provider; env?: Record<s
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
-      } catch { /* not JSON */ }
+      } catch {
+        /* not JSON */
+      }
       return { status: res.status, body: parsed, text };
     },
     async settle(minutes = 0) {

@@ -56,15 +56,21 @@ export async function startSlackWorld(opts: { provider?: Provider; technicianGro
       ...opts.config,
     },
     env: {
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slackFake.url,
-      TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: tgFake.url,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slackFake.url,
+      TELEGRAM_BOT_TOKEN: '123456:TEST',
+      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+      TELEGRAM_API_ROOT: tgFake.url,
     },
   });
   await seedCustomers(t.linka.db);
   const prisma = t.linka.db.prisma;
 
   const world: SlackWorld = {
-    t, slackFake, tgFake,
+    t,
+    slackFake,
+    tgFake,
     send: (body, contentType, o) => deliver(t.base, signed(body, contentType, o)),
     sendRaw: (d) => deliver(t.base, d),
     click: (action, number, user) => deliver(t.base, signed(slack.click(action, number, user), FORM)),
@@ -88,7 +94,11 @@ export async function startSlackWorld(opts: { provider?: Provider; technicianGro
     async openTicketDirect(conversation, phone = '+420603123456') {
       for (const text of ['menu', '4', 'Nejde mi odeslat e-mail přes váš server.', 'dnes', 'ano']) {
         await t.linka.runtime.dispatch({
-          dedupeId: `direct:${++dedupe}`, conversationId: conversation, channel: 'telegram', event: { kind: 'text', text }, sender: { phone },
+          dedupeId: `direct:${++dedupe}`,
+          conversationId: conversation,
+          channel: 'telegram',
+          event: { kind: 'text', text },
+          sender: { phone },
         });
       }
       const latest = await prisma.ticket.findFirst({ where: { conversationId: conversation }, orderBy: { number: 'desc' } });
@@ -97,9 +107,14 @@ export async function startSlackWorld(opts: { provider?: Provider; technicianGro
       return latest.number;
     },
     async openChecklistTicketDirect(conversation, phone = '+420603123456') {
-      const say = (text: string) => t.linka.runtime.dispatch({
-        dedupeId: `direct:${++dedupe}`, conversationId: conversation, channel: 'telegram', event: { kind: 'text', text }, sender: { phone },
-      });
+      const say = (text: string) =>
+        t.linka.runtime.dispatch({
+          dedupeId: `direct:${++dedupe}`,
+          conversationId: conversation,
+          channel: 'telegram',
+          event: { kind: 'text', text },
+          sender: { phone },
+        });
       await say('menu');
       await say('1'); // internet down
       await say('hotovo'); // unplugged everything
@@ -127,4 +142,3 @@ export async function startSlackWorld(opts: { provider?: Provider; technicianGro
   };
   return world;
 }
-

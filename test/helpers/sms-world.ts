@@ -63,7 +63,11 @@ export async function stopWorld(): Promise<void> {
 let sidSeq = 0;
 
 /** `overrides`: config sections merged over the world's own, key by key (e.g. `{ sms: { transliterate: false } }`). */
-export async function startWorld(provider: Provider = 'sqlite', env: Record<string, string> = {}, overrides: Record<string, Record<string, unknown>> = {}): Promise<SmsWorld> {
+export async function startWorld(
+  provider: Provider = 'sqlite',
+  env: Record<string, string> = {},
+  overrides: Record<string, Record<string, unknown>> = {},
+): Promise<SmsWorld> {
   const fake = await startTwilioFake(ACCOUNT_SID);
   const database = await createEmptyDatabase(provider);
   let offset = 0;
@@ -80,17 +84,28 @@ export async function startWorld(provider: Provider = 'sqlite', env: Record<stri
   for (const [section, values] of Object.entries(overrides)) sections[section] = { ...sections[section], ...values };
   const config = parseConfig(sections);
   const linka = await startLinka({
-    config, log: silentLogger(), clock: now,
+    config,
+    log: silentLogger(),
+    clock: now,
     env: {
-      PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, PUBLIC_URL,
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM: FROM, TWILIO_API_URL: fake.url, ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      PUBLIC_URL,
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_FROM: FROM,
+      TWILIO_API_URL: fake.url,
+      ...env,
     },
   });
   await seedCustomers(linka.db);
   const base = `http://127.0.0.1:${linka.address.port}`;
   const prisma = linka.db.prisma;
   const created: SmsWorld = {
-    linka, fake, base,
+    linka,
+    fake,
+    base,
     advance(minutes) {
       offset += minutes * 60_000;
     },
@@ -116,18 +131,46 @@ export async function startWorld(provider: Provider = 'sqlite', env: Record<stri
         await quiet(10);
       }
     },
-    sms: (text, opts = {}) => postSigned({
-      localBase: base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: '/sms/twilio',
-      params: { MessageSid: opts.sid ?? `SMin${++sidSeq}`, AccountSid: ACCOUNT_SID, From: opts.from ?? JAN, To: FROM, Body: text, NumMedia: '0', FromCountry: 'CZ' },
-    }),
-    status: (sid, status, errorCode) => postSigned({
-      localBase: base, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, path: '/sms/twilio/status',
-      params: { MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status, AccountSid: ACCOUNT_SID, From: FROM, To: JAN, ...(errorCode ? { ErrorCode: errorCode } : {}) },
-    }),
+    sms: (text, opts = {}) =>
+      postSigned({
+        localBase: base,
+        publicUrl: PUBLIC_URL,
+        authToken: AUTH_TOKEN,
+        path: '/sms/twilio',
+        params: {
+          MessageSid: opts.sid ?? `SMin${++sidSeq}`,
+          AccountSid: ACCOUNT_SID,
+          From: opts.from ?? JAN,
+          To: FROM,
+          Body: text,
+          NumMedia: '0',
+          FromCountry: 'CZ',
+        },
+      }),
+    status: (sid, status, errorCode) =>
+      postSigned({
+        localBase: base,
+        publicUrl: PUBLIC_URL,
+        authToken: AUTH_TOKEN,
+        path: '/sms/twilio/status',
+        params: {
+          MessageSid: sid,
+          SmsSid: sid,
+          MessageStatus: status,
+          SmsStatus: status,
+          AccountSid: ACCOUNT_SID,
+          From: FROM,
+          To: JAN,
+          ...(errorCode ? { ErrorCode: errorCode } : {}),
+        },
+      }),
     sent: (n) => until(() => fake.sent.length >= n && fake.sent, `${n} SMS sent`, 8000),
     async counts() {
       const [inbound, messages, conversations, outbox] = await Promise.all([
-        prisma.processedInbound.count(), prisma.message.count(), prisma.conversation.count(), prisma.outboxItem.count(),
+        prisma.processedInbound.count(),
+        prisma.message.count(),
+        prisma.conversation.count(),
+        prisma.outboxItem.count(),
       ]);
       return { inbound, messages, conversations, outbox };
     },

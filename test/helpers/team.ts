@@ -28,4 +28,3 @@ export function recordingTeam(platform: 'slack' | 'discord') {
   } satisfies TeamPort & Record<string, unknown>;
   return port;
 }
-
