@@ -8,8 +8,7 @@ import { eventually } from './fakes/fake-server.js';
 import { FORM, JSON_TYPE, signed, slack } from './fakes/slack-fake.js';
 
 const PG = await pgAvailable();
-/** About 5 s on an idle 2-core machine; generous for a loaded one. */
-// Twenty rounds of twenty signed clicks through Bolt: ~15 s idle; a busy machine (load 12 on two cores) took over 60 s.
+/** Twenty rounds of twenty signed clicks through Bolt: seconds on an idle 2-core machine; a busy one (load 12) took over 60 s. */
 const RACE_TIMEOUT = 180_000;
 
 type Block = {
