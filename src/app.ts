@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './runtime/logger.js';
 import { guardFlood } from './runtime/flood.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { recordDelivery } from './runtime/delivery-status.js';
+import type { Lang } from './shared/lang.js';
 import type { DispatchResult, InboundEnvelope } from './runtime/dispatch.js';
 import type { AdapterDeps } from './runtime/ports.js';
 import type { Outages } from './runtime/outages.js';
@@ -54,8 +55,10 @@ export function createAdapterDeps(a: {
   clock: () => Date;
   queue: Queue;
   outages: Outages;
+  /** The language of the history's system lines (config teamLanguage). */
+  teamLanguage: Lang;
 }): AdapterDeps {
-  const { prisma, log, metrics, clock } = a;
+  const { prisma, log, metrics, clock, teamLanguage } = a;
   return {
     dispatch: a.dispatch,
     log,
@@ -68,7 +71,7 @@ export function createAdapterDeps(a: {
       forgetProcessed: (id) => forgetProcessed(prisma, id),
     },
     teamThreads: { ticketOfThread: (platform, thread) => ticketOfThread(prisma, platform, thread) },
-    deliveries: { record: (report, policy) => recordDelivery({ prisma, clock, log, metrics, ...policy }, report) },
+    deliveries: { record: (report, policy) => recordDelivery({ prisma, clock, log, metrics, teamLanguage, ...policy }, report) },
     isUnavailable: isDatabaseUnavailable,
   };
 }
@@ -144,6 +147,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     clock: runtime.dispatchDeps.clock,
     queue: runtime.queue,
     outages: runtime.outages,
+    teamLanguage: config.teamLanguage,
   });
   for (const adapter of setup.adapters) http.add(...adapter.routes(adapterDeps));
 
