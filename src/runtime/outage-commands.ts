@@ -3,7 +3,7 @@
  * adapter reads its own syntax into these calls, which act through the outage service and
  * answer with the text to show the technician, in the team's language.
  */
-import { OUTAGE_STATUSES, type OutageStatus } from '../domain/outages.js';
+import type { OutageStatus } from '../domain/outages.js';
 import { localTime } from '../domain/ticket-card.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
@@ -22,24 +22,6 @@ export interface OutageCommandContext {
 }
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-
-/** "Bory, Doubravka; Lochotín" -> ["Bory", "Doubravka", "Lochotín"]. */
-export function parseAreas(text: string): string[] {
-  return [
-    ...new Set(
-      text
-        .split(/[,;]/)
-        .map((a) => a.trim())
-        .filter(Boolean),
-    ),
-  ];
-}
-
-/** A status as typed (any case), or null. */
-export function parseOutageStatus(word: string): OutageStatus | null {
-  const w = word.trim().toLowerCase();
-  return (OUTAGE_STATUSES as readonly string[]).includes(w) ? (w as OutageStatus) : null;
-}
 
 function titleOf(o: OutageRow, lang: Lang): string {
   return o.title || t(lang, 'outage.defaultTitle', { areas: asList(o.areas).join(', ') });
