@@ -811,6 +811,15 @@ describe('words that work at every step', () => {
     const unknown = run(at('internet.since', { customerId: null }, { customer: null }), 'menu', { customer: null });
     expect(where(unknown)).toBe('main.identify');
   });
+
+  it('forgets the open ticket and its answers when the customer reports another problem', () => {
+    const open = at('main.ticketOpen', { ticketNumber: 'T-1', answers: { devices: 'wifiOnly', customerSide: 'yes' } });
+    for (const event of [{ kind: 'choice', choiceId: 'newProblem' } as const, 'nový', 'new']) {
+      const r = run(open, event);
+      expect(r.effects).toEqual([{ type: 'newSession' }, { type: 'reply', reply: { text: MENU, key: 'menu.prompt', choices: MENU_CHOICES } }]);
+      expect(r.state).toMatchObject({ flow: 'main', step: 'menu', ticketNumber: null, answers: {}, back: [] });
+    }
+  });
 });
 
 const LIGHTS = 'Jak svítí kontrolky na routeru? Vyberte, nebo je popište vlastními slovy.';
@@ -1307,8 +1316,9 @@ describe('the recap and the ticket', () => {
     expect(noted.effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
     expect(noted.state.misses).toBe(0);
     const fresh = run(at('main.ticketOpen', { ticketNumber: 'T-1', back: [] }), 'nový');
-    expect(fresh.effects).toEqual([{ type: 'reply', reply: { text: MENU, key: 'menu.prompt', choices: MENU_CHOICES } }]);
+    expect(fresh.effects).toEqual([{ type: 'newSession' }, { type: 'reply', reply: { text: MENU, key: 'menu.prompt', choices: MENU_CHOICES } }]);
     expect(where(fresh)).toBe('main.menu');
+    expect(fresh.state.ticketNumber).toBeNull();
     // The number shown is the session's ticket; with none, nothing is put in its place.
     expect(texts(run(at('main.ticketOpen'), '.'))).toEqual(['Děkuji, připojila jsem to k požadavku . Technik se vám ozve.']);
   });
@@ -1683,6 +1693,16 @@ describe('opting out and back in (SMS STOP / START)', () => {
     const unknown = run(null, { kind: 'optIn' }, { customer: null });
     expect(texts(unknown)).toEqual([`Vítejte zpět, zprávy vám budeme znovu posílat.\n\n${ASK_ID}`]);
     expect(where(unknown)).toBe('main.identify');
+  });
+
+  it('starts the conversation on START when the first message was STOP', () => {
+    const stopped = run(null, { kind: 'optOut' }, { channel: 'sms' });
+    const back = run(stopped.state, { kind: 'optIn' }, { channel: 'sms' });
+    expect(texts(back)).toEqual(['Vítejte zpět, zprávy vám budeme znovu posílat.\n\nCo nefunguje?']);
+    expect(where(back)).toBe('main.menu');
+    const next = run(back.state, 'internet', { channel: 'sms' });
+    expect(texts(next).join('\n')).not.toContain('upravili postup');
+    expect(next.state.flow).toBe('internet');
   });
 });
 

@@ -237,7 +237,7 @@ describe.each([
     expect(await db.prisma.outboxItem.count({ where: { status: 'failed' } })).toBe(1);
     const history = await conversationHistory(db.prisma, 'console:test');
     expect(history.at(-1)).toMatchObject({ direction: 'system' });
-    expect(history.at(-1)?.text).toContain('Doručení zprávy selhalo po 2 pokusech');
+    expect(history.at(-1)?.text).toContain('Doručení zprávy selhalo, počet pokusů: 2. Chyba: ');
   });
 
   it.skipIf(skip)('writes the failed-delivery line of the history in the team language', async () => {
@@ -249,7 +249,7 @@ describe.each([
     expect(await db.prisma.outboxItem.count({ where: { status: 'failed' } })).toBe(1);
     const history = await conversationHistory(db.prisma, 'console:test');
     expect(history.at(-1)).toMatchObject({ direction: 'system' });
-    expect(history.at(-1)?.text).toMatch(/^Delivering the message failed after 2 attempts: /);
+    expect(history.at(-1)?.text).toMatch(/^Delivering the message failed, attempts: 2. Error: /);
   });
 
   it.skipIf(skip)('hands out unique ticket numbers under concurrent openings', async () => {

@@ -46,7 +46,7 @@ export function step(prev: ConversationState | null, event: CoreEvent, now: Date
   if (ctx.customer && s.customerId === null) s.customerId = ctx.customer.id;
   if (!s.langChosen) s.lang = ctx.customer?.language ?? langFromHint(ctx.langHint) ?? s.lang;
 
-  if (event.kind === 'optOut' || event.kind === 'optIn') optOut(turn, event.kind === 'optOut', prev !== null);
+  if (event.kind === 'optOut' || event.kind === 'optIn') optOut(turn, event.kind === 'optOut');
   else if (!prev) begin(turn, event);
   else if (!currentStep(turn) || (flowOf(turn).version !== s.flowVersion && s.flow !== 'main')) {
     say(turn, 'common.flowChanged');
@@ -57,7 +57,7 @@ export function step(prev: ConversationState | null, event: CoreEvent, now: Date
 }
 
 /** SMS STOP / START: the customer's right to silence; confirmed once, even when opted out. */
-function optOut(turn: Turn, out: boolean, started: boolean): void {
+function optOut(turn: Turn, out: boolean): void {
   turn.out.push({ type: 'setOptOut', optedOut: out });
   if (out) {
     clearTimer(turn);
@@ -67,7 +67,8 @@ function optOut(turn: Turn, out: boolean, started: boolean): void {
     return;
   }
   say(turn, 'optout.resumed');
-  if (!started) {
+  // A conversation that has no step yet (START first, or STOP then START) starts here.
+  if (!currentStep(turn)) {
     turn.s.flow = 'main';
     turn.s.step = turn.s.customerId === null ? 'identify' : 'menu';
   }
@@ -346,6 +347,12 @@ function takeWanted(turn: Turn): void {
 function take(turn: Turn, def: StepDef | undefined, choice: ChoiceDef): void {
   const { s } = turn;
   if (outageCovers(turn, choice)) return tellOutage(turn);
+  // Leaving an open ticket starts a new problem: its number and answers must not carry over
+  // (a 'customerSide' answer left behind would offer the next problem a paid call-out).
+  if (def?.kind === 'ticketOpen') {
+    if (choice.next === 'menu') return goMenu(turn);
+    resetToMenu(turn);
+  }
   if (def && 'field' in def && def.field) s.answers[def.field] = choice.id;
   Object.assign(s.answers, choice.set ?? {});
   if (choice.setLang) setLang(turn, choice.setLang);

@@ -237,7 +237,7 @@ export const cs = {
   'team.optedOut': 'Zákazník se odhlásil ze zpráv (STOP).',
   'team.optedIn': 'Zákazník se znovu přihlásil ke zprávám (START).',
   'team.deliveryImpossible': 'Zprávu nelze doručit: {error}',
-  'team.deliveryFailedAfter': 'Doručení zprávy selhalo po {attempts} pokusech: {error}',
+  'team.deliveryFailedAfter': 'Doručení zprávy selhalo, počet pokusů: {attempts}. Chyba: {error}',
   'team.deliveryErrorCode': 'chyba {code}',
   'team.deliveryRetrying': 'Zprávu se nepodařilo doručit {reason}; pošlu ji znovu za {delay}.',
   'team.deliveryFailed': 'Zprávu se nepodařilo doručit {reason}, {why}; zpráva je označena jako nedoručená.',

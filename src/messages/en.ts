@@ -246,7 +246,7 @@ export const en: Record<MessageKey, string> = {
   'team.optedOut': 'The customer unsubscribed from messages (STOP).',
   'team.optedIn': 'The customer subscribed to messages again (START).',
   'team.deliveryImpossible': 'The message cannot be delivered: {error}',
-  'team.deliveryFailedAfter': 'Delivering the message failed after {attempts} attempts: {error}',
+  'team.deliveryFailedAfter': 'Delivering the message failed, attempts: {attempts}. Error: {error}',
   'team.deliveryErrorCode': 'error {code}',
   'team.deliveryRetrying': 'The message could not be delivered {reason}; sending it again in {delay}.',
   'team.deliveryFailed': 'The message could not be delivered {reason}, {why}; it is marked as undelivered.',

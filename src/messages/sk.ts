@@ -240,7 +240,7 @@ export const sk: Record<MessageKey, string> = {
   'team.optedOut': 'Zákazník sa odhlásil z odberu správ (STOP).',
   'team.optedIn': 'Zákazník sa znova prihlásil na odber správ (START).',
   'team.deliveryImpossible': 'Správu nemožno doručiť: {error}',
-  'team.deliveryFailedAfter': 'Doručenie správy zlyhalo po {attempts} pokusoch: {error}',
+  'team.deliveryFailedAfter': 'Doručenie správy zlyhalo, počet pokusov: {attempts}. Chyba: {error}',
   'team.deliveryErrorCode': 'chyba {code}',
   'team.deliveryRetrying': 'Správu sa nepodarilo doručiť {reason}; pošlem ju znova o {delay}.',
   'team.deliveryFailed': 'Správu sa nepodarilo doručiť {reason}, {why}; správa je označená ako nedoručená.',
