@@ -10,10 +10,15 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts', related: false },
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  tsconfigFile: 'tsconfig.mutate.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: ['src/engine/**/*.ts', '!src/engine/types.ts', 'src/domain/**/*.ts', 'src/shared/**/*.ts'],
   coverageAnalysis: 'perTest',
+  // A static mutant (a module-level table or pattern) cannot be traced to the tests that cover it,
+  // so each one runs all of them: 162 such mutants (5 %) took half of the test time in the first
+  // measured run (about 46 minutes in all). Ignored here, and reported as such; the tables they
+  // change are read by the tests of every step that uses them.
+  ignoreStatic: true,
   concurrency: 2,
   timeoutMS: 20_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -16,6 +16,7 @@ export const MUTATION_TESTS = [
   'test/domain-rules.test.ts',
   'test/engine-steps.test.ts',
   'test/team-commands.test.ts',
+  'test/domain-inputs.test.ts',
 ];
 
 export default defineConfig({

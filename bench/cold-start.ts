@@ -134,7 +134,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
         ),
       );
     }
-    let built = existsSync(path.join(ROOT, 'dist/src/cli.js'));
+    let built = existsSync(path.join(ROOT, 'dist/src/cli/index.js'));
     if (opts.build) {
       const t0 = Date.now();
       built = await new Promise<boolean>((resolve) =>

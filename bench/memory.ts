@@ -167,7 +167,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
       .split(',')
       .map((m) => m.trim())
       .filter(Boolean) as Mode[]) {
-      if (mode === 'dist' && !existsSync(path.join(ROOT, 'dist/src/cli.js'))) {
+      if (mode === 'dist' && !existsSync(path.join(ROOT, 'dist/src/cli/index.js'))) {
         notes.push('compiled mode skipped: no dist/ (run `npm run build`)');
         continue;
       }

@@ -16,9 +16,9 @@ import { renderSms } from '../adapters/twilio/render.js';
 import { parseConfig } from '../src/config/load.js';
 import { smsSegments } from '../src/domain/sms.js';
 import type { Lang, Reply } from '../src/engine/types.js';
-import { silentLogger } from '../src/runtime/logger.js';
+import { silentLogger } from '../src/observability/logger.js';
 import type { ChannelPort } from '../src/runtime/ports.js';
-import { createRuntime } from '../src/runtime/runtime.js';
+import { createRuntime } from '../src/runtime/create-runtime.js';
 import { openDatabase } from '../src/store/client.js';
 import { applyMigrations } from '../src/store/migrate.js';
 

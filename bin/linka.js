@@ -13,11 +13,11 @@ const runs = runtimeFor(root);
 process.env.LINKA_RUNS = runs; // said in the start-up log line
 let cli;
 if (runs === 'compiled') {
-  cli = await import(`${root}dist/src/cli.js`);
+  cli = await import(`${root}dist/src/cli/index.js`);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  cli = await import('../src/cli.ts');
+  cli = await import('../src/cli/index.ts');
 }
 const code = await cli.main(process.argv.slice(2));
 if (code !== 0) process.exitCode = code;

@@ -23,9 +23,9 @@ export function chooseRuntime({ env, compiledMtime, newestSourceMtime }) {
   return newestSourceMtime() <= compiledMtime ? 'compiled' : 'source';
 }
 
-/** The choice for the checkout at `root` (ends with a slash): its dist/src/cli.js against its src/ and adapters/. */
+/** The choice for the checkout at `root` (ends with a slash): its dist/src/cli/index.js against its src/ and adapters/. */
 export function runtimeFor(root, env = process.env) {
-  const compiled = `${root}dist/src/cli.js`;
+  const compiled = `${root}dist/src/cli/index.js`;
   return chooseRuntime({
     env,
     compiledMtime: existsSync(compiled) ? statSync(compiled).mtimeMs : null,

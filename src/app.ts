@@ -4,23 +4,23 @@
  */
 import type { LinkaConfig } from './config/schema.js';
 import { readServerEnv } from './config/env.js';
-import { apiRoutes } from './api/index.js';
-import { loadChannels } from './channel-setup.js';
+import { apiRoutes } from './server/api/index.js';
+import { loadChannels } from './channels.js';
 import { startScheduler } from './jobs/scheduler.js';
-import { createHttpServer, json, type HttpServer } from './http.js';
-import { createLogger, type Logger } from './runtime/logger.js';
+import { createHttpServer, json, type HttpServer } from './server/http.js';
+import { createLogger, type Logger } from './observability/logger.js';
 import { guardFlood } from './runtime/flood.js';
-import { createMetrics, type Metrics } from './runtime/metrics.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { recordDelivery } from './runtime/delivery-status.js';
 import type { Lang } from './shared/lang.js';
 import type { DispatchResult, InboundEnvelope } from './runtime/dispatch.js';
 import type { AdapterDeps } from './runtime/ports.js';
-import type { Outages } from './runtime/outages.js';
-import type { Queue } from './runtime/queue.js';
+import type { Outages } from './services/outages.js';
+import type { Queue } from './services/queue.js';
 import { rateRules, separateStatusChannels } from './runtime/rate-limit.js';
-import { createRuntime, type Runtime } from './runtime/runtime.js';
+import { createRuntime, type Runtime } from './runtime/create-runtime.js';
 import { isDatabaseUnavailable } from './store/availability.js';
-import { defaultDatabaseUrl, openDatabase, type Db } from './store/client.js';
+import { databaseAnswers, defaultDatabaseUrl, openDatabase, type Db } from './store/client.js';
 import { forgetProcessed, markProcessed } from './store/inbound.js';
 import { applyMigrations } from './store/migrate.js';
 import { outboxDepth, releaseLeases as releaseOutboxLeases } from './store/outbox.js';
@@ -74,21 +74,6 @@ export function createAdapterDeps(a: {
     deliveries: { record: (report, policy) => recordDelivery({ prisma, clock, log, metrics, teamLanguage, ...policy }, report) },
     isUnavailable: isDatabaseUnavailable,
   };
-}
-
-/** Answers within `ms` whether the database responds. */
-export async function databaseAnswers(db: Db, ms = 2000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const probe = db.prisma.$queryRawUnsafe('SELECT 1').then(
-    () => true,
-    () => false,
-  );
-  const ok = await Promise.race([probe, timeout]);
-  clearTimeout(timer);
-  return ok;
 }
 
 /** How long stopping waits for the database connections to close. */

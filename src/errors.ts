@@ -17,7 +17,7 @@ export const ERROR_CODES = [
   'migration_checksum_mismatch',
   'migration_missing',
   'migration_failed',
-  // Imports (src/import) and the statement's customer (src/cli-statement.ts).
+  // Imports (src/import) and the statement's customer (src/cli/statement.ts).
   'csv_invalid',
   'balances_invalid',
   'customer_not_found',

@@ -2,7 +2,16 @@
 // (src/domain/sla.ts): reaction deadlines over weekends, Czech and Slovak public holidays from
 // the date-holidays library, company closures and both clock changes of 2026 in Prague.
 import { describe, expect, it } from 'vitest';
-import { addBusinessHours, businessMinutesBetween, isWorkingDay, publicHolidays, type BusinessCalendar } from '../src/domain/business-time.js';
+import {
+  addBusinessHours,
+  businessMinutesBetween,
+  isWorkingDay,
+  minutesOfDay,
+  parseLocalDateTime,
+  publicHolidays,
+  zonedTimeToUtc,
+  type BusinessCalendar,
+} from '../src/domain/business-time.js';
 import { reactByText, reactionDeadline, slaStatus, spanText, type TierLevel } from '../src/domain/sla.js';
 import { parseConfig } from '../src/config/load.js';
 
@@ -275,5 +284,119 @@ describe('the configuration of tiers, calendar and SLA', () => {
         discord: { onCall: ['123456789012345678', 'role:234567890123456789'] },
       }),
     ).toBe('accepted');
+  });
+});
+
+describe('local times typed by people (the CLI and the team commands)', () => {
+  const tz = 'Europe/Prague';
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+  it('reads "2026-11-24 14:30", "2026-11-24T14:30" and "24. 11. 2026 14:30" as Prague time', () => {
+    expect(iso(parseLocalDateTime('2026-11-24 14:30', tz))).toBe('2026-11-24T13:30:00.000Z');
+    expect(iso(parseLocalDateTime('2026-11-24T14:30', tz))).toBe('2026-11-24T13:30:00.000Z');
+    expect(iso(parseLocalDateTime('  2026-7-4 9:05  ', tz))).toBe('2026-07-04T07:05:00.000Z'); // summer: +02
+    expect(iso(parseLocalDateTime('24. 11. 2026 14:30', tz))).toBe('2026-11-24T13:30:00.000Z');
+    expect(iso(parseLocalDateTime('24.11.2026 14:30', tz))).toBe('2026-11-24T13:30:00.000Z');
+    expect(iso(parseLocalDateTime(' 4.7.2026   9:05 ', tz))).toBe('2026-07-04T07:05:00.000Z');
+    expect(iso(parseLocalDateTime('24. 11. 2026 14:30', 'Europe/London'))).toBe('2026-11-24T14:30:00.000Z');
+  });
+
+  it('refuses what is not one whole date and time', () => {
+    for (const text of [
+      '',
+      'zítra',
+      '14:30',
+      '2026-11-24',
+      'x2026-11-24 14:30',
+      '2026-11-24 14:30x',
+      '2026-11-24 14:3',
+      '2026-11-24  14:30',
+      '124. 11. 2026 14:30',
+      '24. 11. 26 14:30',
+      '24. 11. 2026 14:30 h',
+      'a24. 11. 2026 14:30',
+      '24. 11. 2026x14:30',
+      '24. 11. 2026 123:30',
+      '24. 11. 2026 14:3',
+      '24 11 2026 14:30',
+    ]) {
+      expect(parseLocalDateTime(text, tz), text).toBeNull();
+    }
+  });
+
+  it('refuses dates and times that do not exist', () => {
+    for (const text of ['2026-02-29 10:00', '31. 4. 2026 10:00', '2026-13-01 10:00', '2026-00-10 10:00', '2026-11-24 24:00', '2026-11-24 14:60']) {
+      expect(parseLocalDateTime(text, tz), text).toBeNull();
+    }
+    expect(iso(parseLocalDateTime('2028-02-29 23:59', tz))).toBe('2028-02-29T22:59:00.000Z');
+    expect(iso(parseLocalDateTime('31. 12. 2026 0:00', tz))).toBe('2026-12-30T23:00:00.000Z');
+  });
+
+  it('reads a time skipped in spring as the time after the change, and a repeated one as its first occurrence', () => {
+    // 29 March 2026: 02:00 -> 03:00; 25 October 2026: 03:00 -> 02:00.
+    expect(zonedTimeToUtc({ y: 2026, m: 3, d: 29 }, 2 * 60 + 30, tz).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(zonedTimeToUtc({ y: 2026, m: 10, d: 25 }, 2 * 60 + 30, tz).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(zonedTimeToUtc({ y: 2026, m: 10, d: 25 }, 3 * 60 + 30, tz).toISOString()).toBe('2026-10-25T02:30:00.000Z');
+  });
+
+  it('reads working hours as HH:MM, 24:00 being the end of the day', () => {
+    expect(minutesOfDay('00:00')).toBe(0);
+    expect(minutesOfDay('08:30')).toBe(510);
+    expect(minutesOfDay('19:59')).toBe(1199);
+    expect(minutesOfDay('24:00')).toBe(1440);
+    for (const bad of ['8:30', '08:30 ', ' 08:30', '24:01', '25:00', '08:60', '0830', '']) {
+      expect(() => minutesOfDay(bad), bad).toThrow(`"${bad}" is not a time of day HH:MM`);
+    }
+  });
+});
+
+describe('calendars that cannot be worked with', () => {
+  const start = new Date('2026-11-24T09:00:00Z');
+  it('refuses working hours that end before they start, or have no day', () => {
+    for (const hours of [
+      { days: [1], from: '17:00', to: '08:30' },
+      { days: [1], from: '08:30', to: '08:30' },
+    ]) {
+      expect(() => addBusinessHours(start, 1, { ...cz, hours }), JSON.stringify(hours)).toThrow(
+        `working hours ${hours.from}-${hours.to}: the start must be before the end`,
+      );
+      expect(() => businessMinutesBetween(start, new Date('2026-11-25T09:00:00Z'), { ...cz, hours })).toThrow('the start must be before the end');
+    }
+    for (const days of [[], [0], [8], [1.5], [-1]]) {
+      expect(() => addBusinessHours(start, 1, { ...cz, hours: { ...office, days } }), JSON.stringify(days)).toThrow('working hours need at least one day 1-7');
+    }
+    // One valid day among invalid ones is enough.
+    expect(addBusinessHours(start, 1, { ...cz, hours: { ...office, days: [0, 2, 9] } }).toISOString()).toBe('2026-11-24T10:00:00.000Z');
+    expect(addBusinessHours(start, 1, { ...cz, hours: { ...office, days: [7, 8] } }).toISOString()).toBe('2026-11-29T08:30:00.000Z');
+  });
+
+  it('refuses a negative or unknown number of hours', () => {
+    expect(() => addBusinessHours(start, -1, cz)).toThrow('cannot add -1 working hours');
+    expect(() => addBusinessHours(start, Number.NaN, cz)).toThrow('cannot add NaN working hours');
+    expect(() => addBusinessHours(start, Number.POSITIVE_INFINITY, always)).toThrow('cannot add Infinity working hours');
+  });
+
+  it('says so when the calendar has no working time for ten years', () => {
+    const closures: string[] = [];
+    for (let d = new Date('2026-11-24T00:00:00Z'); closures.length < 3_800; d = new Date(d.getTime() + 86_400_000)) closures.push(d.toISOString().slice(0, 10));
+    expect(() => addBusinessHours(start, 1, { ...cz, closures })).toThrow('the calendar has no working time in 3700 days');
+  });
+
+  it('counts zero hours from the closing time as from the next opening', () => {
+    expect(prague(addBusinessHours(at('2026-11-24 17:00 +01'), 0, cz))).toBe('2026-11-25 08:30 +01');
+    expect(prague(addBusinessHours(at('2026-11-24 16:59 +01'), 0, cz))).toBe('2026-11-24 16:59 +01');
+  });
+
+  it('rejects a date that is not YYYY-MM-DD', () => {
+    for (const bad of ['2026-1-05', '05. 01. 2026', '2026-01-05 ', 'x2026-01-05'])
+      expect(() => isWorkingDay(bad, cz), bad).toThrow(`"${bad}" is not a date YYYY-MM-DD`);
+    expect(isWorkingDay('2026-01-04', always)).toBe(true); // a Sunday, but 'always'
+  });
+
+  it('keeps observances that are not days off out of the holidays (a year no other test reads)', () => {
+    const y2034 = publicHolidays('CZ', 2034);
+    expect(y2034.has('2034-04-10')).toBe(true); // Easter Monday
+    expect(y2034.has('2034-04-06')).toBe(false); // Maundy Thursday: an observance
+    expect(y2034.has('2034-05-14')).toBe(false); // Mother's Day
   });
 });

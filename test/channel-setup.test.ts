@@ -1,10 +1,14 @@
 // `linka serve` builds its channels with loadChannels, which imports only the adapters whose
-// secrets are set; it must decide exactly as createChannels (every adapter imported) does.
+// secrets are set: it must decide as when every adapter is imported, and need no other adapter.
 import { describe, expect, it } from 'vitest';
-import { adaptersWanted, loadChannels } from '../src/channel-setup.js';
-import { createChannels } from '../src/channels.js';
+import * as discordModule from '../adapters/discord/index.js';
+import * as slackModule from '../adapters/slack/index.js';
+import * as telegramModule from '../adapters/telegram/index.js';
+import * as twilioModule from '../adapters/twilio/index.js';
+import { type AdapterModules, adaptersWanted, buildChannels, loadChannels } from '../src/channels.js';
+import { allChannels } from './helpers/all-channels.js';
 import { parseConfig } from '../src/config/load.js';
-import { silentLogger } from '../src/runtime/logger.js';
+import { silentLogger } from '../src/observability/logger.js';
 
 const DEAD = 'http://127.0.0.1:9';
 const telegram = { TELEGRAM_BOT_TOKEN: '123456:TEST', TELEGRAM_WEBHOOK_SECRET: 'secret_1', TELEGRAM_API_ROOT: DEAD };
@@ -58,13 +62,17 @@ describe('loadChannels', () => {
       { telegram: NO_TELEGRAM, sms: NO_SMS, slack: NO_SLACK, discord: "off (DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters)" },
     ],
   ];
-  it.each(cases)('decides as createChannels does: %s', async (_name, env, on, status) => {
+  it.each(cases)('decides as with every adapter imported: %s', async (_name, env, on, status) => {
     const loaded = await loadChannels(env, config, silentLogger());
-    const created = createChannels(env, config, silentLogger());
+    const all = allChannels(env, config, silentLogger());
     expect(loaded.status).toEqual(status);
     expect(loaded.adapters.map((a) => a.port?.channel ?? a.team?.platform)).toEqual(on);
-    expect(created.status).toEqual(status);
-    expect(created.adapters.map((a) => a.port?.channel ?? a.team?.platform)).toEqual(on);
+    expect(all.status).toEqual(status);
+    expect(all.adapters.map((a) => a.port?.channel ?? a.team?.platform)).toEqual(on);
+    // Built from the wanted adapters alone: nothing else had to be imported.
+    const every: AdapterModules = { telegram: telegramModule, twilio: twilioModule, slack: slackModule, discord: discordModule };
+    const only = Object.fromEntries(adaptersWanted(env).map((name) => [name, every[name]]));
+    expect(buildChannels(env, config, silentLogger(), undefined, only).status).toEqual(status);
   });
 
   it('wants only the adapters whose secrets are set', () => {

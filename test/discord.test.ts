@@ -7,10 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCustomId, parseDuration, parseInteraction, renderCard } from '../adapters/discord/index.js';
-import { createChannels } from '../src/channels.js';
+import { allChannels } from './helpers/all-channels.js';
 import { parseConfig } from '../src/config/load.js';
-import { silentLogger } from '../src/runtime/logger.js';
-import { toTeamChannel } from '../src/runtime/team-outbox.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { toTeamChannel } from '../src/services/enqueue-team-posts.js';
 import { ticketByNumber } from '../src/store/tickets.js';
 import { pgAvailable } from './helpers/db.js';
 import { seedCustomers } from './helpers/harness.js';
@@ -478,7 +478,7 @@ describe('Discord parsing and rendering', () => {
 describe('Discord on or off', () => {
   it('is on with the token, the public key and the queue channel, and says why it is off otherwise', () => {
     const status = (env: Record<string, string>, discord: object = { queueChannel: QUEUE }) =>
-      createChannels(env, parseConfig({ discord }), silentLogger()).status.discord;
+      allChannels(env, parseConfig({ discord }), silentLogger()).status.discord;
     const env = { DISCORD_BOT_TOKEN: TOKEN, DISCORD_PUBLIC_KEY: APP_KEY.publicHex };
     expect(status(env)).toBe('on');
     expect(status({})).toBe('off (DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY are not set)');

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { LinkaError } from '../src/errors.js';
-import { silentLogger } from '../src/runtime/logger.js';
+import { silentLogger } from '../src/observability/logger.js';
 import type { ChannelPort } from '../src/runtime/ports.js';
 import { rateRules } from '../src/runtime/rate-limit.js';
-import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
+import { createRuntime, type Runtime } from '../src/runtime/create-runtime.js';
 import type { Db } from '../src/store/client.js';
 import { enqueue } from '../src/store/outbox.js';
 import { createTestDatabase } from './helpers/db.js';

@@ -5,7 +5,7 @@
 // lone surrogates harmless, and the recognition of a database that is down (503, not 500).
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseJson } from '../src/http.js';
+import { parseJson } from '../src/server/http.js';
 import { isDatabaseUnavailable } from '../src/store/availability.js';
 import { send, type RawRequest } from './helpers/fuzz.js';
 import { startTestLinka, type TestLinka } from './helpers/linka.js';

@@ -4,8 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { startScheduler, type Scheduler } from '../src/jobs/scheduler.js';
-import { silentLogger } from '../src/runtime/logger.js';
-import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { createRuntime, type Runtime } from '../src/runtime/create-runtime.js';
 import { openDatabase, type Db } from '../src/store/client.js';
 import { claimJobRun, tickOf } from '../src/store/job-runs.js';
 import { createTestDatabase, pgAvailable } from './helpers/db.js';

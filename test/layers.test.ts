@@ -39,22 +39,32 @@ const RULES: Rule[] = [
   {
     name: 'adapters get ports, not the store or the HTTP server',
     from: (f) => f.startsWith('adapters/'),
-    forbids: (t) => t.startsWith('src/store/') || t === 'src/http.ts' || t.startsWith('src/server/'),
+    forbids: (t) => t.startsWith('src/store/') || t.startsWith('src/server/') || t.startsWith('src/cli/'),
   },
   {
-    name: 'the runtime does not import jobs, the CLI or the API',
+    name: 'the runtime does not import jobs, the CLI or the server',
     from: (f) => f.startsWith('src/runtime/'),
-    forbids: (t) => t.startsWith('src/jobs/') || t.startsWith('src/api/') || /^src\/cli[-/.]/.test(t),
+    forbids: (t) => t.startsWith('src/jobs/') || t.startsWith('src/server/') || t.startsWith('src/cli/') || t.startsWith('adapters/'),
   },
   {
-    name: 'services do not import jobs, the CLI, the API or adapters',
+    name: 'services do not import the runtime, jobs, the CLI, the server or adapters',
     from: (f) => f.startsWith('src/services/'),
-    forbids: (t) => t.startsWith('src/jobs/') || t.startsWith('src/api/') || /^src\/cli[-/.]/.test(t) || t.startsWith('adapters/'),
+    forbids: (t) => /^src\/(runtime|jobs|server|cli)\//.test(t) || t.startsWith('adapters/'),
   },
   {
-    name: 'the store imports no service, runtime, job or adapter',
+    name: 'the store imports no service, runtime, job, server, CLI or adapter',
     from: (f) => f.startsWith('src/store/'),
-    forbids: (t) => /^src\/(runtime|services|jobs|api)\//.test(t) || t.startsWith('adapters/'),
+    forbids: (t) => /^src\/(runtime|services|jobs|server|cli|observability)\//.test(t) || t.startsWith('adapters/'),
+  },
+  {
+    name: 'the logger and metrics import nothing of Linka',
+    from: (f) => f.startsWith('src/observability/'),
+    forbids: (t) => t.startsWith('src/') || t.startsWith('adapters/'),
+  },
+  {
+    name: 'the server and the jobs do not import the CLI',
+    from: (f) => f.startsWith('src/server/') || f.startsWith('src/jobs/'),
+    forbids: (t) => t.startsWith('src/cli/'),
   },
 ];
 
@@ -77,11 +87,14 @@ const MODEL_CALL = new RegExp(
   `\\.(${MODELS.join('|')})\\.(findMany|findFirst|findUnique|findFirstOrThrow|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)\\(`,
 );
 
-/** Prisma model calls outside src/store: the store owns the database. */
+/** Raw SQL through Prisma. */
+const RAW_SQL = /\.\$(queryRaw|queryRawUnsafe|executeRaw|executeRawUnsafe)\b/;
+
+/** Prisma model calls and raw SQL outside src/store: the store owns the database. */
 function modelCalls(file: string, source: string): string[] {
   const from = rel(file);
   if (from.startsWith('src/store/')) return [];
-  return source.split('\n').flatMap((line, i) => (MODEL_CALL.test(line) ? [`${from}:${i + 1}: ${line.trim()}`] : []));
+  return source.split('\n').flatMap((line, i) => (MODEL_CALL.test(line) || RAW_SQL.test(line) ? [`${from}:${i + 1}: ${line.trim()}`] : []));
 }
 
 /** Every import circle among `graph`'s files (Tarjan's strongly connected components of more than one file, or a file importing itself). */
@@ -129,11 +142,11 @@ const SOURCES = [...files(path.join(root, 'src')), ...files(path.join(root, 'ada
 const read = (f: string) => readFileSync(f, 'utf8');
 
 describe('one owner per layer', () => {
-  it('adapters, the runtime, the services and the store import only what their layer may', () => {
+  it('adapters, the runtime, the services, the store, the server and observability import only what their layer may', () => {
     expect(SOURCES.flatMap((f) => ruleViolations(f, read(f)))).toEqual([]);
   });
 
-  it('nothing outside src/store calls a Prisma model', () => {
+  it('nothing outside src/store calls a Prisma model or runs raw SQL', () => {
     expect(SOURCES.flatMap((f) => modelCalls(f, read(f)))).toEqual([]);
   });
 
@@ -157,21 +170,29 @@ describe('one owner per layer', () => {
 describe('the layer checks themselves', () => {
   const at = (p: string) => path.join(root, p);
 
-  it('rejects an adapter importing the store or the HTTP server, and the runtime importing a job', () => {
+  it('rejects each layer importing what it may not, and allows what it may', () => {
     expect(ruleViolations(at('adapters/slack/index.ts'), "import { openInbound } from '../../src/store/inbound.js';")).toHaveLength(1);
-    expect(ruleViolations(at('adapters/discord/index.ts'), "import { readBody } from '../../src/http.js';")).toHaveLength(1);
+    expect(ruleViolations(at('adapters/discord/index.ts'), "import { readBody } from '../../src/server/http.js';")).toHaveLength(1);
     expect(ruleViolations(at('src/runtime/timer-worker.ts'), "import { expireOffers } from '../jobs/offer-expiry.js';")).toHaveLength(1);
-    expect(ruleViolations(at('src/runtime/x.ts'), "import { outageCommand } from '../cli-outage.js';")).toHaveLength(1);
-    expect(ruleViolations(at('src/store/x.ts'), "import type { Queue } from '../runtime/queue.js';")).toHaveLength(1);
-    // Allowed: an adapter on the runtime's ports, the runtime on the store.
+    expect(ruleViolations(at('src/runtime/x.ts'), "import { outageCommand } from '../cli/outage.js';")).toHaveLength(1);
+    expect(ruleViolations(at('src/services/x.ts'), "import { dispatch } from '../runtime/dispatch.js';")).toHaveLength(1);
+    expect(ruleViolations(at('src/store/x.ts'), "import type { Queue } from '../services/queue.js';")).toHaveLength(1);
+    expect(ruleViolations(at('src/observability/x.ts'), "import type { LinkaConfig } from '../config/schema.js';")).toHaveLength(1);
+    expect(ruleViolations(at('src/server/x.ts'), "import { main } from '../cli/index.js';")).toHaveLength(1);
+    // Allowed: an adapter on the runtime's ports, the runtime on the services and the store.
     expect(ruleViolations(at('adapters/slack/index.ts'), "import type { ChannelPort } from '../../src/runtime/ports.js';")).toEqual([]);
     expect(ruleViolations(at('src/runtime/dispatch.ts'), "import { openInbound } from '../store/inbound.js';")).toEqual([]);
+    expect(ruleViolations(at('src/runtime/dispatch.ts'), "import { takeOffer } from '../services/offers.js';")).toEqual([]);
   });
 
   it('finds a Prisma model call outside the store, and allows it inside', () => {
     expect(modelCalls(at('src/runtime/x.ts'), 'const t = await tx.ticket.findUnique({ where: { number } });')).toHaveLength(1);
     expect(modelCalls(at('adapters/discord/x.ts'), 'await deps.prisma.teamPost.findFirst({});')).toHaveLength(1);
     expect(modelCalls(at('src/store/tickets.ts'), 'const t = await tx.ticket.findUnique({ where: { number } });')).toEqual([]);
+    expect(modelCalls(at('src/app.ts'), "await db.prisma.$queryRawUnsafe('SELECT 1');")).toHaveLength(1);
+    expect(modelCalls(at('src/jobs/x.ts'), 'await tx.$executeRaw`DELETE FROM "Timer"`;')).toHaveLength(1);
+    // Opening a transaction for the store's functions is not database access of its own.
+    expect(modelCalls(at('src/services/queue.ts'), 'const result = await prisma.$transaction(async (tx) => {')).toEqual([]);
     // A platform SDK's own calls are not the database.
     expect(modelCalls(at('adapters/slack/port.ts'), 'await client.chat.update({ channel, ts, text });')).toEqual([]);
     expect(modelCalls(at('adapters/twilio/index.ts'), 'await client.messages.create({ to, from, body });')).toEqual([]);

@@ -1,7 +1,7 @@
 // Logs are JSON lines with tokens, secrets and phone numbers masked, wherever they appear.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/runtime/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 
 function capture() {
   const lines: string[] = [];

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInteractionHandler } from '../adapters/discord/interactions.js';
 import { parseInteraction } from '../adapters/discord/parse.js';
-import { apiRoutes } from '../src/api/index.js';
+import { apiRoutes } from '../src/server/api/index.js';
 import { parseConfig } from '../src/config/load.js';
-import { createHttpServer, json } from '../src/http.js';
-import { silentLogger } from '../src/runtime/logger.js';
-import type { Outages } from '../src/runtime/outages.js';
+import { createHttpServer, json } from '../src/server/http.js';
+import { silentLogger } from '../src/observability/logger.js';
+import type { Outages } from '../src/services/outages.js';
 import { seedCustomers } from './helpers/harness.js';
 import { startTestLinka, type TestLinka } from './helpers/linka.js';
 import { startTelegramFake, type TelegramFake } from './fakes/telegram-fake.js';

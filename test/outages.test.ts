@@ -4,9 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import type { Reply } from '../src/engine/types.js';
-import { silentLogger } from '../src/runtime/logger.js';
+import { silentLogger } from '../src/observability/logger.js';
 import type { ChannelPort } from '../src/runtime/ports.js';
-import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
+import { createRuntime, type Runtime } from '../src/runtime/create-runtime.js';
 import type { Db } from '../src/store/client.js';
 import { createTestDatabase, pgAvailable } from './helpers/db.js';
 import { Clock, seedCustomers } from './helpers/harness.js';

@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import type { Reply } from '../src/engine/types.js';
-import { silentLogger } from '../src/runtime/logger.js';
-import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { createRuntime, type Runtime } from '../src/runtime/create-runtime.js';
 import type { Db } from '../src/store/client.js';
 import { createTestDatabase, pgAvailable } from './helpers/db.js';
 

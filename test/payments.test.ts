@@ -7,16 +7,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseTwilioInbound } from '../adapters/twilio/index.js';
-import { balanceRoutes } from '../src/api/balances.js';
-import { bearerGuard } from '../src/api/common.js';
-import { balancesCommand } from '../src/cli-balances.js';
+import { balanceRoutes } from '../src/server/api/balances.js';
+import { bearerGuard } from '../src/server/api/common.js';
+import { balancesCommand } from '../src/cli/balances.js';
 import { parseConfig } from '../src/config/load.js';
-import type { RouteRequest } from '../src/http.js';
+import type { RouteRequest } from '../src/server/http.js';
 import { balanceDefaults, checkBalances, importBalances, parseBalancesCsv } from '../src/import/balances-csv.js';
 import { startScheduler, type Scheduler } from '../src/jobs/scheduler.js';
-import { silentLogger } from '../src/runtime/logger.js';
-import { paymentSettings } from '../src/runtime/payments.js';
-import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { paymentSettings } from '../src/services/payments.js';
+import { createRuntime, type Runtime } from '../src/runtime/create-runtime.js';
 import type { Db } from '../src/store/client.js';
 import { createTestDatabase } from './helpers/db.js';
 import { recordingPort, seedCustomers } from './helpers/harness.js';
@@ -84,7 +84,7 @@ describe('payment reminders', () => {
     // on the next query), as a separate `linka` process would not need.
     const cli = async (out: (line: string) => void) => {
       await db.prisma.$disconnect();
-      return balancesCommand(['import', file], env, out);
+      return balancesCommand(['import', file], { env, out, write: out, err: out });
     };
     const err = await cli(() => {}).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import { silentLogger } from '../src/runtime/logger.js';
-import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { createRuntime, type Runtime } from '../src/runtime/create-runtime.js';
 import type { Db, PrismaClient } from '../src/store/client.js';
 import { read } from '../src/store/sql.js';
 import { ticketByNumber } from '../src/store/tickets.js';

@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { startScheduler, type Scheduler } from '../src/jobs/scheduler.js';
-import { silentLogger } from '../src/runtime/logger.js';
-import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { createRuntime, type Runtime } from '../src/runtime/create-runtime.js';
 import type { Db } from '../src/store/client.js';
 import { createTestDatabase } from './helpers/db.js';
 import { recordingPort, seedCustomers } from './helpers/harness.js';

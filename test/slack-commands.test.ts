@@ -6,10 +6,10 @@ import { App } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseDuration, parseTicketNumber, renderTicketCard, slackTextToPlain, toPlatformError } from '../adapters/slack/index.js';
 import { createSlackTeamPort } from '../adapters/slack/port.js';
-import { createChannels } from '../src/channels.js';
+import { allChannels } from './helpers/all-channels.js';
 import { parseConfig } from '../src/config/load.js';
 import { LinkaError } from '../src/errors.js';
-import { silentLogger } from '../src/runtime/logger.js';
+import { silentLogger } from '../src/observability/logger.js';
 import { startTestLinka } from './helpers/linka.js';
 import { startSlackWorld, type SlackWorld } from './helpers/slack-world.js';
 import { eventually } from './fakes/fake-server.js';
@@ -338,7 +338,7 @@ describe('Slack Web API failures', () => {
 describe('switching Slack on', () => {
   const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET };
   const status = (e: Record<string, string>, slackConfig: unknown = { queueChannel: 'CQUEUE' }) =>
-    createChannels(e, parseConfig({ slack: slackConfig }), silentLogger()).status.slack;
+    allChannels(e, parseConfig({ slack: slackConfig }), silentLogger()).status.slack;
 
   it('is on with the token, the signing secret and a queue channel, and says why it is off otherwise', () => {
     expect(status(env)).toBe('on');

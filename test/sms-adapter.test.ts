@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { optKeyword, parseForm, parseTwilioInbound, parseTwilioStatus, smsConversationId, smsNumberOf } from '../adapters/twilio/parse.js';
 import { renderSms } from '../adapters/twilio/render.js';
 import { retryAfterMs, toPlatformError, TwilioRateLimited } from '../adapters/twilio/rest.js';
-import { createChannels } from '../src/channels.js';
+import { allChannels } from './helpers/all-channels.js';
 import { parseConfig } from '../src/config/load.js';
 import { LinkaError } from '../src/errors.js';
-import { silentLogger } from '../src/runtime/logger.js';
+import { silentLogger } from '../src/observability/logger.js';
 
 const form = (s: string) => parseForm('application/x-www-form-urlencoded', Buffer.from(s));
 
@@ -148,23 +148,23 @@ describe('Twilio REST failures', () => {
   });
 });
 
-describe('createChannels', () => {
+describe('allChannels', () => {
   const config = parseConfig({});
   const twilioEnv = { TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+420700800900' };
 
   it('turns SMS on with the account, token, number and PUBLIC_URL; says why it stays off otherwise', () => {
-    expect(createChannels({ ...twilioEnv, PUBLIC_URL: 'https://linka.example.net' }, config, silentLogger()).status.sms).toBe('on');
-    expect(createChannels(twilioEnv, config, silentLogger()).status.sms).toMatch(/^off \(PUBLIC_URL is not set/);
-    expect(createChannels({ TWILIO_ACCOUNT_SID: 'AC1' }, config, silentLogger()).status.sms).toBe('off (TWILIO_AUTH_TOKEN, TWILIO_FROM are not set)');
-    expect(createChannels({ ...twilioEnv, TWILIO_ACCOUNT_SID: 'SK1', PUBLIC_URL: 'https://x.example' }, config, silentLogger()).status.sms).toBe(
+    expect(allChannels({ ...twilioEnv, PUBLIC_URL: 'https://linka.example.net' }, config, silentLogger()).status.sms).toBe('on');
+    expect(allChannels(twilioEnv, config, silentLogger()).status.sms).toMatch(/^off \(PUBLIC_URL is not set/);
+    expect(allChannels({ TWILIO_ACCOUNT_SID: 'AC1' }, config, silentLogger()).status.sms).toBe('off (TWILIO_AUTH_TOKEN, TWILIO_FROM are not set)');
+    expect(allChannels({ ...twilioEnv, TWILIO_ACCOUNT_SID: 'SK1', PUBLIC_URL: 'https://x.example' }, config, silentLogger()).status.sms).toBe(
       'off (TWILIO_ACCOUNT_SID must start with AC)',
     );
-    expect(createChannels({ ...twilioEnv, PUBLIC_URL: 'linka.example.net' }, config, silentLogger()).status.sms).toMatch(
+    expect(allChannels({ ...twilioEnv, PUBLIC_URL: 'linka.example.net' }, config, silentLogger()).status.sms).toMatch(
       /^off \(PUBLIC_URL must be an http\(s\) URL/,
     );
-    expect(createChannels({ ...twilioEnv, PUBLIC_URL: 'https://x.example', TWILIO_API_URL: '127.0.0.1:9' }, config, silentLogger()).status.sms).toMatch(
+    expect(allChannels({ ...twilioEnv, PUBLIC_URL: 'https://x.example', TWILIO_API_URL: '127.0.0.1:9' }, config, silentLogger()).status.sms).toMatch(
       /^off \(TWILIO_API_URL must be/,
     );
-    expect(createChannels({}, config, silentLogger()).adapters).toHaveLength(0);
+    expect(allChannels({}, config, silentLogger()).adapters).toHaveLength(0);
   });
 });

@@ -8,7 +8,7 @@ import { isListedTechnician, isTicketCommand, problemText, queueListing, readTic
 import type { Lang } from '../../src/engine/types.js';
 import { t } from '../../src/messages/index.js';
 import type { AdapterDeps } from '../../src/runtime/ports.js';
-import type { Technician } from '../../src/runtime/queue.js';
+import type { Technician } from '../../src/services/queue.js';
 import { createTeamActions } from '../team/actions.js';
 import { discordTechnicianId, type DiscordActor, type ParsedInteraction } from './parse.js';
 import { runOutageCommand } from './outage-commands.js';

@@ -5,7 +5,7 @@
  */
 import type { Lang } from '../../src/engine/types.js';
 import { problemText, readOutageCommand } from '../../src/domain/team-commands.js';
-import type { Outages } from '../../src/runtime/outages.js';
+import type { Outages } from '../../src/services/outages.js';
 import type { TeamActions } from '../team/actions.js';
 
 const USAGE: Record<string, string> = {

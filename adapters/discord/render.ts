@@ -5,7 +5,7 @@
  */
 import { escapeMarkdown } from '@discordjs/formatters';
 import type { TicketCard } from '../../src/domain/ticket-card.js';
-import { fillOnCall } from '../../src/runtime/team-outbox.js';
+import { fillOnCall } from '../../src/services/enqueue-team-posts.js';
 import { customIdOf } from './parse.js';
 
 /** Discord's limits (characters). */

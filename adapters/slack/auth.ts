@@ -5,8 +5,8 @@
  */
 import type { webApi } from '@slack/bolt';
 import { isListedTechnician, type TechnicianRoster } from '../../src/domain/team-commands.js';
-import type { Logger } from '../../src/runtime/logger.js';
-import type { Technician } from '../../src/runtime/queue.js';
+import type { Logger } from '../../src/observability/logger.js';
+import type { Technician } from '../../src/services/queue.js';
 import { slackTechnicianId } from './parse.js';
 
 export interface TechnicianDirectoryOptions {

@@ -1,7 +1,7 @@
 /** What the `/linka` sub-commands' handlers are and get (commands.ts, outage-command.ts). */
 import type { Lang } from '../../src/engine/types.js';
-import type { Outages } from '../../src/runtime/outages.js';
-import type { Queue, Technician } from '../../src/runtime/queue.js';
+import type { Outages } from '../../src/services/outages.js';
+import type { Queue, Technician } from '../../src/services/queue.js';
 import type { TeamActions } from '../team/actions.js';
 
 /** What a sub-command's handler gets. */

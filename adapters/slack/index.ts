@@ -8,10 +8,10 @@ import { App, LogLevel, type Logger as BoltLogger, type webApi } from '@slack/bo
 import type { LinkaConfig } from '../../src/config/schema.js';
 import type { Lang } from '../../src/engine/types.js';
 import { t } from '../../src/messages/index.js';
-import type { Route } from '../../src/routes.js';
-import type { Logger } from '../../src/runtime/logger.js';
+import type { Route } from '../../src/runtime/routes.js';
+import type { Logger } from '../../src/observability/logger.js';
 import type { AdapterDeps, ChannelAdapter } from '../../src/runtime/ports.js';
-import type { Technician } from '../../src/runtime/queue.js';
+import type { Technician } from '../../src/services/queue.js';
 import { createTeamActions } from '../team/actions.js';
 import { createTechnicianDirectory } from './auth.js';
 import { createCommandRouter, runCommand, type CommandRouter } from './commands.js';

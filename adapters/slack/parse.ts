@@ -3,7 +3,7 @@
  * interactivity `payload=`, slash-command forms), thread replies, `/linka` arguments.
  * Technician ids are "slack:<user id>"; no business decisions here.
  */
-import { parseJson } from '../../src/routes.js';
+import { parseJson } from '../../src/runtime/routes.js';
 
 /** The opaque id of a Slack user acting as a technician. */
 export function slackTechnicianId(userId: string): string {

@@ -7,7 +7,7 @@
 import type { webApi } from '@slack/bolt';
 import { platformError } from '../../src/errors.js';
 import type { TeamPort, TeamPostRef } from '../../src/runtime/ports.js';
-import { fillOnCall } from '../../src/runtime/team-outbox.js';
+import { fillOnCall } from '../../src/services/enqueue-team-posts.js';
 import { renderText, renderTicketCard } from './render.js';
 
 /** "U123" -> "<@U123>", "S456" (a user group) -> "<!subteam^S456>". */

@@ -10,8 +10,8 @@
 import { createHmac } from 'node:crypto';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { verifySlackRequest } from '@slack/bolt';
-import { databaseUnavailable, json, type HttpResponse, type RouteRequest } from '../../src/routes.js';
-import type { Logger } from '../../src/runtime/logger.js';
+import { databaseUnavailable, json, type HttpResponse, type RouteRequest } from '../../src/runtime/routes.js';
+import type { Logger } from '../../src/observability/logger.js';
 import { parseSlackRequest } from './parse.js';
 
 /** How far a request's timestamp may be from now (Slack's rule: 5 minutes). */

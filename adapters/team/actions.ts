@@ -7,9 +7,9 @@
  */
 import type { CardAction } from '../../src/domain/ticket-card.js';
 import type { OutageCommand, TicketCommand } from '../../src/domain/team-commands.js';
-import { listOutages, resolveOutage, startOutage, updateOutage, type OutageCommandContext } from '../../src/runtime/outage-commands.js';
+import { listOutages, resolveOutage, startOutage, updateOutage, type OutageCommandContext } from '../../src/services/outage-commands.js';
 import type { AdapterDeps } from '../../src/runtime/ports.js';
-import type { QueueResult, Technician } from '../../src/runtime/queue.js';
+import type { QueueResult, Technician } from '../../src/services/queue.js';
 
 export interface TeamActions {
   /**

@@ -2,7 +2,7 @@
  * The decisions behind the technicians' actions on a ticket and behind a ticket's opening:
  * who may claim, release or resolve it, when the first reaction counts, what a logged time
  * entry is (billable or not), and what the customer is told when their ticket opens. Pure: the
- * queue (src/runtime/queue.ts) and the dispatcher (src/runtime/dispatch.ts) carry them out in
+ * queue (src/services/queue.ts) and the dispatcher (src/runtime/dispatch.ts) carry them out in
  * their transactions, with the conditional updates that make each action happen once.
  */
 import { isFreeWork } from './billing.js';

@@ -1,7 +1,7 @@
 /**
  * The text of a technician's `time` command (`/linka time T-2026-00042 45m 2026-11-30 cesta: …`)
  * besides the duration: the day of the work and the prefixes that say travel or (not) billable.
- * Pure: the queue (src/runtime/queue.ts) logs what this reads.
+ * Pure: the queue (src/services/queue.ts) logs what this reads.
  */
 import { localDateTime } from './billing-month.js';
 import { parseLocalDateTime } from './business-time.js';

@@ -212,7 +212,7 @@ function onTimer(turn: Turn, token: string): void {
   const name = s.timer.name;
   s.timer = null;
   const def = currentStep(turn);
-  // Offers expire on the server (src/jobs/offer-expiry.ts); a conversation's old offerExpiry timer does nothing.
+  // Offers expire on the server (src/services/offer-expiry.ts); a conversation's old offerExpiry timer does nothing.
   if (name === 'offerExpiry') return;
   if (def?.kind === 'wait' && name === 'wait') return enter(turn, def.then);
   if (name === 'followUp' && s.followUps < ctx.settings.maxFollowUps) {

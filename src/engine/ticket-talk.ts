@@ -17,7 +17,7 @@ export function onOffer(turn: Turn, offerId: string, number: string, terms: stri
   turn.pending.push(terms);
   prompt(turn);
   // No conversation timer: the offer expires at its `expiresAt` on the server even when the
-  // customer wanders off to the menu (src/jobs/offer-expiry.ts), and a late answer is refused.
+  // customer wanders off to the menu (src/services/offer-expiry.ts), and a late answer is refused.
 }
 
 /**

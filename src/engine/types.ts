@@ -105,7 +105,7 @@ export type CoreEvent =
    * run out (nothing recorded); `closed`: it was no longer waiting for an answer.
    */
   | { kind: 'consentResult'; offerId: string; number: string; outcome: 'accepted' | 'declined' | 'expired' | 'closed' }
-  /** The offer ran out without an answer (the runtime's expiry sweep, src/jobs/offer-expiry.ts). */
+  /** The offer ran out without an answer (the runtime's expiry sweep, src/services/offer-expiry.ts). */
   | { kind: 'offerExpired'; offerId: string; number: string }
   /** A technician booked the visit the customer agreed to; `time` is formatted for the customer. */
   | { kind: 'visitBooked'; number: string; time: string }
@@ -138,7 +138,7 @@ export type Effect =
   | { type: 'newSession' }
   /**
    * Store the customer's answer to a call-out offer (written once, never changed); answered
-   * with `consentResult`. Offers expire on the server (src/jobs/offer-expiry.ts), not by a
+   * with `consentResult`. Offers expire on the server (src/services/offer-expiry.ts), not by a
    * conversation timer.
    */
   | { type: 'recordConsent'; offerId: string; decision: 'accepted' | 'declined'; reply: string }

@@ -3,7 +3,7 @@ import { timeLeft } from '../domain/ticket-card.js';
 import { byUrgency } from '../domain/sla.js';
 import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
-import { toTeamChannel } from '../runtime/team-outbox.js';
+import { toTeamChannel } from '../services/enqueue-team-posts.js';
 import { ticketsOpenOrClaimed } from '../store/tickets.js';
 import type { PrismaClient } from '../store/types.js';
 

@@ -1,9 +1,9 @@
 /**
  * Every minute: the planned maintenance notices that are due (lead-time notices, "moved",
- * cancellations, and the team channel posts); see src/runtime/maintenance.ts.
+ * cancellations, and the team channel posts); see src/services/maintenance.ts.
  */
 import type { LinkaConfig } from '../config/schema.js';
-import { createMaintenance, leadTimesOf } from '../runtime/maintenance.js';
+import { createMaintenance, leadTimesOf } from '../services/maintenance.js';
 import type { TeamJobDeps } from './digest.js';
 
 /** The schedules' dependencies plus the customer channels that are on (telegram, sms). */

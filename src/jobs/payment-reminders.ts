@@ -1,9 +1,9 @@
 /**
  * Every day at config payments.reminderHour: payment reminders and restriction warnings to
- * customers with an outstanding balance (see src/runtime/payments.ts).
+ * customers with an outstanding balance (see src/services/payments.ts).
  */
 import type { LinkaConfig } from '../config/schema.js';
-import { paymentSettings, sendPaymentNotices } from '../runtime/payments.js';
+import { paymentSettings, sendPaymentNotices } from '../services/payments.js';
 import type { NoticeJobDeps } from './maintenance-notices.js';
 
 /** The cron expression of the daily round, in config.timezone. */

@@ -3,7 +3,7 @@
  * announcement is counted with a conditional UPDATE, so two processes never both post it.
  */
 import { t } from '../messages/index.js';
-import { toTeamChannel } from '../runtime/team-outbox.js';
+import { toTeamChannel } from '../services/enqueue-team-posts.js';
 import { markReannounced, ticketsDueForReannouncement } from '../store/tickets.js';
 import type { TeamJobDeps } from './digest.js';
 

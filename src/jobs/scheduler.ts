@@ -11,14 +11,14 @@ import { hostname } from 'node:os';
 import cron, { type ScheduledTask, type TaskContext } from 'node-cron';
 import { claimJobRun, tickOf } from '../store/job-runs.js';
 import type { LinkaConfig } from '../config/schema.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../observability/logger.js';
 import { postDigest, type TeamJobDeps } from './digest.js';
 import { reannounceUnclaimed } from './reannounce.js';
 import { watchSla } from './sla-watch.js';
 import { sendMaintenanceNotices, type NoticeJobDeps } from './maintenance-notices.js';
 import { paymentCron, sendPaymentReminders } from './payment-reminders.js';
-import type { Metrics } from '../runtime/metrics.js';
-import { slaCalendar } from '../runtime/runtime.js';
+import type { Metrics } from '../observability/metrics.js';
+import { slaCalendar } from '../runtime/create-runtime.js';
 
 export interface Scheduler {
   tasks: ScheduledTask[];

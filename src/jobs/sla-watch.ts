@@ -8,8 +8,8 @@
  */
 import { reactedInTime, slaStatus, spanText, tierCalendar, type SlaCalendar, type TierLevel } from '../domain/sla.js';
 import { t } from '../messages/index.js';
-import type { Metrics } from '../runtime/metrics.js';
-import { ON_CALL_PLACEHOLDER, toTeamChannel } from '../runtime/team-outbox.js';
+import type { Metrics } from '../observability/metrics.js';
+import { ON_CALL_PLACEHOLDER, toTeamChannel } from '../services/enqueue-team-posts.js';
 import { decideSlaMet, markSlaBreached, markSlaWarned, ticketsAwaitingReaction, ticketsReactedUndecided } from '../store/tickets.js';
 import type { TeamJobDeps } from './digest.js';
 

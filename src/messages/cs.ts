@@ -317,7 +317,7 @@ export const cs = {
   'ticket.newProblem@sms': 'Jiný problém',
   'common.notUnderstood@sms': 'Nerozuměla jsem, odpovězte číslem možnosti.',
   'common.stillThere@sms': 'Jste tu ještě? Odpovězte prosím.',
-  // Planned maintenance and payment reminders (src/runtime/maintenance.ts, payments.ts).
+  // Planned maintenance and payment reminders (src/services/maintenance.ts, payments.ts).
   'problem.billing': 'Platby a vyúčtování',
   'maintenance.notice': 'Plánovaná údržba sítě: od {start} do {end} nebudou ve vaší oblasti dostupné služby {services}. Omlouváme se za omezení.',
   'maintenance.notice@sms': 'Údržba sítě {start} – {end}: výpadek služeb {services}. Omlouváme se.',

@@ -326,7 +326,7 @@ export const en: Record<MessageKey, string> = {
   'ticket.newProblem@sms': 'Another problem',
   'common.notUnderstood@sms': 'Sorry, I did not understand. Reply with the number of an option.',
   'common.stillThere@sms': 'Are you still there? Please reply.',
-  // Planned maintenance and payment reminders (src/runtime/maintenance.ts, payments.ts).
+  // Planned maintenance and payment reminders (src/services/maintenance.ts, payments.ts).
   'problem.billing': 'Payments and billing',
   'maintenance.notice':
     'Planned network maintenance: from {start} to {end} these services will be unavailable in your area: {services}. We apologise for the inconvenience.',

@@ -320,7 +320,7 @@ export const sk: Record<MessageKey, string> = {
   'ticket.newProblem@sms': 'Iný problém',
   'common.notUnderstood@sms': 'Nerozumela som, odpovedzte číslom možnosti.',
   'common.stillThere@sms': 'Ste tu ešte? Odpovedzte prosím.',
-  // Planned maintenance and payment reminders (src/runtime/maintenance.ts, payments.ts).
+  // Planned maintenance and payment reminders (src/services/maintenance.ts, payments.ts).
   'problem.billing': 'Platby a vyúčtovanie',
   'maintenance.notice': 'Plánovaná údržba siete: od {start} do {end} nebudú vo vašej oblasti dostupné služby {services}. Ospravedlňujeme sa za obmedzenie.',
   'maintenance.notice@sms': 'Údržba siete {start} – {end}: výpadok služieb {services}. Ospravedlňujeme sa.',

@@ -10,8 +10,8 @@ import { isRedelivery, messageById, outboxItemById, outgoingByPlatformId, requeu
 import { markProcessed } from '../store/inbound.js';
 import { addMessage } from '../store/messages.js';
 import type { Message, PrismaClient } from '../store/types.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /** A delivery status, in the platform-neutral words the history uses. */
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'undelivered' | 'failed';

@@ -20,16 +20,16 @@ import { initialWorkCategory } from '../domain/billing.js';
 import { reactByText } from '../domain/sla.js';
 import { afterFailure, isRepeatedTopic, reactionPromise } from '../domain/ticket-actions.js';
 import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, rateTicket } from '../store/tickets.js';
-import { cancelOffer, createOffer, recentSameTopic, recordConsent, type OfferSettings } from './offers.js';
-import { hoursThisMonth, type HoursSettings } from './hours.js';
-import { reportPayment } from './payments.js';
-import { noticeText, outageAmong } from './outages.js';
-import { toTeam } from './team-outbox.js';
+import { cancelOffer, createOffer, recentSameTopic, recordConsent, type OfferSettings } from '../services/offers.js';
+import { hoursThisMonth, type HoursSettings } from '../services/hours.js';
+import { reportPayment } from '../services/payments.js';
+import { noticeText, outageAmong } from '../services/outages.js';
+import { toTeam } from '../services/enqueue-team-posts.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
 import type { PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
 import { transaction } from '../store/sql.js';
-import type { InboundEnvelope } from './envelope.js';
+import type { InboundEnvelope } from '../engine/envelope.js';
 
 /**
  * What each customer channel can do, given to the engine as `StepContext.capabilities`: the
@@ -41,7 +41,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
   console: { contactShare: false, billedPerSegment: false },
 };
 
-export type { InboundEnvelope } from './envelope.js';
+export type { InboundEnvelope } from '../engine/envelope.js';
 
 export interface DispatchDeps {
   prisma: PrismaClient;

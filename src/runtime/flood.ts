@@ -20,8 +20,8 @@ import { addMessage } from '../store/messages.js';
 import { enqueue } from '../store/outbox.js';
 import type { PrismaClient } from '../store/types.js';
 import type { DispatchResult, InboundEnvelope } from './dispatch.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /** What happens to one inbound event: dispatched, dropped with the notice, or dropped silently. */
 export type FloodVerdict = 'pass' | 'notice' | 'drop';

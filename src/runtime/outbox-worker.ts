@@ -26,8 +26,8 @@ import {
   type ClaimedItem,
 } from '../store/outbox.js';
 import type { OutboxItem, PrismaClient } from '../store/types.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Ports } from './ports.js';
 import { PollingWorker } from './polling-worker.js';
 import { HELD_BACK, RateLimiter, withPermit, type Permit } from './rate-limit.js';

@@ -1,5 +1,5 @@
 /** A loop that runs `tick()` every `pollMs`, immediately again while there is work, and stops cleanly. */
-import type { Logger } from './logger.js';
+import type { Logger } from '../observability/logger.js';
 
 export abstract class PollingWorker {
   private timer: NodeJS.Timeout | null = null;

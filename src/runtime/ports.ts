@@ -1,14 +1,14 @@
 /** The ports through which the runtime acts on the outside world. */
 import type { Channel, Reply } from '../engine/types.js';
-import type { Route } from '../routes.js';
+import type { Route } from './routes.js';
 import type { DeliveryOutcome, DeliveryReport } from './delivery-status.js';
 import type { DispatchResult, InboundEnvelope } from './dispatch.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
-import type { Queue } from './queue.js';
-import type { Outages } from './outages.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Queue } from '../services/queue.js';
+import type { Outages } from '../services/outages.js';
 import type { TicketCard } from '../domain/ticket-card.js';
-import type { TeamChannelOptions } from './team-outbox.js';
+import type { TeamChannelOptions } from '../services/enqueue-team-posts.js';
 
 /** A customer channel's outbound side (console, Telegram, SMS). */
 export interface ChannelPort {
@@ -42,7 +42,7 @@ export interface TeamPort {
    * A message in the queue channel itself (digests, re-announcements, SLA warnings), or with
    * `opts.status` in the status channel (outage and maintenance notices; the queue channel
    * when none is configured). With `opts.mentionOnCall`, replace `{onCall}` in the text with
-   * the platform's mentions of its configured on-call people (see `fillOnCall` in team-outbox.ts).
+   * the platform's mentions of its configured on-call people (see `fillOnCall` in src/services/enqueue-team-posts.ts).
    */
   postToChannel(text: string, opts?: TeamChannelOptions): Promise<void>;
 }
@@ -104,7 +104,7 @@ export interface AdapterDeps {
   /**
    * True when `err` means the database is unreachable: a route that answers the platform
    * itself (Slack's receiver) then says 503 with Retry-After (`databaseUnavailable()` in
-   * src/routes.ts), so the platform retries.
+   * src/runtime/routes.ts), so the platform retries.
    */
   isUnavailable(err: unknown): boolean;
 }

@@ -27,7 +27,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LinkaConfig } from '../config/schema.js';
 import { LinkaError } from '../errors.js';
 import type { ChannelPort, TeamPort } from './ports.js';
-import { teamChannelTarget } from './team-outbox.js';
+import { teamChannelTarget } from '../services/enqueue-team-posts.js';
 
 /** '*': one window for all of a channel's sends; 'target': one window per target (conversation). */
 export type LimitScope = 'channel' | 'target';

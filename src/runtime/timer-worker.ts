@@ -2,16 +2,16 @@
  * Fires due conversation timers, also those that came due while the process was down.
  * Each timer is claimed with a lease and fired through the dispatcher with the timer's
  * id as the inbound id, and marked fired in the same transaction: it fires once.
- * Each poll also expires paid call-out offers past their time (src/runtime/offer-expiry.ts),
+ * Each poll also expires paid call-out offers past their time (src/services/offer-expiry.ts),
  * which do not depend on any conversation timer.
  */
-import { expireDueOffers } from './offer-expiry.js';
+import { expireDueOffers } from '../services/offer-expiry.js';
 import { conversationChannel } from '../store/conversations.js';
 import { claimTimers, markTimerFired, releaseTimer } from '../store/timers.js';
 import type { Timer } from '../store/types.js';
 import type { Channel } from '../engine/types.js';
 import { dispatch, type DispatchDeps } from './dispatch.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../observability/logger.js';
 import { PollingWorker } from './polling-worker.js';
 
 export class TimerWorker extends PollingWorker {

@@ -100,3 +100,18 @@ export async function openDatabase(url: string = defaultDatabaseUrl()): Promise<
     close: () => prisma.$disconnect(),
   };
 }
+
+/** Answers within `ms` whether the database responds. */
+export async function databaseAnswers(db: Db, ms = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const probe = db.prisma.$queryRawUnsafe('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+  const ok = await Promise.race([probe, timeout]);
+  clearTimeout(timer);
+  return ok;
+}

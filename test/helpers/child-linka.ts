@@ -155,7 +155,7 @@ export async function startChildLinka(opts: StartOptions): Promise<ChildLinka> {
     killHard();
     throw new Error(`the "linka is serving" line has no port: ${JSON.stringify(serving)}`);
   }
-  // The line is printed just before `linka serve` installs its SIGTERM handler (src/cli.ts, in the
+  // The line is printed just before `linka serve` installs its SIGTERM handler (src/cli/index.ts, in the
   // same turn of its event loop): a SIGTERM sent the instant the line arrives can kill it outright
   // (seen about 1 run in 3 with LINKA_FROM_SOURCE=1). An answered request means that turn is over.
   const base = `http://127.0.0.1:${port}`;

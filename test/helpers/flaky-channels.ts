@@ -1,8 +1,8 @@
 // The four platforms as fakes on 127.0.0.1 (Telegram and Twilio answering 429 and 500 some of the
 // time), and Linka's real adapters pointed at them: for the fan-out tests.
-import { createChannels } from '../../src/channels.js';
+import { allChannels } from './all-channels.js';
 import type { LinkaConfig } from '../../src/config/schema.js';
-import type { Logger } from '../../src/runtime/logger.js';
+import type { Logger } from '../../src/observability/logger.js';
 import type { ChannelAdapter } from '../../src/runtime/ports.js';
 import { startFlakyTelegram, startFlakyTwilio, type FlakyOptions, type FlakyPlatform } from '../fakes/flaky-platforms.js';
 import { startDiscordFake, type DiscordFake } from '../fakes/discord-fake.js';
@@ -14,7 +14,7 @@ export interface FlakyChannels {
   slack: SlackFake;
   discord: DiscordFake;
   adapters: ChannelAdapter[];
-  /** Which channels createChannels turned on. */
+  /** Which channels allChannels turned on (as the server would decide). */
   status: Record<string, string>;
   close(): Promise<void>;
 }
@@ -33,7 +33,7 @@ export async function startFlakyChannels(opts: {
   const twilio = await startFlakyTwilio(opts.accountSid, opts.twilio);
   const slack = await startSlackFake();
   const discord = await startDiscordFake({ channels: opts.discordChannels });
-  const { adapters, status } = createChannels(
+  const { adapters, status } = allChannels(
     {
       TELEGRAM_BOT_TOKEN: '123456:TEST',
       TELEGRAM_WEBHOOK_SECRET: 'fanout',

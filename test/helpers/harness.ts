@@ -3,9 +3,9 @@ import { parseConfig } from '../../src/config/load.js';
 import type { LinkaConfig } from '../../src/config/schema.js';
 import type { CoreEvent, Reply } from '../../src/engine/types.js';
 import type { DispatchResult } from '../../src/runtime/dispatch.js';
-import { silentLogger } from '../../src/runtime/logger.js';
+import { silentLogger } from '../../src/observability/logger.js';
 import type { ChannelPort } from '../../src/runtime/ports.js';
-import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
+import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import type { Db } from '../../src/store/client.js';
 
 /** A port that records what it was asked to send. */

@@ -3,7 +3,7 @@
 import { startLinka, type Linka } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Provider } from '../../src/store/client.js';
-import { silentLogger } from '../../src/runtime/logger.js';
+import { silentLogger } from '../../src/observability/logger.js';
 import { createEmptyDatabase } from './db.js';
 import { Clock } from './harness.js';
 

@@ -2,7 +2,7 @@
 // Twilio on 127.0.0.1, and webhooks signed as Twilio signs them (test/sms*.test.ts).
 import { startLinka, type Linka } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/runtime/logger.js';
+import { silentLogger } from '../../src/observability/logger.js';
 import type { Provider } from '../../src/store/client.js';
 import { expect } from 'vitest';
 import { eventually } from '../fakes/fake-server.js';

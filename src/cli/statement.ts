@@ -6,18 +6,16 @@
  * through floating point. Texts and money formats are in the config's `defaultLanguage`.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config/load.js';
-import type { LinkaConfig } from './config/schema.js';
-import { billMonth, includedMinutesOf, vatNoteIn, type MonthStatement, type StatementLine, type StatementTotals } from './domain/billing.js';
-import { monthRange, parseMonth } from './domain/billing-month.js';
-import { formatMoney } from './domain/money.js';
-import type { Lang } from './engine/types.js';
-import { LinkaError } from './errors.js';
-import { t } from './messages/index.js';
-import { defaultDatabaseUrl, openDatabase } from './store/client.js';
-import { customerByContract } from './store/customers.js';
-import { applyMigrations } from './store/migrate.js';
-import { timeEntriesBetween, type BillableEntry, type EntryCustomer } from './store/time-entries.js';
+import type { LinkaConfig } from '../config/schema.js';
+import { billMonth, includedMinutesOf, vatNoteIn, type MonthStatement, type StatementLine, type StatementTotals } from '../domain/billing.js';
+import { monthRange, parseMonth } from '../domain/billing-month.js';
+import { formatMoney } from '../domain/money.js';
+import type { Lang } from '../engine/types.js';
+import { LinkaError } from '../errors.js';
+import { t } from '../messages/index.js';
+import { customerByContract } from '../store/customers.js';
+import { type CliCommand, configOf, withDatabase } from './command.js';
+import { timeEntriesBetween, type BillableEntry, type EntryCustomer } from '../store/time-entries.js';
 
 export const STATEMENT_USAGE = 'usage: linka statement --month YYYY-MM [--customer CONTRACT] [--format csv|json]';
 
@@ -199,7 +197,7 @@ export function renderJson(report: StatementReport): string {
 }
 
 /** Runs `linka statement ...`; returns the exit code. Usage errors throw LinkaError('usage'). */
-export async function statementCommand(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, warn: (line: string) => void): Promise<number> {
+export const statementCommand: CliCommand = async (args, io) => {
   const { values } = parseArgs({
     args,
     options: { month: { type: 'string' }, customer: { type: 'string' }, format: { type: 'string', default: 'csv' } },
@@ -209,11 +207,8 @@ export async function statementCommand(args: string[], env: NodeJS.ProcessEnv, o
   if (!parseMonth(values.month)) throw new LinkaError('usage', `--month must be a month as YYYY-MM (e.g. 2026-11), not "${values.month}"`);
   if (values.format !== 'csv' && values.format !== 'json') throw new LinkaError('usage', `--format must be csv or json, not "${values.format}"`);
   const month = values.month;
-  const { config } = loadConfig(env);
-  const url = env.DATABASE_URL || defaultDatabaseUrl();
-  await applyMigrations(url);
-  const db = await openDatabase(url);
-  try {
+  const config = configOf(io);
+  return withDatabase(io.env, async (db) => {
     let only: EntryCustomer | undefined;
     if (values.customer !== undefined) {
       const found = await customerByContract(db.prisma, values.customer);
@@ -223,11 +218,9 @@ export async function statementCommand(args: string[], env: NodeJS.ProcessEnv, o
     const { start, end } = monthRange(month, config.timezone);
     const entries = await timeEntriesBetween(db.prisma, start, end, only?.id);
     const orphans = [...new Set(entries.filter((e) => !e.customer).map((e) => e.ticketNumber))];
-    if (orphans.length) warn(`${orphans.length} ticket(s) with time in ${month} have no customer and are on no statement: ${orphans.join(', ')}`);
+    if (orphans.length) io.err(`${orphans.length} ticket(s) with time in ${month} have no customer and are on no statement: ${orphans.join(', ')}`);
     const report = buildReport(config, month, entries, only);
-    out(values.format === 'json' ? renderJson(report) : renderCsv(report));
+    io.write(values.format === 'json' ? renderJson(report) : renderCsv(report));
     return 0;
-  } finally {
-    await db.close();
-  }
-}
+  });
+};

@@ -28,7 +28,7 @@ import {
 } from '../store/outages.js';
 import { enqueue } from '../store/outbox.js';
 import type { Prisma, PrismaClient, Tx } from '../store/types.js';
-import { toTeamChannel } from './team-outbox.js';
+import { toTeamChannel } from './enqueue-team-posts.js';
 
 export type OutageRow = Prisma.OutageGetPayload<object>;
 
@@ -270,4 +270,23 @@ export type Outages = ReturnType<typeof createOutages>;
 /** Of the active outages (newest first), the one that concerns a customer (area or access point), if any. */
 export function outageAmong(active: readonly OutageRow[], customer: { area: string | null; accessPoint: string | null }): OutageRow | null {
   return active.find((o) => areaMatches(asList(o.areas), customer)) ?? null;
+}
+
+/** An outage as the API and `linka outage list --json` show it. */
+export function outageView(o: OutageRow) {
+  return {
+    id: o.id,
+    key: o.key,
+    title: o.title,
+    areas: o.areas,
+    services: o.services,
+    status: o.status,
+    estimatedEnd: o.estimatedEndAt?.toISOString() ?? null,
+    texts: o.texts ?? null,
+    startedAt: o.startedAt.toISOString(),
+    resolvedAt: o.resolvedAt?.toISOString() ?? null,
+    source: o.source,
+    createdBy: o.createdBy,
+    revision: o.revision,
+  };
 }

@@ -37,9 +37,9 @@ import {
 } from '../store/maintenance.js';
 import { enqueue } from '../store/outbox.js';
 import type { PrismaClient, Tx } from '../store/types.js';
-import { asLang, noticeText, queueNotice, recipientOf, type Recipient } from './recipients.js';
+import { asLang, noticeText, queueNotice, recipientOf, type Recipient } from './notice-recipients.js';
 import { optedOutConversations } from '../store/opt-outs.js';
-import { toTeamChannel } from './team-outbox.js';
+import { toTeamChannel } from './enqueue-team-posts.js';
 
 export type { MaintenanceRow } from '../store/maintenance.js';
 

@@ -2,7 +2,7 @@
  * Paid call-outs: the offer quotes the configured terms in the customer's language and
  * waits for an explicit answer; the consent is written once and never changed (the database
  * refuses UPDATE and DELETE on it); a visit is booked only on an accepted, not cancelled
- * consent. An offer expires at its `expiresAt` on the server (src/runtime/offer-expiry.ts),
+ * consent. An offer expires at its `expiresAt` on the server (src/services/offer-expiry.ts),
  * whatever the conversation does meanwhile, and an answer at or after that time is refused.
  */
 import { FREE_WORK, vatNoteIn, type VatNote } from '../domain/billing.js';
@@ -26,8 +26,8 @@ import {
 import { enqueue } from '../store/outbox.js';
 import { addTicketEvent, recentTicketIdsOfTopic, ticketNumberById, ticketRowById } from '../store/tickets.js';
 import type { CalloutOfferRow, Prisma, Ticket, Tx } from '../store/types.js';
-import type { InboundEnvelope } from './envelope.js';
-import { toTeam } from './team-outbox.js';
+import type { InboundEnvelope } from '../engine/envelope.js';
+import { toTeam } from './enqueue-team-posts.js';
 
 /** The terms and rules of paid call-outs, from config (billing + callout). */
 export interface OfferSettings {

@@ -7,9 +7,9 @@
  * `:id` is the outage's id or its `key`. Notices go through the outbox like everything else.
  */
 import { z } from 'zod';
-import { OUTAGE_SERVICES, OUTAGE_STATUSES } from '../domain/outages.js';
+import { OUTAGE_SERVICES, OUTAGE_STATUSES } from '../../domain/outages.js';
 import { json, type HttpResponse, type Route, type RouteRequest } from '../http.js';
-import type { OutageInput, OutagePatch, OutageResult, OutageRow, Outages } from '../runtime/outages.js';
+import { type OutageInput, type OutagePatch, type OutageResult, type Outages, outageView } from '../../services/outages.js';
 import { isUniqueViolation, outageErrorAnswer, parseBody } from './common.js';
 
 /** "2026-11-24T14:30:00+01:00", "2026-11-24T13:30Z": an instant needs its offset. */
@@ -58,25 +58,6 @@ function orderedTexts(t: z.output<typeof texts> | undefined): OutageInput['texts
   const out: Record<string, string> = {};
   for (const lang of ['cs', 'en', 'sk'] as const) if (t[lang]) out[lang] = t[lang];
   return out;
-}
-
-/** An outage as the API shows it. */
-export function outageView(o: OutageRow) {
-  return {
-    id: o.id,
-    key: o.key,
-    title: o.title,
-    areas: o.areas,
-    services: o.services,
-    status: o.status,
-    estimatedEnd: o.estimatedEndAt?.toISOString() ?? null,
-    texts: o.texts ?? null,
-    startedAt: o.startedAt.toISOString(),
-    resolvedAt: o.resolvedAt?.toISOString() ?? null,
-    source: o.source,
-    createdBy: o.createdBy,
-    revision: o.revision,
-  };
 }
 
 const resultView = (r: OutageResult) => ({ outage: outageView(r.outage), changed: r.changed, notified: r.notified });

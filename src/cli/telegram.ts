@@ -1,7 +1,8 @@
 /** `linka telegram set-webhook | info`: manage the bot's webhook registration. */
-import { setWebhook, webhookReport } from '../adapters/telegram/admin.js';
-import { createTelegraf, SECRET_TOKEN_RE } from '../adapters/telegram/index.js';
-import { LinkaError } from './errors.js';
+import { setWebhook, webhookReport } from '../../adapters/telegram/admin.js';
+import { createTelegraf, SECRET_TOKEN_RE } from '../../adapters/telegram/index.js';
+import { LinkaError } from '../errors.js';
+import type { CliCommand } from './command.js';
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -10,7 +11,7 @@ function need(env: NodeJS.ProcessEnv, name: string): string {
 }
 
 /** Runs a telegram sub-command; returns the exit code. */
-export async function telegramCommand(args: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+export const telegramCommand: CliCommand = async (args, { env, out }) => {
   const [sub, ...rest] = args;
   if ((sub !== 'set-webhook' && sub !== 'info') || rest.length) {
     throw new LinkaError('usage', 'usage: linka telegram set-webhook | linka telegram info');
@@ -32,4 +33,4 @@ export async function telegramCommand(args: string[], env: NodeJS.ProcessEnv, ou
     if (err instanceof LinkaError) throw err;
     throw new LinkaError('telegram_failed', `Telegram answered: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-}
+};

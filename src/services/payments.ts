@@ -15,8 +15,8 @@ import { balanceOf, insertPaymentNotice, markPaymentReported, outstandingUnrepor
 import { createTicket, nextTicketNumber, openBillingTicketNumber } from '../store/tickets.js';
 import type { Customer, PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
-import { noticeText, queueNotice, recipientOf } from './recipients.js';
-import { toTeam } from './team-outbox.js';
+import { noticeText, queueNotice, recipientOf } from './notice-recipients.js';
+import { toTeam } from './enqueue-team-posts.js';
 
 export interface PaymentSettings extends PaymentSchedule {
   timezone: string;

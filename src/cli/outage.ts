@@ -7,18 +7,15 @@
  */
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { outageView } from './api/outages.js';
-import { createChannels } from './channels.js';
-import { loadConfig } from './config/load.js';
-import type { LinkaConfig } from './config/schema.js';
-import { parseLocalDateTime } from './domain/business-time.js';
-import { OUTAGE_SERVICES, OUTAGE_STATUSES, type OutageStatus } from './domain/outages.js';
-import { localTime } from './domain/ticket-card.js';
-import { LinkaError } from './errors.js';
-import { silentLogger } from './runtime/logger.js';
-import { createOutages, type OutageInput, type OutagePatch, type OutageResult, type OutageRow, type Outages } from './runtime/outages.js';
-import { defaultDatabaseUrl, openDatabase } from './store/client.js';
-import { applyMigrations } from './store/migrate.js';
+import { loadChannels } from '../channels.js';
+import type { LinkaConfig } from '../config/schema.js';
+import { parseLocalDateTime } from '../domain/business-time.js';
+import { OUTAGE_SERVICES, OUTAGE_STATUSES, type OutageStatus } from '../domain/outages.js';
+import { localTime } from '../domain/ticket-card.js';
+import { LinkaError } from '../errors.js';
+import { silentLogger } from '../observability/logger.js';
+import { createOutages, outageView, type OutageInput, type OutagePatch, type OutageResult, type OutageRow, type Outages } from '../services/outages.js';
+import { type CliCommand, type CliIo, configOf, withDatabase } from './command.js';
 
 export const OUTAGE_USAGE = `usage:
   linka outage start --area A [--area B] [--service internet] [--title T] [--status S]
@@ -209,33 +206,31 @@ async function run(sub: string, args: string[], s: Setup, out: (line: string) =>
  * Runs `linka outage ...`; returns the exit code. A usage mistake is told on `err` with the
  * usage (exit 2); other failures (an unknown outage...) are thrown.
  */
-export async function outageCommand(args: string[], env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export const outageCommand: CliCommand = async (args, io) => {
   try {
-    return await outageCommandOrThrow(args, env, out);
+    return await outageCommandOrThrow(args, io);
   } catch (e) {
     const parseArgsError = String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
     if (!(e instanceof LinkaError && e.code === 'usage') && !parseArgsError) throw e;
-    err(`${(e as Error).message}${parseArgsError ? `\n${OUTAGE_USAGE}` : ''}`);
+    io.err(`${(e as Error).message}${parseArgsError ? `\n${OUTAGE_USAGE}` : ''}`);
     return 2;
   }
-}
+};
 
-async function outageCommandOrThrow(args: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+async function outageCommandOrThrow(args: string[], io: CliIo): Promise<number> {
+  const { env, out } = io;
   const [sub = '', ...rest] = args;
   if (['help', '--help', '-h'].includes(sub)) {
     out(OUTAGE_USAGE);
     return 0;
   }
   if (!['start', 'update', 'resolve', 'list'].includes(sub)) throw usage(sub ? `unknown outage command "${sub}"` : 'which outage command?');
-  const { config } = loadConfig(env);
+  const config = configOf(io);
   // Which channels are on, exactly as the server decides it (their secrets in this environment).
-  const { adapters } = createChannels(env, config, silentLogger());
+  const { adapters } = await loadChannels(env, config, silentLogger());
   const customerChannels = adapters.flatMap((a) => (a.port ? [a.port.channel] : []));
   const teamPlatforms = adapters.flatMap((a) => (a.team ? [a.team.platform] : []));
-  const url = env.DATABASE_URL || defaultDatabaseUrl();
-  await applyMigrations(url);
-  const db = await openDatabase(url);
-  try {
+  return withDatabase(env, async (db) => {
     const outages = createOutages({
       prisma: db.prisma,
       clock: () => new Date(),
@@ -247,7 +242,5 @@ async function outageCommandOrThrow(args: string[], env: NodeJS.ProcessEnv, out:
       shortSms: config.sms.shortText,
     });
     return await run(sub, rest, { outages, customerChannels, teamPlatforms, config }, out);
-  } finally {
-    await db.close();
-  }
+  });
 }

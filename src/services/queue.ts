@@ -26,7 +26,7 @@ import {
 } from '../store/tickets.js';
 import type { PrismaClient, Ticket, Tx } from '../store/types.js';
 import { acceptedOffer, createOffer, tellConversation, type OfferSettings } from './offers.js';
-import { toTeam } from './team-outbox.js';
+import { toTeam } from './enqueue-team-posts.js';
 
 /** Who acts: "slack:U123" / "discord:456" and a display name. */
 export interface Technician {

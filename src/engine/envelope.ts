@@ -1,9 +1,9 @@
 /**
  * The envelope of one inbound event, as the adapters hand it to the dispatcher (and the outbox's
  * `dispatch` items carry it): its own module, so that what queues an event for a conversation
- * (src/runtime/offers.ts) need not import the dispatcher that processes it.
+ * (src/services/offers.ts) need not import the dispatcher that processes it.
  */
-import type { Channel, CoreEvent, Lang } from '../engine/types.js';
+import type { Channel, CoreEvent, Lang } from './types.js';
 
 /** One inbound event with what the runtime needs around it. */
 export interface InboundEnvelope {

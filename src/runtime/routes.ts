@@ -1,6 +1,6 @@
 /**
  * HTTP routes as data: what a route handler gets, what it answers, and the pure helpers that
- * build answers and read JSON bodies. No server here (src/http.ts serves these routes), so the
+ * build answers and read JSON bodies. No server here (src/server/http.ts serves these routes), so the
  * adapters, which only declare routes, import this module and never the server.
  */
 import type { IncomingMessage } from 'node:http';

@@ -6,12 +6,12 @@
  * resolved resolves it. Alerts without an area label are ignored and listed in the answer.
  */
 import { z } from 'zod';
-import type { LinkaConfig } from '../config/schema.js';
-import { OUTAGE_SERVICES } from '../domain/outages.js';
-import { LinkaError } from '../errors.js';
+import type { LinkaConfig } from '../../config/schema.js';
+import { OUTAGE_SERVICES } from '../../domain/outages.js';
+import { LinkaError } from '../../errors.js';
 import { json, type HttpResponse, type Route, type RouteRequest } from '../http.js';
-import type { Logger } from '../runtime/logger.js';
-import type { OutageResult, Outages } from '../runtime/outages.js';
+import type { Logger } from '../../observability/logger.js';
+import type { OutageResult, Outages } from '../../services/outages.js';
 import { outageErrorAnswer, parseBody } from './common.js';
 import { declareOnce } from './outages.js';
 

@@ -2,16 +2,16 @@
  * The token-protected HTTP API: the outage API, balances and the Alertmanager webhook. Both answer only
  * with `Authorization: Bearer $LINKA_API_TOKEN`; without LINKA_API_TOKEN they are off (503).
  */
-import type { LinkaConfig } from '../config/schema.js';
+import type { LinkaConfig } from '../../config/schema.js';
 import type { Route } from '../http.js';
-import type { Logger } from '../runtime/logger.js';
-import type { Outages } from '../runtime/outages.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Outages } from '../../services/outages.js';
 import { alertmanagerRoutes } from './alertmanager.js';
 import { bearerGuard } from './common.js';
 import { outageRoutes } from './outages.js';
 import { balanceRoutes } from './balances.js';
-import { paymentSettings } from '../runtime/payments.js';
-import type { PrismaClient } from '../store/types.js';
+import { paymentSettings } from '../../services/payments.js';
+import type { PrismaClient } from '../../store/types.js';
 
 /** Shorter tokens are guessable; Linka still accepts them, with a warning. */
 const MIN_TOKEN_LENGTH = 24;

@@ -6,14 +6,14 @@
  * 503 with Retry-After (the platforms retry), anything else 500.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { databaseUnavailable, json, type HttpResponse, type Route } from './routes.js';
-import type { Logger } from './runtime/logger.js';
-import type { Metrics } from './runtime/metrics.js';
-import { isDatabaseUnavailable } from './store/availability.js';
+import { databaseUnavailable, json, type HttpResponse, type Route } from '../runtime/routes.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { isDatabaseUnavailable } from '../store/availability.js';
 
 // The route types and response helpers live in routes.ts (no server code, so adapters may import
 // them); they are re-exported here for the server's other callers (the API, the tests).
-export { databaseUnavailable, json, parseJson, RETRY_AFTER_SECONDS, type HttpResponse, type Route, type RouteRequest } from './routes.js';
+export { databaseUnavailable, json, parseJson, RETRY_AFTER_SECONDS, type HttpResponse, type Route, type RouteRequest } from '../runtime/routes.js';
 
 class BodyTooLarge extends Error {}
 /** The client's side of the body failed (it hung up mid-body): not our error, and not the database's. */

@@ -1,18 +1,16 @@
 /**
  * `linka maintenance schedule|cancel|reschedule|list`: planned maintenance from the command
  * line. The command writes; the running server's job (every minute) sends the notices to the
- * team channels and, at the lead times, to the customers (src/runtime/maintenance.ts).
+ * team channels and, at the lead times, to the customers (src/services/maintenance.ts).
  * Times are local to the config's time zone: "2026-11-24 22:00" or "24. 11. 2026 22:00".
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config/load.js';
-import { parseLocalDateTime } from './domain/business-time.js';
-import { leadTimeText } from './domain/maintenance.js';
-import { localTime } from './domain/ticket-card.js';
-import { LinkaError } from './errors.js';
-import { createMaintenance, leadTimesOf, type MaintenanceRow } from './runtime/maintenance.js';
-import { defaultDatabaseUrl, openDatabase } from './store/client.js';
-import { applyMigrations } from './store/migrate.js';
+import { parseLocalDateTime } from '../domain/business-time.js';
+import { leadTimeText } from '../domain/maintenance.js';
+import { localTime } from '../domain/ticket-card.js';
+import { LinkaError } from '../errors.js';
+import { createMaintenance, leadTimesOf, type MaintenanceRow } from '../services/maintenance.js';
+import { type CliCommand, configOf, withDatabase } from './command.js';
 
 export const MAINTENANCE_USAGE = `usage:
   linka maintenance schedule --area AREA [--area AREA...] --start "2026-11-24 22:00" --end "2026-11-25 02:00"
@@ -35,7 +33,8 @@ function localInstant(option: string, text: string | undefined, timeZone: string
 }
 
 /** Runs `linka maintenance ...`; returns the exit code. Usage errors throw LinkaError('usage'). */
-export async function maintenanceCommand(args: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+export const maintenanceCommand: CliCommand = async (args, io) => {
+  const { out } = io;
   const [sub, ...rest] = args;
   if (!sub || !['schedule', 'cancel', 'reschedule', 'list'].includes(sub)) throw new LinkaError('usage', MAINTENANCE_USAGE);
   const { values, positionals } = parseArgs({
@@ -58,7 +57,7 @@ export async function maintenanceCommand(args: string[], env: NodeJS.ProcessEnv,
     throw new LinkaError('usage', `linka maintenance ${sub} needs the maintenance's number (see linka maintenance list)\n${MAINTENANCE_USAGE}`);
   if ((sub === 'schedule' || sub === 'list') && positionals.length)
     throw new LinkaError('usage', `unexpected argument "${positionals[0]}"\n${MAINTENANCE_USAGE}`);
-  const { config } = loadConfig(env);
+  const config = configOf(io);
   const tz = config.timezone;
   const start = localInstant('start', values.start, tz);
   const end = localInstant('end', values.end, tz);
@@ -66,14 +65,11 @@ export async function maintenanceCommand(args: string[], env: NodeJS.ProcessEnv,
     throw new LinkaError('usage', `schedule needs --area, --start and --end\n${MAINTENANCE_USAGE}`);
   if (sub === 'reschedule' && !start && !end) throw new LinkaError('usage', `reschedule needs --start or --end\n${MAINTENANCE_USAGE}`);
 
-  const url = env.DATABASE_URL || defaultDatabaseUrl();
-  await applyMigrations(url);
-  const db = await openDatabase(url);
   const leadTimes = leadTimesOf(config);
-  const service = createMaintenance({ prisma: db.prisma, clock: () => new Date(), timezone: tz, teamLanguage: config.teamLanguage, leadTimes });
   const describe = (m: MaintenanceRow) =>
     `#${m.id} ${localTime(m.startsAt, tz, 'cs')} – ${localTime(m.endsAt, tz, 'cs')} · areas ${(m.areas as string[]).join(', ')} · services ${(m.services as string[]).join(', ')}`;
-  try {
+  return withDatabase(io.env, async (db) => {
+    const service = createMaintenance({ prisma: db.prisma, clock: () => new Date(), timezone: tz, teamLanguage: config.teamLanguage, leadTimes });
     switch (sub) {
       case 'schedule': {
         const m = await service.schedule({
@@ -113,7 +109,5 @@ export async function maintenanceCommand(args: string[], env: NodeJS.ProcessEnv,
         return 0;
       }
     }
-  } finally {
-    await db.close();
-  }
-}
+  });
+};

@@ -4,25 +4,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { consoleConversationId, createConsoleAdapter, parseConsoleLine } from '../adapters/console/index.js';
-import type { LinkaConfig } from './config/schema.js';
-import { toE164 } from './domain/phone.js';
-import { silentLogger } from './runtime/logger.js';
-import { createRuntime } from './runtime/runtime.js';
-import { defaultDatabaseUrl, openDatabase } from './store/client.js';
-import { conversationHistory } from './store/messages.js';
-import { applyMigrations } from './store/migrate.js';
-import { ticketByNumber } from './store/tickets.js';
-import { fastForwardTimers, pendingTimers } from './store/timers.js';
-
-export interface ShellOptions {
-  config: LinkaConfig;
-  phone?: string;
-  lang?: 'cs' | 'sk' | 'en';
-  databaseUrl?: string;
-  input?: NodeJS.ReadableStream;
-  output?: NodeJS.WritableStream;
-}
+import { parseArgs } from 'node:util';
+import { consoleConversationId, createConsoleAdapter, parseConsoleLine } from '../../adapters/console/index.js';
+import { toE164 } from '../domain/phone.js';
+import { LinkaError } from '../errors.js';
+import { silentLogger } from '../observability/logger.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import { conversationHistory } from '../store/messages.js';
+import { ticketByNumber } from '../store/tickets.js';
+import { fastForwardTimers, pendingTimers } from '../store/timers.js';
+import type { LinkaConfig } from '../config/schema.js';
+import type { Db } from '../store/client.js';
+import { type CliCommand, type CliIo, configOf, withDatabase } from './command.js';
 
 const HELP = `Shell commands:
   :wait      fast-forward: fire the pending timers now (the 3-minute wait, follow-ups)
@@ -33,19 +26,26 @@ const HELP = `Shell commands:
   :quit      leave the shell (Ctrl-D works too)
 Anything else is sent to Linka as the customer's message; "/start CONTRACT" is a Telegram-style deep link.`;
 
-export async function runShell(opts: ShellOptions): Promise<void> {
-  const out = opts.output ?? process.stdout;
-  const print = (s: string) => out.write(`${s}\n`);
+/** `linka shell [--phone N] [--lang cs|sk|en]`; reads the customer's lines from `io.input` (standard input). */
+export const shellCommand: CliCommand = async (args, io) => {
+  const { values } = parseArgs({ args, options: { phone: { type: 'string' }, lang: { type: 'string' } }, strict: true });
+  if (values.lang !== undefined && !['cs', 'sk', 'en'].includes(values.lang))
+    throw new LinkaError('usage', `--lang must be cs, sk or en, not "${values.lang}"`);
+  const lang = values.lang as 'cs' | 'sk' | 'en' | undefined;
+  const config = configOf(io);
   let phone: string | undefined;
-  if (opts.phone) {
-    const e164 = toE164(opts.phone, opts.config.phoneRegion);
-    if (!e164) throw new Error(`--phone ${opts.phone} is not a valid phone number`);
+  if (values.phone) {
+    const e164 = toE164(values.phone, config.phoneRegion);
+    if (!e164) throw new Error(`--phone ${values.phone} is not a valid phone number`);
     phone = e164;
   }
-  // An empty DATABASE_URL counts as unset, as for `linka serve`.
-  const url = opts.databaseUrl || process.env.DATABASE_URL || defaultDatabaseUrl();
-  await applyMigrations(url);
-  const db = await openDatabase(url);
+  await withDatabase(io.env, (db) => chat(db, { config, phone, lang, io }));
+  return 0;
+};
+
+async function chat(db: Db, opts: { config: LinkaConfig; phone: string | undefined; lang: 'cs' | 'sk' | 'en' | undefined; io: CliIo }): Promise<void> {
+  const print = opts.io.out;
+  const { phone } = opts;
   const conversationId = consoleConversationId(phone ?? 'local');
   const port = createConsoleAdapter({ write: (text) => print(`\nLinka> ${text.replace(/\n/g, '\n       ')}\n`) });
   const runtime = createRuntime({ prisma: db.prisma, config: opts.config, log: silentLogger(), ports: [port] });
@@ -57,7 +57,7 @@ export async function runShell(opts: ShellOptions): Promise<void> {
   let chosenLang = opts.lang;
 
   print(`Linka shell: you are the customer${phone ? ` ${phone}` : ''} (conversation ${conversationId}). Type :help for shell commands.`);
-  const rl = createInterface({ input: opts.input ?? process.stdin, terminal: false });
+  const rl = createInterface({ input: opts.io.input ?? process.stdin, terminal: false });
   try {
     for await (const raw of rl) {
       const line = raw.trim();
@@ -102,6 +102,5 @@ export async function runShell(opts: ShellOptions): Promise<void> {
   } finally {
     rl.close();
     await runtime.stop();
-    await db.close();
   }
 }

@@ -3,7 +3,7 @@
  * conversation does meanwhile (going back to the menu clears the conversation's timers; it
  * must not keep an offer open for ever). Run by the timer worker on every poll: pending
  * offers past their time are marked expired, the ticket's thread and the customer told.
- * Each expiry is one conditional UPDATE (src/runtime/offers.ts `expireOffer`), so with
+ * Each expiry is one conditional UPDATE (src/services/offers.ts `expireOffer`), so with
  * several processes polling the same database each offer expires, and is announced, once.
  */
 import { expireOffer, type OfferSettings } from './offers.js';

@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 import { json, type HttpResponse, type Route, type RouteRequest } from '../http.js';
-import { balanceDefaults, BalancesInvalid, checkBalances, importBalances } from '../import/balances-csv.js';
-import type { PaymentSettings } from '../runtime/payments.js';
-import type { PrismaClient } from '../store/types.js';
+import { balanceDefaults, BalancesInvalid, checkBalances, importBalances } from '../../import/balances-csv.js';
+import type { PaymentSettings } from '../../services/payments.js';
+import type { PrismaClient } from '../../store/types.js';
 import { badRequest, parseBody } from './common.js';
 
 const item = z.strictObject({

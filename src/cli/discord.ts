@@ -1,10 +1,11 @@
 /** `linka discord register-commands`: register the /linka slash command with Discord. */
-import { createDiscordRest, registerCommands } from '../adapters/discord/index.js';
-import { SUB_COMMAND_GROUPS, SUB_COMMANDS } from '../adapters/discord/commands.js';
-import { LinkaError } from './errors.js';
+import { createDiscordRest, registerCommands } from '../../adapters/discord/index.js';
+import { SUB_COMMAND_GROUPS, SUB_COMMANDS } from '../../adapters/discord/commands.js';
+import { LinkaError } from '../errors.js';
+import type { CliCommand } from './command.js';
 
 /** Runs a discord sub-command; returns the exit code. */
-export async function discordCommand(args: string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+export const discordCommand: CliCommand = async (args, { env, out }) => {
   const [sub, ...rest] = args;
   if (sub !== 'register-commands' || rest.length) throw new LinkaError('usage', 'usage: linka discord register-commands');
   const token = env.DISCORD_BOT_TOKEN;
@@ -21,4 +22,4 @@ export async function discordCommand(args: string[], env: NodeJS.ProcessEnv, out
   } catch (err) {
     throw new LinkaError('discord_failed', `Discord answered: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-}
+};

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import { LinkaError } from '../errors.js';
+import { LinkaError } from '../../errors.js';
 import { json, parseJson, type HttpResponse, type RouteRequest } from '../http.js';
 
 /** One problem with a request body: where ("areas[0]", "texts.cs", "(body)") and what. */

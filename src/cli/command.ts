@@ -1,0 +1,54 @@
+/**
+ * What every `linka` command is: a function of its arguments and its input/output, returning
+ * the exit code. A usage mistake throws LinkaError('usage') (src/cli/index.ts prints it with the
+ * usage and exits 2); any other failure throws and exits 1. Commands read the environment only
+ * from `io.env`, so a test can run them with its own.
+ */
+import { loadConfig } from '../config/load.js';
+import type { LinkaConfig } from '../config/schema.js';
+import { defaultDatabaseUrl, openDatabase, type Db } from '../store/client.js';
+import { applyMigrations } from '../store/migrate.js';
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  /** One line on standard output. */
+  out(line: string): void;
+  /** Text on standard output as it is (a CSV or JSON document). */
+  write(text: string): void;
+  /** One line on standard error (a warning or a usage mistake). */
+  err(line: string): void;
+  /** Standard input (the customer's lines in `linka shell`). */
+  input?: NodeJS.ReadableStream;
+}
+
+export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
+
+/** The terminal's own input and output, with the process's environment. */
+export function processIo(): CliIo {
+  return {
+    env: process.env,
+    out: (line) => process.stdout.write(`${line}\n`),
+    write: (text) => process.stdout.write(text),
+    err: (line) => process.stderr.write(`linka: ${line}\n`),
+  };
+}
+
+/** The configuration file the environment names (LINKA_CONFIG), checked. */
+export function configOf(io: Pick<CliIo, 'env'>): LinkaConfig {
+  return loadConfig(io.env).config;
+}
+
+/**
+ * Runs `work` on the database the environment names (DATABASE_URL; an empty one counts as
+ * unset, as for `linka serve`), migrated first, and closes it however `work` ends.
+ */
+export async function withDatabase<T>(env: NodeJS.ProcessEnv, work: (db: Db) => Promise<T>): Promise<T> {
+  const url = env.DATABASE_URL || defaultDatabaseUrl();
+  await applyMigrations(url);
+  const db = await openDatabase(url);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,25 @@
+/** `linka customers import FILE.csv`: import or update customers by contract number (columns in src/import/customers-csv.ts). */
+import { readFileSync } from 'node:fs';
+import { LinkaError } from '../errors.js';
+import { type CliCommand, configOf, withDatabase } from './command.js';
+
+export const CUSTOMERS_USAGE = 'usage: linka customers import FILE.csv';
+
+export const customersCommand: CliCommand = async (args, io) => {
+  const [sub, file, ...rest] = args;
+  if (sub !== 'import' || !file || rest.length) throw new LinkaError('usage', CUSTOMERS_USAGE);
+  const config = configOf(io);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new LinkaError('file_unreadable', `cannot read ${file}: ${(err as Error).message}`);
+  }
+  const { importCustomers, parseCustomersCsv } = await import('../import/customers-csv.js');
+  const rows = parseCustomersCsv(text, { region: config.phoneRegion, defaultLanguage: config.defaultLanguage });
+  return withDatabase(io.env, async (db) => {
+    const counts = await importCustomers(db.prisma, rows);
+    io.out(`Imported ${rows.length} customer(s) from ${file}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged.`);
+    return 0;
+  });
+};
