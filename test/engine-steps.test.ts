@@ -6,7 +6,7 @@ import { describeInbound } from '../src/engine/describe.js';
 import type { ChoiceDef, FlowDef } from '../src/engine/flow.js';
 import { CONSENT_WORDS, choiceWords, matchChoice, matchConsent } from '../src/engine/match.js';
 import { normalize } from '../src/shared/normalize.js';
-import { initialState, step } from '../src/engine/step.js';
+import { initialState, isCommandText, step } from '../src/engine/step.js';
 import { summarize } from '../src/engine/summary.js';
 import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
 import { ON } from './helpers/capabilities.js';
@@ -56,6 +56,7 @@ const YES_NO = [
 const NOT_UNDERSTOOD = 'Promiňte, té odpovědi jsem nerozuměla. Vyberte prosím jednu z možností (stačí napsat její číslo).';
 const TOO_MANY = 'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku, nebo zavolejte na +420 377 000 000, kolegové vám rádi pomohou.';
 const NOTED = 'Děkuji, připojila jsem to k požadavku T-1. Technik se vám ozve.';
+const STILL_OPEN = 'Váš požadavek T-1 je stále otevřený a technik se vám ozve. Chcete-li k němu něco doplnit, napište to sem.';
 const NEW_PROBLEM = [{ id: 'newProblem', label: 'Nahlásit jiný problém' }];
 const OFFER_PROMPT = 'Souhlasíte s placeným výjezdem za těchto podmínek? Odpovězte prosím ANO, nebo NE.';
 const OFFER_CHOICES = [
@@ -812,6 +813,34 @@ describe('words that work at every step', () => {
     expect(where(unknown)).toBe('main.identify');
   });
 
+  it('answers a command on an open ticket by recalling the ticket, not by saying the words were attached to it', () => {
+    const help = run(at('main.ticketOpen', { ticketNumber: 'T-1' }), 'pomoc');
+    expect(texts(help)).toHaveLength(1);
+    expect(texts(help)[0]).toMatch(/^Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat/);
+    expect(texts(help)[0]?.endsWith(`\n\n${STILL_OPEN}`)).toBe(true);
+    expect(replies(help)[0]?.key).toBe('ticket.stillOpen');
+    expect(texts(run(at('main.ticketOpen', { ticketNumber: 'T-1' }), 'router bliká oranžově'))).toEqual([NOTED]);
+  });
+
+  it('tells commands from words for the technician', () => {
+    for (const command of [
+      'pomoc',
+      'Nápověda',
+      'MENU',
+      'hlavní menu',
+      'zpět',
+      'znovu',
+      'jazyk',
+      'English',
+      'slovensky',
+      'kolik hodin mi zbývá',
+      'zaplatil jsem',
+    ]) {
+      expect(isCommandText(command), command).toBe(true);
+    }
+    for (const words of ['', '  ', 'router bliká', 'pomoc prosím, nejde to', 'ano', '2024-0153', 'nový']) expect(isCommandText(words), words).toBe(false);
+  });
+
   it('forgets the open ticket and its answers when the customer reports another problem', () => {
     const open = at('main.ticketOpen', { ticketNumber: 'T-1', answers: { devices: 'wifiOnly', customerSide: 'yes' } });
     for (const event of [{ kind: 'choice', choiceId: 'newProblem' } as const, 'nový', 'new']) {
@@ -1491,10 +1520,10 @@ describe('a paid call-out offer', () => {
     expect(texts(declined)).toEqual(['Rozumím, výjezd neobjednáváme. Požadavek zůstává otevřený a technik se vám ozve.']);
     expect(declined.state.offer).toBeNull();
     const expired = run(offered({ ticketNumber: null }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'expired' });
-    expect(expired.effects).toEqual([{ type: 'reply', reply: { text: `${EXPIRED('T-1')}\n\n${NOTED}`, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
+    expect(expired.effects).toEqual([{ type: 'reply', reply: { text: `${EXPIRED('T-1')}\n\n${STILL_OPEN}`, key: 'ticket.stillOpen', choices: NEW_PROBLEM } }]);
     expect(expired.state).toMatchObject({ offer: null, step: 'ticketOpen', ticketNumber: 'T-1' });
     const closed = run(offered(), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'closed' });
-    expect(closed.effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
+    expect(closed.effects).toEqual([{ type: 'reply', reply: { text: STILL_OPEN, key: 'ticket.stillOpen', choices: NEW_PROBLEM } }]);
     expect(closed.state.offer).toBeNull();
     // An earlier accepted offer stays cancellable when another answer comes back closed.
     const kept = run(offered({ offer: { id: 'of1', number: 'T-1', accepted: true } }), {
@@ -1505,7 +1534,7 @@ describe('a paid call-out offer', () => {
     });
     expect(kept.state.offer).toEqual({ id: 'of1', number: 'T-1', accepted: true });
     const noOffer = run(at('main.ticketOpen', { ticketNumber: 'T-1' }), { kind: 'consentResult', offerId: 'of1', number: 'T-1', outcome: 'closed' });
-    expect(noOffer.effects).toEqual([{ type: 'reply', reply: { text: NOTED, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
+    expect(noOffer.effects).toEqual([{ type: 'reply', reply: { text: STILL_OPEN, key: 'ticket.stillOpen', choices: NEW_PROBLEM } }]);
     expect(noOffer.state.offer).toBeNull();
     const foreign = run(offered({ offer: { id: 'of0', number: 'T-0', accepted: true } }), {
       kind: 'consentResult',
@@ -1518,7 +1547,9 @@ describe('a paid call-out offer', () => {
 
   it('tells the customer when the offer ran out unanswered', () => {
     const waitingFor = run(offered({ ticketNumber: null }), { kind: 'offerExpired', offerId: 'of1', number: 'T-1' });
-    expect(waitingFor.effects).toEqual([{ type: 'reply', reply: { text: `${EXPIRED('T-1')}\n\n${NOTED}`, key: 'ticket.noted', choices: NEW_PROBLEM } }]);
+    expect(waitingFor.effects).toEqual([
+      { type: 'reply', reply: { text: `${EXPIRED('T-1')}\n\n${STILL_OPEN}`, key: 'ticket.stillOpen', choices: NEW_PROBLEM } },
+    ]);
     expect(waitingFor.state).toMatchObject({ offer: null, step: 'ticketOpen', ticketNumber: 'T-1' });
     // The customer went elsewhere meanwhile: the news only, the offer forgotten.
     const elsewhere = run(at('internet.since', { offer: { id: 'of1', number: 'T-1', accepted: false } }), {
@@ -1610,8 +1641,8 @@ describe('side questions: support hours and payments', () => {
       {
         type: 'reply',
         reply: {
-          text: 'Děkujeme, vaši platbu ověříme. Založila jsem požadavek B-2, kolegové z fakturace se vám ozvou. Do té doby vám upomínky posílat nebudeme.\n\nDěkuji, připojila jsem to k požadavku T-1. Technik se vám ozve.',
-          key: 'ticket.noted',
+          text: 'Děkujeme, vaši platbu ověříme. Založila jsem požadavek B-2, kolegové z fakturace se vám ozvou. Do té doby vám upomínky posílat nebudeme.\n\nVáš požadavek T-1 je stále otevřený a technik se vám ozve. Chcete-li k němu něco doplnit, napište to sem.',
+          key: 'ticket.stillOpen',
           choices: NEW_PROBLEM,
         },
       },

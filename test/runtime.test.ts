@@ -80,6 +80,16 @@ describe.each([
     const after = await ticketByNumber(db.prisma, 'T-2026-00001');
     expect(after?.messages.at(-2)?.text).toBe('Ještě: modem je nový.');
     expect(after?.events.map((e) => e.type)).toEqual(['opened', 'customer_message']);
+
+    // Commands are words to Linka: answered, with the open ticket recalled, but neither they nor
+    // their answers join the ticket's history or its events.
+    const help = await h.say('pomoc', { phone });
+    expect(help.texts.join('\n')).toContain('Váš požadavek T-2026-00001 je stále otevřený a technik se vám ozve.');
+    expect(help.texts.join('\n')).not.toContain('připojila jsem to');
+    expect((await h.say('English', { phone })).texts.join('\n')).toContain('Your request T-2026-00001 is still open');
+    const later = await ticketByNumber(db.prisma, 'T-2026-00001');
+    expect(later?.messages.map((m) => m.text)).toEqual(after?.messages.map((m) => m.text));
+    expect(later?.events.map((e) => e.type)).toEqual(['opened', 'customer_message']);
   });
 
   it.skipIf(skip)('walks the Wi-Fi checklist in English, identified by contract number, and marks the ticket likely customer-side', async () => {

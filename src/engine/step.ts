@@ -224,6 +224,19 @@ function onTimer(turn: Turn, token: string): void {
 }
 
 /** Words that work at every step. Returns true when the text was one of them. */
+/**
+ * Whether a customer's text is one of the words that work at every step (help, menu, back,
+ * start over, a language, the hours question, "I have paid"): a command to Linka, which the
+ * runtime keeps out of an open ticket's history and the technicians' thread.
+ */
+export function isCommandText(text: string): boolean {
+  const n = normalize(text);
+  if (n === '') return false;
+  if (LANGS.some((lang) => languageWords[lang].includes(n))) return true;
+  if ((['help', 'menu', 'back', 'restart', 'language'] as const).some((c) => commandWords[c].includes(n))) return true;
+  return asksHours(n) || saysPaid(n);
+}
+
 function command(turn: Turn, n: string): boolean {
   const { s } = turn;
   for (const lang of LANGS) {
@@ -294,7 +307,7 @@ function onText(turn: Turn, text: string): void {
         if (def.field) s.answers[def.field] = text.trim();
         return enter(turn, def.freeText);
       }
-      if (def.kind === 'ticketOpen') return prompt(turn);
+      if (def.kind === 'ticketOpen') return prompt(turn, {}, 'ticket.noted');
       return miss(turn);
     }
     case 'input': {

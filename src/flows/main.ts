@@ -52,7 +52,9 @@ export const mainFlow: FlowDef = {
     },
     ticketOpen: {
       kind: 'ticketOpen',
-      prompt: 'ticket.noted',
+      // Said when the question is asked again (after "pomoc", a language switch, an hours
+      // question); words for the technician get 'ticket.noted' instead (src/engine/step.ts).
+      prompt: 'ticket.stillOpen',
       choices: [{ id: 'newProblem', label: 'ticket.newProblem', match: ['menu', 'novy', 'new'], next: 'menu' }],
     },
     offer: {

@@ -44,7 +44,7 @@ export function startScheduler(config: LinkaConfig, deps: TeamJobDeps & NoticeJo
       log.error({ job: name, err: err instanceof Error ? err.message : String(err) }, 'scheduled job failed');
     }
   };
-  const options = { timezone: config.timezone, noOverlap: true };
+  const options = { timezone: config.timezone, noOverlap: true, logger: cronLogger(log) };
   const tasks = config.team.digest.map((expr, i) =>
     cron.schedule(
       expr,
@@ -85,5 +85,20 @@ export function startScheduler(config: LinkaConfig, deps: TeamJobDeps & NoticeJo
     async stop() {
       await Promise.all(tasks.map((task) => task.destroy()));
     },
+  };
+}
+
+/**
+ * node-cron's own messages through Linka's logger instead of the console. "missed execution"
+ * (the event loop was busy at the minute) is routine under load and harmless: each job takes
+ * its tick's lease and the next tick does the work; it goes to debug. node-cron's errors stay errors.
+ */
+export function cronLogger(log: Logger): NonNullable<Parameters<typeof cron.schedule>[2]>['logger'] {
+  const text = (m: string | Error) => (m instanceof Error ? m.message : m);
+  return {
+    info: (message) => log.debug({ source: 'node-cron' }, message),
+    warn: (message) => log.debug({ source: 'node-cron' }, message),
+    error: (message, err) => log.error({ source: 'node-cron', err: err?.message }, text(message)),
+    debug: (message) => log.debug({ source: 'node-cron' }, text(message)),
   };
 }

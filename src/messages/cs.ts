@@ -87,6 +87,7 @@ export const cs = {
   'ticket.opened':
     'Váš požadavek jsem předala technikům pod číslem {number}. Technik se vám ozve zde. Pokud si vzpomenete na něco dalšího, napište mi to sem a připojím to k požadavku.',
   'ticket.noted': 'Děkuji, připojila jsem to k požadavku {number}. Technik se vám ozve.',
+  'ticket.stillOpen': 'Váš požadavek {number} je stále otevřený a technik se vám ozve. Chcete-li k němu něco doplnit, napište to sem.',
   'ticket.reactBy': 'Termín reakce technika podle vaší smlouvy: {time}.',
   'ticket.noReactionGuarantee': 'Vaše smlouva nezahrnuje garantovanou dobu reakce: technik se vám ozve, jakmile to bude možné.',
   'ticket.newProblem': 'Nahlásit jiný problém',
@@ -312,6 +313,7 @@ export const cs = {
   'collect.edit@sms': 'Opravit',
   'ticket.opened@sms': 'Požadavek {number} předán technikům, ozvou se zde. Doplnění pište sem.',
   'ticket.noted@sms': 'Připojeno k požadavku {number}.',
+  'ticket.stillOpen@sms': 'Požadavek {number} je otevřený. Doplnění pište sem.',
   'ticket.reactBy@sms': 'Reakce technika do: {time}.',
   'ticket.noReactionGuarantee@sms': 'Garantovanou dobu reakce smlouva nezahrnuje, ozveme se co nejdriv.',
   'ticket.newProblem@sms': 'Jiný problém',

@@ -93,6 +93,7 @@ export const en: Record<MessageKey, string> = {
   'ticket.opened':
     "I've passed your request to our technicians under number {number}. A technician will get back to you here. If you think of anything else, write it here and I'll add it to the request.",
   'ticket.noted': "Thank you, I've added it to request {number}. A technician will get back to you.",
+  'ticket.stillOpen': 'Your request {number} is still open and a technician will get back to you. To add anything to it, just write it here.',
   'ticket.reactBy': 'Under your contract, a technician will respond by {time} at the latest.',
   'ticket.noReactionGuarantee': 'Your contract has no guaranteed response time: a technician will get back to you as soon as possible.',
   'ticket.newProblem': 'Report a new problem',
@@ -321,6 +322,7 @@ export const en: Record<MessageKey, string> = {
   'collect.edit@sms': 'Correct',
   'ticket.opened@sms': 'Request {number} passed to technicians, who reply here.',
   'ticket.noted@sms': 'Added to request {number}.',
+  'ticket.stillOpen@sms': 'Request {number} is open. Write here to add to it.',
   'ticket.reactBy@sms': 'Technician response by {time}.',
   'ticket.noReactionGuarantee@sms': 'Your contract has no guaranteed response time; we will reply as soon as we can.',
   'ticket.newProblem@sms': 'Another problem',

@@ -90,6 +90,7 @@ export const sk: Record<MessageKey, string> = {
   'ticket.opened':
     'Vašu požiadavku som odovzdala technikom pod číslom {number}. Technik sa vám ozve tu. Ak si spomeniete na niečo ďalšie, napíšte mi to sem a pripojím to k požiadavke.',
   'ticket.noted': 'Ďakujem, pripojila som to k požiadavke {number}. Technik sa vám ozve.',
+  'ticket.stillOpen': 'Vaša požiadavka {number} je stále otvorená a technik sa vám ozve. Ak k nej chcete niečo doplniť, napíšte to sem.',
   'ticket.reactBy': 'Termín reakcie technika podľa vašej zmluvy: {time}.',
   'ticket.noReactionGuarantee': 'Vaša zmluva nezahŕňa garantovanú dobu reakcie: technik sa vám ozve, hneď ako to bude možné.',
   'ticket.newProblem': 'Nahlásiť iný problém',
@@ -315,6 +316,7 @@ export const sk: Record<MessageKey, string> = {
   'collect.edit@sms': 'Opraviť',
   'ticket.opened@sms': 'Požiadavka {number} odovzdaná technikom, ozvú sa tu. Doplnenie píšte sem.',
   'ticket.noted@sms': 'Pripojené k požiadavke {number}.',
+  'ticket.stillOpen@sms': 'Požiadavka {number} je otvorená. Doplnenie píšte sem.',
   'ticket.reactBy@sms': 'Reakcia technika do: {time}.',
   'ticket.noReactionGuarantee@sms': 'Garantovanu dobu reakcie zmluva nezahrna, ozveme sa co najskor.',
   'ticket.newProblem@sms': 'Iný problém',

@@ -5,7 +5,7 @@
  * replies to the outbox. A crash anywhere loses nothing and duplicates nothing.
  */
 import { describeInbound } from '../engine/describe.js';
-import { initialState, step } from '../engine/step.js';
+import { initialState, isCommandText, step } from '../engine/step.js';
 import { choicesOf, stepOf } from '../engine/turn.js';
 import type { Channel, ChannelCapabilities, ConversationState, CoreEvent, Effect, Reply, StepContext } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
@@ -137,6 +137,9 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
       : env.event;
   const accepted = received.kind !== 'choice' || (!received.stale && offersChoice(deps, state, env.channel, received.choiceId));
   const inbound = describeInbound(state, env.event, deps.engine.flows);
+  // Commands ("pomoc", "menu", "jazyk"...) are words to Linka, not to the technician: they and
+  // their answers stay out of an open ticket's history and the technicians' thread.
+  const forTicket = !(env.event.kind === 'text' && isCommandText(env.event.text));
   const inboundMessage: NewMessage | null = inbound
     ? {
         conversationId: env.conversationId,
@@ -145,7 +148,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         kind: inbound.kind,
         text: inbound.text,
         platformMessageId: env.platformMessageId,
-        ticketId: ticket?.id,
+        ticketId: forTicket ? ticket?.id : undefined,
         createdAt: now,
       }
     : null;
@@ -166,7 +169,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   if (existing && inboundMessage) await insertMessage(tx, inboundMessage);
   let sessionStart = conv.sessionStartedAt;
   let newSession = false;
-  if (inbound && ticket) {
+  if (inbound && ticket && forTicket) {
     await addTicketEvent(tx, ticket.id, 'customer_message', env.conversationId, { text: inbound.text }, now);
     if (ticket.status !== 'resolved') {
       await toTeam(
@@ -337,7 +340,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
 
   const finalState = state as ConversationState;
   if (finalState.ticketNumber === null) ticket = null;
-  const ticketId = ticket?.id;
+  const ticketId = forTicket ? ticket?.id : undefined;
   await saveConversationAndQueue(
     tx,
     { id: env.conversationId, channel: env.channel, prev: conv, state: finalState, customerId: customer?.id ?? null, now, newSession },
