@@ -88,12 +88,20 @@ export function startScheduler(config: LinkaConfig, deps: TeamJobDeps & NoticeJo
   };
 }
 
+/** What node-cron logs through (its `logger` option). */
+export interface CronLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string | Error, err?: Error): void;
+  debug(message: string | Error, err?: Error): void;
+}
+
 /**
  * node-cron's own messages through Linka's logger instead of the console. "missed execution"
  * (the event loop was busy at the minute) is routine under load and harmless: each job takes
  * its tick's lease and the next tick does the work; it goes to debug. node-cron's errors stay errors.
  */
-export function cronLogger(log: Logger): NonNullable<Parameters<typeof cron.schedule>[2]>['logger'] {
+export function cronLogger(log: Logger): CronLogger {
   const text = (m: string | Error) => (m instanceof Error ? m.message : m);
   return {
     info: (message) => log.debug({ source: 'node-cron' }, message),
