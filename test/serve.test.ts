@@ -656,6 +656,25 @@ describe('npm start', () => {
     expect(children.map((p) => p.comm)).toEqual(['node']);
   }, 60_000);
 
+  it('stops cleanly on Ctrl-C, which reaches Linka twice (the terminal signals the group, npm forwards it)', async () => {
+    const ctrlC = await startServe((dir) => `file:${path.join(dir, 'linka.db')}`, {}, { npmStart: true });
+    try {
+      const group = -(ctrlC.child.pid as number);
+      // As a terminal delivers Ctrl-C to the foreground process group, twice, back to back.
+      process.kill(group, 'SIGINT');
+      process.kill(group, 'SIGINT');
+      await ctrlC.ended();
+      const logs = ctrlC.logs();
+      expect(logs.filter((l) => l.msg === 'shutting down').map((l) => l.signal)).toEqual(['SIGINT']);
+      expect(logs.find((l) => l.msg === 'stopped; leases released')?.released).toEqual({ outbox: 0, timers: 0 });
+      expect(logs.some((l) => l.msg === 'forced exit before the stop finished')).toBe(false);
+      await expect(fetch(`${ctrlC.base}/healthz`)).rejects.toThrow();
+    } finally {
+      await ctrlC.kill();
+      rmSync(ctrlC.dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('runs the compiled code only when it is at least as new as every source, or the sources when told to', () => {
     const choose = (env: Record<string, string>, compiledMtime: number | null, newest: number) =>
       chooseRuntime({ env, compiledMtime, newestSourceMtime: () => newest });
