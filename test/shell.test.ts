@@ -33,6 +33,9 @@ beforeAll(async () => {
       data: { contractNumber: '2024-0155', name: 'Petr Dvořák', language: 'cs', phones: { create: [{ e164: '+420603123458' }] } },
     });
     await db.prisma.customer.create({ data: { contractNumber: '2024-0156', name: 'Zuzana Kováčová', language: 'sk' } });
+    await db.prisma.customer.create({
+      data: { contractNumber: '2024-0157', name: 'Karel Veselý', language: 'cs', phones: { create: [{ e164: '+420603123459' }] } },
+    });
   } finally {
     await db.close();
   }
@@ -114,7 +117,7 @@ describe('linka shell', () => {
     expect(run.ms).toBeLessThan(20_000);
 
     // The number typed in national format was normalised, and the customer recognised by it.
-    expect(out).toMatch(/^Linka shell: you are the customer \+420603123456 \(conversation console:\+420603123456\)/);
+    expect(out).toMatch(/^Linka shell: you are the customer Jan Novák \(contract 2024-0153, phone \+420603123456\); conversation console:\+420603123456\./);
     expect(out).not.toContain('číslo své smlouvy');
 
     const [, , , , , , , , , timersAt, askedAt] = inOrder(out, [
@@ -233,7 +236,12 @@ describe('linka shell', () => {
       /^ {9}\[1\] Nefunguje internet$/m,
       'Linka> S čím vám môžem pomôcť?',
     ]);
-    expect(english.stdout).not.toContain('S čím vám mohu pomoci');
+    // The conversation's last question is shown first, as it was asked (in Czech); then English.
+    const recap = english.stdout.indexOf("(Linka's last message in this conversation:)");
+    const firstEnglish = english.stdout.indexOf("Linka> What can I help you with? Please choose what isn't working.");
+    expect(recap).toBeGreaterThan(0);
+    expect(english.stdout.slice(recap, firstEnglish)).toContain('S čím vám mohu pomoci?');
+    expect(english.stdout.slice(firstEnglish)).not.toContain('S čím vám mohu pomoci');
   });
 
   it('--lang en without --phone: English before and after the customer is identified by contract number', async () => {
@@ -241,7 +249,7 @@ describe('linka shell', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     inOrder(run.stdout, [
-      /^Linka shell: you are the customer \(conversation console:local\)/,
+      /^Linka shell: you are a new customer nobody knows yet: Linka will ask for a contract number \(or use --phone\); conversation console:guest-[0-9a-f]{8}\./,
       'Linka> Hello, this is Linka, customer support for Linka ISP.',
       'please send me your contract number',
       // Zuzana's record says Slovak; the shell's --lang is the choice for this conversation.
@@ -273,6 +281,10 @@ describe('linka shell', () => {
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(stdout).toContain('Linka> Hello, this is Linka');
+      // A new operator's empty database: the shell says what to do first.
+      expect(stdout).toContain(
+        'There are no customers yet, so nobody can be identified: import some first, e.g. linka customers import examples/customers.example.csv',
+      );
       expect(existsSync(path.join(cwd, 'data', 'linka.db'))).toBe(true);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
@@ -294,5 +306,130 @@ describe('linka shell', () => {
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toMatch(/^linka: unknown command "frobnicate"\n\nUsage: linka <command>/);
     expect(unknown.stderr).toContain('customers import FILE.csv');
+  });
+
+  it('is a new customer on every run without --phone, so --lang en works each time', async () => {
+    const runs = [];
+    for (let i = 0; i < 2; i++) runs.push(await linka(['shell', '--lang', 'en'], ['Hello', '2024-0156', ':quit'].join('\n')));
+    const conversations = runs.map((r) => /; conversation (console:guest-[0-9a-f]{8})\./.exec(r.stdout)?.[1]);
+    expect(conversations[0]).toBeDefined();
+    expect(conversations[1]).not.toBe(conversations[0]);
+    for (const run of runs) {
+      expect(run.code).toBe(0);
+      inOrder(run.stdout, ['please send me your contract number', 'Linka> Thank you, I have found your contract (Zuzana Kováčová).']);
+    }
+  });
+
+  it('starts again at the question the conversation waits on; --new starts another conversation', async () => {
+    const first = await linka(['shell', '--phone', '603123459'], ['Dobrý den', '1', ':quit'].join('\n'));
+    expect(first.stdout).toContain('Linka> Zkusme nejdřív restart zařízení');
+    expect(first.stdout).toContain('Bye. The conversation is kept: linka shell --phone +420603123459 goes on with it');
+    const again = await linka(['shell', '--phone', '603123459'], ['hotovo', ':quit'].join('\n'));
+    inOrder(again.stdout, [
+      'Linka shell: you are the customer Karel Veselý (contract 2024-0157, phone +420603123459); conversation console:+420603123459.',
+      "(Linka's last message in this conversation:)",
+      'Linka> Zkusme nejdřív restart zařízení',
+      /^ {7} {2}\[1\] Hotovo, odpojeno$/m,
+      // "hotovo" answers that question: the checklist goes on.
+      'Linka> Výborně. Teď vše znovu zapojte',
+    ]);
+    expect(again.stdout).not.toContain('Nerozuměla jsem');
+    const fresh = await linka(['shell', '--phone', '603123459', '--new'], ['Dobrý den', ':quit'].join('\n'));
+    expect(fresh.stdout).toMatch(/; conversation console:\+420603123459~[0-9a-f]{8}\./);
+    expect(fresh.stdout).not.toContain("(Linka's last message");
+    expect(fresh.stdout).toContain('Linka> Dobrý den, tady Linka');
+  });
+
+  it('finds a ticket by :ticket T-2026-00001, t-2026-1 or the bare number', async () => {
+    const db = await openDatabase(url);
+    const number = (await db.prisma.ticket.findFirst({ orderBy: { createdAt: 'asc' } }))?.number;
+    await db.close();
+    expect(number).toMatch(/^T-\d{4}-00001$/);
+    const [, year] = /^T-(\d{4})-/.exec(number ?? '') ?? [];
+    const run = await linka(['shell', '--phone', '603123456'], [`:ticket ${number}`, `:ticket t-${year}-1`, ':ticket 1', ':ticket 999', ':quit'].join('\n'));
+    expect(run.stdout.split(`${number} [open] internet`)).toHaveLength(4);
+    expect(run.stdout).toContain(`No ticket T-${year}-00999.`);
+  });
+
+  it('leaves cleanly on Ctrl-C, saying so, with the conversation kept', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
+    delete env.LINKA_CONFIG;
+    const child = spawn(process.execPath, [BIN, 'shell', '--phone', '603123458', '--new'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const seen = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${text}" in:\n${stdout}\nstderr:\n${stderr}`)), 25_000);
+        const check = () => {
+          if (!stdout.includes(text)) return;
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          resolve();
+        };
+        child.stdout.on('data', check);
+        check();
+      });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      child.stdin.write('menu\n');
+      await seen('Linka> ');
+      child.kill('SIGINT');
+      expect(await closed).toEqual({ code: 0, signal: null });
+      expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+        'Bye. The conversation is kept: linka shell --phone +420603123458 goes on with it; :ticket and linka statement show what was done.',
+      );
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+  it('edits the line in a terminal: arrow keys move the cursor instead of becoming text', async () => {
+    // A real terminal (a pseudo-terminal from util-linux's `script`), each key its own write as typed.
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, TERM: 'xterm' };
+    delete env.LINKA_CONFIG;
+    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} shell --phone 603123457 --new`, '/dev/null'], {
+      cwd: dir,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const until = async (test: () => boolean, what: string) => {
+      for (const start = Date.now(); !test(); await new Promise((r) => setTimeout(r, 50)))
+        if (Date.now() - start > 25_000) throw new Error(`no ${what} in:\n${out}`);
+    };
+    const type = async (keys: string[]) => {
+      for (const key of keys) {
+        child.stdin.write(key);
+        await new Promise((r) => setTimeout(r, 120));
+      }
+    };
+    try {
+      await until(() => out.includes('Vy> '), 'prompt');
+      // "ab", two steps left, "X": the line is "Xab". Then the up arrow recalls it for the history.
+      await type(['a', 'b', '\x1b[D', '\x1b[D', 'X', '\r']);
+      await until(() => out.includes('Linka>'), 'answer');
+      await type([':', 'q', 'u', 'i', 't', '\r']);
+      await closed;
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const db = await openDatabase(url);
+    try {
+      const said = await db.prisma.message.findMany({ where: { conversationId: { startsWith: 'console:+420603123457~' }, direction: 'in' } });
+      expect(said.map((m) => m.text)).toEqual(['Xab']);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -19,6 +19,10 @@ export interface CliIo {
   err(line: string): void;
   /** Standard input (the customer's lines in `linka shell`). */
   input?: NodeJS.ReadableStream;
+  /** Standard output as a stream, for line editing when it is a terminal. */
+  output?: NodeJS.WritableStream;
+  /** Whether standard input and output are a terminal: `linka shell` then edits lines and keeps a history. */
+  terminal?: boolean;
 }
 
 export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
@@ -30,6 +34,9 @@ export function processIo(): CliIo {
     out: (line) => process.stdout.write(`${line}\n`),
     write: (text) => process.stdout.write(text),
     err: (line) => process.stderr.write(`linka: ${line}\n`),
+    input: process.stdin,
+    output: process.stdout,
+    terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   };
 }
 

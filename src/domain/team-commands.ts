@@ -43,6 +43,16 @@ export function parseTicketNumber(text: string, prefix: string): string | null {
   return `${prefix.toUpperCase()}-${m[2]}-${digits}`;
 }
 
+/**
+ * A ticket as a person refers to it: a full number in any case and with or without leading zeros
+ * ("t-2026-1", "T-2026-00001"), or the bare number of a ticket of `year` ("1", "00001").
+ */
+export function parseTicketReference(text: string, prefix: string, year: number): string | null {
+  const typed = text.trim();
+  if (/^\d{1,9}$/.test(typed)) return parseTicketNumber(`${prefix}-${year}-${typed}`, prefix);
+  return parseTicketNumber(typed, prefix);
+}
+
 /** The longest time one entry may log (a working day and a half is already suspicious). */
 export const MAX_ENTRY_MINUTES = 24 * 60;
 

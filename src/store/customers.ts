@@ -129,3 +129,8 @@ export async function linkTelegramId(db: DbClient, customerId: string, telegramI
     },
   );
 }
+
+/** How many customers there are (the shell tells a new operator when there are none). */
+export async function customerCount(db: DbClient): Promise<number> {
+  return db.customer.count();
+}

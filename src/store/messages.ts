@@ -88,3 +88,8 @@ export async function askedEarlierQuestion(db: DbClient, conversationId: string,
     JSON.stringify((((typeof choices === 'string' ? JSON.parse(choices) : choices) as Array<{ id: string }> | null) ?? []).map((c) => c.id));
   return ids(pressed.choices) !== ids(latest.choices);
 }
+
+/** The conversation's latest message to the customer (the question it waits on), if any. */
+export async function lastOutboundMessage(db: DbClient, conversationId: string): Promise<Message | null> {
+  return db.message.findFirst({ where: { conversationId, direction: 'out' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+}
