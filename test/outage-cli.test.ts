@@ -37,7 +37,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function linka(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function linka(args: string[], opts: { channels?: boolean } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: url,
@@ -46,6 +46,7 @@ function linka(args: string[]): Promise<{ code: number | null; stdout: string; s
     TELEGRAM_API_ROOT: 'http://127.0.0.1:9',
   };
   for (const k of ['LINKA_CONFIG', 'NODE_ENV', 'TWILIO_ACCOUNT_SID', 'SLACK_BOT_TOKEN', 'DISCORD_BOT_TOKEN']) delete env[k];
+  if (opts.channels === false) delete env.TELEGRAM_BOT_TOKEN;
   const child = spawn(process.execPath, [BIN, 'outage', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -98,8 +99,8 @@ describe('linka outage', () => {
       /^Declared: (\S+) {2}"Přerušené vlákno" · areas Plzeň-Bory, Plzeň-Doubravka · services internet · status investigating · since .+ · expected end 24\/11\/2026, 14:30 · source cli$/,
     );
     expect(lines.slice(1)).toEqual([
-      'Customers notified: 2 (on telegram).',
-      'The notices are queued in the database; the running server (linka serve) sends them, at the configured rate limits.',
+      'Customer notices queued: 2 (2 on Telegram).',
+      'The running server (linka serve) sends what is queued, within the configured rate limits.',
     ]);
     const id = /^Declared: (\S+)/.exec(lines[0] ?? '')?.[1] as string;
     expect(await queued()).toEqual({ 'telegram:7001': 1, 'telegram:7003': 1 });
@@ -111,14 +112,27 @@ describe('linka outage', () => {
     const update = await linka(['update', id, '--status', 'identified', '--eta', 'none']);
     expect(update.code).toBe(0);
     expect(update.stdout).toMatch(
-      /^Updated: \S+ {2}"Přerušené vlákno" · .* · status identified · since [^·]+ · source cli\nCustomers notified: 2 \(on telegram\)\./,
+      /^Updated: \S+ {2}"Přerušené vlákno" · .* · status identified · since [^·]+ · source cli\nCustomer notices queued: 2 \(2 on Telegram\)\./,
     );
 
     const resolve = await linka(['resolve', id]);
     expect(resolve.code).toBe(0);
-    expect(resolve.stdout).toMatch(/^Resolved: \S+ .* · status resolved · .*\nCustomers notified: 2 \(on telegram\)\./);
+    expect(resolve.stdout).toMatch(/^Resolved: \S+ .* · status resolved · .*\nCustomer notices queued: 2 \(2 on Telegram\)\./);
+    // Resolving again changes nothing and queues nothing, and says so.
+    const again = await linka(['resolve', id]);
+    expect(again.stdout.trim().split('\n').slice(1)).toEqual(['Nothing changed, so no notice was queued.']);
     expect(await queued()).toEqual({ 'telegram:7001': 3, 'telegram:7003': 3 });
     expect((await linka(['list'])).stdout).toBe('No outage is in progress.\n');
+  }, 90_000);
+
+  it('says that no notice was queued when no customer channel is on, and why', async () => {
+    const run = await linka(['start', '--area', 'Plzeň-Lochotín', '--title', 'Bez kanálů'], { channels: false });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n').slice(1)).toEqual([
+      "Customer notices queued: none, because no customer channel is on in this environment (Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET; SMS: TWILIO_* and PUBLIC_URL); run this command with the server's environment. Customers in these areas who write to Linka are told about the outage when they do.",
+    ]);
+    const id = /^Declared: (\S+)/.exec(run.stdout)?.[1] as string;
+    await linka(['resolve', id], { channels: false });
   }, 90_000);
 
   it('explains usage mistakes (exit 2) and unknown outages (exit 1)', async () => {

@@ -109,17 +109,20 @@ interface Setup {
 
 /** What happened to the notices, in words. */
 function noticeLines(r: OutageResult, s: Setup): string[] {
-  if (!r.changed) return ['Nothing changed, so nobody was notified.'];
+  if (!r.changed) return ['Nothing changed, so no notice was queued.'];
   const lines: string[] = [];
-  if (s.customerChannels.length) {
-    lines.push(`Customers notified: ${r.notified} (on ${s.customerChannels.join(', ')}).`);
-  } else {
+  const channels = Object.entries(r.byChannel)
+    .map(([channel, n]) => `${n} on ${channel === 'sms' ? 'SMS' : channel === 'telegram' ? 'Telegram' : channel}`)
+    .join(', ');
+  if (r.notified > 0) lines.push(`Customer notices queued: ${r.notified} (${channels}).`);
+  else if (s.customerChannels.length)
+    lines.push(`Customer notices queued: none (nobody on ${s.customerChannels.join(', ')} in these areas had not been told yet).`);
+  else
     lines.push(
-      "Customers notified: 0. No customer channel is on in this environment (Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET; SMS: TWILIO_* and PUBLIC_URL); run this command with the server's environment.",
+      "Customer notices queued: none, because no customer channel is on in this environment (Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET; SMS: TWILIO_* and PUBLIC_URL); run this command with the server's environment. Customers in these areas who write to Linka are told about the outage when they do.",
     );
-  }
-  if (s.teamPlatforms.length) lines.push(`The team is told in ${s.teamPlatforms.join(', ')}.`);
-  lines.push('The notices are queued in the database; the running server (linka serve) sends them, at the configured rate limits.');
+  if (s.teamPlatforms.length) lines.push(`The team is told in ${s.teamPlatforms.join(' and ')}.`);
+  if (r.notified > 0 || s.teamPlatforms.length) lines.push('The running server (linka serve) sends what is queued, within the configured rate limits.');
   return lines;
 }
 

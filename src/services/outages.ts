@@ -66,7 +66,19 @@ export interface OutageResult {
   outage: OutageRow;
   /** False when nothing changed (a repeated notification). */
   changed: boolean;
+  /** How many customer notices this change queued... */
   notified: number;
+  /** ...and how many of them on each channel ("telegram", "sms"). */
+  byChannel: Record<string, number>;
+}
+
+const channelOfConversation = (id: string) => id.slice(0, id.indexOf(':'));
+
+/** The result of a change that queued `sent` (conversation ids). */
+function resultOf(outage: OutageRow, changed: boolean, sent: readonly string[]): OutageResult {
+  const byChannel: Record<string, number> = {};
+  for (const id of sent) byChannel[channelOfConversation(id)] = (byChannel[channelOfConversation(id)] ?? 0) + 1;
+  return { outage, changed, notified: sent.length, byChannel };
 }
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
@@ -102,7 +114,7 @@ export function createOutages(deps: OutageDeps) {
     return out;
   }
 
-  /** Queues one notice to everyone in `to` who has not had it yet; returns how many were queued. */
+  /** Queues one notice to everyone in `to` who has not had it yet; returns the conversations it was queued for. */
   async function send(
     tx: Tx,
     o: OutageRow,
@@ -110,14 +122,14 @@ export function createOutages(deps: OutageDeps) {
     kind: 'start' | 'update' | 'resolved',
     to: Array<{ conversationId: string; lang: Lang }>,
     now: Date,
-  ): Promise<number> {
+  ): Promise<string[]> {
     const already = await outageNoticeRecipients(tx, o.id, notice);
     const fresh = to.filter((r) => {
       if (already.has(r.conversationId)) return false;
       already.add(r.conversationId);
       return true;
     });
-    if (fresh.length === 0) return 0;
+    if (fresh.length === 0) return [];
     await recordOutageNotices(
       tx,
       o.id,
@@ -133,7 +145,7 @@ export function createOutages(deps: OutageDeps) {
       if (!texts.has(key)) texts.set(key, noticeText(o, kind, r.lang, timezone, short));
       await enqueue(tx, { kind: 'reply', channel, target: r.conversationId, payload: { reply: { text: texts.get(key) as string } }, now });
     }
-    return fresh.length;
+    return fresh.map((r) => r.conversationId);
   }
 
   /** The notice to the team channels and the Telegram channel, once per notice. */
@@ -213,9 +225,9 @@ export function createOutages(deps: OutageDeps) {
           estimatedEndAt: input.estimatedEndAt ?? null,
           createdAt: now,
         });
-        const notified = await send(tx, outage, 'start', 'start', await recipients(tx, outage), now);
-        await announce(tx, outage, 'start', 'start', notified, now);
-        return { outage, changed: true, notified };
+        const sent = await send(tx, outage, 'start', 'start', await recipients(tx, outage), now);
+        await announce(tx, outage, 'start', 'start', sent.length, now);
+        return resultOf(outage, true, sent);
       });
     },
 
@@ -236,13 +248,13 @@ export function createOutages(deps: OutageDeps) {
           ...(patch.services?.length && JSON.stringify(patch.services) !== JSON.stringify(before.services) ? { services: patch.services } : {}),
           ...(patch.texts && JSON.stringify(patch.texts) !== JSON.stringify(before.texts) ? { texts: patch.texts as Prisma.InputJsonValue } : {}),
         };
-        if (Object.keys(data).length === 0) return { outage: before, changed: false, notified: 0 };
+        if (Object.keys(data).length === 0) return resultOf(before, false, []);
         const outage = await updateOutage(tx, before.id, { ...data, revision: before.revision + 1 });
         // Newly covered areas get the start notice; everyone already told gets the update.
-        let notified = await send(tx, outage, 'start', 'start', await recipients(tx, outage), now);
-        notified += await send(tx, outage, `update:${outage.revision}`, 'update', await audience(tx, outage), now);
-        await announce(tx, outage, `update:${outage.revision}`, 'update', notified, now);
-        return { outage, changed: true, notified };
+        const sent = await send(tx, outage, 'start', 'start', await recipients(tx, outage), now);
+        sent.push(...(await send(tx, outage, `update:${outage.revision}`, 'update', await audience(tx, outage), now)));
+        await announce(tx, outage, `update:${outage.revision}`, 'update', sent.length, now);
+        return resultOf(outage, true, sent);
       });
     },
 
@@ -250,11 +262,11 @@ export function createOutages(deps: OutageDeps) {
     async resolve(idOrKey: string, _actor: string): Promise<OutageResult> {
       return commit(async (tx, now) => {
         const before = await find(tx, idOrKey);
-        if (before.status === 'resolved') return { outage: before, changed: false, notified: 0 };
+        if (before.status === 'resolved') return resultOf(before, false, []);
         const outage = await updateOutage(tx, before.id, { status: 'resolved', resolvedAt: now, revision: before.revision + 1 });
-        const notified = await send(tx, outage, 'resolved', 'resolved', await audience(tx, outage), now);
-        await announce(tx, outage, 'resolved', 'resolved', notified, now);
-        return { outage, changed: true, notified };
+        const sent = await send(tx, outage, 'resolved', 'resolved', await audience(tx, outage), now);
+        await announce(tx, outage, 'resolved', 'resolved', sent.length, now);
+        return resultOf(outage, true, sent);
       });
     },
 
