@@ -131,6 +131,23 @@ describe('parseCustomersCsv', () => {
     expect(() => parseCustomersCsv(text, OPTS)).toThrow('line 3: telegram_id 555 already appears on line 2');
   });
 
+  it('refuses a tier the configuration does not have, naming the configured ones, and takes any case of a known one', () => {
+    const tiers = ['none', 'STANDARD', 'PLUS', 'VIP'];
+    const text = 'contract_number,name,tier\n2024-0001,A,gold\n2024-0002,B,plus\n2024-0003,C,\n';
+    expect(() => parseCustomersCsv(text, { ...OPTS, tiers })).toThrow(
+      'line 2: tier "gold" is not one of the configured tiers (none, STANDARD, PLUS, VIP); leave it empty for none',
+    );
+    const rows = parseCustomersCsv('contract_number,name,tier\n2024-0002,B,plus\n2024-0003,C,\n', { ...OPTS, tiers });
+    expect(rows.map((r) => r.tier)).toEqual(['PLUS', 'none']);
+  });
+
+  it('refuses one phone number on two customers, naming both lines and contracts', () => {
+    const text = 'contract_number,name,phones\n2024-0001,Jana,603 111 222\n2024-0002,Josef,+420 603 111 222|603 333 444\n';
+    expect(() => parseCustomersCsv(text, OPTS)).toThrow(
+      'line 3: phone +420603111222 is also on line 2 (contract 2024-0001); a phone number may belong to one customer only',
+    );
+  });
+
   it('explains unknown and missing header columns, listing the expected ones', () => {
     const expected = `(expected: ${CSV_COLUMNS.join(', ')})`;
     expect(() => parseCustomersCsv('contract_number,name,fone\n2024-0001,A,603123456\n', OPTS)).toThrow(`Unknown CSV column(s) fone ${expected}`);
@@ -236,6 +253,30 @@ describe('linka customers import', () => {
     expect(run.stderr).toBe('linka: Nothing was imported; fix these rows:\n  line 4: telegram_id 555 already belongs to contract A-001\n');
     expect(run.stderr).not.toMatch(/Invalid|prisma|Unique constraint/i);
     expect(await ws.customers()).toEqual(before);
+  });
+
+  it('refuses a phone number another customer already has, naming that contract, and imports nothing', async () => {
+    const ws = workspace();
+    expect((await ws.import(ws.csv('first.csv', 'contract_number,name,phones\nA-001,Alena Malá,603 111 222\n'))).code).toBe(0);
+    const before = await ws.customers();
+    const run = await ws.import(ws.csv('second.csv', 'contract_number,name,phones,tier\nA-002,Bedřich Malý,603 111 222,\nA-003,Cecílie,,gold\n'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'linka: Nothing was imported; fix these rows:\n  line 3: tier "gold" is not one of the configured tiers (none, STANDARD, PLUS, VIP); leave it empty for none\n',
+    );
+    const phoneOnly = await ws.import(ws.csv('third.csv', 'contract_number,name,phones\nA-002,Bedřich Malý,603 111 222\n'));
+    expect(phoneOnly.code).toBe(1);
+    expect(phoneOnly.stderr).toBe(
+      'linka: Nothing was imported; fix these rows:\n  line 2: phone +420603111222 already belongs to contract A-001; a phone number may belong to one customer only\n',
+    );
+    expect(await ws.customers()).toEqual(before);
+    // The same file may move the number: A-001 gets another one, A-002 takes this one.
+    const moved = await ws.import(ws.csv('moved.csv', 'contract_number,name,phones\nA-002,Bedřich Malý,603 111 222\nA-001,Alena Malá,603 555 666\n'));
+    expect(moved.stderr).toBe('');
+    expect((await ws.customers()).map((c) => [c.contractNumber, c.phones.map((p) => p.e164)])).toEqual([
+      ['A-001', ['+420603555666']],
+      ['A-002', ['+420603111222']],
+    ]);
   });
 
   it('moves a telegram_id between customers of the same file, whatever the order of the rows', async () => {

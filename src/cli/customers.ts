@@ -16,7 +16,7 @@ export const customersCommand: CliCommand = async (args, io) => {
     throw new LinkaError('file_unreadable', `cannot read ${file}: ${(err as Error).message}`);
   }
   const { importCustomers, parseCustomersCsv } = await import('../import/customers-csv.js');
-  const rows = parseCustomersCsv(text, { region: config.phoneRegion, defaultLanguage: config.defaultLanguage });
+  const rows = parseCustomersCsv(text, { region: config.phoneRegion, defaultLanguage: config.defaultLanguage, tiers: Object.keys(config.tiers) });
   return withDatabase(io.env, async (db) => {
     const counts = await importCustomers(db.prisma, rows);
     io.out(`Imported ${rows.length} customer(s) from ${file}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged.`);

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { toE164 } from '../domain/phone.js';
 import { LinkaError } from '../errors.js';
-import { releaseTelegramId, telegramIdHolders, upsertCustomer, type CustomerInput } from '../store/customers.js';
+import { phoneHolders, releaseTelegramId, telegramIdHolders, upsertCustomer, type CustomerInput } from '../store/customers.js';
 import type { PrismaClient } from '../store/types.js';
 
 /** The columns, in the order the README lists them. */
@@ -45,6 +45,8 @@ export interface ImportOptions {
   region: string;
   defaultLanguage: 'cs' | 'sk' | 'en';
   defaultTier?: string;
+  /** The configured tiers (config `tiers`); a row naming another one is refused. */
+  tiers?: readonly string[];
 }
 
 /** A customer as read from the file, with the line it is on (for the import's messages). */
@@ -87,6 +89,7 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
   const errors: string[] = [];
   const seen = new Map<string, number>();
   const seenTelegram = new Map<string, number>();
+  const seenPhone = new Map<string, { line: number; contract: string }>();
   const rows: CsvCustomer[] = [];
   for (const { record, line } of records) {
     const parsed = rowSchema.safeParse(record);
@@ -105,6 +108,19 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
       else if (!phones.includes(e164)) phones.push(e164);
     }
     const key = r.contract_number;
+    // A phone identifies one customer: the same number on two contracts would leave Linka unable to tell them apart.
+    for (const e164 of phones) {
+      const other = seenPhone.get(e164);
+      if (other && other.contract !== key)
+        errors.push(`line ${line}: phone ${e164} is also on line ${other.line} (contract ${other.contract}); a phone number may belong to one customer only`);
+      else seenPhone.set(e164, { line, contract: key });
+    }
+    let tier = r.tier || (opts.defaultTier ?? 'none');
+    if (r.tier && opts.tiers) {
+      const configured = opts.tiers.find((t) => t.toLowerCase() === r.tier.toLowerCase());
+      if (configured) tier = configured;
+      else errors.push(`line ${line}: tier "${r.tier}" is not one of the configured tiers (${opts.tiers.join(', ')}); leave it empty for none`);
+    }
     if (seen.has(key)) errors.push(`line ${line}: contract_number ${key} already appears on line ${seen.get(key)}`);
     seen.set(key, line);
     // telegram_id is unique in the database: a duplicate would fail the whole transaction without a line number.
@@ -118,7 +134,7 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
       name: r.name,
       phones,
       language: (r.language || opts.defaultLanguage) as CustomerInput['language'],
-      tier: r.tier || (opts.defaultTier ?? 'none'),
+      tier,
       area: r.area,
       accessPoint: r.access_point,
       address: r.address,
@@ -161,6 +177,21 @@ export async function importCustomers(
           errors.push(
             `${row.line !== undefined ? `line ${row.line}` : `contract_number ${row.contractNumber}`}: telegram_id ${row.telegramId} already belongs to contract ${holder}`,
           );
+      }
+      // A phone another customer already has, unless the file gives that customer other phones.
+      const phoneOwners = await phoneHolders(
+        tx,
+        rows.flatMap((r) => r.phones),
+      );
+      for (const row of rows) {
+        for (const e164 of row.phones) {
+          const holder = phoneOwners.get(e164);
+          if (holder === undefined || holder === row.contractNumber) continue;
+          if (inFile.has(holder) && !inFile.get(holder)?.phones.includes(e164)) continue;
+          errors.push(
+            `${row.line !== undefined ? `line ${row.line}` : `contract_number ${row.contractNumber}`}: phone ${e164} already belongs to contract ${holder}; a phone number may belong to one customer only`,
+          );
+        }
       }
       if (errors.length) throw badRows(errors);
       for (const row of wanted) if (moved.includes(holders.get(row.telegramId) as string)) await releaseTelegramId(tx, row.telegramId);

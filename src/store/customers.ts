@@ -134,3 +134,10 @@ export async function linkTelegramId(db: DbClient, customerId: string, telegramI
 export async function customerCount(db: DbClient): Promise<number> {
   return db.customer.count();
 }
+
+/** Which customer (contract number) holds each of these phone numbers, for those someone holds. */
+export async function phoneHolders(db: DbClient, e164s: readonly string[]): Promise<Map<string, string>> {
+  if (!e164s.length) return new Map();
+  const rows = await db.customerPhone.findMany({ where: { e164: { in: [...new Set(e164s)] } }, include: { customer: { select: { contractNumber: true } } } });
+  return new Map(rows.map((r) => [r.e164, r.customer.contractNumber]));
+}
