@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'maintenance_not_found',
   'maintenance_cancelled',
   'maintenance_over',
+  // The technicians' queue from the command line (src/cli/time.ts): the queue's own answer.
+  'time_refused',
 ] as const;
 
 /** A {@link LinkaError}'s code (see {@link ERROR_CODES}). */

@@ -20,6 +20,8 @@ Commands:
                                  plan a maintenance; customers in the areas are told at the lead times
   maintenance cancel ID | reschedule ID --start ... --end ... | list [--all]
   balances import FILE.csv       import outstanding balances (payment reminders; 0 = paid)
+  time TICKET DURATION ACTIVITY [--technician NAME]
+                                 log time on a ticket, as /linka time does (e.g. time 1 45m Výměna routeru)
   outage start|update|resolve|list
                                  declare, update, resolve and list outages (linka outage help)
   help                           this text
@@ -38,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   discord: async () => (await import('./discord.js')).discordCommand,
   maintenance: async () => (await import('./maintenance.js')).maintenanceCommand,
   balances: async () => (await import('./balances.js')).balancesCommand,
+  time: async () => (await import('./time.js')).timeCommand,
 };
 
 /** Runs the CLI; returns the exit code (serve keeps running and returns 0). */
