@@ -12,6 +12,7 @@ import {
   parseEta,
   parseOutageStatus,
   parseTicketNumber,
+  parseTicketReference,
   problemText,
   queueListing,
   readOutageCommand,
@@ -97,6 +98,14 @@ describe('ticket numbers', () => {
     expect(parseTicketNumber('T-2026-123456', 'T')).toBe('T-2026-123456');
     expect(parseTicketNumber('isp-2026-7', 'ISP')).toBe('ISP-2026-00007');
     expect(slackParseTicketNumber).toBe(parseTicketNumber);
+  });
+
+  it("reads a bare number as a ticket of the given year, and a full number as it is (the shell's :ticket, linka time)", () => {
+    expect(parseTicketReference('42', 'T', 2026)).toBe('T-2026-00042');
+    expect(parseTicketReference(' 00001 ', 'T', 2027)).toBe('T-2027-00001');
+    expect(parseTicketReference('123456789', 'ISP', 2026)).toBe('ISP-2026-123456789');
+    expect(parseTicketReference('t-2025-7', 'T', 2026)).toBe('T-2025-00007');
+    for (const bad of ['', '1234567890', '4a', 'a4', '-4', 'X-2026-1', '4 2']) expect(parseTicketReference(bad, 'T', 2026), bad).toBeNull();
   });
 
   it('refuses other prefixes and shapes', () => {

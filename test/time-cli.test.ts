@@ -1,11 +1,10 @@
 // `linka time`: a trial without Slack or Discord can log time on a ticket from the command line
 // and see it on the month's statement. The ticket is opened the way a customer opens one.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/client.js';
-import { BIN } from './helpers/child-linka.js';
 import { createTestDatabase } from './helpers/db.js';
 import { createHarness, seedCustomers } from './helpers/harness.js';
+import { type LinkaRun, runLinka } from './helpers/run-linka.js';
 
 let db: Db;
 let url: string;
@@ -25,25 +24,10 @@ afterAll(async () => {
   await drop();
 });
 
-function linka(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function linka(args: string[]): Promise<LinkaRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
   for (const k of ['LINKA_CONFIG', 'NODE_ENV', 'TELEGRAM_BOT_TOKEN', 'TWILIO_ACCOUNT_SID', 'SLACK_BOT_TOKEN', 'DISCORD_BOT_TOKEN']) delete env[k];
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  return runLinka(args, { env });
 }
 
 describe('linka time', () => {

@@ -3,11 +3,10 @@
  * system (columns in src/import/balances-csv.ts and the README). Every row is checked first;
  * one bad row imports nothing. A balance of 0 marks the customer as paid: no more reminders.
  */
-import { readFileSync } from 'node:fs';
 import { LinkaError } from '../errors.js';
 import { balanceDefaults, checkBalances, importBalances, parseBalancesCsv } from '../import/balances-csv.js';
 import { paymentSettings } from '../services/payments.js';
-import { type CliCommand, configOf, withDatabase } from './command.js';
+import { type CliCommand, configOf, readInputFile, withDatabase } from './command.js';
 
 export const BALANCES_USAGE = 'usage: linka balances import FILE.csv';
 
@@ -16,12 +15,7 @@ export const balancesCommand: CliCommand = async (args, io) => {
   const [sub, file, ...rest] = args;
   if (sub !== 'import' || !file || rest.length) throw new LinkaError('usage', BALANCES_USAGE);
   const config = configOf(io);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new LinkaError('file_unreadable', `cannot read ${file}: ${(err as Error).message}`);
-  }
+  const text = readInputFile(file);
   const raw = parseBalancesCsv(text);
   return withDatabase(io.env, async (db) => {
     const now = new Date();

@@ -4,8 +4,10 @@
  * usage and exits 2); any other failure throws and exits 1. Commands read the environment only
  * from `io.env`, so a test can run them with its own.
  */
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { LinkaConfig } from '../config/schema.js';
+import { LinkaError } from '../errors.js';
 import { defaultDatabaseUrl, openDatabase, type Db } from '../store/client.js';
 import { applyMigrations } from '../store/migrate.js';
 
@@ -57,5 +59,14 @@ export async function withDatabase<T>(env: NodeJS.ProcessEnv, work: (db: Db) => 
     return await work(db);
   } finally {
     await db.close();
+  }
+}
+
+/** The text of a file named on the command line; a file that cannot be read is a clear error. */
+export function readInputFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new LinkaError('file_unreadable', `cannot read ${file}: ${(err as Error).message}`);
   }
 }

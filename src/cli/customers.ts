@@ -1,7 +1,6 @@
 /** `linka customers import FILE.csv`: import or update customers by contract number (columns in src/import/customers-csv.ts). */
-import { readFileSync } from 'node:fs';
 import { LinkaError } from '../errors.js';
-import { type CliCommand, configOf, withDatabase } from './command.js';
+import { type CliCommand, configOf, readInputFile, withDatabase } from './command.js';
 
 export const CUSTOMERS_USAGE = 'usage: linka customers import FILE.csv';
 
@@ -9,12 +8,7 @@ export const customersCommand: CliCommand = async (args, io) => {
   const [sub, file, ...rest] = args;
   if (sub !== 'import' || !file || rest.length) throw new LinkaError('usage', CUSTOMERS_USAGE);
   const config = configOf(io);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new LinkaError('file_unreadable', `cannot read ${file}: ${(err as Error).message}`);
-  }
+  const text = readInputFile(file);
   const { importCustomers, parseCustomersCsv } = await import('../import/customers-csv.js');
   const rows = parseCustomersCsv(text, { region: config.phoneRegion, defaultLanguage: config.defaultLanguage, tiers: Object.keys(config.tiers) });
   return withDatabase(io.env, async (db) => {

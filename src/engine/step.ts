@@ -223,7 +223,6 @@ function onTimer(turn: Turn, token: string): void {
   }
 }
 
-/** Words that work at every step. Returns true when the text was one of them. */
 /**
  * Whether a customer's text is one of the words that work at every step (help, menu, back,
  * start over, a language, the hours question, "I have paid"): a command to Linka, which the
@@ -237,6 +236,7 @@ export function isCommandText(text: string): boolean {
   return asksHours(n) || saysPaid(n);
 }
 
+/** Words that work at every step. Returns true when the text was one of them. */
 function command(turn: Turn, n: string): boolean {
   const { s } = turn;
   for (const lang of LANGS) {
