@@ -138,10 +138,15 @@ describe('linka outage', () => {
   it('explains usage mistakes (exit 2) and unknown outages (exit 1)', async () => {
     const noArea = await linka(['start', '--title', 'X']);
     expect(noArea.code).toBe(2);
-    expect(noArea.stderr).toMatch(/^linka: --area is required .*\nusage:\n {2}linka outage start --area A/);
+    expect(noArea.stderr).toBe(
+      "linka: required option '--area <area>' not specified\nusage: linka outage start [options]\nsee `linka outage start --help` (every command: `linka --help`)\n",
+    );
     const badStatus = await linka(['start', '--area', 'Bory', '--status', 'broken']);
     expect(badStatus.code).toBe(2);
-    expect(badStatus.stderr).toContain('--status must be one of investigating, identified, monitoring, resolved, not "broken"');
+    expect(badStatus.stderr).toContain("argument 'broken' is invalid. Allowed choices are investigating, identified, monitoring, resolved.");
+    const badService = await linka(['start', '--area', 'Bory', '--service', 'internet,plyn']);
+    expect(badService.code).toBe(2);
+    expect(badService.stderr).toMatch(/^linka: --service must be one of internet, .*, not "plyn"\nusage: linka outage start \[options\]\n/);
     const unknown = await linka(['resolve', 'nope']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('linka: no outage nope\n');

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseTwilioInbound } from '../adapters/twilio/index.js';
 import { balanceRoutes } from '../src/server/api/balances.js';
 import { bearerGuard } from '../src/server/api/common.js';
-import { balancesCommand } from '../src/cli/balances.js';
+import { balancesImport } from '../src/cli/balances.js';
 import { parseConfig } from '../src/config/load.js';
 import type { RouteRequest } from '../src/server/http.js';
 import { balanceDefaults, checkBalances, importBalances, parseBalancesCsv } from '../src/import/balances-csv.js';
@@ -84,7 +84,7 @@ describe('payment reminders', () => {
     // on the next query), as a separate `linka` process would not need.
     const cli = async (out: (line: string) => void) => {
       await db.prisma.$disconnect();
-      return balancesCommand(['import', file], { env, out, write: out, err: out });
+      return balancesImport(file, { env, out, write: out, err: out, writeErr: out });
     };
     const err = await cli(() => {}).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);

@@ -168,11 +168,11 @@ describe('linka statement', () => {
     results.forEach((r, i) => {
       expect(r.code, bad[i]?.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain('Usage: linka');
+      expect(r.stderr).toMatch(/\nusage: linka statement \[options\]\nsee `linka statement --help`/);
     });
     expect(results[0]?.stderr).toContain('--month must be a month as YYYY-MM (e.g. 2026-11), not "2026-13"');
-    expect(results[2]?.stderr).toContain('--month is required');
-    expect(results[3]?.stderr).toContain('--format must be csv or json, not "xlsx"');
+    expect(results[2]?.stderr).toContain("required option '--month <YYYY-MM>' not specified");
+    expect(results[3]?.stderr).toContain("option '--format <format>' argument 'xlsx' is invalid. Allowed choices are csv, json.");
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toBe('linka: no customer with contract number "NOPE-1"\n');

@@ -1,7 +1,8 @@
 /**
  * What every `linka` command is: a function of its arguments and its input/output, returning
- * the exit code. A usage mistake throws LinkaError('usage') (src/cli/index.ts prints it with the
- * usage and exits 2); any other failure throws and exits 1. Commands read the environment only
+ * the exit code. Its arguments are parsed already (src/cli/index.ts, commander); a usage mistake
+ * the command finds itself throws LinkaError('usage') (printed with the command's usage line,
+ * exit 2); any other failure throws and exits 1. Commands read the environment only
  * from `io.env`, so a test can run them with its own.
  */
 import { readFileSync } from 'node:fs';
@@ -17,8 +18,10 @@ export interface CliIo {
   out(line: string): void;
   /** Text on standard output as it is (a CSV or JSON document). */
   write(text: string): void;
-  /** One line on standard error (a warning or a usage mistake). */
+  /** One line on standard error (a warning or a usage mistake), after "linka: ". */
   err(line: string): void;
+  /** Text on standard error as it is (the usage line after a mistake). */
+  writeErr(text: string): void;
   /** Standard input (the customer's lines in `linka shell`). */
   input?: NodeJS.ReadableStream;
   /** Standard output as a stream, for line editing when it is a terminal. */
@@ -27,8 +30,6 @@ export interface CliIo {
   terminal?: boolean;
 }
 
-export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
-
 /** The terminal's own input and output, with the process's environment. */
 export function processIo(): CliIo {
   return {
@@ -36,6 +37,7 @@ export function processIo(): CliIo {
     out: (line) => process.stdout.write(`${line}\n`),
     write: (text) => process.stdout.write(text),
     err: (line) => process.stderr.write(`linka: ${line}\n`),
+    writeErr: (text) => process.stderr.write(text),
     input: process.stdin,
     output: process.stdout,
     terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),

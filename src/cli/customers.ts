@@ -1,12 +1,7 @@
 /** `linka customers import FILE.csv`: import or update customers by contract number (columns in src/import/customers-csv.ts). */
-import { LinkaError } from '../errors.js';
-import { type CliCommand, configOf, readInputFile, withDatabase } from './command.js';
+import { type CliIo, configOf, readInputFile, withDatabase } from './command.js';
 
-export const CUSTOMERS_USAGE = 'usage: linka customers import FILE.csv';
-
-export const customersCommand: CliCommand = async (args, io) => {
-  const [sub, file, ...rest] = args;
-  if (sub !== 'import' || !file || rest.length) throw new LinkaError('usage', CUSTOMERS_USAGE);
+export async function customersImport(file: string, io: CliIo): Promise<number> {
   const config = configOf(io);
   const text = readInputFile(file);
   const { importCustomers, parseCustomersCsv } = await import('../import/customers-csv.js');
@@ -16,4 +11,4 @@ export const customersCommand: CliCommand = async (args, io) => {
     io.out(`Imported ${rows.length} customer(s) from ${file}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged.`);
     return 0;
   });
-};
+}

@@ -2,12 +2,10 @@
 import { createDiscordRest, registerCommands } from '../../adapters/discord/index.js';
 import { SUB_COMMAND_GROUPS, SUB_COMMANDS } from '../../adapters/discord/commands.js';
 import { LinkaError } from '../errors.js';
-import type { CliCommand } from './command.js';
+import type { CliIo } from './command.js';
 
-/** Runs a discord sub-command; returns the exit code. */
-export const discordCommand: CliCommand = async (args, { env, out }) => {
-  const [sub, ...rest] = args;
-  if (sub !== 'register-commands' || rest.length) throw new LinkaError('usage', 'usage: linka discord register-commands');
+/** Runs `linka discord register-commands`; returns the exit code. */
+export async function discordRegister({ env, out }: CliIo): Promise<number> {
   const token = env.DISCORD_BOT_TOKEN;
   if (!token) throw new LinkaError('env_missing', 'DISCORD_BOT_TOKEN is not set (see README.md, "Connecting Discord")');
   // One retry of a 5xx is enough for a command a person runs and watches.
@@ -22,4 +20,4 @@ export const discordCommand: CliCommand = async (args, { env, out }) => {
   } catch (err) {
     throw new LinkaError('discord_failed', `Discord answered: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-};
+}

@@ -1,64 +1,251 @@
 /**
- * The `linka` command: reads the command's name and runs its module (one file per command in
- * src/cli/, each a CliCommand of src/cli/command.ts). `serve` wires the server in src/app.ts.
+ * The `linka` command: its commands, sub-commands and options, parsed by commander (help on
+ * every level, --version, errors with the one usage line that applies). Each command's work is
+ * in its own module in src/cli/, imported when it runs: `serve` starts faster without the
+ * shell, the CSV parser and the other commands' modules.
  */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { OUTAGE_SERVICES, OUTAGE_STATUSES } from '../domain/outages.js';
 import { LinkaError } from '../errors.js';
-import { type CliCommand, type CliIo, processIo } from './command.js';
+import { type CliIo, processIo } from './command.js';
+import type { MaintenanceOptions } from './maintenance.js';
+import type { OutageOptions } from './outage.js';
+import type { ShellOptions } from './shell.js';
+import type { StatementOptions } from './statement.js';
 
-const USAGE = `Usage: linka <command>
+/** Repeated options (--area A --area B) collect into a list. */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-Commands:
-  serve                          start the HTTP server and the workers (npm start)
-  shell [--phone N] [--lang L]   chat as a customer in the terminal (npm run shell)
-  customers import FILE.csv      import or update customers by contract number
-  telegram set-webhook           register the webhook for PUBLIC_URL with Telegram
-  telegram info                  show what Telegram has registered and its last error
-  statement --month YYYY-MM [--customer CONTRACT] [--format csv|json]
-                                 the month's billed time per customer (CSV by default, on stdout)
-  discord register-commands      register the /linka slash command with Discord
-  maintenance schedule --area A --start "YYYY-MM-DD HH:MM" --end "..." [--service S] [--text-cs T]
-                                 plan a maintenance; customers in the areas are told at the lead times
-  maintenance cancel ID | reschedule ID --start ... --end ... | list [--all]
-  balances import FILE.csv       import outstanding balances (payment reminders; 0 = paid)
-  time TICKET DURATION ACTIVITY [--technician NAME]
-                                 log time on a ticket, as /linka time does (e.g. time 1 45m Výměna routeru)
-  outage start|update|resolve|list
-                                 declare, update, resolve and list outages (linka outage help)
-  help                           this text
-
+const ENVIRONMENT = `
 Environment: DATABASE_URL (default file:./data/linka.db), LINKA_CONFIG (default ./linka.config.yaml),
-PORT (3000), HOST (127.0.0.1), PUBLIC_URL. See README.md.`;
+PORT (3000), HOST (127.0.0.1), PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json or pretty). See README.md.`;
 
-/** Each command, imported when it runs: `serve` starts faster without the shell, the CSV parser and the other commands' modules. */
-const COMMANDS: Record<string, () => Promise<CliCommand>> = {
-  serve: async () => (await import('./serve.js')).serveCommand,
-  shell: async () => (await import('./shell.js')).shellCommand,
-  customers: async () => (await import('./customers.js')).customersCommand,
-  telegram: async () => (await import('./telegram.js')).telegramCommand,
-  statement: async () => (await import('./statement.js')).statementCommand,
-  outage: async () => (await import('./outage.js')).outageCommand,
-  discord: async () => (await import('./discord.js')).discordCommand,
-  maintenance: async () => (await import('./maintenance.js')).maintenanceCommand,
-  balances: async () => (await import('./balances.js')).balancesCommand,
-  time: async () => (await import('./time.js')).timeCommand,
-};
+/** This package's version, from its package.json (one level up from src/, two from dist/src/). */
+function version(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'linka' && pkg.version) return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
+}
+
+/** "linka outage start": the command's name with its parents'. */
+function pathOf(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** What follows an error: the one usage line that applies and where the rest is. */
+function usageHint(cmd: Command): string {
+  const path = pathOf(cmd);
+  const more = cmd.parent ? ` (every command: \`linka --help\`)` : '';
+  return `usage: ${path} ${cmd.usage()}\nsee \`${path} --help\`${more}`;
+}
+
+/** The options outage start and outage update share. */
+function outageFields(cmd: Command, required: boolean): Command {
+  const area = `affected area (repeat it, or separate areas with commas)${required ? '' : '; replaces the list'}`;
+  return cmd
+    .addOption(required ? new Option('--area <area>', area).argParser(collect).makeOptionMandatory() : new Option('--area <area>', area).argParser(collect))
+    .addOption(new Option('--service <service>', `affected service: ${OUTAGE_SERVICES.join(', ')} (repeatable)`).argParser(collect))
+    .option('--title <title>', 'a short title for the team')
+    .addOption(new Option('--status <status>', 'where the outage stands').choices([...OUTAGE_STATUSES]))
+    .option('--eta <time>', 'expected end: "2026-11-24 14:30" (config time zone), ISO 8601 with an offset, or none')
+    .option('--text-cs <text>', 'the customers\u2019 notice in Czech (instead of the default text)')
+    .option('--text-sk <text>', 'the notice in Slovak')
+    .option('--text-en <text>', 'the notice in English');
+}
+
+type Run = (...args: unknown[]) => Promise<number>;
+
+/**
+ * The program. `done` receives the exit code of the command that ran. Usage mistakes a command
+ * finds after parsing (LinkaError 'usage') are told like commander's own: message, usage line, hint.
+ */
+export function buildProgram(io: CliIo, done: (code: number) => void): Command {
+  const program = new Command('linka');
+  // Each action: its arguments as commander gives them (positionals, options, the command).
+  const act =
+    (run: Run) =>
+    async (...args: unknown[]) => {
+      const cmd = args.at(-1) as Command;
+      try {
+        done(await run(...args));
+      } catch (err) {
+        if (err instanceof LinkaError && err.code === 'usage') cmd.error(err.message, { exitCode: 2, code: 'linka.usage' });
+        throw err;
+      }
+    };
+
+  program
+    .description('Linka: customer support on Telegram and SMS, worked from Slack and Discord.')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for the command')
+    .helpCommand('help [command]', 'show help for a command')
+    .addHelpText('after', ENVIRONMENT)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.write(text),
+      writeErr: (text) => io.writeErr(text),
+      outputError: (text) => io.err(text.trim().replace(/^error: /, '')),
+    });
+
+  program
+    .command('serve')
+    .description('start the HTTP server and the workers (what npm start runs); stops on Ctrl-C or SIGTERM')
+    .action(act(async () => (await import('./serve.js')).serveCommand(io)));
+
+  program
+    .command('shell')
+    .description('chat with Linka as a customer, in the terminal')
+    .option('--phone <number>', "the customer's phone number: that customer's conversation goes on")
+    .addOption(new Option('--lang <lang>', 'the language the customer chooses').choices(['cs', 'sk', 'en']))
+    .option('--new', 'with --phone: start a new conversation instead of going on')
+    .action(act(async (opts) => (await import('./shell.js')).shellCommand(opts as ShellOptions, io)));
+
+  const customers = program.command('customers').description('customer records');
+  customers
+    .command('import')
+    .description('import or update customers by contract number (columns: see README.md)')
+    .argument('<file>', 'a CSV file, e.g. examples/customers.example.csv')
+    .action(act(async (file) => (await import('./customers.js')).customersImport(file as string, io)));
+
+  const telegram = program.command('telegram').description("the Telegram bot's webhook");
+  telegram
+    .command('set-webhook')
+    .description('register PUBLIC_URL/webhooks/telegram with Telegram, with TELEGRAM_WEBHOOK_SECRET')
+    .action(act(async () => (await import('./telegram.js')).telegramCommand('set-webhook', io)));
+  telegram
+    .command('info')
+    .description('show what Telegram has registered and its last delivery error')
+    .action(act(async () => (await import('./telegram.js')).telegramCommand('info', io)));
+
+  program
+    .command('statement')
+    .description("the month's billed time per customer, on standard output")
+    .requiredOption('--month <YYYY-MM>', 'the month, e.g. 2026-11')
+    .option('--customer <contract>', "only this customer's statement (by contract number)")
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .action(act(async (opts) => (await import('./statement.js')).statementCommand(opts as StatementOptions, io)));
+
+  const discord = program.command('discord').description('the Discord application');
+  discord
+    .command('register-commands')
+    .description('register the /linka slash command with Discord (DISCORD_BOT_TOKEN)')
+    .action(act(async () => (await import('./discord.js')).discordRegister(io)));
+
+  const maintenance = program.command('maintenance').description('planned maintenance: customers in the areas are told at the lead times');
+  const maintenanceRun = (sub: string) => async (first: unknown, second?: unknown) => {
+    const [id, opts] = typeof first === 'string' ? [first, second] : [undefined, first];
+    return (await import('./maintenance.js')).maintenanceCommand(sub, id, opts as MaintenanceOptions, io);
+  };
+  maintenance
+    .command('schedule')
+    .description('plan a maintenance (times are local, in the config time zone)')
+    .addOption(new Option('--area <area>', 'affected area (repeat it, or separate areas with commas)').argParser(collect).makeOptionMandatory())
+    .requiredOption('--start <time>', 'start, e.g. "2026-11-24 22:00" or "24. 11. 2026 22:00"')
+    .requiredOption('--end <time>', 'end, e.g. "2026-11-25 02:00"')
+    .addOption(new Option('--service <service>', 'affected service (repeatable)').argParser(collect))
+    .option('--text-cs <text>', 'the customers\u2019 notice in Czech (instead of the default text)')
+    .option('--text-sk <text>', 'the notice in Slovak')
+    .option('--text-en <text>', 'the notice in English')
+    .action(act(maintenanceRun('schedule')));
+  maintenance
+    .command('cancel')
+    .description('cancel a maintenance; customers already told are told it is off')
+    .argument('<id>', 'its number, from linka maintenance list')
+    .action(act(maintenanceRun('cancel')));
+  maintenance
+    .command('reschedule')
+    .description('move a maintenance (only --start keeps its length; only --end keeps its start)')
+    .argument('<id>', 'its number, from linka maintenance list')
+    .option('--start <time>', 'new start, e.g. "2026-11-24 22:00"')
+    .option('--end <time>', 'new end')
+    .action(act(maintenanceRun('reschedule')));
+  maintenance
+    .command('list')
+    .description('planned and running maintenance')
+    .option('--all', 'also finished and cancelled ones')
+    .action(act(maintenanceRun('list')));
+
+  const balances = program.command('balances').description('outstanding balances, for payment reminders');
+  balances
+    .command('import')
+    .description('import outstanding balances from the accounting system (0 = paid)')
+    .argument('<file>', 'a CSV file: contract_number,amount[,currency,due_date]')
+    .action(act(async (file) => (await import('./balances.js')).balancesImport(file as string, io)));
+
+  program
+    .command('time')
+    .description('log time on a ticket, as /linka time does in Slack and Discord')
+    .argument('<ticket>', "T-2026-00042, t-2026-42 or 42 (this year's)")
+    .argument('<duration>', '90, 45m, 1h, 1h30 or 1:30')
+    .argument('<activity...>', 'what was done; "cesta:" marks travel, "zdarma:" unbilled work, "@2026-11-30" another day')
+    .option('--technician <name>', 'who did it (default: your user name)')
+    .action(
+      act(async (ticket, duration, words, opts) =>
+        (await import('./time.js')).timeCommand(ticket as string, duration as string, words as string[], opts as { technician?: string }, io),
+      ),
+    );
+
+  const outage = program.command('outage').description('declare, update, resolve and list outages; customers in the areas are told');
+  const outageRun = (sub: string) => async (first: unknown, second?: unknown) => {
+    const [id, opts] = typeof first === 'string' ? [first, second] : [undefined, first];
+    return (await import('./outage.js')).outageCommand(sub, id, opts as OutageOptions, io);
+  };
+  outageFields(outage.command('start').description('declare an outage (the same --key again updates it instead)'), true)
+    .option('--key <key>', 'an id of your own, so that declaring it twice is one outage')
+    .action(act(outageRun('start')));
+  outageFields(outage.command('update').description('change an outage; customers are told when it matters to them'), false)
+    .argument('<id>', 'the outage id, from linka outage list')
+    .action(act(outageRun('update')));
+  outage
+    .command('resolve')
+    .description('resolve an outage; customers who were told are told it is over')
+    .argument('<id>', 'the outage id, from linka outage list')
+    .action(act(outageRun('resolve')));
+  outage
+    .command('list')
+    .description('outages in progress')
+    .option('--json', 'as JSON (times in ISO 8601)')
+    .action(act(outageRun('list')));
+
+  // Every command: the same output, exit override and error hint; help after its description.
+  const all = (cmd: Command): Command[] => [cmd, ...cmd.commands.flatMap(all)];
+  for (const cmd of all(program)) {
+    cmd.exitOverride().showHelpAfterError(usageHint(cmd)).showSuggestionAfterError(true);
+    if (cmd !== program && cmd.commands.length) cmd.helpCommand('help [command]', 'show help for a command');
+  }
+  return program;
+}
 
 /** Runs the CLI; returns the exit code (serve keeps running and returns 0). */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const [command, ...args] = argv;
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
   try {
-    if (command === undefined || ['help', '--help', '-h'].includes(command)) {
-      io.out(USAGE);
-      return command === undefined ? 2 : 0;
-    }
-    const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-    if (!load) throw new LinkaError('usage', `unknown command "${command}"`);
-    return await (await load())(args, io);
-  } catch (err) {
-    // Any node:util parseArgs complaint (unknown option, missing value, stray argument) is a usage error.
-    if ((err instanceof LinkaError && err.code === 'usage') || String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) {
-      io.err(`${(err as Error).message}\n\n${USAGE}`);
+    if (argv.length === 0) {
+      // No command: what there is, and exit 2 (nothing was done).
+      program.outputHelp({ error: true });
       return 2;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version asked for: done. A parent command without its sub-command shows its help
+      // (commander.help), as a mistake.
+      // Anything else commander or a command refused (told already, with the usage line): exit 2.
+      return ['commander.helpDisplayed', 'commander.version'].includes(err.code) ? 0 : 2;
     }
     io.err(err instanceof Error ? err.message : String(err));
     return 1;

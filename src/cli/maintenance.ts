@@ -4,20 +4,24 @@
  * team channels and, at the lead times, to the customers (src/services/maintenance.ts).
  * Times are local to the config's time zone: "2026-11-24 22:00" or "24. 11. 2026 22:00".
  */
-import { parseArgs } from 'node:util';
 import { parseLocalDateTime } from '../domain/business-time.js';
 import { leadTimeText } from '../domain/maintenance.js';
 import { localTime } from '../domain/ticket-card.js';
 import { LinkaError } from '../errors.js';
 import { createMaintenance, leadTimesOf, type MaintenanceRow } from '../services/maintenance.js';
-import { type CliCommand, configOf, withDatabase } from './command.js';
+import { type CliIo, configOf, withDatabase } from './command.js';
 
-export const MAINTENANCE_USAGE = `usage:
-  linka maintenance schedule --area AREA [--area AREA...] --start "2026-11-24 22:00" --end "2026-11-25 02:00"
-                             [--service internet ...] [--text-cs TEXT] [--text-sk TEXT] [--text-en TEXT]
-  linka maintenance cancel ID
-  linka maintenance reschedule ID [--start "..."] [--end "..."]
-  linka maintenance list [--all]`;
+/** The options of `linka maintenance ...` (parsed in src/cli/index.ts). */
+export interface MaintenanceOptions {
+  area?: string[];
+  service?: string[];
+  start?: string;
+  end?: string;
+  textCs?: string;
+  textSk?: string;
+  textEn?: string;
+  all?: boolean;
+}
 
 const list = (values: string[] | undefined) =>
   (values ?? [])
@@ -32,38 +36,17 @@ function localInstant(option: string, text: string | undefined, timeZone: string
   return at;
 }
 
-/** Runs `linka maintenance ...`; returns the exit code. Usage errors throw LinkaError('usage'). */
-export const maintenanceCommand: CliCommand = async (args, io) => {
+/** Runs `linka maintenance SUB [ID] ...`; returns the exit code. Usage errors throw LinkaError('usage'). */
+export async function maintenanceCommand(sub: string, id: string | undefined, values: MaintenanceOptions, io: CliIo): Promise<number> {
   const { out } = io;
-  const [sub, ...rest] = args;
-  if (!sub || !['schedule', 'cancel', 'reschedule', 'list'].includes(sub)) throw new LinkaError('usage', MAINTENANCE_USAGE);
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      area: { type: 'string', multiple: true },
-      service: { type: 'string', multiple: true },
-      start: { type: 'string' },
-      end: { type: 'string' },
-      'text-cs': { type: 'string' },
-      'text-sk': { type: 'string' },
-      'text-en': { type: 'string' },
-      all: { type: 'boolean' },
-    },
-  });
-  const id = positionals[0];
-  if ((sub === 'cancel' || sub === 'reschedule') && (positionals.length !== 1 || !/^#?\d+$/.test(id ?? '')))
-    throw new LinkaError('usage', `linka maintenance ${sub} needs the maintenance's number (see linka maintenance list)\n${MAINTENANCE_USAGE}`);
-  if ((sub === 'schedule' || sub === 'list') && positionals.length)
-    throw new LinkaError('usage', `unexpected argument "${positionals[0]}"\n${MAINTENANCE_USAGE}`);
+  if ((sub === 'cancel' || sub === 'reschedule') && !/^#?\d+$/.test(id ?? ''))
+    throw new LinkaError('usage', `"${id}" is not a maintenance number such as 12 (see linka maintenance list)`);
   const config = configOf(io);
   const tz = config.timezone;
   const start = localInstant('start', values.start, tz);
   const end = localInstant('end', values.end, tz);
-  if (sub === 'schedule' && (!list(values.area).length || !start || !end))
-    throw new LinkaError('usage', `schedule needs --area, --start and --end\n${MAINTENANCE_USAGE}`);
-  if (sub === 'reschedule' && !start && !end) throw new LinkaError('usage', `reschedule needs --start or --end\n${MAINTENANCE_USAGE}`);
+  if (sub === 'schedule' && !list(values.area).length) throw new LinkaError('usage', '--area needs at least one area');
+  if (sub === 'reschedule' && !start && !end) throw new LinkaError('usage', 'reschedule needs --start or --end');
 
   const leadTimes = leadTimesOf(config);
   const describe = (m: MaintenanceRow) =>
@@ -78,7 +61,7 @@ export const maintenanceCommand: CliCommand = async (args, io) => {
           startsAt: start as Date,
           endsAt: end as Date,
           actor: 'cli',
-          texts: { cs: values['text-cs'], sk: values['text-sk'], en: values['text-en'] },
+          texts: { cs: values.textCs, sk: values.textSk, en: values.textEn },
         });
         out(`Scheduled maintenance ${describe(m)}.`);
         out(`The running server tells the team now and the customers in these areas ${leadTimes.map(leadTimeText).join(' and ')} before the start.`);
@@ -110,4 +93,4 @@ export const maintenanceCommand: CliCommand = async (args, io) => {
       }
     }
   });
-};
+}

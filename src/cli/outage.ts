@@ -6,7 +6,6 @@
  * run it with the server's environment.
  */
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { loadChannels } from '../channels.js';
 import type { LinkaConfig } from '../config/schema.js';
 import { parseLocalDateTime } from '../domain/business-time.js';
@@ -15,30 +14,23 @@ import { localTime } from '../domain/ticket-card.js';
 import { LinkaError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
 import { createOutages, outageView, type OutageInput, type OutagePatch, type OutageResult, type OutageRow, type Outages } from '../services/outages.js';
-import { type CliCommand, type CliIo, configOf, withDatabase } from './command.js';
+import { type CliIo, configOf, withDatabase } from './command.js';
 
-export const OUTAGE_USAGE = `usage:
-  linka outage start --area A [--area B] [--service internet] [--title T] [--status S]
-                     [--eta "2026-11-24 14:30"] [--text-cs T] [--text-sk T] [--text-en T] [--key K]
-  linka outage update ID [--status S] [--eta "2026-11-24 14:30"|none] [--title T] [--area A]... [--service S]... [--text-cs T]...
-  linka outage resolve ID
-  linka outage list [--json]
-statuses: ${OUTAGE_STATUSES.join(', ')}; services: ${OUTAGE_SERVICES.join(', ')}; --eta is local time (config timezone) or ISO 8601 with an offset`;
+/** The options of `linka outage ...` (parsed in src/cli/index.ts). */
+export interface OutageOptions {
+  area?: string[];
+  service?: string[];
+  title?: string;
+  status?: string;
+  eta?: string;
+  textCs?: string;
+  textSk?: string;
+  textEn?: string;
+  key?: string;
+  json?: boolean;
+}
 
-const usage = (why: string) => new LinkaError('usage', `${why}\n${OUTAGE_USAGE}`);
-
-const FIELDS = {
-  area: { type: 'string', multiple: true },
-  service: { type: 'string', multiple: true },
-  title: { type: 'string' },
-  status: { type: 'string' },
-  eta: { type: 'string' },
-  'text-cs': { type: 'string' },
-  'text-sk': { type: 'string' },
-  'text-en': { type: 'string' },
-} as const;
-
-type Values = { [K in keyof typeof FIELDS]?: (typeof FIELDS)[K] extends { multiple: true } ? string[] : string };
+const usage = (why: string) => new LinkaError('usage', why);
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -75,10 +67,14 @@ const parseAreas = (list: string[]) => [
   ),
 ];
 
-function textsOf(v: Values): OutageInput['texts'] {
+function textsOf(v: OutageOptions): OutageInput['texts'] {
   const texts: Record<string, string> = {};
-  for (const lang of ['cs', 'en', 'sk'] as const) {
-    const value = v[`text-${lang}`]?.trim();
+  for (const [lang, text] of [
+    ['cs', v.textCs],
+    ['en', v.textEn],
+    ['sk', v.textSk],
+  ] as const) {
+    const value = text?.trim();
     if (value) texts[lang] = value;
   }
   return Object.keys(texts).length ? texts : undefined;
@@ -126,7 +122,7 @@ function noticeLines(r: OutageResult, s: Setup): string[] {
   return lines;
 }
 
-async function run(sub: string, args: string[], s: Setup, out: (line: string) => void): Promise<number> {
+async function run(sub: string, id: string | undefined, v: OutageOptions, s: Setup, out: (line: string) => void): Promise<number> {
   const tz = s.config.timezone;
   const actor = `cli:${(() => {
     try {
@@ -137,9 +133,6 @@ async function run(sub: string, args: string[], s: Setup, out: (line: string) =>
   })()}`;
   switch (sub) {
     case 'start': {
-      const { values, positionals } = parseArgs({ args, options: { ...FIELDS, key: { type: 'string' } }, strict: true, allowPositionals: true });
-      if (positionals.length) throw usage(`unexpected "${positionals.join(' ')}" (areas are given with --area)`);
-      const v = values as Values & { key?: string };
       const areas = parseAreas(v.area ?? []);
       if (!areas.length) throw usage('--area is required (repeat it, or separate areas with commas)');
       const status = v.status ? parseStatus(v.status) : undefined;
@@ -161,10 +154,6 @@ async function run(sub: string, args: string[], s: Setup, out: (line: string) =>
       return 0;
     }
     case 'update': {
-      const { values, positionals } = parseArgs({ args, options: FIELDS, strict: true, allowPositionals: true });
-      const [id, ...extra] = positionals;
-      if (!id || extra.length) throw usage('update takes one outage id');
-      const v = values as Values;
       const patch: OutagePatch = {
         ...(v.status ? { status: parseStatus(v.status) } : {}),
         ...(v.eta !== undefined ? { estimatedEndAt: parseEta(v.eta, tz) } : {}),
@@ -174,25 +163,20 @@ async function run(sub: string, args: string[], s: Setup, out: (line: string) =>
         ...(textsOf(v) ? { texts: textsOf(v) } : {}),
       };
       if (Object.keys(patch).length === 0) throw usage('nothing to update: give --status, --eta, --title, --area, --service or --text-*');
-      const r = await s.outages.update(id, patch);
+      const r = await s.outages.update(id as string, patch);
       out(`${r.outage.status === 'resolved' && r.changed ? 'Resolved' : r.changed ? 'Updated' : 'Unchanged'}: ${describeOutage(r.outage, tz)}`);
       for (const line of noticeLines(r, s)) out(line);
       return 0;
     }
     case 'resolve': {
-      const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
-      const [id, ...extra] = positionals;
-      if (!id || extra.length) throw usage('resolve takes one outage id');
-      const r = await s.outages.resolve(id, actor);
+      const r = await s.outages.resolve(id as string, actor);
       out(`${r.changed ? 'Resolved' : 'Was already resolved'}: ${describeOutage(r.outage, tz)}`);
       for (const line of noticeLines(r, s)) out(line);
       return 0;
     }
     case 'list': {
-      const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: true });
-      if (positionals.length) throw usage(`unexpected "${positionals.join(' ')}"`);
       const rows = await s.outages.active();
-      if (values.json) out(JSON.stringify(rows.map(outageView), null, 2));
+      if (v.json) out(JSON.stringify(rows.map(outageView), null, 2));
       else if (!rows.length) out('No outage is in progress.');
       else {
         out(`Outages in progress (${rows.length}):`);
@@ -206,28 +190,11 @@ async function run(sub: string, args: string[], s: Setup, out: (line: string) =>
 }
 
 /**
- * Runs `linka outage ...`; returns the exit code. A usage mistake is told on `err` with the
- * usage (exit 2); other failures (an unknown outage...) are thrown.
+ * Runs `linka outage SUB [ID] ...`; returns the exit code. Usage mistakes throw
+ * LinkaError('usage'); other failures (an unknown outage...) are thrown as they are.
  */
-export const outageCommand: CliCommand = async (args, io) => {
-  try {
-    return await outageCommandOrThrow(args, io);
-  } catch (e) {
-    const parseArgsError = String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
-    if (!(e instanceof LinkaError && e.code === 'usage') && !parseArgsError) throw e;
-    io.err(`${(e as Error).message}${parseArgsError ? `\n${OUTAGE_USAGE}` : ''}`);
-    return 2;
-  }
-};
-
-async function outageCommandOrThrow(args: string[], io: CliIo): Promise<number> {
+export async function outageCommand(sub: string, id: string | undefined, values: OutageOptions, io: CliIo): Promise<number> {
   const { env, out } = io;
-  const [sub = '', ...rest] = args;
-  if (['help', '--help', '-h'].includes(sub)) {
-    out(OUTAGE_USAGE);
-    return 0;
-  }
-  if (!['start', 'update', 'resolve', 'list'].includes(sub)) throw usage(sub ? `unknown outage command "${sub}"` : 'which outage command?');
   const config = configOf(io);
   // Which channels are on, exactly as the server decides it (their secrets in this environment).
   const { adapters } = await loadChannels(env, config, silentLogger());
@@ -244,6 +211,6 @@ async function outageCommandOrThrow(args: string[], io: CliIo): Promise<number> 
       telegramChannel: config.outages.telegramChannel || null,
       shortSms: config.sms.shortText,
     });
-    return await run(sub, rest, { outages, customerChannels, teamPlatforms, config }, out);
+    return await run(sub, id, values, { outages, customerChannels, teamPlatforms, config }, out);
   });
 }

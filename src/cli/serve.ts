@@ -1,12 +1,10 @@
 /** `linka serve` (npm start): the HTTP server and the workers, until SIGTERM or SIGINT. */
-import { LinkaError } from '../errors.js';
-import { type CliCommand, configOf } from './command.js';
+import { type CliIo, configOf } from './command.js';
 
 /** Signals this soon after the first are the same request (npm forwards the terminal's Ctrl-C). */
 const SAME_REQUEST_MS = 2000;
 
-export const serveCommand: CliCommand = async (args, io) => {
-  if (args.length) throw new LinkaError('usage', `linka serve takes no arguments, not "${args[0]}"`);
+export async function serveCommand(io: CliIo): Promise<number> {
   const config = configOf(io);
   const { startLinka } = await import('../app.js');
   // The handlers are in place before the server starts: a SIGTERM that arrives while it starts,
@@ -50,4 +48,4 @@ export const serveCommand: CliCommand = async (args, io) => {
   if (received) shutdown(received);
   // Keeps running: the process exits from the signal handlers.
   return 0;
-};
+}

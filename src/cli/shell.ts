@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { consoleConversationId, createConsoleAdapter, parseConsoleLine, renderConsole } from '../../adapters/console/index.js';
 import { toE164 } from '../domain/phone.js';
 import { parseTicketReference } from '../domain/team-commands.js';
@@ -18,7 +17,7 @@ import { ticketByNumber } from '../store/tickets.js';
 import { fastForwardTimers, pendingTimers } from '../store/timers.js';
 import type { LinkaConfig } from '../config/schema.js';
 import type { Db } from '../store/client.js';
-import { type CliCommand, type CliIo, configOf, withDatabase } from './command.js';
+import { type CliIo, configOf, withDatabase } from './command.js';
 
 const HELP = `Shell commands:
   :wait      fast-forward: fire the pending timers now (the 3-minute wait, follow-ups)
@@ -31,16 +30,21 @@ Anything else is sent to Linka as the customer's message; "/start CONTRACT" is a
 
 type ShellLang = 'cs' | 'sk' | 'en';
 
+/** The options of `linka shell` (parsed in src/cli/index.ts). */
+export interface ShellOptions {
+  phone?: string;
+  lang?: ShellLang;
+  new?: boolean;
+}
+
 /**
  * `linka shell [--phone N] [--lang cs|sk|en] [--new]`; reads the customer's lines from
  * `io.input` (standard input). With --phone, the conversation of that phone goes on from where
  * it stopped (--new starts another one); without it, each run is a new, unidentified customer.
  */
-export const shellCommand: CliCommand = async (args, io) => {
-  const { values } = parseArgs({ args, options: { phone: { type: 'string' }, lang: { type: 'string' }, new: { type: 'boolean' } }, strict: true });
-  if (values.lang !== undefined && !['cs', 'sk', 'en'].includes(values.lang))
-    throw new LinkaError('usage', `--lang must be cs, sk or en, not "${values.lang}"`);
-  const lang = values.lang as ShellLang | undefined;
+export async function shellCommand(values: ShellOptions, io: CliIo): Promise<number> {
+  if (values.new && !values.phone) throw new LinkaError('usage', '--new goes with --phone (without --phone, every run is a new conversation already)');
+  const lang = values.lang;
   const config = configOf(io);
   let phone: string | undefined;
   if (values.phone) {
@@ -52,7 +56,7 @@ export const shellCommand: CliCommand = async (args, io) => {
   const conversationId = consoleConversationId(phone ? (values.new ? `${phone}~${fresh}` : phone) : `guest-${fresh}`);
   await withDatabase(io.env, (db) => chat(db, { config, phone, lang, io, conversationId }));
   return 0;
-};
+}
 
 interface ChatOptions {
   config: LinkaConfig;

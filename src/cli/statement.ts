@@ -5,7 +5,6 @@
  * src/domain/billing.ts. Money is printed as integer minor units and formatted, never
  * through floating point. Texts and money formats are in the config's `defaultLanguage`.
  */
-import { parseArgs } from 'node:util';
 import type { LinkaConfig } from '../config/schema.js';
 import { billMonth, includedMinutesOf, vatNoteIn, type MonthStatement, type StatementLine, type StatementTotals } from '../domain/billing.js';
 import { monthRange, parseMonth } from '../domain/billing-month.js';
@@ -14,10 +13,15 @@ import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { customerByContract } from '../store/customers.js';
-import { type CliCommand, configOf, withDatabase } from './command.js';
+import { type CliIo, configOf, withDatabase } from './command.js';
 import { timeEntriesBetween, type BillableEntry, type EntryCustomer } from '../store/time-entries.js';
 
-export const STATEMENT_USAGE = 'usage: linka statement --month YYYY-MM [--customer CONTRACT] [--format csv|json]';
+/** The options of `linka statement` (parsed in src/cli/index.ts). */
+export interface StatementOptions {
+  month: string;
+  customer?: string;
+  format: 'csv' | 'json';
+}
 
 /** One customer's statement. */
 export interface CustomerStatement {
@@ -197,15 +201,8 @@ export function renderJson(report: StatementReport): string {
 }
 
 /** Runs `linka statement ...`; returns the exit code. Usage errors throw LinkaError('usage'). */
-export const statementCommand: CliCommand = async (args, io) => {
-  const { values } = parseArgs({
-    args,
-    options: { month: { type: 'string' }, customer: { type: 'string' }, format: { type: 'string', default: 'csv' } },
-    strict: true,
-  });
-  if (values.month === undefined) throw new LinkaError('usage', `--month is required; ${STATEMENT_USAGE}`);
+export async function statementCommand(values: StatementOptions, io: CliIo): Promise<number> {
   if (!parseMonth(values.month)) throw new LinkaError('usage', `--month must be a month as YYYY-MM (e.g. 2026-11), not "${values.month}"`);
-  if (values.format !== 'csv' && values.format !== 'json') throw new LinkaError('usage', `--format must be csv or json, not "${values.format}"`);
   const month = values.month;
   const config = configOf(io);
   return withDatabase(io.env, async (db) => {
@@ -223,4 +220,4 @@ export const statementCommand: CliCommand = async (args, io) => {
     io.write(values.format === 'json' ? renderJson(report) : renderCsv(report));
     return 0;
   });
-};
+}

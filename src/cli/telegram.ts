@@ -2,7 +2,7 @@
 import { setWebhook, webhookReport } from '../../adapters/telegram/admin.js';
 import { createTelegraf, SECRET_TOKEN_RE } from '../../adapters/telegram/index.js';
 import { LinkaError } from '../errors.js';
-import type { CliCommand } from './command.js';
+import type { CliIo } from './command.js';
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -10,12 +10,8 @@ function need(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-/** Runs a telegram sub-command; returns the exit code. */
-export const telegramCommand: CliCommand = async (args, { env, out }) => {
-  const [sub, ...rest] = args;
-  if ((sub !== 'set-webhook' && sub !== 'info') || rest.length) {
-    throw new LinkaError('usage', 'usage: linka telegram set-webhook | linka telegram info');
-  }
+/** Runs `linka telegram set-webhook` or `linka telegram info`; returns the exit code. */
+export async function telegramCommand(sub: 'set-webhook' | 'info', { env, out }: CliIo): Promise<number> {
   const bot = createTelegraf(need(env, 'TELEGRAM_BOT_TOKEN'), env.TELEGRAM_API_ROOT || undefined);
   try {
     if (sub === 'set-webhook') {
@@ -33,4 +29,4 @@ export const telegramCommand: CliCommand = async (args, { env, out }) => {
     if (err instanceof LinkaError) throw err;
     throw new LinkaError('telegram_failed', `Telegram answered: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-};
+}

@@ -4,30 +4,21 @@
  * the billing path (time, included hours, `linka statement`) can be tried without a team platform.
  */
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { loadChannels } from '../channels.js';
 import { parseDuration, parseTicketReference } from '../domain/team-commands.js';
 import { LinkaError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
 import { createQueue } from '../services/queue.js';
-import { type CliCommand, configOf, withDatabase } from './command.js';
+import { type CliIo, configOf, withDatabase } from './command.js';
 
-export const TIME_USAGE = `usage: linka time TICKET DURATION ACTIVITY... [--technician NAME]
-  TICKET     T-2026-00042, t-2026-42 or 42 (this year's)
-  DURATION   90, 45m, 1h, 1h30 or 1:30
-  ACTIVITY   what was done; "cesta:" / "travel:" marks travel, "zdarma:" / "free:" unbilled work,
-             "@2026-11-30" another day (default: today)`;
-
-export const timeCommand: CliCommand = async (args, io) => {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { technician: { type: 'string' } } });
-  const [typed, duration, ...words] = positionals;
-  if (!typed || !duration || !words.length) throw new LinkaError('usage', TIME_USAGE);
+/** Runs `linka time TICKET DURATION ACTIVITY... [--technician NAME]`; returns the exit code. */
+export async function timeCommand(typed: string, duration: string, words: string[], values: { technician?: string }, io: CliIo): Promise<number> {
   const config = configOf(io);
   const year = Number(new Intl.DateTimeFormat('en', { timeZone: config.timezone, year: 'numeric' }).format(new Date()));
   const number = parseTicketReference(typed, config.tickets.prefix, year);
-  if (!number) throw new LinkaError('usage', `"${typed}" is not a ticket number such as ${config.tickets.prefix}-${year}-00042\n${TIME_USAGE}`);
+  if (!number) throw new LinkaError('usage', `"${typed}" is not a ticket number such as ${config.tickets.prefix}-${year}-00042 or 42`);
   const minutes = parseDuration(duration);
-  if (minutes === null) throw new LinkaError('usage', `"${duration}" is not a duration such as 45m, 1h30 or 90 (minutes, at most a day)\n${TIME_USAGE}`);
+  if (minutes === null) throw new LinkaError('usage', `"${duration}" is not a duration such as 45m, 1h30 or 90 (minutes, at most a day)`);
   const name = values.technician?.trim() || osUser();
   // The ticket's thread on the team platforms that are on in this environment gets the line too.
   const { adapters } = await loadChannels(io.env, config, silentLogger());
@@ -46,7 +37,7 @@ export const timeCommand: CliCommand = async (args, io) => {
     io.out(result.message);
     return 0;
   });
-};
+}
 
 function osUser(): string {
   try {
