@@ -102,7 +102,11 @@ describe('linka command line', () => {
       expect(await main(argv, c.io), argv.join(' ')).toBe(2);
       expect(c.stdout(), argv.join(' ')).toBe('');
       // A typo's suggestion ("(Did you mean --json?)") may follow the message.
-      const lines = c.stderr().trimEnd().split('\n').filter((l) => !l.startsWith('(Did you mean'));
+      const lines = c
+        .stderr()
+        .trimEnd()
+        .split('\n')
+        .filter((l) => !l.startsWith('(Did you mean'));
       expect(lines, argv.join(' ')).toHaveLength(3);
       expect(lines[0]).toContain(message);
       expect(c.stderr().split(message)).toHaveLength(2); // said once
