@@ -3,12 +3,12 @@
  * HTTP routes, workers; and a clean stop on SIGTERM.
  */
 import type { LinkaConfig } from './config/schema.js';
-import { readServerEnv } from './config/env.js';
+import { cliName, readServerEnv } from './config/env.js';
 import { apiRoutes } from './server/api/index.js';
 import { loadChannels } from './channels.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createHttpServer, json, type HttpServer } from './server/http.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createConsoleLogger, logFormatFor, type Logger } from './observability/logger.js';
 import { guardFlood } from './runtime/flood.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { recordDelivery } from './runtime/delivery-status.js';
@@ -82,7 +82,7 @@ const DB_CLOSE_TIMEOUT_MS = 5000;
 export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.ProcessEnv; log?: Logger; clock?: () => Date }): Promise<Linka> {
   const { config } = opts;
   const env = readServerEnv(opts.env ?? process.env);
-  const log = opts.log ?? createLogger(config.log.level);
+  const log = opts.log ?? (await createConsoleLogger(config.log.level, logFormatFor(env.logFormat, Boolean(process.stdout.isTTY))));
   const url = env.databaseUrl ?? defaultDatabaseUrl();
   const migrated = await applyMigrations(url);
   if (migrated.applied.length) log.info({ migrations: migrated.applied }, 'database migrated');
@@ -170,7 +170,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
       runs: process.env.LINKA_RUNS ?? 'source',
       owner: runtime.owner,
       provider: db.provider,
-      channels: channels.length ? channels : ['none (use `linka shell`)'],
+      channels: channels.length ? channels : [`none (try \`${cliName(opts.env ?? process.env)} shell\`)`],
       channelStatus: setup.status,
       api: api.status,
     },

@@ -100,7 +100,7 @@ describe('linka outage', () => {
     );
     expect(lines.slice(1)).toEqual([
       'Customer notices queued: 2 (2 on Telegram).',
-      'The running server (linka serve) sends what is queued, within the configured rate limits.',
+      'The running server (./linka serve) sends what is queued, within the configured rate limits.',
     ]);
     const id = /^Declared: (\S+)/.exec(lines[0] ?? '')?.[1] as string;
     expect(await queued()).toEqual({ 'telegram:7001': 1, 'telegram:7003': 1 });

@@ -144,7 +144,7 @@ describe('linka serve on SQLite, with no config file', () => {
     expect(lines[0]).toMatchObject({ host: '127.0.0.1', provider: 'sqlite' });
     expect(lines[0]?.port).toEqual(expect.any(Number));
     expect(lines[0]?.port).not.toBe(0);
-    expect(lines[0]?.channels).toEqual(['none (use `linka shell`)']);
+    expect(lines[0]?.channels).toEqual(['none (try `./linka shell`)']);
     // The port in the line is the one it answers on.
     expect((await fetch(`http://127.0.0.1:${String(lines[0]?.port)}/healthz`)).status).toBe(200);
     expect(server.stderr()).toBe('');

@@ -283,7 +283,7 @@ describe('linka shell', () => {
       expect(stdout).toContain('Linka> Hello, this is Linka');
       // A new operator's empty database: the shell says what to do first.
       expect(stdout).toContain(
-        'There are no customers yet, so nobody can be identified: import some first, e.g. linka customers import examples/customers.example.csv',
+        'There are no customers yet, so nobody can be identified: import some first, e.g. ./linka customers import examples/customers.example.csv',
       );
       expect(existsSync(path.join(cwd, 'data', 'linka.db'))).toBe(true);
     } finally {
@@ -322,7 +322,7 @@ describe('linka shell', () => {
   it('starts again at the question the conversation waits on; --new starts another conversation', async () => {
     const first = await linka(['shell', '--phone', '603123459'], ['Dobrý den', '1', ':quit'].join('\n'));
     expect(first.stdout).toContain('Linka> Zkusme nejdřív restart zařízení');
-    expect(first.stdout).toContain('Bye. The conversation is kept: linka shell --phone +420603123459 goes on with it');
+    expect(first.stdout).toContain('Bye. The conversation is kept: ./linka shell --phone +420603123459 goes on with it');
     const again = await linka(['shell', '--phone', '603123459'], ['hotovo', ':quit'].join('\n'));
     inOrder(again.stdout, [
       'Linka shell: you are the customer Karel Veselý (contract 2024-0157, phone +420603123459); conversation console:+420603123459.',
@@ -383,7 +383,7 @@ describe('linka shell', () => {
       child.kill('SIGINT');
       expect(await closed).toEqual({ code: 0, signal: null });
       expect(stdout.trimEnd().split('\n').at(-1)).toBe(
-        'Bye. The conversation is kept: linka shell --phone +420603123458 goes on with it; :ticket and linka statement show what was done.',
+        'Bye. The conversation is kept: ./linka shell --phone +420603123458 goes on with it; :ticket and ./linka statement show what was done.',
       );
     } finally {
       child.kill('SIGKILL');

@@ -7,6 +7,7 @@
  */
 import { userInfo } from 'node:os';
 import { loadChannels } from '../channels.js';
+import { cliName } from '../config/env.js';
 import type { LinkaConfig } from '../config/schema.js';
 import { parseLocalDateTime } from '../domain/business-time.js';
 import { OUTAGE_SERVICES, OUTAGE_STATUSES, type OutageStatus } from '../domain/outages.js';
@@ -101,6 +102,8 @@ interface Setup {
   customerChannels: string[];
   teamPlatforms: string[];
   config: LinkaConfig;
+  /** How the person runs linka here (./linka in a clone). */
+  cli: string;
 }
 
 /** What happened to the notices, in words. */
@@ -118,7 +121,7 @@ function noticeLines(r: OutageResult, s: Setup): string[] {
       "Customer notices queued: none, because no customer channel is on in this environment (Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET; SMS: TWILIO_* and PUBLIC_URL); run this command with the server's environment. Customers in these areas who write to Linka are told about the outage when they do.",
     );
   if (s.teamPlatforms.length) lines.push(`The team is told in ${s.teamPlatforms.join(' and ')}.`);
-  if (r.notified > 0 || s.teamPlatforms.length) lines.push('The running server (linka serve) sends what is queued, within the configured rate limits.');
+  if (r.notified > 0 || s.teamPlatforms.length) lines.push(`The running server (${s.cli} serve) sends what is queued, within the configured rate limits.`);
   return lines;
 }
 
@@ -211,6 +214,6 @@ export async function outageCommand(sub: string, id: string | undefined, values:
       telegramChannel: config.outages.telegramChannel || null,
       shortSms: config.sms.shortText,
     });
-    return await run(sub, id, values, { outages, customerChannels, teamPlatforms, config }, out);
+    return await run(sub, id, values, { outages, customerChannels, teamPlatforms, config, cli: cliName(env) }, out);
   });
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { consoleConversationId, createConsoleAdapter, parseConsoleLine, renderConsole } from '../../adapters/console/index.js';
+import { cliName } from '../config/env.js';
 import { toE164 } from '../domain/phone.js';
 import { parseTicketReference } from '../domain/team-commands.js';
 import type { ReplyChoice } from '../engine/types.js';
@@ -83,7 +84,9 @@ async function chat(db: Db, opts: ChatOptions): Promise<void> {
   // piped) meanwhile wait in the input stream instead of being lost.
   const intro = [await whoYouAre(db, opts)];
   if ((await customerCount(db.prisma)) === 0)
-    intro.push('There are no customers yet, so nobody can be identified: import some first, e.g. linka customers import examples/customers.example.csv');
+    intro.push(
+      `There are no customers yet, so nobody can be identified: import some first, e.g. ${cliName(io.env)} customers import examples/customers.example.csv`,
+    );
   // A conversation that goes on: its pending question again, so the next answer has its context.
   const pending = await lastOutboundMessage(db.prisma, conversationId);
   if (pending) {
@@ -184,7 +187,7 @@ async function chat(db: Db, opts: ChatOptions): Promise<void> {
     await runtime.stop();
   }
   io.out(
-    `${interrupted ? '\n' : ''}Bye. The conversation is kept${phone ? `: linka shell --phone ${phone} goes on with it` : ''}; :ticket and linka statement show what was done.`,
+    `${interrupted ? '\n' : ''}Bye. The conversation is kept${phone ? `: ${cliName(io.env)} shell --phone ${phone} goes on with it` : ''}; :ticket and ${cliName(io.env)} statement show what was done.`,
   );
 }
 

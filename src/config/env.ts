@@ -6,6 +6,20 @@ export interface ServerEnv {
   host: string;
   publicUrl: string | null;
   databaseUrl: string | undefined;
+  /** LOG_FORMAT: json, pretty, or (unset) pretty when standard output is a terminal and JSON otherwise. */
+  logFormat: 'json' | 'pretty' | 'auto';
+}
+
+/** How a person runs the `linka` command here (`./linka` in a clone, set by bin/linka.js), for hints. */
+export function cliName(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LINKA_CLI || 'linka';
+}
+
+function logFormatOf(value: string | undefined): ServerEnv['logFormat'] {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'auto') return 'auto';
+  if (v === 'json' || v === 'pretty') return v;
+  throw new Error(`LOG_FORMAT must be json or pretty (or unset: pretty on a terminal, JSON otherwise), got "${value}"`);
 }
 
 export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -16,5 +30,6 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     host: env.HOST || '127.0.0.1',
     publicUrl: env.PUBLIC_URL || null,
     databaseUrl: env.DATABASE_URL || undefined,
+    logFormat: logFormatOf(env.LOG_FORMAT),
   };
 }

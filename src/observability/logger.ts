@@ -1,4 +1,7 @@
-/** Structured JSON logs (pino) with tokens, secrets and phone numbers redacted. */
+/**
+ * Structured logs (pino) with tokens, secrets and phone numbers redacted: JSON lines, or for a
+ * person at a terminal the same records as readable lines (pino-pretty).
+ */
 import { pino } from 'pino';
 
 export type Logger = pino.Logger;
@@ -58,6 +61,28 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
     },
     destination,
+  );
+}
+
+/** JSON lines for a log collector, or readable lines for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+
+/** LOG_FORMAT as read (json, pretty or auto): auto is pretty when standard output is a terminal. */
+export function logFormatFor(setting: 'json' | 'pretty' | 'auto', stdoutIsTerminal: boolean): LogFormat {
+  return setting === 'auto' ? (stdoutIsTerminal ? 'pretty' : 'json') : setting;
+}
+
+/**
+ * The server's logger on standard output, in `format`. The readable form is the same records,
+ * redacted the same way, formatted by pino-pretty in this thread (synchronously, so the last
+ * line before an exit is not lost): time, level, message, then the record's fields.
+ */
+export async function createConsoleLogger(level: string, format: LogFormat): Promise<Logger> {
+  if (format === 'json') return createLogger(level);
+  const { default: pretty } = await import('pino-pretty');
+  return createLogger(
+    level,
+    pretty({ colorize: Boolean(process.stdout.isTTY), sync: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname,app' }),
   );
 }
 
