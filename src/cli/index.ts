@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { OUTAGE_SERVICES, OUTAGE_STATUSES } from '../domain/outages.js';
 import { LinkaError } from '../errors.js';
 import { type CliIo, processIo } from './command.js';
+import { explainFailure } from './failure.js';
 import type { MaintenanceOptions } from './maintenance.js';
 import type { OutageOptions } from './outage.js';
 import type { ShellOptions } from './shell.js';
@@ -247,7 +248,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       // Anything else commander or a command refused (told already, with the usage line): exit 2.
       return ['commander.helpDisplayed', 'commander.version'].includes(err.code) ? 0 : 2;
     }
-    io.err(err instanceof Error ? err.message : String(err));
+    io.err(explainFailure(err, io.env));
     return 1;
   }
 }
