@@ -2,12 +2,12 @@
 // bash, in the clone's root, on a new SQLite database. A newcomer's first five minutes: customers
 // imported, a conversation that opens ticket 1, time logged from the command line, and a
 // statement that has that line.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/child-linka.js';
+import { runProcess } from './helpers/run-linka.js';
 
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const dir = mkdtempSync(path.join(tmpdir(), 'linka-trial-'));
@@ -33,16 +33,7 @@ describe("the README's trial", () => {
       // `date +%Y-%m` and the company's time zone agree on the month also near midnight.
       TZ: 'Europe/Prague',
     };
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stdout, stderr } = await runProcess('bash', ['-euo', 'pipefail', '-c', script], { cwd: ROOT, env, timeoutMs: 100_000 });
     expect(stderr).toBe('');
     expect(code).toBe(0);
 

@@ -9,7 +9,12 @@ export interface LinkaRun {
 }
 
 export function runLinka(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<LinkaRun> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runProcess(process.execPath, [BIN, ...args], opts);
+}
+
+/** Any command (`bash -c ...`) as a child process, the same way. */
+export function runProcess(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<LinkaRun> {
+  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
