@@ -167,6 +167,10 @@ describe('linka serve on SQLite, with no config file', () => {
     expect(text).toContain('# TYPE linka_inbound_total counter');
     // The earlier requests were measured.
     expect(text).toMatch(/^linka_http_request_duration_seconds_count\{route="\/healthz",status="200"\} [1-9]/m);
+    // The Node.js process metrics carry the "linka_" prefix once: linka_process_*, linka_nodejs_*.
+    expect(text).toMatch(/^linka_process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^linka_nodejs_heap_size_used_bytes \d/m);
+    expect(text).not.toContain('process_process');
   });
 
   it('answers an unknown route with 404 and a JSON error', async () => {
