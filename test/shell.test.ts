@@ -131,7 +131,7 @@ describe('linka shell', () => {
       /^ {7} {2}\[1\] Hotovo, odpojeno$/m,
       /^ {7} {2}\[2\] Nemohu \/ nevím jak$/m,
       'Linka> Výborně. Teď vše znovu zapojte',
-      /^ {2}wait due \S+$/m,
+      /^ {2}wait due .+$/m,
       'Linka> Funguje vám teď internet?',
       'Linka> Restartujte prosím ještě počítače',
       'Linka> Funguje vám teď internet?',
@@ -142,10 +142,14 @@ describe('linka shell', () => {
       'Linka> Shrnutí pro technika:',
       /pod číslem T-\d{4}-\d{5}\./,
     ]);
-    // :timers listed the pending 3-minute timer, due about 3 minutes after it was set.
-    const due = new Date(/^ {2}wait due (\S+)$/m.exec(out.slice(timersAt))?.[1] ?? '');
-    expect(due.getTime()).toBeGreaterThan(started + 150_000);
-    expect(due.getTime()).toBeLessThan(Date.now() + 190_000);
+    // :timers listed the pending 3-minute timer, due about 3 minutes after it was set, in company
+    // time (Europe/Prague) with the zone, as the linka command writes every time.
+    const due = /^ {2}wait due (\d{1,2} [A-Z][a-z]{2} \d{4}), (\d\d:\d\d) (CES?T)$/m.exec(out.slice(timersAt));
+    expect(due).not.toBeNull();
+    const pragueClock = (ms: number) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Prague', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+    const minutes = Array.from({ length: Math.ceil((Date.now() - started) / 60_000) + 3 }, (_, i) => pragueClock(started + 120_000 + i * 60_000));
+    expect(minutes).toContain(due?.[2]);
     // ...and :wait made the "does it work now?" question come at once, before anything else was said.
     expect(out.indexOf('Linka>', timersAt)).toBe(askedAt);
 
@@ -184,6 +188,15 @@ describe('linka shell', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it(':history shows each message with its time in company time and the zone, as the linka command writes times', async () => {
+    const run = await linka(['shell'], ['Dobrý den', ':history', ':quit'].join('\n'));
+    expect(run.code).toBe(0);
+    const history = run.stdout.split('\n').filter((l) => /^ {2}\S.* (in|out) {2,}/.test(l));
+    expect(history).toHaveLength(2);
+    for (const line of history) expect(line).toMatch(/^ {2}\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d CES?T (in {5}|out {4})\S/);
+    expect(run.stdout).not.toMatch(/\d{4}-\d\d-\d\dT/);
   });
 
   it('--lang en speaks English to a known Czech customer, timers included, and leaves the record in Czech', async () => {

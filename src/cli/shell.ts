@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { consoleConversationId, createConsoleAdapter, parseConsoleLine, renderConsole } from '../../adapters/console/index.js';
+import { operatorTime } from '../domain/date-format.js';
 import { toE164 } from '../domain/phone.js';
 import { parseTicketReference } from '../domain/team-commands.js';
 import type { ReplyChoice } from '../engine/types.js';
@@ -138,10 +139,10 @@ async function chat(db: Db, opts: ChatOptions): Promise<void> {
           await runtime.outbox.drain();
         } else if (cmd === 'timers') {
           const timers = await pendingTimers(db.prisma, conversationId);
-          print(timers.length ? timers.map((t) => `  ${t.name} due ${t.dueAt.toISOString()}`).join('\n') : '(no pending timers)');
+          print(timers.length ? timers.map((t) => `  ${t.name} due ${operatorTime(t.dueAt, opts.config.timezone)}`).join('\n') : '(no pending timers)');
         } else if (cmd === 'history') {
           for (const m of await conversationHistory(db.prisma, conversationId))
-            print(`  ${m.createdAt.toISOString()} ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
+            print(`  ${operatorTime(m.createdAt, opts.config.timezone)} ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
         } else if (cmd === 'ticket') {
           const typed = args.join(' ');
           const number = typed ? parseTicketReference(typed, opts.config.tickets.prefix, yearIn(opts.config.timezone)) : lastTicket;

@@ -121,7 +121,7 @@ export const en: Record<MessageKey, string> = {
   'offer.expired': 'The paid visit offer for request {number} has expired. If you still want a visit, write to us.',
   'offer.cancelled': 'We have cancelled the paid visit. Your request stays open.',
   'offer.cancelTooLate': 'The visit has already taken place or is under way, so it cannot be cancelled. Please contact the technician.',
-  'offer.visitBooked': 'A technician will come {time}.',
+  'offer.visitBooked': 'A technician will come on {time}.',
   'ticket.repeatWarning': 'Please note that you have contacted us about this repeatedly; further help with it will be charged according to the price list.',
   'team.offerSent': '{name} offered the customer a paid call-out: {terms}',
   'team.offerAuto': 'Linka offered the customer a paid call-out (likely a customer-side fault): {terms}',
