@@ -47,7 +47,7 @@ const UNPLUG_CHOICES = [
   { id: 'cannot', label: 'Nemohu / nevím jak' },
 ];
 const PLUG_BACK =
-  'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – obvykle to trvá do 3 minut. Za 3 min se vám ozvu a zeptám se, jestli už vše funguje.';
+  'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – chvíli to potrvá. Za 3 min se vám ozvu a zeptám se, jestli už vše funguje.';
 const WORKS_NOW = 'Funguje vám teď internet? Zkuste prosím otevřít nějakou webovou stránku.';
 const YES_NO = [
   { id: 'yes', label: 'Ano, funguje' },

@@ -98,7 +98,7 @@ describe.each([
     expect(fake.calls('editMessageText').at(-1)).toMatchObject({ chat_id: 7001, message_id: menuId, text: expect.stringContaining('✅ Nefunguje internet') });
     expect(fake.calls('editMessageText').at(-1)?.reply_markup).toBeUndefined();
 
-    expect((await press('done')).text).toContain('obvykle to trvá do 3 minut');
+    expect((await press('done')).text).toContain('chvíli to potrvá. Za 3 min se vám ozvu');
     const before = sent().length;
     await t.settle(3);
     expect(sent().length).toBe(before + 1);

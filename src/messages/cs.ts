@@ -33,7 +33,7 @@ export const cs = {
   'checklist.unplugDone': 'Hotovo, odpojeno',
   'checklist.cannot': 'Nemohu / nevím jak',
   'checklist.plugBack':
-    'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – obvykle to trvá do 3 minut. Za {minutes} min se vám ozvu a zeptám se, jestli už vše funguje.',
+    'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – chvíli to potrvá. Za {minutes} min se vám ozvu a zeptám se, jestli už vše funguje.',
   'checklist.devicesReady': 'Zařízení už naběhla',
   'checklist.stillWaiting': 'Zařízení ještě nabíhají, vydržte prosím. Ozvu se asi za {minutes} min. Pokud už vše funguje, dejte mi vědět.',
   'checklist.restartPc': 'Restartujte prosím ještě počítače a další zařízení připojená k síti (notebook, televizi, telefon). Až se znovu spustí, napište mi.',
@@ -272,7 +272,7 @@ export const cs = {
   'checklist.unplug@sms': 'Odpojte ze zásuvky vše ({devices}) na 10 s.',
   'checklist.unplugDone@sms': 'Hotovo',
   'checklist.cannot@sms': 'Nevím jak',
-  'checklist.plugBack@sms': 'Zapojte vše zpět a počkejte, až zařízení naběhnou (do 3 min). Ozvu se za {minutes} min.',
+  'checklist.plugBack@sms': 'Zapojte vše zpět a počkejte, až zařízení naběhnou. Ozvu se za {minutes} min.',
   'checklist.devicesReady@sms': 'Naběhla',
   'checklist.stillWaiting@sms': 'Zařízení ještě nabíhají, ozvu se za {minutes} min.',
   'checklist.restartPc@sms': 'Restartujte i počítače a další zařízení v síti. Pak odpovězte.',

@@ -37,7 +37,7 @@ export const en: Record<MessageKey, string> = {
   'checklist.unplugDone': 'Done, unplugged',
   'checklist.cannot': "Can't / don't know",
   'checklist.plugBack':
-    "Great. Now plug everything back in and wait for the devices to start up and connect to the network - this usually takes up to 3 minutes. I'll get back to you in {minutes} min to ask whether everything works.",
+    "Great. Now plug everything back in and wait for the devices to start up and connect to the network - this takes a little while. I'll get back to you in {minutes} min to ask whether everything works.",
   'checklist.devicesReady': 'Devices are ready',
   'checklist.stillWaiting':
     "The devices are still starting up, please bear with them. I'll get back to you in about {minutes} min. If everything already works, let me know.",
@@ -281,7 +281,7 @@ export const en: Record<MessageKey, string> = {
   'checklist.unplug@sms': 'Unplug everything ({devices}) for 10 s.',
   'checklist.unplugDone@sms': 'Done',
   'checklist.cannot@sms': 'Not sure how',
-  'checklist.plugBack@sms': 'Plug everything back in and wait for the devices to start (up to 3 min). I will write in {minutes} min.',
+  'checklist.plugBack@sms': 'Plug everything back in and wait for the devices to start. I will write in {minutes} min.',
   'checklist.devicesReady@sms': 'Ready',
   'checklist.stillWaiting@sms': 'The devices are still starting; I will write in {minutes} min.',
   'checklist.restartPc@sms': 'Restart your computers and other devices on the network too. Then reply.',

@@ -35,7 +35,7 @@ export const sk: Record<MessageKey, string> = {
   'checklist.unplugDone': 'Hotovo, odpojené',
   'checklist.cannot': 'Nemôžem / neviem ako',
   'checklist.plugBack':
-    'Výborne. Teraz všetko znova zapojte a počkajte, kým zariadenia nabehnú a prihlásia sa do siete – zvyčajne to trvá do 3 minút. O {minutes} min sa vám ozvem a spýtam sa, či už všetko funguje.',
+    'Výborne. Teraz všetko znova zapojte a počkajte, kým zariadenia nabehnú a prihlásia sa do siete – chvíľu to potrvá. O {minutes} min sa vám ozvem a spýtam sa, či už všetko funguje.',
   'checklist.devicesReady': 'Zariadenia nabehli',
   'checklist.stillWaiting': 'Zariadenia ešte nabiehajú, chvíľu prosím vydržte. Ozvem sa asi o {minutes} min. Ak už všetko funguje, dajte mi vedieť.',
   'checklist.restartPc':
@@ -275,7 +275,7 @@ export const sk: Record<MessageKey, string> = {
   'checklist.unplug@sms': 'Odpojte zo zásuvky všetko ({devices}) na 10 s.',
   'checklist.unplugDone@sms': 'Hotovo',
   'checklist.cannot@sms': 'Neviem ako',
-  'checklist.plugBack@sms': 'Zapojte všetko späť a počkajte, kým zariadenia nabehnú (do 3 min). Ozvem sa o {minutes} min.',
+  'checklist.plugBack@sms': 'Zapojte všetko späť a počkajte, kým zariadenia nabehnú. Ozvem sa o {minutes} min.',
   'checklist.devicesReady@sms': 'Nabehli',
   'checklist.stillWaiting@sms': 'Zariadenia ešte nabiehajú, ozvem sa o {minutes} min.',
   'checklist.restartPc@sms': 'Reštartujte aj počítače a ďalšie zariadenia v sieti. Potom odpovedzte.',
