@@ -48,7 +48,7 @@ describe('loadConfig', () => {
     const { config, path: used } = loadConfig({}, tempDir());
     expect(used).toBeNull();
     expect(config).toMatchObject({
-      company: { name: 'Linka ISP', helpdeskPhone: '+420 000 000 000' },
+      company: { name: 'Linka ISP', helpdeskPhone: '' },
       timezone: 'Europe/Prague',
       defaultLanguage: 'cs',
       teamLanguage: 'cs',
@@ -75,7 +75,7 @@ describe('loadConfig', () => {
     );
     const { config, path: used } = loadConfig({}, dir);
     expect(used).toBe(file);
-    expect(config.company).toEqual({ name: 'Aitex internet', helpdeskPhone: '+420 000 000 000' });
+    expect(config.company).toEqual({ name: 'Aitex internet', helpdeskPhone: '' });
     expect(config.timezone).toBe('Europe/Bratislava');
     expect(config.defaultLanguage).toBe('sk');
     expect(config.teamLanguage).toBe('cs');

@@ -311,6 +311,96 @@ describe('the checklist', () => {
   });
 });
 
+// company.helpdeskPhone is optional: a text that offers the number leaves that sentence out when
+// none is configured, and still reads as a whole (no "volejte ." and no made-up number).
+describe('the helpdesk phone', () => {
+  const noPhone: EngineSettings = { ...SETTINGS, helpdeskPhone: null };
+  /** The help text, the reply after three misses and the handover after three wrong contract numbers, in `language` on `channel`. */
+  function helpdeskTexts(language: 'cs' | 'sk' | 'en', channel: Channel, settings: EngineSettings): string[] {
+    const help = new Driver({ ...jan, language }, channel, [jan], settings);
+    help.send({ kind: 'start' });
+    help.send('1');
+    const texts = [help.send('?').split('\n\n')[0] as string];
+    if (channel === 'console') {
+      help.send('hotovo');
+      help.send({ kind: 'timer', name: 'wait', token: help.timerToken() });
+      help.send('hm');
+      help.send('hmm');
+      texts.push(help.send('hmmm'));
+    }
+    const stranger = new Driver(null, channel, [jan], settings);
+    stranger.send({ kind: 'start' });
+    stranger.send({ cs: 'česky', sk: 'slovensky', en: 'english' }[language]);
+    stranger.send('1111-2221');
+    stranger.send('1111-2222');
+    texts.push(stranger.send('1111-2223').split('\n\n')[0] as string);
+    return texts;
+  }
+
+  it.each([
+    [
+      'cs',
+      'console',
+      [
+        'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory).',
+        'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku.',
+        'Bohužel se mi vás nepodařilo ověřit. Předávám vás technikovi, který vás ověří sám.',
+      ],
+      [
+        ' Spěchá-li to, volejte +420 377 000 000.',
+        ' Můžete také zavolat na +420 377 000 000, kolegové vám rádi pomohou.',
+        ' Spěchá-li to, volejte +420 377 000 000.',
+      ],
+    ],
+    [
+      'sk',
+      'console',
+      [
+        'Odpovedajte číslom možnosti, tlačidlom alebo slovami. Kedykoľvek môžete napísať: „menu“ (ponuka problémov), „späť“ (predchádzajúci krok), „znova“ (začať od začiatku), „jazyk“ (zmena jazyka), „hodiny“ (čerpanie hodín podpory).',
+        'Zdá sa, že si nerozumieme. Napíšte „menu“ a zobrazím vám ponuku.',
+        'Žiaľ, nepodarilo sa mi vás overiť. Odovzdávam vás technikovi, ktorý vás overí sám.',
+      ],
+      [
+        ' Ak je to súrne, volajte na +420 377 000 000.',
+        ' Môžete tiež zavolať na +420 377 000 000, kolegovia vám radi pomôžu.',
+        ' Ak je to súrne, volajte na +420 377 000 000.',
+      ],
+    ],
+    [
+      'en',
+      'console',
+      [
+        'Reply with the number of an option, a button or in words. At any time you can write: "menu" (list of problems), "back" (previous step), "start over" (begin again), "language" (change language), "hours" (support hours used).',
+        'It seems we are not understanding each other. Write "menu" and I will show you the options.',
+        "Unfortunately I wasn't able to verify you. I'm passing you to a technician, who will verify you in person.",
+      ],
+      [
+        ' If it is urgent, call +420 377 000 000.',
+        ' You can also call +420 377 000 000 - my colleagues will be glad to help.',
+        ' If it is urgent, call +420 377 000 000.',
+      ],
+    ],
+    [
+      'cs',
+      'sms',
+      [expect.stringMatching(/\(čerpání hodin podpory\)\.$/), 'Ověření se nepodařilo, předávám vás technikovi.'],
+      [' Spěchá-li to, volejte +420 377 000 000.', ' Spěchá-li to, volejte +420 377 000 000.'],
+    ],
+    [
+      'en',
+      'sms',
+      [expect.stringMatching(/\(support hours used\)\.$/), 'We could not verify you; a technician will take over.'],
+      [' If urgent, call +420 377 000 000.', ' If urgent, call +420 377 000 000.'],
+    ],
+  ] as const)('leaves the sentence with the number out when none is configured, and says it when one is (%s, %s)', (language, channel, without, sentences) => {
+    const bare = helpdeskTexts(language, channel, noPhone);
+    expect(bare).toEqual(without);
+    for (const text of bare) expect(text).not.toMatch(/\{|000|volejte|volajte|call\b/);
+    const told = helpdeskTexts(language, channel, SETTINGS);
+    expect(told).toEqual(bare.map((text, i) => `${text}${sentences[i]}`));
+  });
+});
+
 describe('identification', () => {
   it('asks for the contract number, then hands over to a human after three wrong tries', () => {
     const d = new Driver(null);

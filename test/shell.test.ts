@@ -2,7 +2,7 @@
 // fast-forwards the 3-minute wait, reaches a ticket and inspects it; --lang chooses the
 // conversation's language, also for a known customer; and the CLI's usage errors.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +44,10 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function linka(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function linka(args: string[], input = '', extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
   delete env.LINKA_CONFIG;
+  Object.assign(env, extraEnv);
   const started = Date.now();
   const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
@@ -197,6 +198,21 @@ describe('linka shell', () => {
     expect(history).toHaveLength(2);
     for (const line of history) expect(line).toMatch(/^ {2}\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d CES?T (in {5}|out {4})\S/);
     expect(run.stdout).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  });
+
+  it('offers the helpdesk number only when one is configured; without one the help and the handover end where the number would be', async () => {
+    // Three wrong contract numbers (a human takes over), then the help text.
+    const script = ['Dobrý den', '1111-2221', '1111-2222', '1111-2223', '?', ':quit'].join('\n');
+    const bare = (await linka(['shell'], script)).stdout;
+    expect(bare).toContain('Předávám vás technikovi, který vás ověří sám.\n');
+    expect(bare).toContain('„hodiny“ (čerpání hodin podpory).\n');
+    expect(bare).not.toMatch(/000 000|volejte|\{/);
+
+    const config = path.join(dir, 'helpdesk.yaml');
+    writeFileSync(config, 'company:\n  helpdeskPhone: "+420 378 774 777"\n');
+    const told = (await linka(['shell'], script, { LINKA_CONFIG: config })).stdout;
+    expect(told).toContain('Předávám vás technikovi, který vás ověří sám. Spěchá-li to, volejte +420 378 774 777.\n');
+    expect(told).toContain('„hodiny“ (čerpání hodin podpory). Spěchá-li to, volejte +420 378 774 777.\n');
   });
 
   it('--lang en speaks English to a known Czech customer, timers included, and leaves the record in Czech', async () => {

@@ -15,8 +15,8 @@ export const cs = {
   'identify.badFormat@sms': 'Číslo smlouvy je bez mezer, např. 2024-0153. Pošlete ho znovu (zbývá pokusů: {left}).',
   'identify.contactNotOwn': 'Sdílet lze jen vlastní telefonní číslo. Použijte prosím tlačítko níže, nebo napište číslo smlouvy.',
   'identify.contactNotFound': 'K tomuto telefonnímu číslu jsem nenašla žádnou smlouvu. Napište mi prosím číslo své smlouvy.',
-  'identify.handover': 'Bohužel se mi vás nepodařilo ověřit. Předávám vás technikovi, který vás ověří sám. Spěchá-li to, volejte {phone}.',
-  'identify.handover@sms': 'Ověření se nepodařilo, předávám vás technikovi. Spěchá-li to, volejte {phone}.',
+  'identify.handover': 'Bohužel se mi vás nepodařilo ověřit. Předávám vás technikovi, který vás ověří sám.{callUs}',
+  'identify.handover@sms': 'Ověření se nepodařilo, předávám vás technikovi.{callUs}',
   'identify.ticketTitle': 'Zákazníka se nepodařilo ověřit',
   'field.contractTries': 'Zadaná čísla smluv',
   'identify.welcome': 'Děkuji, vaši smlouvu jsem našla ({name}).',
@@ -161,14 +161,19 @@ export const cs = {
   'common.oldButton': 'Toto tlačítko patří k dřívější otázce. Odpovězte prosím na tu poslední.',
   'common.notUnderstood': 'Promiňte, té odpovědi jsem nerozuměla. Vyberte prosím jednu z možností (stačí napsat její číslo).',
   'common.help':
-    'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte {phone}.',
-  'common.tooManyMisses': 'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku, nebo zavolejte na {phone}, kolegové vám rádi pomohou.',
+    'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory).{callUs}',
+  'common.tooManyMisses': 'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku.{orCallUs}',
   'common.stillThere': 'Jste tu ještě? Až budete mít chvilku, odpovězte prosím na mou poslední otázku.',
   'common.flowChanged': 'Mezitím jsme upravili postup, takže začneme znovu od nabídky.',
   'common.backUnavailable': 'Dál zpět se vrátit nelze, jsme na začátku.',
   'common.restart': 'Dobře, začneme znovu.',
   'common.dayAt': '{day} v {time}',
-  'common.slowDown': 'Píšete rychleji, než stíhám odpovídat. Počkejte prosím minutu – zprávy poslané do té doby nezpracuji. Spěcháte-li, volejte {phone}.',
+  // The sentences offering the helpdesk number, put in as {callUs} and {orCallUs} right after the
+  // previous sentence's full stop; left out when no number is configured (company.helpdeskPhone).
+  'helpdesk.callUs': 'Spěchá-li to, volejte {phone}.',
+  'helpdesk.callUs@sms': 'Spěchá-li to, volejte {phone}.',
+  'helpdesk.orCallUs': 'Můžete také zavolat na {phone}, kolegové vám rádi pomohou.',
+  'common.slowDown': 'Píšete rychleji, než stíhám odpovídat. Počkejte prosím minutu – zprávy poslané do té doby nezpracuji.{callUs}',
   'common.slowDown@sms': 'Píšete příliš rychle. Počkejte prosím minutu, zprávy poslané do té doby nezpracuji.',
   'hours.report':
     'Tento měsíc jsme pro vás odpracovali {used}. Vaše služba zahrnuje {included} podpory měsíčně, zbývá vám {left}. Nevyčerpané hodiny se do dalšího měsíce nepřevádějí, práce nad jejich rámec se účtuje podle ceníku.',
