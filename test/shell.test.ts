@@ -175,6 +175,9 @@ describe('linka shell', () => {
     ]);
     // Shell commands are not chat messages.
     expect(ticketBlock).not.toMatch(/in +:(timers|wait)/);
+    // A message of several lines goes on in indented lines under its first, never joined with " / ".
+    expect(ticketBlock).not.toContain(' / ');
+    expect(ticketBlock).toMatch(/^ {2}out {4}Shrnutí pro technika:\n {9}Problém: Nefunguje internet$/m);
 
     const unknownAt = out.indexOf('Unknown shell command ":bogus".');
     expect(unknownAt).toBeGreaterThan(ticketAt);
@@ -191,13 +194,19 @@ describe('linka shell', () => {
     }
   });
 
-  it(':history shows each message with its time in company time and the zone, as the linka command writes times', async () => {
+  it(':history shows each message with its time in company time and the zone, further lines of a message indented under its first', async () => {
     const run = await linka(['shell'], ['Dobrý den', ':history', ':quit'].join('\n'));
     expect(run.code).toBe(0);
     const history = run.stdout.split('\n').filter((l) => /^ {2}\S.* (in|out) {2,}/.test(l));
     expect(history).toHaveLength(2);
     for (const line of history) expect(line).toMatch(/^ {2}\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d CES?T (in {5}|out {4})\S/);
     expect(run.stdout).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    // The greeting has two paragraphs: the second on its own line, starting where the text does.
+    const lines = run.stdout.split('\n');
+    const out = lines.indexOf(history[1] as string);
+    const column = (history[1] as string).indexOf('Dobrý den, tady Linka');
+    expect(lines[out + 1]).toBe(`${' '.repeat(column)}Abych vás mohla ověřit, napište mi prosím číslo své smlouvy (najdete ho na smlouvě nebo na faktuře).`);
+    expect(run.stdout).not.toContain(' / ');
   });
 
   it('offers the helpdesk number only when one is configured; without one the help and the handover end where the number would be', async () => {

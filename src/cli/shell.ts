@@ -142,7 +142,7 @@ async function chat(db: Db, opts: ChatOptions): Promise<void> {
           print(timers.length ? timers.map((t) => `  ${t.name} due ${operatorTime(t.dueAt, opts.config.timezone)}`).join('\n') : '(no pending timers)');
         } else if (cmd === 'history') {
           for (const m of await conversationHistory(db.prisma, conversationId))
-            print(`  ${operatorTime(m.createdAt, opts.config.timezone)} ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
+            print(historyLine(`  ${operatorTime(m.createdAt, opts.config.timezone)} ${m.direction.padEnd(6)} `, m.text));
         } else if (cmd === 'ticket') {
           const typed = args.join(' ');
           const number = typed ? parseTicketReference(typed, opts.config.tickets.prefix, yearIn(opts.config.timezone)) : lastTicket;
@@ -155,7 +155,7 @@ async function chat(db: Db, opts: ChatOptions): Promise<void> {
             );
           else {
             print(`${ticket.number} [${ticket.status}] ${ticket.category}${ticket.verified ? '' : ' (unverified)'}\n${ticket.summary}\nHistory:`);
-            for (const m of ticket.messages) print(`  ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
+            for (const m of ticket.messages) print(historyLine(`  ${m.direction.padEnd(6)} `, m.text));
           }
         } else print(`Unknown shell command ":${cmd}". ${HELP}`);
         rl.prompt();
@@ -188,6 +188,12 @@ async function chat(db: Db, opts: ChatOptions): Promise<void> {
 /** A bot message as the shell shows it: "Linka> " and the text indented under it. */
 function bot(text: string): string {
   return `\nLinka> ${text.replace(/\n/g, '\n       ')}\n`;
+}
+
+/** A message in a history listing: `head` and its first line, each further line indented under the first (blank lines left out). */
+function historyLine(head: string, text: string): string {
+  const [first = '', ...rest] = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return [`${head}${first}`, ...rest.map((line) => `${' '.repeat(head.length)}${line}`)].join('\n');
 }
 
 /** The current year in the configuration's time zone (ticket numbers carry it). */
