@@ -163,6 +163,13 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     },
     log,
   );
+  // Without a helpdesk number, the texts that offer one leave that sentence out: say so once,
+  // while customers can write in (src/messages/index.ts, helpdeskParams).
+  if (!config.company.helpdeskPhone && runtime.ports.size > 0)
+    log.warn(
+      { customerChannels: [...runtime.ports.keys()] },
+      'company.helpdeskPhone is not set: customers are offered no number to call when a human should take over (see linka.config.example.yaml)',
+    );
   log.info(
     {
       host: address.host,

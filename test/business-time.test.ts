@@ -12,7 +12,8 @@ import {
   zonedTimeToUtc,
   type BusinessCalendar,
 } from '../src/domain/business-time.js';
-import { reactByText, reactionDeadline, slaStatus, spanText, type TierLevel } from '../src/domain/sla.js';
+import { dayAndTime } from '../src/domain/date-format.js';
+import { reactionDeadline, slaStatus, spanText, type TierLevel } from '../src/domain/sla.js';
 import { parseConfig } from '../src/config/load.js';
 
 const office = { days: [1, 2, 3, 4, 5], from: '08:30', to: '17:00' };
@@ -235,9 +236,9 @@ describe('reaction deadlines of the tiers', () => {
 
   it("words the time for the customer in their language and the team's spans", () => {
     const d = at('2026-11-23 18:00 +01');
-    expect(reactByText(d, 'cs', 'Europe/Prague')).toBe('pondělí 23. 11. v 18:00');
-    expect(reactByText(d, 'sk', 'Europe/Prague')).toBe('pondelok 23. 11. o 18:00');
-    expect(reactByText(d, 'en', 'Europe/Prague')).toBe('Monday 23/11 at 18:00');
+    expect(dayAndTime(d, 'Europe/Prague', 'cs')).toBe('pondělí 23. 11. v 18:00');
+    expect(dayAndTime(d, 'Europe/Prague', 'sk')).toBe('pondelok 23. 11. o 18:00');
+    expect(dayAndTime(d, 'Europe/Prague', 'en')).toBe('Monday 23 Nov at 18:00');
     expect(spanText(60)).toBe('1 h 0 min');
     expect(spanText(45.4)).toBe('45 min');
   });

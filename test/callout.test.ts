@@ -422,7 +422,7 @@ describe('paid call-out', () => {
       expect(await command(`visit ${number} 2026-11-24 14:30`)).toBe(`Hotovo: ${number}.`);
       await t.settle();
       await t.settle();
-      expect(lastTelegram().text).toBe('A technician will come 24/11/2026, 14:30.');
+      expect(lastTelegram().text).toBe('A technician will come on 24 Nov 2026, 14:30.');
       expect(await db().calloutOffer.findFirst()).toMatchObject({ status: 'accepted', visitAt: new Date('2026-11-24T13:30:00Z') });
       const stored = JSON.stringify(await db().consent.findFirst());
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../src/config/load.js';
 import { LinkaError } from '../src/errors.js';
+import { runLinka } from './helpers/run-linka.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'linka.js');
@@ -47,7 +48,7 @@ describe('loadConfig', () => {
     const { config, path: used } = loadConfig({}, tempDir());
     expect(used).toBeNull();
     expect(config).toMatchObject({
-      company: { name: 'Linka ISP', helpdeskPhone: '+420 000 000 000' },
+      company: { name: 'Linka ISP', helpdeskPhone: '' },
       timezone: 'Europe/Prague',
       defaultLanguage: 'cs',
       teamLanguage: 'cs',
@@ -74,7 +75,7 @@ describe('loadConfig', () => {
     );
     const { config, path: used } = loadConfig({}, dir);
     expect(used).toBe(file);
-    expect(config.company).toEqual({ name: 'Aitex internet', helpdeskPhone: '+420 000 000 000' });
+    expect(config.company).toEqual({ name: 'Aitex internet', helpdeskPhone: '' });
     expect(config.timezone).toBe('Europe/Bratislava');
     expect(config.defaultLanguage).toBe('sk');
     expect(config.teamLanguage).toBe('cs');
@@ -141,6 +142,27 @@ describe('loadConfig', () => {
     expect(broken.error.message).toContain(`${broken.file} is not valid YAML`);
   });
 
+  it('shows a YAML mistake in context: the line number, the line as written and a caret under the mistake', () => {
+    // A key indented one space too little, on the fourth line: yaml's own message ends with
+    // "at line 4, column 1:", which alone does not show the line.
+    const { error, file } = loadError('company:\n  name: Aitex\n  helpdeskPhone: "+420 378 774 777"\n checklist:\n  waitMinutes: 3\n');
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toBe(
+      [`${file} is not valid YAML:`, '  line 4, column 1: All mapping items must start at the same column', '    4 |  checklist:', '      | ^'].join('\n'),
+    );
+    // A tab shown as \t (it is the mistake), the caret under it; a mistake inside a line points into it.
+    expect(loadError('company:\n\tname: Aitex\n').error.message.split('\n').slice(1)).toEqual([
+      '  line 2, column 1: Tabs are not allowed as indentation',
+      '    2 | \\tname: Aitex',
+      '      | ^^',
+    ]);
+    expect(loadError('checklist: { waitMinutes: 3,, }\n').error.message.split('\n').slice(1)).toEqual([
+      '  line 1, column 29: Unexpected , in flow map',
+      '    1 | checklist: { waitMinutes: 3,, }',
+      '      |                             ^',
+    ]);
+  });
+
   it('fails when LINKA_CONFIG points to a file that does not exist, rather than silently using the defaults', () => {
     const dir = tempDir();
     expect(() => loadConfig({ LINKA_CONFIG: 'missing.yaml' }, dir)).toThrow(
@@ -163,6 +185,18 @@ describe('parseConfig', () => {
 });
 
 describe('linka serve with a bad configuration file', () => {
+  it('shows where a YAML mistake is on stderr: the file, the line and a caret, and exits 1', async () => {
+    const { dir, file } = configFile('company:\n  name: Aitex\n\tcolour: blue\n', 'bad.yaml');
+    const dbFile = path.join(dir, 'data', 'linka.db');
+    const run = await runLinka(['serve'], {
+      cwd: dir,
+      env: { ...process.env, LINKA_CONFIG: file, DATABASE_URL: `file:${dbFile}`, PORT: '0', HOST: '127.0.0.1' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${file} is not valid YAML:\n  line 3, column 1: Tabs are not allowed as indentation\n    3 | \\tcolour: blue\n      | ^^\n`);
+    expect(existsSync(dbFile)).toBe(false);
+  });
+
   it('exits non-zero before touching the database, printing the key path on stderr', async () => {
     const { dir, file } = configFile('checklist:\n  waitMinutes: soon\n', 'bad.yaml');
     const dbFile = path.join(dir, 'data', 'linka.db');

@@ -1,7 +1,7 @@
 // `linka customers import FILE.csv`: the README columns, phones in E.164, idempotent
 // re-imports, spreadsheet exports (";" and a BOM), and all-or-nothing on bad rows.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,6 +145,30 @@ describe('parseCustomersCsv', () => {
     const text = 'contract_number,name,phones\n2024-0001,Jana,603 111 222\n2024-0002,Josef,+420 603 111 222|603 333 444\n';
     expect(() => parseCustomersCsv(text, OPTS)).toThrow(
       'line 3: phone +420603111222 is also on line 2 (contract 2024-0001); a phone number may belong to one customer only',
+    );
+  });
+
+  it('says where a file breaks the CSV rules and how to write the value: a comma not in quotes, a stray or unclosed quote', () => {
+    const read = (text: string) => {
+      try {
+        parseCustomersCsv(text, OPTS);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('parsed');
+    };
+    expect(read('contract_number,name,address\n2024-0001,Jana,"Hlavní 5, Plzeň"\n2024-0002,Josef,Husova 7, Plzeň\n')).toBe(
+      'The CSV file cannot be read: line 3, column 4: more values than the header has columns, from " Plzeň" on (the line has 4 values, the header 3 columns: contract_number, name, address). A "," inside a value splits it in two: put such a value in double quotes ("Hlavní 5, Plzeň")',
+    );
+    expect(read('contract_number,name\n2024-0001,Jan "Honza" Novák\n')).toBe(
+      'The CSV file cannot be read: line 2, column 2 (name): a double quote (") in the middle of a value: put the whole value in double quotes and double each quote inside it, e.g. "Jan ""Honza"" Novák"',
+    );
+    // The line where the quote was opened, not the end of the file where csv-parse noticed.
+    expect(read('contract_number,name\n2024-0001,Jana\n\n2024-0002,"Josef\n2024-0003,Eva\n')).toMatch(
+      /^The CSV file cannot be read: line 4, column 2 \(name\): a value starts with a double quote \("\) that is never closed/,
+    );
+    expect(read('contract_number;name;address\n2024-0001;Jana\n')).toBe(
+      'The CSV file cannot be read: line 2, column 3 (address) is missing (the line has 2 values, the header 3 columns: contract_number, name, address). For a column without a value, leave nothing between two separators (";;")',
     );
   });
 
@@ -303,6 +327,17 @@ describe('linka customers import', () => {
       ['A-003', null],
       ['A-004', '555'],
     ]);
+  });
+
+  it('explains a comma that splits a value, by line and column, and imports nothing', async () => {
+    const ws = workspace();
+    const run = await ws.import(ws.csv('address.csv', 'contract_number,name,address\n2024-0001,Jana,Hlavní 5, Plzeň\n'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('line 2, column 4: more values than the header has columns');
+    expect(run.stderr).toContain('put such a value in double quotes ("Hlavní 5, Plzeň")');
+    expect(run.stderr).not.toContain('Invalid Record Length');
+    // The file is read before the database is opened: nothing was written, not even the database.
+    expect(existsSync(path.join(ws.dir, 'linka.db'))).toBe(false);
   });
 
   it('explains a header with unknown or missing columns', async () => {

@@ -360,7 +360,7 @@ describe.each([
     const queue = ephemeralText(await interact(command('queue')));
     expect(queue).toContain('Otevřené požadavky (1):');
     expect(queue).toContain(`${number} · Něco jiného · Jan Novák · Převzal(a) Petr Novotný · `);
-    expect(queue).toMatch(/ · \d+\. 11\. 2026 \d\d:\d\d \(zbývá \d+ h \d+ min\)$/);
+    expect(queue).toMatch(/ · \d+\. 11\. 2026 \d{1,2}:\d\d \(zbývá \d+ h \d+ min\)$/);
     const unknown = ephemeralText(await interact(command('reboot', { ticket: number })));
     expect(unknown).toContain('Neznámý příkaz „linka reboot“.');
     expect(unknown).toContain('Příkazy /linka:');

@@ -1,38 +1,20 @@
 // The business rules of src/domain that the database tests pin only slowly: payment amounts,
 // due dates and reminders (payments.ts), service levels (sla.ts), the technicians' ticket card
-// (ticket-card.ts), planned-maintenance lead times (maintenance.ts), which customers an outage
+// (ticket-card.ts), dates and times for each audience (date-format.ts), planned-maintenance lead times (maintenance.ts), which customers an outage
 // concerns (outages.ts), money and phone numbers as people read them (money.ts, phone.ts), the
 // text of a `time` command (time-note.ts) and billing months (billing-month.ts).
 // Every expected value is written out by hand from the rule (docs/domain.md, README), never computed
 // by the code under test. Company time is Europe/Prague: UTC+1 in winter, UTC+2 in summer.
 import { describe, expect, it } from 'vitest';
+import { dayAndTime, localDate, localTime, operatorTime } from '../src/domain/date-format.js';
 import { localDateTime, localParts, monthOf, monthRange, parseMonth, MONTH_PATTERN } from '../src/domain/billing-month.js';
 import { dueLeadTime, leadTimeText, parseLeadTime } from '../src/domain/maintenance.js';
 import { formatMoney } from '../src/domain/money.js';
 import { areaMatches, OUTAGE_SERVICES, OUTAGE_STATUSES } from '../src/domain/outages.js';
-import {
-  defaultDueDate,
-  formatDate,
-  MAX_AMOUNT,
-  monthEndDate,
-  parseAmount,
-  parseDate,
-  paymentNoticeDue,
-  type PaymentSchedule,
-} from '../src/domain/payments.js';
+import { defaultDueDate, MAX_AMOUNT, monthEndDate, parseAmount, parseDate, paymentNoticeDue, type PaymentSchedule } from '../src/domain/payments.js';
 import { maskPhone, toE164 } from '../src/domain/phone.js';
-import {
-  byUrgency,
-  reactByText,
-  reactedInTime,
-  reactionDeadline,
-  slaStatus,
-  spanText,
-  tierCalendar,
-  type SlaCalendar,
-  type TierLevel,
-} from '../src/domain/sla.js';
-import { localTime, ticketCard, timeLeft, type CardInput } from '../src/domain/ticket-card.js';
+import { byUrgency, reactedInTime, reactionDeadline, slaStatus, spanText, tierCalendar, type SlaCalendar, type TierLevel } from '../src/domain/sla.js';
+import { ticketCard, timeLeft, type CardInput } from '../src/domain/ticket-card.js';
 import { MAX_WORK_DATE_AGE_DAYS, parseTimeNote, workDateAt } from '../src/domain/time-note.js';
 
 const TZ = 'Europe/Prague';
@@ -317,12 +299,13 @@ describe('payments: dates', () => {
     expect(monthEndDate('2026-07-31')).toBe('2026-07-31');
   });
 
-  it('writes a date as the customer reads it', () => {
-    expect(formatDate('2026-11-20', 'cs')).toBe('20. 11. 2026');
-    expect(formatDate('2026-11-20', 'sk')).toBe('20. 11. 2026');
-    expect(formatDate('2026-11-20', 'en')).toBe('20/11/2026');
-    expect(formatDate('2026-02-03', 'cs')).toBe('3. 2. 2026');
-    expect(formatDate('2026-02-03', 'en')).toBe('3/2/2026');
+  it('writes a date as the customer reads it, never as 3/2/2026 (March or February?)', () => {
+    expect(localDate('2026-11-20', 'cs')).toBe('20. 11. 2026');
+    expect(localDate('2026-11-20', 'sk')).toBe('20. 11. 2026');
+    expect(localDate('2026-11-20', 'en')).toBe('20 Nov 2026');
+    expect(localDate('2026-02-03', 'cs')).toBe('3. 2. 2026');
+    expect(localDate('2026-02-03', 'en')).toBe('3 Feb 2026');
+    expect(localDate('2026-09-30', 'en')).toBe('30 Sep 2026');
   });
 });
 
@@ -539,10 +522,14 @@ describe('service levels', () => {
 
   it('tells the customer when a technician will react, in their language and company time', () => {
     const d = at('2026-11-23T17:00:00Z');
-    expect(reactByText(d, 'cs', TZ)).toBe('pondělí 23. 11. v 18:00');
-    expect(reactByText(d, 'sk', TZ)).toBe('pondelok 23. 11. o 18:00');
-    expect(reactByText(d, 'en', TZ)).toBe('Monday 23/11 at 18:00');
-    expect(reactByText(at('2026-07-03T07:05:00Z'), 'cs', TZ)).toBe('pátek 3. 7. v 9:05');
+    expect(dayAndTime(d, TZ, 'cs')).toBe('pondělí 23. 11. v 18:00');
+    expect(dayAndTime(d, TZ, 'sk')).toBe('pondelok 23. 11. o 18:00');
+    expect(dayAndTime(d, TZ, 'en')).toBe('Monday 23 Nov at 18:00');
+    expect(dayAndTime(at('2026-07-03T07:05:00Z'), TZ, 'cs')).toBe('pátek 3. 7. v 9:05');
+    expect(dayAndTime(at('2026-07-03T07:05:00Z'), TZ, 'en')).toBe('Friday 3 Jul at 09:05');
+    // The weekday of the local date: 23:30 on Sunday in Prague is still Sunday (22:30 UTC).
+    expect(dayAndTime(at('2026-11-22T22:30:00Z'), TZ, 'sk')).toBe('nedeľa 22. 11. o 23:30');
+    expect(dayAndTime(at('2026-11-24T23:10:00Z'), TZ, 'cs')).toBe('středa 25. 11. v 0:10');
   });
 });
 
@@ -671,7 +658,7 @@ describe('the ticket card the technicians see', () => {
       { label: 'Area', value: 'Plzeň-Bory' },
       { label: 'Phone', value: '+420 603 ••• 456' },
       { label: 'Support tier', value: 'STANDARD' },
-      { label: 'React by', value: '23/11/2026, 13:00' },
+      { label: 'React by', value: '23 Nov 2026, 13:00' },
       { label: 'Kind of work', value: 'outage on our side (free)' },
     ]);
     expect(card.actions.map((a) => a.label)).toEqual(['Release', 'Resolve', 'Offer paid call-out']);
@@ -680,11 +667,20 @@ describe('the ticket card the technicians see', () => {
     expect(sk.fields[5]).toEqual({ label: 'Reakcia do', value: '23. 11. 2026 13:00' });
   });
 
-  it('writes times in company time, summer and winter', () => {
+  it('writes times in company time, summer and winter: one format per language, day and month never ambiguous', () => {
     expect(localTime(at('2026-11-23T12:00:00Z'), TZ, 'cs')).toBe('23. 11. 2026 13:00');
-    expect(localTime(at('2026-07-03T07:05:00Z'), TZ, 'cs')).toBe('3. 7. 2026 09:05');
-    expect(localTime(at('2026-07-03T07:05:00Z'), TZ, 'en')).toBe('03/07/2026, 09:05');
-    expect(localTime(at('2026-07-03T07:05:00Z'), 'UTC', 'en')).toBe('03/07/2026, 07:05');
+    expect(localTime(at('2026-12-07T21:00:00Z'), TZ, 'sk')).toBe('7. 12. 2026 22:00');
+    expect(localTime(at('2026-07-03T07:05:00Z'), TZ, 'cs')).toBe('3. 7. 2026 9:05');
+    expect(localTime(at('2026-07-03T07:05:00Z'), TZ, 'en')).toBe('3 Jul 2026, 09:05');
+    expect(localTime(at('2026-07-03T07:05:00Z'), 'UTC', 'en')).toBe('3 Jul 2026, 07:05');
+    expect(localTime(at('2026-12-31T23:30:00Z'), TZ, 'en')).toBe('1 Jan 2027, 00:30');
+    expect(localTime(at('2026-12-31T23:30:00Z'), TZ, 'cs')).toBe('1. 1. 2027 0:30');
+  });
+
+  it("writes the linka command's times for operators in English with the zone, summer and winter", () => {
+    expect(operatorTime(at('2026-12-07T21:00:00Z'), TZ)).toBe('7 Dec 2026, 22:00 CET');
+    expect(operatorTime(at('2026-07-03T07:05:00Z'), TZ)).toBe('3 Jul 2026, 09:05 CEST');
+    expect(operatorTime(at('2026-07-03T07:05:00Z'), 'UTC')).toBe('3 Jul 2026, 07:05 UTC');
   });
 
   it('tells the time left to a deadline, or how long it is overdue', () => {

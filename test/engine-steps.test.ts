@@ -47,14 +47,14 @@ const UNPLUG_CHOICES = [
   { id: 'cannot', label: 'Nemohu / nevím jak' },
 ];
 const PLUG_BACK =
-  'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – obvykle to trvá do 3 minut. Za 3 min se vám ozvu a zeptám se, jestli už vše funguje.';
+  'Výborně. Teď vše znovu zapojte a počkejte, až zařízení naběhnou a přihlásí se do sítě – chvíli to potrvá. Za 3 min se vám ozvu a zeptám se, jestli už vše funguje.';
 const WORKS_NOW = 'Funguje vám teď internet? Zkuste prosím otevřít nějakou webovou stránku.';
 const YES_NO = [
   { id: 'yes', label: 'Ano, funguje' },
   { id: 'no', label: 'Ne, stále nefunguje' },
 ];
 const NOT_UNDERSTOOD = 'Promiňte, té odpovědi jsem nerozuměla. Vyberte prosím jednu z možností (stačí napsat její číslo).';
-const TOO_MANY = 'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku, nebo zavolejte na +420 377 000 000, kolegové vám rádi pomohou.';
+const TOO_MANY = 'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku. Můžete také zavolat na +420 377 000 000, kolegové vám rádi pomohou.';
 const NOTED = 'Děkuji, připojila jsem to k požadavku T-1. Technik se vám ozve.';
 const STILL_OPEN = 'Váš požadavek T-1 je stále otevřený a technik se vám ozve. Chcete-li k němu něco doplnit, napište to sem.';
 const NEW_PROBLEM = [{ id: 'newProblem', label: 'Nahlásit jiný problém' }];
@@ -770,7 +770,7 @@ describe('words that work at every step', () => {
       {
         type: 'reply',
         reply: {
-          text: `Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte +420 377 000 000.\n\n${WORKS_NOW}`,
+          text: `Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěchá-li to, volejte +420 377 000 000.\n\n${WORKS_NOW}`,
           key: 'internet.worksNow',
           choices: YES_NO,
         },
@@ -1807,7 +1807,7 @@ describe('details of prompts and flows', () => {
       {
         type: 'reply',
         reply: {
-          text: 'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěcháte-li, volejte +420 377 000 000.',
+          text: 'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory). Spěchá-li to, volejte +420 377 000 000.',
         },
       },
     ]);

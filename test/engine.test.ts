@@ -7,7 +7,7 @@ import { flows } from '../src/flows/index.js';
 import { isMessageKey } from '../src/messages/index.js';
 import { ON } from './helpers/capabilities.js';
 
-const settings: EngineSettings = {
+const SETTINGS: EngineSettings = {
   waitMinutes: 3,
   followUpMinutes: 30,
   maxFollowUps: 1,
@@ -29,6 +29,7 @@ class Driver {
     customer: CustomerView | null = jan,
     readonly channel: Channel = 'console',
     readonly known: CustomerView[] = [jan],
+    readonly settings: EngineSettings = SETTINGS,
   ) {
     this.customer = customer;
   }
@@ -38,7 +39,7 @@ class Driver {
     return this.texts();
   }
   private feed(event: CoreEvent): void {
-    const r = step(this.state, event, NOW, { capabilities: ON[this.channel], flows, settings, customer: this.customer });
+    const r = step(this.state, event, NOW, { capabilities: ON[this.channel], flows, settings: this.settings, customer: this.customer });
     this.state = r.state;
     this.effects.push(...r.effects);
     for (const e of r.effects) {
@@ -161,7 +162,7 @@ describe('navigation', () => {
 
   it('takes the language of Telegram until the customer picks one', () => {
     const telegram = (state: ConversationState | null, text: string, langHint: string) =>
-      step(state, { kind: 'text', text }, NOW, { capabilities: ON.telegram, flows, settings, customer: null, langHint });
+      step(state, { kind: 'text', text }, NOW, { capabilities: ON.telegram, flows, settings: SETTINGS, customer: null, langHint });
     const replyOf = (r: ReturnType<typeof step>) => r.effects.find((e) => e.type === 'reply');
     // An unidentified customer whose Telegram app is in Slovak is asked in Slovak.
     const first = telegram(null, 'hi', 'sk');
@@ -188,9 +189,33 @@ describe('the checklist', () => {
     const d = new Driver();
     d.send('Dobrý den');
     d.send('1');
-    expect(d.send('hotovo')).toContain('obvykle to trvá do 3 minut');
+    expect(d.send('hotovo')).toContain('Za 3 min se vám ozvu');
     expect(d.effects).toContainEqual(expect.objectContaining({ type: 'startTimer', name: 'wait', dueAt: '2026-11-23T09:03:00.000Z' }));
     expect(d.send('a teď?')).toContain('Ozvu se asi za 3 min');
+  });
+
+  // docs/domain.md, the restart checklist: the wait is checklist.waitMinutes, and no text states
+  // another number of minutes (with 1, "usually takes up to 3 minutes" said the opposite).
+  it.each([
+    ['cs', 'console', 'Za 1 min se vám ozvu', 'Ozvu se asi za 1 min.'],
+    ['sk', 'console', 'O 1 min sa vám ozvem', 'Ozvem sa asi o 1 min.'],
+    ['en', 'console', "I'll get back to you in 1 min", "I'll get back to you in about 1 min."],
+    // By SMS (short texts) the customer is asked to answer instead of being written to later.
+    ['cs', 'sms', 'počkejte, až zařízení naběhnou (do 1 min)', null],
+    ['sk', 'sms', 'počkajte, kým zariadenia nabehnú (do 1 min)', null],
+    ['en', 'sms', 'wait for the devices to start (up to 1 min)', null],
+  ] as const)('with waitMinutes 1 says 1 minute and no other number (%s, %s)', (language, channel, plugBack, stillWaiting) => {
+    const d = new Driver({ ...jan, language }, channel, [jan], { ...SETTINGS, waitMinutes: 1 });
+    d.send({ kind: 'start' });
+    d.send('1');
+    const told = d.send('hotovo');
+    expect(told).toContain(plugBack);
+    expect(told).not.toMatch(/\b(?!1\b)\d+ ?(min|minut|minút|minutes?)\b/i);
+    if (!stillWaiting) return;
+    expect(d.effects).toContainEqual(expect.objectContaining({ type: 'startTimer', name: 'wait', dueAt: '2026-11-23T09:01:00.000Z' }));
+    const early = d.send('hmm');
+    expect(early).toContain(stillWaiting);
+    expect(early).not.toMatch(/\b(?!1\b)\d+ ?(min|minut|minút|minutes?)\b/i);
   });
 
   it('ignores a stale timer', () => {
@@ -198,7 +223,7 @@ describe('the checklist', () => {
     const r = step(d.state, { kind: 'timer', name: 'wait', token: 'internet.plugBack.wait.0' }, NOW, {
       capabilities: ON.console,
       flows,
-      settings,
+      settings: SETTINGS,
       customer: jan,
     });
     expect(r.effects).toEqual([]);
@@ -286,6 +311,96 @@ describe('the checklist', () => {
   });
 });
 
+// company.helpdeskPhone is optional: a text that offers the number leaves that sentence out when
+// none is configured, and still reads as a whole (no "volejte ." and no made-up number).
+describe('the helpdesk phone', () => {
+  const noPhone: EngineSettings = { ...SETTINGS, helpdeskPhone: null };
+  /** The help text, the reply after three misses and the handover after three wrong contract numbers, in `language` on `channel`. */
+  function helpdeskTexts(language: 'cs' | 'sk' | 'en', channel: Channel, settings: EngineSettings): string[] {
+    const help = new Driver({ ...jan, language }, channel, [jan], settings);
+    help.send({ kind: 'start' });
+    help.send('1');
+    const texts = [help.send('?').split('\n\n')[0] as string];
+    if (channel === 'console') {
+      help.send('hotovo');
+      help.send({ kind: 'timer', name: 'wait', token: help.timerToken() });
+      help.send('hm');
+      help.send('hmm');
+      texts.push(help.send('hmmm'));
+    }
+    const stranger = new Driver(null, channel, [jan], settings);
+    stranger.send({ kind: 'start' });
+    stranger.send({ cs: 'česky', sk: 'slovensky', en: 'english' }[language]);
+    stranger.send('1111-2221');
+    stranger.send('1111-2222');
+    texts.push(stranger.send('1111-2223').split('\n\n')[0] as string);
+    return texts;
+  }
+
+  it.each([
+    [
+      'cs',
+      'console',
+      [
+        'Odpovídejte číslem možnosti, tlačítkem nebo slovy. Kdykoli můžete napsat: „menu“ (nabídka problémů), „zpět“ (předchozí krok), „znovu“ (začít od začátku), „jazyk“ (změna jazyka), „hodiny“ (čerpání hodin podpory).',
+        'Zdá se, že si nerozumíme. Napište „menu“ a ukážu vám nabídku.',
+        'Bohužel se mi vás nepodařilo ověřit. Předávám vás technikovi, který vás ověří sám.',
+      ],
+      [
+        ' Spěchá-li to, volejte +420 377 000 000.',
+        ' Můžete také zavolat na +420 377 000 000, kolegové vám rádi pomohou.',
+        ' Spěchá-li to, volejte +420 377 000 000.',
+      ],
+    ],
+    [
+      'sk',
+      'console',
+      [
+        'Odpovedajte číslom možnosti, tlačidlom alebo slovami. Kedykoľvek môžete napísať: „menu“ (ponuka problémov), „späť“ (predchádzajúci krok), „znova“ (začať od začiatku), „jazyk“ (zmena jazyka), „hodiny“ (čerpanie hodín podpory).',
+        'Zdá sa, že si nerozumieme. Napíšte „menu“ a zobrazím vám ponuku.',
+        'Žiaľ, nepodarilo sa mi vás overiť. Odovzdávam vás technikovi, ktorý vás overí sám.',
+      ],
+      [
+        ' Ak je to súrne, volajte na +420 377 000 000.',
+        ' Môžete tiež zavolať na +420 377 000 000, kolegovia vám radi pomôžu.',
+        ' Ak je to súrne, volajte na +420 377 000 000.',
+      ],
+    ],
+    [
+      'en',
+      'console',
+      [
+        'Reply with the number of an option, a button or in words. At any time you can write: "menu" (list of problems), "back" (previous step), "start over" (begin again), "language" (change language), "hours" (support hours used).',
+        'It seems we are not understanding each other. Write "menu" and I will show you the options.',
+        "Unfortunately I wasn't able to verify you. I'm passing you to a technician, who will verify you in person.",
+      ],
+      [
+        ' If it is urgent, call +420 377 000 000.',
+        ' You can also call +420 377 000 000 - my colleagues will be glad to help.',
+        ' If it is urgent, call +420 377 000 000.',
+      ],
+    ],
+    [
+      'cs',
+      'sms',
+      [expect.stringMatching(/\(čerpání hodin podpory\)\.$/), 'Ověření se nepodařilo, předávám vás technikovi.'],
+      [' Spěchá-li to, volejte +420 377 000 000.', ' Spěchá-li to, volejte +420 377 000 000.'],
+    ],
+    [
+      'en',
+      'sms',
+      [expect.stringMatching(/\(support hours used\)\.$/), 'We could not verify you; a technician will take over.'],
+      [' If urgent, call +420 377 000 000.', ' If urgent, call +420 377 000 000.'],
+    ],
+  ] as const)('leaves the sentence with the number out when none is configured, and says it when one is (%s, %s)', (language, channel, without, sentences) => {
+    const bare = helpdeskTexts(language, channel, noPhone);
+    expect(bare).toEqual(without);
+    for (const text of bare) expect(text).not.toMatch(/\{|000|volejte|volajte|call\b/);
+    const told = helpdeskTexts(language, channel, SETTINGS);
+    expect(told).toEqual(bare.map((text, i) => `${text}${sentences[i]}`));
+  });
+});
+
 describe('identification', () => {
   it('asks for the contract number, then hands over to a human after three wrong tries', () => {
     const d = new Driver(null);
@@ -352,7 +467,7 @@ describe('purity', () => {
   it('returns the same result for the same input and never mutates the given state', () => {
     const d = atWorksNow();
     const before = structuredClone(d.state);
-    const ctx: StepContext = { capabilities: ON.console, flows, settings, customer: jan };
+    const ctx: StepContext = { capabilities: ON.console, flows, settings: SETTINGS, customer: jan };
     const a = step(d.state, { kind: 'text', text: 'ne' }, NOW, ctx);
     const b = step(d.state, { kind: 'text', text: 'ne' }, NOW, ctx);
     expect(a).toEqual(b);

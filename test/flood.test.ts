@@ -20,7 +20,7 @@ const JAN = '+420603123456';
 const HELPDESK = '+420 377 000 000';
 /** The notices as a flooding sender reads them (the message catalogue's common.slowDown today). */
 const SLOW_DOWN = {
-  cs: 'Píšete rychleji, než stíhám odpovídat. Počkejte prosím minutu – zprávy poslané do té doby nezpracuji. Spěcháte-li, volejte +420 377 000 000.',
+  cs: 'Píšete rychleji, než stíhám odpovídat. Počkejte prosím minutu – zprávy poslané do té doby nezpracuji. Spěchá-li to, volejte +420 377 000 000.',
   en: 'You are writing faster than I can answer. Please wait a minute: messages sent until then will not be processed. If it is urgent, call +420 377 000 000.',
   /** By SMS: the short wording (common.slowDown@sms), transliterated to GSM-7. */
   csSms: 'Pisete prilis rychle. Pockejte prosim minutu, zpravy poslane do te doby nezpracuji.',

@@ -177,8 +177,8 @@ describe('planned maintenance', () => {
     expect(await to(JAN)).toHaveLength(1);
 
     await runtime.maintenance.reschedule(m.id, { startsAt: new Date('2026-11-25T21:00:00Z'), endsAt: new Date('2026-11-26T01:00:00Z') }, 'test');
-    expect((await to(JAN)).at(-1)).toBe('Údržba sítě přesunuta na 25. 11. 2026 22:00 – 26. 11. 2026 02:00.');
-    expect((await teamPosts()).at(-1)).toBe(`Údržba #${m.id} přesunuta na 25. 11. 2026 22:00 – 26. 11. 2026 02:00. Upozorněno zákazníků: 1.`);
+    expect((await to(JAN)).at(-1)).toBe('Údržba sítě přesunuta na 25. 11. 2026 22:00 – 26. 11. 2026 2:00.');
+    expect((await teamPosts()).at(-1)).toBe(`Údržba #${m.id} přesunuta na 25. 11. 2026 22:00 – 26. 11. 2026 2:00. Upozorněno zákazníků: 1.`);
     expect(await to(PETR)).toEqual([]);
     await runtime.maintenance.reschedule(m.id, { startsAt: new Date('2026-11-25T21:00:00Z'), endsAt: new Date('2026-11-26T01:00:00Z') }, 'test');
     expect(await to(JAN)).toHaveLength(2); // the same time again changes nothing

@@ -65,6 +65,17 @@ function linka(args: string[], opts: { channels?: boolean } = {}): Promise<{ cod
   );
 }
 
+/** The texts of the replies queued for one conversation, oldest first. */
+async function queuedTexts(target: string): Promise<string[]> {
+  const db = await openDatabase(url);
+  try {
+    const items = await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } });
+    return items.map((i) => (i.payload as { reply: { text: string } }).reply.text);
+  } finally {
+    await db.close();
+  }
+}
+
 async function queued(): Promise<Record<string, number>> {
   const db = await openDatabase(url);
   try {
@@ -96,8 +107,12 @@ describe('linka outage', () => {
     expect(start.code).toBe(0);
     const lines = start.stdout.trim().split('\n');
     expect(lines[0]).toMatch(
-      /^Declared: (\S+) {2}"Přerušené vlákno" · areas Plzeň-Bory, Plzeň-Doubravka · services internet · status investigating · since .+ · expected end 24\/11\/2026, 14:30 · source cli$/,
+      /^Declared: (\S+) {2}"Přerušené vlákno" · areas Plzeň-Bory, Plzeň-Doubravka · services internet · status investigating · since \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d CES?T · expected end 24 Nov 2026, 14:30 CET · source cli$/,
     );
+    // The operator's times are company time (Europe/Prague) with the zone, never 24/11/2026; the
+    // customers read the time in their language.
+    expect(lines[0]).not.toMatch(/\d\/\d/);
+    expect(await queuedTexts('telegram:7001')).toEqual([expect.stringContaining('Předpokládaný konec: 24. 11. 2026 14:30.')]);
     expect(lines.slice(1)).toEqual([
       'Customer notices queued: 2 (2 on Telegram).',
       'The running server (./linka serve) sends what is queued, within the configured rate limits.',

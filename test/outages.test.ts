@@ -91,7 +91,7 @@ describe.each([
     ]);
     // John is known on Telegram, so he is told there (in English), not by SMS.
     expect(sentTo('telegram:5005')).toEqual([
-      expect.stringMatching(/^Outage: Plzeň – výpadek páteře\. Status: investigating\. Expected end: 23\/11\/2026, 14:00\./),
+      expect.stringMatching(/^Outage: Plzeň – výpadek páteře\. Status: investigating\. Expected end: 23 Nov 2026, 14:00\./),
     ]);
     expect(sentTo('sms:+420777111222')).toEqual([]);
     expect(sentTo('sms:+421905123456')).toEqual([]); // Zuzana lives in Petržalka

@@ -107,6 +107,32 @@ describe('payment reminders', () => {
     ]);
   });
 
+  it('says which line and column an unquoted decimal comma split, and how to write the amount', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'linka-balances-'));
+    const file = path.join(dir, 'balances.csv');
+    // What a spreadsheet writes when the amount column is formatted as text in a comma-separated export.
+    writeFileSync(file, 'contract_number,balance,due_date\n2024-0153,"1 234,50",\nSK-77,1234,50,2026-11-20\n');
+    writeFileSync(path.join(dir, 'linka.config.yaml'), 'timezone: Europe/Prague\n');
+    const io = {
+      env: { DATABASE_URL: url, LINKA_CONFIG: path.join(dir, 'linka.config.yaml') },
+      out: () => {},
+      write: () => {},
+      err: () => {},
+      writeErr: () => {},
+    };
+    const err = await balancesImport(file, io).catch((e: Error) => e);
+    expect((err as Error).message).toBe(
+      'The CSV file cannot be read: line 3, column 2 (balance): the decimal comma of 1234,50 splits the amount into two columns ' +
+        '(the line has 4 values, the header 3 columns: contract_number, balance, due_date). Write it in quotes ("1234,50") or with a dot (1234.50)',
+    );
+    expect(await db.prisma.balance.count()).toBe(0);
+    // Another value too many: the line, the column where the extra values begin, and both ways to write an amount.
+    expect(() => parseBalancesCsv('contract_number,balance\n2024-0153,1234,-\n')).toThrow(
+      'The CSV file cannot be read: line 2, column 3: more values than the header has columns, from "-" on (the line has 3 values, the header 2 columns: contract_number, balance). ' +
+        'A "," inside a value splits it in two: write a decimal amount in quotes ("1234,50") or with a dot (1234.50), and put any other such value in double quotes',
+    );
+  });
+
   it('takes balances over the API too (bearer token, each bad item by its index)', async () => {
     const [route] = balanceRoutes({
       prisma: db.prisma,

@@ -14,7 +14,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, pgAvailable, type EmptyDatabase } from './helpers/db.js';
 import { connect } from 'node:net';
+import { startLinka } from '../src/app.js';
 import { parseConfig } from '../src/config/load.js';
+import { createLogger } from '../src/observability/logger.js';
 import { openDatabase } from '../src/store/client.js';
 import { startCommand } from '../bench/lib/linka-process.js';
 import { ROOT, startChildLinka, type ChildLinka } from './helpers/child-linka.js';
@@ -145,6 +147,8 @@ describe('linka serve on SQLite, with no config file', () => {
     expect(lines[0]?.port).toEqual(expect.any(Number));
     expect(lines[0]?.port).not.toBe(0);
     expect(lines[0]?.channels).toEqual(['none (try `./linka shell`)']);
+    // No customer can write in, so no word about the helpdesk number they would be offered.
+    expect(server.logs().filter((l) => String(l.msg).includes('helpdeskPhone'))).toEqual([]);
     // The port in the line is the one it answers on.
     expect((await fetch(`http://127.0.0.1:${String(lines[0]?.port)}/healthz`)).status).toBe(200);
     expect(server.stderr()).toBe('');
@@ -167,6 +171,10 @@ describe('linka serve on SQLite, with no config file', () => {
     expect(text).toContain('# TYPE linka_inbound_total counter');
     // The earlier requests were measured.
     expect(text).toMatch(/^linka_http_request_duration_seconds_count\{route="\/healthz",status="200"\} [1-9]/m);
+    // The Node.js process metrics carry the "linka_" prefix once: linka_process_*, linka_nodejs_*.
+    expect(text).toMatch(/^linka_process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^linka_nodejs_heap_size_used_bytes \d/m);
+    expect(text).not.toContain('process_process');
   });
 
   it('answers an unknown route with 404 and a JSON error', async () => {
@@ -323,6 +331,13 @@ describe('the body limit (server.bodyLimitBytes) on the POST routes', () => {
     expect(readFileSync(path.join(ROOT, 'linka.config.example.yaml'), 'utf8')).toMatch(/^ {2}bodyLimitBytes: 1048576$/m);
     expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain('| a body over `server.bodyLimitBytes` (declared or chunked) | 413 |');
     expect(server.logs().find((l) => l.msg === 'linka is serving')?.channels).toEqual(['telegram']);
+  });
+
+  it('warns at start that no helpdesk phone is configured while customers can write in (Telegram is on)', () => {
+    const warned = server.logs().filter((l) => String(l.msg).startsWith('company.helpdeskPhone is not set'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ level: 40, customerChannels: ['telegram'] });
+    expect(warned[0]?.msg).toContain('customers are offered no number to call when a human should take over');
   });
 
   it('refuses a Telegram update one byte over the limit, declared or chunked, with 413 and stores nothing', async () => {
@@ -708,5 +723,39 @@ describe('npm start', () => {
       expect(startCommand(script)).toEqual({ env: { A: '1', B: 'x' }, nodeArgs: ['--foo', '--bar=2'] });
     }
     expect(startCommand('exec node bin/linka.js serve')).toEqual({ env: {}, nodeArgs: [] });
+  });
+});
+
+describe('the helpdesk phone at start-up', () => {
+  /** Starts Linka in-process with Telegram on (its API unreachable: nothing is sent) and returns its log lines once it serves. */
+  async function startUpLog(company: Record<string, string>): Promise<Array<Record<string, unknown>>> {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const database = await createEmptyDatabase('sqlite');
+    const linka = await startLinka({
+      config: parseConfig({ company }),
+      log,
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.url,
+        TELEGRAM_BOT_TOKEN: '123456:SERVE',
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        TELEGRAM_API_ROOT: 'http://127.0.0.1:9',
+      },
+    });
+    try {
+      return lines;
+    } finally {
+      await linka.stop();
+      await database.drop();
+    }
+  }
+  const warning = (lines: Array<Record<string, unknown>>) => lines.filter((l) => String(l.msg).startsWith('company.helpdeskPhone is not set'));
+
+  it('warns once when customer channels are on and none is configured (an empty one counts as none), and not when one is', async () => {
+    expect(warning(await startUpLog({ name: 'Aitex' }))).toHaveLength(1);
+    expect(warning(await startUpLog({ helpdeskPhone: ' ' }))).toHaveLength(1);
+    expect(warning(await startUpLog({ helpdeskPhone: '+420 378 774 777' }))).toEqual([]);
   });
 });

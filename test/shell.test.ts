@@ -2,7 +2,7 @@
 // fast-forwards the 3-minute wait, reaches a ticket and inspects it; --lang chooses the
 // conversation's language, also for a known customer; and the CLI's usage errors.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +44,10 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function linka(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function linka(args: string[], input = '', extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
   delete env.LINKA_CONFIG;
+  Object.assign(env, extraEnv);
   const started = Date.now();
   const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
@@ -131,7 +132,7 @@ describe('linka shell', () => {
       /^ {7} {2}\[1\] Hotovo, odpojeno$/m,
       /^ {7} {2}\[2\] Nemohu \/ nevím jak$/m,
       'Linka> Výborně. Teď vše znovu zapojte',
-      /^ {2}wait due \S+$/m,
+      /^ {2}wait due .+$/m,
       'Linka> Funguje vám teď internet?',
       'Linka> Restartujte prosím ještě počítače',
       'Linka> Funguje vám teď internet?',
@@ -142,10 +143,14 @@ describe('linka shell', () => {
       'Linka> Shrnutí pro technika:',
       /pod číslem T-\d{4}-\d{5}\./,
     ]);
-    // :timers listed the pending 3-minute timer, due about 3 minutes after it was set.
-    const due = new Date(/^ {2}wait due (\S+)$/m.exec(out.slice(timersAt))?.[1] ?? '');
-    expect(due.getTime()).toBeGreaterThan(started + 150_000);
-    expect(due.getTime()).toBeLessThan(Date.now() + 190_000);
+    // :timers listed the pending 3-minute timer, due about 3 minutes after it was set, in company
+    // time (Europe/Prague) with the zone, as the linka command writes every time.
+    const due = /^ {2}wait due (\d{1,2} [A-Z][a-z]{2} \d{4}), (\d\d:\d\d) (CES?T)$/m.exec(out.slice(timersAt));
+    expect(due).not.toBeNull();
+    const pragueClock = (ms: number) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Prague', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+    const minutes = Array.from({ length: Math.ceil((Date.now() - started) / 60_000) + 3 }, (_, i) => pragueClock(started + 120_000 + i * 60_000));
+    expect(minutes).toContain(due?.[2]);
     // ...and :wait made the "does it work now?" question come at once, before anything else was said.
     expect(out.indexOf('Linka>', timersAt)).toBe(askedAt);
 
@@ -170,6 +175,9 @@ describe('linka shell', () => {
     ]);
     // Shell commands are not chat messages.
     expect(ticketBlock).not.toMatch(/in +:(timers|wait)/);
+    // A message of several lines goes on in indented lines under its first, never joined with " / ".
+    expect(ticketBlock).not.toContain(' / ');
+    expect(ticketBlock).toMatch(/^ {2}out {4}Shrnutí pro technika:\n {9}Problém: Nefunguje internet$/m);
 
     const unknownAt = out.indexOf('Unknown shell command ":bogus".');
     expect(unknownAt).toBeGreaterThan(ticketAt);
@@ -184,6 +192,36 @@ describe('linka shell', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it(':history shows each message with its time in company time and the zone, further lines of a message indented under its first', async () => {
+    const run = await linka(['shell'], ['Dobrý den', ':history', ':quit'].join('\n'));
+    expect(run.code).toBe(0);
+    const history = run.stdout.split('\n').filter((l) => /^ {2}\S.* (in|out) {2,}/.test(l));
+    expect(history).toHaveLength(2);
+    for (const line of history) expect(line).toMatch(/^ {2}\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d CES?T (in {5}|out {4})\S/);
+    expect(run.stdout).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    // The greeting has two paragraphs: the second on its own line, starting where the text does.
+    const lines = run.stdout.split('\n');
+    const out = lines.indexOf(history[1] as string);
+    const column = (history[1] as string).indexOf('Dobrý den, tady Linka');
+    expect(lines[out + 1]).toBe(`${' '.repeat(column)}Abych vás mohla ověřit, napište mi prosím číslo své smlouvy (najdete ho na smlouvě nebo na faktuře).`);
+    expect(run.stdout).not.toContain(' / ');
+  });
+
+  it('offers the helpdesk number only when one is configured; without one the help and the handover end where the number would be', async () => {
+    // Three wrong contract numbers (a human takes over), then the help text.
+    const script = ['Dobrý den', '1111-2221', '1111-2222', '1111-2223', '?', ':quit'].join('\n');
+    const bare = (await linka(['shell'], script)).stdout;
+    expect(bare).toContain('Předávám vás technikovi, který vás ověří sám.\n');
+    expect(bare).toContain('„hodiny“ (čerpání hodin podpory).\n');
+    expect(bare).not.toMatch(/000 000|volejte|\{/);
+
+    const config = path.join(dir, 'helpdesk.yaml');
+    writeFileSync(config, 'company:\n  helpdeskPhone: "+420 378 774 777"\n');
+    const told = (await linka(['shell'], script, { LINKA_CONFIG: config })).stdout;
+    expect(told).toContain('Předávám vás technikovi, který vás ověří sám. Spěchá-li to, volejte +420 378 774 777.\n');
+    expect(told).toContain('„hodiny“ (čerpání hodin podpory). Spěchá-li to, volejte +420 378 774 777.\n');
   });
 
   it('--lang en speaks English to a known Czech customer, timers included, and leaves the record in Czech', async () => {

@@ -254,7 +254,7 @@ describe('the deadline of a ticket opened a while after the first message', () =
     // Monday 9:40-17:00 is 7 h 20 min; the other 40 min from Tuesday 8:30: Tuesday 9:10.
     expect(ticket.deadline?.toISOString()).toBe('2026-11-24T08:10:00.000Z');
     expect(confirmation).toContain('Termín reakce technika podle vaší smlouvy: úterý 24. 11. v 9:10.');
-    expect(reactBy).toBe('24. 11. 2026 09:10');
+    expect(reactBy).toBe('24. 11. 2026 9:10');
   });
 
   it('starts the reaction time next morning when the ticket opens after business hours, though the greeting came before 17:00', async () => {

@@ -50,7 +50,7 @@ describe('Slack on sqlite', () => {
         '*Oblast*\nPlzeň-Bory',
         '*Telefon*\n+420 603 ••• 456',
         '*Úroveň podpory*\nPLUS',
-        '*Reakce do*\n24. 11. 2026 09:30',
+        '*Reakce do*\n24. 11. 2026 9:30',
       ]),
     );
     expect(JSON.stringify(blocks)).not.toContain('603123456');

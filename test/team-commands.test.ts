@@ -283,7 +283,7 @@ describe('the queue listing', () => {
   it("escapes the names in the platform's markup", () => {
     const escapeMarkup = (s: string) => s.replace(/[*_]/g, '\\$&');
     expect(queueListing(rows.slice(0, 1), { lang: 'en', timezone: 'Europe/Prague', now, escape: escapeMarkup })).toBe(
-      ['Open tickets (1):', 'T-2026-00042 · No internet · Jan \\_Novák\\_ · Taken by Petr \\*Novák\\* · 23/11/2026, 14:00 (4 h 0 min left)'].join('\n'),
+      ['Open tickets (1):', 'T-2026-00042 · No internet · Jan \\_Novák\\_ · Taken by Petr \\*Novák\\* · 23 Nov 2026, 14:00 (4 h 0 min left)'].join('\n'),
     );
   });
 

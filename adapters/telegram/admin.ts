@@ -17,8 +17,11 @@ export async function setWebhook(bot: Telegraf, publicUrl: string, secret: strin
   return url;
 }
 
-/** A human-readable report of the registered webhook; `ok` is false when something needs fixing. */
-export async function webhookReport(bot: Telegraf, publicUrl: string | null): Promise<{ ok: boolean; lines: string[] }> {
+/**
+ * A human-readable report of the registered webhook; `ok` is false when something needs fixing.
+ * `timeOf` writes the time of Telegram's last error (the CLI's format for operators).
+ */
+export async function webhookReport(bot: Telegraf, publicUrl: string | null, timeOf: (date: Date) => string): Promise<{ ok: boolean; lines: string[] }> {
   const info = await bot.telegram.getWebhookInfo();
   const expected = publicUrl ? expectedWebhookUrl(publicUrl) : null;
   const lines = [
@@ -30,7 +33,7 @@ export async function webhookReport(bot: Telegraf, publicUrl: string | null): Pr
   if (info.max_connections) lines.push(`max connections:  ${info.max_connections}`);
   let ok = Boolean(info.url) && (expected === null || info.url === expected);
   if (info.last_error_date) {
-    lines.push(`last error:       ${new Date(info.last_error_date * 1000).toISOString()} ${info.last_error_message ?? ''}`.trimEnd());
+    lines.push(`last error:       ${timeOf(new Date(info.last_error_date * 1000))} ${info.last_error_message ?? ''}`.trimEnd());
     ok = false;
   } else lines.push('last error:       none');
   if (!info.url) lines.push('-> run `linka telegram set-webhook` to register it.');

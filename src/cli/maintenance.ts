@@ -6,7 +6,7 @@
  */
 import { parseLocalDateTime } from '../domain/business-time.js';
 import { leadTimeText } from '../domain/maintenance.js';
-import { localTime } from '../domain/ticket-card.js';
+import { operatorTime } from '../domain/date-format.js';
 import { LinkaError } from '../errors.js';
 import { createMaintenance, leadTimesOf, type MaintenanceRow } from '../services/maintenance.js';
 import { type CliIo, configOf, withDatabase } from './command.js';
@@ -50,7 +50,7 @@ export async function maintenanceCommand(sub: string, id: string | undefined, va
 
   const leadTimes = leadTimesOf(config);
   const describe = (m: MaintenanceRow) =>
-    `#${m.id} ${localTime(m.startsAt, tz, 'cs')} – ${localTime(m.endsAt, tz, 'cs')} · areas ${(m.areas as string[]).join(', ')} · services ${(m.services as string[]).join(', ')}`;
+    `#${m.id} ${operatorTime(m.startsAt, tz)} – ${operatorTime(m.endsAt, tz)} · areas ${(m.areas as string[]).join(', ')} · services ${(m.services as string[]).join(', ')}`;
   return withDatabase(io.env, async (db) => {
     const service = createMaintenance({ prisma: db.prisma, clock: () => new Date(), timezone: tz, teamLanguage: config.teamLanguage, leadTimes });
     switch (sub) {

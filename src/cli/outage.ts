@@ -11,7 +11,7 @@ import { cliName } from '../config/env.js';
 import type { LinkaConfig } from '../config/schema.js';
 import { parseLocalDateTime } from '../domain/business-time.js';
 import { OUTAGE_SERVICES, OUTAGE_STATUSES, type OutageStatus } from '../domain/outages.js';
-import { localTime } from '../domain/ticket-card.js';
+import { operatorTime } from '../domain/date-format.js';
 import { LinkaError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
 import { createOutages, outageView, type OutageInput, type OutagePatch, type OutageResult, type OutageRow, type Outages } from '../services/outages.js';
@@ -89,9 +89,9 @@ export function describeOutage(o: OutageRow, timeZone: string): string {
     `areas ${list(o.areas)}`,
     `services ${list(o.services)}`,
     `status ${o.status}`,
-    `since ${localTime(o.startedAt, timeZone, 'en')}`,
-    ...(o.estimatedEndAt ? [`expected end ${localTime(o.estimatedEndAt, timeZone, 'en')}`] : []),
-    ...(o.resolvedAt ? [`resolved ${localTime(o.resolvedAt, timeZone, 'en')}`] : []),
+    `since ${operatorTime(o.startedAt, timeZone)}`,
+    ...(o.estimatedEndAt ? [`expected end ${operatorTime(o.estimatedEndAt, timeZone)}`] : []),
+    ...(o.resolvedAt ? [`resolved ${operatorTime(o.resolvedAt, timeZone)}`] : []),
     `source ${o.source}`,
   ];
   return `${o.id}  ${parts.join(' · ')}`;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { consoleConversationId, createConsoleAdapter, parseConsoleLine, renderConsole } from '../../adapters/console/index.js';
 import { cliName } from '../config/env.js';
+import { operatorTime } from '../domain/date-format.js';
 import { toE164 } from '../domain/phone.js';
 import { parseTicketReference } from '../domain/team-commands.js';
 import type { ReplyChoice } from '../engine/types.js';
@@ -21,7 +22,7 @@ import type { Db } from '../store/client.js';
 import { type CliIo, configOf, withDatabase } from './command.js';
 
 const HELP = `Shell commands:
-  :wait      fast-forward: fire the pending timers now (the 3-minute wait, follow-ups)
+  :wait      fast-forward: fire the pending timers now (the wait after the restart, follow-ups)
   :timers    list the pending timers
   :history   show this conversation's history
   :ticket ID show a ticket and its history: T-2026-00001, t-2026-1 or just 1 (default: the last one opened here)
@@ -145,10 +146,10 @@ async function chat(db: Db, opts: ChatOptions): Promise<void> {
           await runtime.outbox.drain();
         } else if (cmd === 'timers') {
           const timers = await pendingTimers(db.prisma, conversationId);
-          print(timers.length ? timers.map((t) => `  ${t.name} due ${t.dueAt.toISOString()}`).join('\n') : '(no pending timers)');
+          print(timers.length ? timers.map((t) => `  ${t.name} due ${operatorTime(t.dueAt, opts.config.timezone)}`).join('\n') : '(no pending timers)');
         } else if (cmd === 'history') {
           for (const m of await conversationHistory(db.prisma, conversationId))
-            print(`  ${m.createdAt.toISOString()} ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
+            print(historyLine(`  ${operatorTime(m.createdAt, opts.config.timezone)} ${m.direction.padEnd(6)} `, m.text));
         } else if (cmd === 'ticket') {
           const typed = args.join(' ');
           const number = typed ? parseTicketReference(typed, opts.config.tickets.prefix, yearIn(opts.config.timezone)) : lastTicket;
@@ -161,7 +162,7 @@ async function chat(db: Db, opts: ChatOptions): Promise<void> {
             );
           else {
             print(`${ticket.number} [${ticket.status}] ${ticket.category}${ticket.verified ? '' : ' (unverified)'}\n${ticket.summary}\nHistory:`);
-            for (const m of ticket.messages) print(`  ${m.direction.padEnd(6)} ${m.text.replace(/\n/g, ' / ')}`);
+            for (const m of ticket.messages) print(historyLine(`  ${m.direction.padEnd(6)} `, m.text));
           }
         } else print(`Unknown shell command ":${cmd}". ${HELP}`);
         rl.prompt();
@@ -194,6 +195,12 @@ async function chat(db: Db, opts: ChatOptions): Promise<void> {
 /** A bot message as the shell shows it: "Linka> " and the text indented under it. */
 function bot(text: string): string {
   return `\nLinka> ${text.replace(/\n/g, '\n       ')}\n`;
+}
+
+/** A message in a history listing: `head` and its first line, each further line indented under the first (blank lines left out). */
+function historyLine(head: string, text: string): string {
+  const [first = '', ...rest] = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return [`${head}${first}`, ...rest.map((line) => `${' '.repeat(head.length)}${line}`)].join('\n');
 }
 
 /** The current year in the configuration's time zone (ticket numbers carry it). */

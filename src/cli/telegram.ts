@@ -1,8 +1,9 @@
 /** `linka telegram set-webhook | info`: manage the bot's webhook registration. */
 import { setWebhook, webhookReport } from '../../adapters/telegram/admin.js';
 import { createTelegraf, SECRET_TOKEN_RE } from '../../adapters/telegram/index.js';
+import { operatorTime } from '../domain/date-format.js';
 import { LinkaError } from '../errors.js';
-import type { CliIo } from './command.js';
+import { type CliIo, configOf } from './command.js';
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -22,7 +23,8 @@ export async function telegramCommand(sub: 'set-webhook' | 'info', { env, out }:
       const url = await setWebhook(bot, publicUrl, secret);
       out(`Telegram will now send updates to ${url} (with the secret token).`);
     }
-    const report = await webhookReport(bot, env.PUBLIC_URL || null);
+    // The configuration (its time zone) is read only to show when Telegram last failed.
+    const report = await webhookReport(bot, env.PUBLIC_URL || null, (date) => operatorTime(date, configOf({ env }).timezone));
     for (const line of report.lines) out(line);
     return report.ok ? 0 : 1;
   } catch (err) {

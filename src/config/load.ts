@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { LinkaError } from '../errors.js';
 import { configSchema, type LinkaConfig } from './schema.js';
@@ -62,8 +62,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => e.message.split('\n')[0]);
+    const lines = doc.errors.flatMap((e) => describeYamlError(e, text));
     throw new LinkaError('config_invalid', `${path} is not valid YAML:\n  ${lines.join('\n  ')}`);
   }
   return { config: parseConfig(doc.toJS(), path), path };
+}
+
+/**
+ * A YAML syntax error as plain lines: where and what ("line 4, column 1: All mapping items must
+ * start at the same column"), then the line as written with a caret under the mistake. A tab is
+ * shown as \t (often it is the mistake), so the caret still lines up.
+ */
+export function describeYamlError(error: YAMLError, text: string): string[] {
+  const what = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.code;
+  const [start, end] = error.linePos ?? [];
+  if (!start) return [what];
+  const source = text.split(/\r?\n/)[start.line - 1] ?? '';
+  const shown = (s: string) => s.replaceAll('\t', '\\t');
+  const before = shown(source.slice(0, start.col - 1));
+  const span = end && end.line === start.line ? Math.max(1, shown(source.slice(start.col - 1, end.col - 1)).length) : 1;
+  const number = String(start.line);
+  const gutter = ' '.repeat(number.length);
+  return [
+    `line ${start.line}, column ${start.col}: ${what}`,
+    `  ${number} | ${shown(source)}`.trimEnd(),
+    `  ${gutter} | ${' '.repeat(before.length)}${'^'.repeat(span)}`,
+  ];
 }

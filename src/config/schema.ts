@@ -39,7 +39,8 @@ export const configSchema = z.strictObject({
   company: z
     .strictObject({
       name: z.string().min(1).default('Linka ISP'),
-      helpdeskPhone: z.string().min(1).default('+420 000 000 000'),
+      // Empty: none. The texts that offer it leave that sentence out, and `linka serve` warns.
+      helpdeskPhone: z.string().trim().default(''),
     })
     .prefault({}),
   timezone: z.string().min(1).refine(isTimeZone, 'an IANA time zone such as Europe/Prague').default('Europe/Prague'),

@@ -4,7 +4,6 @@
  * the due date, the warning that the service will be restricted near the end of that month.
  * Pure: `now` comes in, time zones through `Intl`.
  */
-import type { Lang } from '../shared/lang.js';
 import { localParts, monthRange } from './billing-month.js';
 import { zonedTimeToUtc } from './business-time.js';
 
@@ -64,12 +63,6 @@ export function defaultDueDate(now: Date, timeZone: string, dueDay: number): str
 export function monthEndDate(date: string): string {
   const [y, m] = date.split('-').map(Number) as [number, number];
   return ymd(y, m, daysIn(y, m));
-}
-
-/** "2026-11-20" as the customer reads it: "20. 11. 2026" (cs, sk), "20/11/2026" (en). */
-export function formatDate(date: string, lang: Lang): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return lang === 'en' ? `${d}/${m}/${y}` : `${d}. ${m}. ${y}`;
 }
 
 export interface PaymentSchedule {

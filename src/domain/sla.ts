@@ -3,8 +3,6 @@
  * the tier's business time, and where a ticket stands against it. Pure: time comes in as
  * arguments.
  */
-import type { Lang } from '../shared/lang.js';
-import { t } from '../messages/index.js';
 import { addBusinessHours, businessMinutesBetween, type BusinessCalendar, type BusinessHours, type HolidayCountry } from './business-time.js';
 
 /** A tier's service level as configured. */
@@ -90,12 +88,4 @@ export function slaStatus(ticket: SlaTicket, now: Date, cal: BusinessCalendar, w
 export function spanText(minutes: number): string {
   const m = Math.max(0, Math.round(minutes));
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`;
-}
-
-/** "pondělí 23. 11. v 18:00" / "pondelok 23. 11. o 18:00" / "Monday 23/11 at 18:00" in `timeZone`. */
-export function reactByText(deadline: Date, lang: Lang, timeZone: string): string {
-  const locale = lang === 'en' ? 'en-GB' : `${lang}-${lang === 'sk' ? 'SK' : 'CZ'}`;
-  const day = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'numeric' }).format(deadline);
-  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit', hourCycle: 'h23' }).format(deadline);
-  return t(lang, 'common.dayAt', { day, time });
 }

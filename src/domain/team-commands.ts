@@ -16,7 +16,8 @@
 import { parseWorkCategory, type WorkCategory } from './billing.js';
 import { parseLocalDateTime } from './business-time.js';
 import { OUTAGE_STATUSES, type OutageStatus } from './outages.js';
-import { localTime, timeLeft } from './ticket-card.js';
+import { localTime } from './date-format.js';
+import { timeLeft } from './ticket-card.js';
 import type { Lang } from '../shared/lang.js';
 import { isMessageKey, t } from '../messages/index.js';
 

@@ -4,6 +4,7 @@
  */
 import type { Lang } from '../shared/lang.js';
 import { isMessageKey, t } from '../messages/index.js';
+import { localTime } from './date-format.js';
 import { maskPhone } from './phone.js';
 
 /** What the card is built from (a ticket row with its customer). */
@@ -38,18 +39,6 @@ export interface TicketCard {
   /** The checklist answers and the details the customer gave. */
   summary: string;
   actions: Array<{ action: CardAction; label: string; style: 'primary' | 'danger' | 'default' }>;
-}
-
-/** "23. 11. 2026 13:00" in the company's time zone. */
-export function localTime(date: Date, timeZone: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : `${lang}-CZ`, {
-    timeZone,
-    day: 'numeric',
-    month: 'numeric',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
 }
 
 /** "2 h 15 min left" / "45 min overdue". */

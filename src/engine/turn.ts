@@ -2,7 +2,7 @@
  * One turn of the engine: the state being built, the effects collected, and the
  * moves every step kind shares (enter a step, prompt, timers, going back).
  */
-import { t } from '../messages/index.js';
+import { helpdeskParams, t } from '../messages/index.js';
 import type { ChoiceDef, FlowDef, StepDef, Target } from './flow.js';
 import { summarize } from './summary.js';
 import type { ConversationState, Effect, ReplyChoice, StepContext } from './types.js';
@@ -64,7 +64,7 @@ function promptParams(turn: Turn): Record<string, string | number> {
   const flow = ctx.flows[s.flow];
   const params: Record<string, string | number> = {
     company: ctx.settings.companyName,
-    phone: ctx.settings.helpdeskPhone,
+    ...helpdeskParams(s.lang, ctx.settings.helpdeskPhone, shortTexts(ctx)),
     minutes: ctx.settings.waitMinutes,
     name: ctx.customer?.name ?? '',
     number: s.ticketNumber ?? '',

@@ -220,8 +220,8 @@ export interface EngineSettings {
   maxFollowUps: number;
   /** Wrong contract numbers allowed before a human takes over (default 3). */
   maxIdTries: number;
-  /** The helpdesk phone shown when the bot hands over. */
-  helpdeskPhone: string;
+  /** The helpdesk phone offered when a human should take over; null: none, and the sentences offering it are left out. */
+  helpdeskPhone: string | null;
   /** The provider's name used in greetings. */
   companyName: string;
   /** The language of ticket summaries and history records (the technicians' language). */

@@ -1,6 +1,6 @@
 /**
  * The restart checklist (docs/domain.md, "The restart checklist"), shared by the internet, VoIP and
- * Wi-Fi flows: unplug every device for 10 s, plug back and wait ~3 minutes, restart
+ * Wi-Fi flows: unplug every device for 10 s, plug back and wait (checklist.waitMinutes), restart
  * the computers; still broken -> collect what a technician needs -> open a ticket.
  */
 import type { ChoiceDef, FlowDef, StepDef } from '../engine/flow.js';

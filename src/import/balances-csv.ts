@@ -9,6 +9,7 @@
 import { parse } from 'csv-parse/sync';
 import { defaultDueDate, MAX_AMOUNT, parseAmount, parseDate } from '../domain/payments.js';
 import { LinkaError } from '../errors.js';
+import { csvReadError } from './csv-errors.js';
 import { customerByContract } from '../store/customers.js';
 import { replaceBalance } from '../store/payments.js';
 import type { DbClient, PrismaClient } from '../store/types.js';
@@ -129,7 +130,16 @@ export function parseBalancesCsv(text: string): RawBalance[] {
       delimiter,
     }) as typeof records;
   } catch (err) {
-    throw new LinkaError('csv_invalid', `The CSV file cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+    throw csvReadError(err, {
+      text: body,
+      header,
+      delimiter,
+      splitAdvice:
+        delimiter === ','
+          ? 'write a decimal amount in quotes ("1234,50") or with a dot (1234.50), and put any other such value in double quotes'
+          : 'put such a value in double quotes',
+      splitValue: delimiter === ',' ? (values) => decimalCommaSplit(values, header) : undefined,
+    });
   }
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) throw new LinkaError('csv_invalid', `The CSV header lacks the column(s) ${missing.join(', ')} (expected: ${BALANCE_COLUMNS.join(', ')})`);
@@ -142,4 +152,22 @@ export function parseBalancesCsv(text: string): RawBalance[] {
     dueDate: record.due_date ?? null,
     currency: record.currency ?? null,
   }));
+}
+
+/**
+ * An amount with a decimal comma in a comma-separated file ("1234,50" unquoted) arrives as two
+ * values, "1234" and "50": the balance column and a short number after it. Null when the line
+ * does not look like that.
+ */
+function decimalCommaSplit(values: readonly string[], header: readonly string[]): { column: number; problem: string; advice: string } | null {
+  const at = header.indexOf('balance');
+  const whole = values[at]?.trim() ?? '';
+  const cents = values[at + 1]?.trim() ?? '';
+  if (at < 0 || !/^-?\d[\d ]*$/.test(whole) || !/^\d{1,2}$/.test(cents)) return null;
+  const amount = `${whole},${cents}`;
+  return {
+    column: at + 1,
+    problem: `the decimal comma of ${amount} splits the amount into two columns`,
+    advice: `Write it in quotes ("${amount}") or with a dot (${whole}.${cents})`,
+  };
 }

@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { toE164 } from '../domain/phone.js';
 import { LinkaError } from '../errors.js';
+import { csvReadError } from './csv-errors.js';
 import { phoneHolders, releaseTelegramId, telegramIdHolders, upsertCustomer, type CustomerInput } from '../store/customers.js';
 import type { PrismaClient } from '../store/types.js';
 
@@ -78,7 +79,7 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
     }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
     records = raw.map((r) => ({ record: r.record, line: r.info.lines }));
   } catch (err) {
-    throw new LinkaError('csv_invalid', `The CSV file cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+    throw csvReadError(err, { text: body, header, delimiter, splitAdvice: `put such a value in double quotes ("Hlavní 5${delimiter} Plzeň")` });
   }
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) throw new LinkaError('csv_invalid', `The CSV header lacks the column(s) ${missing.join(', ')} (expected: ${CSV_COLUMNS.join(', ')})`);

@@ -18,9 +18,8 @@ export const en: Record<MessageKey, string> = {
   'identify.badFormat@sms': 'A contract number has no spaces, e.g. 2024-0153. Send it again (attempts left: {left}).',
   'identify.contactNotOwn': 'You can only share your own phone number. Please use the button below, or send me your contract number.',
   'identify.contactNotFound': "I couldn't find a contract for this phone number. Please send me your contract number.",
-  'identify.handover':
-    "Unfortunately I wasn't able to verify you. I'm passing you to a technician, who will verify you in person. If it's urgent, call {phone}.",
-  'identify.handover@sms': 'We could not verify you; a technician will take over. If urgent, call {phone}.',
+  'identify.handover': "Unfortunately I wasn't able to verify you. I'm passing you to a technician, who will verify you in person.{callUs}",
+  'identify.handover@sms': 'We could not verify you; a technician will take over.{callUs}',
   'identify.ticketTitle': 'Customer could not be verified',
   'field.contractTries': 'Contract numbers entered',
   'identify.welcome': 'Thank you, I have found your contract ({name}).',
@@ -37,7 +36,7 @@ export const en: Record<MessageKey, string> = {
   'checklist.unplugDone': 'Done, unplugged',
   'checklist.cannot': "Can't / don't know",
   'checklist.plugBack':
-    "Great. Now plug everything back in and wait for the devices to start up and connect to the network - this usually takes up to 3 minutes. I'll get back to you in {minutes} min to ask whether everything works.",
+    "Great. Now plug everything back in and wait for the devices to start up and connect to the network - this takes a little while. I'll get back to you in {minutes} min to ask whether everything works.",
   'checklist.devicesReady': 'Devices are ready',
   'checklist.stillWaiting':
     "The devices are still starting up, please bear with them. I'll get back to you in about {minutes} min. If everything already works, let me know.",
@@ -121,7 +120,7 @@ export const en: Record<MessageKey, string> = {
   'offer.expired': 'The paid visit offer for request {number} has expired. If you still want a visit, write to us.',
   'offer.cancelled': 'We have cancelled the paid visit. Your request stays open.',
   'offer.cancelTooLate': 'The visit has already taken place or is under way, so it cannot be cancelled. Please contact the technician.',
-  'offer.visitBooked': 'A technician will come {time}.',
+  'offer.visitBooked': 'A technician will come on {time}.',
   'ticket.repeatWarning': 'Please note that you have contacted us about this repeatedly; further help with it will be charged according to the price list.',
   'team.offerSent': '{name} offered the customer a paid call-out: {terms}',
   'team.offerAuto': 'Linka offered the customer a paid call-out (likely a customer-side fault): {terms}',
@@ -168,16 +167,17 @@ export const en: Record<MessageKey, string> = {
   'common.oldButton': 'That button belongs to an earlier question. Please answer the latest one.',
   'common.notUnderstood': "Sorry, I didn't understand that answer. Please choose one of the options (just send its number).",
   'common.help':
-    'Reply with the number of an option, a button or in words. At any time you can write: "menu" (list of problems), "back" (previous step), "start over" (begin again), "language" (change language), "hours" (support hours used). If it is urgent, call {phone}.',
-  'common.tooManyMisses':
-    'It seems we are not understanding each other. Write "menu" and I will show you the options, or call {phone} - my colleagues will be glad to help.',
+    'Reply with the number of an option, a button or in words. At any time you can write: "menu" (list of problems), "back" (previous step), "start over" (begin again), "language" (change language), "hours" (support hours used).{callUs}',
+  'common.tooManyMisses': 'It seems we are not understanding each other. Write "menu" and I will show you the options.{orCallUs}',
   'common.stillThere': 'Are you still there? When you have a moment, please answer my last question.',
   'common.flowChanged': "We've updated the procedure in the meantime, so let's start again from the menu.",
   'common.backUnavailable': "We can't go back any further - this is the start.",
   'common.restart': "All right, let's start again.",
   'common.dayAt': '{day} at {time}',
-  'common.slowDown':
-    'You are writing faster than I can answer. Please wait a minute: messages sent until then will not be processed. If it is urgent, call {phone}.',
+  'helpdesk.callUs': 'If it is urgent, call {phone}.',
+  'helpdesk.callUs@sms': 'If urgent, call {phone}.',
+  'helpdesk.orCallUs': 'You can also call {phone} - my colleagues will be glad to help.',
+  'common.slowDown': 'You are writing faster than I can answer. Please wait a minute: messages sent until then will not be processed.{callUs}',
   'common.slowDown@sms': 'You are writing too fast. Please wait a minute: messages sent until then will not be processed.',
   'hours.report':
     'This month we have worked {used} for you. Your service includes {included} of support a month; {left} left. Unused hours do not carry over to the next month; work beyond them is charged at the price list rates.',
@@ -281,7 +281,7 @@ export const en: Record<MessageKey, string> = {
   'checklist.unplug@sms': 'Unplug everything ({devices}) for 10 s.',
   'checklist.unplugDone@sms': 'Done',
   'checklist.cannot@sms': 'Not sure how',
-  'checklist.plugBack@sms': 'Plug everything back in and wait for the devices to start (up to 3 min). I will write in {minutes} min.',
+  'checklist.plugBack@sms': 'Plug everything back in and wait for the devices to start. I will write in {minutes} min.',
   'checklist.devicesReady@sms': 'Ready',
   'checklist.stillWaiting@sms': 'The devices are still starting; I will write in {minutes} min.',
   'checklist.restartPc@sms': 'Restart your computers and other devices on the network too. Then reply.',

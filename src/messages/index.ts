@@ -18,6 +18,17 @@ export function isMessageKey(key: string): key is MessageKey {
 export const SHORT_VARIANT = '@sms';
 
 /**
+ * The parameters of the texts that offer the helpdesk number: `{callUs}` ("Spěchá-li to, volejte
+ * +420 …") and `{orCallUs}` ("Můžete také zavolat na +420 …"), each a whole sentence with its leading
+ * space, or nothing when no number is configured (company.helpdeskPhone), so the text still reads
+ * as a whole; and `{phone}`, the number itself.
+ */
+export function helpdeskParams(lang: Lang, phone: string | null, short = false): { phone: string; callUs: string; orCallUs: string } {
+  if (!phone) return { phone: '', callUs: '', orCallUs: '' };
+  return { phone, callUs: ` ${t(lang, 'helpdesk.callUs', { phone }, short)}`, orCallUs: ` ${t(lang, 'helpdesk.orCallUs', { phone }, short)}` };
+}
+
+/**
  * Renders `key` in `lang`, filling `{name}` placeholders from `params`; with `short`, the
  * key's `@sms` variant when the catalogue has one.
  * An unknown key is a programming error and throws; a missing parameter is left visible.

@@ -21,7 +21,8 @@ export interface Metrics {
 /** Creates a fresh registry; `outboxDepth` is read from the database at each scrape. */
 export function createMetrics(readOutboxDepth?: () => Promise<number>): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'linka_process_' });
+  // prom-client names them process_* and nodejs_*: with the prefix, linka_process_cpu_user_seconds_total, linka_nodejs_heap_size_used_bytes...
+  collectDefaultMetrics({ register: registry, prefix: 'linka_' });
   return {
     registry,
     inbound: new Counter({ name: 'linka_inbound_total', help: 'Inbound events accepted, by channel', labelNames: ['channel'], registers: [registry] }),

@@ -52,7 +52,7 @@ export function engineSettings(config: LinkaConfig): EngineSettings {
     followUpMinutes: config.checklist.followUpMinutes,
     maxFollowUps: config.checklist.maxFollowUps,
     maxIdTries: config.identification.maxContractTries,
-    helpdeskPhone: config.company.helpdeskPhone,
+    helpdeskPhone: config.company.helpdeskPhone || null,
     companyName: config.company.name,
     teamLanguage: config.teamLanguage,
     shortSms: config.sms.shortText,

@@ -17,7 +17,7 @@ import { setOptOut } from '../store/opt-outs.js';
 import { attachConversationToOutage, recordOutageNoticeOnce } from '../store/outages.js';
 import { t } from '../messages/index.js';
 import { initialWorkCategory } from '../domain/billing.js';
-import { reactByText } from '../domain/sla.js';
+import { dayAndTime } from '../domain/date-format.js';
 import { afterFailure, isRepeatedTopic, reactionPromise } from '../domain/ticket-actions.js';
 import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, rateTicket } from '../store/tickets.js';
 import { cancelOffer, createOffer, recentSameTopic, recordConsent, type OfferSettings } from '../services/offers.js';
@@ -258,7 +258,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
           kind: 'ticketOpened',
           number,
           ...(repeated ? { repeatWarning: true } : {}),
-          ...(promise.kind === 'deadline' ? { reactBy: reactByText(promise.deadline, state?.lang ?? 'cs', deps.timezone) } : {}),
+          ...(promise.kind === 'deadline' ? { reactBy: dayAndTime(promise.deadline, deps.timezone, state?.lang ?? 'cs') } : {}),
           ...(promise.kind === 'none' ? { noReactionGuarantee: true } : {}),
         };
       }

@@ -14,7 +14,7 @@
  */
 import type { LinkaConfig } from '../config/schema.js';
 import type { Lang } from '../engine/types.js';
-import { t } from '../messages/index.js';
+import { helpdeskParams, t } from '../messages/index.js';
 import { loadConversation, stateOf } from '../store/conversations.js';
 import { addMessage } from '../store/messages.js';
 import { enqueue } from '../store/outbox.js';
@@ -122,7 +122,7 @@ export function guardFlood(deps: FloodGuardDeps): (env: InboundEnvelope) => Prom
       const conv = await loadConversation(tx, env.conversationId);
       const lang = (conv ? asLang(stateOf(conv).lang) : null) ?? asLang(env.sender?.langHint?.slice(0, 2)) ?? deps.config.defaultLanguage;
       const short = env.channel === 'sms' && deps.config.sms.shortText;
-      const text = t(lang, 'common.slowDown', { phone: deps.config.company.helpdeskPhone }, short);
+      const text = t(lang, 'common.slowDown', helpdeskParams(lang, deps.config.company.helpdeskPhone || null, short), short);
       const item = await enqueue(tx, { kind: 'reply', channel: env.channel, target: env.conversationId, payload: { reply: { text } }, now });
       if (conv) {
         await addMessage(tx, {

@@ -16,7 +16,7 @@
 import { areaMatches, OUTAGE_SERVICES } from '../domain/outages.js';
 import type { LinkaConfig } from '../config/schema.js';
 import { dueLeadTime, leadTimeText, parseLeadTime } from '../domain/maintenance.js';
-import { localTime } from '../domain/ticket-card.js';
+import { localTime } from '../domain/date-format.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { isMessageKey, t } from '../messages/index.js';

@@ -4,7 +4,7 @@
  * answer with the text to show the technician, in the team's language.
  */
 import type { OutageStatus } from '../domain/outages.js';
-import { localTime } from '../domain/ticket-card.js';
+import { localTime } from '../domain/date-format.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { t } from '../messages/index.js';

@@ -5,7 +5,7 @@
  * row per outage, notice and recipient, written with the outbox items in one transaction).
  */
 import { areaMatches, OUTAGE_STATUSES, type OutageStatus } from '../domain/outages.js';
-import { localTime } from '../domain/ticket-card.js';
+import { localTime } from '../domain/date-format.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { t } from '../messages/index.js';

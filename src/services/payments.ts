@@ -8,7 +8,8 @@
 import type { LinkaConfig } from '../config/schema.js';
 import { localParts } from '../domain/billing-month.js';
 import { formatMoney } from '../domain/money.js';
-import { formatDate, monthEndDate, paymentNoticeDue, type PaymentSchedule } from '../domain/payments.js';
+import { localDate } from '../domain/date-format.js';
+import { monthEndDate, paymentNoticeDue, type PaymentSchedule } from '../domain/payments.js';
 import type { CoreEvent, Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
 import { balanceOf, insertPaymentNotice, markPaymentReported, outstandingUnreportedBalances, paymentNoticeKinds } from '../store/payments.js';
@@ -49,8 +50,8 @@ function paymentText(
 ): string {
   const params = {
     amount: formatMoney(b.amount, b.currency, to.lang),
-    due: formatDate(b.dueDate, to.lang),
-    restrictOn: formatDate(monthEndDate(b.dueDate), to.lang),
+    due: localDate(b.dueDate, to.lang),
+    restrictOn: localDate(monthEndDate(b.dueDate), to.lang),
     contract,
   };
   return noticeText(to, `payment.${kind}`, params, shortSms, [['payment.howToPay', { contract }]]);
@@ -122,7 +123,7 @@ export async function reportPayment(tx: Tx, deps: ReportPaymentDeps, customer: C
   const lang = deps.teamLanguage;
   const summary =
     balance && balance.amount > 0
-      ? t(lang, 'payment.ticketSummary', { amount: formatMoney(balance.amount, balance.currency, lang), due: formatDate(balance.dueDate, lang) })
+      ? t(lang, 'payment.ticketSummary', { amount: formatMoney(balance.amount, balance.currency, lang), due: localDate(balance.dueDate, lang) })
       : t(lang, 'payment.ticketSummaryNone');
   const number = await nextTicketNumber(tx, deps.ticketPrefix, localParts(now, deps.timezone).year);
   const ticket = await createTicket(tx, {

@@ -8,7 +8,7 @@ import type { WorkCategory } from '../domain/billing.js';
 import { parseTimeNote } from '../domain/time-note.js';
 import { claimRefusal, firstReaction, releaseRefusal, resolvedRefusal, timeEntryOf } from '../domain/ticket-actions.js';
 import { byUrgency } from '../domain/sla.js';
-import { localTime } from '../domain/ticket-card.js';
+import { localTime } from '../domain/date-format.js';
 import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
 import { bookOfferVisit } from '../store/offers.js';
