@@ -1,18 +1,15 @@
 // `linka outage start|list|update|resolve` through the real CLI (child processes) on a temp
 // SQLite database with imported customers, Telegram "on" in the environment (its secrets set;
 // nothing is sent: the notices wait in the outbox for the server).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LinkaRun, runLinka } from './helpers/run-linka.js';
 import { importCustomers, parseCustomersCsv } from '../src/import/customers-csv.js';
 import { openDatabase } from '../src/store/client.js';
 import { applyMigrations } from '../src/store/migrate.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'linka.js');
 const CSV = `contract_number,name,phones,language,tier,area,access_point,address,email,telegram_id
 2024-0153,Jan Novák,+420603123456,cs,PLUS,Plzeň-Bory,,,,7001
 2024-0200,Eva Malá,+420603999888,cs,,Plzeň-Doubravka,,,,7003
@@ -37,7 +34,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function linka(args: string[], opts: { channels?: boolean } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function linka(args: string[], opts: { channels?: boolean } = {}): Promise<LinkaRun> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: url,
@@ -47,22 +44,7 @@ function linka(args: string[], opts: { channels?: boolean } = {}): Promise<{ cod
   };
   for (const k of ['LINKA_CONFIG', 'NODE_ENV', 'TWILIO_ACCOUNT_SID', 'SLACK_BOT_TOKEN', 'DISCORD_BOT_TOKEN']) delete env[k];
   if (opts.channels === false) delete env.TELEGRAM_BOT_TOKEN;
-  const child = spawn(process.execPath, [BIN, 'outage', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  return runLinka(['outage', ...args], { env, cwd: dir });
 }
 
 /** The texts of the replies queued for one conversation, oldest first. */

@@ -1,17 +1,15 @@
 // `linka statement`: a month of fixture data through the real CLI (a child process on a temp
 // SQLite database and a temp config), compared byte for byte with a hand-checked file.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/child-linka.js';
+import { type LinkaRun, runLinka } from './helpers/run-linka.js';
 import { openDatabase } from '../src/store/client.js';
 import { applyMigrations } from '../src/store/migrate.js';
 import { seedStatementFixture, STATEMENT_CONFIG } from './fixtures/statement-fixture.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'linka.js');
 const EXPECTED = readFileSync(path.join(ROOT, 'test', 'fixtures', 'statement-2026-11.expected.csv'), 'utf8');
 
 let dir: string;
@@ -35,25 +33,10 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function linka(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function linka(args: string[]): Promise<LinkaRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, LINKA_CONFIG: configFile };
   delete env.NODE_ENV;
-  const child = spawn(process.execPath, [BIN, 'statement', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  return runLinka(['statement', ...args], { env, cwd: dir });
 }
 
 const rowsOf = (csv: string) => csv.split('\n').filter(Boolean);
