@@ -7,6 +7,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runtimeFor } from './runtime-choice.js';
 
+// Output piped into a reader that stops early (`linka texts list | head`): stop quietly too.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 process.env.PRISMA_HIDE_UPDATE_MESSAGE ??= '1';
 process.env.CHECKPOINT_DISABLE ??= '1';
 const root = fileURLToPath(new URL('..', import.meta.url));

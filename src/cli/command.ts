@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { LinkaConfig } from '../config/schema.js';
 import { LinkaError } from '../errors.js';
+import { useTexts } from '../messages/index.js';
 import { defaultDatabaseUrl, openDatabase, type Db } from '../store/client.js';
 import { applyMigrations } from '../store/migrate.js';
 
@@ -46,7 +47,10 @@ export function processIo(): CliIo {
 
 /** The configuration file the environment names (LINKA_CONFIG), checked. */
 export function configOf(io: Pick<CliIo, 'env'>): LinkaConfig {
-  return loadConfig(io.env).config;
+  const { config } = loadConfig(io.env);
+  // What the command says to customers and technicians (notices, statements) is in the provider's wording.
+  useTexts(config.texts);
+  return config;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { MaintenanceOptions } from './maintenance.js';
 import type { OutageOptions } from './outage.js';
 import type { ShellOptions } from './shell.js';
 import type { StatementOptions } from './statement.js';
+import type { TextsListOptions } from './texts.js';
 
 /** Repeated options (--area A --area B) collect into a list. */
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -195,6 +196,14 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
         (await import('./time.js')).timeCommand(ticket as string, duration as string, words as string[], opts as { technician?: string }, io),
       ),
     );
+
+  const texts = program.command('texts').description("the customers' and technicians' texts, and the config's own wording (texts:)");
+  texts
+    .command('list')
+    .description('every text with its current wording and where it comes from (built-in or config)')
+    .addOption(new Option('--lang <lang>', 'only this language').choices(['cs', 'sk', 'en']))
+    .option('--changed', 'only the texts the configuration replaces')
+    .action(act(async (opts) => (await import('./texts.js')).textsList(opts as TextsListOptions, io)));
 
   const outage = program.command('outage').description('declare, update, resolve and list outages; customers in the areas are told');
   const outageRun = (sub: string) => async (first: unknown, second?: unknown) => {

@@ -19,6 +19,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     let what = issue.message.replace(/^Invalid (input|option): /, '');
     if (issue.code === 'unrecognized_keys')
       what = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (see linka.config.example.yaml)`;
+    // A check of the whole file (the texts) names its key in its message.
+    if (!path && issue.code === 'custom') return what;
     return `${path || '(top level)'}: ${what}`;
   });
 }

@@ -6,6 +6,7 @@
 import { validate } from 'node-cron';
 import { z } from 'zod';
 import { parseLeadTime } from '../domain/maintenance.js';
+import { textOverrideProblems } from '../domain/text-overrides.js';
 
 const lang = z.enum(['cs', 'sk', 'en']);
 const positiveInt = z.number().int().positive();
@@ -35,267 +36,280 @@ const workingHours = z.union(
   '"always" (24/7) or working hours { days, from, to }',
 );
 
-export const configSchema = z.strictObject({
-  company: z
-    .strictObject({
-      name: z.string().min(1).default('Linka ISP'),
-      // Empty: none. The texts that offer it leave that sentence out, and `linka serve` warns.
-      helpdeskPhone: z.string().trim().default(''),
-    })
-    .prefault({}),
-  timezone: z.string().min(1).refine(isTimeZone, 'an IANA time zone such as Europe/Prague').default('Europe/Prague'),
-  defaultLanguage: lang.default('cs'),
-  teamLanguage: lang.default('cs'),
-  phoneRegion: z.string().length(2).default('CZ'),
-  checklist: z
-    .strictObject({
-      waitMinutes: z.number().positive().max(60).default(3),
-      followUpMinutes: z
-        .number()
-        .positive()
-        .max(24 * 60)
-        .default(30),
-      maxFollowUps: z.number().int().min(0).max(5).default(1),
-    })
-    .prefault({}),
-  identification: z
-    .strictObject({
-      maxContractTries: positiveInt.max(10).default(3),
-    })
-    .prefault({}),
-  tickets: z
-    .strictObject({
-      prefix: z
-        .string()
-        .regex(/^[A-Z]{1,5}$/, 'one to five capital letters')
-        .default('T'),
-    })
-    .prefault({}),
-  workers: z
-    .strictObject({
-      outboxPollMs: positiveInt.default(500),
-      timerPollMs: positiveInt.default(1000),
-      batchSize: positiveInt.max(1000).default(50),
-      leaseSeconds: positiveInt.default(60),
-    })
-    .prefault({}),
-  outbox: z
-    .strictObject({
-      maxAttempts: positiveInt.max(50).default(8),
-      backoffBaseMs: positiveInt.default(2000),
-      backoffMaxMs: positiveInt.default(600_000),
-    })
-    .prefault({}),
-  /**
-   * The platforms' rate limits, kept by each process's outbox worker (see src/runtime/rate-limit.ts).
-   * With several processes, give each its share: the limits divided by the number of processes.
-   */
-  rateLimits: z
-    .strictObject({
-      telegram: z
-        .strictObject({
-          /** Messages per second for the whole bot. */
-          perSecond: positiveInt.default(25),
-          /** Messages per second to one chat. */
-          perChatPerSecond: positiveInt.default(1),
-        })
-        .prefault({}),
-      sms: z
-        .strictObject({
-          /** Messages per second from the sending number (TWILIO_FROM), as the Twilio account allows. */
-          perNumberPerSecond: positiveInt.default(1),
-        })
-        .prefault({}),
-      slack: z
-        .strictObject({
-          /** Messages per second into the queue channel (cards, threads, digests, notices). */
-          perChannelPerSecond: positiveInt.default(1),
-        })
-        .prefault({}),
-      discord: z
-        .strictObject({
-          /** Messages per `windowSeconds` into the queue channel. */
-          perChannel: positiveInt.default(5),
-          windowSeconds: positiveInt.default(5),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  tiers: z
-    .record(
-      z.string().regex(/^[A-Za-z0-9_-]{1,30}$/, 'a tier name of letters, digits, _ or -'),
-      z.strictObject({
-        /** Hours until a technician must react; null: no guaranteed reaction. */
-        reactionHours: z.number().positive().nullable().default(null),
-        /** Hours of work included per month (used first, never rolled over to the next month). */
-        includedHours: z.number().min(0).default(0),
-        /** When the reaction clock runs: 'always' (24/7) or working days and hours (default Mon-Fri 08:30-17:00). */
-        hours: workingHours.default(officeHours),
+export const configSchema = z
+  .strictObject({
+    company: z
+      .strictObject({
+        name: z.string().min(1).default('Linka ISP'),
+        // Empty: none. The texts that offer it leave that sentence out, and `linka serve` warns.
+        helpdeskPhone: z.string().trim().default(''),
+      })
+      .prefault({}),
+    timezone: z.string().min(1).refine(isTimeZone, 'an IANA time zone such as Europe/Prague').default('Europe/Prague'),
+    defaultLanguage: lang.default('cs'),
+    teamLanguage: lang.default('cs'),
+    phoneRegion: z.string().length(2).default('CZ'),
+    checklist: z
+      .strictObject({
+        waitMinutes: z.number().positive().max(60).default(3),
+        followUpMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(30),
+        maxFollowUps: z.number().int().min(0).max(5).default(1),
+      })
+      .prefault({}),
+    identification: z
+      .strictObject({
+        maxContractTries: positiveInt.max(10).default(3),
+      })
+      .prefault({}),
+    tickets: z
+      .strictObject({
+        prefix: z
+          .string()
+          .regex(/^[A-Z]{1,5}$/, 'one to five capital letters')
+          .default('T'),
+      })
+      .prefault({}),
+    workers: z
+      .strictObject({
+        outboxPollMs: positiveInt.default(500),
+        timerPollMs: positiveInt.default(1000),
+        batchSize: positiveInt.max(1000).default(50),
+        leaseSeconds: positiveInt.default(60),
+      })
+      .prefault({}),
+    outbox: z
+      .strictObject({
+        maxAttempts: positiveInt.max(50).default(8),
+        backoffBaseMs: positiveInt.default(2000),
+        backoffMaxMs: positiveInt.default(600_000),
+      })
+      .prefault({}),
+    /**
+     * The platforms' rate limits, kept by each process's outbox worker (see src/runtime/rate-limit.ts).
+     * With several processes, give each its share: the limits divided by the number of processes.
+     */
+    rateLimits: z
+      .strictObject({
+        telegram: z
+          .strictObject({
+            /** Messages per second for the whole bot. */
+            perSecond: positiveInt.default(25),
+            /** Messages per second to one chat. */
+            perChatPerSecond: positiveInt.default(1),
+          })
+          .prefault({}),
+        sms: z
+          .strictObject({
+            /** Messages per second from the sending number (TWILIO_FROM), as the Twilio account allows. */
+            perNumberPerSecond: positiveInt.default(1),
+          })
+          .prefault({}),
+        slack: z
+          .strictObject({
+            /** Messages per second into the queue channel (cards, threads, digests, notices). */
+            perChannelPerSecond: positiveInt.default(1),
+          })
+          .prefault({}),
+        discord: z
+          .strictObject({
+            /** Messages per `windowSeconds` into the queue channel. */
+            perChannel: positiveInt.default(5),
+            windowSeconds: positiveInt.default(5),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    tiers: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_-]{1,30}$/, 'a tier name of letters, digits, _ or -'),
+        z.strictObject({
+          /** Hours until a technician must react; null: no guaranteed reaction. */
+          reactionHours: z.number().positive().nullable().default(null),
+          /** Hours of work included per month (used first, never rolled over to the next month). */
+          includedHours: z.number().min(0).default(0),
+          /** When the reaction clock runs: 'always' (24/7) or working days and hours (default Mon-Fri 08:30-17:00). */
+          hours: workingHours.default(officeHours),
+        }),
+      )
+      .default({
+        none: { reactionHours: null, includedHours: 0, hours: officeHours },
+        STANDARD: { reactionHours: 24, includedHours: 1, hours: officeHours },
+        PLUS: { reactionHours: 8, includedHours: 3, hours: officeHours },
+        VIP: { reactionHours: 4, includedHours: 6, hours: 'always' },
       }),
-    )
-    .default({
-      none: { reactionHours: null, includedHours: 0, hours: officeHours },
-      STANDARD: { reactionHours: 24, includedHours: 1, hours: officeHours },
-      PLUS: { reactionHours: 8, includedHours: 3, hours: officeHours },
-      VIP: { reactionHours: 4, includedHours: 6, hours: 'always' },
-    }),
-  /** The company's calendar for service levels counted in business time. */
-  calendar: z
-    .strictObject({
-      /** Public holidays of this country are days off ('CZ', 'SK'); null: none. */
-      holidays: z.enum(['CZ', 'SK'], 'CZ, SK or null').nullable().default('CZ'),
-      /** Company closures (local dates YYYY-MM-DD) that are days off too. */
-      closures: z.array(z.string().refine(isDate, 'a date YYYY-MM-DD such as "2026-12-31"')).default([]),
-    })
-    .prefault({}),
-  sla: z
-    .strictObject({
-      /** The fraction of the reaction time (in business minutes) used when the team is warned. */
-      warnAt: z.number().gt(0, 'a fraction above 0 and below 1, such as 0.75').lt(1, 'a fraction above 0 and below 1, such as 0.75').default(0.75),
-    })
-    .prefault({}),
-  team: z
-    .strictObject({
-      /** Thread messages starting with this stay internal (not sent to the customer). */
-      notePrefix: z.string().min(1).default('note:'),
-      /** Re-announce an unclaimed ticket after this many minutes... */
-      reannounceMinutes: z.number().positive().default(30),
-      /** ...at most this many times. */
-      reannounceMax: z.number().int().min(0).default(3),
-      /** Cron expressions (in `timezone`) of the queue digest. */
-      digest: z.array(z.string().refine(isCron, 'a cron expression such as "30 8 * * 1-5"')).default(['30 8 * * 1-5', '0 13 * * 1-5']),
-    })
-    .prefault({}),
-  slack: z
-    .strictObject({
-      /** The channel id (C...) where tickets are posted. */
-      queueChannel: z.string().default(''),
-      /** The channel id (C...) for outage and maintenance notices; empty: the queue channel. */
-      statusChannel: z.string().default(''),
-      /** Slack user ids (U...) allowed to act on tickets. */
-      technicians: z.array(z.string()).default([]),
-      /** A Slack user group id (S...) whose members may act on tickets. */
-      technicianGroup: z.string().default(''),
-      /** Who is mentioned when a ticket misses its reaction deadline: user ids (U...) or user group ids (S...). */
-      onCall: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U...) or user group id (S...)')).default([]),
-    })
-    .prefault({}),
-  discord: z
-    .strictObject({
-      queueChannel: z.string().default(''),
-      /** The channel id for outage and maintenance notices; empty: the queue channel. */
-      statusChannel: z.string().default(''),
-      /** Discord user ids allowed to act on tickets. */
-      technicians: z.array(z.string()).default([]),
-      /** Discord role ids whose members may act on tickets. */
-      technicianRoles: z.array(z.string()).default([]),
-      /** Who is mentioned when a ticket misses its reaction deadline: user ids, or role ids written "role:<id>". */
-      onCall: z.array(z.string().regex(/^(role:)?\d{5,25}$/, 'a Discord user id, or "role:" and a role id')).default([]),
-    })
-    .prefault({}),
-  billing: z
-    .strictObject({
-      currency: z
-        .string()
-        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CZK or EUR')
-        .default('CZK'),
-      /** Price of one hour of a technician, in integer minor units (100000 = 1 000,00 CZK). */
-      hourlyRate: z.number().int().nonnegative().default(100_000),
-      incrementMinutes: z.union([z.literal(15), z.literal(30)]).default(15),
-      /** Flat travel fee per visit, in minor units. */
-      travelFee: z.number().int().nonnegative().default(0),
-      /**
-       * The VAT sentence of offers and statements: one text for every language, or one per
-       * language ({ cs, sk, en }; a missing language falls back to Czech).
-       */
-      vatNote: z
-        .union([z.string().min(1), z.strictObject({ cs: z.string().min(1), sk: z.string().min(1).optional(), en: z.string().min(1).optional() })])
-        .default({ cs: 'Ceny jsou uvedeny bez DPH.', sk: 'Ceny sú uvedené bez DPH.', en: 'Prices exclude VAT.' }),
-      vatRatePercent: z.number().min(0).max(100).default(21),
-    })
-    .prefault({}),
-  callout: z
-    .strictObject({
-      /** Hours the customer has to accept a paid call-out offer. */
-      offerExpiresHours: z.number().positive().default(24),
-      /** A customer asking this many times on the same topic within the window is told further help is paid (docs/domain.md, "Repeated questions"). */
-      repeatCount: z.number().int().min(0).default(3),
-      repeatWindowDays: z.number().positive().default(30),
-    })
-    .prefault({}),
-  outages: z
-    .strictObject({
-      /** A Telegram channel or group chat id that gets every outage notice too (the bot must be a member). */
-      telegramChannel: z
-        .string()
-        .regex(/^(-?\d+|@\w+)?$/, 'a chat id such as -1001234567890 or @channelname')
-        .default(''),
-      /** How Prometheus Alertmanager alerts (POST /alerts/alertmanager) become outages. */
-      alertmanager: z
-        .strictObject({
-          /** Labels naming the affected area, first present wins; its value may list several, comma-separated. */
-          areaLabels: z
-            .array(z.string().regex(/^[a-zA-Z_]\w*$/, 'a Prometheus label name'))
-            .min(1)
-            .default(['area']),
-          /** The label naming the affected service(s); missing or unknown: internet. */
-          serviceLabel: z
-            .string()
-            .regex(/^[a-zA-Z_]\w*$/, 'a Prometheus label name')
-            .default('service'),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  /** Planned maintenance (`linka maintenance schedule`): when the affected customers are told. */
-  maintenance: z
-    .strictObject({
-      /** How long before the start each notice goes out ("24h", "1h", "30m", "2d"); each once per customer. */
-      leadTimes: z.array(z.string().refine((v) => parseLeadTime(v) !== null, 'a lead time such as "24h", "1h" or "30m"')).default(['24h', '1h']),
-    })
-    .prefault({}),
-  /** Payment reminders from the imported balances (`linka balances import`; docs/domain.md, "Payments"). */
-  payments: z
-    .strictObject({
-      /** The day of the month fees are due (the default due date of an imported balance). */
-      dueDay: z.number().int().min(1, 'a day 1-28').max(28, 'a day 1-28').default(20),
-      /** The hour (0-23, in `timezone`) reminders and warnings go out, from the day after the due date. */
-      reminderHour: z.number().int().min(0, 'an hour 0-23').max(23, 'an hour 0-23').default(9),
-      /** The warning that the service will be restricted goes out this many days before the month's last day. */
-      restrictionWarningDaysBeforeMonthEnd: z.number().int().min(0).max(27).default(3),
-    })
-    .prefault({}),
-  sms: z
-    .strictObject({
-      transliterate: z.boolean().default(true),
-      shortText: z.boolean().default(true),
-      redeliverFailed: z.boolean().default(true),
-      redeliveryDelayMinutes: z.number().positive().default(5),
-    })
-    .prefault({}),
-  /**
-   * Per-sender flood limit of inbound customer messages (src/runtime/flood.ts): over it in a
-   * minute, the sender gets one notice and their further messages are dropped. 0: no limit.
-   * Counted in each process's memory.
-   */
-  flood: z
-    .strictObject({
-      smsPerMinute: z.number().int().min(0).default(10),
-      telegramPerMinute: z.number().int().min(0).default(20),
-    })
-    .prefault({}),
-  server: z
-    .strictObject({
-      bodyLimitBytes: positiveInt.default(1_048_576),
-      shutdownTimeoutMs: positiveInt.default(10_000),
-    })
-    .prefault({}),
-  log: z
-    .strictObject({
-      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    })
-    .prefault({}),
-});
+    /** The company's calendar for service levels counted in business time. */
+    calendar: z
+      .strictObject({
+        /** Public holidays of this country are days off ('CZ', 'SK'); null: none. */
+        holidays: z.enum(['CZ', 'SK'], 'CZ, SK or null').nullable().default('CZ'),
+        /** Company closures (local dates YYYY-MM-DD) that are days off too. */
+        closures: z.array(z.string().refine(isDate, 'a date YYYY-MM-DD such as "2026-12-31"')).default([]),
+      })
+      .prefault({}),
+    sla: z
+      .strictObject({
+        /** The fraction of the reaction time (in business minutes) used when the team is warned. */
+        warnAt: z.number().gt(0, 'a fraction above 0 and below 1, such as 0.75').lt(1, 'a fraction above 0 and below 1, such as 0.75').default(0.75),
+      })
+      .prefault({}),
+    team: z
+      .strictObject({
+        /** Thread messages starting with this stay internal (not sent to the customer). */
+        notePrefix: z.string().min(1).default('note:'),
+        /** Re-announce an unclaimed ticket after this many minutes... */
+        reannounceMinutes: z.number().positive().default(30),
+        /** ...at most this many times. */
+        reannounceMax: z.number().int().min(0).default(3),
+        /** Cron expressions (in `timezone`) of the queue digest. */
+        digest: z.array(z.string().refine(isCron, 'a cron expression such as "30 8 * * 1-5"')).default(['30 8 * * 1-5', '0 13 * * 1-5']),
+      })
+      .prefault({}),
+    slack: z
+      .strictObject({
+        /** The channel id (C...) where tickets are posted. */
+        queueChannel: z.string().default(''),
+        /** The channel id (C...) for outage and maintenance notices; empty: the queue channel. */
+        statusChannel: z.string().default(''),
+        /** Slack user ids (U...) allowed to act on tickets. */
+        technicians: z.array(z.string()).default([]),
+        /** A Slack user group id (S...) whose members may act on tickets. */
+        technicianGroup: z.string().default(''),
+        /** Who is mentioned when a ticket misses its reaction deadline: user ids (U...) or user group ids (S...). */
+        onCall: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U...) or user group id (S...)')).default([]),
+      })
+      .prefault({}),
+    discord: z
+      .strictObject({
+        queueChannel: z.string().default(''),
+        /** The channel id for outage and maintenance notices; empty: the queue channel. */
+        statusChannel: z.string().default(''),
+        /** Discord user ids allowed to act on tickets. */
+        technicians: z.array(z.string()).default([]),
+        /** Discord role ids whose members may act on tickets. */
+        technicianRoles: z.array(z.string()).default([]),
+        /** Who is mentioned when a ticket misses its reaction deadline: user ids, or role ids written "role:<id>". */
+        onCall: z.array(z.string().regex(/^(role:)?\d{5,25}$/, 'a Discord user id, or "role:" and a role id')).default([]),
+      })
+      .prefault({}),
+    billing: z
+      .strictObject({
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CZK or EUR')
+          .default('CZK'),
+        /** Price of one hour of a technician, in integer minor units (100000 = 1 000,00 CZK). */
+        hourlyRate: z.number().int().nonnegative().default(100_000),
+        incrementMinutes: z.union([z.literal(15), z.literal(30)]).default(15),
+        /** Flat travel fee per visit, in minor units. */
+        travelFee: z.number().int().nonnegative().default(0),
+        /**
+         * The VAT sentence of offers and statements: one text for every language, or one per
+         * language ({ cs, sk, en }; a missing language falls back to Czech).
+         */
+        vatNote: z
+          .union([z.string().min(1), z.strictObject({ cs: z.string().min(1), sk: z.string().min(1).optional(), en: z.string().min(1).optional() })])
+          .default({ cs: 'Ceny jsou uvedeny bez DPH.', sk: 'Ceny sú uvedené bez DPH.', en: 'Prices exclude VAT.' }),
+        vatRatePercent: z.number().min(0).max(100).default(21),
+      })
+      .prefault({}),
+    callout: z
+      .strictObject({
+        /** Hours the customer has to accept a paid call-out offer. */
+        offerExpiresHours: z.number().positive().default(24),
+        /** A customer asking this many times on the same topic within the window is told further help is paid (docs/domain.md, "Repeated questions"). */
+        repeatCount: z.number().int().min(0).default(3),
+        repeatWindowDays: z.number().positive().default(30),
+      })
+      .prefault({}),
+    outages: z
+      .strictObject({
+        /** A Telegram channel or group chat id that gets every outage notice too (the bot must be a member). */
+        telegramChannel: z
+          .string()
+          .regex(/^(-?\d+|@\w+)?$/, 'a chat id such as -1001234567890 or @channelname')
+          .default(''),
+        /** How Prometheus Alertmanager alerts (POST /alerts/alertmanager) become outages. */
+        alertmanager: z
+          .strictObject({
+            /** Labels naming the affected area, first present wins; its value may list several, comma-separated. */
+            areaLabels: z
+              .array(z.string().regex(/^[a-zA-Z_]\w*$/, 'a Prometheus label name'))
+              .min(1)
+              .default(['area']),
+            /** The label naming the affected service(s); missing or unknown: internet. */
+            serviceLabel: z
+              .string()
+              .regex(/^[a-zA-Z_]\w*$/, 'a Prometheus label name')
+              .default('service'),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    /** Planned maintenance (`linka maintenance schedule`): when the affected customers are told. */
+    maintenance: z
+      .strictObject({
+        /** How long before the start each notice goes out ("24h", "1h", "30m", "2d"); each once per customer. */
+        leadTimes: z.array(z.string().refine((v) => parseLeadTime(v) !== null, 'a lead time such as "24h", "1h" or "30m"')).default(['24h', '1h']),
+      })
+      .prefault({}),
+    /** Payment reminders from the imported balances (`linka balances import`; docs/domain.md, "Payments"). */
+    payments: z
+      .strictObject({
+        /** The day of the month fees are due (the default due date of an imported balance). */
+        dueDay: z.number().int().min(1, 'a day 1-28').max(28, 'a day 1-28').default(20),
+        /** The hour (0-23, in `timezone`) reminders and warnings go out, from the day after the due date. */
+        reminderHour: z.number().int().min(0, 'an hour 0-23').max(23, 'an hour 0-23').default(9),
+        /** The warning that the service will be restricted goes out this many days before the month's last day. */
+        restrictionWarningDaysBeforeMonthEnd: z.number().int().min(0).max(27).default(3),
+      })
+      .prefault({}),
+    sms: z
+      .strictObject({
+        transliterate: z.boolean().default(true),
+        shortText: z.boolean().default(true),
+        redeliverFailed: z.boolean().default(true),
+        redeliveryDelayMinutes: z.number().positive().default(5),
+      })
+      .prefault({}),
+    /**
+     * Per-sender flood limit of inbound customer messages (src/runtime/flood.ts): over it in a
+     * minute, the sender gets one notice and their further messages are dropped. 0: no limit.
+     * Counted in each process's memory.
+     */
+    flood: z
+      .strictObject({
+        smsPerMinute: z.number().int().min(0).default(10),
+        telegramPerMinute: z.number().int().min(0).default(20),
+      })
+      .prefault({}),
+    server: z
+      .strictObject({
+        bodyLimitBytes: positiveInt.default(1_048_576),
+        shutdownTimeoutMs: positiveInt.default(10_000),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+    /**
+     * The provider's own wording: `texts.<lang>["<key>"]` replaces that built-in text (keys and
+     * texts: `linka texts list`). Each is checked: the key exists, the placeholders are the
+     * built-in text's, an `@sms` variant fits the built-in one's SMS segments.
+     */
+    texts: z
+      .partialRecord(z.enum(['cs', 'sk', 'en']), z.record(z.string(), z.string().trim().min(1, 'an empty text; remove the key to keep the built-in one')))
+      .default({}),
+  })
+  .superRefine((config, ctx) => {
+    for (const problem of textOverrideProblems(config.texts, { transliterate: config.sms.shortText }))
+      ctx.addIssue({ code: 'custom', message: problem, path: [] });
+  });
 
 /** The validated configuration. */
 export type LinkaConfig = z.infer<typeof configSchema>;

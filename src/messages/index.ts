@@ -1,10 +1,33 @@
-/** Message catalogues and the pure `t()` that renders a key in a language. */
+/**
+ * Message catalogues and `t()`, which renders a key in a language: the configuration's own text
+ * for the key when it has one (`texts:`, installed with `useTexts`), else the built-in one.
+ */
 import type { Lang } from '../shared/lang.js';
 import { cs, type MessageKey } from './cs.js';
 import { en } from './en.js';
 import { sk } from './sk.js';
 
 export type { MessageKey } from './cs.js';
+
+/** `texts.<lang>["<key>"]`: the configuration's replacement of a built-in text (checked in src/domain/text-overrides.ts). */
+export type TextOverrides = Partial<Record<Lang, Readonly<Record<string, string>>>>;
+
+/**
+ * The configuration's texts, process-wide: one process serves one provider, so its composition
+ * roots (the server's runtime, each `linka` command) install the checked `texts:` of the config
+ * they loaded before anything is said. Replacing them replaces all (none: the built-in texts).
+ */
+let configured: TextOverrides = {};
+
+/** Makes `texts` (checked by textOverrideProblems, src/domain/text-overrides.ts, when the config was loaded) the wording of `t()`. */
+export function useTexts(texts: TextOverrides): void {
+  configured = texts;
+}
+
+/** Where the text of `key` in `lang` comes from now. */
+export function textSource(lang: Lang, key: MessageKey): 'config' | 'built-in' {
+  return configured[lang]?.[key] === undefined ? 'built-in' : 'config';
+}
 
 /** The catalogues by language; cs is the master. */
 export const catalogues: Readonly<Record<Lang, Readonly<Record<MessageKey, string>>>> = { cs, sk, en };
@@ -37,6 +60,6 @@ export function t(lang: Lang, key: string, params: Readonly<Record<string, strin
   if (!isMessageKey(key)) throw new Error(`unknown message key: ${key}`);
   const shortKey = `${key}${SHORT_VARIANT}`;
   const chosen = short && isMessageKey(shortKey) ? shortKey : key;
-  const template = catalogues[lang][chosen] ?? cs[chosen];
+  const template = configured[lang]?.[chosen] ?? catalogues[lang][chosen] ?? cs[chosen];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

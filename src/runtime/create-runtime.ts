@@ -2,6 +2,7 @@
  * The runtime: the dispatcher plus the outbox and timer workers, built from the
  * configuration, a database and the channel ports.
  */
+import { useTexts } from '../messages/index.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { LinkaConfig } from '../config/schema.js';
@@ -75,6 +76,8 @@ export function createRuntime(args: {
   rateLimits?: RateRules;
 }): Runtime {
   const { prisma, config, log, metrics } = args;
+  // The provider's own wording (config `texts:`), for everything this process says.
+  useTexts(config.texts);
   const clock = args.clock ?? (() => new Date());
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const ports = new Map<string, ChannelPort>((args.ports ?? []).map((p) => [p.channel, p]));
