@@ -10,6 +10,7 @@ import { OUTAGE_SERVICES, OUTAGE_STATUSES } from '../domain/outages.js';
 import { LinkaError } from '../errors.js';
 import { type CliIo, processIo } from './command.js';
 import { explainFailure } from './failure.js';
+import type { FlowsShowOptions } from './flows.js';
 import type { MaintenanceOptions } from './maintenance.js';
 import type { OutageOptions } from './outage.js';
 import type { ShellOptions } from './shell.js';
@@ -196,6 +197,19 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
         (await import('./time.js')).timeCommand(ticket as string, duration as string, words as string[], opts as { technician?: string }, io),
       ),
     );
+
+  const flowsCmd = program.command('flows').description('the conversations Linka leads: list them, draw one to check it');
+  flowsCmd
+    .command('list')
+    .description('every flow with its version and number of steps')
+    .action(act(async () => (await import('./flows.js')).flowsList(io)));
+  flowsCmd
+    .command('show')
+    .description('draw a flow: every step, answer, timer and where tickets open')
+    .argument('<name>', 'the flow, e.g. internet (linka flows list)')
+    .addOption(new Option('--format <format>', 'text, or Mermaid to paste into a Markdown page').choices(['text', 'mermaid']).default('text'))
+    .addOption(new Option('--lang <lang>', "the customers' language to show (default: the config's defaultLanguage)").choices(['cs', 'sk', 'en']))
+    .action(act(async (name, opts) => (await import('./flows.js')).flowsShow(name as string, opts as FlowsShowOptions, io)));
 
   const texts = program.command('texts').description("the customers' and technicians' texts, and the config's own wording (texts:)");
   texts

@@ -356,6 +356,26 @@ export const cs = {
   'payment.identifyFirst': 'Abych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.',
   'payment.ticketSummary': 'Zákazník uvádí, že zaplatil. V evidenci: dluh {amount}, splatnost {due}.',
   'payment.ticketSummaryNone': 'Zákazník uvádí, že zaplatil. Dluh v evidenci nemáme.',
+  // How `linka flows show` describes a flow (for the operator checking it).
+  'flow.kind.choice': 'otázka s možnostmi',
+  'flow.kind.input': 'otázka na text',
+  'flow.kind.wait': 'čekání {minutes} min',
+  'flow.kind.summary': 'shrnutí',
+  'flow.kind.openTicket': 'založí požadavek',
+  'flow.kind.end': 'konec',
+  'flow.kind.identify': 'ověření zákazníka',
+  'flow.kind.ticketOpen': 'požadavek je otevřený',
+  'flow.kind.done': 'hotovo',
+  'flow.kind.rate': 'hodnocení',
+  'flow.kind.offer': 'nabídka placeného výjezdu',
+  'flow.ownWords': 'vlastními slovy',
+  'flow.answer': 'odpověď',
+  'flow.after': 'po {minutes} min',
+  'flow.back': 'zpět, odkud zákazník přišel',
+  'flow.toFlow': 'postup {flow}',
+  'flow.category': 'kategorie',
+  'flow.startsAt': 'začíná krokem',
+  'flow.smsVariant': 'v SMS jinak: {kind}',
 } as const;
 
 /** A key of the message catalogues. */
