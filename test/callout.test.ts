@@ -9,7 +9,9 @@ import { parseConfig } from '../src/config/load.js';
 import { step } from '../src/engine/step.js';
 import { CONSENT_WORDS, matchConsent } from '../src/engine/match.js';
 import type { ConversationState, StepContext } from '../src/engine/types.js';
-import { flows } from '../src/flows/index.js';
+import { builtInFlows } from '../src/config/flows.js';
+
+const flows = builtInFlows();
 import { ON } from './helpers/capabilities.js';
 import { expireDueOffers } from '../src/services/offer-expiry.js';
 import { createOffer, recordConsent, type OfferSettings } from '../src/services/offers.js';

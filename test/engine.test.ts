@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Target } from '../src/engine/flow.js';
 import { step } from '../src/engine/step.js';
 import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, StepContext } from '../src/engine/types.js';
-import { flows } from '../src/flows/index.js';
+import { builtInFlows } from '../src/config/flows.js';
+
+const flows = builtInFlows();
 import { isMessageKey } from '../src/messages/index.js';
 import { ON } from './helpers/capabilities.js';
 

@@ -4,7 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { step } from '../src/engine/step.js';
 import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings } from '../src/engine/types.js';
-import { flows } from '../src/flows/index.js';
+import { builtInFlows } from '../src/config/flows.js';
+
+const flows = builtInFlows();
 import { billMonth } from '../src/domain/billing.js';
 import type { Db } from '../src/store/client.js';
 import { timeEntriesBetween } from '../src/store/time-entries.js';

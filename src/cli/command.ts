@@ -6,6 +6,7 @@
  * from `io.env`, so a test can run them with its own.
  */
 import { readFileSync } from 'node:fs';
+import { providerTexts } from '../config/flows.js';
 import { loadConfig } from '../config/load.js';
 import type { LinkaConfig } from '../config/schema.js';
 import { LinkaError } from '../errors.js';
@@ -49,7 +50,7 @@ export function processIo(): CliIo {
 export function configOf(io: Pick<CliIo, 'env'>): LinkaConfig {
   const { config } = loadConfig(io.env);
   // What the command says to customers and technicians (notices, statements) is in the provider's wording.
-  useTexts(config.texts);
+  useTexts(providerTexts(config));
   return config;
 }
 

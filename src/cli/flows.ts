@@ -5,9 +5,9 @@
  */
 import { flowMermaid, flowText } from '../engine/flow-drawing.js';
 import { LinkaError } from '../errors.js';
-import { flows } from '../flows/index.js';
 import { t } from '../messages/index.js';
 import type { Lang } from '../shared/lang.js';
+import { loadFlowSet } from '../config/flows.js';
 import { type CliIo, configOf } from './command.js';
 
 /** The options of `linka flows show` (parsed in src/cli/index.ts). */
@@ -18,6 +18,7 @@ export interface FlowsShowOptions {
 
 export async function flowsList(io: CliIo): Promise<number> {
   const config = configOf(io);
+  const { flows } = loadFlowSet(config.flows);
   for (const flow of Object.values(flows))
     io.out(`${flow.id.padEnd(10)} version ${flow.version}, ${Object.keys(flow.steps).length} steps: ${t(config.defaultLanguage, flow.title)}`);
   return 0;
@@ -25,6 +26,7 @@ export async function flowsList(io: CliIo): Promise<number> {
 
 export async function flowsShow(name: string, opts: FlowsShowOptions, io: CliIo): Promise<number> {
   const config = configOf(io);
+  const { flows } = loadFlowSet(config.flows);
   const flow = Object.hasOwn(flows, name) ? flows[name] : undefined;
   if (!flow) throw new LinkaError('usage', `no flow "${name}"; the flows are ${Object.keys(flows).join(', ')} (linka flows list)`);
   const draw = {

@@ -4,8 +4,8 @@
  * in its own module in src/cli/, imported when it runs: `serve` starts faster without the
  * shell, the CSV parser and the other commands' modules.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { packageVersion } from '../config/package-root.js';
 import { OUTAGE_SERVICES, OUTAGE_STATUSES } from '../domain/outages.js';
 import { LinkaError } from '../errors.js';
 import { type CliIo, processIo } from './command.js';
@@ -23,19 +23,6 @@ const collect = (value: string, previous: string[] | undefined) => [...(previous
 const ENVIRONMENT = `
 Environment: DATABASE_URL (default file:./data/linka.db), LINKA_CONFIG (default ./linka.config.yaml),
 PORT (3000), HOST (127.0.0.1), PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json or pretty). See README.md.`;
-
-/** This package's version, from its package.json (one level up from src/, two from dist/src/). */
-function version(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'linka' && pkg.version) return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return 'unknown';
-}
 
 /** "linka outage start": the command's name with its parents'. */
 function pathOf(cmd: Command): string {
@@ -88,7 +75,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
 
   program
     .description('Linka: customer support on Telegram and SMS, worked from Slack and Discord.')
-    .version(version(), '-V, --version', 'print the version')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for the command')
     .helpCommand('help [command]', 'show help for a command')
     .addHelpText('after', ENVIRONMENT)

@@ -4,26 +4,15 @@
  * problem's key path and what was expected.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseDocument, type YAMLError } from 'yaml';
-import type { z } from 'zod';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
 import { LinkaError } from '../errors.js';
+import { describeIssues, describeYamlError } from './describe.js';
+import { loadFlowSet } from './flows.js';
 import { configSchema, type LinkaConfig } from './schema.js';
 
 export type { LinkaConfig } from './schema.js';
-
-/** Turns zod issues into lines such as `checklist.waitMinutes: expected number, received string`. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    let what = issue.message.replace(/^Invalid (input|option): /, '');
-    if (issue.code === 'unrecognized_keys')
-      what = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (see linka.config.example.yaml)`;
-    // A check of the whole file (the texts) names its key in its message.
-    if (!path && issue.code === 'custom') return what;
-    return `${path || '(top level)'}: ${what}`;
-  });
-}
+export { describeIssues, describeYamlError } from './describe.js';
 
 /** Validates an already parsed object. */
 export function parseConfig(raw: unknown, source = 'config'): LinkaConfig {
@@ -67,27 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     const lines = doc.errors.flatMap((e) => describeYamlError(e, text));
     throw new LinkaError('config_invalid', `${path} is not valid YAML:\n  ${lines.join('\n  ')}`);
   }
-  return { config: parseConfig(doc.toJS(), path), path };
-}
-
-/**
- * A YAML syntax error as plain lines: where and what ("line 4, column 1: All mapping items must
- * start at the same column"), then the line as written with a caret under the mistake. A tab is
- * shown as \t (often it is the mistake), so the caret still lines up.
- */
-export function describeYamlError(error: YAMLError, text: string): string[] {
-  const what = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.code;
-  const [start, end] = error.linePos ?? [];
-  if (!start) return [what];
-  const source = text.split(/\r?\n/)[start.line - 1] ?? '';
-  const shown = (s: string) => s.replaceAll('\t', '\\t');
-  const before = shown(source.slice(0, start.col - 1));
-  const span = end && end.line === start.line ? Math.max(1, shown(source.slice(start.col - 1, end.col - 1)).length) : 1;
-  const number = String(start.line);
-  const gutter = ' '.repeat(number.length);
-  return [
-    `line ${start.line}, column ${start.col}: ${what}`,
-    `  ${number} | ${shown(source)}`.trimEnd(),
-    `  ${gutter} | ${' '.repeat(before.length)}${'^'.repeat(span)}`,
-  ];
+  const config = parseConfig(doc.toJS(), path);
+  // The provider's flows: relative to this file, read and checked now (a mistake stops start-up).
+  if (config.flows) config.flows = resolve(dirname(path), config.flows);
+  loadFlowSet(config.flows);
+  return { config, path };
 }

@@ -298,6 +298,11 @@ export const configSchema = z
       })
       .prefault({}),
     /**
+     * The provider's own flows: a YAML file or a folder of them (docs/flows.md), relative to the
+     * configuration file. A flow with the id of a built-in one (internet, main...) takes its place.
+     */
+    flows: z.string().trim().min(1, 'a YAML file or a folder of them').nullable().default(null),
+    /**
      * The provider's own wording: `texts.<lang>["<key>"]` replaces that built-in text (keys and
      * texts: `linka texts list`). Each is checked: the key exists, the placeholders are the
      * built-in text's, an `@sms` variant fits the built-in one's SMS segments.

@@ -57,9 +57,10 @@ export function helpdeskParams(lang: Lang, phone: string | null, short = false):
  * An unknown key is a programming error and throws; a missing parameter is left visible.
  */
 export function t(lang: Lang, key: string, params: Readonly<Record<string, string | number>> = {}, short = false): string {
-  if (!isMessageKey(key)) throw new Error(`unknown message key: ${key}`);
+  // A key of the provider's own (a text its flow file wrote out) is known once installed.
+  if (!isMessageKey(key) && configured.cs?.[key] === undefined) throw new Error(`unknown message key: ${key}`);
   const shortKey = `${key}${SHORT_VARIANT}`;
   const chosen = short && isMessageKey(shortKey) ? shortKey : key;
-  const template = configured[lang]?.[chosen] ?? catalogues[lang][chosen] ?? cs[chosen];
+  const template = configured[lang]?.[chosen] ?? catalogues[lang][chosen as MessageKey] ?? cs[chosen as MessageKey] ?? configured.cs?.[chosen] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

@@ -2,12 +2,12 @@
  * The runtime: the dispatcher plus the outbox and timer workers, built from the
  * configuration, a database and the channel ports.
  */
-import { useTexts } from '../messages/index.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { LinkaConfig } from '../config/schema.js';
 import type { EngineSettings } from '../engine/types.js';
-import { flows } from '../flows/index.js';
+import { loadFlowSet, providerTexts } from '../config/flows.js';
+import { useTexts } from '../messages/index.js';
 import type { PrismaClient } from '../store/types.js';
 import { dispatch, type DispatchDeps, type DispatchResult, type InboundEnvelope } from './dispatch.js';
 import type { Logger } from '../observability/logger.js';
@@ -76,8 +76,9 @@ export function createRuntime(args: {
   rateLimits?: RateRules;
 }): Runtime {
   const { prisma, config, log, metrics } = args;
-  // The provider's own wording (config `texts:`), for everything this process says.
-  useTexts(config.texts);
+  // The provider's flows and own wording (config `flows:` and `texts:`), for everything this process says.
+  const flows = loadFlowSet(config.flows).flows;
+  useTexts(providerTexts(config));
   const clock = args.clock ?? (() => new Date());
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const ports = new Map<string, ChannelPort>((args.ports ?? []).map((p) => [p.channel, p]));
