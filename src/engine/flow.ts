@@ -55,6 +55,11 @@ export interface InputStep extends StepBase {
   field: string;
   /** Minimum length of a useful answer (characters, after trimming). */
   minLength: number;
+  /**
+   * A regular expression the whole answer must match (a licence or contract number's form);
+   * an answer that does not is asked again with `retry`, and nothing is recorded.
+   */
+  pattern?: string;
   /** Message key explaining what is missing when the answer is too short. */
   retry: string;
   next: Target;

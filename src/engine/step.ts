@@ -314,7 +314,8 @@ function onText(turn: Turn, text: string): void {
       const quick = def.quick?.length ? matchChoice(def.quick, text) : null;
       if (quick) return take(turn, def, quick);
       const answer = text.trim();
-      if (answer.length >= def.minLength && /[\p{L}\p{N}]/u.test(answer)) {
+      const fits = def.pattern === undefined || new RegExp(`^(?:${def.pattern})$`, 'iu').test(answer);
+      if (answer.length >= def.minLength && /[\p{L}\p{N}]/u.test(answer) && fits) {
         s.answers[def.field] = answer;
         return enter(turn, def.next);
       }

@@ -53,7 +53,8 @@ const step: z.ZodType<StepIn> = z.discriminatedUnion(
       kind: z.literal('input'),
       ...prompted,
       field: name,
-      minLength: z.number().int().min(0),
+      minLength: z.number().int().min(0).default(1),
+      pattern: z.string().min(1).refine(isRegExp, 'a regular expression (JavaScript syntax), such as "[A-Z]{2}-\\d{6}"').optional(),
       retry: text,
       next: target,
       quick: z.array(choice).optional(),
@@ -73,6 +74,15 @@ const step: z.ZodType<StepIn> = z.discriminatedUnion(
   { error: 'kind: choice, input, wait, summary, openTicket, end (or identify, ticketOpen, offer, rate, done in the main flow)' },
 ) as unknown as z.ZodType<StepIn>;
 
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One flow file, as written. */
 export const flowFileSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a flow name of small letters, digits, - and _, such as internet'),
@@ -81,6 +91,8 @@ export const flowFileSchema = z.strictObject({
   start: z.string().min(1),
   params: z.record(name, text).optional(),
   summaryFields: z.array(name).default([]),
+  /** How the summary names answers this file adds ("Licence: LIC-123456"): the name in each language. */
+  fields: z.record(name, z.strictObject({ cs: written, sk: written, en: written })).optional(),
   steps: z.record(z.string().min(1), step).refine((steps) => Object.keys(steps).length > 0, 'at least one step'),
 });
 export type FlowFile = z.infer<typeof flowFileSchema>;
@@ -121,7 +133,11 @@ export function toFlowDef(file: FlowFile): LoadedFlow {
     if (s.sms) out.sms = stepDef(s.sms, `${where}.sms`);
     return out as unknown as StepDef;
   };
-  const { steps, params, title, ...rest } = file;
+  const { steps, params, title, fields, ...rest } = file;
+  for (const [field, names] of Object.entries(fields ?? {})) for (const lang of LANGS) texts[lang][`field.${field}`] = names[lang];
+  for (const field of file.summaryFields)
+    if (!fields?.[field] && !isMessageKey(`field.${field}`))
+      unknownKeys.push(`summaryFields: "${field}" has no name for the summary; add fields: { ${field}: { cs: "…", sk: "…", en: "…" } }`);
   const body: Omit<FlowDef, 'version'> = {
     ...rest,
     title: key(title, 'title'),
