@@ -5,7 +5,7 @@
  * for cs, sk and en: the checklist that ends in "it works now", the one that ends in a ticket,
  * and both from a number Linka does not know (asked for the contract number first).
  * With short texts on (the default), the checklist asks "does it work now?" together with each
- * instruction and opens the ticket without a recap (src/flows/checklist.ts, the `sms` variants).
+ * instruction and opens the ticket without a recap (flows/*.yaml, the `sms` variants).
  *
  *   npx tsx bench/sms-segments.ts
  */

@@ -9,7 +9,7 @@ import { parse, stringify } from 'yaml';
 import { builtInFlows, loadFlowSet } from '../src/config/flows.js';
 import { useTexts } from '../src/messages/index.js';
 import type { Db } from '../src/store/client.js';
-import { createTestDatabase } from './helpers/db.js';
+import { createTestDatabase, pgAvailable } from './helpers/db.js';
 import { ROOT } from './helpers/child-linka.js';
 import { createHarness, seedCustomers } from './helpers/harness.js';
 import { runLinka } from './helpers/run-linka.js';
@@ -144,6 +144,49 @@ describe('flows from the configuration', () => {
     expect(first).not.toContain('zdroj antény');
     // Only the internet flow is the provider's: Wi-Fi keeps the built-in devices.
     expect(loadFlowSet(flows).flows.wifi).toEqual(builtInFlows().wifi);
+  });
+});
+
+describe.each([
+  { provider: 'sqlite' as const, skip: false },
+  { provider: 'postgresql' as const, skip: !(await pgAvailable()) },
+])('a conversation in progress when its flow changes ($provider)', ({ provider, skip }) => {
+  it.skipIf(skip)('goes on with the version it began with, while a new conversation gets the new one', async () => {
+    const t = await createTestDatabase(provider);
+    try {
+      await seedCustomers(t.db);
+      const config = (flows: string) => ({ company: { name: 'Software Test', helpdeskPhone: '+420 377 000 000' }, flows });
+      const menu = mainWithMenu([{ id: 'software', label: SOFTWARE.title, match: ['program', 'software'], next: { flow: 'software' } }]);
+      const v1 = folder(`v1-${provider}`, { 'main.yaml': menu, 'software.yaml': SOFTWARE });
+      // Version 2 asks for the program's version between the licence and the description.
+      const version = {
+        kind: 'input',
+        prompt: both('Jakou verzi programu máte?', 'Akú verziu programu máte?', 'Which version of the program do you have?'),
+        field: 'version',
+        retry: both('Napište prosím verzi, např. 4.2.', 'Napíšte, prosím, verziu, napr. 4.2.', 'Please write the version, e.g. 4.2.'),
+        next: 'description',
+      };
+      const v2 = folder(`v2-${provider}`, {
+        'main.yaml': menu,
+        'software.yaml': { ...SOFTWARE, steps: { ...SOFTWARE.steps, licence: { ...SOFTWARE.steps.licence, next: 'version' }, version } },
+      });
+      const jan = '+420603123456';
+      const before = createHarness(t.db, { config: config(v1) });
+      await before.say('Dobrý den', { phone: jan });
+      await before.say('1', { phone: jan });
+      // The provider deploys version 2 while Jan is being asked for his licence number.
+      const after = createHarness(t.db, { config: config(v2) });
+      expect((await after.say('LIC-111111', { phone: jan })).texts.join()).toContain('Popište prosím, co přesně nefunguje');
+      await after.say('Po spuštění hlásí chybu 0x80 a skončí.', { phone: jan });
+      expect((await after.say('odeslat', { phone: jan })).ticketNumber).toBe('T-2026-00001');
+      // Someone who starts now gets version 2.
+      const zuzana = '+421905123456';
+      await after.say('Dobrý deň', { phone: zuzana, conversationId: 'console:zuzana' });
+      await after.say('1', { phone: zuzana, conversationId: 'console:zuzana' });
+      expect((await after.say('LIC-222222', { phone: zuzana, conversationId: 'console:zuzana' })).texts.join()).toContain('Akú verziu programu máte?');
+    } finally {
+      await t.drop();
+    }
   });
 });
 

@@ -24,6 +24,14 @@ export function useTexts(texts: TextOverrides): void {
   configured = texts;
 }
 
+/**
+ * Adds `texts` where nothing is installed under their keys: the texts of an older version of a
+ * provider's flow, which a conversation that began with it still needs (src/runtime/flow-versions.ts).
+ */
+export function addTexts(texts: TextOverrides): void {
+  configured = Object.fromEntries((['cs', 'sk', 'en'] as const).map((lang) => [lang, { ...texts[lang], ...configured[lang] }])) as TextOverrides;
+}
+
 /** Where the text of `key` in `lang` comes from now. */
 export function textSource(lang: Lang, key: MessageKey): 'config' | 'built-in' {
   return configured[lang]?.[key] === undefined ? 'built-in' : 'config';

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { LinkaConfig } from '../config/schema.js';
 import type { EngineSettings } from '../engine/types.js';
 import { loadFlowSet, providerTexts } from '../config/flows.js';
+import { flowVersions } from './flow-versions.js';
 import { useTexts } from '../messages/index.js';
 import type { PrismaClient } from '../store/types.js';
 import { dispatch, type DispatchDeps, type DispatchResult, type InboundEnvelope } from './dispatch.js';
@@ -78,7 +79,8 @@ export function createRuntime(args: {
   const { prisma, config, log, metrics } = args;
   // The provider's flows and own wording (config `flows:` and `texts:`), for everything this process says.
   const flows = loadFlowSet(config.flows).flows;
-  useTexts(providerTexts(config));
+  const texts = providerTexts(config);
+  useTexts(texts);
   const clock = args.clock ?? (() => new Date());
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const ports = new Map<string, ChannelPort>((args.ports ?? []).map((p) => [p.channel, p]));
@@ -117,6 +119,7 @@ export function createRuntime(args: {
     teamPlatforms,
     hours: { timezone: config.timezone, billing: config.billing, tiers: config.tiers },
     deadlineFor: (tier, openedAt) => reactionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
+    flowVersions: flowVersions(prisma, flows, texts),
   };
   // The deliverers' ports check a 429's pause just before each platform call.
   const heldTeamPorts = new Map([...teamPorts].map(([platform, port]) => [platform, holdBackTeamPort(limiter, port)]));

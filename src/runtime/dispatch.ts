@@ -30,6 +30,7 @@ import type { PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
 import { transaction } from '../store/sql.js';
 import type { InboundEnvelope } from '../engine/envelope.js';
+import type { FlowVersions } from './flow-versions.js';
 
 /**
  * What each customer channel can do, given to the engine as `StepContext.capabilities`: the
@@ -61,6 +62,8 @@ export interface DispatchDeps {
   hours: HoursSettings;
   /** A ticket's reaction deadline from its customer's tier. */
   deadlineFor(tier: string, openedAt: Date): Date | null;
+  /** The kept flow versions: a conversation goes on with the version of its flow it began with. */
+  flowVersions?: FlowVersions;
 }
 
 export interface DispatchResult {
@@ -89,6 +92,7 @@ const MAX_CONFLICT_RETRIES = 5;
  * worker marks its timer fired there, so a timer fires exactly once).
  */
 export async function dispatch(deps: DispatchDeps, env: InboundEnvelope, extra?: (tx: Tx) => Promise<void>): Promise<DispatchResult> {
+  await deps.flowVersions?.keep();
   for (let attempt = 0; ; attempt++) {
     try {
       const result = await transaction(deps.prisma, (tx) => run(deps, env, tx, extra), { timeout: 15_000, maxWait: 10_000 });
@@ -135,8 +139,10 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     env.event.kind === 'choice' && env.buttonMessageId && (await askedEarlierQuestion(tx, env.conversationId, env.buttonMessageId))
       ? { ...env.event, stale: true }
       : env.event;
-  const accepted = received.kind !== 'choice' || (!received.stale && offersChoice(deps, state, env.channel, received.choiceId));
-  const inbound = describeInbound(state, env.event, deps.engine.flows);
+  // The flows as this conversation knows them: its flow's version it began with, if that changed since.
+  const engine = deps.flowVersions ? await deps.flowVersions.engineFor(tx, deps.engine, state) : deps.engine;
+  const accepted = received.kind !== 'choice' || (!received.stale && offersChoice(engine, state, env.channel, received.choiceId));
+  const inbound = describeInbound(state, env.event, engine.flows);
   // Commands ("pomoc", "menu", "jazyk"...) are words to Linka, not to the technician: they and
   // their answers stay out of an open ticket's history and the technicians' thread.
   const forTicket = !(env.event.kind === 'text' && isCommandText(env.event.text));
@@ -194,7 +200,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     const lang = state?.langChosen ? state.lang : (chosenLang ?? (customer ? toView(customer).language : (state?.lang ?? 'cs')));
     const view = customer ? toView(customer) : null;
     const ctx: StepContext = {
-      ...deps.engine,
+      ...engine,
       capabilities: CHANNEL_CAPABILITIES[env.channel],
       langHint: chosenLang ?? env.sender?.langHint,
       // A new conversation in a language chosen outside the chat: its first step speaks it.
@@ -351,10 +357,10 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
 }
 
 /** Whether the step the conversation stands at (as the engine sees it on `channel`) offers the choice `choiceId`. */
-function offersChoice(deps: DispatchDeps, state: ConversationState | null, channel: Channel, choiceId: string): boolean {
-  const flow = state ? deps.engine.flows[state.flow] : undefined;
+function offersChoice(engine: DispatchDeps['engine'], state: ConversationState | null, channel: Channel, choiceId: string): boolean {
+  const flow = state ? engine.flows[state.flow] : undefined;
   if (!state || !flow || (flow.version !== state.flowVersion && state.flow !== 'main')) return false;
-  return choicesOf(stepOf(flow, state.step, { capabilities: CHANNEL_CAPABILITIES[channel], settings: deps.engine.settings })).some((c) => c.id === choiceId);
+  return choicesOf(stepOf(flow, state.step, { capabilities: CHANNEL_CAPABILITIES[channel], settings: engine.settings })).some((c) => c.id === choiceId);
 }
 
 /** The calendar year of `now` in the company's time zone (ticket numbers restart each year). */

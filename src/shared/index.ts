@@ -5,7 +5,7 @@
  * The core's folders stack, top to bottom; a folder may import the folders below it, never
  * one above (test/layers.test.ts, "no two folders import each other"):
  *
- *   src/flows     conversations as data              imports engine (the flow types)
+ *   src/flows     the flow file format, its checks   imports engine (the flow types), messages
  *   src/engine    the conversation engine            imports messages, shared (domain allowed)
  *   src/domain    business rules (billing, SLA...)   imports messages, shared
  *   src/messages  catalogues, t(), the lexicon       imports shared
