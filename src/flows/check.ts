@@ -51,6 +51,13 @@ export function flowProblems(flows: Readonly<Record<string, FlowDef>>, source: (
       else if (step.kind !== kind) problems.push(`${source('main')}, step ${name}: must be of kind ${kind}, not ${step.kind}`);
     }
 
+  // Steps other flows lead into by name ({ flow: software, step: emergency }) are entries too.
+  const enteredFromOutside = new Map<string, string[]>();
+  for (const flow of Object.values(flows))
+    for (const step of Object.values(flow.steps))
+      for (const target of targetsOf(step))
+        if (typeof target === 'object' && target.step) enteredFromOutside.set(target.flow, [...(enteredFromOutside.get(target.flow) ?? []), target.step]);
+
   for (const flow of Object.values(flows)) {
     const where = (step?: string) => `${source(flow.id)}${step ? `, step ${step}` : ''}`;
     const steps = flow.steps;
@@ -80,8 +87,8 @@ export function flowProblems(flows: Readonly<Record<string, FlowDef>>, source: (
       local.set(name, next);
     }
 
-    // Reachable from the start (and, in the main flow, from the steps the engine enters by name).
-    const entries = [flow.start, ...(flow.id === 'main' ? Object.keys(MAIN_STEPS) : [])].filter((s) => local.has(s));
+    // Reachable from the start, from steps other flows lead into, and in the main flow from the steps the engine enters by name.
+    const entries = [flow.start, ...(flow.id === 'main' ? Object.keys(MAIN_STEPS) : []), ...(enteredFromOutside.get(flow.id) ?? [])].filter((s) => local.has(s));
     const reached = new Set(entries);
     for (const queue = [...entries]; queue.length; )
       for (const next of local.get(queue.shift() as string) ?? [])
