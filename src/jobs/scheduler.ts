@@ -48,7 +48,7 @@ export function startScheduler(config: LinkaConfig, deps: TeamJobDeps & NoticeJo
   const tasks = config.team.digest.map((expr, i) =>
     cron.schedule(
       expr,
-      guard(`digest-${i}`, () => postDigest(deps)),
+      guard(`digest-${i}`, () => postDigest({ ...deps, timezone: config.timezone })),
       { ...options, name: `digest-${i}` },
     ),
   );

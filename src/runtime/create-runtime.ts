@@ -20,7 +20,7 @@ import { createMaintenance, leadTimesOf, type Maintenances } from '../services/m
 import type { OfferSettings } from '../services/offers.js';
 import { holdBackPort, holdBackTeamPort, RateLimiter, type RateRules } from './rate-limit.js';
 import { deliverTeamItem } from './deliver-team-posts.js';
-import { reactionDeadline, type SlaCalendar } from '../domain/sla.js';
+import { reactionDeadline, resolutionDeadline, type SlaCalendar } from '../domain/sla.js';
 import { TimerWorker } from './timer-worker.js';
 
 export interface Runtime {
@@ -116,6 +116,7 @@ export function createRuntime(args: {
     teamPlatforms,
     hours: { timezone: config.timezone, billing: config.billing, tiers: config.tiers },
     deadlineFor: (tier, openedAt) => reactionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
+    resolutionDeadlineFor: (tier, openedAt) => resolutionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
   };
   // The deliverers' ports check a 429's pause just before each platform call.
   const heldTeamPorts = new Map([...teamPorts].map(([platform, port]) => [platform, holdBackTeamPort(limiter, port)]));

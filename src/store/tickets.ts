@@ -23,7 +23,9 @@ export async function createTicket(
     now: Date;
     actor: string;
     tier: string;
+    /** The reaction deadline of the tier, and its resolution deadline (none when absent). */
     deadline: Date | null;
+    resolutionDeadline?: Date | null;
     /** The kind of work (billing); default from the draft: customer_fault when likely customer-side, else diagnostics. */
     workCategory?: WorkCategory;
   },
@@ -44,6 +46,7 @@ export async function createTicket(
       summary: draft.summary,
       tier,
       deadline,
+      resolutionDeadline: args.resolutionDeadline ?? null,
       createdAt: now,
       events: { create: { type: 'opened', actor, data: { summary: draft.summary, workCategory } as Prisma.InputJsonValue, createdAt: now } },
     },
