@@ -187,7 +187,7 @@ export const configSchema = z
       .prefault({}),
     sla: z
       .strictObject({
-        /** The fraction of the reaction time (in business minutes) used when the team is warned. */
+        /** The fraction of the reaction (or resolution) time, in business minutes, used when the team is warned. */
         warnAt: z.number().gt(0, 'a fraction above 0 and below 1, such as 0.75').lt(1, 'a fraction above 0 and below 1, such as 0.75').default(0.75),
       })
       .prefault({}),
@@ -213,7 +213,7 @@ export const configSchema = z
         technicians: z.array(z.string()).default([]),
         /** A Slack user group id (S...) whose members may act on tickets. */
         technicianGroup: z.string().default(''),
-        /** Who is mentioned when a ticket misses its reaction deadline: user ids (U...) or user group ids (S...). */
+        /** Who is mentioned when a ticket misses its reaction or resolution deadline: user ids (U...) or user group ids (S...). */
         onCall: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U...) or user group id (S...)')).default([]),
       })
       .prefault({}),
@@ -226,7 +226,7 @@ export const configSchema = z
         technicians: z.array(z.string()).default([]),
         /** Discord role ids whose members may act on tickets. */
         technicianRoles: z.array(z.string()).default([]),
-        /** Who is mentioned when a ticket misses its reaction deadline: user ids, or role ids written "role:<id>". */
+        /** Who is mentioned when a ticket misses its reaction or resolution deadline: user ids, or role ids written "role:<id>". */
         onCall: z.array(z.string().regex(/^(role:)?\d{5,25}$/, 'a Discord user id, or "role:" and a role id')).default([]),
       })
       .prefault({}),

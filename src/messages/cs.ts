@@ -260,6 +260,8 @@ export const cs = {
   'team.reannounce': 'Stále nikdo nepřevzal: {number} · {problem} · čeká {age} min.',
   'team.slaWarning': '⏰ Blíží se termín reakce: {number} · {problem} · zbývá {left} reakční doby a nikdo nereagoval.',
   'team.slaBreach': '🚨 Termín reakce vypršel: {number} · {problem} · nikdo nereagoval. {onCall}',
+  'team.resolutionWarning': '⏰ Blíží se termín vyřešení: {number} · {problem} · zbývá {left} doby na vyřešení a požadavek stále není vyřešen.',
+  'team.resolutionBreach': '🚨 Termín vyřešení vypršel: {number} · {problem} · požadavek není vyřešen. {onCall}',
   'team.unknownCommand': 'Neznámý příkaz „{command}“.',
   'team.usage': 'Použití: {usage}',
   'team.offerUnavailable': 'Nabídka placeného výjezdu pro {number} zatím není zapnutá.',

@@ -264,6 +264,8 @@ export const en: Record<MessageKey, string> = {
   'team.reannounce': 'Still unclaimed: {number} · {problem} · waiting {age} min.',
   'team.slaWarning': '⏰ Reaction deadline approaching: {number} · {problem} · {left} of the reaction time left and nobody has reacted.',
   'team.slaBreach': '🚨 Reaction deadline missed: {number} · {problem} · nobody reacted. {onCall}',
+  'team.resolutionWarning': '⏰ Resolution deadline approaching: {number} · {problem} · {left} of the resolution time left and the ticket is still unresolved.',
+  'team.resolutionBreach': '🚨 Resolution deadline missed: {number} · {problem} · the ticket is still unresolved. {onCall}',
   'team.unknownCommand': 'Unknown command "{command}".',
   'team.usage': 'Usage: {usage}',
   'team.offerUnavailable': 'Offering a paid call-out on {number} is not enabled yet.',

@@ -261,6 +261,8 @@ export const sk: Record<MessageKey, string> = {
   'team.reannounce': 'Stále nikto neprevzal: {number} · {problem} · čaká {age} min.',
   'team.slaWarning': '⏰ Blíži sa termín reakcie: {number} · {problem} · zostáva {left} z reakčnej doby a nikto nereagoval.',
   'team.slaBreach': '🚨 Termín reakcie uplynul: {number} · {problem} · nikto nereagoval. {onCall}',
+  'team.resolutionWarning': '⏰ Blíži sa termín vyriešenia: {number} · {problem} · zostáva {left} z doby na vyriešenie a požiadavka stále nie je vyriešená.',
+  'team.resolutionBreach': '🚨 Termín vyriešenia uplynul: {number} · {problem} · požiadavka nie je vyriešená. {onCall}',
   'team.unknownCommand': 'Neznámy príkaz „{command}“.',
   'team.usage': 'Použitie: {usage}',
   'team.offerUnavailable': 'Ponuka plateného výjazdu pre {number} zatiaľ nie je zapnutá.',
