@@ -8,7 +8,7 @@
  * time into a UTC instant, so a window that spans a clock change is counted in real
  * elapsed time, and 'always' (24/7) is plain elapsed time across any clock change.
  */
-import Holidays from 'date-holidays';
+import { publicHolidays, type HolidayCountry } from './holidays.js';
 
 /** One working window: on these days of the week, from one local time to another. */
 export interface WorkingWindow {
@@ -27,8 +27,7 @@ export interface WorkingWindow {
  */
 export type BusinessHours = 'always' | WorkingWindow | readonly WorkingWindow[];
 
-/** A country whose public holidays are days off. */
-export type HolidayCountry = 'CZ' | 'SK';
+export { publicHolidays, type HolidayCountry } from './holidays.js';
 
 /** Where and when the clock of a service level runs. */
 export interface BusinessCalendar {
@@ -134,30 +133,6 @@ export function minutesOfDay(hhmm: string): number {
   const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
   if (!(minutes <= 24 * 60)) throw new RangeError(`"${hhmm}" is not a time of day HH:MM`);
   return minutes;
-}
-
-const calendars = new Map<HolidayCountry, Holidays>();
-const holidaySets = new Map<string, ReadonlySet<string>>();
-
-/** The public holidays of `country` in `year`, as local dates "YYYY-MM-DD". */
-export function publicHolidays(country: HolidayCountry, year: number): ReadonlySet<string> {
-  const key = `${country}:${year}`;
-  let set = holidaySets.get(key);
-  if (!set) {
-    let hd = calendars.get(country);
-    if (!hd) {
-      hd = new Holidays(country);
-      calendars.set(country, hd);
-    }
-    set = new Set(
-      hd
-        .getHolidays(year)
-        .filter((h) => h.type === 'public')
-        .map((h) => h.date.slice(0, 10)),
-    );
-    holidaySets.set(key, set);
-  }
-  return set;
 }
 
 /** Monday to Friday: the working days of a 24/7 tier (its hours say nothing about days). */
