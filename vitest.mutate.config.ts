@@ -9,6 +9,7 @@ export const MUTATION_TESTS = [
   'test/engine.test.ts',
   'test/billing.test.ts',
   'test/business-time.test.ts',
+  'test/service-hours.test.ts',
   'test/sms-domain.test.ts',
   'test/messages.test.ts',
   'test/sms-adapter.test.ts',

@@ -248,10 +248,10 @@ describe('the configuration of tiers, calendar and SLA', () => {
   it('defaults to the published terms (docs/domain.md): working hours Mon-Fri 8:30-17:00, VIP 24/7, Czech holidays, warning at 75 %', () => {
     const c = parseConfig({});
     expect(c.tiers).toEqual({
-      none: { reactionHours: null, includedHours: 0, hours: office },
-      STANDARD: { reactionHours: 24, includedHours: 1, hours: office },
-      PLUS: { reactionHours: 8, includedHours: 3, hours: office },
-      VIP: { reactionHours: 4, includedHours: 6, hours: 'always' },
+      none: { reaction: null, resolution: null, includedHours: 0, hours: office },
+      STANDARD: { reaction: '24h', resolution: null, includedHours: 1, hours: office },
+      PLUS: { reaction: '8h', resolution: null, includedHours: 3, hours: office },
+      VIP: { reaction: '4h', resolution: null, includedHours: 6, hours: 'always' },
     });
     expect(c.calendar).toEqual({ holidays: 'CZ', closures: [] });
     expect(c.sla).toEqual({ warnAt: 0.75 });
@@ -391,7 +391,9 @@ describe('calendars that cannot be worked with', () => {
   it('rejects a date that is not YYYY-MM-DD', () => {
     for (const bad of ['2026-1-05', '05. 01. 2026', '2026-01-05 ', 'x2026-01-05'])
       expect(() => isWorkingDay(bad, cz), bad).toThrow(`"${bad}" is not a date YYYY-MM-DD`);
-    expect(isWorkingDay('2026-01-04', always)).toBe(true); // a Sunday, but 'always'
+    // 24/7 runs its clock every day, but its working days (for deadlines in working days) are Monday to Friday.
+    expect(isWorkingDay('2026-01-04', always)).toBe(false); // a Sunday
+    expect(isWorkingDay('2026-01-05', always)).toBe(true);
   });
 
   it('keeps observances that are not days off out of the holidays (a year no other test reads)', () => {

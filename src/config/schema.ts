@@ -5,6 +5,8 @@
  */
 import { validate } from 'node-cron';
 import { z } from 'zod';
+import { windowsProblem } from '../domain/business-time.js';
+import { DEADLINE_FORMS, deadlineText, parseDeadline } from '../domain/deadlines.js';
 import { parseLeadTime } from '../domain/maintenance.js';
 import { textOverrideProblems } from '../domain/text-overrides.js';
 
@@ -19,22 +21,67 @@ const weekday = z
   .min(1, 'a day 1-7 (1 = Monday ... 7 = Sunday)')
   .max(7, 'a day 1-7 (1 = Monday ... 7 = Sunday)');
 const officeHours = { days: [1, 2, 3, 4, 5], from: '08:30', to: '17:00' };
+const workingWindow = z
+  .strictObject({
+    days: z.array(weekday).min(1, 'at least one day 1-7 (1 = Monday ... 7 = Sunday)').default(officeHours.days),
+    from: timeOfDay.default(officeHours.from),
+    to: timeOfDay.default(officeHours.to),
+  })
+  .refine((h) => !timeOfDay.safeParse(h.from).success || !timeOfDay.safeParse(h.to).success || h.from < h.to, {
+    message: '"to" must be later than "from"',
+    path: ['to'],
+  });
 const workingHours = z.union(
   [
     z.literal('always'),
+    workingWindow,
     z
-      .strictObject({
-        days: z.array(weekday).min(1, 'at least one day 1-7 (1 = Monday ... 7 = Sunday)').default(officeHours.days),
-        from: timeOfDay.default(officeHours.from),
-        to: timeOfDay.default(officeHours.to),
-      })
-      .refine((h) => !timeOfDay.safeParse(h.from).success || !timeOfDay.safeParse(h.to).success || h.from < h.to, {
-        message: '"to" must be later than "from"',
-        path: ['to'],
+      .array(workingWindow)
+      .min(1, 'at least one window { days, from, to }, or "always"')
+      .superRefine((windows, ctx) => {
+        // Overlaps only: a window's own mistakes have their issue already (and would make no sense here).
+        if (!windows.every((w) => timeOfDay.safeParse(w.from).success && timeOfDay.safeParse(w.to).success && w.from < w.to)) return;
+        if (!windows.every((w) => w.days.every((d) => weekday.safeParse(d).success))) return;
+        const problem = windowsProblem(windows);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
   ],
-  '"always" (24/7) or working hours { days, from, to }',
+  '"always" (24/7) or working hours { days, from, to }, or a list of such windows',
 );
+
+/** A reaction or resolution deadline in the grammar of src/domain/deadlines.ts, written back its one way ("8 hours" -> "8h"). */
+const deadline = z.string('a deadline in quotes with its unit, such as "8h" or "3 working days"').transform((text, ctx) => {
+  const rule = parseDeadline(text);
+  if (rule) return deadlineText(rule);
+  ctx.addIssue({ code: 'custom', message: DEADLINE_FORMS });
+  return z.NEVER;
+});
+
+/**
+ * A service tier. `reactionHours` (a number of hours) is the older name of `reaction` and is
+ * read as `reaction: "<n>h"`; the validated tier has `reaction` and `resolution` only.
+ */
+const tier = z
+  .strictObject({
+    /** Until a technician must react (src/domain/deadlines.ts); null: no guaranteed reaction. */
+    reaction: deadline.nullable().optional(),
+    /** The older form of `reaction`: hours of the tier's working time; null: none. */
+    reactionHours: z.number().positive().nullable().optional(),
+    /** Until the ticket must be resolved, written like `reaction`; null: none promised. */
+    resolution: deadline.nullable().default(null),
+    /** Hours of work included per month (used first, never rolled over to the next month). */
+    includedHours: z.number().min(0).default(0),
+    /** When the clock runs: 'always' (24/7), working days and hours (default Mon-Fri 08:30-17:00), or a list of such windows. */
+    hours: workingHours.default(officeHours),
+  })
+  .superRefine((t, ctx) => {
+    if (t.reaction !== undefined && t.reactionHours !== undefined)
+      ctx.addIssue({ code: 'custom', message: '"reaction" and its older name "reactionHours" both given; keep "reaction"', path: ['reaction'] });
+  })
+  .transform(({ reaction, reactionHours, ...rest }) => ({
+    reaction: reaction !== undefined ? reaction : reactionHours != null ? `${reactionHours}h` : null,
+    ...rest,
+  }));
 
 export const configSchema = z
   .strictObject({
@@ -123,24 +170,12 @@ export const configSchema = z
           .prefault({}),
       })
       .prefault({}),
-    tiers: z
-      .record(
-        z.string().regex(/^[A-Za-z0-9_-]{1,30}$/, 'a tier name of letters, digits, _ or -'),
-        z.strictObject({
-          /** Hours until a technician must react; null: no guaranteed reaction. */
-          reactionHours: z.number().positive().nullable().default(null),
-          /** Hours of work included per month (used first, never rolled over to the next month). */
-          includedHours: z.number().min(0).default(0),
-          /** When the reaction clock runs: 'always' (24/7) or working days and hours (default Mon-Fri 08:30-17:00). */
-          hours: workingHours.default(officeHours),
-        }),
-      )
-      .default({
-        none: { reactionHours: null, includedHours: 0, hours: officeHours },
-        STANDARD: { reactionHours: 24, includedHours: 1, hours: officeHours },
-        PLUS: { reactionHours: 8, includedHours: 3, hours: officeHours },
-        VIP: { reactionHours: 4, includedHours: 6, hours: 'always' },
-      }),
+    tiers: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,30}$/, 'a tier name of letters, digits, _ or -'), tier).default({
+      none: { reaction: null, resolution: null, includedHours: 0, hours: officeHours },
+      STANDARD: { reaction: '24h', resolution: null, includedHours: 1, hours: officeHours },
+      PLUS: { reaction: '8h', resolution: null, includedHours: 3, hours: officeHours },
+      VIP: { reaction: '4h', resolution: null, includedHours: 6, hours: 'always' },
+    }),
     /** The company's calendar for service levels counted in business time. */
     calendar: z
       .strictObject({
@@ -152,7 +187,7 @@ export const configSchema = z
       .prefault({}),
     sla: z
       .strictObject({
-        /** The fraction of the reaction time (in business minutes) used when the team is warned. */
+        /** The fraction of the reaction (or resolution) time, in business minutes, used when the team is warned. */
         warnAt: z.number().gt(0, 'a fraction above 0 and below 1, such as 0.75').lt(1, 'a fraction above 0 and below 1, such as 0.75').default(0.75),
       })
       .prefault({}),
@@ -178,7 +213,7 @@ export const configSchema = z
         technicians: z.array(z.string()).default([]),
         /** A Slack user group id (S...) whose members may act on tickets. */
         technicianGroup: z.string().default(''),
-        /** Who is mentioned when a ticket misses its reaction deadline: user ids (U...) or user group ids (S...). */
+        /** Who is mentioned when a ticket misses its reaction or resolution deadline: user ids (U...) or user group ids (S...). */
         onCall: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U...) or user group id (S...)')).default([]),
       })
       .prefault({}),
@@ -191,7 +226,7 @@ export const configSchema = z
         technicians: z.array(z.string()).default([]),
         /** Discord role ids whose members may act on tickets. */
         technicianRoles: z.array(z.string()).default([]),
-        /** Who is mentioned when a ticket misses its reaction deadline: user ids, or role ids written "role:<id>". */
+        /** Who is mentioned when a ticket misses its reaction or resolution deadline: user ids, or role ids written "role:<id>". */
         onCall: z.array(z.string().regex(/^(role:)?\d{5,25}$/, 'a Discord user id, or "role:" and a role id')).default([]),
       })
       .prefault({}),

@@ -1,29 +1,33 @@
 /**
- * Business time: adding "4 working hours" to a moment and measuring the working minutes
- * between two moments, in a company's time zone, on its working days and hours, skipping
- * public holidays (from the maintained `date-holidays` library, never a hand-written list)
- * and the company's own closures. Pure: no clock, no I/O.
+ * Business time: adding "4 working hours" to a moment, measuring the working minutes between
+ * two moments, and finding the end of the n-th working day, in a company's time zone, on its
+ * working windows, skipping public holidays (from the maintained `date-holidays` library, never
+ * a hand-written list) and the company's own closures. Pure: no clock, no I/O.
  *
  * Time zones are handled with Intl only: each working window is turned from local wall
  * time into a UTC instant, so a window that spans a clock change is counted in real
  * elapsed time, and 'always' (24/7) is plain elapsed time across any clock change.
  */
-import Holidays from 'date-holidays';
+import { publicHolidays, type HolidayCountry } from './holidays.js';
 
-/** Working hours: 'always' (24/7, plain elapsed time) or days of the week with a daily window. */
-export type BusinessHours =
-  | 'always'
-  | {
-      /** ISO days of the week: 1 = Monday ... 7 = Sunday. */
-      days: readonly number[];
-      /** Local start of the working day, "HH:MM" (24-hour). */
-      from: string;
-      /** Local end of the working day, "HH:MM", later than `from`. */
-      to: string;
-    };
+/** One working window: on these days of the week, from one local time to another. */
+export interface WorkingWindow {
+  /** ISO days of the week: 1 = Monday ... 7 = Sunday. */
+  days: readonly number[];
+  /** Local start, "HH:MM" (24-hour). */
+  from: string;
+  /** Local end, "HH:MM", later than `from` ("24:00": the end of the day). */
+  to: string;
+}
 
-/** A country whose public holidays are days off. */
-export type HolidayCountry = 'CZ' | 'SK';
+/**
+ * Working hours: 'always' (24/7, plain elapsed time), one working window, or several whose
+ * union is the working time (Mon-Fri 8:30-17:00 and Sat-Sun 9:00-18:00; or a lunch break as two
+ * windows on one day). Windows must not overlap.
+ */
+export type BusinessHours = 'always' | WorkingWindow | readonly WorkingWindow[];
+
+export { publicHolidays, type HolidayCountry } from './holidays.js';
 
 /** Where and when the clock of a service level runs. */
 export interface BusinessCalendar {
@@ -131,54 +135,89 @@ export function minutesOfDay(hhmm: string): number {
   return minutes;
 }
 
-const calendars = new Map<HolidayCountry, Holidays>();
-const holidaySets = new Map<string, ReadonlySet<string>>();
+/** Monday to Friday: the working days of a 24/7 tier (its hours say nothing about days). */
+const ALWAYS_WORKING_DAYS: readonly number[] = [1, 2, 3, 4, 5];
 
-/** The public holidays of `country` in `year`, as local dates "YYYY-MM-DD". */
-export function publicHolidays(country: HolidayCountry, year: number): ReadonlySet<string> {
-  const key = `${country}:${year}`;
-  let set = holidaySets.get(key);
-  if (!set) {
-    let hd = calendars.get(country);
-    if (!hd) {
-      hd = new Holidays(country);
-      calendars.set(country, hd);
-    }
-    set = new Set(
-      hd
-        .getHolidays(year)
-        .filter((h) => h.type === 'public')
-        .map((h) => h.date.slice(0, 10)),
-    );
-    holidaySets.set(key, set);
-  }
-  return set;
+/** Whether a local date is a public holiday or a company closure of the calendar. */
+function isDayOff(date: LocalDate, cal: BusinessCalendar): boolean {
+  const day = ymd(date);
+  return (cal.closures?.includes(day) ?? false) || (cal.holidays ? publicHolidays(cal.holidays, date.y).has(day) : false);
 }
 
-/** True when `date` ("YYYY-MM-DD", local) is a working day of the calendar (hours 'always': every day). */
+/** The windows of working hours that are not 'always', as a list. */
+function windowsOf(hours: Exclude<BusinessHours, 'always'>): readonly WorkingWindow[] {
+  return Array.isArray(hours) ? hours : [hours as WorkingWindow];
+}
+
+/**
+ * True when `date` ("YYYY-MM-DD", local) is a working day of the calendar, as deadlines in
+ * working days count them: a day of the week on which one of its windows opens (with 'always':
+ * Monday to Friday) that is no public holiday and no company closure.
+ */
 export function isWorkingDay(date: string, cal: BusinessCalendar): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new RangeError(`"${date}" is not a date YYYY-MM-DD`);
-  if (cal.hours === 'always') return true;
-  return window({ y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) }, cal, cal.hours, cal.timeZone ?? DEFAULT_TIME_ZONE) !== null;
+  return workingDayEnd({ y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) }, cal, cal.timeZone ?? DEFAULT_TIME_ZONE) !== null;
 }
 
-type DayHours = Exclude<BusinessHours, 'always'>;
-
-/** The working window of a local date as UTC instants [start, end), or null on a day off. */
-function window(date: LocalDate, cal: BusinessCalendar, hours: DayHours, timeZone: string): { start: number; end: number } | null {
-  if (!hours.days.includes(isoDay(date))) return null;
-  const day = ymd(date);
-  if (cal.closures?.includes(day)) return null;
-  if (cal.holidays && publicHolidays(cal.holidays, date.y).has(day)) return null;
-  const start = zonedTimeToUtc(date, minutesOfDay(hours.from), timeZone).getTime();
-  const end = zonedTimeToUtc(date, minutesOfDay(hours.to), timeZone).getTime();
-  return end > start ? { start, end } : null;
+/** When a working day ends (its last window closes; with 'always', at midnight), or null on a day that is not one. */
+function workingDayEnd(date: LocalDate, cal: BusinessCalendar, timeZone: string): number | null {
+  if (cal.hours === 'always') {
+    if (!ALWAYS_WORKING_DAYS.includes(isoDay(date)) || isDayOff(date, cal)) return null;
+    return zonedTimeToUtc(date, 24 * 60, timeZone).getTime();
+  }
+  return workingTime(date, cal, windowsOf(cal.hours), timeZone).at(-1)?.end ?? null;
 }
 
-function checkHours(hours: DayHours): void {
-  if (minutesOfDay(hours.from) >= minutesOfDay(hours.to)) throw new RangeError(`working hours ${hours.from}-${hours.to}: the start must be before the end`);
-  if (!hours.days.some((d) => Number.isInteger(d) && d >= 1 && d <= 7)) throw new RangeError('working hours need at least one day 1-7');
+/** The working time of a local date as UTC instants [start, end), in order; none on a day off. */
+function workingTime(date: LocalDate, cal: BusinessCalendar, windows: readonly WorkingWindow[], timeZone: string): Array<{ start: number; end: number }> {
+  const dow = isoDay(date);
+  const today = windows.filter((w) => w.days.includes(dow));
+  if (today.length === 0 || isDayOff(date, cal)) return [];
+  const spans: Array<{ start: number; end: number }> = [];
+  for (const w of today) {
+    const start = zonedTimeToUtc(date, minutesOfDay(w.from), timeZone).getTime();
+    const end = zonedTimeToUtc(date, minutesOfDay(w.to), timeZone).getTime();
+    if (end > start) spans.push({ start, end });
+  }
+  return spans.sort((x, y) => x.start - y.start);
+}
+
+const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/**
+ * Why these windows cannot be worked with, or null: a window that ends before it starts or has
+ * no day 1-7, or two windows that overlap on a day ("windows 1 (08:30-17:00) and 2
+ * (16:00-20:00) overlap on Friday"; numbered from 1). Windows that touch (12:00 and 12:00) are fine.
+ */
+export function windowsProblem(windows: readonly WorkingWindow[]): string | null {
+  for (const w of windows) {
+    if (minutesOfDay(w.from) >= minutesOfDay(w.to)) return `working hours ${w.from}-${w.to}: the start must be before the end`;
+    if (!w.days.some((d) => Number.isInteger(d) && d >= 1 && d <= 7)) return 'working hours need at least one day 1-7';
+  }
+  for (let day = 1; day <= 7; day++) {
+    const open = windows
+      .map((w, i) => ({ i, from: minutesOfDay(w.from), to: minutesOfDay(w.to), w }))
+      .filter((x) => x.w.days.includes(day))
+      .sort((x, y) => x.from - y.from);
+    for (let k = 1; k < open.length; k++) {
+      const [a, b] = [open[k - 1], open[k]] as [(typeof open)[number], (typeof open)[number]];
+      if (b.from < a.to) {
+        const [first, second] = a.i < b.i ? [a, b] : [b, a];
+        return `windows ${first.i + 1} (${first.w.from}-${first.w.to}) and ${second.i + 1} (${second.w.from}-${second.w.to}) overlap on ${DAY_NAMES[day - 1]}`;
+      }
+    }
+  }
+  return null;
+}
+
+/** The windows of a calendar that is not 'always', checked: throws a RangeError on windows that cannot be worked with. */
+function checkedWindows(hours: Exclude<BusinessHours, 'always'>): readonly WorkingWindow[] {
+  const windows = windowsOf(hours);
+  if (windows.length === 0) throw new RangeError('working hours need at least one window');
+  const problem = windowsProblem(windows);
+  if (problem) throw new RangeError(problem);
+  return windows;
 }
 
 /**
@@ -191,16 +230,16 @@ export function addBusinessHours(start: Date, hours: number, cal: BusinessCalend
   let left = Math.round(hours * HOUR_MS);
   const from = start.getTime();
   if (cal.hours === 'always') return new Date(from + left);
-  checkHours(cal.hours);
+  const windows = checkedWindows(cal.hours);
   const timeZone = cal.timeZone ?? DEFAULT_TIME_ZONE;
   let day = localDate(from, timeZone);
   for (let i = 0; i < MAX_DAYS; i++, day = nextDay(day)) {
-    const w = window(day, cal, cal.hours, timeZone);
-    if (!w) continue;
-    const begin = Math.max(w.start, from);
-    if (begin >= w.end) continue;
-    if (left <= w.end - begin) return new Date(begin + left);
-    left -= w.end - begin;
+    for (const w of workingTime(day, cal, windows, timeZone)) {
+      const begin = Math.max(w.start, from);
+      if (begin >= w.end) continue;
+      if (left <= w.end - begin) return new Date(begin + left);
+      left -= w.end - begin;
+    }
   }
   throw new RangeError(`the calendar has no working time in ${MAX_DAYS} days`);
 }
@@ -214,15 +253,34 @@ export function businessMinutesBetween(a: Date, b: Date, cal: BusinessCalendar):
   const to = b.getTime();
   if (to < from) return -businessMinutesBetween(b, a, cal);
   if (cal.hours === 'always') return (to - from) / MINUTE_MS;
-  checkHours(cal.hours);
+  const windows = checkedWindows(cal.hours);
   const timeZone = cal.timeZone ?? DEFAULT_TIME_ZONE;
   const last = localDate(to, timeZone);
   let total = 0;
   for (let day = localDate(from, timeZone); compareDates(day, last) <= 0; day = nextDay(day)) {
-    const w = window(day, cal, cal.hours, timeZone);
-    if (w) total += Math.max(0, Math.min(w.end, to) - Math.max(w.start, from));
+    for (const w of workingTime(day, cal, windows, timeZone)) total += Math.max(0, Math.min(w.end, to) - Math.max(w.start, from));
   }
   return total / MINUTE_MS;
+}
+
+/**
+ * The end of the `count`-th working day after the local day of `start` (see isWorkingDay): the
+ * day of `start` itself never counts, whatever the time ("within 3 working days" of a report on
+ * Friday is by the close of Wednesday). A working day ends when its last window closes; with
+ * 'always', at midnight.
+ */
+export function endOfWorkingDays(start: Date, count: number, cal: BusinessCalendar): Date {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`cannot count ${count} working days`);
+  if (cal.hours !== 'always') checkedWindows(cal.hours);
+  const timeZone = cal.timeZone ?? DEFAULT_TIME_ZONE;
+  let left = count;
+  let day = localDate(start.getTime(), timeZone);
+  for (let i = 0; i < MAX_DAYS; i++) {
+    day = nextDay(day);
+    const end = workingDayEnd(day, cal, timeZone);
+    if (end !== null && --left === 0) return new Date(end);
+  }
+  throw new RangeError(`the calendar has no working day in ${MAX_DAYS} days`);
 }
 
 /** "2026-11-24 14:30" (or "24. 11. 2026 14:30") in `timeZone` -> the instant; null when unreadable. */

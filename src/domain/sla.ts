@@ -1,15 +1,20 @@
 /**
- * Service levels: the reaction deadline of a ticket from its customer's tier, counted in
- * the tier's business time, and where a ticket stands against it. Pure: time comes in as
- * arguments.
+ * Service levels: the reaction and resolution deadlines of a ticket from its customer's tier,
+ * each by its rule (src/domain/deadlines.ts) on the tier's business time, and where a ticket
+ * stands against one. Pure: time comes in as arguments.
  */
-import { addBusinessHours, businessMinutesBetween, type BusinessCalendar, type BusinessHours, type HolidayCountry } from './business-time.js';
+import { businessMinutesBetween, type BusinessCalendar, type BusinessHours, type HolidayCountry } from './business-time.js';
+import { DEADLINE_FORMS, deadlineAfter, parseDeadline, type DeadlineRule } from './deadlines.js';
 
 /** A tier's service level as configured. */
 export interface TierLevel {
-  /** Hours until a technician must react; null: no guaranteed reaction. */
-  reactionHours: number | null;
-  /** When the reaction clock runs; default 'always' (plain elapsed time). */
+  /** The reaction deadline ("8h", "next working day"... see src/domain/deadlines.ts); null: none. Wins over `reactionHours`. */
+  reaction?: string | null;
+  /** The older form of the reaction deadline: hours of the tier's business time; null: none. */
+  reactionHours?: number | null;
+  /** The resolution deadline, written like `reaction`; null or absent: none. */
+  resolution?: string | null;
+  /** When the clock runs; default 'always' (plain elapsed time). */
   hours?: BusinessHours;
 }
 
@@ -20,18 +25,48 @@ export interface SlaCalendar {
   closures: readonly string[];
 }
 
+/** Which of a tier's promises: a technician's first reaction, or the ticket's resolution. */
+export type Commitment = 'reaction' | 'resolution';
+
 /** The business calendar of `tier`: its hours on the company's calendar ('always' for an unknown tier). */
 export function tierCalendar(tiers: Readonly<Record<string, TierLevel>>, tier: string, calendar?: SlaCalendar): BusinessCalendar {
   return { ...calendar, hours: tiers[tier]?.hours ?? 'always' };
 }
 
-/**
- * The reaction deadline of a ticket opened at `openedAt` for `tier`: `reactionHours` of the
- * tier's business time later; null when the tier promises none.
- */
+/** The rule of a tier's reaction or resolution deadline; null when it promises none (or the tier is unknown). */
+export function tierRule(level: TierLevel | undefined, promise: Commitment): DeadlineRule | null {
+  if (!level) return null;
+  const text = promise === 'reaction' ? level.reaction : level.resolution;
+  if (text === undefined && promise === 'reaction') {
+    const hours = level.reactionHours ?? null;
+    return hours === null ? null : { kind: 'hours', hours };
+  }
+  if (text === undefined || text === null) return null;
+  const rule = parseDeadline(text);
+  if (!rule) throw new RangeError(`${promise} "${text}" is not ${DEADLINE_FORMS}`);
+  return rule;
+}
+
+/** The deadline of `promise` for a ticket opened at `openedAt` for `tier`, on the tier's business calendar; null when the tier promises none. */
+export function tierDeadline(
+  tiers: Readonly<Record<string, TierLevel>>,
+  tier: string,
+  promise: Commitment,
+  openedAt: Date,
+  calendar?: SlaCalendar,
+): Date | null {
+  const rule = tierRule(tiers[tier], promise);
+  return rule === null ? null : deadlineAfter(openedAt, rule, tierCalendar(tiers, tier, calendar));
+}
+
+/** The reaction deadline of a ticket opened at `openedAt` for `tier`; null when the tier promises none. */
 export function reactionDeadline(tiers: Readonly<Record<string, TierLevel>>, tier: string, openedAt: Date, calendar?: SlaCalendar): Date | null {
-  const hours = tiers[tier]?.reactionHours ?? null;
-  return hours === null ? null : addBusinessHours(openedAt, hours, tierCalendar(tiers, tier, calendar));
+  return tierDeadline(tiers, tier, 'reaction', openedAt, calendar);
+}
+
+/** The resolution deadline of a ticket opened at `openedAt` for `tier`; null when the tier promises none. */
+export function resolutionDeadline(tiers: Readonly<Record<string, TierLevel>>, tier: string, openedAt: Date, calendar?: SlaCalendar): Date | null {
+  return tierDeadline(tiers, tier, 'resolution', openedAt, calendar);
 }
 
 /** Sorts tickets most urgent first: tickets with a tier's deadline before those without, then by deadline, then by age. */

@@ -17,7 +17,7 @@ import { parseWorkCategory, type WorkCategory } from './billing.js';
 import { parseLocalDateTime } from './business-time.js';
 import { OUTAGE_STATUSES, type OutageStatus } from './outages.js';
 import { localTime } from './date-format.js';
-import { timeLeft } from './ticket-card.js';
+import { resolutionLine, timeLeft } from './ticket-card.js';
 import type { Lang } from '../shared/lang.js';
 import { isMessageKey, t } from '../messages/index.js';
 
@@ -279,6 +279,8 @@ export interface QueueRow {
   status: string;
   claimedByName: string | null;
   deadline: Date | null;
+  /** Shown after the reaction deadline when the tier promises a resolution. */
+  resolutionDeadline?: Date | null;
   customer: { name: string } | null;
 }
 
@@ -307,7 +309,9 @@ export function queueListing(
       problem: isMessageKey(problemKey) ? t(lang, problemKey) : r.category,
       customer: r.customer ? escapeText(r.customer.name) : t(lang, 'team.unknownCustomer'),
       state: r.status === 'claimed' ? t(lang, 'team.state.claimed', { name: escapeText(r.claimedByName ?? '?') }) : t(lang, 'team.state.open'),
-      deadline: r.deadline ? `${localTime(r.deadline, timezone, lang)} (${timeLeft(r.deadline, now, lang)})` : t(lang, 'team.noDeadline'),
+      deadline:
+        (r.deadline ? `${localTime(r.deadline, timezone, lang)} (${timeLeft(r.deadline, now, lang)})` : t(lang, 'team.noDeadline')) +
+        (r.resolutionDeadline ? ` · ${resolutionLine(r.resolutionDeadline, now, timezone, lang)}` : ''),
     });
     // Room is kept for the "\n…" that ends a cut listing.
     if (i >= MAX_QUEUE_LINES || (opts.maxChars !== undefined && length + 1 + line.length > opts.maxChars - 2)) {

@@ -15,6 +15,8 @@ export interface CardInput {
   summary: string;
   tier: string;
   deadline: Date | null;
+  /** By when the ticket must be resolved; shown only when the tier promises it. */
+  resolutionDeadline?: Date | null;
   verified: boolean;
   likelyCustomerSide: boolean;
   /** The kind of work for billing (outage, diagnostics... see src/domain/billing.ts); shown when known. */
@@ -39,6 +41,11 @@ export interface TicketCard {
   /** The checklist answers and the details the customer gave. */
   summary: string;
   actions: Array<{ action: CardAction; label: string; style: 'primary' | 'danger' | 'default' }>;
+}
+
+/** The resolution deadline in a line of the queue or the digest: "vyřešení do 25. 11. 2026 17:00 (zbývá 55 h 0 min)". */
+export function resolutionLine(deadline: Date, now: Date, timeZone: string, lang: Lang): string {
+  return t(lang, 'team.queueResolution', { time: `${localTime(deadline, timeZone, lang)} (${timeLeft(deadline, now, lang)})` });
 }
 
 /** "2 h 15 min left" / "45 min overdue". */
@@ -66,6 +73,7 @@ export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lan
     // "time left" on it would go stale (the digest and `/linka queue` show the live time left).
     value: input.deadline ? localTime(input.deadline, timeZone, lang) : t(lang, 'team.noDeadline'),
   });
+  if (input.resolutionDeadline) fields.push({ label: t(lang, 'team.resolutionDeadline'), value: localTime(input.resolutionDeadline, timeZone, lang) });
   if (!input.verified) fields.push({ label: '⚠️', value: t(lang, 'team.unverified') });
   if (input.workCategory) {
     const key = `team.workCategory.${input.workCategory}`;

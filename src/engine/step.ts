@@ -147,9 +147,11 @@ function handle(turn: Turn, event: CoreEvent): void {
       s.back = [];
       if (event.repeatWarning) turn.pending.push(text(turn, 'ticket.repeatWarning'));
       prompt(turn, {}, 'ticket.opened');
-      // The reaction time promised by the customer's tier, right after the ticket's number.
+      // The reaction time promised by the customer's tier, right after the ticket's number, and the
+      // resolution time where the tier promises one.
       if (event.reactBy) appendToReply(turn, text(turn, 'ticket.reactBy', { time: event.reactBy }));
       else if (event.noReactionGuarantee) appendToReply(turn, text(turn, 'ticket.noReactionGuarantee'));
+      if (event.resolveBy) appendToReply(turn, text(turn, 'ticket.resolveBy', { time: event.resolveBy }));
       return;
     case 'ticketClaimed':
       say(turn, 'ticket.claimed', { number: event.number, name: event.technician });

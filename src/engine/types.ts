@@ -89,6 +89,7 @@ export type CoreEvent =
       repeatWarning?: boolean;
       /** When a technician will react at the latest, formatted for the customer ("pondělí 23. 11. v 18:00"). */ reactBy?: string;
       /** The customer's tier promises no reaction time (tier none): the confirmation says so. */ noReactionGuarantee?: boolean;
+      /** By when the ticket will be resolved at the latest, formatted like `reactBy`; only when the tier promises it. */ resolveBy?: string;
     }
   /** A technician took the customer's ticket. */
   | { kind: 'ticketClaimed'; number: string; technician: string }

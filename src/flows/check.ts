@@ -88,7 +88,9 @@ export function flowProblems(flows: Readonly<Record<string, FlowDef>>, source: (
     }
 
     // Reachable from the start, from steps other flows lead into, and in the main flow from the steps the engine enters by name.
-    const entries = [flow.start, ...(flow.id === 'main' ? Object.keys(MAIN_STEPS) : []), ...(enteredFromOutside.get(flow.id) ?? [])].filter((s) => local.has(s));
+    const entries = [flow.start, ...(flow.id === 'main' ? Object.keys(MAIN_STEPS) : []), ...(enteredFromOutside.get(flow.id) ?? [])].filter((s) =>
+      local.has(s),
+    );
     const reached = new Set(entries);
     for (const queue = [...entries]; queue.length; )
       for (const next of local.get(queue.shift() as string) ?? [])

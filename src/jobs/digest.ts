@@ -1,5 +1,6 @@
-/** The queue digest posted to the team channels on schedule: unclaimed first, time left to each deadline. */
-import { timeLeft } from '../domain/ticket-card.js';
+/** The queue digest posted to the team channels on schedule: unclaimed first, time left to each deadline (and the resolution deadline where there is one). */
+import { resolutionLine, timeLeft } from '../domain/ticket-card.js';
+import { DEFAULT_TIME_ZONE } from '../domain/business-time.js';
 import { byUrgency } from '../domain/sla.js';
 import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
@@ -12,6 +13,8 @@ export interface TeamJobDeps {
   clock: () => Date;
   teamPlatforms: readonly string[];
   teamLanguage: Lang;
+  /** The company's time zone, for the times the digest shows (default Europe/Prague). */
+  timezone?: string;
   onQueued?: () => void;
 }
 
@@ -30,7 +33,9 @@ export async function digestText(deps: TeamJobDeps): Promise<string> {
         problem: t(lang, `problem.${x.category}`),
         customer: x.customer?.name ?? t(lang, 'team.unknownCustomer'),
         state: x.status === 'claimed' ? t(lang, 'team.state.claimed', { name: x.claimedByName ?? '?' }) : t(lang, 'team.state.open'),
-        deadline: x.deadline ? timeLeft(x.deadline, now, lang) : t(lang, 'team.noDeadline'),
+        deadline:
+          (x.deadline ? timeLeft(x.deadline, now, lang) : t(lang, 'team.noDeadline')) +
+          (x.resolutionDeadline ? ` · ${resolutionLine(x.resolutionDeadline, now, deps.timezone ?? DEFAULT_TIME_ZONE, lang)}` : ''),
       })}`,
     );
   }

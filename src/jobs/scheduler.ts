@@ -1,7 +1,8 @@
 /**
  * The schedules (node-cron, in the configured time zone): the queue digest at the
  * configured times, and every minute the re-announcement of unclaimed tickets and the
- * SLA watch (warning and escalation of tickets nobody reacted to); every minute the planned
+ * SLA watch (warning and escalation of tickets nobody reacted to, or not resolved by the
+ * resolution deadline their tier promises); every minute the planned
  * maintenance notices, and every day at payments.reminderHour the payment reminders.
  * Each run takes a lease row per (job, tick) first, so with several processes on one
  * database each job runs once per tick.
@@ -14,7 +15,7 @@ import type { LinkaConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import { postDigest, type TeamJobDeps } from './digest.js';
 import { reannounceUnclaimed } from './reannounce.js';
-import { watchSla } from './sla-watch.js';
+import { watchResolution, watchSla } from './sla-watch.js';
 import { sendMaintenanceNotices, type NoticeJobDeps } from './maintenance-notices.js';
 import { paymentCron, sendPaymentReminders } from './payment-reminders.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -48,7 +49,7 @@ export function startScheduler(config: LinkaConfig, deps: TeamJobDeps & NoticeJo
   const tasks = config.team.digest.map((expr, i) =>
     cron.schedule(
       expr,
-      guard(`digest-${i}`, () => postDigest(deps)),
+      guard(`digest-${i}`, () => postDigest({ ...deps, timezone: config.timezone })),
       { ...options, name: `digest-${i}` },
     ),
   );
@@ -62,7 +63,11 @@ export function startScheduler(config: LinkaConfig, deps: TeamJobDeps & NoticeJo
   tasks.push(
     cron.schedule(
       '* * * * *',
-      guard('sla-watch', () => watchSla(deps, { tiers: config.tiers, calendar: slaCalendar(config), warnAt: config.sla.warnAt })),
+      guard('sla-watch', async () => {
+        const settings = { tiers: config.tiers, calendar: slaCalendar(config), warnAt: config.sla.warnAt };
+        await watchSla(deps, settings);
+        await watchResolution(deps, settings);
+      }),
       { ...options, name: 'sla-watch' },
     ),
   );

@@ -16,6 +16,10 @@ export interface Metrics {
   slaMet: Counter;
   /** ...and those whose deadline passed without one (each ticket counted once, in one of the two). */
   slaMissed: Counter;
+  /** Tickets resolved by their resolution deadline... */
+  resolutionMet: Counter;
+  /** ...and those whose resolution deadline passed first (each ticket with one counted once, in one of the two). */
+  resolutionMissed: Counter;
 }
 
 /** Creates a fresh registry; `outboxDepth` is read from the database at each scrape. */
@@ -42,6 +46,12 @@ export function createMetrics(readOutboxDepth?: () => Promise<number>): Metrics 
     smsSegments: new Counter({ name: 'linka_sms_segments_total', help: 'Billed SMS segments sent', registers: [registry] }),
     slaMet: new Counter({ name: 'linka_sla_met_total', help: 'Tickets with a first reaction by their reaction deadline', registers: [registry] }),
     slaMissed: new Counter({ name: 'linka_sla_missed_total', help: 'Tickets whose reaction deadline passed without a reaction', registers: [registry] }),
+    resolutionMet: new Counter({ name: 'linka_resolution_met_total', help: 'Tickets resolved by their resolution deadline', registers: [registry] }),
+    resolutionMissed: new Counter({
+      name: 'linka_resolution_missed_total',
+      help: 'Tickets whose resolution deadline passed before they were resolved',
+      registers: [registry],
+    }),
     outboxDepth: new Gauge({
       name: 'linka_outbox_depth',
       help: 'Outbox items waiting for delivery',

@@ -21,7 +21,7 @@ import { createMaintenance, leadTimesOf, type Maintenances } from '../services/m
 import type { OfferSettings } from '../services/offers.js';
 import { holdBackPort, holdBackTeamPort, RateLimiter, type RateRules } from './rate-limit.js';
 import { deliverTeamItem } from './deliver-team-posts.js';
-import { reactionDeadline, type SlaCalendar } from '../domain/sla.js';
+import { reactionDeadline, resolutionDeadline, type SlaCalendar } from '../domain/sla.js';
 import { TimerWorker } from './timer-worker.js';
 
 export interface Runtime {
@@ -120,6 +120,7 @@ export function createRuntime(args: {
     hours: { timezone: config.timezone, billing: config.billing, tiers: config.tiers },
     deadlineFor: (tier, openedAt) => reactionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
     flowVersions: flowVersions(prisma, flows, texts),
+    resolutionDeadlineFor: (tier, openedAt) => resolutionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
   };
   // The deliverers' ports check a 429's pause just before each platform call.
   const heldTeamPorts = new Map([...teamPorts].map(([platform, port]) => [platform, holdBackTeamPort(limiter, port)]));

@@ -64,6 +64,8 @@ export interface DispatchDeps {
   deadlineFor(tier: string, openedAt: Date): Date | null;
   /** The kept flow versions: a conversation goes on with the version of its flow it began with. */
   flowVersions?: FlowVersions;
+  /** A ticket's resolution deadline from its customer's tier; null when the tier promises none. */
+  resolutionDeadlineFor(tier: string, openedAt: Date): Date | null;
 }
 
 export interface DispatchResult {
@@ -240,6 +242,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         const number = await nextTicketNumber(tx, deps.ticketPrefix, yearIn(now, deps.timezone));
         const tier = customer?.tier ?? 'none';
         const deadline = deps.deadlineFor(tier, now);
+        const resolutionDeadline = deps.resolutionDeadlineFor(tier, now);
         // Opened while a known outage covers the customer's area: the provider's outage (free work).
         const workCategory = initialWorkCategory({ likelyCustomerSide: effect.ticket.likelyCustomerSide, outageInArea: outage !== null });
         ticket = await createTicket(tx, {
@@ -251,6 +254,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
           actor: 'linka',
           tier,
           deadline,
+          resolutionDeadline,
           workCategory,
         });
         await attachSessionToTicket(tx, env.conversationId, sessionStart, ticket.id);
@@ -258,7 +262,8 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         queued = true;
         const repeated = isRepeatedTopic(await recentSameTopic(tx, deps.offers, ticket, now), deps.offers.repeatCount);
         if (effect.ticket.likelyCustomerSide) await createOffer(tx, deps.offers, ticket, null, now);
-        // The customer's confirmation says by when to expect the reaction, in their language.
+        // The customer's confirmation says by when to expect the reaction (and the resolution, when
+        // the tier promises one), in their language.
         const promise = reactionPromise(deadline, customer !== null);
         return {
           kind: 'ticketOpened',
@@ -266,6 +271,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
           ...(repeated ? { repeatWarning: true } : {}),
           ...(promise.kind === 'deadline' ? { reactBy: dayAndTime(promise.deadline, deps.timezone, state?.lang ?? 'cs') } : {}),
           ...(promise.kind === 'none' ? { noReactionGuarantee: true } : {}),
+          ...(resolutionDeadline ? { resolveBy: dayAndTime(resolutionDeadline, deps.timezone, state?.lang ?? 'cs') } : {}),
         };
       }
       case 'recordConsent': {

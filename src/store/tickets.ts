@@ -23,7 +23,9 @@ export async function createTicket(
     now: Date;
     actor: string;
     tier: string;
+    /** The reaction deadline of the tier, and its resolution deadline (none when absent). */
     deadline: Date | null;
+    resolutionDeadline?: Date | null;
     /** The kind of work (billing); default from the draft: customer_fault when likely customer-side, else diagnostics. */
     workCategory?: WorkCategory;
   },
@@ -44,6 +46,7 @@ export async function createTicket(
       summary: draft.summary,
       tier,
       deadline,
+      resolutionDeadline: args.resolutionDeadline ?? null,
       createdAt: now,
       events: { create: { type: 'opened', actor, data: { summary: draft.summary, workCategory } as Prisma.InputJsonValue, createdAt: now } },
     },
@@ -244,5 +247,50 @@ export async function markSlaBreached(tx: Tx, id: string, now: Date, warnedAt: D
 /** Still no reaction and no warning: marks the team warned; false when something came first. */
 export async function markSlaWarned(tx: Tx, id: string, now: Date): Promise<boolean> {
   const won = await tx.ticket.updateMany({ where: { id, firstReactionAt: null, slaBreachedAt: null, slaWarnedAt: null }, data: { slaWarnedAt: now } });
+  return won.count === 1;
+}
+
+// The resolution deadline (src/jobs/sla-watch.ts): the same steps as the reaction's, where the
+// ticket's resolution (resolvedAt) takes the place of the first reaction.
+
+/** Resolved tickets with a resolution deadline whose outcome is not decided yet. */
+export async function ticketsResolvedUndecided(
+  db: DbClient,
+): Promise<Array<{ id: string; number: string; resolutionDeadline: Date | null; resolvedAt: Date | null }>> {
+  return db.ticket.findMany({
+    where: { resolutionDeadline: { not: null }, resolvedAt: { not: null }, resolutionMet: null },
+    select: { id: true, number: true, resolutionDeadline: true, resolvedAt: true },
+  });
+}
+
+/** Decides whether the ticket was resolved in time; false when it was decided already (by another process). */
+export async function decideResolutionMet(db: DbClient, id: string, met: boolean): Promise<boolean> {
+  const won = await db.ticket.updateMany({ where: { id, resolutionMet: null }, data: { resolutionMet: met } });
+  return won.count === 1;
+}
+
+/** Tickets with a resolution deadline, not resolved or closed, not escalated; by resolution deadline. */
+export async function ticketsAwaitingResolution(db: DbClient): Promise<Ticket[]> {
+  return db.ticket.findMany({
+    where: { resolutionDeadline: { not: null }, resolvedAt: null, resolutionBreachedAt: null, status: { notIn: ['resolved', 'closed'] } },
+    orderBy: { resolutionDeadline: 'asc' },
+  });
+}
+
+/** Still unresolved and undecided: marks the resolution deadline missed (warned at `warnedAt` if not before); false when something came first. */
+export async function markResolutionBreached(tx: Tx, id: string, now: Date, warnedAt: Date): Promise<boolean> {
+  const row = await tx.ticket.updateMany({
+    where: { id, resolvedAt: null, resolutionBreachedAt: null, resolutionMet: null },
+    data: { resolutionBreachedAt: now, resolutionMet: false, resolutionWarnedAt: warnedAt },
+  });
+  return row.count === 1;
+}
+
+/** Still unresolved and not warned: marks the team warned about the resolution; false when something came first. */
+export async function markResolutionWarned(tx: Tx, id: string, now: Date): Promise<boolean> {
+  const won = await tx.ticket.updateMany({
+    where: { id, resolvedAt: null, resolutionBreachedAt: null, resolutionWarnedAt: null },
+    data: { resolutionWarnedAt: now },
+  });
   return won.count === 1;
 }
