@@ -3,12 +3,12 @@ import type { YAMLError } from 'yaml';
 import type { z } from 'zod';
 
 /** Turns zod issues into lines such as `checklist.waitMinutes: expected number, received string`. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+export function describeIssues(issues: readonly z.core.$ZodIssue[], reference = 'linka.config.example.yaml'): string[] {
   return issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     let what = issue.message.replace(/^Invalid (input|option): /, '');
     if (issue.code === 'unrecognized_keys')
-      what = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (see linka.config.example.yaml)`;
+      what = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (see ${reference})`;
     // A check of the whole file (the texts) names its key in its message.
     if (!path && issue.code === 'custom') return what;
     return `${path || '(top level)'}: ${what}`;

@@ -51,7 +51,7 @@ function readInto(
     }
     const parsed = flowFileSchema.safeParse(doc.toJS());
     if (!parsed.success) {
-      problems.push(...describeIssues(parsed.error.issues).map((line) => `${file}: ${line}`));
+      problems.push(...describeIssues(parsed.error.issues, 'docs/flows.md').map((line) => `${file}: ${line}`));
       continue;
     }
     const loaded = toFlowDef(parsed.data);
