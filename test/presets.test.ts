@@ -1,11 +1,13 @@
 // The providers' presets (examples/providers/<name>.yaml) run as they are: each provider's
 // customer goes through that provider's own flow and wording, through the real dispatcher.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { t, useTexts } from '../src/messages/index.js';
 import type { Db } from '../src/store/client.js';
-import { ROOT } from './helpers/child-linka.js';
+import { ROOT, startChildLinka } from './helpers/child-linka.js';
 import { createTestDatabase } from './helpers/db.js';
 import { createHarness } from './helpers/harness.js';
 
@@ -81,4 +83,117 @@ describe('the access-control software maker (examples/providers/access-control-s
     expect(ticket.likelyCustomerSide).toBe(true);
     expect(t('cs', 'greeting.hello', { company: 'X' })).toContain('technická podpora X');
   });
+});
+
+describe('the other presets, each customer from the first message to a ticket on its own flow and wording', () => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  beforeEach(async () => {
+    const t0 = await createTestDatabase('sqlite');
+    db = t0.db;
+    drop = t0.drop;
+  });
+  afterEach(async () => drop());
+
+  const customer = (phone: string, language: string, tier: string, contract = '2026-0001') =>
+    db.prisma.customer.create({ data: { contractNumber: contract, name: 'Zákazník', language, tier, phones: { create: [{ e164: phone }] } } });
+
+  it('the Slovak VoIP/PBX distributor: its PBX checklist in Slovak, the PBX model asked before the details', async () => {
+    const phone = '+421905111222';
+    await customer(phone, 'sk', 'V2');
+    const h = createHarness(db, { config: preset('voip-pbx-sk') });
+    const hello = (await h.say('Dobrý deň, nejde nám ústredňa', { phone })).texts.join('\n');
+    expect(hello).toContain('Dobrý deň, tu je Linka, technická podpora VoIP ústredne.');
+    expect(hello).toContain('Vytiahnite prosím zo zásuvky všetky zariadenia (ústredňa (PBX), VoIP brána, router a switch)');
+    await h.say('nemôžem', { phone });
+    expect(h.port.sent.at(-1)?.reply.text).toContain('Akú ústredňu máte (výrobca a model, napr. Yeastar S50)?');
+    await h.say('Yeastar S50', { phone });
+    await h.say('od dneška', { phone });
+    await h.say('svieti normálne', { phone });
+    await h.say('všetky', { phone });
+    const summary = (await h.say('Nikto sa nevie dovolať von, vnútorné hovory fungujú.', { phone })).texts.join('\n');
+    expect(summary).toContain('Ústredňa: Yeastar S50');
+    const opened = await h.say('áno', { phone });
+    expect(opened.ticketNumber).toMatch(/^T-\d{4}-00001$/);
+    // Variant 2: reaction within 2 hours of its working time, told in Slovak.
+    expect(opened.texts.join('\n')).toMatch(/Termín reakcie technika podľa vašej zmluvy: .* \d{1,2}:\d{2}\./);
+  });
+
+  it('the ISP billing-software vendor: the kind of request first, the paid kinds said and marked, installation and version asked', async () => {
+    const phone = '+420603222333';
+    await customer(phone, 'cs', 'VIP');
+    const h = createHarness(db, { config: preset('isp-billing-software') });
+    expect((await h.say('Dobrý den', { phone })).texts.join('\n')).toContain('Dobrý den, tady Linka, technická podpora Billing pro ISP.');
+    expect((await h.say('1', { phone })).texts.join()).toContain('O jaký požadavek jde?');
+    expect((await h.say('školení', { phone })).texts.join('\n')).toContain('Zaškolení obsluhy není součástí licence a objednává se zvlášť.');
+    await h.say('admin.mujisp.cz', { phone });
+    expect((await h.say('nejnovější', { phone })).texts.join()).toContain('Verzi napište prosím jako čísla oddělená tečkou');
+    await h.say('4.28', { phone });
+    await h.say('Potřebujeme zaškolit dvě nové kolegyně na fakturaci a upomínky.', { phone });
+    const opened = await h.say('odeslat', { phone });
+    expect(opened.ticketNumber).toMatch(/-00001$/);
+    const ticket = await db.prisma.ticket.findFirstOrThrow();
+    expect(ticket.likelyCustomerSide).toBe(true);
+    expect(ticket.summary).toContain('Druh požadavku: Zaškolení obsluhy');
+    expect(ticket.summary).toContain('Instalace: admin.mujisp.cz');
+  });
+
+  it("the telecom operator: its greeting, the built-in checklist, and its VIP's four real hours", async () => {
+    const phone = '+420603333444';
+    await customer(phone, 'cs', 'VIP');
+    const h = createHarness(db, { config: preset('telecom-operator') });
+    const hello = (await h.say('Dobrý den, nejde internet', { phone })).texts.join('\n');
+    expect(hello).toContain('technická podpora Telekomunikace. Pomohu vám s internetem, pevnou linkou i ústřednou');
+    await h.say('nemohu', { phone });
+    await h.say('od dneška', { phone });
+    await h.say('nesvítí nic', { phone });
+    await h.say('všech', { phone });
+    await h.say('Od rána nejde žádná stránka, router nesvítí.', { phone });
+    const opened = await h.say('ano', { phone });
+    // The harness's clock: Monday 23 November 2026, 10:00 in Prague; VIP: 4 hours later, 14:00.
+    expect(opened.texts.join('\n')).toContain('Termín reakce technika podle vaší smlouvy: pondělí 23. 11. v 14:00.');
+  });
+
+  it('the fixed-wireless ISP: the restart checklist to a ticket with no promised reaction time', async () => {
+    const phone = '+420603444555';
+    await customer(phone, 'cs', 'none');
+    const h = createHarness(db, { config: preset('fixed-wireless-isp') });
+    const hello = (await h.say('Dobrý den, nejde mi internet', { phone })).texts.join('\n');
+    expect(hello).toContain('zákaznická podpora Bezdrátový internet');
+    expect(hello).toContain('zdroj antény, Wi-Fi router, kabelový router a switch, případně i VoIP bránu');
+    await h.say('hotovo', { phone });
+    expect((await h.wait(3)).join()).toContain('Funguje vám teď internet?');
+    await h.say('ne', { phone });
+    await h.say('hotovo', { phone });
+    await h.say('ne, stále nefunguje', { phone });
+    await h.say('od včera', { phone });
+    await h.say('bliká', { phone });
+    await h.say('všech', { phone });
+    await h.say('Nenačte se žádná stránka, anténa asi nemá signál.', { phone });
+    const opened = await h.say('ano', { phone });
+    expect(opened.ticketNumber).toMatch(/-00001$/);
+    expect(opened.texts.join('\n')).not.toContain('Termín reakce');
+  });
+});
+
+describe('LINKA_CONFIG=examples/providers/<name>.yaml npm start', () => {
+  it('starts and serves with each preset as it is, its flows in place', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'linka-presets-'));
+    try {
+      for (const name of ['fixed-wireless-isp', 'voip-pbx-sk', 'isp-billing-software', 'telecom-operator', 'access-control-software']) {
+        const linka = await startChildLinka({
+          cwd: dir,
+          env: { LINKA_CONFIG: path.join(ROOT, 'examples', 'providers', `${name}.yaml`), DATABASE_URL: `file:${path.join(dir, `${name}.db`)}` },
+        });
+        try {
+          expect((await fetch(`${linka.base}/healthz`)).status, name).toBe(200);
+          expect(linka.stderr(), name).toBe('');
+        } finally {
+          expect((await linka.terminate()).code, name).toBe(0);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
