@@ -4,12 +4,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { builtInFlows, loadFlowSet } from '../src/config/flows.js';
 import { useTexts } from '../src/messages/index.js';
-import type { Db } from '../src/store/client.js';
-import { createTestDatabase, pgAvailable } from './helpers/db.js';
+import { createTestDatabase, databaseForEachTest, pgAvailable } from './helpers/db.js';
 import { ROOT } from './helpers/child-linka.js';
 import { createHarness, seedCustomers } from './helpers/harness.js';
 import { runLinka } from './helpers/run-linka.js';
@@ -89,15 +88,7 @@ const SOFTWARE = {
 };
 
 describe('flows from the configuration', () => {
-  let db: Db;
-  let drop: () => Promise<void>;
-  beforeEach(async () => {
-    const t = await createTestDatabase('sqlite');
-    db = t.db;
-    drop = t.drop;
-    await seedCustomers(db);
-  });
-  afterEach(async () => drop());
+  const database = databaseForEachTest('sqlite', seedCustomers);
 
   it("leads the software vendor's customer from the menu to a ticket, refusing a request without a licence number", async () => {
     const flows = folder('software', {
@@ -107,7 +98,7 @@ describe('flows from the configuration', () => {
       ]),
       'software.yaml': SOFTWARE,
     });
-    const h = createHarness(db, { config: { company: { name: 'Software Test', helpdeskPhone: '+420 377 000 000' }, flows } });
+    const h = createHarness(database(), { config: { company: { name: 'Software Test', helpdeskPhone: '+420 377 000 000' }, flows } });
     const phone = '+420603123456';
     await h.say('Dobrý den', { phone });
     const menu = h.port.sent.at(-1)?.reply.choices?.map((c) => c.label);
@@ -125,7 +116,7 @@ describe('flows from the configuration', () => {
     expect(summary).toContain('Licence: lic-654321');
     const opened = await h.say('odeslat', { phone });
     expect(opened.ticketNumber).toBe('T-2026-00001');
-    const ticket = await db.prisma.ticket.findFirstOrThrow({ where: { number: 'T-2026-00001' } });
+    const ticket = await database().prisma.ticket.findFirstOrThrow({ where: { number: 'T-2026-00001' } });
     expect(ticket.summary).toContain('lic-654321');
     expect(ticket.summary).toContain('Po spuštění hlásí chybu 0x80 a skončí.');
   });
@@ -138,7 +129,7 @@ describe('flows from the configuration', () => {
       'the optical terminal (ONT) and the Wi-Fi router',
     );
     const flows = folder('fibre', { 'internet.yaml': internet });
-    const h = createHarness(db, { config: { company: { name: 'Vlákno', helpdeskPhone: '+420 377 000 000' }, flows } });
+    const h = createHarness(database(), { config: { company: { name: 'Vlákno', helpdeskPhone: '+420 377 000 000' }, flows } });
     const first = (await h.say('Nejde mi internet', { phone: '+420603123456' })).texts.join('\n');
     expect(first).toContain('Odpojte prosím ze zásuvky všechna zařízení (optický terminál (ONT) a Wi-Fi router)');
     expect(first).not.toContain('zdroj antény');

@@ -3,12 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { t, useTexts } from '../src/messages/index.js';
-import type { Db } from '../src/store/client.js';
 import { ROOT, startChildLinka } from './helpers/child-linka.js';
-import { createTestDatabase } from './helpers/db.js';
+import { databaseForEachTest } from './helpers/db.js';
 import { createHarness } from './helpers/harness.js';
 
 afterAll(() => useTexts({}));
@@ -17,23 +16,17 @@ afterAll(() => useTexts({}));
 const preset = (name: string) => loadConfig({ LINKA_CONFIG: path.join(ROOT, 'examples', 'providers', `${name}.yaml`) }, ROOT).config;
 
 describe('the access-control software maker (examples/providers/access-control-software.yaml)', () => {
-  let db: Db;
-  let drop: () => Promise<void>;
-  beforeEach(async () => {
-    const t0 = await createTestDatabase('sqlite');
-    db = t0.db;
-    drop = t0.drop;
-    // Its customers are identified by licence number: the contract number is the licence's.
+  // Its customers are identified by licence number: the contract number is the licence's.
+  const database = databaseForEachTest('sqlite', async (db) => {
     await db.prisma.customer.create({
       data: { contractNumber: '12345678', name: 'Strojírny Holešov', language: 'cs', tier: 'none', phones: { create: [{ e164: '+420603111222' }] } },
     });
   });
-  afterEach(async () => drop());
 
   const phone = '+420603111222';
 
   it('asks for the licence, program, version and a usable description, refusing each incomplete answer, then opens the ticket', async () => {
-    const h = createHarness(db, { config: preset('access-control-software') });
+    const h = createHarness(database(), { config: preset('access-control-software') });
     const hello = (await h.say('Dobrý den', { phone })).texts.join('\n');
     expect(hello).toContain('Dobrý den, tady Linka, technická podpora ACS Software. Pomohu vám s docházkou, přístupovým systémem i stravováním.');
     expect(h.port.sent.at(-1)?.reply.choices?.map((c) => c.label)).toEqual([
@@ -53,22 +46,22 @@ describe('the access-control software maker (examples/providers/access-control-s
     expect((await h.say('nejde to', { phone })).texts.join()).toContain('To je na vyřešení málo.');
     const summary = (await h.say('Po aktualizaci se docházka nespustí a hlásí Chyba připojení k databázi 0x17.', { phone })).texts.join('\n');
     for (const line of ['Licence: 12345678', 'Program: Docházka', 'Verze: 7.4', 'Druh požadavku: Chyba programu']) expect(summary).toContain(line);
-    expect(await db.prisma.ticket.count()).toBe(0);
+    expect(await database().prisma.ticket.count()).toBe(0);
     const opened = await h.say('odeslat', { phone });
     expect(opened.ticketNumber).toBe('T-2026-00001');
-    const ticket = await db.prisma.ticket.findFirstOrThrow();
+    const ticket = await database().prisma.ticket.findFirstOrThrow();
     expect(ticket.summary).toContain('Licence: 12345678');
     expect(ticket.likelyCustomerSide).toBe(false);
   });
 
   it('takes an emergency from the menu straight to its own questions, and marks a data-export request as paid', async () => {
-    const h = createHarness(db, { config: preset('access-control-software') });
+    const h = createHarness(database(), { config: preset('access-control-software') });
     await h.say('Dobrý den', { phone });
     expect((await h.say('2', { phone })).texts.join()).toContain('Havarijní stav řešíme přednostně.');
     await h.say('12345678', { phone });
     expect((await h.say('1', { phone })).texts.join()).toContain('Popište prosím co nejpřesněji');
 
-    const other = createHarness(db, { config: preset('access-control-software'), conversationId: 'console:export' });
+    const other = createHarness(database(), { config: preset('access-control-software'), conversationId: 'console:export' });
     await other.say('Dobrý den', { phone });
     await other.say('1', { phone });
     await other.say('12345678', { phone });
@@ -79,29 +72,22 @@ describe('the access-control software maker (examples/providers/access-control-s
     );
     await other.say('Potřebujeme nastavit export docházky do mzdového systému Vema každý měsíc.', { phone });
     await other.say('odeslat', { phone });
-    const ticket = await db.prisma.ticket.findFirstOrThrow({ where: { conversationId: 'console:export' } });
+    const ticket = await database().prisma.ticket.findFirstOrThrow({ where: { conversationId: 'console:export' } });
     expect(ticket.likelyCustomerSide).toBe(true);
     expect(t('cs', 'greeting.hello', { company: 'X' })).toContain('technická podpora X');
   });
 });
 
 describe('the other presets, each customer from the first message to a ticket on its own flow and wording', () => {
-  let db: Db;
-  let drop: () => Promise<void>;
-  beforeEach(async () => {
-    const t0 = await createTestDatabase('sqlite');
-    db = t0.db;
-    drop = t0.drop;
-  });
-  afterEach(async () => drop());
+  const database = databaseForEachTest('sqlite');
 
   const customer = (phone: string, language: string, tier: string, contract = '2026-0001') =>
-    db.prisma.customer.create({ data: { contractNumber: contract, name: 'Zákazník', language, tier, phones: { create: [{ e164: phone }] } } });
+    database().prisma.customer.create({ data: { contractNumber: contract, name: 'Zákazník', language, tier, phones: { create: [{ e164: phone }] } } });
 
   it('the Slovak VoIP/PBX distributor: its PBX checklist in Slovak, the PBX model asked before the details', async () => {
     const phone = '+421905111222';
     await customer(phone, 'sk', 'V2');
-    const h = createHarness(db, { config: preset('voip-pbx-sk') });
+    const h = createHarness(database(), { config: preset('voip-pbx-sk') });
     const hello = (await h.say('Dobrý deň, nejde nám ústredňa', { phone })).texts.join('\n');
     expect(hello).toContain('Dobrý deň, tu je Linka, technická podpora VoIP ústredne.');
     expect(hello).toContain('Vytiahnite prosím zo zásuvky všetky zariadenia (ústredňa (PBX), VoIP brána, router a switch)');
@@ -122,7 +108,7 @@ describe('the other presets, each customer from the first message to a ticket on
   it('the ISP billing-software vendor: the kind of request first, the paid kinds said and marked, installation and version asked', async () => {
     const phone = '+420603222333';
     await customer(phone, 'cs', 'VIP');
-    const h = createHarness(db, { config: preset('isp-billing-software') });
+    const h = createHarness(database(), { config: preset('isp-billing-software') });
     expect((await h.say('Dobrý den', { phone })).texts.join('\n')).toContain('Dobrý den, tady Linka, technická podpora Billing pro ISP.');
     expect((await h.say('1', { phone })).texts.join()).toContain('O jaký požadavek jde?');
     expect((await h.say('školení', { phone })).texts.join('\n')).toContain('Zaškolení obsluhy není součástí licence a objednává se zvlášť.');
@@ -132,7 +118,7 @@ describe('the other presets, each customer from the first message to a ticket on
     await h.say('Potřebujeme zaškolit dvě nové kolegyně na fakturaci a upomínky.', { phone });
     const opened = await h.say('odeslat', { phone });
     expect(opened.ticketNumber).toMatch(/-00001$/);
-    const ticket = await db.prisma.ticket.findFirstOrThrow();
+    const ticket = await database().prisma.ticket.findFirstOrThrow();
     expect(ticket.likelyCustomerSide).toBe(true);
     expect(ticket.summary).toContain('Druh požadavku: Zaškolení obsluhy');
     expect(ticket.summary).toContain('Instalace: admin.mujisp.cz');
@@ -141,7 +127,7 @@ describe('the other presets, each customer from the first message to a ticket on
   it("the telecom operator: its greeting, the built-in checklist, and its VIP's four real hours", async () => {
     const phone = '+420603333444';
     await customer(phone, 'cs', 'VIP');
-    const h = createHarness(db, { config: preset('telecom-operator') });
+    const h = createHarness(database(), { config: preset('telecom-operator') });
     const hello = (await h.say('Dobrý den, nejde internet', { phone })).texts.join('\n');
     expect(hello).toContain('technická podpora Telekomunikace. Pomohu vám s internetem, pevnou linkou i ústřednou');
     await h.say('nemohu', { phone });
@@ -157,7 +143,7 @@ describe('the other presets, each customer from the first message to a ticket on
   it('the fixed-wireless ISP: the restart checklist to a ticket with no promised reaction time', async () => {
     const phone = '+420603444555';
     await customer(phone, 'cs', 'none');
-    const h = createHarness(db, { config: preset('fixed-wireless-isp') });
+    const h = createHarness(database(), { config: preset('fixed-wireless-isp') });
     const hello = (await h.say('Dobrý den, nejde mi internet', { phone })).texts.join('\n');
     expect(hello).toContain('zákaznická podpora Bezdrátový internet');
     expect(hello).toContain('zdroj antény, Wi-Fi router, kabelový router a switch, případně i VoIP bránu');

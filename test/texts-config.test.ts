@@ -4,11 +4,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { catalogues, t, useTexts } from '../src/messages/index.js';
-import type { Db } from '../src/store/client.js';
-import { createTestDatabase } from './helpers/db.js';
+import { databaseForEachTest } from './helpers/db.js';
 import { createHarness, seedCustomers } from './helpers/harness.js';
 import { runLinka } from './helpers/run-linka.js';
 
@@ -31,26 +30,19 @@ const FIBRE = {
 };
 
 describe('texts from the configuration', () => {
-  let db: Db;
-  let drop: () => Promise<void>;
-  beforeEach(async () => {
-    const t = await createTestDatabase('sqlite');
-    db = t.db;
-    drop = t.drop;
-    await seedCustomers(db);
-  });
-  afterEach(async () => {
-    await drop();
-  });
+  const database = databaseForEachTest('sqlite', seedCustomers);
 
   it("changes what the customer is told: the provider's greeting and its devices to unplug", async () => {
-    const h = createHarness(db, { config: FIBRE });
+    const h = createHarness(database(), { config: FIBRE });
     const greet = (await h.say('Dobrý den, nejde mi internet', { phone: '+420603123456' })).texts.join('\n');
     expect(greet).toContain('Dobrý den, tady Vlákno Test. S čím vám mohu pomoci?');
     expect(greet).toContain('Odpojte prosím ze zásuvky všechna zařízení (optický terminál (ONT), Wi-Fi router a switch)');
     expect(greet).not.toContain('zdroj antény');
     // Another provider in a later run of the process: the built-in wording again.
-    const builtIn = createHarness(db, { config: { company: { name: 'Linka ISP', helpdeskPhone: '+420 377 000 000' } }, conversationId: 'console:other' });
+    const builtIn = createHarness(database(), {
+      config: { company: { name: 'Linka ISP', helpdeskPhone: '+420 377 000 000' } },
+      conversationId: 'console:other',
+    });
     const plain = (await builtIn.say('Dobrý den, nejde mi internet', { phone: '+420603123456' })).texts.join('\n');
     expect(plain).toContain('zdroj antény');
     expect(plain).not.toContain('ONT');

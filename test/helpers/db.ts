@@ -1,5 +1,6 @@
 // Throw-away databases for tests: a temp SQLite file, or a uniquely named PostgreSQL database
 // on the server at LINKA_TEST_PG_URL (each run gets its own; none is ever shared).
+import { afterEach, beforeEach } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,4 +90,24 @@ export async function createTestDatabase(provider: Provider): Promise<{ db: Db; 
     await empty.drop();
     throw error;
   }
+}
+
+/**
+ * A new migrated database for each test of the calling suite (seeded by `seed`), dropped after
+ * the test: call it in a describe block, and read the database with the function it returns.
+ */
+export function databaseForEachTest(provider: Provider = 'sqlite', seed?: (db: Db) => Promise<void>): () => Db {
+  let current: { db: Db; drop(): Promise<void> } | null = null;
+  beforeEach(async () => {
+    current = await createTestDatabase(provider);
+    await seed?.(current.db);
+  });
+  afterEach(async () => {
+    await current?.drop();
+    current = null;
+  });
+  return () => {
+    if (!current) throw new Error('databaseForEachTest: no database outside a test');
+    return current.db;
+  };
 }
