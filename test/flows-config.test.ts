@@ -159,7 +159,18 @@ describe.each([
       };
       const v2 = folder(`v2-${provider}`, {
         'main.yaml': menu,
-        'software.yaml': { ...SOFTWARE, steps: { ...SOFTWARE.steps, licence: { ...SOFTWARE.steps.licence, next: 'version' }, version } },
+        // It also words the description's question anew, and no longer lists the licence in the summary.
+        'software.yaml': {
+          ...SOFTWARE,
+          summaryFields: ['version', 'description'],
+          fields: { version: both('Verze', 'Verzia', 'Version') },
+          steps: {
+            ...SOFTWARE.steps,
+            licence: { ...SOFTWARE.steps.licence, next: 'version' },
+            version,
+            description: { ...SOFTWARE.steps.description, prompt: both('Co se děje?', 'Čo sa deje?', 'What is happening?') },
+          },
+        },
       });
       const jan = '+420603123456';
       const before = createHarness(t.db, { config: config(v1) });
@@ -168,7 +179,8 @@ describe.each([
       // The provider deploys version 2 while Jan is being asked for his licence number.
       const after = createHarness(t.db, { config: config(v2) });
       expect((await after.say('LIC-111111', { phone: jan })).texts.join()).toContain('Popište prosím, co přesně nefunguje');
-      await after.say('Po spuštění hlásí chybu 0x80 a skončí.', { phone: jan });
+      // Version 1's summary still names the licence, a field version 2 no longer has.
+      expect((await after.say('Po spuštění hlásí chybu 0x80 a skončí.', { phone: jan })).texts.join()).toContain('Licence: LIC-111111');
       expect((await after.say('odeslat', { phone: jan })).ticketNumber).toBe('T-2026-00001');
       // Someone who starts now gets version 2.
       const zuzana = '+421905123456';
@@ -217,6 +229,18 @@ describe('a mistake in a flow file', () => {
     expect(
       problems('bad-key', { 'software.yaml': step({ steps: { ...SOFTWARE.steps, summary: { ...SOFTWARE.steps.summary, prompt: 'collect.sumary' } } }) }),
     ).toContain('software.yaml: steps.summary.prompt: no text "collect.sumary"');
+    expect(problems('no-field-name', { 'software.yaml': step({ fields: undefined }) })).toContain(
+      'software.yaml: summaryFields: "licence" has no name for the summary; add fields: { licence: { cs: "…", sk: "…", en: "…" } }',
+    );
+    expect(
+      problems('no-params', {
+        'software.yaml': step({ steps: { ...SOFTWARE.steps, description: { ...SOFTWARE.steps.description, prompt: 'checklist.unplug' } } }),
+      }),
+    ).toContain('software.yaml (flow software), step description: its texts use {devices}, which nothing fills in (give the flow params: { devices: … })');
+    expect(problems('own-category', { 'software.yaml': step({ category: 'software' }) })).toContain(
+      'software.yaml: category: "software" has no name for the team; add categoryName',
+    );
+    expect(problems('own-category-named', { 'software.yaml': step({ category: 'software', categoryName: both('Software', 'Softvér', 'Software') }) })).toBe('');
     expect(
       problems('bad-pattern', { 'software.yaml': step({ steps: { ...SOFTWARE.steps, licence: { ...SOFTWARE.steps.licence, pattern: 'LIC-(' } } }) }),
     ).toContain('software.yaml: steps.licence.pattern: a regular expression');

@@ -22,7 +22,7 @@ const collect = (value: string, previous: string[] | undefined) => [...(previous
 
 const ENVIRONMENT = `
 Environment: DATABASE_URL (default file:./data/linka.db), LINKA_CONFIG (default ./linka.config.yaml),
-PORT (3000), HOST (127.0.0.1), PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json or pretty). See README.md.`;
+PORT (3000), HOST (127.0.0.1), PUBLIC_URL, LOG_FORMAT (json or pretty). See README.md.`;
 
 /** "linka outage start": the command's name with its parents'. */
 function pathOf(cmd: Command): string {
@@ -110,7 +110,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   const telegram = program.command('telegram').description("the Telegram bot's webhook");
   telegram
     .command('set-webhook')
-    .description('register PUBLIC_URL/webhooks/telegram with Telegram, with TELEGRAM_WEBHOOK_SECRET')
+    .description('register PUBLIC_URL/telegram/webhook with Telegram, with TELEGRAM_WEBHOOK_SECRET')
     .action(act(async () => (await import('./telegram.js')).telegramCommand('set-webhook', io)));
   telegram
     .command('info')

@@ -11,7 +11,7 @@ import type { FlowDef } from '../engine/flow.js';
 import { LinkaError } from '../errors.js';
 import { flowProblems } from '../flows/check.js';
 import { flowFileSchema, toFlowDef } from '../flows/schema.js';
-import type { TextOverrides } from '../messages/index.js';
+import { catalogues, isMessageKey, type TextOverrides } from '../messages/index.js';
 import type { Lang } from '../shared/lang.js';
 import { describeIssues, describeYamlError } from './describe.js';
 import { packageRoot } from './package-root.js';
@@ -78,7 +78,8 @@ export function loadFlowSet(own: string | null = null): FlowSet {
   const problems: string[] = [];
   readInto(set, yamlFiles(join(packageRoot(), 'flows')), problems);
   if (own) readInto(set, yamlFiles(key), problems);
-  if (!problems.length) problems.push(...flowProblems(set.flows, (id) => `${set.files[id] ? basename(set.files[id]) : id} (flow ${id})`));
+  const textOf = (key: string) => set.texts.cs[key] ?? (isMessageKey(key) ? catalogues.cs[key] : undefined);
+  if (!problems.length) problems.push(...flowProblems(set.flows, (id) => `${set.files[id] ? basename(set.files[id]) : id} (flow ${id})`, textOf));
   if (problems.length) throw new LinkaError('config_invalid', `Invalid flows:\n  ${problems.join('\n  ')}`);
   const result: FlowSet = set;
   cache.set(key, result);

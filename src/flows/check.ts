@@ -16,6 +16,19 @@ export const MAIN_STEPS: Readonly<Record<string, StepDef['kind']>> = {
   done: 'done',
 };
 
+/** Placeholders the engine fills in every prompt of a flow (src/engine/turn.ts, promptParams); a summary step also gets {summary}. */
+const ENGINE_PARAMS = ['company', 'phone', 'callUs', 'orCallUs', 'minutes', 'name', 'number'];
+
+/** The texts a step shows: its prompt, retry, answers' labels and what they say. */
+function textsOf(step: StepDef): string[] {
+  const own = [
+    ...('prompt' in step && step.prompt ? [step.prompt] : []),
+    ...(step.kind === 'input' ? [step.retry] : []),
+    ...choicesOf(step).flatMap((c) => [c.label, ...(c.say ? [c.say] : [])]),
+  ];
+  return step.kind !== 'openTicket' && step.sms ? [...own, ...textsOf(step.sms)] : own;
+}
+
 /** Kinds after which the engine, not the flow, decides what comes next. */
 const ENDS: ReadonlySet<StepDef['kind']> = new Set(['end', 'openTicket', 'identify', 'ticketOpen', 'done', 'rate', 'offer']);
 
@@ -39,8 +52,15 @@ function fieldsOf(step: StepDef): string[] {
   return step.kind !== 'openTicket' && step.sms ? [...own, ...fieldsOf(step.sms)] : own;
 }
 
-/** Problems with `flows`, each "flow X, step Y: what is wrong"; `source` names the file a flow came from. */
-export function flowProblems(flows: Readonly<Record<string, FlowDef>>, source: (flow: string) => string = (f) => `flow ${f}`): string[] {
+/**
+ * Problems with `flows`, each "flow X, step Y: what is wrong"; `source` names the file a flow came
+ * from; `textOf` gives a text by its key (to check that its placeholders get a value).
+ */
+export function flowProblems(
+  flows: Readonly<Record<string, FlowDef>>,
+  source: (flow: string) => string = (f) => `flow ${f}`,
+  textOf: (key: string) => string | undefined = () => undefined,
+): string[] {
   const problems: string[] = [];
   const main = flows.main;
   if (!main) problems.push('there is no main flow (the menu, identification and the steps after a ticket)');
@@ -112,6 +132,18 @@ export function flowProblems(flows: Readonly<Record<string, FlowDef>>, source: (
     }
     const stuck = [...reached].filter((name) => !out.has(name));
     if (stuck.length) problems.push(`${where(stuck[0])}: a loop with no way out (${stuck.join(', ')}: no end, ticket or other flow can be reached from them)`);
+
+    // Every {placeholder} of what a step shows gets a value: from the engine or the flow's params
+    // (the main flow's own steps get more from the engine, so only its choices are checked).
+    for (const [name, step] of Object.entries(steps)) {
+      if (flow.id === 'main' && step.kind !== 'choice') continue;
+      const given = new Set([...ENGINE_PARAMS, ...Object.keys(flow.params ?? {}), ...(step.kind === 'summary' ? ['summary'] : [])]);
+      const missing = [...new Set(textsOf(step).flatMap((key) => [...(textOf(key) ?? '').matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string)))].filter(
+        (p) => !given.has(p),
+      );
+      if (missing.length)
+        problems.push(`${where(name)}: its texts use ${missing.map((p) => `{${p}}`).join(', ')}, which nothing fills in (give the flow params: { ${missing[0]}: … })`);
+    }
 
     const recorded = new Set(Object.values(steps).flatMap(fieldsOf));
     for (const field of flow.summaryFields)

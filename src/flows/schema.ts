@@ -86,7 +86,10 @@ function isRegExp(pattern: string): boolean {
 /** One flow file, as written. */
 export const flowFileSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a flow name of small letters, digits, - and _, such as internet'),
-  category: z.string().min(1),
+  /** The ticket category: internet, voip, wifi, other, or one of the file's own with `categoryName`. */
+  category: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a category of small letters, such as internet or software'),
+  /** The name of a category of the file's own ("Software"), for the team's cards and the queue. */
+  categoryName: z.strictObject({ cs: written, sk: written, en: written }).optional(),
   title: text,
   start: z.string().min(1),
   params: z.record(name, text).optional(),
@@ -133,7 +136,10 @@ export function toFlowDef(file: FlowFile): LoadedFlow {
     if (s.sms) out.sms = stepDef(s.sms, `${where}.sms`);
     return out as unknown as StepDef;
   };
-  const { steps, params, title, fields, ...rest } = file;
+  const { steps, params, title, fields, categoryName, ...rest } = file;
+  if (categoryName) for (const lang of LANGS) texts[lang][`problem.${file.category}`] = categoryName[lang];
+  else if (!isMessageKey(`problem.${file.category}`))
+    unknownKeys.push(`category: "${file.category}" has no name for the team; add categoryName: { cs: "…", sk: "…", en: "…" } (built in: internet, voip, wifi, other)`);
   for (const [field, names] of Object.entries(fields ?? {})) for (const lang of LANGS) texts[lang][`field.${field}`] = names[lang];
   for (const field of file.summaryFields)
     if (!fields?.[field] && !isMessageKey(`field.${field}`))
@@ -154,7 +160,7 @@ export function toFlowDef(file: FlowFile): LoadedFlow {
 export function contentVersion(body: unknown, texts: unknown): number {
   const canonical = JSON.stringify([body, texts], (_, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   );
   return Number.parseInt(createHash('sha256').update(canonical).digest('hex').slice(0, 7), 16);

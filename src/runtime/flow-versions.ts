@@ -18,6 +18,17 @@ export interface FlowVersions {
   engineFor(db: DbClient, engine: Engine, state: ConversationState | null): Promise<Engine>;
 }
 
+/**
+ * A kept version with the keys of the texts its file wrote out made its own
+ * (flows.<id>.… -> flows.<id>@<version>.…): the current file may word the same place differently,
+ * and a conversation in the old version reads the old wording. The names of summary answers and
+ * of the category keep their keys: the current wording wins, the old one fills in what is gone.
+ */
+function ownKeys(stored: StoredFlow, flowId: string, version: number): StoredFlow {
+  const from = `"flows.${flowId}.`;
+  return JSON.parse(JSON.stringify(stored).replaceAll(from, `"flows.${flowId}@${version}.`)) as StoredFlow;
+}
+
 export function flowVersions(prisma: PrismaClient, flows: Readonly<Record<string, FlowDef>>, texts: TextOverrides): FlowVersions {
   let kept: Promise<void> | null = null;
   const older = new Map<string, StoredFlow | null>();
@@ -35,7 +46,8 @@ export function flowVersions(prisma: PrismaClient, flows: Readonly<Record<string
       if (!state || !current || state.flow === 'main' || current.version === state.flowVersion) return engine;
       const key = `${state.flow}@${state.flowVersion}`;
       if (!older.has(key)) {
-        const stored = await keptFlowVersion(db, state.flow, state.flowVersion);
+        const kept = await keptFlowVersion(db, state.flow, state.flowVersion);
+        const stored = kept && ownKeys(kept, state.flow, state.flowVersion);
         if (stored) addTexts(stored.texts);
         older.set(key, stored);
       }

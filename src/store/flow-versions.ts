@@ -17,10 +17,11 @@ export interface StoredFlow {
 /** Keeps each of `flows` unless its version is kept already (also when another process keeps it at the same time). */
 export async function keepFlowVersions(db: DbClient, flows: readonly FlowDef[], texts: TextOverrides): Promise<void> {
   for (const flow of flows) {
-    // Only this flow's own texts (its written-out texts' keys begin with flows.<id>.).
-    const own = Object.fromEntries(
-      Object.entries(texts).map(([lang, all]) => [lang, Object.fromEntries(Object.entries(all ?? {}).filter(([key]) => key.startsWith(`flows.${flow.id}.`)))]),
-    );
+    // This flow's own texts: those its file wrote out (flows.<id>.…), the names of its summary
+    // answers (field.…) and of its category (problem.…), which a later version may no longer have.
+    const mine = (key: string) =>
+      key.startsWith(`flows.${flow.id}.`) || flow.summaryFields.some((f) => key === `field.${f}`) || key === `problem.${flow.category}`;
+    const own = Object.fromEntries(Object.entries(texts).map(([lang, all]) => [lang, Object.fromEntries(Object.entries(all ?? {}).filter(([key]) => mine(key)))]));
     const definition = JSON.stringify({ flow, texts: own } satisfies StoredFlow);
     await exec(
       db,
