@@ -142,7 +142,9 @@ export function flowProblems(
         (p) => !given.has(p),
       );
       if (missing.length)
-        problems.push(`${where(name)}: its texts use ${missing.map((p) => `{${p}}`).join(', ')}, which nothing fills in (give the flow params: { ${missing[0]}: … })`);
+        problems.push(
+          `${where(name)}: its texts use ${missing.map((p) => `{${p}}`).join(', ')}, which nothing fills in (give the flow params: { ${missing[0]}: … })`,
+        );
     }
 
     const recorded = new Set(Object.values(steps).flatMap(fieldsOf));

@@ -139,7 +139,9 @@ export function toFlowDef(file: FlowFile): LoadedFlow {
   const { steps, params, title, fields, categoryName, ...rest } = file;
   if (categoryName) for (const lang of LANGS) texts[lang][`problem.${file.category}`] = categoryName[lang];
   else if (!isMessageKey(`problem.${file.category}`))
-    unknownKeys.push(`category: "${file.category}" has no name for the team; add categoryName: { cs: "…", sk: "…", en: "…" } (built in: internet, voip, wifi, other)`);
+    unknownKeys.push(
+      `category: "${file.category}" has no name for the team; add categoryName: { cs: "…", sk: "…", en: "…" } (built in: internet, voip, wifi, other)`,
+    );
   for (const [field, names] of Object.entries(fields ?? {})) for (const lang of LANGS) texts[lang][`field.${field}`] = names[lang];
   for (const field of file.summaryFields)
     if (!fields?.[field] && !isMessageKey(`field.${field}`))

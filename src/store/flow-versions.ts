@@ -21,7 +21,9 @@ export async function keepFlowVersions(db: DbClient, flows: readonly FlowDef[], 
     // answers (field.…) and of its category (problem.…), which a later version may no longer have.
     const mine = (key: string) =>
       key.startsWith(`flows.${flow.id}.`) || flow.summaryFields.some((f) => key === `field.${f}`) || key === `problem.${flow.category}`;
-    const own = Object.fromEntries(Object.entries(texts).map(([lang, all]) => [lang, Object.fromEntries(Object.entries(all ?? {}).filter(([key]) => mine(key)))]));
+    const own = Object.fromEntries(
+      Object.entries(texts).map(([lang, all]) => [lang, Object.fromEntries(Object.entries(all ?? {}).filter(([key]) => mine(key)))]),
+    );
     const definition = JSON.stringify({ flow, texts: own } satisfies StoredFlow);
     await exec(
       db,
