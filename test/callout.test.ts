@@ -34,6 +34,9 @@ const TERMS = { currency: 'CZK', hourlyRate: 100000, incrementMinutes: 15, trave
 // One rate for work and travel time, and a flat amount per visit: the quote says both are charged.
 const QUOTED_CS =
   'Cena: 1 000,00 CZK za hodinu práce i času na cestě, účtuje se po započatých 15 minutách, k tomu paušál 250,00 CZK za výjezd. Ceny jsou bez DPH.';
+// The terms stored with the offer and the consent: the named rate of the work and of travel, besides the older keys.
+const RATE = { name: 'technician', hourlyRate: 100000, incrementMinutes: 15 };
+const STORED = { ...TERMS, rate: RATE, travel: { rate: RATE, perVisit: 25000, perKm: 0 } };
 const PG = await pgAvailable();
 
 describe('the offer step matches answers strictly', () => {
@@ -277,7 +280,7 @@ describe('paid call-out', () => {
         offerId: offer?.id,
         ticketId: offer?.ticketId,
         decision: 'accepted',
-        terms: { ...TERMS, lang: 'cs' },
+        terms: { ...STORED, lang: 'cs' },
         quotedText: QUOTED_CS,
         reply: 'SOUHLASÍM',
         channel: 'sms',
@@ -384,7 +387,7 @@ describe('paid call-out', () => {
         offerId: stored?.id,
         ticketId: stored?.ticketId,
         decision: 'accepted',
-        terms: { ...TERMS, lang: 'cs' },
+        terms: { ...STORED, lang: 'cs' },
         quotedText: QUOTED_CS,
         reply: 'Ano, souhlasím',
         channel: 'telegram',
@@ -526,7 +529,9 @@ describe.each([
   { provider: 'postgresql' as Provider, skip: !PG },
 ])('consents in the $provider database', ({ provider, skip }) => {
   const settings: OfferSettings = {
-    ...TERMS,
+    ...parseConfig({ billing: TERMS }).billing,
+    timezone: 'Europe/Prague',
+    tiers: {},
     offerExpiresHours: 24,
     repeatCount: 0,
     repeatWindowDays: 30,

@@ -3,6 +3,7 @@
 // prepaid packages after the included hours, plans with dates, the quote in three languages and
 // the time note's rate and kilometres. Every expected value is worked out by hand from the rule.
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
 import { billMonth, type BillingEntry, type PackageBalance, type PricedTerms } from '../src/domain/billing.js';
 import { addMonths, outsidePlan, planOf, planStatus, tierOn } from '../src/domain/entitlement.js';
 import type { PriceList } from '../src/domain/prices.js';
@@ -288,5 +289,30 @@ describe('the time note', () => {
     expect(log('sazba senior: Audit')).toEqual({ ok: false, reason: 'team.unknownRate', params: { rate: 'senior', rates: 'technician, consultant, travel' } });
     expect(log('cesta 12,5km: Plzeň')).toEqual({ ok: false, reason: 'team.badKm', params: { km: '12,5km' } });
     expect(log('cesta: konzultant: Plzeň')).toEqual({ ok: false, reason: 'team.rateOnTravel', params: { rate: 'konzultant' } });
+  });
+});
+
+describe('the billing configuration', () => {
+  const billing = (b: unknown) => parseConfig({ billing: b }).billing;
+
+  it('reads the older single rate as the rate "technician" for work and travel, and travelFee as per visit', () => {
+    expect(billing({ currency: 'EUR', hourlyRate: 4_500, incrementMinutes: 30, travelFee: 2_000 })).toMatchObject({
+      currency: 'EUR',
+      rates: { technician: { hourlyRate: 4_500, incrementMinutes: 30 } },
+      defaultRate: 'technician',
+      travel: { rate: 'technician', perVisit: 2_000, perKm: 0 },
+      packages: {},
+    });
+    expect(Object.keys(billing({}).rates)).toEqual(['technician', 'consultant']);
+  });
+
+  it('refuses a price list that contradicts itself, naming the key', () => {
+    expect(() => billing({ hourlyRate: 100_000, rates: { technician: { hourlyRate: 100_000 } } })).toThrow(/billing\.hourlyRate.*older form of a single rate/s);
+    expect(() => billing({ rates: { technician: { hourlyRate: 100_000 } }, defaultRate: 'consultant' })).toThrow(
+      /billing\.defaultRate.*no rate "consultant" in billing\.rates \(rates: technician\)/s,
+    );
+    expect(() => billing({ travel: { rate: 'cesta' } })).toThrow(/billing\.travel\.rate.*no rate "cesta"/s);
+    expect(() => billing({ rates: { technician: { hourlyRate: 100_000, incrementMinutes: 7 } } })).toThrow(/minutes that divide the hour/);
+    expect(() => billing({ travelFee: 100, travel: { perVisit: 200 } })).toThrow(/travelFee is the older name of travel\.perVisit/);
   });
 });

@@ -177,11 +177,12 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .description('log time on a ticket, as /linka time does in Slack and Discord')
     .argument('<ticket>', "T-2026-00042, t-2026-42 or 42 (this year's)")
     .argument('<duration>', '90, 45m, 1h, 1h30 or 1:30')
-    .argument('<activity...>', 'what was done; "cesta:" marks travel, "zdarma:" unbilled work, "@2026-11-30" another day')
+    .argument('<activity...>', 'what was done; "cesta:" marks travel ("cesta 35km:" with the km), "zdarma:" unbilled work, "@2026-11-30" another day')
     .option('--technician <name>', 'who did it (default: your user name)')
+    .option('--rate <rate>', 'the rate of billing.rates the work is billed at (default: billing.defaultRate)')
     .action(
       act(async (ticket, duration, words, opts) =>
-        (await import('./time.js')).timeCommand(ticket as string, duration as string, words as string[], opts as { technician?: string }, io),
+        (await import('./time.js')).timeCommand(ticket as string, duration as string, words as string[], opts as { technician?: string; rate?: string }, io),
       ),
     );
 

@@ -150,6 +150,8 @@ function handle(turn: Turn, event: CoreEvent): void {
       // The reaction time promised by the customer's tier, right after the ticket's number.
       if (event.reactBy) appendToReply(turn, text(turn, 'ticket.reactBy', { time: event.reactBy }));
       else if (event.noReactionGuarantee) appendToReply(turn, text(turn, 'ticket.noReactionGuarantee'));
+      // Before any paid work: the plan ended, so help is paid, on these terms.
+      if (event.planNotice) appendToReply(turn, event.planNotice);
       return;
     case 'ticketClaimed':
       say(turn, 'ticket.claimed', { number: event.number, name: event.technician });
