@@ -172,6 +172,13 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .argument('<file>', 'a CSV file: contract_number,amount[,currency,due_date]')
     .action(act(async (file) => (await import('./balances.js')).balancesImport(file as string, io)));
 
+  const packages = program.command('packages').description('prepaid hour packages customers bought (billing.packages)');
+  packages
+    .command('import')
+    .description('import bought packages: used after the included hours, before anything is billed')
+    .argument('<file>', 'a CSV file: contract_number,package,bought_on[,valid_until,reference]')
+    .action(act(async (file) => (await import('./packages.js')).packagesImport(file as string, io)));
+
   program
     .command('time')
     .description('log time on a ticket, as /linka time does in Slack and Discord')
