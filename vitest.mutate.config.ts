@@ -18,6 +18,7 @@ export const MUTATION_TESTS = [
   'test/engine-steps.test.ts',
   'test/team-commands.test.ts',
   'test/domain-inputs.test.ts',
+  'test/price-list.test.ts',
 ];
 
 export default defineConfig({

@@ -31,7 +31,12 @@ const JAN = '+420603123456';
 const SECRET = 'tg-secret';
 const petr = { id: 'slack:UPETR', name: 'Petr', platform: 'slack' };
 const TERMS = { currency: 'CZK', hourlyRate: 100000, incrementMinutes: 15, travelFee: 25000, vatNote: 'Ceny jsou bez DPH.' };
-const QUOTED_CS = 'Cena: 1 000,00 CZK za hodinu práce, účtuje se po započatých 15 minutách, cestovné 250,00 CZK. Ceny jsou bez DPH.';
+// One rate for work and travel time, and a flat amount per visit: the quote says both are charged.
+const QUOTED_CS =
+  'Cena: 1 000,00 CZK za hodinu práce i času na cestě, účtuje se po započatých 15 minutách, k tomu paušál 250,00 CZK za výjezd. Ceny jsou bez DPH.';
+// The terms stored with the offer and the consent: the named rate of the work and of travel, besides the older keys.
+const RATE = { name: 'technician', hourlyRate: 100000, incrementMinutes: 15 };
+const STORED = { ...TERMS, rate: RATE, travel: { rate: RATE, perVisit: 25000, perKm: 0 } };
 const PG = await pgAvailable();
 
 describe('the offer step matches answers strictly', () => {
@@ -249,7 +254,9 @@ describe('paid call-out', () => {
       const offerSms = sms.sent.at(-1)?.body ?? '';
       // Quoted in GSM-7 (the SMS default): rate, increment, travel fee, VAT note; explicit yes/no asked for.
       expect(offerSms).toContain(`K pozadavku ${number}: zavada je nejspis na vasi strane`);
-      expect(offerSms).toContain('Cena: 1 000,00 CZK za hodinu prace, uctuje se po zapocatych 15 minutach, cestovne 250,00 CZK. Ceny jsou bez DPH.');
+      expect(offerSms).toContain(
+        'Cena: 1 000,00 CZK za hodinu prace i casu na ceste, uctuje se po zapocatych 15 minutach, k tomu pausal 250,00 CZK za vyjezd. Ceny jsou bez DPH.',
+      );
       expect(offerSms).toContain('Odpovezte prosim ANO, nebo NE.');
       expect(count(thread(), 'Linka nabídla zákazníkovi placený výjezd')).toBe(1);
       // Likely the customer's side: paid work (time logged on it is billable by default).
@@ -273,7 +280,7 @@ describe('paid call-out', () => {
         offerId: offer?.id,
         ticketId: offer?.ticketId,
         decision: 'accepted',
-        terms: { ...TERMS, lang: 'cs' },
+        terms: { ...STORED, lang: 'cs' },
         quotedText: QUOTED_CS,
         reply: 'SOUHLASÍM',
         channel: 'sms',
@@ -380,7 +387,7 @@ describe('paid call-out', () => {
         offerId: stored?.id,
         ticketId: stored?.ticketId,
         decision: 'accepted',
-        terms: { ...TERMS, lang: 'cs' },
+        terms: { ...STORED, lang: 'cs' },
         quotedText: QUOTED_CS,
         reply: 'Ano, souhlasím',
         channel: 'telegram',
@@ -414,7 +421,9 @@ describe('paid call-out', () => {
       await t.settle();
       const offer = lastTelegram();
       expect(offer.text).toContain(`About request ${number}: the fault is most likely on your side`);
-      expect(offer.text).toContain('Price: 1,000.00 CZK per hour of work, charged per started 15 minutes, travel 250.00 CZK.');
+      expect(offer.text).toContain(
+        'Price: 1,000.00 CZK per hour of work and of travel time, charged per started 15 minutes, plus a flat 250.00 CZK per visit.',
+      );
       expect(offer.text).toContain('Do you agree to a paid visit on these terms? Please answer YES or NO.');
       expect(offer.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Yes, I agree', 'No, I do not agree']);
       expect(await tgSay('YES')).toContain('You can cancel the visit until it starts by writing CANCEL.');
@@ -520,7 +529,9 @@ describe.each([
   { provider: 'postgresql' as Provider, skip: !PG },
 ])('consents in the $provider database', ({ provider, skip }) => {
   const settings: OfferSettings = {
-    ...TERMS,
+    ...parseConfig({ billing: TERMS }).billing,
+    timezone: 'Europe/Prague',
+    tiers: {},
     offerExpiresHours: 24,
     repeatCount: 0,
     repeatWindowDays: 30,

@@ -90,9 +90,12 @@ describe('linka statement', () => {
       technician: 'slack:U01PETR',
       technicianName: 'Petr Dvořák',
       activity: 'Noční výpadek, restart routeru',
+      rate: 'technician',
       minutes: 12,
+      km: 0,
       roundedMinutes: 15,
       includedMinutes: 0,
+      packageMinutes: 0,
       billedMinutes: 15,
       amount: 25000,
       amountFormatted: '250,00 CZK',
@@ -136,9 +139,9 @@ describe('linka statement', () => {
 
     const december = await linka(['--month', '2026-12', '--customer', '2024-0153']);
     expect(rowsOf(december.stdout).slice(1, 3)).toEqual([
-      'line,2026-12,2024-0153,Jan Novák,PLUS,2026-12-01,00:30,T-2026-00120,Petr Dvořák,work,Noční kontrola připojení,20,30,30,,0,0,"0,00 CZK",CZK',
+      'line,2026-12,2024-0153,Jan Novák,PLUS,2026-12-01,00:30,T-2026-00120,Petr Dvořák,work,Noční kontrola připojení,20,30,30,,0,0,"0,00 CZK",CZK,technician,,0,,,,,',
       // December starts with the full 180 minutes: November's 15 left over are gone.
-      'total,2026-12,2024-0153,Jan Novák,PLUS,,,,,,,20,30,30,150,0,0,"0,00 CZK",CZK',
+      'total,2026-12,2024-0153,Jan Novák,PLUS,,,,,,,20,30,30,150,0,0,"0,00 CZK",CZK,,0,0,0,,,,',
     ]);
     // The 30 November work logged on 1 December is not on December's statement.
     const kovar = await linka(['--month', '2026-12', '--customer', '2025-0042']);

@@ -119,8 +119,8 @@ export const LINKA_COMMAND = {
       text('duration', 'e.g. 45m, 1h, 1h30m, 1:30; a bare number is minutes (90)', 'např. 45m, 1h, 1h30m, 1:30; samotné číslo jsou minuty (90)', true, 10),
       text(
         'text',
-        'What you did; may start with the day (2026-11-30) and travel:, free: or billable:',
-        'Co jste dělal(a); na začátku může být den (2026-11-30) a cesta:, zdarma: nebo placene:',
+        'What you did; may start with a day (2026-11-30), travel: or travel 35km:, free:, consultant:',
+        'Co jste dělal(a); na začátku den (2026-11-30), cesta: nebo cesta 35km:, zdarma:, konzultant:',
         true,
         500,
       ),

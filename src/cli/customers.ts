@@ -4,8 +4,15 @@ import { type CliIo, configOf, readInputFile, withDatabase } from './command.js'
 export async function customersImport(file: string, io: CliIo): Promise<number> {
   const config = configOf(io);
   const text = readInputFile(file);
-  const { importCustomers, parseCustomersCsv } = await import('../import/customers-csv.js');
-  const rows = parseCustomersCsv(text, { region: config.phoneRegion, defaultLanguage: config.defaultLanguage, tiers: Object.keys(config.tiers) });
+  const { importCustomers, parseCustomersCsv, planWarnings } = await import('../import/customers-csv.js');
+  const rows = parseCustomersCsv(text, {
+    region: config.phoneRegion,
+    defaultLanguage: config.defaultLanguage,
+    tiers: Object.keys(config.tiers),
+    tierTerms: config.tiers,
+  });
+  // Shown, never refused: a customer may end a plan early and pay out its minimum term.
+  for (const warning of planWarnings(rows, config.tiers)) io.err(`warning: ${warning}`);
   return withDatabase(io.env, async (db) => {
     const counts = await importCustomers(db.prisma, rows);
     io.out(`Imported ${rows.length} customer(s) from ${file}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged.`);

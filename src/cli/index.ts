@@ -172,16 +172,24 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .argument('<file>', 'a CSV file: contract_number,amount[,currency,due_date]')
     .action(act(async (file) => (await import('./balances.js')).balancesImport(file as string, io)));
 
+  const packages = program.command('packages').description('prepaid hour packages customers bought (billing.packages)');
+  packages
+    .command('import')
+    .description('import bought packages: used after the included hours, before anything is billed')
+    .argument('<file>', 'a CSV file: contract_number,package,bought_on[,valid_until,reference]')
+    .action(act(async (file) => (await import('./packages.js')).packagesImport(file as string, io)));
+
   program
     .command('time')
     .description('log time on a ticket, as /linka time does in Slack and Discord')
     .argument('<ticket>', "T-2026-00042, t-2026-42 or 42 (this year's)")
     .argument('<duration>', '90, 45m, 1h, 1h30 or 1:30')
-    .argument('<activity...>', 'what was done; "cesta:" marks travel, "zdarma:" unbilled work, "@2026-11-30" another day')
+    .argument('<activity...>', 'what was done; "cesta:" marks travel ("cesta 35km:" with the km), "zdarma:" unbilled work, "@2026-11-30" another day')
     .option('--technician <name>', 'who did it (default: your user name)')
+    .option('--rate <rate>', 'the rate of billing.rates the work is billed at (default: billing.defaultRate)')
     .action(
       act(async (ticket, duration, words, opts) =>
-        (await import('./time.js')).timeCommand(ticket as string, duration as string, words as string[], opts as { technician?: string }, io),
+        (await import('./time.js')).timeCommand(ticket as string, duration as string, words as string[], opts as { technician?: string; rate?: string }, io),
       ),
     );
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { windowsProblem } from '../domain/business-time.js';
 import { DEADLINE_FORMS, deadlineText, parseDeadline } from '../domain/deadlines.js';
 import { parseLeadTime } from '../domain/maintenance.js';
+import { billingSchema, tierTermShape } from './billing-schema.js';
 import { textOverrideProblems } from '../domain/text-overrides.js';
 
 const lang = z.enum(['cs', 'sk', 'en']);
@@ -73,6 +74,7 @@ const tier = z
     includedHours: z.number().min(0).default(0),
     /** When the clock runs: 'always' (24/7), working days and hours (default Mon-Fri 08:30-17:00), or a list of such windows. */
     hours: workingHours.default(officeHours),
+    ...tierTermShape,
   })
   .superRefine((t, ctx) => {
     if (t.reaction !== undefined && t.reactionHours !== undefined)
@@ -230,27 +232,8 @@ export const configSchema = z
         onCall: z.array(z.string().regex(/^(role:)?\d{5,25}$/, 'a Discord user id, or "role:" and a role id')).default([]),
       })
       .prefault({}),
-    billing: z
-      .strictObject({
-        currency: z
-          .string()
-          .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CZK or EUR')
-          .default('CZK'),
-        /** Price of one hour of a technician, in integer minor units (100000 = 1 000,00 CZK). */
-        hourlyRate: z.number().int().nonnegative().default(100_000),
-        incrementMinutes: z.union([z.literal(15), z.literal(30)]).default(15),
-        /** Flat travel fee per visit, in minor units. */
-        travelFee: z.number().int().nonnegative().default(0),
-        /**
-         * The VAT sentence of offers and statements: one text for every language, or one per
-         * language ({ cs, sk, en }; a missing language falls back to Czech).
-         */
-        vatNote: z
-          .union([z.string().min(1), z.strictObject({ cs: z.string().min(1), sk: z.string().min(1).optional(), en: z.string().min(1).optional() })])
-          .default({ cs: 'Ceny jsou uvedeny bez DPH.', sk: 'Ceny sú uvedené bez DPH.', en: 'Prices exclude VAT.' }),
-        vatRatePercent: z.number().min(0).max(100).default(21),
-      })
-      .prefault({}),
+    /** The price list of paid work, travel and prepaid packages (src/config/billing-schema.ts). */
+    billing: billingSchema.prefault({}),
     callout: z
       .strictObject({
         /** Hours the customer has to accept a paid call-out offer. */

@@ -1,178 +1,73 @@
 /**
  * Billing: one customer's month of logged time -> the statement's lines and totals. Pure.
  *
- * The rules (docs/domain.md, "Free help and paid call-outs" and "Included hours and statements"):
+ * The rules (docs/domain.md, "Free help and paid call-outs" and "Included hours and statements";
+ * docs/billing.md, "Prices"):
  * - A case is a ticket. An entry belongs to the company's calendar month of its time, in
  *   the company's time zone (23:30 UTC on 30 November is December in Prague): the day of the
  *   work when the technician gave one (30 November logged on 1 December is November's), else
  *   when it was logged.
  * - Whether an entry is billable was decided when it was logged: by default from the ticket's
  *   work category (free: outage, diagnostics; paid: the rest), or as the technician said.
- * - Work (billable, not travel) is rounded UP to the increment per case, not per entry:
- *   the case's running total is rounded, and each line carries the increments that its
- *   minutes started (5 + 5 + 5 min at 15 -> 15, 0, 0; 7 + 16 min -> 15, 15). A case that
- *   runs into the next month is rounded separately in each month.
- * - The tier's included minutes are used first: case by case in the order the cases began
- *   in the month (their first entry), and within a case line by line. A case that exhausts
- *   them is split: part included, part billed. Each month starts from the full allowance;
- *   what is left at the month's end is lost (no rollover).
+ * - Work (billable, not travel) is billed at its rate (the default rate when it names none),
+ *   rounded UP to that rate's increment per case and rate, not per entry: the running total of
+ *   the case's work at that rate is rounded, and each line carries the increments its minutes
+ *   started (5 + 5 + 5 min at 15 -> 15, 0, 0; 7 + 16 min -> 15, 15). A case that runs into the
+ *   next month is rounded separately in each month.
+ * - The tier's included minutes are used first, on the days the customer's plan covers: case by
+ *   case in the order the cases began in the month (their first entry), and within a case line
+ *   by line. Then prepaid packages, the one that runs out first first, each only for work on or
+ *   after the day it was bought and not after its last day. What remains is billed. A case that
+ *   exhausts them is split. Each month starts from the full allowance; what is left at the
+ *   month's end is lost (no rollover); a package keeps what it has left.
  * - Non-billable entries are listed but cost nothing and use no included minutes.
- * - Travel (billable travel entries) is kept apart: rounded up to the increment per case on
- *   its own, billed at the hourly rate, never taken from the included minutes; and a flat
- *   travel fee once per case that had billable travel, as a line of its own.
+ * - Travel (billable travel entries) is kept apart: rounded up to the travel rate's increment per
+ *   case on its own, billed at the travel rate (or not at all when travel time is not charged),
+ *   never taken from included minutes or packages; each travel entry with kilometres gets a line
+ *   pricing them; and a flat amount per visit once per case that had billable travel.
+ * - A case whose customer agreed to a paid call-out is priced as quoted (`casePrices`).
  * - Money is integer minor units. A line's amount = billed minutes x hourly rate / 60,
  *   rounded half up to a whole minor unit in integer arithmetic; totals are the lines' sums,
  *   so the statement adds up.
  */
 import type { Lang } from '../shared/lang.js';
-import { normalize } from '../shared/normalize.js';
 import { localDateTime, monthOf } from './billing-month.js';
+import { coversAnyDay, planStatus } from './entitlement.js';
+import type {
+  BillingEntry,
+  BillingTerms,
+  LineKind,
+  MonthStatement,
+  PackageBalance,
+  PackageUse,
+  PricedTerms,
+  SingleRateTerms,
+  StatementLine,
+  StatementTotals,
+} from './billing-types.js';
+import { checkPrices, type PriceList, rateOf, singleRatePrices, travelRateOf } from './prices.js';
 
-/**
- * What kind of work a case is (docs/domain.md, "Free help and paid call-outs"): the provider's
- * outage and basic diagnostics are free; configuration, faults on the customer's side (their
- * router, Wi-Fi, computers), training and advanced diagnostics are paid.
- */
-export const WORK_CATEGORIES = ['outage', 'diagnostics', 'configuration', 'customer_fault', 'training', 'advanced_diagnostics'] as const;
-export type WorkCategory = (typeof WORK_CATEGORIES)[number];
-/** The free kinds of work: time logged on them is not billable unless the technician says so. */
-export const FREE_WORK: readonly WorkCategory[] = ['outage', 'diagnostics'];
-
-export function isWorkCategory(value: string): value is WorkCategory {
-  return (WORK_CATEGORIES as readonly string[]).includes(value);
-}
-
-/** True for free work (outage, diagnostics); an unknown category counts as paid only when it is one. */
-export function isFreeWork(category: string): boolean {
-  return (FREE_WORK as readonly string[]).includes(category);
-}
-
-/** Czech, Slovak and English words technicians may type for a category (`/linka category ID konfigurace`). */
-const CATEGORY_WORDS: Record<string, WorkCategory> = {
-  vypadek: 'outage',
-  vypadok: 'outage',
-  diagnostika: 'diagnostics',
-  konfigurace: 'configuration',
-  konfiguracia: 'configuration',
-  nastaveni: 'configuration',
-  nastavenie: 'configuration',
-  config: 'configuration',
-  zakaznik: 'customer_fault',
-  zakaznika: 'customer_fault',
-  'customer-fault': 'customer_fault',
-  customer: 'customer_fault',
-  skoleni: 'training',
-  skolenie: 'training',
-  'pokrocila-diagnostika': 'advanced_diagnostics',
-  'advanced-diagnostics': 'advanced_diagnostics',
-  advanced: 'advanced_diagnostics',
-};
-
-/** Reads a category as a technician types it ("customer_fault", "Konfigurace", "výpadek"); null when it is none. */
-export function parseWorkCategory(text: string): WorkCategory | null {
-  const n = normalize(text).replace(/\s+/g, '-');
-  if (isWorkCategory(n)) return n;
-  if (isWorkCategory(n.replace(/-/g, '_'))) return n.replace(/-/g, '_') as WorkCategory;
-  return CATEGORY_WORDS[n] ?? null;
-}
-
-/**
- * The category a new ticket starts with: `outage` when it was opened during a known outage in
- * the customer's area; `customer_fault` when the checklist points at the customer's side;
- * otherwise `diagnostics` (free) — also for the free-text "something else" flow and billing
- * questions: nobody is charged before a technician has looked and re-classified the case
- * (`/linka category`).
- */
-export function initialWorkCategory(ticket: { likelyCustomerSide: boolean; outageInArea: boolean }): WorkCategory {
-  if (ticket.outageInArea) return 'outage';
-  if (ticket.likelyCustomerSide) return 'customer_fault';
-  return 'diagnostics';
-}
-
-/** One logged time entry, as billing needs it. */
-export interface BillingEntry {
-  id: string;
-  ticketNumber: string;
-  /** When the work was done: the day the technician gave (local noon), else when it was logged. */
-  at: Date;
-  /** True when the technician gave only the day of the work: the statement shows no time of day. */
-  dateOnly?: boolean;
-  /** "slack:U123" and the display name. */
-  technician: string;
-  technicianName: string;
-  minutes: number;
-  activity: string;
-  billable: boolean;
-  travel: boolean;
-}
-
-/** The prices and the allowance that apply to one customer. */
-export interface BillingTerms {
-  /** Minor units per hour (100000 = 1 000,00 CZK). */
-  hourlyRate: number;
-  /** Work and travel are rounded up to this many minutes per case (15 or 30). */
-  incrementMinutes: number;
-  /** Minor units per case with billable travel. */
-  travelFee: number;
-  /** The tier's included work minutes per month. */
-  includedMinutes: number;
-}
-
-export type LineKind = 'work' | 'travel' | 'travel-fee' | 'non-billable';
-
-/** One line of the statement: an activity (or a case's travel fee). */
-export interface StatementLine {
-  kind: LineKind;
-  /** The time entry; for a travel fee, the case's first travel entry (whose time and technician it shows). */
-  entryId: string;
-  ticketNumber: string;
-  at: Date;
-  /** Local date YYYY-MM-DD and time HH:MM in the company's time zone (time '' for an entry logged with only its day). */
-  date: string;
-  time: string;
-  technician: string;
-  technicianName: string;
-  /** The technician's description; empty on a travel fee (the renderer names it). */
-  activity: string;
-  /** True for travel entries (billable or not). */
-  travel: boolean;
-  minutes: number;
-  roundedMinutes: number;
-  includedMinutes: number;
-  billedMinutes: number;
-  /** Minor units. */
-  amount: number;
-}
-
-/** A customer's month in numbers. Minutes and money are integers. */
-export interface StatementTotals {
-  /** Everything logged: work, travel and non-billable. */
-  minutes: number;
-  workMinutes: number;
-  travelMinutes: number;
-  nonBillableMinutes: number;
-  /** Rounded work plus rounded travel. */
-  roundedMinutes: number;
-  roundedWorkMinutes: number;
-  roundedTravelMinutes: number;
-  /** The tier's allowance for the month, how much of it was used, and what is left (lost at month end). */
-  includedMinutes: number;
-  includedUsedMinutes: number;
-  includedLeftMinutes: number;
-  /** Work beyond the allowance plus travel. */
-  billedMinutes: number;
-  /** Cases with billable travel, each charged the travel fee. */
-  travelFees: number;
-  travelFeeAmount: number;
-  /** Minor units: every line's amount, travel fees included. */
-  amount: number;
-}
-
-export interface MonthStatement {
-  month: string;
-  lines: StatementLine[];
-  totals: StatementTotals;
-}
+export type {
+  BillingEntry,
+  BillingTerms,
+  LineKind,
+  MonthStatement,
+  PackageBalance,
+  PackageUse,
+  PricedTerms,
+  SingleRateTerms,
+  StatementLine,
+  StatementTotals,
+} from './billing-types.js';
+export {
+  FREE_WORK,
+  initialWorkCategory,
+  isFreeWork,
+  isWorkCategory,
+  parseWorkCategory,
+  WORK_CATEGORIES,
+  type WorkCategory,
+} from './work-category.js';
 
 /** The included minutes of a tier (unknown tiers and tiers without hours include none). */
 export function includedMinutesOf(tiers: Readonly<Record<string, { includedHours?: number }>>, tier: string): number {
@@ -191,35 +86,62 @@ export function amountFor(billedMinutes: number, hourlyRate: number): number {
   return (n - (n % 60)) / 60;
 }
 
-function check(terms: BillingTerms): void {
+function checkSingleRate(terms: SingleRateTerms): void {
   const ints: Array<[string, number]> = [
     ['hourlyRate', terms.hourlyRate],
     ['travelFee', terms.travelFee],
-    ['includedMinutes', terms.includedMinutes],
   ];
   for (const [name, v] of ints) if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   if (!Number.isInteger(terms.incrementMinutes) || terms.incrementMinutes <= 0)
     throw new RangeError(`incrementMinutes must be a positive integer, got ${terms.incrementMinutes}`);
 }
 
+/** The terms in their full form; the older single-rate terms are one rate for work and travel. */
+function fullTerms(terms: BillingTerms): PricedTerms {
+  if ('prices' in terms) return terms;
+  checkSingleRate(terms);
+  return { prices: singleRatePrices(terms), includedMinutes: terms.includedMinutes };
+}
+
+/** The first and last local day of a month YYYY-MM. */
+function monthDays(month: string): { first: string; last: string } {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return { first: `${month}-01`, last: `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}` };
+}
+
+/** Packages in the order they are used: the one whose last day comes first, then the oldest purchase. */
+function usageOrder(a: PackageBalance, b: PackageBalance): number {
+  return (a.validUntil ?? '9999-12-31').localeCompare(b.validUntil ?? '9999-12-31') || a.boughtOn.localeCompare(b.boughtOn) || a.id.localeCompare(b.id);
+}
+
 /**
  * The statement of one customer for `month` (YYYY-MM in `timeZone`). Entries of other
  * months are left out; the order of `entries` does not matter.
  */
-export function billMonth(entries: readonly BillingEntry[], terms: BillingTerms, month: string, timeZone: string): MonthStatement {
-  check(terms);
-  const inc = terms.incrementMinutes;
+export function billMonth(entries: readonly BillingEntry[], given: BillingTerms, month: string, timeZone: string): MonthStatement {
+  const terms = fullTerms(given);
+  checkPrices(terms.prices);
+  for (const p of Object.values(terms.casePrices ?? {})) checkPrices(p);
+  if (!Number.isSafeInteger(terms.includedMinutes) || terms.includedMinutes < 0)
+    throw new RangeError(`includedMinutes must be a non-negative integer, got ${terms.includedMinutes}`);
+  const days = monthDays(month);
+  const plan = terms.plan ?? { start: null, end: null };
+  const allowance = coversAnyDay(plan, days.first, days.last) ? terms.includedMinutes : 0;
+  const packages = [...(terms.packages ?? [])].sort(usageOrder).map((p) => ({ ...p, left: p.leftMinutes, used: 0 }));
+
   const sorted = entries
     .filter((e) => monthOf(e.at, timeZone) === month)
     .sort((a, b) => a.at.getTime() - b.at.getTime() || a.ticketNumber.localeCompare(b.ticketNumber) || a.id.localeCompare(b.id));
-  for (const e of sorted)
+  for (const e of sorted) {
     if (!Number.isSafeInteger(e.minutes) || e.minutes < 0) throw new RangeError(`entry ${e.id}: minutes must be a non-negative integer, got ${e.minutes}`);
+    if (e.km != null && (!Number.isSafeInteger(e.km) || e.km < 0)) throw new RangeError(`entry ${e.id}: km must be a non-negative integer, got ${e.km}`);
+  }
   // Map keeps insertion order: cases in the order of their first entry.
   const cases = new Map<string, BillingEntry[]>();
   for (const e of sorted) cases.set(e.ticketNumber, [...(cases.get(e.ticketNumber) ?? []), e]);
 
   const lines: StatementLine[] = [];
-  const line = (e: BillingEntry, kind: LineKind, rounded: number, included: number, billed: number, amount: number): StatementLine => ({
+  const line = (e: BillingEntry, kind: LineKind, fields: Partial<StatementLine>): StatementLine => ({
     kind,
     entryId: e.id,
     ticketNumber: e.ticketNumber,
@@ -228,49 +150,105 @@ export function billMonth(entries: readonly BillingEntry[], terms: BillingTerms,
     ...(e.dateOnly ? { time: '' } : {}),
     technician: e.technician,
     technicianName: e.technicianName,
-    activity: kind === 'travel-fee' ? '' : e.activity,
+    activity: kind === 'travel-fee' || kind === 'travel-km' ? '' : e.activity,
     travel: e.travel,
-    minutes: kind === 'travel-fee' ? 0 : e.minutes,
-    roundedMinutes: rounded,
-    includedMinutes: included,
-    billedMinutes: billed,
-    amount,
+    rate: null,
+    minutes: kind === 'travel-fee' || kind === 'travel-km' ? 0 : e.minutes,
+    km: 0,
+    roundedMinutes: 0,
+    includedMinutes: 0,
+    packageMinutes: 0,
+    billedMinutes: 0,
+    amount: 0,
+    ...fields,
   });
-  let includedLeft = terms.includedMinutes;
-  for (const caseEntries of cases.values()) {
-    let work = 0;
-    let workRounded = 0;
+  let includedLeft = allowance;
+  for (const [ticketNumber, caseEntries] of cases) {
+    const prices = terms.casePrices?.[ticketNumber] ?? terms.prices;
+    const travelRate = travelRateOf(prices);
+    const work = new Map<string, { minutes: number; rounded: number }>();
     let travel = 0;
     let travelRounded = 0;
     let firstTravel: BillingEntry | null = null;
     for (const e of caseEntries) {
       if (!e.billable) {
-        lines.push(line(e, 'non-billable', 0, 0, 0, 0));
+        lines.push(line(e, 'non-billable', {}));
       } else if (e.travel) {
-        travel += e.minutes;
-        const started = roundUp(travel, inc) - travelRounded;
-        travelRounded += started;
         firstTravel ??= e;
-        lines.push(line(e, 'travel', started, 0, started, amountFor(started, terms.hourlyRate)));
+        if (travelRate) {
+          travel += e.minutes;
+          const started = roundUp(travel, travelRate.incrementMinutes) - travelRounded;
+          travelRounded += started;
+          lines.push(
+            line(e, 'travel', { rate: travelRate.name, roundedMinutes: started, billedMinutes: started, amount: amountFor(started, travelRate.hourlyRate) }),
+          );
+        } else lines.push(line(e, 'travel', {}));
+        if (e.km) lines.push(line(e, 'travel-km', { km: e.km, amount: kmAmount(e, prices.travel.perKm) }));
       } else {
-        work += e.minutes;
-        const started = roundUp(work, inc) - workRounded;
-        workRounded += started;
-        const included = Math.min(started, includedLeft);
+        const rate = rateOfEntry(prices, terms.prices, e);
+        const sum = work.get(rate.name) ?? { minutes: 0, rounded: 0 };
+        sum.minutes += e.minutes;
+        const started = roundUp(sum.minutes, rate.incrementMinutes) - sum.rounded;
+        sum.rounded += started;
+        work.set(rate.name, sum);
+        const day = localDateTime(e.at, timeZone).date;
+        const included = planStatus(plan, day) === 'active' ? Math.min(started, includedLeft) : 0;
         includedLeft -= included;
-        lines.push(line(e, 'work', started, included, started - included, amountFor(started - included, terms.hourlyRate)));
+        let rest = started - included;
+        let fromPackages = 0;
+        for (const p of packages) {
+          if (rest === 0) break;
+          if (p.left === 0 || day < p.boughtOn || (p.validUntil !== null && day > p.validUntil)) continue;
+          const take = Math.min(rest, p.left);
+          p.left -= take;
+          p.used += take;
+          rest -= take;
+          fromPackages += take;
+        }
+        lines.push(
+          line(e, 'work', {
+            rate: rate.name,
+            roundedMinutes: started,
+            includedMinutes: included,
+            packageMinutes: fromPackages,
+            billedMinutes: rest,
+            amount: amountFor(rest, rate.hourlyRate),
+          }),
+        );
       }
     }
-    if (firstTravel && terms.travelFee > 0) lines.push(line(firstTravel, 'travel-fee', 0, 0, 0, terms.travelFee));
+    if (firstTravel && prices.travel.perVisit > 0) lines.push(line(firstTravel, 'travel-fee', { amount: prices.travel.perVisit }));
   }
-  return { month, lines, totals: totalsOf(lines, terms) };
+  const used = packages.map(({ left, used, ...p }) => ({
+    ...p,
+    held: p.boughtOn <= days.last && (p.validUntil === null || p.validUntil >= days.first),
+    usedMinutes: used,
+    leftAfterMinutes: left,
+    usableAfter: p.validUntil === null || p.validUntil > days.last,
+  }));
+  return { month, lines, totals: totalsOf(lines, allowance, used), packages: used };
 }
 
-function totalsOf(lines: readonly StatementLine[], terms: BillingTerms): StatementTotals {
+/** The rate of a work entry: from the case's prices, else (a rate the call-out did not quote) the price list's. */
+function rateOfEntry(prices: PriceList, priceList: PriceList, e: BillingEntry) {
+  const name = e.rate ?? prices.defaultRate;
+  try {
+    return rateOf(prices.rates[name] ? prices : priceList, name);
+  } catch (err) {
+    throw new RangeError(`${e.ticketNumber}: time logged at the rate "${name}", but ${(err as Error).message}`);
+  }
+}
+
+function kmAmount(e: BillingEntry, perKm: number): number {
+  const amount = (e.km ?? 0) * perKm;
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`amount out of range: ${e.km} km at ${perKm}`);
+  return amount;
+}
+
+function totalsOf(lines: readonly StatementLine[], allowance: number, packages: readonly PackageUse[]): StatementTotals {
   const sum = (pick: (l: StatementLine) => number, kinds?: readonly LineKind[]) =>
     lines.filter((l) => !kinds || kinds.includes(l.kind)).reduce((acc, l) => acc + pick(l), 0);
   const includedUsedMinutes = sum((l) => l.includedMinutes);
-  const fees = lines.filter((l) => l.kind === 'travel-fee');
   return {
     minutes: sum((l) => l.minutes),
     workMinutes: sum((l) => l.minutes, ['work']),
@@ -279,12 +257,16 @@ function totalsOf(lines: readonly StatementLine[], terms: BillingTerms): Stateme
     roundedMinutes: sum((l) => l.roundedMinutes),
     roundedWorkMinutes: sum((l) => l.roundedMinutes, ['work']),
     roundedTravelMinutes: sum((l) => l.roundedMinutes, ['travel']),
-    includedMinutes: terms.includedMinutes,
+    includedMinutes: allowance,
     includedUsedMinutes,
-    includedLeftMinutes: terms.includedMinutes - includedUsedMinutes,
+    includedLeftMinutes: allowance - includedUsedMinutes,
+    packageMinutes: sum((l) => l.packageMinutes),
+    packageLeftMinutes: packages.filter((p) => p.held && p.usableAfter).reduce((acc, p) => acc + p.leftAfterMinutes, 0),
     billedMinutes: sum((l) => l.billedMinutes),
-    travelFees: fees.length,
-    travelFeeAmount: fees.reduce((acc, l) => acc + l.amount, 0),
+    travelFees: lines.filter((l) => l.kind === 'travel-fee').length,
+    travelFeeAmount: sum((l) => l.amount, ['travel-fee']),
+    km: sum((l) => l.km),
+    kmAmount: sum((l) => l.amount, ['travel-km']),
     amount: sum((l) => l.amount),
   };
 }

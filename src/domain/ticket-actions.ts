@@ -6,6 +6,7 @@
  * their transactions, with the conditional updates that make each action happen once.
  */
 import { isFreeWork } from './billing.js';
+import { type PriceList, rateNamed } from './prices.js';
 import { workDateAt, type TimeNote } from './time-note.js';
 
 /** The state of a ticket an action looks at. */
@@ -47,23 +48,60 @@ export function firstReaction(ticket: TicketFacts, now: Date): Date {
   return ticket.firstReactionAt ?? now;
 }
 
-/** A time entry to log, or why not (a team catalogue key). */
+/** A time entry to log, or why not (a team catalogue key and its parameters). */
 export type TimeEntryDecision =
-  | { ok: true; minutes: number; activity: string; billable: boolean; travel: boolean; workDate: string | null; workedAt: Date | null }
-  | { ok: false; reason: 'team.badDuration' | 'team.usage' | 'team.badWorkDate' };
+  | {
+      ok: true;
+      minutes: number;
+      activity: string;
+      billable: boolean;
+      travel: boolean;
+      workDate: string | null;
+      workedAt: Date | null;
+      /** The rate the technician named (a name of the price list); absent: the default rate (and always for travel). */
+      rate?: string;
+      /** Kilometres driven, when the technician gave them ("cesta 35km:"). */
+      km?: number;
+    }
+  | {
+      ok: false;
+      reason: 'team.badDuration' | 'team.usage' | 'team.badWorkDate' | 'team.unknownRate' | 'team.badKm' | 'team.rateOnTravel';
+      params?: Record<string, string>;
+    };
 
 /**
  * What `/linka time` logs: a positive whole number of minutes and an activity; the day of the
  * work when given (not in the future, at most MAX_WORK_DATE_AGE_DAYS back); billable as the
- * technician said, else exactly when the ticket's work category is paid; travel when said.
+ * technician said, else exactly when the ticket's work category is paid; travel when said, with
+ * whole kilometres; work at the rate named (one of `prices`, else refused naming it), else at
+ * the default rate (recorded as none, so the entry follows the price list's default). Travel time is billed at the travel rate, so a rate named on it is refused.
  */
-export function timeEntryOf(ticket: TicketFacts, minutes: number, note: TimeNote, now: Date, timeZone: string): TimeEntryDecision {
+export function timeEntryOf(ticket: TicketFacts, minutes: number, note: TimeNote, now: Date, timeZone: string, prices?: PriceList): TimeEntryDecision {
   if (!Number.isInteger(minutes) || minutes <= 0) return { ok: false, reason: 'team.badDuration' };
+  if (note.badKm !== undefined) return { ok: false, reason: 'team.badKm', params: { km: note.badKm } };
   if (!note.activity) return { ok: false, reason: 'team.usage' };
   const workedAt = note.workDate === null ? null : workDateAt(note.workDate, now, timeZone);
   if (note.workDate !== null && workedAt === null) return { ok: false, reason: 'team.badWorkDate' };
   const billable = note.billable ?? !isFreeWork(ticket.workCategory);
-  return { ok: true, minutes, activity: note.activity, billable, travel: note.travel, workDate: note.workDate, workedAt };
+  let rate: string | undefined;
+  if (note.rate !== undefined) {
+    const named = prices ? rateNamed(prices, note.rate) : null;
+    if (!prices || named === null || !prices.rates[named])
+      return { ok: false, reason: 'team.unknownRate', params: { rate: note.rate, rates: Object.keys(prices?.rates ?? {}).join(', ') } };
+    if (note.travel) return { ok: false, reason: 'team.rateOnTravel', params: { rate: note.rate } };
+    rate = named;
+  }
+  return {
+    ok: true,
+    minutes,
+    activity: note.activity,
+    billable,
+    travel: note.travel,
+    workDate: note.workDate,
+    workedAt,
+    ...(rate !== undefined ? { rate } : {}),
+    ...(note.km !== undefined ? { km: note.km } : {}),
+  };
 }
 
 /**

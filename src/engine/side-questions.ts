@@ -27,6 +27,7 @@ export function onHours(turn: Turn, report: Extract<CoreEvent, { kind: 'hoursRep
     const left = Math.max(0, report.includedMinutes - report.usedMinutes);
     say(turn, 'hours.report', { used: formatMinutes(report.usedMinutes), included: formatMinutes(report.includedMinutes), left: formatMinutes(left) });
   }
+  if (!('unknown' in report) && report.packageLeftMinutes) say(turn, 'hours.packages', { left: formatMinutes(report.packageLeftMinutes) });
   prompt(turn);
 }
 

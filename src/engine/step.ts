@@ -152,6 +152,8 @@ function handle(turn: Turn, event: CoreEvent): void {
       if (event.reactBy) appendToReply(turn, text(turn, 'ticket.reactBy', { time: event.reactBy }));
       else if (event.noReactionGuarantee) appendToReply(turn, text(turn, 'ticket.noReactionGuarantee'));
       if (event.resolveBy) appendToReply(turn, text(turn, 'ticket.resolveBy', { time: event.resolveBy }));
+      // Before any paid work: the plan ended, so help is paid, on these terms.
+      if (event.planNotice) appendToReply(turn, event.planNotice);
       return;
     case 'ticketClaimed':
       say(turn, 'ticket.claimed', { number: event.number, name: event.technician });

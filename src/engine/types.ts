@@ -90,6 +90,7 @@ export type CoreEvent =
       /** When a technician will react at the latest, formatted for the customer ("pondělí 23. 11. v 18:00"). */ reactBy?: string;
       /** The customer's tier promises no reaction time (tier none): the confirmation says so. */ noReactionGuarantee?: boolean;
       /** By when the ticket will be resolved at the latest, formatted like `reactBy`; only when the tier promises it. */ resolveBy?: string;
+      /** The customer's plan ended (or has not begun): that help is paid, and the terms, in their language. */ planNotice?: string;
     }
   /** A technician took the customer's ticket. */
   | { kind: 'ticketClaimed'; number: string; technician: string }
@@ -110,8 +111,12 @@ export type CoreEvent =
   | { kind: 'offerExpired'; offerId: string; number: string }
   /** A technician booked the visit the customer agreed to; `time` is formatted for the customer. */
   | { kind: 'visitBooked'; number: string; time: string }
-  /** Feedback from the runtime on `queryHours`: rounded work this month and the tier's included minutes; `unknown` when the customer is not identified. */
-  | { kind: 'hoursReport'; usedMinutes: number; includedMinutes: number }
+  /**
+   * Feedback from the runtime on `queryHours`: rounded work this month, the tier's included minutes
+   * (0 outside the customer's plan) and what their prepaid packages have left; `unknown` when the
+   * customer is not identified.
+   */
+  | { kind: 'hoursReport'; usedMinutes: number; includedMinutes: number; packageLeftMinutes?: number }
   | { kind: 'hoursReport'; unknown: true }
   /** Feedback from the runtime on `reportPayment`: the billing ticket (`again`: one was already open); `unknown` when the customer is not identified. */
   | { kind: 'paymentReported'; number: string; again?: boolean }

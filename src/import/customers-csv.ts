@@ -7,6 +7,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { endsBeforeMinimum, planOf, type TierTerm } from '../domain/entitlement.js';
+import { parseDate } from '../domain/payments.js';
 import { toE164 } from '../domain/phone.js';
 import { LinkaError } from '../errors.js';
 import { csvReadError } from './csv-errors.js';
@@ -14,7 +16,20 @@ import { phoneHolders, releaseTelegramId, telegramIdHolders, upsertCustomer, typ
 import type { PrismaClient } from '../store/types.js';
 
 /** The columns, in the order the README lists them. */
-export const CSV_COLUMNS = ['contract_number', 'name', 'phones', 'language', 'tier', 'area', 'access_point', 'address', 'email', 'telegram_id'] as const;
+export const CSV_COLUMNS = [
+  'contract_number',
+  'name',
+  'phones',
+  'language',
+  'tier',
+  'area',
+  'access_point',
+  'address',
+  'email',
+  'telegram_id',
+  'plan_start',
+  'plan_end',
+] as const;
 const REQUIRED = ['contract_number', 'name'] as const;
 
 const optional = z
@@ -40,7 +55,24 @@ const rowSchema = z.object({
   address: optional.default(null),
   email: optional.default(null).refine((v) => v === null || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), 'email is not an e-mail address'),
   telegram_id: optional.default(null).refine((v) => v === null || /^\d{1,20}$/.test(v), 'telegram_id must be a number'),
+  // Absent: the import leaves the plan's dates as they are; empty: none.
+  plan_start: planDate('plan_start'),
+  plan_end: planDate('plan_end'),
 });
+
+/** A plan date column: YYYY-MM-DD or 15. 7. 2026 -> YYYY-MM-DD, empty -> null, column absent -> undefined. */
+function planDate(column: string) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return v === undefined ? undefined : null;
+      const date = parseDate(v);
+      if (date === null) ctx.addIssue({ code: 'custom', message: `${column} "${v}" is not a date (YYYY-MM-DD or 15. 7. 2026)` });
+      return date;
+    });
+}
 
 export interface ImportOptions {
   region: string;
@@ -48,11 +80,30 @@ export interface ImportOptions {
   defaultTier?: string;
   /** The configured tiers (config `tiers`); a row naming another one is refused. */
   tiers?: readonly string[];
+  /** How long the configured tiers last (config `tiers`): a tier lasting months needs its start. */
+  tierTerms?: Readonly<Record<string, TierTerm>>;
 }
 
 /** A customer as read from the file, with the line it is on (for the import's messages). */
 export interface CsvCustomer extends CustomerInput {
   line: number;
+}
+
+/**
+ * What the operator should know about a customer's plan without it being wrong: a plan_end
+ * before the tier's minimum term is over (docs/domain.md, "Support entitlements with dates").
+ */
+export function planWarnings(rows: readonly CsvCustomer[], tierTerms: Readonly<Record<string, TierTerm>>): string[] {
+  const warnings: string[] = [];
+  for (const r of rows) {
+    if (r.planStart === undefined && r.planEnd === undefined) continue;
+    const plan = planOf({ tier: r.tier, planStart: r.planStart ?? null, planEnd: r.planEnd ?? null }, tierTerms);
+    if (endsBeforeMinimum(plan))
+      warnings.push(
+        `line ${r.line}: contract ${r.contractNumber} ends ${r.tier} on ${plan.end}, before its minimum term of ${tierTerms[r.tier]?.minimumTermMonths} months from ${plan.start} (until ${plan.minimumUntil})`,
+      );
+  }
+  return warnings;
 }
 
 /** The one error of a file with bad rows: every row's problem, by line. */
@@ -122,6 +173,12 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
       if (configured) tier = configured;
       else errors.push(`line ${line}: tier "${r.tier}" is not one of the configured tiers (${opts.tiers.join(', ')}); leave it empty for none`);
     }
+    const term = opts.tierTerms?.[tier];
+    if (r.plan_start && r.plan_end && r.plan_end < r.plan_start) errors.push(`line ${line}: plan_end ${r.plan_end} is before plan_start ${r.plan_start}`);
+    if (term?.termMonths && !r.plan_start && !r.plan_end)
+      errors.push(
+        `line ${line}: tier ${tier} lasts ${term.termMonths} months from its start (tiers.${tier}.termMonths): give plan_start, the day it began (such as the licence's activation), or plan_end`,
+      );
     if (seen.has(key)) errors.push(`line ${line}: contract_number ${key} already appears on line ${seen.get(key)}`);
     seen.set(key, line);
     // telegram_id is unique in the database: a duplicate would fail the whole transaction without a line number.
@@ -141,6 +198,8 @@ export function parseCustomersCsv(text: string, opts: ImportOptions): CsvCustome
       address: r.address,
       email: r.email,
       telegramId: r.telegram_id,
+      ...(r.plan_start !== undefined ? { planStart: r.plan_start } : {}),
+      ...(r.plan_end !== undefined ? { planEnd: r.plan_end } : {}),
     });
   }
   if (errors.length) throw badRows(errors);

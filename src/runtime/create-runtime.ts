@@ -104,6 +104,8 @@ export function createRuntime(args: {
   const offers: OfferSettings = {
     ...config.billing,
     ...config.callout,
+    timezone: config.timezone,
+    tiers: config.tiers,
     teamLanguage: config.teamLanguage,
     defaultLanguage: config.defaultLanguage,
     teamPlatforms,
@@ -117,7 +119,7 @@ export function createRuntime(args: {
     clock,
     onQueued: wake,
     teamPlatforms,
-    hours: { timezone: config.timezone, billing: config.billing, tiers: config.tiers },
+    hours: { timezone: config.timezone, prices: config.billing, tiers: config.tiers },
     deadlineFor: (tier, openedAt) => reactionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
     flowVersions: flowVersions(prisma, flows, texts),
     resolutionDeadlineFor: (tier, openedAt) => resolutionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),

@@ -17,10 +17,13 @@ import { setOptOut } from '../store/opt-outs.js';
 import { attachConversationToOutage, recordOutageNoticeOnce } from '../store/outages.js';
 import { t } from '../messages/index.js';
 import { initialWorkCategory } from '../domain/billing.js';
+import { localDateTime } from '../domain/billing-month.js';
 import { dayAndTime } from '../domain/date-format.js';
+import { outsidePlan, WITHOUT_SUPPORT_TIER } from '../domain/entitlement.js';
+import { planNoticeText, planTeamLine } from '../domain/quote.js';
 import { afterFailure, isRepeatedTopic, reactionPromise } from '../domain/ticket-actions.js';
 import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, rateTicket } from '../store/tickets.js';
-import { cancelOffer, createOffer, recentSameTopic, recordConsent, type OfferSettings } from '../services/offers.js';
+import { cancelOffer, createOffer, quoteTerms, recentSameTopic, recordConsent, type OfferSettings } from '../services/offers.js';
 import { hoursThisMonth, type HoursSettings } from '../services/hours.js';
 import { reportPayment } from '../services/payments.js';
 import { noticeText, outageAmong } from '../services/outages.js';
@@ -58,7 +61,7 @@ export interface DispatchDeps {
   teamPlatforms: readonly string[];
   /** Paid call-out terms and the repeated-questions rule. */
   offers: OfferSettings;
-  /** What the customer's "how many hours" question needs: time zone, billing terms, tiers' included hours. */
+  /** What the customer's "how many hours" question needs: time zone, the price list, the tiers (included hours, how long plans last). */
   hours: HoursSettings;
   /** A ticket's reaction deadline from its customer's tier. */
   deadlineFor(tier: string, openedAt: Date): Date | null;
@@ -240,7 +243,10 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
       }
       case 'openTicket': {
         const number = await nextTicketNumber(tx, deps.ticketPrefix, yearIn(now, deps.timezone));
-        const tier = customer?.tier ?? 'none';
+        // A customer whose plan ended (or has not begun) is served without support (docs/domain.md,
+        // "Support entitlements with dates"), and told so with the terms before any paid work.
+        const outside = customer ? outsidePlan(customer, deps.hours.tiers, localDateTime(now, deps.timezone).date) : null;
+        const tier = outside ? WITHOUT_SUPPORT_TIER : (customer?.tier ?? 'none');
         const deadline = deps.deadlineFor(tier, now);
         const resolutionDeadline = deps.resolutionDeadlineFor(tier, now);
         // Opened while a known outage covers the customer's area: the provider's outage (free work).
@@ -261,6 +267,10 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'post' }, now);
         queued = true;
         const repeated = isRepeatedTopic(await recentSameTopic(tx, deps.offers, ticket, now), deps.offers.repeatCount);
+        const lang = state?.lang ?? 'cs';
+        if (outside) await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'thread', text: planTeamLine(outside, deps.engine.settings.teamLanguage) }, now);
+        // The offer made at once tells the customer about the plan itself, with the terms.
+        const planNotice = outside && !effect.ticket.likelyCustomerSide ? planNoticeText(outside, quoteTerms(deps.offers, lang), lang) : null;
         if (effect.ticket.likelyCustomerSide) await createOffer(tx, deps.offers, ticket, null, now);
         // The customer's confirmation says by when to expect the reaction (and the resolution, when
         // the tier promises one), in their language.
@@ -272,6 +282,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
           ...(promise.kind === 'deadline' ? { reactBy: dayAndTime(promise.deadline, deps.timezone, state?.lang ?? 'cs') } : {}),
           ...(promise.kind === 'none' ? { noReactionGuarantee: true } : {}),
           ...(resolutionDeadline ? { resolveBy: dayAndTime(resolutionDeadline, deps.timezone, state?.lang ?? 'cs') } : {}),
+          ...(planNotice ? { planNotice } : {}),
         };
       }
       case 'recordConsent': {

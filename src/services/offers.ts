@@ -1,15 +1,22 @@
 /**
- * Paid call-outs: the offer quotes the configured terms in the customer's language and
- * waits for an explicit answer; the consent is written once and never changed (the database
- * refuses UPDATE and DELETE on it); a visit is booked only on an accepted, not cancelled
- * consent. An offer expires at its `expiresAt` on the server (src/services/offer-expiry.ts),
- * whatever the conversation does meanwhile, and an answer at or after that time is refused.
+ * Paid call-outs: the offer quotes the configured terms in the customer's language (the work
+ * rate and its increment, travel time, transport, VAT; src/domain/quote.ts), told first, for a
+ * customer outside their plan's days, that their plan ended; it waits for an explicit answer; the
+ * consent is written once with those terms and never changed (the database refuses UPDATE and
+ * DELETE on it), and the case is billed by them; a visit is booked only on an accepted, not
+ * cancelled consent. An offer expires at its `expiresAt` on the server
+ * (src/services/offer-expiry.ts), whatever the conversation does meanwhile, and an answer at or
+ * after that time is refused.
  */
 import { FREE_WORK, vatNoteIn, type VatNote } from '../domain/billing.js';
-import { formatMoney } from '../domain/money.js';
+import { localDateTime } from '../domain/billing-month.js';
+import { outsidePlan, type TierTerm } from '../domain/entitlement.js';
+import type { PriceList } from '../domain/prices.js';
+import { type PlanNotice, planSentence, quoteTermsOf, quoteText } from '../domain/quote.js';
 import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
 import { conversationChannel, conversationLang } from '../store/conversations.js';
+import { customerById } from '../store/customers.js';
 import {
   answerOffer,
   expiredPendingOfferIds,
@@ -29,13 +36,13 @@ import type { CalloutOfferRow, Prisma, Ticket, Tx } from '../store/types.js';
 import type { InboundEnvelope } from '../engine/envelope.js';
 import { toTeam } from './enqueue-team-posts.js';
 
-/** The terms and rules of paid call-outs, from config (billing + callout). */
-export interface OfferSettings {
+/** The terms and rules of paid call-outs, from config (billing + callout), and the plans' terms (tiers). */
+export interface OfferSettings extends PriceList {
   currency: string;
-  hourlyRate: number;
-  incrementMinutes: number;
-  travelFee: number;
   vatNote: VatNote;
+  /** The company's time zone (the day a plan is checked on) and the tiers (how long plans last). */
+  timezone: string;
+  tiers: Readonly<Record<string, TierTerm>>;
   offerExpiresHours: number;
   repeatCount: number;
   repeatWindowDays: number;
@@ -66,15 +73,20 @@ async function customerLang(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, fall
   return (await conversationLang(tx, ticket.conversationId)) ?? fallback;
 }
 
-/** The exact terms text quoted to the customer. */
+/** The exact terms text quoted to the customer: what a paid call-out (and any paid help) costs. */
 export function quoteTerms(s: OfferSettings, lang: Lang): string {
-  const params = {
-    rate: formatMoney(s.hourlyRate, s.currency, lang),
-    increment: s.incrementMinutes,
-    travel: formatMoney(s.travelFee, s.currency, lang),
-    vat: vatNoteIn(s.vatNote, lang),
-  };
-  return t(lang, s.travelFee > 0 ? 'offer.termsTravel' : 'offer.terms', params).trim();
+  return quoteText(quoteTermsOf(s, s.currency), s, s.vatNote, lang);
+}
+
+/** Whether the ticket's customer is outside their plan's days at `now` (their plan ended, or has not begun). */
+export async function ticketPlanNotice(
+  tx: Tx,
+  s: Pick<OfferSettings, 'timezone' | 'tiers'>,
+  ticket: Pick<Ticket, 'customerId'>,
+  now: Date,
+): Promise<PlanNotice | null> {
+  const customer = ticket.customerId ? await customerById(tx, ticket.customerId) : null;
+  return customer ? outsidePlan(customer, s.tiers, localDateTime(now, s.timezone).date) : null;
 }
 
 /**
@@ -93,14 +105,14 @@ export async function createOffer(
   for (const old of await expiredPendingOfferIds(tx, ticket.id, now)) await expireOffer(tx, s, old, now);
   if (await waitingOffer(tx, ticket.id, now)) return null;
   const lang = await customerLang(tx, ticket, s.defaultLanguage);
-  const quotedText = quoteTerms(s, lang);
+  // A customer whose plan ended is told so first: the call-out is paid because they have no support.
+  const outside = await ticketPlanNotice(tx, s, ticket, now);
+  const quotedText = [outside ? planSentence(outside, lang) : '', quoteTerms(s, lang)].filter(Boolean).join(' ');
   const terms = {
-    currency: s.currency,
-    hourlyRate: s.hourlyRate,
-    incrementMinutes: s.incrementMinutes,
-    travelFee: s.travelFee,
+    ...quoteTermsOf(s, s.currency),
     vatNote: vatNoteIn(s.vatNote, lang),
     lang,
+    ...(outside ? { plan: { tier: outside.plan.tier, status: outside.status, start: outside.plan.start, end: outside.plan.end } } : {}),
   };
   const expiresAt = new Date(now.getTime() + s.offerExpiresHours * 3_600_000);
   const offer = await insertOffer(tx, { ticketId: ticket.id, terms, quotedText, createdBy: by?.id ?? 'linka', createdAt: now, expiresAt });

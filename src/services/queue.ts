@@ -6,6 +6,7 @@
  */
 import type { WorkCategory } from '../domain/billing.js';
 import { parseTimeNote } from '../domain/time-note.js';
+import { pricesOfQuote, rateLabel } from '../domain/quote.js';
 import { claimRefusal, firstReaction, releaseRefusal, resolvedRefusal, timeEntryOf } from '../domain/ticket-actions.js';
 import { byUrgency } from '../domain/sla.js';
 import { localTime } from '../domain/date-format.js';
@@ -134,16 +135,30 @@ export function createQueue(deps: QueueDeps) {
     /**
      * Logs time on the ticket. The text may start with the day of the work ("2026-11-30" or
      * "@2026-11-30"; default: today) and prefixes, combined in any order: "travel:" / "cesta:"
-     * is travel time (billed apart, never from included hours); "free:" / "zdarma:" is not
-     * billable, "billable:" / "placene:" / "paid:" is. Without either, the ticket's work
-     * category decides: free work (outage, diagnostics) is not billable, paid work is.
+     * is travel time (billed apart, at the travel rate, never from included hours), "cesta
+     * 35km:" with the kilometres driven; "free:" / "zdarma:" is not billable, "billable:" /
+     * "placene:" / "paid:" is; a rate ("konzultant:", "sazba senior:", or `rate`, as `linka time
+     * --rate` gives it) bills the work at that rate instead of the default one. Without a billing
+     * prefix the ticket's work category decides: free work (outage, diagnostics) is not billable,
+     * paid work is. On a ticket whose paid call-out the customer accepted, billable work is
+     * billed as quoted, so work at a rate the quote did not name is refused.
      */
-    logTime(number: string, tech: Technician, minutes: number, activity: string): Promise<QueueResult> {
-      const note = parseTimeNote(activity);
+    logTime(number: string, tech: Technician, minutes: number, activity: string, rate?: string): Promise<QueueResult> {
+      const prices = deps.offers;
+      const note = parseTimeNote(activity, Object.keys(prices.rates));
+      if (rate !== undefined) note.rate ??= rate;
       return run(number, async (tx, ticket, now) => {
-        const entry = timeEntryOf(ticket, minutes, note, now, deps.timezone);
-        if (!entry.ok) return { ok: false, message: say(entry.reason, { usage: `/linka time ${number} ${minutes}m text` }) };
+        const entry = timeEntryOf(ticket, minutes, note, now, deps.timezone, prices);
+        if (!entry.ok) return { ok: false, message: say(entry.reason, { usage: `/linka time ${number} ${minutes}m text`, ...entry.params }) };
         const { billable, travel, workedAt, activity: text } = entry;
+        if (billable && !travel) {
+          const quoted = pricesOfQuote((await acceptedOffer(tx, ticket.id))?.terms);
+          const at = entry.rate ?? prices.defaultRate;
+          if (quoted && !quoted.rates[at]) {
+            const label = (name: string) => rateLabel({ name, label: prices.rates[name]?.label }, teamLanguage);
+            return { ok: false, message: say('team.rateNotQuoted', { number, quoted: label(quoted.defaultRate), rate: label(at) }) };
+          }
+        }
         await insertTimeEntry(tx, {
           ticketId: ticket.id,
           technician: tech.id,
@@ -152,10 +167,19 @@ export function createQueue(deps: QueueDeps) {
           activity: text,
           billable,
           travel,
+          rate: entry.rate ?? null,
+          km: entry.km ?? null,
           workedAt,
           createdAt: now,
         });
-        await addTicketEvent(tx, ticket.id, 'time', tech.id, { name: tech.name, minutes, activity: text, billable, travel, workDate: entry.workDate }, now);
+        await addTicketEvent(
+          tx,
+          ticket.id,
+          'time',
+          tech.id,
+          { name: tech.name, minutes, activity: text, billable, travel, workDate: entry.workDate, rate: entry.rate ?? null, km: entry.km ?? null },
+          now,
+        );
         await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.timeEvent', { name: tech.name, minutes, text: activity }) }, now);
         return { ok: true, message: say('team.timeLogged', { number, minutes }), ticket };
       });

@@ -54,6 +54,9 @@ export interface CustomerInput {
   address: string | null;
   email: string | null;
   telegramId: string | null;
+  /** The plan's first and last day (local YYYY-MM-DD); null: none; absent: left as they are. */
+  planStart?: string | null;
+  planEnd?: string | null;
 }
 
 /** Who holds each of these Telegram ids now: Telegram id -> contract number. */
@@ -84,7 +87,7 @@ export async function upsertCustomer(db: DbClient, input: CustomerInput): Promis
     return 'created';
   }
   const samePhones = [...existing.phones.map((p) => p.e164)].sort().join() === [...phones].sort().join();
-  const sameFields = (Object.keys(fields) as Array<keyof typeof fields>).every((k) => existing[k] === fields[k]);
+  const sameFields = (Object.keys(fields) as Array<keyof typeof fields>).every((k) => fields[k] === undefined || existing[k] === fields[k]);
   if (samePhones && sameFields) return 'unchanged';
   await db.customer.update({ where: { id: existing.id }, data: fields });
   if (!samePhones) {

@@ -95,3 +95,22 @@ export async function dueOfferIds(db: DbClient, now: Date, limit: number): Promi
   });
   return due.map((d) => d.id);
 }
+
+/**
+ * The terms each of these tickets' customer agreed to (ticket number -> the stored terms): the
+ * consent of its latest accepted, not cancelled, call-out offer.
+ */
+export async function acceptedTermsByTicket(db: DbClient, ticketNumbers: readonly string[]): Promise<Map<string, unknown>> {
+  const byTicket = new Map<string, unknown>();
+  for (let i = 0; i < ticketNumbers.length; i += 500) {
+    const tickets = await db.ticket.findMany({ where: { number: { in: ticketNumbers.slice(i, i + 500) } }, select: { id: true, number: true } });
+    const numbers = new Map(tickets.map((t) => [t.id, t.number]));
+    const offers = await db.calloutOffer.findMany({
+      where: { ticketId: { in: [...numbers.keys()] }, status: 'accepted' },
+      include: { consent: { select: { terms: true, decision: true } } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    for (const o of offers) if (o.consent?.decision === 'accepted') byTicket.set(numbers.get(o.ticketId) ?? '', o.consent.terms);
+  }
+  return byTicket;
+}

@@ -8,6 +8,9 @@ export interface EntryCustomer {
   contractNumber: string;
   name: string;
   tier: string;
+  /** The plan's first and last day (local YYYY-MM-DD), as imported; null: not given. */
+  planStart: string | null;
+  planEnd: string | null;
 }
 
 /** A time entry ready for billing, with the customer its ticket belongs to (null: none). */
@@ -25,7 +28,9 @@ export async function timeEntriesBetween(db: DbClient, start: Date, end: Date, c
       OR: [{ workedAt: null, createdAt: { gte: start, lt: end } }, { workedAt: { gte: start, lt: end } }],
       ...(customerId ? { ticket: { customerId } } : {}),
     },
-    include: { ticket: { select: { number: true, customer: { select: { id: true, contractNumber: true, name: true, tier: true } } } } },
+    include: {
+      ticket: { select: { number: true, customer: { select: { id: true, contractNumber: true, name: true, tier: true, planStart: true, planEnd: true } } } },
+    },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
   return rows.map((r) => ({
@@ -40,6 +45,8 @@ export async function timeEntriesBetween(db: DbClient, start: Date, end: Date, c
     activity: r.activity,
     billable: r.billable,
     travel: r.travel,
+    rate: r.rate,
+    km: r.km,
   }));
 }
 
@@ -52,6 +59,10 @@ export interface NewTimeEntry {
   activity: string;
   billable: boolean;
   travel: boolean;
+  /** The rate the technician named; null: the default rate. */
+  rate: string | null;
+  /** Kilometres driven on a travel entry. */
+  km: number | null;
   /** The day of the work when the technician gave one; null: when logged. */
   workedAt: Date | null;
   createdAt: Date;

@@ -1,0 +1,25 @@
+-- AlterTable
+ALTER TABLE "Customer" ADD COLUMN "planEnd" TEXT;
+ALTER TABLE "Customer" ADD COLUMN "planStart" TEXT;
+
+-- AlterTable
+ALTER TABLE "TimeEntry" ADD COLUMN "km" INTEGER;
+ALTER TABLE "TimeEntry" ADD COLUMN "rate" TEXT;
+
+-- CreateTable
+CREATE TABLE "SupportPackage" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "customerId" TEXT NOT NULL,
+    "package" TEXT NOT NULL,
+    "reference" TEXT NOT NULL,
+    "minutes" INTEGER NOT NULL,
+    "price" INTEGER NOT NULL,
+    "currency" TEXT NOT NULL,
+    "boughtOn" TEXT NOT NULL,
+    "validUntil" TEXT,
+    "importedAt" DATETIME NOT NULL,
+    CONSTRAINT "SupportPackage_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SupportPackage_customerId_reference_key" ON "SupportPackage"("customerId", "reference");
