@@ -78,6 +78,56 @@ describe('the access-control software maker (examples/providers/access-control-s
   });
 });
 
+describe('the access-control software maker after HOTLINE START', () => {
+  // "Službu HOTLINE START je možné využívat od data aktivace licence po dobu 6 měsíců": activated
+  // on 10 May 2026, it covered the customer through 10 November; on 23 November help is paid.
+  const database = databaseForEachTest('sqlite', async (db) => {
+    await db.prisma.customer.create({
+      data: {
+        contractNumber: '87654321',
+        name: 'Pekárna Zlín',
+        language: 'cs',
+        tier: 'START',
+        planStart: '2026-05-10',
+        phones: { create: [{ e164: '+420603999888' }] },
+      },
+    });
+  });
+
+  it('tells the customer, before any paid work, that the service ended and that help is now paid', async () => {
+    const phone = '+420603999888';
+    const h = createHarness(database(), { config: preset('access-control-software') });
+    for (const answer of ['Dobrý den', '1', '87654321', 'přístupový systém', '7.4', 'chyba programu']) await h.say(answer, { phone });
+    await h.say('Čtečka u vchodu nepouští nikoho dovnitř a program hlásí Chyba komunikace 12.', { phone });
+    const opened = await h.say('odeslat', { phone });
+    const told = opened.texts.join('\n');
+    expect(told).toContain('Vaše podpora START skončila 10. 11. 2026, proto je pomoc technika nyní placená');
+    // Served as without support: no three working days promised any more.
+    expect(told).not.toContain('Termín vyřešení');
+  });
+
+  it('promises three working days while the service lasts', async () => {
+    const phone = '+420603777666';
+    await database().prisma.customer.create({
+      data: {
+        contractNumber: '11223344',
+        name: 'Stavby Kroměříž',
+        language: 'cs',
+        tier: 'START',
+        planStart: '2026-09-01',
+        phones: { create: [{ e164: phone }] },
+      },
+    });
+    const h = createHarness(database(), { config: preset('access-control-software') });
+    for (const answer of ['Dobrý den', '1', '11223344', 'docházka', '7.4', 'chyba programu']) await h.say(answer, { phone });
+    await h.say('Docházka od rána neukládá příchody a hlásí Chyba zápisu do databáze.', { phone });
+    const told = (await h.say('odeslat', { phone })).texts.join('\n');
+    // Reported on Monday 23 November at 10:00: Tuesday, Wednesday, Thursday; by 17:00 on Thursday.
+    expect(told).toContain('Termín vyřešení požadavku podle vaší smlouvy: čtvrtek 26. 11. v 17:00.');
+    expect(told).not.toContain('skončila');
+  });
+});
+
 describe('the other presets, each customer from the first message to a ticket on its own flow and wording', () => {
   const database = databaseForEachTest('sqlite');
 
