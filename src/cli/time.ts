@@ -10,6 +10,7 @@ import { parseDuration, parseTicketReference } from '../domain/team-commands.js'
 import { parseTimeNote } from '../domain/time-note.js';
 import { LinkaError } from '../errors.js';
 import { silentLogger } from '../observability/logger.js';
+import { offerSettings } from '../runtime/create-runtime.js';
 import { createQueue } from '../services/queue.js';
 import { type CliIo, configOf, withDatabase } from './command.js';
 
@@ -44,15 +45,7 @@ export async function timeCommand(
       teamPlatforms,
       teamLanguage: config.teamLanguage,
       timezone: config.timezone,
-      offers: {
-        ...config.billing,
-        ...config.callout,
-        timezone: config.timezone,
-        tiers: config.tiers,
-        teamLanguage: config.teamLanguage,
-        defaultLanguage: config.defaultLanguage,
-        teamPlatforms,
-      },
+      offers: offerSettings(config, teamPlatforms),
     });
     const result = await queue.logTime(number, { id: `cli:${name}`, name, platform: 'cli' }, minutes, words.join(' '), rate);
     if (!result.ok) throw new LinkaError('time_refused', result.message);

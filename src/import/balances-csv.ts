@@ -6,10 +6,9 @@
  * (optional: YYYY-MM-DD or 20. 11. 2026; default the config's due day of the current
  * month), currency (optional: the config's billing currency).
  */
-import { parse } from 'csv-parse/sync';
 import { defaultDueDate, MAX_AMOUNT, parseAmount, parseDate } from '../domain/payments.js';
 import { LinkaError } from '../errors.js';
-import { csvReadError } from './csv-errors.js';
+import { readCsvRecords } from './csv-errors.js';
 import { customerByContract } from '../store/customers.js';
 import { replaceBalance } from '../store/payments.js';
 import type { DbClient, PrismaClient } from '../store/types.js';
@@ -116,35 +115,14 @@ export async function checkBalances(db: DbClient, raw: readonly RawBalance[], de
 
 /** Parses CSV text into raw rows (header names checked); `checkBalances` checks their values. */
 export function parseBalancesCsv(text: string): RawBalance[] {
-  let header: string[] = [];
-  const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
-  // Czech spreadsheet exports use ";" between columns (and "1 234,50" needs the comma).
-  const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
-  try {
-    records = parse(body, {
-      columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())).map((h) => h || false),
-      skip_empty_lines: true,
-      info: true,
-      delimiter,
-    }) as typeof records;
-  } catch (err) {
-    throw csvReadError(err, {
-      text: body,
-      header,
-      delimiter,
-      splitAdvice:
-        delimiter === ','
-          ? 'write a decimal amount in quotes ("1234,50") or with a dot (1234.50), and put any other such value in double quotes'
-          : 'put such a value in double quotes',
-      splitValue: delimiter === ',' ? (values) => decimalCommaSplit(values, header) : undefined,
-    });
-  }
-  const missing = REQUIRED.filter((c) => !header.includes(c));
-  if (missing.length) throw new LinkaError('csv_invalid', `The CSV header lacks the column(s) ${missing.join(', ')} (expected: ${BALANCE_COLUMNS.join(', ')})`);
-  const unknown = header.filter((h) => h !== '' && !(BALANCE_COLUMNS as readonly string[]).includes(h));
-  if (unknown.length) throw new LinkaError('csv_invalid', `Unknown CSV column(s) ${unknown.join(', ')} (expected: ${BALANCE_COLUMNS.join(', ')})`);
+  // In a comma-separated file, "1 234,50" needs quotes: an unquoted decimal comma splits the amount.
+  const records = readCsvRecords(text, BALANCE_COLUMNS, REQUIRED, ({ header, delimiter }) => ({
+    splitAdvice:
+      delimiter === ','
+        ? 'write a decimal amount in quotes ("1234,50") or with a dot (1234.50), and put any other such value in double quotes'
+        : 'put such a value in double quotes',
+    splitValue: delimiter === ',' ? (values) => decimalCommaSplit(values, header) : undefined,
+  }));
   return records.map(({ record, info }) => ({
     where: `line ${info.lines}`,
     contract: record.contract_number ?? '',

@@ -1,8 +1,10 @@
 /**
  * A CSV file csv-parse cannot read, in the words of the person who has to fix it: the line and
  * column, what is wrong there, and what to write instead ("Invalid Record Length: columns length
- * is 2, got 3 on line 2" says none of that). Shared by the customers' and the balances' import.
+ * is 2, got 3 on line 2" says none of that). Shared by the customers', balances' and packages' import;
+ * `readCsvRecords` reads the balances' and packages' files with it.
  */
+import { parse } from 'csv-parse/sync';
 import { LinkaError } from '../errors.js';
 
 /** What the message needs to know about the file. */
@@ -89,4 +91,43 @@ function recordStartLine(text: string, bytes: number | undefined, headerRead: bo
   const before = bytes > 0 || !headerRead ? Buffer.from(text, 'utf8').subarray(0, bytes).toString('utf8') : text.slice(0, text.indexOf('\n') + 1);
   const blank = /^(?:[ \t]*\r?\n)*/.exec(text.slice(before.length))?.[0] ?? '';
   return before.split('\n').length + blank.split('\n').length - 1;
+}
+
+/** A record of a CSV file with the line it ends on. */
+export interface CsvRecord {
+  record: Record<string, string>;
+  info: { lines: number };
+}
+
+/**
+ * The records of a CSV file whose header must have `required` and may have only `columns`: a
+ * byte-order mark dropped, ";" as the separator when the first line has it and no "," (Czech
+ * spreadsheet exports), every mistake said by line and column (`advice` for a split value).
+ */
+export function readCsvRecords(
+  text: string,
+  columns: readonly string[],
+  required: readonly string[],
+  advice: (shape: { header: readonly string[]; delimiter: string }) => Pick<CsvFileShape, 'splitAdvice' | 'splitValue'>,
+): CsvRecord[] {
+  let header: string[] = [];
+  const body = text.replace(/^\uFEFF/, '');
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
+  let records: CsvRecord[];
+  try {
+    records = parse(body, {
+      columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())).map((h) => h || false),
+      skip_empty_lines: true,
+      info: true,
+      delimiter,
+    }) as CsvRecord[];
+  } catch (err) {
+    throw csvReadError(err, { text: body, header, delimiter, ...advice({ header, delimiter }) });
+  }
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length) throw new LinkaError('csv_invalid', `The CSV header lacks the column(s) ${missing.join(', ')} (expected: ${columns.join(', ')})`);
+  const unknown = header.filter((h) => h !== '' && !columns.includes(h));
+  if (unknown.length) throw new LinkaError('csv_invalid', `Unknown CSV column(s) ${unknown.join(', ')} (expected: ${columns.join(', ')})`);
+  return records;
 }

@@ -7,12 +7,11 @@
  * valid_until (optional: default the package's validMonths after bought_on, or none), reference
  * (optional: an invoice number; default "<package>@<bought_on>").
  */
-import { parse } from 'csv-parse/sync';
 import type { BillingConfig } from '../config/billing-schema.js';
 import { addMonths } from '../domain/entitlement.js';
 import { parseDate } from '../domain/payments.js';
 import { LinkaError } from '../errors.js';
-import { csvReadError } from './csv-errors.js';
+import { readCsvRecords } from './csv-errors.js';
 import { customerByContract } from '../store/customers.js';
 import { type NewPackage, upsertPackage } from '../store/packages.js';
 import type { DbClient, PrismaClient } from '../store/types.js';
@@ -32,26 +31,7 @@ export interface RawPackage {
 
 /** Parses CSV text into raw rows (header names checked); `checkPackages` checks their values. */
 export function parsePackagesCsv(text: string): RawPackage[] {
-  let header: string[] = [];
-  const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
-  // Czech spreadsheet exports use ";" between columns.
-  const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
-  try {
-    records = parse(body, {
-      columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())).map((h) => h || false),
-      skip_empty_lines: true,
-      info: true,
-      delimiter,
-    }) as typeof records;
-  } catch (err) {
-    throw csvReadError(err, { text: body, header, delimiter, splitAdvice: 'put such a value in double quotes' });
-  }
-  const missing = REQUIRED.filter((c) => !header.includes(c));
-  if (missing.length) throw new LinkaError('csv_invalid', `The CSV header lacks the column(s) ${missing.join(', ')} (expected: ${PACKAGE_COLUMNS.join(', ')})`);
-  const unknown = header.filter((h) => h !== '' && !(PACKAGE_COLUMNS as readonly string[]).includes(h));
-  if (unknown.length) throw new LinkaError('csv_invalid', `Unknown CSV column(s) ${unknown.join(', ')} (expected: ${PACKAGE_COLUMNS.join(', ')})`);
+  const records = readCsvRecords(text, PACKAGE_COLUMNS, REQUIRED, () => ({ splitAdvice: 'put such a value in double quotes' }));
   return records.map(({ record, info }) => ({
     line: info.lines,
     contract: (record.contract_number ?? '').trim(),

@@ -47,6 +47,19 @@ export function slaCalendar(config: LinkaConfig): SlaCalendar {
   return { timeZone: config.timezone, holidays: config.calendar.holidays, closures: config.calendar.closures };
 }
 
+/** The paid call-out's and the price list's settings from the configuration (the runtime, `linka time`). */
+export function offerSettings(config: LinkaConfig, teamPlatforms: readonly string[]): OfferSettings {
+  return {
+    ...config.billing,
+    ...config.callout,
+    timezone: config.timezone,
+    tiers: config.tiers,
+    teamLanguage: config.teamLanguage,
+    defaultLanguage: config.defaultLanguage,
+    teamPlatforms: [...teamPlatforms],
+  };
+}
+
 /** The engine's settings from the configuration. */
 export function engineSettings(config: LinkaConfig): EngineSettings {
   return {
@@ -101,15 +114,7 @@ export function createRuntime(args: {
     settings: { pollMs: config.workers.outboxPollMs, batchSize: config.workers.batchSize, leaseMs, ...config.outbox },
   });
   const wake = () => outbox.wake();
-  const offers: OfferSettings = {
-    ...config.billing,
-    ...config.callout,
-    timezone: config.timezone,
-    tiers: config.tiers,
-    teamLanguage: config.teamLanguage,
-    defaultLanguage: config.defaultLanguage,
-    teamPlatforms,
-  };
+  const offers = offerSettings(config, teamPlatforms);
   const dispatchDeps: DispatchDeps = {
     offers,
     prisma,
