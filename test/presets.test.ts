@@ -101,7 +101,7 @@ describe('the access-control software maker after HOTLINE START', () => {
     await h.say('Čtečka u vchodu nepouští nikoho dovnitř a program hlásí Chyba komunikace 12.', { phone });
     const opened = await h.say('odeslat', { phone });
     const told = opened.texts.join('\n');
-    expect(told).toContain('Vaše podpora START skončila 10. 11. 2026, proto je pomoc technika nyní placená');
+    expect(told).toContain('Vaše podpora HOTLINE START skončila 10. 11. 2026, proto je pomoc technika nyní placená');
     // Served as without support: no three working days promised any more.
     expect(told).not.toContain('Termín vyřešení');
   });

@@ -135,6 +135,8 @@ export type BillingConfig = z.output<typeof billingSchema>;
  * optional, counted from the customer's `plan_start`.
  */
 export const tierTermShape = {
+  /** The plan's name for customers ("HOTLINE START"): one text, or one per language; default: the tier's name. */
+  label: perLanguage.optional(),
   /** The plan lasts this many months from its start (the customer's plan_start), unless plan_end says otherwise. */
   termMonths: z.number().int().positive().nullable().optional(),
   /** The customer committed to at least this many months from the start: shown to the operator, never enforced. */

@@ -14,12 +14,15 @@
  *   ... je 6 měsíců") is counted the same way from the start; it is for the operator: ending a
  *   plan before it is shown, never refused.
  */
+import type { Lang } from '../shared/lang.js';
 
 /** The tier a customer is served as outside their plan's days: without support. */
 export const WITHOUT_SUPPORT_TIER = 'none';
 
 /** What a tier says about how long it lasts. */
 export interface TierTerm {
+  /** The plan's name for customers: one text, or one per language (cs required); default: the tier's name. */
+  label?: string | { cs: string; sk?: string; en?: string };
   /** The plan lasts this many months from its start when no end is given; null: until further notice. */
   termMonths?: number | null;
   /** The customer committed to at least this many months from the start; null: no minimum. */
@@ -36,6 +39,8 @@ export interface PlanRecord {
 /** A customer's plan with its dates worked out. */
 export interface Plan {
   tier: string;
+  /** The tier's name for customers, when it has one (see TierTerm.label). */
+  label?: TierTerm['label'];
   /** The first day covered; null: since ever. */
   start: string | null;
   /** The last day covered (inclusive); null: until further notice. */
@@ -76,7 +81,14 @@ export function planOf(record: PlanRecord, tiers: Readonly<Record<string, TierTe
   const term = tiers[record.tier] ?? {};
   const end = record.planEnd ?? (record.planStart !== null && term.termMonths ? addMonths(record.planStart, term.termMonths) : null);
   const minimumUntil = record.planStart !== null && term.minimumTermMonths ? addMonths(record.planStart, term.minimumTermMonths) : null;
-  return { tier: record.tier, start: record.planStart, end, minimumUntil };
+  return { tier: record.tier, ...(term.label !== undefined ? { label: term.label } : {}), start: record.planStart, end, minimumUntil };
+}
+
+/** The plan's name as a customer reads it in `lang`: its label, else the tier's name. */
+export function planName(plan: Pick<Plan, 'tier' | 'label'>, lang: Lang): string {
+  const { label } = plan;
+  if (label === undefined) return plan.tier;
+  return typeof label === 'string' ? label : (label[lang] ?? label.cs);
 }
 
 /** Where a local day (YYYY-MM-DD) stands against the plan. Dates of one form compare as text. */

@@ -9,7 +9,7 @@ import { t } from '../messages/index.js';
 import type { Lang } from '../shared/lang.js';
 import { vatNoteIn, type VatNote } from './billing.js';
 import { localDate } from './date-format.js';
-import type { Plan } from './entitlement.js';
+import { type Plan, planName } from './entitlement.js';
 import { formatMoney } from './money.js';
 import { type PriceList, type Rate, rateLabelIn, rateOf, SINGLE_RATE, singleRatePrices, travelRateOf } from './prices.js';
 
@@ -107,7 +107,7 @@ export function quoteText(q: QuoteTerms, prices: Pick<PriceList, 'rates'>, vat: 
 
 /** What a customer outside their plan is told: the plan and the day it ended (or starts). */
 export interface PlanNotice {
-  plan: Pick<Plan, 'tier' | 'start' | 'end'>;
+  plan: Pick<Plan, 'tier' | 'label' | 'start' | 'end'>;
   status: 'ended' | 'notStarted';
 }
 
@@ -115,19 +115,19 @@ export interface PlanNotice {
 export function planSentence(notice: PlanNotice, lang: Lang): string {
   const ended = notice.status === 'ended';
   const date = (ended ? notice.plan.end : notice.plan.start) ?? '';
-  return t(lang, ended ? 'offer.planEnded' : 'offer.planNotStarted', { plan: notice.plan.tier, date: localDate(date, lang) });
+  return t(lang, ended ? 'offer.planEnded' : 'offer.planNotStarted', { plan: planName(notice.plan, lang), date: localDate(date, lang) });
 }
 
 /** What a customer outside their plan is told when a ticket opens: that help is paid, and on what terms. */
 export function planNoticeText(notice: PlanNotice, terms: string, lang: Lang): string {
   const ended = notice.status === 'ended';
   const date = (ended ? notice.plan.end : notice.plan.start) ?? '';
-  return t(lang, ended ? 'ticket.planEnded' : 'ticket.planNotStarted', { plan: notice.plan.tier, date: localDate(date, lang), terms });
+  return t(lang, ended ? 'ticket.planEnded' : 'ticket.planNotStarted', { plan: planName(notice.plan, lang), date: localDate(date, lang), terms });
 }
 
 /** The team's line on a ticket of a customer outside their plan. */
 export function planTeamLine(notice: PlanNotice, lang: Lang): string {
   const ended = notice.status === 'ended';
   const date = (ended ? notice.plan.end : notice.plan.start) ?? '';
-  return t(lang, ended ? 'team.planEnded' : 'team.planNotStarted', { plan: notice.plan.tier, date: localDate(date, lang) });
+  return t(lang, ended ? 'team.planEnded' : 'team.planNotStarted', { plan: planName(notice.plan, lang), date: localDate(date, lang) });
 }
