@@ -303,7 +303,7 @@ describe('paid call-out', () => {
       expect((await t.linka.runtime.queue.bookVisit(number, petr, at)).ok).toBe(true);
       await t.settle();
       await t.settle();
-      expect(sms.sent.at(-1)?.body).toContain('Technik k vam prijede');
+      expect(sms.sent.at(-1)?.body).toContain('Vyjezd technika jsme naplanovali na');
       expect(await text('zrušit')).toContain('Placeny vyjezd jsme zrusili');
       expect((await db().calloutOffer.findFirst())?.status).toBe('cancelled');
       expect(count(thread(), 'Zákazník placený výjezd ZRUŠIL.')).toBe(1);
@@ -433,7 +433,7 @@ describe('paid call-out', () => {
       expect(await command(`visit ${number} 2026-11-24 14:30`)).toBe(`Hotovo: ${number}.`);
       await t.settle();
       await t.settle();
-      expect(lastTelegram().text).toBe('A technician will come on 24 Nov 2026, 14:30.');
+      expect(lastTelegram().text).toBe("We have scheduled the technician's visit for 24 Nov 2026, 14:30.");
       expect(await db().calloutOffer.findFirst()).toMatchObject({ status: 'accepted', visitAt: new Date('2026-11-24T13:30:00Z') });
       const stored = JSON.stringify(await db().consent.findFirst());
 

@@ -1244,7 +1244,7 @@ describe('the recap and the ticket', () => {
     expect(texts(both)).toEqual([`${OPENED('T-9')}\n\nTermín reakce technika podle vaší smlouvy: zítra.`]);
     const repeat = run(r.state, { kind: 'ticketOpened', number: 'T-9', repeatWarning: true });
     expect(texts(repeat)).toEqual([
-      `Upozorňujeme, že v této věci jste se na nás obrátili opakovaně; další pomoc v ní už bude zpoplatněna podle ceníku.\n\n${OPENED('T-9')}`,
+      `Upozorňujeme, že se s touto záležitostí obracíte opakovaně. Další pomoc s ní už bude zpoplatněna podle ceníku.\n\n${OPENED('T-9')}`,
     ]);
     const plain = run(r.state, { kind: 'ticketOpened', number: 'T-9' });
     expect(texts(plain)).toEqual([OPENED('T-9')]);
@@ -1369,7 +1369,7 @@ describe('after the ticket', () => {
     const message = run(st, { kind: 'technicianMessage', number: 'T-1', technician: 'Petr', text: 'Dorazím ve 14:00.' });
     expect(message.effects).toEqual([{ type: 'reply', reply: { text: 'Petr (technik): Dorazím ve 14:00.' } }]);
     const booked = run(st, { kind: 'visitBooked', number: 'T-1', time: 'úterý 24. 11. ve 14:30' });
-    expect(booked.effects).toEqual([{ type: 'reply', reply: { text: 'Technik k vám přijede úterý 24. 11. ve 14:30.' } }]);
+    expect(booked.effects).toEqual([{ type: 'reply', reply: { text: 'Výjezd technika jsme naplánovali na úterý 24. 11. ve 14:30.' } }]);
   });
 
   it('tells the resolution and asks for a rating of the session ticket', () => {

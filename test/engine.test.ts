@@ -300,7 +300,7 @@ describe('the checklist', () => {
   it('names the VoIP gateway and asks for a test call in the VoIP checklist', () => {
     const d = new Driver();
     d.send('Dobrý den');
-    expect(d.send('nefunguje mi telefon')).toContain('VoIP brána');
+    expect(d.send('nefunguje mi telefon')).toContain('VoIP bránu – telefonní adaptér');
     d.send('hotovo');
     expect(d.send({ kind: 'timer', name: 'wait', token: d.timerToken() })).toContain('zkuste se někam dovolat');
   });

@@ -31,7 +31,7 @@ describe('repeated questions on one topic', () => {
   }
 
   it('warns when two tickets on the same topic are already within the window; an older one does not count', async () => {
-    const warning = 'další pomoc v ní už bude zpoplatněna';
+    const warning = 'Další pomoc s ní už bude zpoplatněna';
     expect(await ask('4')).not.toContain(warning);
     h.clock.advance(60 * 24 * 40); // 40 days later: the first ticket is outside the window
     expect(await ask('4')).not.toContain(warning);
@@ -44,7 +44,7 @@ describe('repeated questions on one topic', () => {
   });
 
   it('counts only free diagnostics: outage tickets, paid work and accepted call-outs are not held against the customer', async () => {
-    const warning = 'další pomoc v ní už bude zpoplatněna';
+    const warning = 'Další pomoc s ní už bude zpoplatněna';
     const petr = { id: 'slack:UPETR', name: 'Petr', platform: 'slack' };
     const latest = () => db.prisma.ticket.findFirstOrThrow({ orderBy: { number: 'desc' } });
     // Three questions while a known outage covers Jan's area: outage work (free), no warning.

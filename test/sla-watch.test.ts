@@ -469,7 +469,7 @@ describe("service levels: order, first reactions and the customer's confirmation
     expect(await said(0, 'console')).toContain('Vaše smlouva nezahrnuje garantovanou dobu reakce: technik se vám ozve, jakmile to bude možné.');
     expect(await said(1, 'console')).toContain('Vaša zmluva nezahŕňa garantovanú dobu reakcie: technik sa vám ozve, hneď ako to bude možné.');
     expect(await said(2, 'console')).toContain('Your contract has no guaranteed response time: a technician will get back to you as soon as possible.');
-    expect(await said(0, 'sms')).toContain('Garantovanou dobu reakce smlouva nezahrnuje, ozveme se co nejdriv.');
+    expect(await said(0, 'sms')).toContain('Garantovanou dobu reakce smlouva nezahrnuje, ozveme se co nejdřív.');
     // A customer with a tier is promised the time instead; nobody is told both.
     const jan = await open('console:jan', '+420603123456');
     expect(jan.confirmation).toContain('Termín reakce technika podle vaší smlouvy');

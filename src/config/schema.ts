@@ -330,7 +330,7 @@ export const configSchema = z
       .default({}),
   })
   .superRefine((config, ctx) => {
-    for (const problem of textOverrideProblems(config.texts, { transliterate: config.sms.shortText }))
+    for (const problem of textOverrideProblems(config.texts, { transliterate: config.sms.transliterate }))
       ctx.addIssue({ code: 'custom', message: problem, path: [] });
   });
 

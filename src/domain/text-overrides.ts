@@ -38,7 +38,7 @@ const list = (names: string[]) => names.map((n) => `{${n}}`).join(', ');
 /**
  * Every problem with the configured texts, one line each: an unknown key, a placeholder missing
  * or not given to that text, an SMS variant over the built-in one's segment budget (with
- * `transliterate`, as `sms.shortText` sends it: in GSM-7), or a text with an SMS variant
+ * `transliterate`, as `sms.transliterate` sends it: in GSM-7), or a text with an SMS variant
  * replaced without its variant (SMS would keep the old wording).
  */
 export function textOverrideProblems(texts: TextOverrides, opts: { transliterate: boolean }): string[] {
@@ -67,7 +67,7 @@ export function textOverrideProblems(texts: TextOverrides, opts: { transliterate
         const takes = segmentsOf(text, opts.transliterate);
         if (takes > budget)
           problems.push(
-            `${where}: takes ${takes} SMS segments with its placeholders filled, the built-in text ${budget}; shorten it${opts.transliterate ? '' : ' (sms.shortText is off, so a letter outside GSM-7 such as "ř" makes a segment 70 characters)'}`,
+            `${where}: takes ${takes} SMS segments with its placeholders filled, the built-in text ${budget}; shorten it${opts.transliterate ? '' : ' (sms.transliterate is off, so a letter outside GSM-7 such as "ř" makes a segment 70 characters)'}`,
           );
       } else if (Object.hasOwn(cs, `${key}${SMS}`) && !Object.hasOwn(own, `${key}${SMS}`)) {
         problems.push(`${where}: replaced, but not its SMS wording ${quoted(lang, `${key}${SMS}`)}, which SMS customers would still get; give both`);

@@ -29,7 +29,7 @@ export const en: Record<MessageKey, string> = {
   'problem.wifi': 'Home Wi-Fi not working',
   'problem.other': 'Other issue',
   'devices.internet': 'antenna power supply, Wi-Fi router, cable router and switch, and the VoIP gateway if you have one',
-  'devices.voip': 'antenna power supply, router, switch and VoIP gateway (phone adapter)',
+  'devices.voip': 'antenna power supply, router, switch and VoIP gateway – the phone adapter',
   'devices.wifi': 'antenna power supply, Wi-Fi router, cable router and switch, and the VoIP gateway if you have one',
   'checklist.unplug':
     "Let's start by restarting your equipment - that fixes most faults. Please unplug all the devices ({devices}) from the power socket and leave them unplugged for about 10 seconds. Let me know when you've done that.",
@@ -132,8 +132,9 @@ export const en: Record<MessageKey, string> = {
   'offer.expired': 'The paid visit offer for request {number} has expired. If you still want a visit, write to us.',
   'offer.cancelled': 'We have cancelled the paid visit. Your request stays open.',
   'offer.cancelTooLate': 'The visit has already taken place or is under way, so it cannot be cancelled. Please contact the technician.',
-  'offer.visitBooked': 'A technician will come on {time}.',
-  'ticket.repeatWarning': 'Please note that you have contacted us about this repeatedly; further help with it will be charged according to the price list.',
+  'offer.visitBooked': "We have scheduled the technician's visit for {time}.",
+  'ticket.repeatWarning':
+    'Please note that you have contacted us about this matter repeatedly. Further help with it will be charged according to the price list.',
   'team.offerSent': '{name} offered the customer a paid call-out: {terms}',
   'team.offerAuto': 'Linka offered the customer a paid call-out (likely a customer-side fault): {terms}',
   'team.offerPending': 'An offer on {number} is already waiting for the customer.',
