@@ -1244,7 +1244,7 @@ describe('the recap and the ticket', () => {
     expect(texts(both)).toEqual([`${OPENED('T-9')}\n\nTermín reakce technika podle vaší smlouvy: zítra.`]);
     const repeat = run(r.state, { kind: 'ticketOpened', number: 'T-9', repeatWarning: true });
     expect(texts(repeat)).toEqual([
-      `Upozorňujeme, že se s touto záležitostí obracíte opakovaně. Další pomoc s ní už bude zpoplatněna podle ceníku.\n\n${OPENED('T-9')}`,
+      `Upozorňujeme, že se s touto záležitostí obracíte opakovaně. Další pomoc s ní už bude zpoplatněna podle ceníku. Doporučujeme vám naše technické školení nebo některý z balíčků podpory (SLA).\n\n${OPENED('T-9')}`,
     ]);
     const plain = run(r.state, { kind: 'ticketOpened', number: 'T-9' });
     expect(texts(plain)).toEqual([OPENED('T-9')]);

@@ -239,7 +239,11 @@ export const configSchema = z
         /** Hours the customer has to accept a paid call-out offer. */
         offerExpiresHours: z.number().positive().default(24),
         /** A customer asking this many times on the same topic within the window is told further help is paid (docs/domain.md, "Repeated questions"). */
-        repeatCount: z.number().int().min(0).default(3),
+        repeatCount: z
+          .number()
+          .int()
+          .refine((n) => n === 0 || n >= 2, '0 (off), or 2 or more: the ticket that makes this many on one topic gets the warning')
+          .default(3),
         repeatWindowDays: z.number().positive().default(30),
       })
       .prefault({}),

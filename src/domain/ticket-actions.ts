@@ -106,11 +106,12 @@ export function timeEntryOf(ticket: TicketFacts, minutes: number, note: TimeNote
 
 /**
  * Whether a new ticket is a repeat the customer is warned about (further help on the topic is
- * charged): `repeatCount` or more tickets on the same topic in the window, counting this one;
- * a repeatCount of 0 turns the rule off.
+ * charged): `repeatCount` or more tickets on the same topic in the window, counting this one
+ * (`earlierTickets` are the others: the warning comes with the repeatCount-th ticket, as the
+ * configuration says); a repeatCount of 0 turns the rule off.
  */
-export function isRepeatedTopic(sameTopicTickets: number, repeatCount: number): boolean {
-  return repeatCount > 0 && sameTopicTickets >= repeatCount;
+export function isRepeatedTopic(earlierTickets: number, repeatCount: number): boolean {
+  return repeatCount > 0 && earlierTickets + 1 >= repeatCount;
 }
 
 /** What the customer is told about the reaction time when their ticket opens. */

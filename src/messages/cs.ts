@@ -126,7 +126,8 @@ export const cs = {
   'offer.cancelled': 'Placený výjezd jsme zrušili. Požadavek zůstává otevřený.',
   'offer.cancelTooLate': 'Výjezd už proběhl nebo probíhá, zrušit ho nelze. Kontaktujte prosím technika.',
   'offer.visitBooked': 'Výjezd technika jsme naplánovali na {time}.',
-  'ticket.repeatWarning': 'Upozorňujeme, že se s touto záležitostí obracíte opakovaně. Další pomoc s ní už bude zpoplatněna podle ceníku.',
+  'ticket.repeatWarning':
+    'Upozorňujeme, že se s touto záležitostí obracíte opakovaně. Další pomoc s ní už bude zpoplatněna podle ceníku. Doporučujeme vám naše technické školení nebo některý z balíčků podpory (SLA).',
   'team.offerSent': '{name} nabídl(a) zákazníkovi placený výjezd: {terms}',
   'team.offerAuto': 'Linka nabídla zákazníkovi placený výjezd (závada nejspíš na straně zákazníka): {terms}',
   'team.offerPending': 'Nabídka k {number} už čeká na odpověď zákazníka.',

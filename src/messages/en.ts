@@ -134,7 +134,7 @@ export const en: Record<MessageKey, string> = {
   'offer.cancelTooLate': 'The visit has already taken place or is under way, so it cannot be cancelled. Please contact the technician.',
   'offer.visitBooked': "We have scheduled the technician's visit for {time}.",
   'ticket.repeatWarning':
-    'Please note that you have contacted us about this matter repeatedly. Further help with it will be charged according to the price list.',
+    'Please note that you have contacted us about this matter repeatedly. Further help with it will be charged according to the price list. We recommend our technical training or one of our support packages (SLA).',
   'team.offerSent': '{name} offered the customer a paid call-out: {terms}',
   'team.offerAuto': 'Linka offered the customer a paid call-out (likely a customer-side fault): {terms}',
   'team.offerPending': 'An offer on {number} is already waiting for the customer.',

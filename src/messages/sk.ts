@@ -130,7 +130,8 @@ export const sk: Record<MessageKey, string> = {
   'offer.cancelled': 'Platený výjazd sme zrušili. Požiadavka zostáva otvorená.',
   'offer.cancelTooLate': 'Výjazd už prebehol alebo prebieha, zrušiť ho nemožno. Kontaktujte prosím technika.',
   'offer.visitBooked': 'Výjazd technika sme naplánovali na {time}.',
-  'ticket.repeatWarning': 'Upozorňujeme, že sa s touto záležitosťou obraciate opakovane. Ďalšia pomoc s ňou už bude spoplatnená podľa cenníka.',
+  'ticket.repeatWarning':
+    'Upozorňujeme, že sa s touto záležitosťou obraciate opakovane. Ďalšia pomoc s ňou už bude spoplatnená podľa cenníka. Odporúčame vám naše technické školenie alebo niektorý z balíčkov podpory (SLA).',
   'team.offerSent': '{name} ponúkol(a) zákazníkovi platený výjazd: {terms}',
   'team.offerAuto': 'Linka ponúkla zákazníkovi platený výjazd (porucha najskôr na strane zákazníka): {terms}',
   'team.offerPending': 'Ponuka k {number} už čaká na odpoveď zákazníka.',
