@@ -88,6 +88,14 @@ describe('the restart checklist (docs/domain.md)', () => {
     });
   }
 
+  // "V letním bouřkovém období vám doporučujeme ... odpojíte od elektrické zásuvky a od přívodního UTP
+  // datového kabelu. V případě poškození zařízení přepětím, bude výměna zařízení zpoplatněna." Also by SMS.
+  it('gives the storm advice and its price over SMS too: socket and data cable, replacement charged', () => {
+    expect(cs['checklist.resolved@sms']).toMatch(/ze zásuvky i od kabelu.*výměna po přepětí je placená/);
+    expect(sk['checklist.resolved@sms']).toMatch(/zo zásuvky aj od kábla.*výmena po prepätí je platená/);
+    expect(en['checklist.resolved@sms']).toMatch(/from the socket and the data cable.*surge-damaged ones is charged/);
+  });
+
   it('says plainly that replacing surge-damaged devices is charged to the customer', () => {
     expect(cs['checklist.resolved']).toContain('výměna zařízení poškozených přepětím je zpoplatněná');
     expect(sk['checklist.resolved']).toContain('výmena zariadení poškodených prepätím je spoplatnená');

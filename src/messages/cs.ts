@@ -313,7 +313,7 @@ export const cs = {
   'checklist.restartAsk': 'Restartujte i počítače a další zařízení v síti. Pak odpovězte: {worksNow}',
   'checklist.restartDone@sms': 'Hotovo',
   'checklist.noComputer@sms': 'Nemám PC',
-  'checklist.resolved@sms': 'Výborně, vše funguje. Kdyby se závada vrátila, napište. Za bouřky odpojujte zařízení i od kabelu.',
+  'checklist.resolved@sms': 'Výborně, vše funguje. Za bouřky odpojujte zařízení ze zásuvky i od kabelu – výměna po přepětí je placená.',
   'choice.yesWorks@sms': 'Ano',
   'choice.noStillBroken@sms': 'Ne',
   'choice.alreadyWorks@sms': 'Už funguje',

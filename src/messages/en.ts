@@ -319,7 +319,7 @@ export const en: Record<MessageKey, string> = {
   'checklist.restartAsk': 'Restart your computers and other devices on the network too. Then reply: {worksNow}',
   'checklist.restartDone@sms': 'Done',
   'checklist.noComputer@sms': 'No PC',
-  'checklist.resolved@sms': 'Great, everything works. If the problem returns, write to me. In storms unplug devices from the cable too.',
+  'checklist.resolved@sms': 'Great, it works. In storms unplug devices from the socket and the data cable; replacing surge-damaged ones is charged.',
   'choice.yesWorks@sms': 'Yes',
   'choice.noStillBroken@sms': 'No',
   'choice.alreadyWorks@sms': 'It works',

@@ -315,7 +315,7 @@ export const sk: Record<MessageKey, string> = {
   'checklist.restartAsk': 'Reštartujte aj počítače a ďalšie zariadenia v sieti. Potom odpovedzte: {worksNow}',
   'checklist.restartDone@sms': 'Hotovo',
   'checklist.noComputer@sms': 'Nemám PC',
-  'checklist.resolved@sms': 'Výborne, všetko funguje. Ak by sa porucha vrátila, napíšte. Počas búrky odpájajte zariadenia aj od kábla.',
+  'checklist.resolved@sms': 'Výborne, všetko funguje. Počas búrky odpájajte zariadenia zo zásuvky aj od kábla – výmena po prepätí je platená.',
   'choice.yesWorks@sms': 'Áno',
   'choice.noStillBroken@sms': 'Nie',
   'choice.alreadyWorks@sms': 'Už funguje',
