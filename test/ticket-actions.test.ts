@@ -100,12 +100,14 @@ describe('a logged time entry', () => {
 });
 
 describe('a new ticket', () => {
-  it('is a repeat from the configured count on, and never with the rule off', () => {
-    expect(isRepeatedTopic(2, 3)).toBe(false);
-    expect(isRepeatedTopic(3, 3)).toBe(true);
+  // The first argument counts the earlier tickets on the topic: the new one makes one more.
+  it('is a repeat from the configured count on, counting the new ticket, and never with the rule off', () => {
+    expect(isRepeatedTopic(1, 3)).toBe(false); // the 2nd ticket
+    expect(isRepeatedTopic(2, 3)).toBe(true); // the 3rd: warned
     expect(isRepeatedTopic(4, 3)).toBe(true);
+    expect(isRepeatedTopic(0, 2)).toBe(false);
+    expect(isRepeatedTopic(1, 2)).toBe(true);
     expect(isRepeatedTopic(5, 0)).toBe(false);
-    expect(isRepeatedTopic(1, 1)).toBe(true);
   });
 
   it('promises the tier deadline, says so when the tier has none, and promises nothing to an unknown sender', () => {
