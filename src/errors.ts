@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'maintenance_over',
   // The technicians' queue from the command line (src/cli/time.ts): the queue's own answer.
   'time_refused',
+  'visit_refused',
 ] as const;
 
 /** A {@link LinkaError}'s code (see {@link ERROR_CODES}). */

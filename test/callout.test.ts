@@ -155,7 +155,8 @@ describe('paid call-out', () => {
         company: { name: 'Test ISP' },
         workers: { outboxPollMs: 50, timerPollMs: 50 },
         billing: TERMS,
-        callout: { offerExpiresHours: 24 },
+        // Linka offers the call-out itself when the checklist points at the customer's side (today's behaviour, kept by this switch).
+        callout: { offerExpiresHours: 24, autoOffer: true },
         // The full dialogue over SMS too (the short SMS variants of the checklist are tested elsewhere).
         sms: { shortText: false },
         slack: { queueChannel: 'CQUEUE', technicians: ['UPETR'] },

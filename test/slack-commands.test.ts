@@ -99,7 +99,10 @@ describe('/linka', () => {
     expect((await w.command(`category ${number} konfigurace`, 'UEVA')).text).toBe('S požadavky mohou pracovat jen technici. Požádejte správce o přidání.');
     expect((await w.command(`category ${number} levné`, 'UPETR')).text).toMatch(/^Druh práce zadejte jako outage, diagnostics/);
     expect((await w.command(`category ${number}`, 'UPETR')).text).toBe('Použití: /linka category T-2026-00042 configuration');
-    expect((await w.command(`category ${number} konfigurace`, 'UPETR')).text).toBe(`Druh práce u ${number}: konfigurace (placené).`);
+    // Paid work is agreed first (issue 16, rule 3): the customer is sent the terms and asked.
+    expect((await w.command(`category ${number} konfigurace`, 'UPETR')).text).toBe(
+      `Druh práce u ${number}: konfigurace (placené). Zákazníkovi jsme poslali podmínky a žádost o souhlas.`,
+    );
     expect((await w.ticket(number))?.workCategory).toBe('configuration');
     await w.t.settle();
     expect(cardFields().at(-1)).toContain('*Druh práce*\\nkonfigurace (placené)');
@@ -109,15 +112,21 @@ describe('/linka', () => {
         .filter((c) => c.thread_ts)
         .map((c) => String(c.text)),
     ).toContain('Petr změnil(a) druh práce na: konfigurace (placené).');
-    expect(await log('45m Nastavení routeru')).toBe(`Zapsáno 45 min k ${number}.`);
+    expect(await log('45m Nastavení routeru')).toBe(
+      `Zapsáno 45 min k ${number}. Zákazník s placenou prací zatím nesouhlasil: čas se nebude účtovat, dokud souhlas nedá.`,
+    );
     expect(await entry('Nastavení routeru')).toMatchObject({ billable: true, travel: false });
     expect(await log('30m zdarma: cesta: Cesta zpět')).toBe(`Zapsáno 30 min k ${number}.`);
     expect(await entry('Cesta zpět')).toMatchObject({ billable: false, travel: true });
-    expect(await log('25m cesta: Cesta tam')).toBe(`Zapsáno 25 min k ${number}.`);
+    expect(await log('25m cesta: Cesta tam')).toBe(
+      `Zapsáno 25 min k ${number}. Zákazník s placenou prací zatím nesouhlasil: čas se nebude účtovat, dokud souhlas nedá.`,
+    );
     expect(await entry('Cesta tam')).toMatchObject({ billable: true, travel: true });
     expect(await log('10m free: Omluva za zdržení')).toBe(`Zapsáno 10 min k ${number}.`);
     expect(await entry('Omluva za zdržení')).toMatchObject({ billable: false });
-    expect((await w.command(`category ${number} customer_fault`, 'UPETR')).text).toBe(`Druh práce u ${number}: závada na straně zákazníka (placené).`);
+    expect((await w.command(`category ${number} customer_fault`, 'UPETR')).text).toBe(
+      `Druh práce u ${number}: závada na straně zákazníka (placené). Na souhlas zákazníka už čeká dřívější nabídka.`,
+    );
     expect((await w.command(`category ${number} outage`, 'UPETR')).text).toBe(`Druh práce u ${number}: výpadek na naší straně (zdarma).`);
     expect(await log('5m Ověření výpadku')).toBe(`Zapsáno 5 min k ${number}.`);
     expect(await entry('Ověření výpadku')).toMatchObject({ billable: false });

@@ -96,6 +96,7 @@ describe('linka statement', () => {
       roundedMinutes: 15,
       includedMinutes: 0,
       packageMinutes: 0,
+      freeMinutes: 0,
       billedMinutes: 15,
       amount: 25000,
       amountFormatted: '250,00 CZK',

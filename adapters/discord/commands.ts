@@ -11,6 +11,7 @@ import { WORK_CATEGORIES } from '../../src/domain/billing.js';
 const SUB_COMMAND = 1;
 const SUB_COMMAND_GROUP = 2;
 const STRING = 3;
+const BOOLEAN = 5;
 const CHAT_INPUT = 1;
 const GUILD_CONTEXT = 0;
 const GUILD_INSTALL = 0;
@@ -130,9 +131,16 @@ export const LINKA_COMMAND = {
       text('text', 'The message', 'Zpráva', true),
       ticket,
     ]),
-    sub('visit', 'Book the paid visit the customer agreed to', 'Naplánovat placený výjezd, se kterým zákazník souhlasil', [
+    sub('visit', 'Book a visit: the paid one the customer agreed to, or a free one', 'Naplánovat výjezd: placený se souhlasem zákazníka, nebo bezplatný', [
       text('when', 'Local date and time, e.g. 2026-11-24 14:30', 'Místní datum a čas, např. 2026-11-24 14:30', true, 40),
       ticket,
+      {
+        type: BOOLEAN,
+        name: 'free',
+        description: 'A free visit: the fault is on our side (no consent needed)',
+        description_localizations: { cs: 'Bezplatný výjezd: závada je na naší straně (bez souhlasu zákazníka)' },
+        required: false,
+      },
     ]),
     sub('category', 'Set the kind of work (free or paid) of a ticket', 'Nastavit druh práce (zdarma, nebo placená) u požadavku', [
       {

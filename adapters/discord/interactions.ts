@@ -33,7 +33,7 @@ const USAGE: Record<string, string> = {
   note: '/linka note text:… ticket:T-2026-00042',
   time: '/linka time duration:1h30m text:… ticket:T-2026-00042',
   reply: '/linka reply text:… ticket:T-2026-00042',
-  visit: '/linka visit when:2026-11-24 14:30 ticket:T-2026-00042',
+  visit: '/linka visit when:2026-11-24 14:30 ticket:T-2026-00042 [free:True]',
   category: '/linka category kind:configuration ticket:T-2026-00042',
 };
 
@@ -100,6 +100,7 @@ export function createInteractionHandler(deps: AdapterDeps, settings: Interactio
         duration: i.options.duration,
         when: i.options.when,
         kind: i.options.kind,
+        free: i.options.free,
       },
       settings,
     );

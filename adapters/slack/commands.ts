@@ -53,7 +53,7 @@ export function createCommandRouter(): CommandRouter {
       }),
     ],
     ['category', ticketCommand('category', 'ID configuration', (kind) => ({ kind }))],
-    ['visit', ticketCommand('visit', 'ID 2026-11-24 14:30', (when) => ({ when }))],
+    ['visit', ticketCommand('visit', 'ID 2026-11-24 14:30 [zdarma]', (when) => ({ when }))],
     ['outage', outageCommand()],
     ['help', { args: '', open: true, run: async (_rest, ctx) => t(ctx.lang, 'team.help') }],
   ]);

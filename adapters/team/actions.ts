@@ -78,7 +78,7 @@ export function createTeamActions(deps: Pick<AdapterDeps, 'inbound' | 'metrics' 
         case 'category':
           return queue.setCategory(c.number, tech, c.category);
         case 'visit':
-          return queue.bookVisit(c.number, tech, c.at);
+          return queue.bookVisit(c.number, tech, c.at, c.free ? { free: true } : {});
       }
     },
 

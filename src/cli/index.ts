@@ -193,6 +193,19 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
       ),
     );
 
+  program
+    .command('visit')
+    .description("book a technician's visit on a ticket, as /linka visit does in Slack and Discord; the customer is told")
+    .argument('<ticket>', "T-2026-00042, t-2026-42 or 42 (this year's)")
+    .argument('<when...>', 'local date and time, e.g. 2026-11-24 14:30')
+    .option('--free', "a free visit: the fault is on the provider's side (no consent needed, nothing billed)")
+    .option('--technician <name>', 'who books it (default: your user name)')
+    .action(
+      act(async (ticket, when, opts) =>
+        (await import('./visit.js')).visitCommand(ticket as string, when as string[], opts as { free?: boolean; technician?: string }, io),
+      ),
+    );
+
   const flowsCmd = program.command('flows').description('the conversations Linka leads: list them, draw one to check it');
   flowsCmd
     .command('list')

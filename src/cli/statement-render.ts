@@ -23,7 +23,10 @@ export interface StatementReport {
  * The columns. The first 19 are the statement's columns since its first version; the rest were
  * added at the end: the rate of a line, kilometres, minutes from prepaid packages (per line) and
  * what the packages have left (total and package rows), a package's last day, and the plan's
- * dates (total rows).
+ * dates (total rows). A line of kind `unagreed` is paid work the customer has not agreed to:
+ * listed, its activity marked, not billed. The free minutes of diagnostics on the customer's side
+ * (callout.freeDiagnosticsMinutes) are in the JSON (`freeMinutes`); the CSV shows them as fewer
+ * rounded minutes.
  */
 export const CSV_HEADER = [
   'type',
@@ -67,6 +70,7 @@ const csvRow = (fields: ReadonlyArray<string | number>) => `${fields.map(csvFiel
 function describe(report: StatementReport, line: StatementLine): string {
   if (line.kind === 'travel-fee') return t(report.lang, 'statement.travelFee');
   if (line.kind === 'travel-km') return t(report.lang, 'statement.travelKm', { km: line.km });
+  if (line.kind === 'unagreed') return t(report.lang, 'statement.unagreed', { activity: line.activity });
   return line.activity;
 }
 
@@ -200,6 +204,7 @@ export function renderJson(report: StatementReport): string {
           roundedMinutes: l.roundedMinutes,
           includedMinutes: l.includedMinutes,
           packageMinutes: l.packageMinutes,
+          freeMinutes: l.freeMinutes,
           billedMinutes: l.billedMinutes,
           amount: l.amount,
           amountFormatted: money(l.amount),

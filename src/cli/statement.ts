@@ -34,7 +34,12 @@ export async function statementCommand(values: StatementOptions, io: CliIo): Pro
       if (!found) throw new LinkaError('customer_not_found', `no customer with contract number "${values.customer}"`);
       only = { id: found.id, contractNumber: found.contractNumber, name: found.name, tier: found.tier, planStart: found.planStart, planEnd: found.planEnd };
     }
-    const { customers, orphans } = await customerMonths(db.prisma, { timezone: config.timezone, prices: config.billing, tiers: config.tiers }, month, only);
+    const { customers, orphans } = await customerMonths(
+      db.prisma,
+      { timezone: config.timezone, prices: config.billing, tiers: config.tiers, freeDiagnosticsMinutes: config.callout.freeDiagnosticsMinutes },
+      month,
+      only,
+    );
     if (orphans.length) io.err(`${orphans.length} ticket(s) with time in ${month} have no customer and are on no statement: ${orphans.join(', ')}`);
     const report: StatementReport = {
       month,

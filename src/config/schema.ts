@@ -245,6 +245,14 @@ export const configSchema = z
           .refine((n) => n === 0 || n >= 2, '0 (off), or 2 or more: the ticket that makes this many on one topic gets the warning')
           .default(3),
         repeatWindowDays: z.number().positive().default(30),
+        /**
+         * True: a checklist answer that points at the customer's side ("only Wi-Fi devices fail")
+         * sends the paid call-out offer at once. False (default): the card suggests it and a
+         * technician judges (docs/billing.md, "Who judges the fault").
+         */
+        autoOffer: z.boolean().default(false),
+        /** The first minutes of a case's paid diagnostics on the customer's side that are free (0: none; docs/billing.md, "Paid work is agreed first"). */
+        freeDiagnosticsMinutes: z.number().int().nonnegative().default(0),
       })
       .prefault({}),
     outages: z

@@ -23,6 +23,11 @@ export interface BillingEntry {
   rate?: string | null;
   /** Kilometres driven on a travel entry. */
   km?: number | null;
+  /**
+   * The ticket's kind of work when the entry's billing followed it (the technician said neither
+   * billable nor free); null or absent: the technician said, or it was logged before this was kept.
+   */
+  workCategory?: string | null;
 }
 
 /** Prepaid hours a customer holds, as a month starts. Dates are local YYYY-MM-DD. */
@@ -63,6 +68,14 @@ export interface PricedTerms {
   packages?: readonly PackageBalance[];
   /** The prices of cases (by ticket number) whose customer agreed to a paid call-out: those quoted. */
   casePrices?: Readonly<Record<string, PriceList>>;
+  /**
+   * The cases (ticket numbers) whose customer agreed to paid work (an accepted consent). Billable
+   * time logged on a paid kind of work of another case is not billed: the customer has not agreed
+   * (docs/billing.md, "Paid work is agreed first"). Absent: every case counts as agreed.
+   */
+  agreedCases?: readonly string[];
+  /** The first minutes of each case's paid diagnostics on the customer's side that are free (config callout.freeDiagnosticsMinutes). */
+  freeDiagnosticsMinutes?: number;
 }
 
 /** The older terms of one rate for work and travel, and a flat travel fee per case. */
@@ -79,7 +92,8 @@ export interface SingleRateTerms {
 /** What billMonth takes: the full terms, or the older single-rate ones. */
 export type BillingTerms = PricedTerms | SingleRateTerms;
 
-export type LineKind = 'work' | 'travel' | 'travel-km' | 'travel-fee' | 'non-billable';
+/** `unagreed`: billable time on paid work the customer has not agreed to (yet): listed, not billed. */
+export type LineKind = 'work' | 'travel' | 'travel-km' | 'travel-fee' | 'non-billable' | 'unagreed';
 
 /** One line of the statement: an activity, the kilometres of a trip, or a case's travel fee. */
 export interface StatementLine {
@@ -106,6 +120,8 @@ export interface StatementLine {
   includedMinutes: number;
   /** Minutes taken from prepaid packages. */
   packageMinutes: number;
+  /** Minutes of the case's free diagnostics (callout.freeDiagnosticsMinutes) this line used: not billed. */
+  freeMinutes: number;
   billedMinutes: number;
   /** Minor units. */
   amount: number;
@@ -118,6 +134,10 @@ export interface StatementTotals {
   workMinutes: number;
   travelMinutes: number;
   nonBillableMinutes: number;
+  /** Billable time the customer has not agreed to: listed, not billed (docs/billing.md, "Paid work is agreed first"). */
+  unagreedMinutes: number;
+  /** Work minutes left free as the first minutes of paid diagnostics on the customer's side. */
+  freeDiagnosticsMinutes: number;
   /** Rounded work plus rounded travel. */
   roundedMinutes: number;
   roundedWorkMinutes: number;

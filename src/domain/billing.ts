@@ -26,6 +26,11 @@
  *   never taken from included minutes or packages; each travel entry with kilometres gets a line
  *   pricing them; and a flat amount per visit once per case that had billable travel.
  * - A case whose customer agreed to a paid call-out is priced as quoted (`casePrices`).
+ * - Billable time whose billing followed a paid kind of work, on a case the customer has not
+ *   agreed to paid work on (`agreedCases`), is an `unagreed` line: listed, not billed, using no
+ *   included minutes; once the customer agrees, the next statement bills it.
+ * - The first `freeDiagnosticsMinutes` of a case's work on paid diagnostics on the customer's side
+ *   (customer_fault, advanced_diagnostics) are free: taken off before rounding, shown per line.
  * - Money is integer minor units. A line's amount = billed minutes x hourly rate / 60,
  *   rounded half up to a whole minor unit in integer arithmetic; totals are the lines' sums,
  *   so the statement adds up.
@@ -46,6 +51,7 @@ import type {
   StatementTotals,
 } from './billing-types.js';
 import { checkPrices, type PriceList, rateOf, singleRatePrices, travelRateOf } from './prices.js';
+import { CUSTOMER_SIDE_DIAGNOSTICS, isFreeWork, type WorkCategory } from './work-category.js';
 
 export type {
   BillingEntry,
@@ -60,6 +66,7 @@ export type {
   StatementTotals,
 } from './billing-types.js';
 export {
+  CUSTOMER_SIDE_DIAGNOSTICS,
   FREE_WORK,
   initialWorkCategory,
   isFreeWork,
@@ -158,6 +165,7 @@ export function billMonth(entries: readonly BillingEntry[], given: BillingTerms,
     roundedMinutes: 0,
     includedMinutes: 0,
     packageMinutes: 0,
+    freeMinutes: 0,
     billedMinutes: 0,
     amount: 0,
     ...fields,
@@ -170,9 +178,13 @@ export function billMonth(entries: readonly BillingEntry[], given: BillingTerms,
     let travel = 0;
     let travelRounded = 0;
     let firstTravel: BillingEntry | null = null;
+    const agreed = terms.agreedCases === undefined || terms.agreedCases.includes(ticketNumber);
+    let freeLeft = terms.freeDiagnosticsMinutes ?? 0;
     for (const e of caseEntries) {
       if (!e.billable) {
         lines.push(line(e, 'non-billable', {}));
+      } else if (!agreed && e.workCategory != null && !isFreeWork(e.workCategory)) {
+        lines.push(line(e, 'unagreed', {}));
       } else if (e.travel) {
         firstTravel ??= e;
         if (travelRate) {
@@ -187,7 +199,9 @@ export function billMonth(entries: readonly BillingEntry[], given: BillingTerms,
       } else {
         const rate = rateOfEntry(prices, terms.prices, e);
         const sum = work.get(rate.name) ?? { minutes: 0, rounded: 0 };
-        sum.minutes += e.minutes;
+        const free = e.workCategory != null && CUSTOMER_SIDE_DIAGNOSTICS.includes(e.workCategory as WorkCategory) ? Math.min(freeLeft, e.minutes) : 0;
+        freeLeft -= free;
+        sum.minutes += e.minutes - free;
         const started = roundUp(sum.minutes, rate.incrementMinutes) - sum.rounded;
         sum.rounded += started;
         work.set(rate.name, sum);
@@ -211,6 +225,7 @@ export function billMonth(entries: readonly BillingEntry[], given: BillingTerms,
             roundedMinutes: started,
             includedMinutes: included,
             packageMinutes: fromPackages,
+            freeMinutes: free,
             billedMinutes: rest,
             amount: amountFor(rest, rate.hourlyRate),
           }),
@@ -254,6 +269,8 @@ function totalsOf(lines: readonly StatementLine[], allowance: number, packages: 
     workMinutes: sum((l) => l.minutes, ['work']),
     travelMinutes: sum((l) => l.minutes, ['travel']),
     nonBillableMinutes: sum((l) => l.minutes, ['non-billable']),
+    unagreedMinutes: sum((l) => l.minutes, ['unagreed']),
+    freeDiagnosticsMinutes: sum((l) => l.freeMinutes),
     roundedMinutes: sum((l) => l.roundedMinutes),
     roundedWorkMinutes: sum((l) => l.roundedMinutes, ['work']),
     roundedTravelMinutes: sum((l) => l.roundedMinutes, ['travel']),

@@ -126,6 +126,8 @@ export interface TicketCommandArgs {
   duration?: string;
   when?: string;
   kind?: string;
+  /** visit: "true" books a free visit (Discord's option); Slack's "zdarma"/"free" word in `when` does too. */
+  free?: string;
 }
 
 /** A ticket command read and checked, ready for the queue. */
@@ -135,7 +137,7 @@ export type TicketCommand =
   | { name: 'note' | 'reply'; number: string; text: string }
   | { name: 'time'; number: string; minutes: number; activity: string }
   | { name: 'category'; number: string; category: WorkCategory }
-  | { name: 'visit'; number: string; at: Date };
+  | { name: 'visit'; number: string; at: Date; free?: boolean };
 
 /**
  * Why a command cannot run: an argument is missing (`usage`), the ticket number is not one
@@ -155,7 +157,7 @@ const fail = (p: CommandProblem): { ok: false } & CommandProblem => ({ ok: false
  * notFound); then the command's own arguments: time: duration missing -> usage, unreadable ->
  * badDuration, then the activity (text) missing -> usage; note and reply: text missing -> usage;
  * category: kind missing -> usage, unknown -> badCategory; visit: when missing -> usage,
- * unreadable -> badTime. resolve's text is an optional note for the customer.
+ * unreadable -> badTime; "zdarma"/"free" before or after the time (or `free` "true") books a free visit. resolve's text is an optional note for the customer.
  */
 export function readTicketCommand(name: TicketCommandName, args: TicketCommandArgs, opts: { ticketPrefix: string; timezone: string }): Read<TicketCommand> {
   const typed = args.ticket?.trim() ?? '';
@@ -186,12 +188,24 @@ export function readTicketCommand(name: TicketCommandName, args: TicketCommandAr
       return category === null ? fail({ problem: 'badCategory' }) : { ok: true, command: { name, number, category } };
     }
     case 'visit': {
-      const when = args.when?.trim() ?? '';
+      const { when, free } = visitWhen(args.when ?? '');
       if (!when) return fail({ problem: 'usage' });
       const at = parseLocalDateTime(when, opts.timezone);
-      return at === null ? fail({ problem: 'badTime' }) : { ok: true, command: { name, number, at } };
+      if (at === null) return fail({ problem: 'badTime' });
+      return { ok: true, command: free || args.free?.trim().toLowerCase() === 'true' ? { name, number, at, free: true } : { name, number, at } };
     }
   }
+}
+
+/** The words that make a visit free ("visit ID 2026-11-24 14:30 zdarma"): the fault is on the provider's side. */
+const FREE_VISIT_WORDS = ['zdarma', 'free', 'bezplatne', 'bezplatny', 'bezplatna', 'bezplatně', 'bezplatný', 'bezplatná'];
+
+/** The time of a visit as typed, without a "zdarma"/"free" word before or after it, and whether there was one. */
+export function visitWhen(typed: string): { when: string; free: boolean } {
+  const words = typed.trim().split(/\s+/).filter(Boolean);
+  const isFree = (w: string | undefined) => w !== undefined && FREE_VISIT_WORDS.includes(w.toLowerCase());
+  const free = isFree(words[0]) || isFree(words.at(-1));
+  return { when: words.filter((w, i) => !((i === 0 || i === words.length - 1) && isFree(w))).join(' '), free };
 }
 
 // --- Outage commands -------------------------------------------------------------------------

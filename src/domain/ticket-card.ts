@@ -22,6 +22,10 @@ export interface CardInput {
   /** The kind of work for billing (outage, diagnostics... see src/domain/billing.ts); shown when known. */
   workCategory?: string;
   claimedByName: string | null;
+  /** The customer's side is only suggested: no paid call-out was offered (callout.autoOffer off): "offer paid call-out?". */
+  suggestOffer?: boolean;
+  /** Minutes of paid work logged without the customer's consent: not billed until they agree. */
+  unagreedMinutes?: number;
   resolvedAt: Date | null;
   satisfaction: number | null;
   customer: { name: string; contractNumber: string; area: string | null; phone: string | null } | null;
@@ -79,7 +83,8 @@ export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lan
     const key = `team.workCategory.${input.workCategory}`;
     fields.push({ label: t(lang, 'team.workCategory'), value: isMessageKey(key) ? t(lang, key) : input.workCategory });
   }
-  if (input.likelyCustomerSide) fields.push({ label: '💶', value: t(lang, 'team.customerSide') });
+  if (input.likelyCustomerSide) fields.push({ label: '💶', value: t(lang, input.suggestOffer ? 'team.customerSideSuggest' : 'team.customerSide') });
+  if (input.unagreedMinutes) fields.push({ label: '⏳', value: t(lang, 'team.unagreedTime', { minutes: input.unagreedMinutes }) });
   if (input.satisfaction !== null) fields.push({ label: t(lang, 'team.satisfaction'), value: `${input.satisfaction}/5` });
 
   const state =

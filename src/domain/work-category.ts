@@ -53,14 +53,22 @@ export function parseWorkCategory(text: string): WorkCategory | null {
 }
 
 /**
- * The category a new ticket starts with: `outage` when it was opened during a known outage in
- * the customer's area; `customer_fault` when the checklist points at the customer's side;
- * otherwise `diagnostics` (free) — also for the free-text "something else" flow and billing
- * questions: nobody is charged before a technician has looked and re-classified the case
- * (`/linka category`).
+ * The paid kinds of work that are diagnostics finding the cause on the customer's side: the first
+ * `callout.freeDiagnosticsMinutes` of a case's such work are free (docs/billing.md, "Paid work is
+ * agreed first").
  */
-export function initialWorkCategory(ticket: { likelyCustomerSide: boolean; outageInArea: boolean }): WorkCategory {
+export const CUSTOMER_SIDE_DIAGNOSTICS: readonly WorkCategory[] = ['customer_fault', 'advanced_diagnostics'];
+
+/**
+ * The category a new ticket starts with: `outage` when it was opened during a known outage in
+ * the customer's area; `customer_fault` when the checklist points at the customer's side and
+ * Linka offers the paid call-out itself (`callout.autoOffer`); otherwise `diagnostics` (free) —
+ * also for a checklist that only suggests the customer's side, the free-text "something else"
+ * flow and billing questions: nobody is charged before a technician has looked and re-classified
+ * the case (`/linka category`).
+ */
+export function initialWorkCategory(ticket: { likelyCustomerSide: boolean; outageInArea: boolean }, autoOffer = true): WorkCategory {
   if (ticket.outageInArea) return 'outage';
-  if (ticket.likelyCustomerSide) return 'customer_fault';
+  if (ticket.likelyCustomerSide && autoOffer) return 'customer_fault';
   return 'diagnostics';
 }

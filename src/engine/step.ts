@@ -168,17 +168,17 @@ function handle(turn: Turn, event: CoreEvent): void {
     case 'ticketResolved':
       return onResolved(turn, event.number, event.note);
     case 'calloutOffered':
-      return onOffer(turn, event.offerId, event.number, event.terms);
+      return onOffer(turn, event.offerId, event.number, event.terms, event.work);
     case 'consentResult':
       return onConsent(turn, event);
     case 'offerExpired':
-      return onOfferExpired(turn, event.offerId, event.number);
+      return onOfferExpired(turn, event.offerId, event.number, event.work);
     case 'offerCancelResult':
       if (event.ok) s.offer = null;
       say(turn, event.ok ? 'offer.cancelled' : 'offer.cancelTooLate');
       return flush(turn);
     case 'visitBooked':
-      say(turn, 'offer.visitBooked', { time: event.time });
+      say(turn, event.free ? 'offer.freeVisitBooked' : 'offer.visitBooked', { time: event.time });
       return flush(turn);
     case 'start':
       if (event.payload && s.customerId === null) return lookup(turn, { contractNumber: event.payload });

@@ -3,17 +3,22 @@
  * src/engine/step.ts): a paid call-out offer and the customer's explicit answer, the
  * technician's resolution, the satisfaction rating, the end of the session.
  */
-import { clearTimer, flush, prompt, say, type Turn } from './turn.js';
+import { clearTimer, flush, prompt, say, text, type Turn } from './turn.js';
 import type { CoreEvent } from './types.js';
 
-/** A paid call-out is offered: quote the exact terms and ask for an explicit yes or no. */
-export function onOffer(turn: Turn, offerId: string, number: string, terms: string): void {
+/**
+ * A paid call-out is offered: quote the exact terms and ask for an explicit yes or no. With
+ * `work`, the support turned paid (a technician reclassified the ticket): the customer is asked
+ * to agree to that paid work the same way.
+ */
+export function onOffer(turn: Turn, offerId: string, number: string, terms: string, work?: string): void {
   const { s } = turn;
   clearTimer(turn);
-  s.offer = { id: offerId, number, accepted: false };
+  s.offer = { id: offerId, number, accepted: false, ...(work ? { work } : {}) };
   s.flow = 'main';
   s.step = 'offer';
-  say(turn, 'offer.intro', { number });
+  if (work) say(turn, 'offer.paidWork.intro', { number, work: text(turn, `offer.work.${work}`) });
+  else say(turn, 'offer.intro', { number });
   turn.pending.push(terms);
   prompt(turn);
   // No conversation timer: the offer expires at its `expiresAt` on the server even when the
@@ -37,22 +42,25 @@ export function decide(turn: Turn, accepted: boolean, reply: string): void {
 export function onConsent(turn: Turn, event: Extract<CoreEvent, { kind: 'consentResult' }>): void {
   const { s } = turn;
   const offer = s.offer?.id === event.offerId ? s.offer : null;
-  s.offer = event.outcome === 'accepted' ? { id: event.offerId, number: event.number, accepted: true } : offer?.accepted ? offer : null;
+  const work = offer?.work;
+  // An accepted call-out can be cancelled until the visit (ZRUŠIT); agreed paid work has nothing to cancel.
+  s.offer = event.outcome === 'accepted' && !work ? { id: event.offerId, number: event.number, accepted: true } : offer?.accepted ? offer : null;
   s.ticketNumber = event.number;
   s.flow = 'main';
   s.step = 'ticketOpen';
   if (event.outcome === 'expired') {
-    say(turn, 'offer.expired', { number: event.number });
+    say(turn, work ? 'offer.paidWork.expired' : 'offer.expired', { number: event.number });
     return prompt(turn);
   }
   if (event.outcome === 'closed') return prompt(turn);
-  prompt(turn, {}, event.outcome === 'accepted' ? 'offer.accepted' : 'offer.declined');
+  const key = event.outcome === 'accepted' ? 'offer.accepted' : 'offer.declined';
+  prompt(turn, {}, work ? key.replace('offer.', 'offer.paidWork.') : key);
 }
 
 /** The server expired the offer unanswered: tell the customer (once: the event's id is de-duplicated). */
-export function onOfferExpired(turn: Turn, offerId: string, number: string): void {
+export function onOfferExpired(turn: Turn, offerId: string, number: string, work?: string): void {
   const { s } = turn;
-  say(turn, 'offer.expired', { number });
+  say(turn, work ? 'offer.paidWork.expired' : 'offer.expired', { number });
   if (s.offer?.id !== offerId || s.offer.accepted) return flush(turn);
   s.offer = null;
   if (s.step !== 'offer') return flush(turn);

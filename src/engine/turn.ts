@@ -81,6 +81,8 @@ export function prompt(turn: Turn, params: Record<string, string | number> = {},
   const def = currentStep(turn);
   if (!def || !('prompt' in def)) return flush(turn);
   let key = keyOverride ?? def.prompt;
+  // An offer asking for paid work (not a call-out) asks about that work.
+  if (def.kind === 'offer' && turn.s.offer?.work && (key === 'offer.prompt' || key === 'offer.ambiguous')) key = key.replace('offer.', 'offer.paidWork.');
   let contactButton: string | undefined;
   if (def.kind === 'identify' && turn.ctx.capabilities.contactShare) {
     key = 'identify.askWithContact';

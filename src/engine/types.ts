@@ -98,8 +98,12 @@ export type CoreEvent =
   | { kind: 'ticketResolved'; number: string; technician: string; note?: string }
   /** A technician wrote to the customer from the ticket's thread. */
   | { kind: 'technicianMessage'; number: string; technician: string; text: string }
-  /** A paid call-out is offered on the ticket; `terms` is the exact text to quote. */
-  | { kind: 'calloutOffered'; offerId: string; number: string; terms: string; expiresAt: string }
+  /**
+   * A paid call-out is offered on the ticket; `terms` is the exact text to quote. With `work`
+   * (a kind of paid work), the customer is asked to agree to paid work instead: a technician
+   * reclassified the ticket.
+   */
+  | { kind: 'calloutOffered'; offerId: string; number: string; terms: string; expiresAt: string; work?: string }
   /** Feedback from the runtime on the customer's CANCEL of an accepted call-out. */
   | { kind: 'offerCancelResult'; ok: boolean }
   /**
@@ -108,9 +112,9 @@ export type CoreEvent =
    */
   | { kind: 'consentResult'; offerId: string; number: string; outcome: 'accepted' | 'declined' | 'expired' | 'closed' }
   /** The offer ran out without an answer (the runtime's expiry sweep, src/services/offer-expiry.ts). */
-  | { kind: 'offerExpired'; offerId: string; number: string }
-  /** A technician booked the visit the customer agreed to; `time` is formatted for the customer. */
-  | { kind: 'visitBooked'; number: string; time: string }
+  | { kind: 'offerExpired'; offerId: string; number: string; work?: string }
+  /** A technician booked the visit the customer agreed to (or a `free` one); `time` is formatted for the customer. */
+  | { kind: 'visitBooked'; number: string; time: string; free?: boolean }
   /**
    * Feedback from the runtime on `queryHours`: rounded work this month, the tier's included minutes
    * (0 outside the customer's plan) and what their prepaid packages have left; `unknown` when the
@@ -208,8 +212,8 @@ export interface ConversationState {
   ticketNumber: string | null;
   /** What the pending customer look-up was by, to word a failure. */
   lookup: 'contract' | 'phone' | null;
-  /** The call-out offer waiting for an answer, or the accepted one (which the customer may cancel). */
-  offer?: { id: string; number: string; accepted: boolean } | null;
+  /** The call-out offer waiting for an answer, or the accepted one (which the customer may cancel); `work`: it asks for paid work. */
+  offer?: { id: string; number: string; accepted: boolean; work?: string } | null;
   /** The resolved ticket the satisfaction question is about. */
   ratingFor?: string | null;
   /** Lines said while a look-up is pending, sent with its answer (one message, not two). */

@@ -130,6 +130,18 @@ export const sk: Record<MessageKey, string> = {
   'offer.cancelled': 'Platený výjazd sme zrušili. Požiadavka zostáva otvorená.',
   'offer.cancelTooLate': 'Výjazd už prebehol alebo prebieha, zrušiť ho nemožno. Kontaktujte prosím technika.',
   'offer.visitBooked': 'Výjazd technika sme naplánovali na {time}.',
+  'offer.freeVisitBooked': 'Výjazd technika sme naplánovali na {time}. Výjazd je bezplatný.',
+  'offer.paidWork.intro':
+    'K požiadavke {number}: technik zistil, že ide o platenú službu ({work}). Skôr než budeme pokračovať, potrebujeme váš súhlas s cenou.',
+  'offer.paidWork.prompt': 'Súhlasíte s platenou službou za týchto podmienok? Odpovedzte prosím ÁNO, alebo NIE.',
+  'offer.paidWork.ambiguous': 'Potrebujem od vás jednoznačnú odpoveď: súhlasíte s platenou službou? Napíšte ÁNO, alebo NIE.',
+  'offer.paidWork.accepted': 'Ďakujeme, váš súhlas sme zaznamenali. Technik bude na vašej požiadavke pokračovať.',
+  'offer.paidWork.declined': 'Rozumiem, platenú službu neobjednávate. Požiadavka zostáva otvorená a technik sa vám ozve.',
+  'offer.paidWork.expired': 'Žiadosť o súhlas s platenou službou k požiadavke {number} vypršala. Ak o službu stojíte, napíšte nám.',
+  'offer.work.configuration': 'nastavenie vášho zariadenia',
+  'offer.work.customer_fault': 'porucha na vašej strane',
+  'offer.work.training': 'zaškolenie',
+  'offer.work.advanced_diagnostics': 'podrobná diagnostika',
   'ticket.repeatWarning':
     'Upozorňujeme, že sa s touto záležitosťou obraciate opakovane. Ďalšia pomoc s ňou už bude spoplatnená podľa cenníka. Odporúčame vám naše technické školenie alebo niektorý z balíčkov podpory (SLA).',
   'team.offerSent': '{name} ponúkol(a) zákazníkovi platený výjazd: {terms}',
@@ -141,6 +153,20 @@ export const sk: Record<MessageKey, string> = {
   'team.offerCancelled': 'Zákazník platený výjazd ZRUŠIL.',
   'team.noConsent': 'Výjazd k {number} nemožno naplánovať: zákazník nesúhlasil s plateným výjazdom.',
   'team.visitBooked': '{name} naplánoval(a) výjazd na {time}.',
+  'team.freeVisitBooked': '{name} naplánoval(a) bezplatný výjazd na {time} (porucha na našej strane).',
+  'team.freeVisitPaidWork':
+    'Bezplatný výjazd k {number} nemožno naplánovať: druh práce je platený ({category}). Ak je porucha na našej strane, zmeňte najprv druh práce (category).',
+  'team.paidWorkOffered':
+    'Druh práce je platený ({category}): zákazníkovi sme poslali podmienky a čakáme na jeho súhlas. Čas zapísaný pred súhlasom sa neúčtuje. {terms}',
+  'team.paidWorkAccepted': 'Zákazník SÚHLASÍ s platenou prácou (odpoveď: „{reply}“).',
+  'team.paidWorkDeclined': 'Zákazník platenú prácu ODMIETOL (odpoveď: „{reply}“).',
+  'team.paidWorkExpired': 'Žiadosť o súhlas s platenou prácou vypršala bez odpovede.',
+  'team.categorySetConsent': 'Druh práce pri {number}: {category}. Zákazníkovi sme poslali podmienky a žiadosť o súhlas.',
+  'team.categorySetPending': 'Druh práce pri {number}: {category}. Na súhlas zákazníka už čaká skoršia ponuka.',
+  'team.timeLoggedUnagreed': 'Zapísaných {minutes} min k {number}. Zákazník s platenou prácou zatiaľ nesúhlasil: čas sa nebude účtovať, kým súhlas nedá.',
+  'team.customerSideSuggest': 'Najskôr na strane zákazníka: ponúknuť platený výjazd?',
+  'team.unagreedTime': '{minutes} min platenej práce čaká na súhlas zákazníka (neúčtuje sa)',
+  'statement.unagreed': '{activity} (neúčtované: zákazník zatiaľ nesúhlasil s platenou prácou)',
   'team.badTime': 'Termín zadajte ako 2026-11-24 14:30.',
   'outage.notice': 'Hlásime výpadok: {title}. Stav: {status}.{eta} Na odstránení pracujeme, nemusíte nič reštartovať; o oprave vám dáme vedieť.',
   'outage.update': 'Výpadok {title}: {status}.{eta}',
@@ -291,7 +317,7 @@ export const sk: Record<MessageKey, string> = {
   'team.usage': 'Použitie: {usage}',
   'team.offerUnavailable': 'Ponuka plateného výjazdu pre {number} zatiaľ nie je zapnutá.',
   'team.help':
-    'Príkazy /linka: queue (front), claim ID, release ID, resolve ID [poznámka], note ID text, time ID 45m [2026-11-30] text (pred textom cesta: alebo cesta 35km:, zdarma: alebo placene:, sadzba ako konzultant:), category ID druh, reply ID text, visit ID 2026-11-24 14:30, outage start Petržalka,Ružinov [| názov], outage update ID stav [2026-11-24 14:30], outage resolve ID, outage list, help.',
+    'Príkazy /linka: queue (front), claim ID, release ID, resolve ID [poznámka], note ID text, time ID 45m [2026-11-30] text (pred textom cesta: alebo cesta 35km:, zdarma: alebo placene:, sadzba ako konzultant:), category ID druh, reply ID text, visit ID 2026-11-24 14:30 [zdarma] (bezplatný výjazd, porucha na našej strane), outage start Petržalka,Ružinov [| názov], outage update ID stav [2026-11-24 14:30], outage resolve ID, outage list, help.',
   // Short variants for SMS, where every segment is billed (config sms.shortText).
   'greeting.hello@sms': 'Dobrý deň, tu Linka ({company}).',
   'identify.ask@sms': 'Na overenie pošlite číslo zmluvy (je na zmluve či faktúre).',

@@ -124,14 +124,14 @@ export function createRuntime(args: {
     clock,
     onQueued: wake,
     teamPlatforms,
-    hours: { timezone: config.timezone, prices: config.billing, tiers: config.tiers },
+    hours: { timezone: config.timezone, prices: config.billing, tiers: config.tiers, freeDiagnosticsMinutes: config.callout.freeDiagnosticsMinutes },
     deadlineFor: (tier, openedAt) => reactionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
     flowVersions: flowVersions(prisma, flows, texts),
     resolutionDeadlineFor: (tier, openedAt) => resolutionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
   };
   // The deliverers' ports check a 429's pause just before each platform call.
   const heldTeamPorts = new Map([...teamPorts].map(([platform, port]) => [platform, holdBackTeamPort(limiter, port)]));
-  const team = { prisma, teamPorts: heldTeamPorts, clock, timezone: config.timezone, teamLanguage: config.teamLanguage };
+  const team = { prisma, teamPorts: heldTeamPorts, clock, timezone: config.timezone, teamLanguage: config.teamLanguage, autoOffer: config.callout.autoOffer };
   deliverers.set('reply', replyDeliverer(prisma, new Map([...ports].map(([channel, port]) => [channel, holdBackPort(limiter, port)]))));
   for (const kind of ['team.post', 'team.update', 'team.thread', 'team.channel']) deliverers.set(kind, (item) => deliverTeamItem(team, item));
   deliverers.set('dispatch', async (item) => {

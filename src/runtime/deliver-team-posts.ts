@@ -2,9 +2,12 @@
  * Carries out the team effects of the outbox (team.post, team.update, team.thread,
  * team.channel) through the team ports, building each card from the ticket as it is now.
  */
+import { FREE_WORK, WORK_CATEGORIES } from '../domain/billing.js';
 import { ticketCard } from '../domain/ticket-card.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
+import { hasOffer } from '../store/offers.js';
+import { unagreedMinutesOf } from '../store/time-entries.js';
 import { insertTeamPost, setTeamPostThread, teamPostOf } from '../store/team-posts.js';
 import { ticketForCard } from '../store/tickets.js';
 import type { OutboxItem, PrismaClient } from '../store/types.js';
@@ -16,15 +19,23 @@ export interface TeamDeliveryDeps {
   clock: () => Date;
   timezone: string;
   teamLanguage: Lang;
+  /** callout.autoOffer: without it, a likely customer side is a suggestion on the card until an offer is made. */
+  autoOffer?: boolean;
 }
+
+const PAID_WORK = WORK_CATEGORIES.filter((c) => !FREE_WORK.includes(c));
 
 async function cardOf(deps: TeamDeliveryDeps, ticketId: string) {
   const ticket = await ticketForCard(deps.prisma, ticketId);
   if (!ticket) throw new LinkaError('ticket_missing', `ticket ${ticketId} does not exist`, { permanent: true });
   const c = ticket.customer;
+  const suggestOffer = ticket.likelyCustomerSide && !deps.autoOffer && !(await hasOffer(deps.prisma, ticketId));
+  const unagreedMinutes = await unagreedMinutesOf(deps.prisma, ticketId, PAID_WORK);
   return ticketCard(
     {
       ...ticket,
+      suggestOffer,
+      unagreedMinutes,
       customer: c ? { name: c.name, contractNumber: c.contractNumber, area: c.area, phone: c.phones[0]?.e164 ?? null } : null,
     },
     { timeZone: deps.timezone, lang: deps.teamLanguage, now: deps.clock() },

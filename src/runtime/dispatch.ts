@@ -250,7 +250,14 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         const deadline = deps.deadlineFor(tier, now);
         const resolutionDeadline = deps.resolutionDeadlineFor(tier, now);
         // Opened while a known outage covers the customer's area: the provider's outage (free work).
-        const workCategory = initialWorkCategory({ likelyCustomerSide: effect.ticket.likelyCustomerSide, outageInArea: outage !== null });
+        // The helpdesk judges the customer's side (docs/billing.md, "Who judges the fault"): the
+        // checklist's hint offers the paid call-out at once only with callout.autoOffer; otherwise
+        // it is a suggestion on the card, and the work stays free until a technician decides.
+        const autoOffered = effect.ticket.likelyCustomerSide && deps.offers.autoOffer === true;
+        const workCategory = initialWorkCategory(
+          { likelyCustomerSide: effect.ticket.likelyCustomerSide, outageInArea: outage !== null },
+          deps.offers.autoOffer === true,
+        );
         ticket = await createTicket(tx, {
           number,
           draft: effect.ticket,
@@ -270,8 +277,8 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         const lang = state?.lang ?? 'cs';
         if (outside) await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'thread', text: planTeamLine(outside, deps.engine.settings.teamLanguage) }, now);
         // The offer made at once tells the customer about the plan itself, with the terms.
-        const planNotice = outside && !effect.ticket.likelyCustomerSide ? planNoticeText(outside, quoteTerms(deps.offers, lang), lang) : null;
-        if (effect.ticket.likelyCustomerSide) await createOffer(tx, deps.offers, ticket, null, now);
+        const planNotice = outside && !autoOffered ? planNoticeText(outside, quoteTerms(deps.offers, lang), lang) : null;
+        if (autoOffered) await createOffer(tx, deps.offers, ticket, null, now);
         // The customer's confirmation says by when to expect the reaction (and the resolution, when
         // the tier promises one), in their language.
         const promise = reactionPromise(deadline, customer !== null);

@@ -8,7 +8,7 @@
  * (src/services/offer-expiry.ts), whatever the conversation does meanwhile, and an answer at or
  * after that time is refused.
  */
-import { FREE_WORK, vatNoteIn, type VatNote } from '../domain/billing.js';
+import { FREE_WORK, isWorkCategory, vatNoteIn, type VatNote, type WorkCategory } from '../domain/billing.js';
 import { localDateTime } from '../domain/billing-month.js';
 import { outsidePlan, type TierTerm } from '../domain/entitlement.js';
 import type { PriceList } from '../domain/prices.js';
@@ -44,6 +44,8 @@ export interface OfferSettings extends PriceList {
   timezone: string;
   tiers: Readonly<Record<string, TierTerm>>;
   offerExpiresHours: number;
+  /** callout.autoOffer: a checklist pointing at the customer's side sends the offer itself (absent: only suggested on the card). */
+  autoOffer?: boolean;
   repeatCount: number;
   repeatWindowDays: number;
   teamLanguage: Lang;
@@ -68,7 +70,7 @@ export async function tellConversation(
 }
 
 /** The language the customer of a ticket reads. */
-async function customerLang(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, fallback: Lang): Promise<Lang> {
+export async function customerLang(tx: Tx, ticket: Pick<Ticket, 'conversationId'>, fallback: Lang): Promise<Lang> {
   if (!ticket.conversationId) return fallback;
   return (await conversationLang(tx, ticket.conversationId)) ?? fallback;
 }
@@ -91,7 +93,9 @@ export async function ticketPlanNotice(
 
 /**
  * Makes an offer on the ticket (by a technician, or by Linka when the checklist points at
- * the customer's side). Returns null when an unanswered offer is already waiting.
+ * the customer's side). Returns null when an unanswered offer is already waiting. With `work`,
+ * it asks the customer to agree to paid work of that kind (a technician reclassified the ticket:
+ * docs/billing.md, "Paid work is agreed first"), on the same terms, recorded the same way.
  */
 export async function createOffer(
   tx: Tx,
@@ -99,6 +103,7 @@ export async function createOffer(
   ticket: Ticket,
   by: { id: string; name: string } | null,
   now: Date,
+  opts: { work?: WorkCategory } = {},
 ): Promise<CalloutOfferRow | null> {
   // An earlier offer past its time that the sweep has not reached yet is expired first, so its
   // notice reaches the conversation before the new offer does.
@@ -112,23 +117,40 @@ export async function createOffer(
     ...quoteTermsOf(s, s.currency),
     vatNote: vatNoteIn(s.vatNote, lang),
     lang,
+    ...(opts.work ? { work: opts.work } : {}),
     ...(outside ? { plan: { tier: outside.plan.tier, status: outside.status, start: outside.plan.start, end: outside.plan.end } } : {}),
   };
   const expiresAt = new Date(now.getTime() + s.offerExpiresHours * 3_600_000);
   const offer = await insertOffer(tx, { ticketId: ticket.id, terms, quotedText, createdBy: by?.id ?? 'linka', createdAt: now, expiresAt });
-  await addTicketEvent(tx, ticket.id, 'callout_offered', by?.id ?? 'linka', { offerId: offer.id, quotedText }, now);
-  const teamLine = by
-    ? t(s.teamLanguage, 'team.offerSent', { name: by.name, terms: quoteTerms(s, s.teamLanguage) })
-    : t(s.teamLanguage, 'team.offerAuto', { terms: quoteTerms(s, s.teamLanguage) });
+  await addTicketEvent(tx, ticket.id, 'callout_offered', by?.id ?? 'linka', { offerId: offer.id, quotedText, ...(opts.work ? { work: opts.work } : {}) }, now);
+  const teamTerms = quoteTerms(s, s.teamLanguage);
+  const teamLine = opts.work
+    ? t(s.teamLanguage, 'team.paidWorkOffered', { category: t(s.teamLanguage, `team.workCategory.${opts.work}`), terms: teamTerms })
+    : by
+      ? t(s.teamLanguage, 'team.offerSent', { name: by.name, terms: teamTerms })
+      : t(s.teamLanguage, 'team.offerAuto', { terms: teamTerms });
   await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: teamLine }, now);
   await tellConversation(
     tx,
     ticket,
     `offer:${offer.id}`,
-    { kind: 'calloutOffered', offerId: offer.id, number: ticket.number, terms: quotedText, expiresAt: expiresAt.toISOString() },
+    {
+      kind: 'calloutOffered',
+      offerId: offer.id,
+      number: ticket.number,
+      terms: quotedText,
+      expiresAt: expiresAt.toISOString(),
+      ...(opts.work ? { work: opts.work } : {}),
+    },
     now,
   );
   return offer;
+}
+
+/** The kind of paid work an offer asked the customer to agree to; null for a paid call-out. */
+export function workOf(terms: unknown): WorkCategory | null {
+  const work = (terms as { work?: unknown } | null)?.work;
+  return typeof work === 'string' && isWorkCategory(work) ? work : null;
 }
 
 /** What became of a customer's answer: stored as given, refused because the offer ran out, or the offer was no longer open. */
@@ -178,8 +200,13 @@ export async function recordConsent(
   });
   const ticket = await ticketRowById(tx, offer.ticketId);
   await addTicketEvent(tx, ticket.id, `consent_${args.decision}`, args.conversationId, { offerId: offer.id, reply: args.reply }, args.now);
-  const line = t(s.teamLanguage, args.decision === 'accepted' ? 'team.consentAccepted' : 'team.consentDeclined', { reply: args.reply });
+  const work = workOf(offer.terms);
+  const key =
+    args.decision === 'accepted' ? (work ? 'team.paidWorkAccepted' : 'team.consentAccepted') : work ? 'team.paidWorkDeclined' : 'team.consentDeclined';
+  const line = t(s.teamLanguage, key, { reply: args.reply });
   await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: line }, args.now);
+  // Paid work logged before the consent is billable from now on: the card stops marking it.
+  if (args.decision === 'accepted') await toTeam(tx, s.teamPlatforms, ticket, { kind: 'update' }, args.now);
   return { outcome: args.decision, number: ticket.number };
 }
 
@@ -194,9 +221,10 @@ export async function expireOffer(tx: Tx, s: OfferSettings, offerId: string, now
   if (!(await expirePendingOffer(tx, offerId))) return false;
   const ticket = await ticketRowById(tx, offer.ticketId);
   await addTicketEvent(tx, ticket.id, 'callout_expired', 'linka', { offerId }, now);
-  await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: t(s.teamLanguage, 'team.offerExpired') }, now);
+  const work = workOf(offer.terms);
+  await toTeam(tx, s.teamPlatforms, ticket, { kind: 'thread', text: t(s.teamLanguage, work ? 'team.paidWorkExpired' : 'team.offerExpired') }, now);
   if (opts.tellCustomer ?? true) {
-    await tellConversation(tx, ticket, `offer-expired:${offerId}`, { kind: 'offerExpired', offerId, number: ticket.number }, now);
+    await tellConversation(tx, ticket, `offer-expired:${offerId}`, { kind: 'offerExpired', offerId, number: ticket.number, ...(work ? { work } : {}) }, now);
   }
   return true;
 }

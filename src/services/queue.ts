@@ -4,7 +4,7 @@
  * event, the card updates and the customer's notice (through the outbox) together.
  * A claim is one conditional UPDATE, so of many simultaneous clicks exactly one wins.
  */
-import type { WorkCategory } from '../domain/billing.js';
+import { isFreeWork, type WorkCategory } from '../domain/billing.js';
 import { parseTimeNote } from '../domain/time-note.js';
 import { pricesOfQuote, rateLabel } from '../domain/quote.js';
 import { claimRefusal, firstReaction, releaseRefusal, resolvedRefusal, timeEntryOf } from '../domain/ticket-actions.js';
@@ -12,7 +12,7 @@ import { byUrgency } from '../domain/sla.js';
 import { localTime } from '../domain/date-format.js';
 import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
-import { bookOfferVisit } from '../store/offers.js';
+import { bookOfferVisit, hasAcceptedConsent } from '../store/offers.js';
 import { insertTimeEntry } from '../store/time-entries.js';
 import {
   addTicketEvent,
@@ -26,7 +26,7 @@ import {
   ticketsOpenOrClaimed,
 } from '../store/tickets.js';
 import type { PrismaClient, Ticket, Tx } from '../store/types.js';
-import { acceptedOffer, createOffer, tellConversation, type OfferSettings } from './offers.js';
+import { acceptedOffer, createOffer, customerLang, tellConversation, type OfferSettings } from './offers.js';
 import { toTeam } from './enqueue-team-posts.js';
 
 /** Who acts: "slack:U123" / "discord:456" and a display name. */
@@ -170,6 +170,8 @@ export function createQueue(deps: QueueDeps) {
           rate: entry.rate ?? null,
           km: entry.km ?? null,
           workedAt,
+          // Billed by the kind of work (no "placene:"/"zdarma:"): paid work waits for the customer's consent.
+          workCategory: note.billable === null ? ticket.workCategory : null,
           createdAt: now,
         });
         await addTicketEvent(
@@ -181,6 +183,11 @@ export function createQueue(deps: QueueDeps) {
           now,
         );
         await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.timeEvent', { name: tech.name, minutes, text: activity }) }, now);
+        // Paid work the customer has not agreed to: marked on the card, not billed until they agree.
+        if (billable && note.billable === null && !(await hasAcceptedConsent(tx, ticket.id))) {
+          await toTeam(tx, teamPlatforms, ticket, { kind: 'update' }, now);
+          return { ok: true, message: say('team.timeLoggedUnagreed', { number, minutes }), ticket };
+        }
         return { ok: true, message: say('team.timeLogged', { number, minutes }), ticket };
       });
     },
@@ -188,7 +195,9 @@ export function createQueue(deps: QueueDeps) {
     /**
      * Sets the ticket's kind of work (free: outage, diagnostics; paid: configuration,
      * customer_fault, training, advanced_diagnostics). Time logged from then on is billable by
-     * default exactly when the work is paid; entries already logged keep what they were.
+     * default exactly when the work is paid; entries already logged keep what they were. Paid
+     * work is agreed before it is billed (docs/billing.md, "Paid work is agreed first"): on an
+     * open ticket whose customer has not agreed yet, the customer is sent the terms and asked.
      */
     setCategory(number: string, tech: Technician, category: WorkCategory): Promise<QueueResult> {
       return run(number, async (tx, ticket, now) => {
@@ -198,7 +207,11 @@ export function createQueue(deps: QueueDeps) {
         await addTicketEvent(tx, ticket.id, 'category', tech.id, { name: tech.name, from: ticket.workCategory, to: category }, now);
         await toTeam(tx, teamPlatforms, updated, { kind: 'update' }, now);
         await toTeam(tx, teamPlatforms, updated, { kind: 'thread', text: say('team.categoryEvent', { name: tech.name, category: label }) }, now);
-        return { ok: true, message: say('team.categorySet', { number, category: label }), ticket: updated };
+        if (isFreeWork(category) || resolvedRefusal(ticket) || (await hasAcceptedConsent(tx, ticket.id))) {
+          return { ok: true, message: say('team.categorySet', { number, category: label }), ticket: updated };
+        }
+        const asked = await createOffer(tx, deps.offers, updated, tech, now, { work: category });
+        return { ok: true, message: say(asked ? 'team.categorySetConsent' : 'team.categorySetPending', { number, category: label }), ticket: updated };
       });
     },
 
@@ -222,13 +235,39 @@ export function createQueue(deps: QueueDeps) {
         if (refused) return { ok: false, message: say(refused, { number }) };
         const offer = await createOffer(tx, deps.offers, ticket, tech, now);
         if (!offer) return { ok: false, message: say('team.offerPending', { number }) };
+        // The card's "offer a paid call-out?" suggestion is answered.
+        if (ticket.likelyCustomerSide) await toTeam(tx, teamPlatforms, ticket, { kind: 'update' }, now);
         return { ok: true, message: say('team.done', { number }), ticket };
       });
     },
 
-    /** Books the paid visit; refused without the customer's accepted consent. */
-    bookVisit(number: string, tech: Technician, at: Date): Promise<QueueResult> {
+    /**
+     * Books the paid visit; refused without the customer's accepted consent. With `free`, a
+     * visit for a fault on the provider's side (docs/billing.md, "A free technician visit"): no
+     * consent needed, the customer is told it is free, and it is refused while the ticket's kind
+     * of work is paid, so nothing logged on it is billed by default.
+     */
+    bookVisit(number: string, tech: Technician, at: Date, opts: { free?: boolean } = {}): Promise<QueueResult> {
       return run(number, async (tx, ticket, now) => {
+        if (opts.free) {
+          const refused = resolvedRefusal(ticket);
+          if (refused) return { ok: false, message: say(refused, { number }) };
+          if (!isFreeWork(ticket.workCategory)) {
+            return { ok: false, message: say('team.freeVisitPaidWork', { number, category: say(`team.workCategory.${ticket.workCategory}`) }) };
+          }
+          const event = await addTicketEvent(tx, ticket.id, 'visit_booked', tech.id, { free: true, at: at.toISOString() }, now);
+          const when = localTime(at, deps.timezone, teamLanguage);
+          await toTeam(tx, teamPlatforms, ticket, { kind: 'thread', text: say('team.freeVisitBooked', { name: tech.name, time: when }) }, now);
+          const lang = await customerLang(tx, ticket, deps.offers.defaultLanguage);
+          await tellConversation(
+            tx,
+            ticket,
+            `ticket-event:${event.id}`,
+            { kind: 'visitBooked', number, time: localTime(at, deps.timezone, lang), free: true },
+            now,
+          );
+          return { ok: true, message: say('team.done', { number }), ticket };
+        }
         const offer = await acceptedOffer(tx, ticket.id);
         if (!offer) return { ok: false, message: say('team.noConsent', { number }) };
         await bookOfferVisit(tx, offer.id, at);

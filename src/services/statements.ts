@@ -11,7 +11,7 @@ import { monthOf, monthRange } from '../domain/billing-month.js';
 import { planOf, type Plan, type TierTerm } from '../domain/entitlement.js';
 import type { PriceList } from '../domain/prices.js';
 import { pricesOfQuote } from '../domain/quote.js';
-import { acceptedTermsByTicket } from '../store/offers.js';
+import { acceptedTermsByTicket, ticketNumbersWithConsent } from '../store/offers.js';
 import { packagesOf, type PackageRow } from '../store/packages.js';
 import { type BillableEntry, type EntryCustomer, timeEntriesBetween } from '../store/time-entries.js';
 import type { DbClient } from '../store/types.js';
@@ -22,6 +22,8 @@ export interface StatementSettings {
   /** The price list (config billing: rates, defaultRate, travel). */
   prices: PriceList;
   tiers: Readonly<Record<string, { includedHours?: number } & TierTerm>>;
+  /** The first minutes of a case's paid diagnostics on the customer's side that are free (config callout.freeDiagnosticsMinutes). */
+  freeDiagnosticsMinutes?: number;
 }
 
 /** One customer's month: the statement, their plan's dates, and their packages after the month. */
@@ -74,13 +76,23 @@ export async function customerMonths(
     const held = packages.filter((p) => p.customerId === customer.id);
     const plan = planOf(customer, settings.tiers);
     const bill = async (m: string, list: readonly BillableEntry[], balances: PackageBalance[]) => {
-      const quotes = await acceptedTermsByTicket(db, [...new Set(list.map((e) => e.ticketNumber))]);
+      const numbers = [...new Set(list.map((e) => e.ticketNumber))];
+      const quotes = await acceptedTermsByTicket(db, numbers);
+      const agreedCases = await ticketNumbersWithConsent(db, numbers);
       const casePrices: Record<string, PriceList> = {};
       for (const [ticket, terms] of quotes) {
         const prices = pricesOfQuote(terms);
         if (prices) casePrices[ticket] = prices;
       }
-      const terms = { prices: settings.prices, includedMinutes: includedMinutesOf(settings.tiers, customer.tier), plan, packages: balances, casePrices };
+      const terms = {
+        prices: settings.prices,
+        includedMinutes: includedMinutesOf(settings.tiers, customer.tier),
+        plan,
+        packages: balances,
+        casePrices,
+        agreedCases,
+        freeDiagnosticsMinutes: settings.freeDiagnosticsMinutes ?? 0,
+      };
       return billMonth(list, terms, m, tz);
     };
     let balances: PackageBalance[] = held.map((p) => ({

@@ -114,3 +114,31 @@ export async function acceptedTermsByTicket(db: DbClient, ticketNumbers: readonl
   }
   return byTicket;
 }
+
+/** The ticket numbers among `ticketNumbers` whose customer agreed to paid work (an accepted consent, whatever became of the visit since). */
+export async function ticketNumbersWithConsent(db: DbClient, ticketNumbers: readonly string[]): Promise<string[]> {
+  const agreed: string[] = [];
+  for (let i = 0; i < ticketNumbers.length; i += 500) {
+    const tickets = await db.ticket.findMany({
+      where: { number: { in: ticketNumbers.slice(i, i + 500) } },
+      select: { id: true, number: true },
+    });
+    const consents = await db.consent.findMany({
+      where: { ticketId: { in: tickets.map((t) => t.id) }, decision: 'accepted' },
+      select: { ticketId: true },
+    });
+    const ids = new Set(consents.map((c) => c.ticketId));
+    agreed.push(...tickets.filter((t) => ids.has(t.id)).map((t) => t.number));
+  }
+  return agreed;
+}
+
+/** Whether the ticket's customer agreed to paid work on it (an accepted consent). */
+export async function hasAcceptedConsent(db: DbClient, ticketId: string): Promise<boolean> {
+  return (await db.consent.findFirst({ where: { ticketId, decision: 'accepted' }, select: { id: true } })) !== null;
+}
+
+/** Whether any offer (call-out or paid work) was ever made on the ticket. */
+export async function hasOffer(db: DbClient, ticketId: string): Promise<boolean> {
+  return (await db.calloutOffer.findFirst({ where: { ticketId }, select: { id: true } })) !== null;
+}

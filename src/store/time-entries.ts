@@ -1,5 +1,6 @@
 /** Time entries for billing: a month's entries, with their tickets' numbers and customers. */
 import type { BillingEntry } from '../domain/billing.js';
+import { hasAcceptedConsent } from './offers.js';
 import type { DbClient } from './types.js';
 
 /** The customer a ticket belongs to, as a statement shows it. */
@@ -47,6 +48,7 @@ export async function timeEntriesBetween(db: DbClient, start: Date, end: Date, c
     travel: r.travel,
     rate: r.rate,
     km: r.km,
+    workCategory: r.workCategory,
   }));
 }
 
@@ -65,9 +67,21 @@ export interface NewTimeEntry {
   km: number | null;
   /** The day of the work when the technician gave one; null: when logged. */
   workedAt: Date | null;
+  /** The ticket's kind of work when the billing followed it; null when the technician said billable or free. */
+  workCategory: string | null;
   createdAt: Date;
 }
 
 export async function insertTimeEntry(db: DbClient, entry: NewTimeEntry): Promise<void> {
   await db.timeEntry.create({ data: entry });
+}
+
+/**
+ * Minutes of billable time on a ticket whose billing followed a paid kind of work while the
+ * customer has not agreed to paid work on it (no accepted consent): marked on the card.
+ */
+export async function unagreedMinutesOf(db: DbClient, ticketId: string, paidCategories: readonly string[]): Promise<number> {
+  if (await hasAcceptedConsent(db, ticketId)) return 0;
+  const sum = await db.timeEntry.aggregate({ where: { ticketId, billable: true, workCategory: { in: [...paidCategories] } }, _sum: { minutes: true } });
+  return sum._sum.minutes ?? 0;
 }
