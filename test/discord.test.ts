@@ -376,6 +376,39 @@ describe.each([
     expect((await t.linka.db.prisma.teamPost.findFirst())?.threadId).toBe(threadId);
   });
 
+  itFull(
+    'books a free visit with free:True (issue 16, rule 2: "when the fault is on the provider\'s side, a technician is sent free of charge") and asks the customer to agree to paid work (rule 3)',
+    async () => {
+      const number = await openTicket();
+      const visit = await interact(command('visit', { when: '2026-11-24 14:30', free: 'true', ticket: number }));
+      expect(ephemeralText(visit)).toBe(`Hotovo: ${number}.`);
+      await settle();
+      expect(customerTexts().at(-1)).toBe('Výjezd technika jsme naplánovali na 24. 11. 2026 14:30. Výjezd je bezplatný.');
+      expect(threadTexts()).toContain('Petr Novotný naplánoval(a) bezplatný výjezd na 24. 11. 2026 14:30 (závada na naší straně).');
+      expect(await t.linka.db.prisma.calloutOffer.count()).toBe(0);
+      // Without free:True a visit still needs the customer's consent to a paid call-out.
+      expect(ephemeralText(await interact(command('visit', { when: '2026-11-25 9:00', ticket: number })))).toBe(
+        `Výjezd k ${number} nelze naplánovat: zákazník nesouhlasil s placeným výjezdem.`,
+      );
+
+      // "Paid work is agreed before it is done": reclassified, the customer is asked; time before it is marked.
+      expect(ephemeralText(await interact(command('category', { kind: 'configuration', ticket: number })))).toBe(
+        `Druh práce u ${number}: konfigurace (placené). Zákazníkovi jsme poslali podmínky a žádost o souhlas.`,
+      );
+      await settle();
+      expect(customerTexts().at(-1)).toContain(`K požadavku ${number}: technik zjistil, že jde o placenou službu (nastavení vašeho zařízení).`);
+      expect(ephemeralText(await interact(command('time', { duration: '30m', text: 'Nastavení routeru', ticket: number })))).toBe(
+        `Zapsáno 30 min k ${number}. Zákazník s placenou prací zatím nesouhlasil: čas se nebude účtovat, dokud souhlas nedá.`,
+      );
+      await settle();
+      expect(JSON.stringify(card()?.embeds)).toContain('30 min placené práce čeká na souhlas zákazníka (neúčtuje se)');
+      await say('ano');
+      expect(customerTexts().at(-1)).toContain('Děkujeme, váš souhlas jsme zaznamenali. Technik bude na vašem požadavku pokračovat.');
+      await settle();
+      expect(JSON.stringify(card()?.embeds)).not.toContain('čeká na souhlas zákazníka');
+    },
+  );
+
   itFull('acts once on an interaction delivered twice', async () => {
     const number = await openTicket();
     const logTime = command('time', { duration: '45m', text: 'Výměna routeru', ticket: number });

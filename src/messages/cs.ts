@@ -150,9 +150,8 @@ export const cs = {
   'team.visitBooked': '{name} naplánoval(a) výjezd na {time}.',
   'team.freeVisitBooked': '{name} naplánoval(a) bezplatný výjezd na {time} (závada na naší straně).',
   'team.freeVisitPaidWork':
-    'Bezplatný výjezd k {number} nelze naplánovat: druh práce je placený ({category}). Je-li závada na naší straně, změňte nejdřív druh práce (category).',
-  'team.paidWorkOffered':
-    'Druh práce je placený ({category}): zákazníkovi jsme poslali podmínky a čekáme na jeho souhlas. Čas zapsaný před souhlasem se neúčtuje. {terms}',
+    'Bezplatný výjezd k {number} nelze naplánovat: druh práce je „{category}“. Je-li závada na naší straně, změňte nejdřív druh práce (category).',
+  'team.paidWorkOffered': 'Zákazníkovi jsme poslali podmínky placené práce a čekáme na jeho souhlas; čas zapsaný před souhlasem se neúčtuje. {terms}',
   'team.paidWorkAccepted': 'Zákazník SOUHLASÍ s placenou prací (odpověď: „{reply}“).',
   'team.paidWorkDeclined': 'Zákazník placenou práci ODMÍTL (odpověď: „{reply}“).',
   'team.paidWorkExpired': 'Žádost o souhlas s placenou prací vypršela bez odpovědi.',

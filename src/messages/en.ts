@@ -157,9 +157,8 @@ export const en: Record<MessageKey, string> = {
   'team.visitBooked': '{name} booked the visit for {time}.',
   'team.freeVisitBooked': '{name} booked a free visit for {time} (fault on our side).',
   'team.freeVisitPaidWork':
-    'A free visit on {number} cannot be booked: the kind of work is paid ({category}). If the fault is on our side, change the kind of work first (category).',
-  'team.paidWorkOffered':
-    'The work is paid ({category}): the customer has been sent the terms and asked to agree. Time logged before they agree is not billed. {terms}',
+    'A free visit on {number} cannot be booked: the kind of work is "{category}". If the fault is on our side, change the kind of work first (category).',
+  'team.paidWorkOffered': 'The customer has been sent the terms of the paid work and asked to agree; time logged before they agree is not billed. {terms}',
   'team.paidWorkAccepted': 'The customer AGREED to the paid work (reply: "{reply}").',
   'team.paidWorkDeclined': 'The customer DECLINED the paid work (reply: "{reply}").',
   'team.paidWorkExpired': 'The request to agree to paid work expired without an answer.',

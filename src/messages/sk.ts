@@ -155,9 +155,8 @@ export const sk: Record<MessageKey, string> = {
   'team.visitBooked': '{name} naplánoval(a) výjazd na {time}.',
   'team.freeVisitBooked': '{name} naplánoval(a) bezplatný výjazd na {time} (porucha na našej strane).',
   'team.freeVisitPaidWork':
-    'Bezplatný výjazd k {number} nemožno naplánovať: druh práce je platený ({category}). Ak je porucha na našej strane, zmeňte najprv druh práce (category).',
-  'team.paidWorkOffered':
-    'Druh práce je platený ({category}): zákazníkovi sme poslali podmienky a čakáme na jeho súhlas. Čas zapísaný pred súhlasom sa neúčtuje. {terms}',
+    'Bezplatný výjazd k {number} nemožno naplánovať: druh práce je „{category}“. Ak je porucha na našej strane, zmeňte najprv druh práce (category).',
+  'team.paidWorkOffered': 'Zákazníkovi sme poslali podmienky platenej práce a čakáme na jeho súhlas; čas zapísaný pred súhlasom sa neúčtuje. {terms}',
   'team.paidWorkAccepted': 'Zákazník SÚHLASÍ s platenou prácou (odpoveď: „{reply}“).',
   'team.paidWorkDeclined': 'Zákazník platenú prácu ODMIETOL (odpoveď: „{reply}“).',
   'team.paidWorkExpired': 'Žiadosť o súhlas s platenou prácou vypršala bez odpovede.',

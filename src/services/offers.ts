@@ -125,7 +125,7 @@ export async function createOffer(
   await addTicketEvent(tx, ticket.id, 'callout_offered', by?.id ?? 'linka', { offerId: offer.id, quotedText, ...(opts.work ? { work: opts.work } : {}) }, now);
   const teamTerms = quoteTerms(s, s.teamLanguage);
   const teamLine = opts.work
-    ? t(s.teamLanguage, 'team.paidWorkOffered', { category: t(s.teamLanguage, `team.workCategory.${opts.work}`), terms: teamTerms })
+    ? t(s.teamLanguage, 'team.paidWorkOffered', { terms: teamTerms })
     : by
       ? t(s.teamLanguage, 'team.offerSent', { name: by.name, terms: teamTerms })
       : t(s.teamLanguage, 'team.offerAuto', { terms: teamTerms });

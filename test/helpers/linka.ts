@@ -11,6 +11,8 @@ export interface TestLinka {
   linka: Linka;
   clock: Clock;
   base: string;
+  /** The database's URL (DATABASE_URL), for a `linka` command run on the same data. */
+  url: string;
   /** POSTs a body (object -> JSON, string as is) and returns status and parsed body. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; text: string }>;
   /** Fires due timers (after moving the clock) and delivers the outbox. */
@@ -52,6 +54,7 @@ export async function startTestLinka(opts: { provider?: Provider; env?: Record<s
     linka,
     clock,
     base,
+    url: empty.url,
     async post(path, body, headers = {}) {
       const isText = typeof body === 'string';
       const res = await fetch(`${base}${path}`, {
