@@ -333,6 +333,10 @@ describe('work categories: free or paid', () => {
     expect(initialWorkCategory({ likelyCustomerSide: false, outageInArea: false })).toBe('diagnostics');
     expect(initialWorkCategory({ likelyCustomerSide: true, outageInArea: false })).toBe('customer_fault');
     expect(initialWorkCategory({ likelyCustomerSide: true, outageInArea: true })).toBe('outage');
+    // Issue 16, rule 4, "the helpdesk judges that the fault is on the customer's side": without
+    // callout.autoOffer the checklist's hint leaves the work free until a technician decides.
+    expect(initialWorkCategory({ likelyCustomerSide: true, outageInArea: false }, false)).toBe('diagnostics');
+    expect(initialWorkCategory({ likelyCustomerSide: true, outageInArea: true }, false)).toBe('outage');
   });
 
   it.each([
@@ -389,5 +393,72 @@ describe('an entry dated by the technician', () => {
       ['2026-11-30', '', 20, 15],
     ]);
     expect(billMonth([dated], terms, '2026-12', TZ).lines).toEqual([]);
+  });
+});
+
+// Issue 16, rule 3: "paid work is agreed before it is done" (the customer is contacted when support
+// turns paid, and paid service is agreed in writing).
+describe('paid work the customer has not agreed to', () => {
+  const PRICED: BillingTerms = {
+    prices: {
+      rates: { technician: { hourlyRate: 100_000, incrementMinutes: 15 } },
+      defaultRate: 'technician',
+      travel: { rate: 'technician', perVisit: 25_000, perKm: 0 },
+    },
+    includedMinutes: 60,
+  };
+  const byCategory = (ticket: string, at: string, minutes: number, workCategory: string, opts: Partial<BillingEntry> = {}) =>
+    entry(ticket, at, minutes, { workCategory, ...opts });
+
+  it('is listed as unagreed and costs nothing, using no included minutes; agreed, it is billed', () => {
+    const entries = [
+      byCategory('T-1', '2026-11-03T09:00:00Z', 45, 'configuration'),
+      byCategory('T-1', '2026-11-03T10:00:00Z', 30, 'configuration', { travel: true }),
+      byCategory('T-1', '2026-11-03T11:00:00Z', 20, 'diagnostics', { billable: false }),
+      // The technician said "placene:": billed as before, whatever the consent.
+      entry('T-1', '2026-11-03T12:00:00Z', 15, { workCategory: null }),
+    ];
+    const before = billMonth(entries, { ...PRICED, agreedCases: [] }, '2026-11', TZ);
+    expect(cols(before)).toEqual([
+      ['T-1', 'unagreed', 45, 0, 0, 0, 0],
+      ['T-1', 'unagreed', 30, 0, 0, 0, 0],
+      ['T-1', 'non-billable', 20, 0, 0, 0, 0],
+      ['T-1', 'work', 15, 15, 15, 0, 0],
+    ]);
+    expect(before.totals).toMatchObject({ unagreedMinutes: 75, includedUsedMinutes: 15, amount: 0, travelFees: 0 });
+    const after = billMonth(entries, { ...PRICED, agreedCases: ['T-1'] }, '2026-11', TZ);
+    expect(cols(after)).toEqual([
+      ['T-1', 'work', 45, 45, 45, 0, 0],
+      ['T-1', 'travel', 30, 30, 0, 30, 50_000],
+      ['T-1', 'non-billable', 20, 0, 0, 0, 0],
+      ['T-1', 'work', 15, 15, 15, 0, 0],
+      ['T-1', 'travel-fee', 0, 0, 0, 0, 25_000],
+    ]);
+    expect(after.totals).toMatchObject({ unagreedMinutes: 0, amount: 75_000 });
+    // Without agreedCases (older callers) every case counts as agreed.
+    expect(billMonth(entries, PRICED, '2026-11', TZ).totals.unagreedMinutes).toBe(0);
+  });
+
+  it('gives the first freeDiagnosticsMinutes of a case\'s diagnostics on the customer\'s side free, per case ("paid only when the analysis takes longer than 15 minutes")', () => {
+    const terms: BillingTerms = { ...PRICED, includedMinutes: 0, agreedCases: ['T-1', 'T-2'], freeDiagnosticsMinutes: 15 };
+    const s = billMonth(
+      [
+        byCategory('T-1', '2026-11-03T09:00:00Z', 10, 'customer_fault'),
+        byCategory('T-1', '2026-11-03T10:00:00Z', 20, 'customer_fault'),
+        byCategory('T-2', '2026-11-04T09:00:00Z', 14, 'advanced_diagnostics'),
+        // Configuration is not diagnostics: billed from its first minute.
+        byCategory('T-2', '2026-11-04T10:00:00Z', 10, 'configuration'),
+      ],
+      terms,
+      '2026-11',
+      TZ,
+    );
+    expect(s.lines.map((l) => [l.ticketNumber, l.minutes, l.freeMinutes, l.roundedMinutes, l.billedMinutes, l.amount])).toEqual([
+      ['T-1', 10, 10, 0, 0, 0],
+      ['T-1', 20, 5, 15, 15, 25_000],
+      ['T-2', 14, 14, 0, 0, 0],
+      ['T-2', 10, 0, 15, 15, 25_000],
+    ]);
+    expect(s.totals).toMatchObject({ freeDiagnosticsMinutes: 29, amount: 50_000 });
   });
 });

@@ -155,6 +155,15 @@ describe('the other presets, each customer from the first message to a ticket on
     expect(opened.texts.join('\n')).toMatch(/Termín reakcie technika podľa vašej zmluvy: .* \d{1,2}:\d{2}\./);
   });
 
+  it("the Slovak VoIP/PBX distributor: remote analysis on the customer's side is paid only past 15 minutes (issue 16, rule 3)", () => {
+    // "Analýza zaslaných logov ... kedy operácia trvá dlhšie ako 15 minút a kedy je problém na strane zákazníka".
+    expect(preset('voip-pbx-sk').callout.freeDiagnosticsMinutes).toBe(15);
+    expect(preset('telecom-operator').callout.freeDiagnosticsMinutes).toBe(0);
+    // Nobody's preset offers the paid call-out without a technician's judgement (issue 16, rule 4).
+    for (const name of ['fixed-wireless-isp', 'voip-pbx-sk', 'isp-billing-software', 'telecom-operator', 'access-control-software'])
+      expect(preset(name).callout.autoOffer, name).toBe(false);
+  });
+
   it('the ISP billing-software vendor: the kind of request first, the paid kinds said and marked, installation and version asked', async () => {
     const phone = '+420603222333';
     await customer(phone, 'cs', 'VIP');

@@ -322,3 +322,24 @@ describe('the queue listing', () => {
     expect(queueListing(many, { lang: 'cs', timezone: 'Europe/Prague', now, maxChars: 175 }).split('\n')).toHaveLength(3);
   });
 });
+
+// Issue 16, rule 2: "when the fault is on the provider's side, a technician is sent free of charge".
+describe('a free visit', () => {
+  const opts = { ticketPrefix: 'T', timezone: 'Europe/Prague' };
+  it('is "zdarma"/"free" before or after the time, or the free option as "true"', () => {
+    const at = new Date('2026-11-24T13:30:00Z');
+    for (const when of ['2026-11-24 14:30 zdarma', 'zdarma 2026-11-24 14:30', '2026-11-24 14:30 FREE', '2026-11-24 14:30 bezplatně']) {
+      expect(readTicketCommand('visit', { ticket: 'T-2026-42', when }, opts), when).toEqual({
+        ok: true,
+        command: { name: 'visit', number: 'T-2026-00042', at, free: true },
+      });
+    }
+    expect(readTicketCommand('visit', { ticket: 'T-2026-42', when: '2026-11-24 14:30', free: 'true' }, opts)).toMatchObject({ command: { free: true } });
+    expect(readTicketCommand('visit', { ticket: 'T-2026-42', when: '2026-11-24 14:30', free: 'false' }, opts)).toEqual({
+      ok: true,
+      command: { name: 'visit', number: 'T-2026-00042', at },
+    });
+    expect(readTicketCommand('visit', { ticket: 'T-2026-42', when: 'zdarma' }, opts)).toMatchObject({ ok: false, problem: 'usage' });
+    expect(readTicketCommand('visit', { ticket: 'T-2026-42', when: 'zítra zdarma' }, opts)).toMatchObject({ ok: false, problem: 'badTime' });
+  });
+});
