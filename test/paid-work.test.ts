@@ -180,6 +180,25 @@ describe.each([
     expect((await statement())?.totals).toMatchObject({ amount: 0, unagreedMinutes: 30 });
   });
 
+  it.skipIf(skip)('rule 3: a paid call-out offered while the request for paid work waits takes its place; its consent agrees to the work too', async () => {
+    await world();
+    const number = await w.openTicketOnTelegram();
+    expect(await say(`category ${number} customer_fault`)).toContain('Zákazníkovi jsme poslali podmínky a žádost o souhlas.');
+    expect(await say(`time ${number} 30m Diagnostika Wi-Fi routeru`)).toContain('čas se nebude účtovat, dokud souhlas nedá');
+    expect((await w.click('offer', number, 'UPETR')).status).toBe(200);
+    await w.t.settle();
+    await w.t.settle();
+    expect(w.customerGot().at(-1)).toContain('Souhlasíte s placeným výjezdem za těchto podmínek?');
+    const offers = await w.t.linka.db.prisma.calloutOffer.findMany();
+    expect(offers.map((o) => [o.status, (o.terms as { work?: string }).work ?? 'call-out']).sort()).toEqual([
+      ['expired', 'customer_fault'],
+      ['pending', 'call-out'],
+    ]);
+    await w.customerSays('ano');
+    expect(w.customerGot().at(-1)).toContain('Technik se vám ozve kvůli termínu.');
+    expect((await statement())?.lines.map((l) => [l.kind, l.minutes, l.amount])).toEqual([['work', 30, 50000]]);
+  });
+
   it.skipIf(skip)(
     'rule 3, "paid only when the analysis takes longer than 15 minutes" (callout.freeDiagnosticsMinutes: 15): the first 15 minutes of a case\'s diagnostics on the customer\'s side are free',
     async () => {

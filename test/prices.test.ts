@@ -16,6 +16,8 @@ import { type LinkaRun, runLinka } from './helpers/run-linka.js';
 /** A price list in the new grammar: two rates with different increments, travel at its own rate, per visit and per km. */
 const CONFIG = {
   company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' },
+  // The checklist's "only Wi-Fi fails" offers the paid call-out at once (issue 16, rule 4: by default only suggested).
+  callout: { autoOffer: true },
   timezone: 'Europe/Prague',
   tiers: { none: { reactionHours: null, includedHours: 0 }, PLUS: { reactionHours: 8, includedHours: 3 } },
   billing: {
@@ -74,8 +76,33 @@ describe('rates and travel on the statement', () => {
   beforeAll(async () => {
     const customer = await db.prisma.customer.findUniqueOrThrow({ where: { contractNumber: 'ACME-1' } });
     number = `T-${month.slice(0, 4)}-00900`;
-    await db.prisma.ticket.create({
+    const ticket = await db.prisma.ticket.create({
       data: { number, customerId: customer.id, category: 'other', workCategory: 'configuration', answers: {}, summary: 'VPN', tier: 'none' },
+    });
+    // The customer agreed to the paid work (issue 16, rule 3: paid work is billed only once agreed);
+    // the terms stored name no prices, so the price list's apply.
+    const offer = await db.prisma.calloutOffer.create({
+      data: {
+        ticketId: ticket.id,
+        terms: { work: 'configuration' },
+        quotedText: 'Cena: …',
+        status: 'accepted',
+        createdBy: 'slack:UPETR',
+        expiresAt: new Date(),
+      },
+    });
+    await db.prisma.consent.create({
+      data: {
+        offerId: offer.id,
+        ticketId: ticket.id,
+        decision: 'accepted',
+        terms: { work: 'configuration' },
+        quotedText: 'Cena: …',
+        reply: 'ano',
+        channel: 'sms',
+        conversationId: 'sms:+420777111222',
+        createdAt: new Date(),
+      },
     });
   });
 

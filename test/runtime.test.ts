@@ -93,7 +93,8 @@ describe.each([
   });
 
   it.skipIf(skip)('walks the Wi-Fi checklist in English, identified by contract number, and marks the ticket likely customer-side', async () => {
-    const h = createHarness(db);
+    // callout.autoOffer: the checklist's answer sends the paid call-out offer at once (issue 16, rule 4).
+    const h = createHarness(db, { config: { company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' }, callout: { autoOffer: true } } });
     const first = await h.say('Hello', { langHint: 'en-GB' });
     expect(first.texts.join()).toContain('contract number');
     expect((await h.say('English')).texts.join()).toContain('English');

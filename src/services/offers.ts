@@ -108,7 +108,13 @@ export async function createOffer(
   // An earlier offer past its time that the sweep has not reached yet is expired first, so its
   // notice reaches the conversation before the new offer does.
   for (const old of await expiredPendingOfferIds(tx, ticket.id, now)) await expireOffer(tx, s, old, now);
-  if (await waitingOffer(tx, ticket.id, now)) return null;
+  const waiting = await waitingOffer(tx, ticket.id, now);
+  // A paid call-out asked while the customer has not answered the request for paid work takes its
+  // place: its consent covers the paid work too (and its terms are the same), so the customer is
+  // asked once, about the visit.
+  if (waiting && !opts.work && workOf(waiting.terms) && (await expirePendingOffer(tx, waiting.id))) {
+    await addTicketEvent(tx, ticket.id, 'callout_superseded', by?.id ?? 'linka', { offerId: waiting.id }, now);
+  } else if (waiting) return null;
   const lang = await customerLang(tx, ticket, s.defaultLanguage);
   // A customer whose plan ended is told so first: the call-out is paid because they have no support.
   const outside = await ticketPlanNotice(tx, s, ticket, now);
