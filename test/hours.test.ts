@@ -229,8 +229,9 @@ describe.each([
     const h = createHarness(db);
     const petr = { id: 'slack:U1', name: 'Petr', platform: 'slack' };
     h.clock.now = new Date('2026-12-01T08:00:00Z'); // 1 December, 9:00 in Prague
-    expect((await h.runtime.queue.logTime('T-2026-00001', petr, 40, '2026-11-30 Nastavení routeru')).ok).toBe(true);
-    expect((await h.runtime.queue.logTime('T-2026-00001', petr, 20, 'Kontrola po nastavení')).ok).toBe(true);
+    // "placene:": billable as the technician says (paid work without the customer's consent would wait for it: issue 16, rule 3).
+    expect((await h.runtime.queue.logTime('T-2026-00001', petr, 40, '2026-11-30 placene: Nastavení routeru')).ok).toBe(true);
+    expect((await h.runtime.queue.logTime('T-2026-00001', petr, 20, 'placene: Kontrola po nastavení')).ok).toBe(true);
     // December's hours: only today's 20 minutes (-> 30).
     const phone = '+420603123456';
     await h.say('Dobrý den', { phone });
