@@ -10,7 +10,23 @@ import { OFFICE_HOURS } from '../domain/business-time.js';
 import { hoursText } from '../domain/date-format.js';
 import type { ChoiceDef, StepDef } from './flow.js';
 import { matchChoice, matchConsent } from './match.js';
-import { choicesOf, clearTimer, currentStep, text, enter, flowOf, flush, goBack, goMenu, prompt, resetToMenu, say, startTimer, type Turn } from './turn.js';
+import {
+  choicesOf,
+  clearTimer,
+  currentStep,
+  shortTexts,
+  text,
+  enter,
+  flowOf,
+  flush,
+  goBack,
+  goMenu,
+  prompt,
+  resetToMenu,
+  say,
+  startTimer,
+  type Turn,
+} from './turn.js';
 import type { ConversationState, CoreEvent, StepContext, StepResult } from './types.js';
 import { failedIdentification, lookup, noteAttempt, onContact, onLookup } from './identify.js';
 import { asksHours, asksStatus, onHours, onPaymentReported, onTicketStatus, queryHours, queryTicketStatus, reportPayment, saysPaid } from './side-questions.js';
@@ -163,7 +179,8 @@ function handle(turn: Turn, event: CoreEvent): void {
       else if (event.noReactionGuarantee) appendToReply(turn, text(turn, 'ticket.noReactionGuarantee'));
       if (event.resolveBy) appendToReply(turn, text(turn, 'ticket.resolveBy', { time: event.resolveBy }));
       // Linka answers at any hour, the technicians in theirs: outside them, the customer is told when.
-      if (event.techniciansFrom)
+      // Over SMS, where every segment is billed, the reaction deadline just said is that answer.
+      if (event.techniciansFrom && !(shortTexts(ctx) && event.reactBy))
         appendToReply(turn, text(turn, 'ticket.afterHours', { hours: hoursText(ctx.settings.teamHours ?? OFFICE_HOURS, s.lang), from: event.techniciansFrom }));
       // Before any paid work: the plan ended, so help is paid, on these terms.
       if (event.planNotice) appendToReply(turn, event.planNotice);

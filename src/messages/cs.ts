@@ -195,7 +195,7 @@ export const cs = {
   'hours.none@sms': 'Hodiny podpory v ceně nemáte. Tento měsíc odpracováno {used}.',
   'hours.unknown': 'Kolik hodin podpory jste tento měsíc vyčerpali, vám řeknu, až vás ověřím.',
   'ticket.afterHours': 'Technici odpovídají {hours}. Váš požadavek převezmou v nejbližší pracovní době ({from}).',
-  'ticket.afterHours@sms': 'Technici odpovídají {hours}, další pracovní doba: {from}.',
+  'ticket.afterHours@sms': 'Technici pracují {hours}.',
   'hours.workingDays': 'v pracovní dny',
   'hours.daily': 'denně',
   'hours.always': 'nonstop',

@@ -200,7 +200,7 @@ export const en: Record<MessageKey, string> = {
   'hours.none@sms': 'No support hours included. This month: {used} worked.',
   'hours.unknown': 'I can tell you how many support hours you have used this month once I have verified who you are.',
   'ticket.afterHours': 'Our technicians answer {hours}. They will take up your request when they are next in ({from}).',
-  'ticket.afterHours@sms': 'Technicians answer {hours}; next: {from}.',
+  'ticket.afterHours@sms': 'Technicians work {hours}.',
   'hours.workingDays': 'on working days',
   'hours.daily': 'daily',
   'hours.always': 'around the clock',

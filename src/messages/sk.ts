@@ -197,7 +197,7 @@ export const sk: Record<MessageKey, string> = {
   'hours.none@sms': 'Hodiny podpory v cene nemáte. Tento mesiac odpracované {used}.',
   'hours.unknown': 'Koľko hodín podpory ste tento mesiac vyčerpali, vám poviem, keď vás overím.',
   'ticket.afterHours': 'Technici odpovedajú {hours}. Vašu požiadavku prevezmú v najbližšom pracovnom čase ({from}).',
-  'ticket.afterHours@sms': 'Technici odpovedajú {hours}, ďalší pracovný čas: {from}.',
+  'ticket.afterHours@sms': 'Technici pracujú {hours}.',
   'hours.workingDays': 'v pracovné dni',
   'hours.daily': 'denne',
   'hours.always': 'nonstop',
