@@ -128,6 +128,7 @@ export function createRuntime(args: {
     deadlineFor: (tier, openedAt) => reactionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
     flowVersions: flowVersions(prisma, flows, texts),
     resolutionDeadlineFor: (tier, openedAt) => resolutionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
+    restriction: { variableSymbol: config.payments.variableSymbol, restoreWithinHours: config.payments.restoreWithinHours },
   };
   // The deliverers' ports check a 429's pause just before each platform call.
   const heldTeamPorts = new Map([...teamPorts].map(([platform, port]) => [platform, holdBackTeamPort(limiter, port)]));
