@@ -20,6 +20,7 @@ export const MUTATION_TESTS = [
   'test/domain-inputs.test.ts',
   'test/price-list.test.ts',
   'test/terms-core.test.ts',
+  'test/restriction-engine.test.ts',
 ];
 
 export default defineConfig({

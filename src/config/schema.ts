@@ -294,6 +294,14 @@ export const configSchema = z
         reminderHour: z.number().int().min(0, 'an hour 0-23').max(23, 'an hour 0-23').default(9),
         /** The warning that the service will be restricted goes out this many days before the month's last day. */
         restrictionWarningDaysBeforeMonthEnd: z.number().int().min(0).max(27).default(3),
+        /**
+         * What customers are told to write as the variable symbol: `invoice` (the one on their
+         * invoice) or `contract` (their contract number). Only `contract` makes Linka say that the
+         * contract number is the variable symbol.
+         */
+        variableSymbol: z.enum(['invoice', 'contract']).default('invoice'),
+        /** How many hours after the payment is credited a restricted service comes back; null: "as soon as it is credited". */
+        restoreWithinHours: z.number().int().min(1).max(720).nullable().default(null),
       })
       .prefault({}),
     sms: z

@@ -32,6 +32,7 @@ import { failedIdentification, lookup, noteAttempt, onContact, onLookup } from '
 import { asksHours, asksStatus, onHours, onPaymentReported, onTicketStatus, queryHours, queryTicketStatus, reportPayment, saysPaid } from './side-questions.js';
 import { answerFaq } from './faq.js';
 import { appendToReply, decide, endSession, onConsent, onOffer, onOfferExpired, onResolved, rated } from './ticket-talk.js';
+import { restrictionCovers, tellRestriction } from './restriction.js';
 
 /** Contract numbers: letters, digits, dashes and slashes, 3 to 20 characters, no spaces. */
 const CONTRACT = /^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u;
@@ -132,6 +133,8 @@ function begin(turn: Turn, event: CoreEvent): void {
   const menuChoice = event.kind === 'text' ? matchChoice(choicesOf(currentStep(turn)), event.text) : null;
   if (menuChoice) return take(turn, currentStep(turn), menuChoice);
   if (event.kind === 'text' && answerFaq(turn, event.text)) return;
+  // Restricted for non-payment: told at once, before an outage (the service stays off after it).
+  if (turn.ctx.restriction) return tellRestriction(turn);
   if (turn.ctx.outage) return tellOutage(turn);
   prompt(turn);
 }
@@ -404,13 +407,14 @@ function takeWanted(turn: Turn): void {
   resetToMenu(turn);
   const menu = currentStep(turn);
   const choice = wanted ? choicesOf(menu).find((c) => c.id === wanted) : undefined;
-  if (!choice) return goMenu(turn);
+  if (!choice) return turn.ctx.restriction ? tellRestriction(turn) : goMenu(turn);
   take(turn, menu, choice);
 }
 
 /** Applies a recognised answer. */
 function take(turn: Turn, def: StepDef | undefined, choice: ChoiceDef): void {
   const { s } = turn;
+  if (restrictionCovers(turn, choice)) return tellRestriction(turn);
   if (outageCovers(turn, choice)) return tellOutage(turn);
   // Leaving an open ticket starts a new problem: its number and answers must not carry over
   // (a 'customerSide' answer left behind would offer the next problem a paid call-out).

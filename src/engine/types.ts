@@ -284,6 +284,22 @@ export interface StepContext {
   langHint?: string;
   /** A known outage in the customer's area: its notice (in their language) replaces the checklist. */
   outage?: { id: string; notice: string; services: readonly string[] } | null;
+  /**
+   * The customer's services are restricted for non-payment (docs/payments.md): the notice replaces
+   * the services' checklists. `amount` and `due` are formatted for the customer (null: no amount
+   * outstanding on record); the rest from config `payments`.
+   */
+  restriction?: RestrictionView | null;
+}
+
+/** A restriction for non-payment as the engine tells it (StepContext.restriction). */
+export interface RestrictionView {
+  amount: string | null;
+  due: string | null;
+  /** What to give as the variable symbol (config payments.variableSymbol). */
+  variableSymbol: 'invoice' | 'contract';
+  /** Hours after the payment is credited until the service is back (config payments.restoreWithinHours); null: "once credited". */
+  restoreWithinHours: number | null;
 }
 
 /** The result of one step. */

@@ -430,11 +430,15 @@ export const cs = {
   'team.maintenanceCancelled': 'Údržba #{id} ({start} – {end}) zrušena. Upozorněno zákazníků: {count}.',
   'payment.reminder':
     'Dobrý den, zatím jsme neobdrželi vaši platbu {amount} za smlouvu {contract}, splatnou {due}. Pokud jste již zaplatili, odpovězte „zaplaceno“ a platbu ověříme.',
-  'payment.reminder@sms': 'Neevidujeme platbu {amount} splatnou {due} (VS {contract}). Placeno? Pošlete ZAPLACENO.',
+  'payment.reminder@sms': 'Neevidujeme platbu {amount} splatnou {due} (smlouva {contract}). Placeno? Pošlete ZAPLACENO.',
   'payment.warning':
     'Dobrý den, platbu {amount} za smlouvu {contract}, splatnou {due}, stále neevidujeme. Pokud ji neobdržíme do {restrictOn}, budou vaše služby na konci měsíce omezeny. Pokud jste již zaplatili, odpovězte „zaplaceno“.',
-  'payment.warning@sms': 'Platbu {amount} neevidujeme, {restrictOn} omezíme služby (VS {contract}). Placeno? Pošlete ZAPLACENO.',
-  'payment.howToPay': 'Zaplatit můžete převodem na účet uvedený na faktuře, jako variabilní symbol uveďte číslo smlouvy {contract}.',
+  'payment.warning@sms': 'Platbu {amount} neevidujeme. Neuhradíte-li do {restrictOn}, omezíme služby. Placeno? Pošlete ZAPLACENO.',
+  'payment.howToPay': 'Zaplatit můžete převodem na účet uvedený na faktuře, variabilní symbol najdete tamtéž. Číslo vaší smlouvy je {contract}.',
+  'payment.howToPay@sms': 'Plaťte na účet a s VS z faktury.',
+  // payments.variableSymbol: contract (the provider's variable symbol is the contract number).
+  'payment.howToPayContract': 'Zaplatit můžete převodem na účet uvedený na faktuře, jako variabilní symbol uveďte číslo smlouvy {contract}.',
+  'payment.howToPayContract@sms': 'Plaťte na účet z faktury, VS {contract}.',
   'payment.reported':
     'Děkujeme, vaši platbu ověříme. Založila jsem požadavek {number}, kolegové z fakturace se vám ozvou. Do té doby vám upomínky posílat nebudeme.',
   'payment.reported@sms': 'Děkujeme, platbu ověříme (požadavek {number}). Upomínky do té doby neposíláme.',
@@ -442,6 +446,22 @@ export const cs = {
   'payment.identifyFirst': 'Abych mohla vaši platbu ověřit, potřebuji nejdřív vědět, kdo jste.',
   'payment.ticketSummary': 'Zákazník uvádí, že zaplatil. V evidenci: dluh {amount}, splatnost {due}.',
   'payment.ticketSummaryNone': 'Zákazník uvádí, že zaplatil. Dluh v evidenci nemáme.',
+  'payment.ticketRestricted': 'Služby má omezené od {since}.',
+  // Services restricted for non-payment (docs/payments.md): told at intake instead of a checklist.
+  'restriction.notice':
+    'Vaše služby jsou omezeny, protože evidujeme neuhrazenou částku {amount} se splatností {due}. Nejde o poruchu, kontrola zařízení ani technik proto nepomohou.',
+  'restriction.notice@sms': 'Služby máte omezené kvůli neuhrazené částce {amount} splatné {due}, nejde o poruchu.',
+  'restriction.noticeNoAmount': 'Vaše služby jsou omezeny kvůli neuhrazené platbě. Nejde o poruchu, kontrola zařízení ani technik proto nepomohou.',
+  'restriction.noticeNoAmount@sms': 'Služby máte omezené kvůli neuhrazené platbě, nejde o poruchu.',
+  'restriction.restoreWithin': 'Po připsání platby na náš účet služby obnovíme nejpozději do {hours} h.',
+  'restriction.restoreWithin@sms': 'Po připsání platby je obnovíme do {hours} h.',
+  'restriction.restoreOnCredit': 'Služby obnovíme, jakmile platbu připíšeme na náš účet.',
+  'restriction.restoreOnCredit@sms': 'Obnovíme je po připsání platby.',
+  'restriction.next': 'Pokud jste již zaplatili, odpovězte „zaplaceno“ a platbu ověříme. Potřebujete-li pomoc s něčím jiným, napište „jiné“.',
+  'restriction.next@sms': 'Placeno? Pošlete ZAPLACENO. Jiná věc? Pošlete JINE.',
+  'restriction.lifted': 'Dobrý den, omezení vašich služeb jsme zrušili a služby vám opět běží v plném rozsahu.',
+  'restriction.lifted@sms': 'Omezení služeb jsme zrušili, opět běží v plném rozsahu.',
+  'restriction.told': 'Zákazník má služby omezené pro neuhrazenou platbu: sděleno místo kontroly zařízení.',
   // How `linka flows show` describes a flow (for the operator checking it).
   'flow.kind.choice': 'otázka s možnostmi',
   'flow.kind.input': 'otázka na text',

@@ -438,12 +438,16 @@ export const en: Record<MessageKey, string> = {
   'team.maintenanceCancelled': 'Maintenance #{id} ({start} - {end}) cancelled. Customers told: {count}.',
   'payment.reminder':
     'Hello, we have not yet received your payment of {amount} for contract {contract}, due on {due}. If you have already paid, reply "paid" and we will check it.',
-  'payment.reminder@sms': 'No payment of {amount} due {due} received (ref. {contract}). Paid already? Reply PAID.',
+  'payment.reminder@sms': 'No payment of {amount} due {due} received (contract {contract}). Paid already? Reply PAID.',
   'payment.warning':
     'Hello, we still have no payment of {amount} for contract {contract}, due on {due}. Unless it arrives by {restrictOn}, your services will be restricted at the end of the month. If you have already paid, reply "paid".',
-  'payment.warning@sms': 'No payment of {amount} yet: services restricted on {restrictOn} (ref. {contract}). Paid? Reply PAID.',
+  'payment.warning@sms': 'No payment of {amount} yet. If unpaid by {restrictOn}, services will be restricted. Paid? Reply PAID.',
   'payment.howToPay':
+    'You can pay by bank transfer to the account on your invoice, with the payment reference (variable symbol) given there. Your contract number is {contract}.',
+  'payment.howToPay@sms': 'Pay to the account and reference on your invoice.',
+  'payment.howToPayContract':
     'You can pay by bank transfer to the account on your invoice, with your contract number {contract} as the payment reference (variable symbol).',
+  'payment.howToPayContract@sms': 'Pay to the account on your invoice, reference {contract}.',
   'payment.reported':
     'Thank you, we will check your payment. I have opened request {number}; our billing team will get back to you. Until then we will send you no reminders.',
   'payment.reported@sms': 'Thank you, we will check your payment (request {number}). No reminders until then.',
@@ -451,6 +455,22 @@ export const en: Record<MessageKey, string> = {
   'payment.identifyFirst': 'To check your payment, I first need to know who you are.',
   'payment.ticketSummary': 'The customer says they have paid. On record: {amount} outstanding, due {due}.',
   'payment.ticketSummaryNone': 'The customer says they have paid. No outstanding balance on record.',
+  'payment.ticketRestricted': 'Services restricted since {since}.',
+  'restriction.notice':
+    'Your services are restricted because {amount}, due on {due}, is unpaid. This is not a fault, so checking your equipment or a technician visit will not help.',
+  'restriction.notice@sms': 'Your services are restricted: {amount} due {due} is unpaid. This is not a fault.',
+  'restriction.noticeNoAmount':
+    'Your services are restricted for an unpaid balance. This is not a fault, so checking your equipment or a technician visit will not help.',
+  'restriction.noticeNoAmount@sms': 'Your services are restricted for an unpaid balance. This is not a fault.',
+  'restriction.restoreWithin': 'Once the payment reaches our account, we restore your services within {hours} hours.',
+  'restriction.restoreWithin@sms': 'Restored within {hours} h of payment.',
+  'restriction.restoreOnCredit': 'We restore your services as soon as the payment reaches our account.',
+  'restriction.restoreOnCredit@sms': 'Restored once the payment arrives.',
+  'restriction.next': 'If you have already paid, reply "paid" and we will check it. For anything else, write "other".',
+  'restriction.next@sms': 'Paid? Reply PAID. Something else? Reply OTHER.',
+  'restriction.lifted': 'Hello, we have lifted the restriction: your services are fully available again.',
+  'restriction.lifted@sms': 'Restriction lifted: your services are fully available again.',
+  'restriction.told': "The customer's services are restricted for non-payment: told so instead of the checklist.",
   // How `linka flows show` describes a flow (for the operator checking it).
   'flow.kind.choice': 'question with answers',
   'flow.kind.input': 'question for text',

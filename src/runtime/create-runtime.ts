@@ -138,6 +138,7 @@ export function createRuntime(args: {
     },
     flowVersions: flowVersions(prisma, flows, texts),
     resolutionDeadlineFor: (tier, openedAt) => resolutionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
+    restriction: { variableSymbol: config.payments.variableSymbol, restoreWithinHours: config.payments.restoreWithinHours },
   };
   // The deliverers' ports check a 429's pause just before each platform call.
   const heldTeamPorts = new Map([...teamPorts].map(([platform, port]) => [platform, holdBackTeamPort(limiter, port)]));

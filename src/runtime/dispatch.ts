@@ -26,7 +26,7 @@ import { afterFailure, isRepeatedTopic, reactionPromise } from '../domain/ticket
 import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, ownTicketWithLastReply, rateTicket } from '../store/tickets.js';
 import { cancelOffer, createOffer, quoteTerms, recentSameTopic, recordConsent, type OfferSettings } from '../services/offers.js';
 import { hoursThisMonth, type HoursSettings } from '../services/hours.js';
-import { reportPayment } from '../services/payments.js';
+import { reportPayment, restrictionOf, type RestrictionSettings } from '../services/payments.js';
 import { noticeText, outageAmong } from '../services/outages.js';
 import { toTeam } from '../services/enqueue-team-posts.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
@@ -72,6 +72,8 @@ export interface DispatchDeps {
   flowVersions?: FlowVersions;
   /** A ticket's resolution deadline from its customer's tier; null when the tier promises none. */
   resolutionDeadlineFor(tier: string, openedAt: Date): Date | null;
+  /** How a customer restricted for non-payment is told to pay and when the service is back (config payments; default: the invoice's variable symbol, "once credited"). */
+  restriction?: RestrictionSettings;
 }
 
 export interface DispatchResult {
@@ -93,6 +95,7 @@ export interface DispatchResult {
 class Duplicate extends Error {}
 
 const MAX_FEEDBACK = 8;
+const NO_RESTRICTION_SETTINGS: RestrictionSettings = { variableSymbol: 'invoice', restoreWithinHours: null };
 const MAX_CONFLICT_RETRIES = 5;
 
 /**
@@ -214,6 +217,8 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
       // A new conversation in a language chosen outside the chat: its first step speaks it.
       customer: view && chosenLang && !state ? { ...view, language: chosenLang } : view,
       outage: outage ? { id: outage.id, notice: noticeText(outage, 'start', lang, deps.timezone), services: (outage.services as string[]) ?? [] } : null,
+      // Restricted for non-payment (docs/payments.md): told instead of the checklists.
+      restriction: customer ? await restrictionOf(tx, customer, lang, deps.restriction ?? NO_RESTRICTION_SETTINGS) : null,
     };
     const result = step(state, event, now, ctx);
     state = chosenLang && !result.state.langChosen ? { ...result.state, lang: chosenLang, langChosen: true } : result.state;
