@@ -19,6 +19,8 @@ export const MUTATION_TESTS = [
   'test/team-commands.test.ts',
   'test/domain-inputs.test.ts',
   'test/price-list.test.ts',
+  'test/terms-core.test.ts',
+  'test/restriction-engine.test.ts',
 ];
 
 export default defineConfig({

@@ -137,7 +137,16 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
   for (const adapter of setup.adapters) http.add(...adapter.routes(adapterDeps));
 
   // The outage API and the Alertmanager webhook (src/api), behind LINKA_API_TOKEN.
-  const api = apiRoutes({ env: opts.env ?? process.env, config, outages: runtime.outages, log, prisma: db.prisma, clock: runtime.dispatchDeps.clock });
+  const api = apiRoutes({
+    env: opts.env ?? process.env,
+    config,
+    outages: runtime.outages,
+    log,
+    prisma: db.prisma,
+    clock: runtime.dispatchDeps.clock,
+    customerChannels: [...runtime.ports.keys()],
+    onQueued: runtime.dispatchDeps.onQueued,
+  });
   http.add(...api.routes);
   const channels = Object.entries(setup.status)
     .filter(([, s]) => s === 'on')

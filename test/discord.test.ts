@@ -409,6 +409,40 @@ describe.each([
     },
   );
 
+  itFull(
+    'issue 16, rule 6: "/linka ticket shows the summary and the history, privately"; rule 5: /linka emergency marks the card and leads the queue',
+    async () => {
+      const number = await openTicket();
+      expect(ephemeralText(await interact(command('claim', { ticket: number })))).toBe(`Hotovo: ${number}.`);
+      expect(ephemeralText(await interact(command('note', { text: 'Zkontrolovat *heslo* <@123>', ticket: number })))).toBe(
+        `Interní poznámka uložena k ${number}.`,
+      );
+      await settle();
+      const posted = discord.calls('POST', /\/messages$/).length;
+      const answer = await interact(command('ticket', { ticket: number.toLowerCase() }));
+      expect(answer.body.data).toMatchObject({ allowed_mentions: { parse: [] } }); // "<@123>" in a note pings nobody
+      const shown = ephemeralText(answer);
+      expect(shown.split('\n')[0]).toBe(`${number} · Něco jiného · Převzal(a) Petr Novotný`);
+      expect(shown).toContain('Historie:');
+      expect(shown).toContain('Zákazník: Nejde mi odeslat e-mail přes váš server.');
+      expect(shown).toContain('Petr Novotný převzal(a) požadavek.');
+      // The technician's words are shown as written, never as Discord markup or a mention.
+      expect(shown).toContain('Interní poznámka (Petr Novotný): Zkontrolovat \\*heslo\\*');
+      expect(shown.length).toBeLessThanOrEqual(2000);
+      expect(discord.calls('POST', /\/messages$/)).toHaveLength(posted);
+      expect(ephemeralText(await interact(command('ticket', { ticket: number }, { member: HONZA })))).toBe(
+        'S požadavky mohou pracovat jen technici. Požádejte správce o přidání.',
+      );
+
+      expect(ephemeralText(await interact(command('emergency', { ticket: number })))).toBe(`Hotovo: ${number}.`);
+      await settle();
+      expect(patches().at(-1)?.body).toMatchObject({ embeds: [expect.objectContaining({ title: `🚨 ${number} · Něco jiného` })] });
+      expect(ephemeralText(await interact(command('queue')))).toContain(`🚨 ${number} · Něco jiného`);
+      expect(ephemeralText(await interact(command('emergency', { ticket: number, set: 'off' })))).toBe(`Hotovo: ${number}.`);
+      expect((await t.linka.db.prisma.ticket.findFirstOrThrow()).emergency).toBe(false);
+    },
+  );
+
   itFull('acts once on an interaction delivered twice', async () => {
     const number = await openTicket();
     const logTime = command('time', { duration: '45m', text: 'Výměna routeru', ticket: number });
@@ -541,7 +575,7 @@ describe('linka discord register-commands', () => {
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
       expect(ok.stdout).toContain(
-        `Registered /linka (queue, claim, release, resolve, note, time, reply, visit, category, help; outage start|update|resolve|list) for the application Linka Test (${APP_ID})`,
+        `Registered /linka (queue, ticket, claim, release, resolve, note, time, reply, visit, category, emergency, help; outage start|update|resolve|list) for the application Linka Test (${APP_ID})`,
       );
       expect(fake.calls('PUT', new RegExp(`^/applications/${APP_ID}/commands$`))).toHaveLength(1);
       const [linka] = fake.commands as Array<{
@@ -550,7 +584,7 @@ describe('linka discord register-commands', () => {
       }>;
       expect(linka?.name).toBe('linka');
       expect(linka?.options.map((o) => [o.name, o.type])).toEqual([
-        ...['queue', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category'].map((n) => [n, 1]),
+        ...['queue', 'ticket', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category', 'emergency'].map((n) => [n, 1]),
         ['outage', 2],
         ['help', 1],
       ]);

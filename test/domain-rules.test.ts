@@ -650,9 +650,11 @@ describe('the ticket card the technicians see', () => {
 
   it("speaks the team's language", () => {
     const card = ticketCard({ ...base, category: 'wifi', status: 'claimed', claimedByName: 'Eva', workCategory: 'outage' }, { ...opts, lang: 'en' });
-    expect(card.title).toBe('T-2026-00042 · Home Wi-Fi not working');
+    // Opened during an outage: the provider's own system is down, an emergency (issue 16, rule 5).
+    expect(card.title).toBe('🚨 T-2026-00042 · Home Wi-Fi not working');
     expect(card.state).toBe('Taken by Eva');
     expect(card.fields).toEqual([
+      { label: '🚨', value: 'Emergency - comes first' },
       { label: 'Customer', value: 'Jana Nováková' },
       { label: 'Contract', value: '2024-0153' },
       { label: 'Area', value: 'Plzeň-Bory' },

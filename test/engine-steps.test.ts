@@ -31,7 +31,8 @@ const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-
 const NOW = new Date('2026-11-23T09:00:00Z');
 
 // What the customer reads (Czech unless said otherwise), copied from the catalogue on purpose.
-const HELLO = 'Dobrý den, tady Linka, zákaznická podpora Test ISP. Pomohu vám s internetem, telefonem i Wi-Fi, kdykoli ve dne i v noci.';
+const HELLO =
+  'Dobrý den, tady Linka, zákaznická podpora Test ISP. Pomohu vám s internetem, telefonem i Wi-Fi. Odpovídám kdykoli ve dne i v noci, technici v pracovní dny 8:30–17:00.';
 const HELLO_SMS = 'Dobrý den, tady Linka (Test ISP).';
 const ASK_ID = 'Abych vás mohla ověřit, napište mi prosím číslo své smlouvy (najdete ho na smlouvě nebo na faktuře).';
 const ASK_ID_TG =

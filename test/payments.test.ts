@@ -65,7 +65,11 @@ describe('payment reminders', () => {
 
   async function importCsv(csv: string) {
     const now = new Date();
-    return importBalances(db.prisma, await checkBalances(db.prisma, parseBalancesCsv(csv), balanceDefaults(paymentSettings(config), now)), now);
+    return importBalances(db.prisma, await checkBalances(db.prisma, parseBalancesCsv(csv), balanceDefaults(paymentSettings(config), now)), now, {
+      timezone: config.timezone,
+      customerChannels: ['sms'],
+      shortSms: true,
+    });
   }
   const to = async (target: string) =>
     (await db.prisma.outboxItem.findMany({ where: { kind: 'reply', target }, orderBy: { id: 'asc' } })).map(
@@ -139,6 +143,8 @@ describe('payment reminders', () => {
       clock: () => new Date(),
       settings: paymentSettings(config),
       guard: bearerGuard('s3cret-token-for-the-tests-only'),
+      customerChannels: ['sms'],
+      shortSms: true,
     });
     const post = (body: unknown, token = 's3cret-token-for-the-tests-only') =>
       route!.handler({
@@ -159,7 +165,7 @@ describe('payment reminders', () => {
       { contract: '2024-0153', balance: 50000 },
       { contract: 'SK-77', balance: '0' },
     ]);
-    expect([ok.status, JSON.parse(String(ok.body))]).toEqual([200, { imported: 2, outstanding: 1, paid: 1 }]);
+    expect([ok.status, JSON.parse(String(ok.body))]).toEqual([200, { imported: 2, outstanding: 1, paid: 1, restricted: 0, lifted: [], liftedUnreachable: [] }]);
   });
 
   it('reminds on the 21st at 9:00 and warns before month end, each once; a later 0 stops them', async () => {
@@ -171,7 +177,7 @@ describe('payment reminders', () => {
     expect(await to(JAN)).toEqual([]);
     await vi.advanceTimersByTimeAsync(60_000); // 9:00
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-    expect(await to(JAN)).toEqual(['Neevidujeme platbu 1 234,50 CZK splatnou 20. 11. 2026 (VS 2024-0153). Placeno? Pošlete ZAPLACENO.']);
+    expect(await to(JAN)).toEqual(['Neevidujeme platbu 1 234,50 CZK splatnou 20. 11. 2026 (smlouva 2024-0153). Placeno? Pošlete ZAPLACENO.']);
     expect(await to(ZUZANA)).toEqual([]); // paid
 
     await runAt('2026-11-22T07:59:00Z', 2); // the next day's round: no second reminder
@@ -179,7 +185,7 @@ describe('payment reminders', () => {
     expect(await to(JAN)).toHaveLength(1);
 
     await runAt('2026-11-27T07:59:00Z', 2); // 3 days before the 30th
-    expect((await to(JAN)).at(-1)).toBe('Platbu 1 234,50 CZK neevidujeme, 30. 11. 2026 omezíme služby (VS 2024-0153). Placeno? Pošlete ZAPLACENO.');
+    expect((await to(JAN)).at(-1)).toBe('Platbu 1 234,50 CZK neevidujeme. Neuhradíte-li do 30. 11. 2026, omezíme služby. Placeno? Pošlete ZAPLACENO.');
     await runAt('2026-11-28T07:59:00Z', 2);
     expect(await to(JAN)).toHaveLength(2);
 
@@ -244,7 +250,7 @@ describe('payment reminders', () => {
     const delivered = () => sms.sent.map((x) => [x.to, x.reply.text]);
     expect(delivered()).toEqual([[ZUZANA, stopConfirmation]]);
 
-    const reminder = 'Neevidujeme platbu 1 234,50 CZK splatnou 20. 11. 2026 (VS 2024-0153). Placeno? Pošlete ZAPLACENO.';
+    const reminder = 'Neevidujeme platbu 1 234,50 CZK splatnou 20. 11. 2026 (smlouva 2024-0153). Placeno? Pošlete ZAPLACENO.';
     await runAt('2026-11-21T07:59:00Z', 2); // the reminders' round at 9:00
     await runtime.outbox.drain();
     expect(delivered()).toEqual([
@@ -252,7 +258,7 @@ describe('payment reminders', () => {
       [JAN, reminder],
     ]);
 
-    const warning = 'Platbu 1 234,50 CZK neevidujeme, 30. 11. 2026 omezíme služby (VS 2024-0153). Placeno? Pošlete ZAPLACENO.';
+    const warning = 'Platbu 1 234,50 CZK neevidujeme. Neuhradíte-li do 30. 11. 2026, omezíme služby. Placeno? Pošlete ZAPLACENO.';
     await runAt('2026-11-27T07:59:00Z', 2); // the restriction warnings' round
     await runtime.outbox.drain();
     expect(delivered()).toEqual([
@@ -269,8 +275,8 @@ describe('payment reminders', () => {
       ]);
     expect(await items(ZUZANA)).toEqual([
       ['sent', stopConfirmation],
-      ['suppressed', 'Neevidujeme platbu 49,90 EUR splatnú 20. 11. 2026 (VS SK-77). Zaplatené? Pošlite ZAPLATENE.'],
-      ['suppressed', 'Platbu 49,90 EUR neevidujeme, 30. 11. 2026 obmedzíme služby (VS SK-77). Zaplatené? Pošlite ZAPLATENE.'],
+      ['suppressed', 'Neevidujeme platbu 49,90 EUR splatnú 20. 11. 2026 (zmluva SK-77). Zaplatené? Pošlite ZAPLATENE.'],
+      ['suppressed', 'Platbu 49,90 EUR neevidujeme. Ak neuhradíte do 30. 11. 2026, obmedzíme služby. Zaplatené? Pošlite ZAPLATENE.'],
     ]);
     expect(await items(JAN)).toEqual([
       ['sent', reminder],

@@ -67,7 +67,9 @@ describe('/linka', () => {
     expect((await w.command(`note ${jan}`, 'UPETR')).text).toBe('Použití: /linka note T-2026-00042 text');
     const unknown = (await w.command('frobnicate start Bory', 'UPETR')).text;
     expect(unknown).toMatch(/^Neznámý příkaz „frobnicate“\.\nPříkazy \/linka: queue/);
-    expect((await w.command('help', 'UPETR')).text).toMatch(/^Příkazy \/linka: queue \(fronta\), claim ID/);
+    expect((await w.command('help', 'UPETR')).text).toMatch(
+      /^Příkazy \/linka: queue \(fronta\), ticket ID \(požadavek a jeho historie, vidíte jen vy\), claim ID/,
+    );
     expect((await w.command('', 'UPETR')).text).toMatch(/^Příkazy \/linka:/);
   });
 

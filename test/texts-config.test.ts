@@ -68,7 +68,7 @@ describe('texts from the configuration', () => {
     );
     expect(bad({ cs: { 'checklist.plugBack': 'Zapojte vše zpět.' } })).toThrow('texts.cs["checklist.plugBack"]: lacks {minutes}');
     expect(bad({ en: { 'greeting.hello': 'Hello from {company}, {name}!' } })).toThrow(
-      'texts.en["greeting.hello"]: {name} is not given to this text (it gets {company})',
+      'texts.en["greeting.hello"]: {name} is not given to this text (it gets {company}, {teamHours})',
     );
     expect(bad({ cs: { 'devices.internet': 'ONT a router' } })).toThrow(
       'texts.cs["devices.internet"]: replaced, but not its SMS wording texts.cs["devices.internet@sms"], which SMS customers would still get; give both',

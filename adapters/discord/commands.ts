@@ -17,7 +17,7 @@ const GUILD_CONTEXT = 0;
 const GUILD_INSTALL = 0;
 
 /** The sub-commands of /linka, in the order Discord lists them. */
-export const SUB_COMMANDS = ['queue', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category', 'help'] as const;
+export const SUB_COMMANDS = ['queue', 'ticket', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category', 'emergency', 'help'] as const;
 export type SubCommand = (typeof SUB_COMMANDS)[number];
 /** The sub-command groups of /linka: `/linka outage start|update|resolve|list`. */
 export const SUB_COMMAND_GROUPS = ['outage'] as const;
@@ -106,6 +106,7 @@ export const LINKA_COMMAND = {
   integration_types: [GUILD_INSTALL],
   options: [
     sub('queue', 'Open tickets, most urgent first', 'Otevřené požadavky, nejnaléhavější první'),
+    sub('ticket', 'A ticket and its whole history, shown only to you', 'Požadavek a celá jeho historie, vidíte jen vy', [ticket]),
     sub('claim', 'Claim a ticket', 'Převzít požadavek', [ticket]),
     sub('release', 'Return a ticket to the queue', 'Vrátit požadavek do fronty', [ticket]),
     sub('resolve', 'Mark a ticket resolved (the note goes to the customer)', 'Označit požadavek jako vyřešený (poznámka jde zákazníkovi)', [
@@ -152,6 +153,17 @@ export const LINKA_COMMAND = {
         choices: WORK_CATEGORIES.map((v) => ({ name: v, value: v })),
       },
       ticket,
+    ]),
+    sub('emergency', 'Mark a ticket an emergency: first in the queue and the digest', 'Označit požadavek jako havárii: přednost ve frontě a v přehledu', [
+      ticket,
+      {
+        type: STRING,
+        name: 'set',
+        description: 'on (default) or off',
+        description_localizations: { cs: 'on (výchozí), nebo off' },
+        required: false,
+        choices: ['on', 'off'].map((v) => ({ name: v, value: v })),
+      },
     ]),
     OUTAGE_GROUP,
     sub('help', 'What /linka can do', 'Co umí /linka'),

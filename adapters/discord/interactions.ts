@@ -35,6 +35,8 @@ const USAGE: Record<string, string> = {
   reply: '/linka reply text:… ticket:T-2026-00042',
   visit: '/linka visit when:2026-11-24 14:30 ticket:T-2026-00042 [free:True]',
   category: '/linka category kind:configuration ticket:T-2026-00042',
+  ticket: '/linka ticket ticket:T-2026-00042',
+  emergency: '/linka emergency ticket:T-2026-00042 [set:off]',
 };
 
 /** A technician: a user listed by id, or one with a listed role. */
@@ -101,12 +103,13 @@ export function createInteractionHandler(deps: AdapterDeps, settings: Interactio
         when: i.options.when,
         kind: i.options.kind,
         free: i.options.free,
+        ...(sub === 'emergency' ? { text: i.options.set } : {}),
       },
       settings,
     );
     if (!read.ok) return ephemeral(problemText(read, lang, USAGE[sub] ?? '/linka help'));
     const tech = technician(i.actor);
-    const result = await once(i.id, () => actions.ticket(read.command, tech));
+    const result = await once(i.id, () => actions.ticket(read.command, tech, { maxChars: LIMITS.content, escape: (s) => plain(s, false) }));
     // A replayed command already acted; its first answer was the real one.
     return ephemeral(result === 'duplicate' ? say('team.done', { number: read.command.number }) : result.message);
   }

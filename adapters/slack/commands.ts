@@ -12,6 +12,9 @@ import { firstWord, parseCommandText } from './parse.js';
 
 export type { CommandContext, CommandRouter, SubCommand } from './command-types.js';
 
+/** The longest private answer (a ticket with its history): Slack shows up to 4,000 characters of a message's text in full. */
+const SLACK_ANSWER_CHARS = 3_900;
+
 function usageOf(ctx: CommandContext, name: string, sub: SubCommand): string {
   const example = sub.args.replace('ID', `${ctx.ticketPrefix}-${ctx.now().getUTCFullYear()}-00042`);
   return `${ctx.command} ${name}${example ? ` ${example}` : ''}`;
@@ -29,7 +32,7 @@ function ticketCommand(name: TicketCommandName, args: string, argsOf: (rest: str
       const read = readTicketCommand(name, { ...argsOf(more), ticket }, ctx);
       if (!read.ok) return problemText(read, ctx.lang, usageOf(ctx, as, sub));
       const tech = await ctx.technician();
-      const result = await ctx.actions.once(null, () => ctx.actions.ticket(read.command, tech));
+      const result = await ctx.actions.once(null, () => ctx.actions.ticket(read.command, tech, { maxChars: SLACK_ANSWER_CHARS }));
       return result === 'duplicate' ? t(ctx.lang, 'team.done', { number: read.command.number }) : result.message;
     },
   };
@@ -40,6 +43,7 @@ function ticketCommand(name: TicketCommandName, args: string, argsOf: (rest: str
 export function createCommandRouter(): CommandRouter {
   const router: CommandRouter = new Map<string, SubCommand>([
     ['queue', { args: '', run: async (_rest, ctx) => queueListing(await ctx.queue.open(), { lang: ctx.lang, timezone: ctx.timezone, now: ctx.now() }) }],
+    ['ticket', ticketCommand('ticket', 'ID')],
     ['claim', ticketCommand('claim', 'ID')],
     ['release', ticketCommand('release', 'ID')],
     ['resolve', ticketCommand('resolve', 'ID [note]')],
@@ -54,6 +58,7 @@ export function createCommandRouter(): CommandRouter {
     ],
     ['category', ticketCommand('category', 'ID configuration', (kind) => ({ kind }))],
     ['visit', ticketCommand('visit', 'ID 2026-11-24 14:30 [zdarma]', (when) => ({ when }))],
+    ['emergency', ticketCommand('emergency', 'ID [off]')],
     ['outage', outageCommand()],
     ['help', { args: '', open: true, run: async (_rest, ctx) => t(ctx.lang, 'team.help') }],
   ]);

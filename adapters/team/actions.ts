@@ -20,8 +20,11 @@ export interface TeamActions {
   once<T>(dedupeId: string | null, act: () => Promise<T>): Promise<T | 'duplicate'>;
   /** A card button's action on the queue. */
   card(action: CardAction, number: string, tech: Technician): Promise<QueueResult>;
-  /** A ticket command on the queue. */
-  ticket(command: TicketCommand, tech: Technician): Promise<QueueResult>;
+  /**
+   * A ticket command on the queue. `show` fits `ticket`'s answer (the ticket and its history) to
+   * the platform: its length limit and its markup's escaping.
+   */
+  ticket(command: TicketCommand, tech: Technician, show?: { maxChars: number; escape?: (text: string) => string }): Promise<QueueResult>;
   /** An outage command; the answer's text. `actor` is asked only for changes. */
   outage(command: OutageCommand, ctx: Omit<OutageCommandContext, 'actor'> & { actor: () => Promise<string> }): Promise<string>;
 }
@@ -61,8 +64,12 @@ export function createTeamActions(deps: Pick<AdapterDeps, 'inbound' | 'metrics' 
       }
     },
 
-    ticket(c, tech) {
+    ticket(c, tech, show) {
       switch (c.name) {
+        case 'ticket':
+          return queue.show(c.number, show ?? { maxChars: 3000 });
+        case 'emergency':
+          return queue.setEmergency(c.number, tech, c.on);
         case 'claim':
           return queue.claim(c.number, tech);
         case 'release':

@@ -169,8 +169,13 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   balances
     .command('import')
     .description('import outstanding balances from the accounting system (0 = paid)')
-    .argument('<file>', 'a CSV file: contract_number,amount[,currency,due_date]')
+    .argument('<file>', 'a CSV file: contract_number,balance[,due_date,currency,restricted,restricted_since]')
     .action(act(async (file) => (await import('./balances.js')).balancesImport(file as string, io)));
+  balances
+    .command('unreachable')
+    .description('customers who owe or are restricted but whom no payment notice reaches (no channel, or opted out)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'csv', 'json']).default('text'))
+    .action(act(async (opts) => (await import('./balances.js')).balancesUnreachable(opts as { format: 'text' | 'csv' | 'json' }, io)));
 
   const packages = program.command('packages').description('prepaid hour packages customers bought (billing.packages)');
   packages

@@ -8,10 +8,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { FlowDef } from '../engine/flow.js';
+import { BUILT_IN_FAQ, BUILT_IN_FAQ_IDS, type FaqEntry } from '../engine/faq.js';
 import { LinkaError } from '../errors.js';
 import { flowProblems } from '../flows/check.js';
 import { flowFileSchema, toFlowDef } from '../flows/schema.js';
-import { catalogues, isMessageKey, type TextOverrides } from '../messages/index.js';
+import { catalogues, isMessageKey, SHORT_VARIANT, type TextOverrides } from '../messages/index.js';
 import type { Lang } from '../shared/lang.js';
 import { describeIssues, describeYamlError } from './describe.js';
 import { packageRoot } from './package-root.js';
@@ -90,9 +91,34 @@ export function loadFlowSet(own: string | null = null): FlowSet {
  * Every text the provider words: those its flow files wrote out, and the configuration's
  * `texts:` (which win). What the composition roots install with `useTexts`.
  */
-export function providerTexts(config: Pick<LinkaConfig, 'flows' | 'texts'>): TextOverrides {
+export function providerTexts(config: Pick<LinkaConfig, 'flows' | 'texts'> & Partial<Pick<LinkaConfig, 'faq'>>): TextOverrides {
   const flowTexts = loadFlowSet(config.flows).texts;
-  return Object.fromEntries((['cs', 'sk', 'en'] as const).map((lang) => [lang, { ...flowTexts[lang], ...config.texts[lang] }]));
+  const faq = faqTexts(config.faq?.entries ?? []);
+  return Object.fromEntries((['cs', 'sk', 'en'] as const).map((lang) => [lang, { ...flowTexts[lang], ...faq[lang], ...config.texts[lang] }]));
+}
+
+/**
+ * The answers of the provider's frequent questions as texts `faq.<id>`, in every language (one
+ * left out gets the Czech, else the Slovak, else the English answer). An entry replacing a built-in
+ * one replaces its SMS wording too.
+ */
+function faqTexts(entries: LinkaConfig['faq']['entries']): TextOverrides {
+  const texts: Record<'cs' | 'sk' | 'en', Record<string, string>> = { cs: {}, sk: {}, en: {} };
+  for (const e of entries) {
+    for (const lang of ['cs', 'sk', 'en'] as const) {
+      const answer = e.answer[lang] ?? e.answer.cs ?? e.answer.sk ?? e.answer.en ?? '';
+      texts[lang][`faq.${e.id}`] = answer;
+      if ((BUILT_IN_FAQ_IDS as readonly string[]).includes(e.id)) texts[lang][`faq.${e.id}${SHORT_VARIANT}`] = answer;
+    }
+  }
+  return texts;
+}
+
+/** The frequent questions the engine answers: the chosen built-in ones, and the provider's (which replace a built-in one of the same id). */
+export function faqEntries(config: Pick<LinkaConfig, 'faq'>): FaqEntry[] {
+  const own = config.faq.entries.map((e) => ({ id: e.id, keywords: e.keywords, answer: `faq.${e.id}` }));
+  const builtIn = BUILT_IN_FAQ.filter((b) => (config.faq.builtIn as readonly string[]).includes(b.id) && !own.some((e) => e.id === b.id));
+  return [...builtIn, ...own];
 }
 
 /** The built-in flows alone. */

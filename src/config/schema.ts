@@ -5,7 +5,9 @@
  */
 import { validate } from 'node-cron';
 import { z } from 'zod';
-import { windowsProblem } from '../domain/business-time.js';
+import { OFFICE_HOURS, windowsProblem } from '../domain/business-time.js';
+import { BUILT_IN_FAQ_IDS } from '../engine/faq.js';
+import { normalize } from '../shared/normalize.js';
 import { DEADLINE_FORMS, deadlineText, parseDeadline } from '../domain/deadlines.js';
 import { parseLeadTime } from '../domain/maintenance.js';
 import { billingSchema, tierTermShape } from './billing-schema.js';
@@ -21,7 +23,7 @@ const weekday = z
   .int('a day 1-7 (1 = Monday ... 7 = Sunday)')
   .min(1, 'a day 1-7 (1 = Monday ... 7 = Sunday)')
   .max(7, 'a day 1-7 (1 = Monday ... 7 = Sunday)');
-const officeHours = { days: [1, 2, 3, 4, 5], from: '08:30', to: '17:00' };
+const officeHours = { days: [...OFFICE_HOURS.days], from: OFFICE_HOURS.from, to: OFFICE_HOURS.to };
 const workingWindow = z
   .strictObject({
     days: z.array(weekday).min(1, 'at least one day 1-7 (1 = Monday ... 7 = Sunday)').default(officeHours.days),
@@ -201,6 +203,11 @@ export const configSchema = z
         reannounceMinutes: z.number().positive().default(30),
         /** ...at most this many times. */
         reannounceMax: z.number().int().min(0).default(3),
+        /**
+         * When the technicians answer (the grammar of a tier's `hours`; the company's calendar applies).
+         * The greeting says so, and a customer handed to a technician outside them is told when to expect an answer.
+         */
+        hours: workingHours.default(officeHours),
         /** Cron expressions (in `timezone`) of the queue digest. */
         digest: z.array(z.string().refine(isCron, 'a cron expression such as "30 8 * * 1-5"')).default(['30 8 * * 1-5', '0 13 * * 1-5']),
       })
@@ -295,6 +302,14 @@ export const configSchema = z
         reminderHour: z.number().int().min(0, 'an hour 0-23').max(23, 'an hour 0-23').default(9),
         /** The warning that the service will be restricted goes out this many days before the month's last day. */
         restrictionWarningDaysBeforeMonthEnd: z.number().int().min(0).max(27).default(3),
+        /**
+         * What customers are told to write as the variable symbol: `invoice` (the one on their
+         * invoice) or `contract` (their contract number). Only `contract` makes Linka say that the
+         * contract number is the variable symbol.
+         */
+        variableSymbol: z.enum(['invoice', 'contract']).default('invoice'),
+        /** How many hours after the payment is credited a restricted service comes back; null: "as soon as it is credited". */
+        restoreWithinHours: z.number().int().min(1).max(720).nullable().default(null),
       })
       .prefault({}),
     sms: z
@@ -325,6 +340,38 @@ export const configSchema = z
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+    /**
+     * Frequent questions answered at once, without a ticket (docs/domain.md, "Frequent questions").
+     * `builtIn`: which of Linka's own to answer (mail settings, storm advice, payment details,
+     * the technicians' hours); `entries`: the provider's own, keywords and an answer per language
+     * (a language left out gets another's answer). An entry with a built-in id replaces it.
+     */
+    faq: z
+      .strictObject({
+        builtIn: z.array(z.enum(BUILT_IN_FAQ_IDS, `one of ${BUILT_IN_FAQ_IDS.join(', ')}`)).default([...BUILT_IN_FAQ_IDS]),
+        entries: z
+          .array(
+            z
+              .strictObject({
+                id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'an id of lower-case letters, digits, _ or - (such as "invoice-copy")'),
+                keywords: z
+                  .partialRecord(lang, z.array(z.string().trim().min(2, 'a keyword of at least 2 characters')))
+                  .refine((k) => Object.values(k).some((words) => words.some((w) => normalize(w).length >= 2)), 'at least one keyword'),
+                answer: z
+                  .partialRecord(lang, z.string().trim().min(1, 'an empty answer'))
+                  .refine((a) => Object.keys(a).length > 0, 'an answer in at least one language (cs, sk or en)'),
+              })
+              .transform((e) => ({
+                ...e,
+                keywords: [...new Set(Object.values(e.keywords).flatMap((words) => words.map((w) => normalize(w).replace(/\?/g, '').trim())))].filter(
+                  (w) => w.length >= 2,
+                ),
+              })),
+          )
+          .refine((entries) => new Set(entries.map((e) => e.id)).size === entries.length, 'two entries with the same id')
+          .default([]),
       })
       .prefault({}),
     /**

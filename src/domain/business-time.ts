@@ -42,6 +42,9 @@ export interface BusinessCalendar {
 
 export const DEFAULT_TIME_ZONE = 'Europe/Prague';
 
+/** Monday to Friday 8:30-17:00: the default working hours of a tier and of the technicians. */
+export const OFFICE_HOURS: WorkingWindow = { days: [1, 2, 3, 4, 5], from: '08:30', to: '17:00' };
+
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -293,4 +296,16 @@ export function parseLocalDateTime(text: string, timeZone: string): Date | null 
   const check = new Date(Date.UTC(y, m - 1, d));
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d || h > 23 || min > 59) return null;
   return zonedTimeToUtc({ y, m, d }, h * 60 + min, timeZone);
+}
+
+/**
+ * When the technicians will next answer a ticket opened at `at`, or null when they answer now:
+ * inside the team's hours, or while the clock of the customer's tier runs (a tier with a reaction
+ * time in its own hours, such as 24/7, has someone on duty). Outside both: the team's next opening.
+ */
+export function techniciansAnswerFrom(at: Date, team: BusinessCalendar, tier: BusinessCalendar | null): Date | null {
+  const opens = addBusinessHours(at, 0, team);
+  if (opens.getTime() <= at.getTime()) return null;
+  if (tier && addBusinessHours(at, 0, tier).getTime() <= at.getTime()) return null;
+  return opens;
 }

@@ -77,3 +77,68 @@ function zoneName(date: Date, timeZone: string): string {
 export function operatorTime(date: Date, timeZone: string): string {
   return `${localTime(date, timeZone, 'en')} ${zoneName(date, timeZone)}`;
 }
+
+/** Monday first (ISO days 1-7), short, as a range of days is written: "po–pá", "po–pi", "Mon–Fri". */
+const DAYS_SHORT: Readonly<Record<Lang, readonly string[]>> = {
+  cs: ['po', 'út', 'st', 'čt', 'pá', 'so', 'ne'],
+  sk: ['po', 'ut', 'st', 'št', 'pi', 'so', 'ne'],
+  en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+};
+
+/** One window of working hours as the hours are told: days of the week and local times. */
+export interface HoursWindow {
+  /** ISO days, 1 = Monday ... 7 = Sunday. */
+  days: readonly number[];
+  /** "08:30" */
+  from: string;
+  /** "17:00"; "24:00" the end of the day. */
+  to: string;
+}
+
+/** "8:30" (cs, sk) or "08:30" (en) from "08:30". */
+function hhmmText(hhmm: string, lang: Lang): string {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return clockText(h, m, lang);
+}
+
+/** The dash of a range: an en dash in Czech and Slovak, a hyphen in English (whose texts keep to plain ASCII, see src/messages/en.ts). */
+const dash = (lang: Lang) => (lang === 'en' ? '-' : '–');
+
+/** Days of the week in words: "v pracovní dny", "denně", "po–pá", "so, ne", "po–st, pá". */
+function daysText(days: readonly number[], lang: Lang): string {
+  const set = [...new Set(days)].filter((d) => d >= 1 && d <= 7).sort((a, b) => a - b);
+  if (set.length === 7) return t(lang, 'hours.daily');
+  if (set.join() === '1,2,3,4,5') return t(lang, 'hours.workingDays');
+  const runs: string[] = [];
+  for (let i = 0; i < set.length; ) {
+    let j = i;
+    while (j + 1 < set.length && (set[j + 1] as number) === (set[j] as number) + 1) j++;
+    const first = DAYS_SHORT[lang][(set[i] as number) - 1] as string;
+    const last = DAYS_SHORT[lang][(set[j] as number) - 1] as string;
+    runs.push(j === i ? first : j === i + 1 ? `${first}, ${last}` : `${first}${dash(lang)}${last}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
+
+/**
+ * Working hours as customers are told them: "v pracovní dny 8:30–17:00", "po–pá 8:30–17:00,
+ * so, ne 9:00–18:00", "on working days 08:30–17:00"; 'always': "nonstop". Windows with the same
+ * days are joined ("po–pá 8:00–12:00 a 13:00–17:00").
+ */
+export function hoursText(hours: 'always' | HoursWindow | readonly HoursWindow[], lang: Lang): string {
+  if (hours === 'always') return t(lang, 'hours.always');
+  const windows: readonly HoursWindow[] = Array.isArray(hours) ? hours : [hours as HoursWindow];
+  const byDays = new Map<string, HoursWindow[]>();
+  for (const w of windows) {
+    const key = [...new Set(w.days)].sort((a, b) => a - b).join();
+    byDays.set(key, [...(byDays.get(key) ?? []), w]);
+  }
+  const and = ` ${t(lang, 'common.and')} `;
+  return [...byDays.values()]
+    .map((group) => {
+      const spans = [...group].sort((a, b) => a.from.localeCompare(b.from)).map((w) => `${hhmmText(w.from, lang)}${dash(lang)}${hhmmText(w.to, lang)}`);
+      return `${daysText(group[0]?.days ?? [], lang)} ${spans.join(and)}`;
+    })
+    .join(', ');
+}

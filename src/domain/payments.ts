@@ -94,3 +94,15 @@ export function paymentNoticeDue(dueDate: string, now: Date, timeZone: string, s
   if (now.getTime() >= reminderAt.getTime()) return { kind: 'reminder', month };
   return null;
 }
+
+const YES = new Set(['yes', 'y', 'true', '1', 'ano', 'a', 'áno', 'restricted', 'omezeno', 'obmedzené']);
+const NO = new Set(['no', 'n', 'false', '0', 'ne', 'nie', '']);
+
+/** A restriction flag as an export writes it ("yes"/"no", "1"/"0", "ano"/"ne", "áno"/"nie", true/false); null: not one. */
+export function parseRestrictedFlag(value: string | boolean): boolean | null {
+  if (typeof value === 'boolean') return value;
+  const v = value.trim().toLowerCase();
+  if (YES.has(v)) return true;
+  if (NO.has(v)) return false;
+  return null;
+}

@@ -69,8 +69,23 @@ export function resolutionDeadline(tiers: Readonly<Record<string, TierLevel>>, t
   return tierDeadline(tiers, tier, 'resolution', openedAt, calendar);
 }
 
-/** Sorts tickets most urgent first: tickets with a tier's deadline before those without, then by deadline, then by age. */
-export function byUrgency<T extends { deadline: Date | null; createdAt: Date }>(a: T, b: T): number {
+/**
+ * Whether a ticket is an emergency (docs/domain.md, "Emergencies first"): an outage of the
+ * provider's own system is the only real one. A ticket opened while a known outage covered the
+ * customer's area (kind of work `outage`), or one a technician marked (`/linka emergency`).
+ */
+export function isEmergency(ticket: { emergency?: boolean; workCategory?: string }): boolean {
+  return ticket.emergency === true || ticket.workCategory === 'outage';
+}
+
+/**
+ * Sorts tickets most urgent first: emergencies (see {@link isEmergency}), then tickets with a
+ * tier's deadline by deadline, then the rest; within each, the older first (emergencies by
+ * their deadline where they have one).
+ */
+export function byUrgency<T extends { deadline: Date | null; createdAt: Date; emergency?: boolean; workCategory?: string }>(a: T, b: T): number {
+  const emergency = Number(isEmergency(b)) - Number(isEmergency(a));
+  if (emergency !== 0) return emergency;
   if (a.deadline && b.deadline) return a.deadline.getTime() - b.deadline.getTime() || a.createdAt.getTime() - b.createdAt.getTime();
   if (a.deadline) return -1;
   if (b.deadline) return 1;

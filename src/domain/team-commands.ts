@@ -17,7 +17,8 @@ import { parseWorkCategory, type WorkCategory } from './billing.js';
 import { parseLocalDateTime } from './business-time.js';
 import { OUTAGE_STATUSES, type OutageStatus } from './outages.js';
 import { localTime } from './date-format.js';
-import { resolutionLine, timeLeft } from './ticket-card.js';
+import { EMERGENCY_MARK, resolutionLine, timeLeft } from './ticket-card.js';
+import { isEmergency } from './sla.js';
 import type { Lang } from '../shared/lang.js';
 import { isMessageKey, t } from '../messages/index.js';
 
@@ -108,7 +109,7 @@ export function parseEta(text: string | undefined, timeZone: string): Date | nul
 // --- Ticket commands -------------------------------------------------------------------------
 
 /** The commands that act on one ticket, in the order the platforms list them. */
-export const TICKET_COMMANDS = ['claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category'] as const;
+export const TICKET_COMMANDS = ['ticket', 'claim', 'release', 'resolve', 'note', 'time', 'reply', 'visit', 'category', 'emergency'] as const;
 export type TicketCommandName = (typeof TICKET_COMMANDS)[number];
 
 export function isTicketCommand(name: string): name is TicketCommandName {
@@ -130,9 +131,14 @@ export interface TicketCommandArgs {
   free?: string;
 }
 
+/** The words that set and clear the emergency mark (any case). */
+const EMERGENCY_ON = ['on', 'yes', 'ano', 'áno', 'zapnout', 'zapnúť'];
+const EMERGENCY_OFF = ['off', 'no', 'ne', 'nie', 'vypnout', 'vypnúť'];
+
 /** A ticket command read and checked, ready for the queue. */
 export type TicketCommand =
-  | { name: 'claim' | 'release'; number: string }
+  | { name: 'ticket' | 'claim' | 'release'; number: string }
+  | { name: 'emergency'; number: string; on: boolean }
   | { name: 'resolve'; number: string; note?: string }
   | { name: 'note' | 'reply'; number: string; text: string }
   | { name: 'time'; number: string; minutes: number; activity: string }
@@ -166,9 +172,17 @@ export function readTicketCommand(name: TicketCommandName, args: TicketCommandAr
   if (!number) return fail({ problem: 'notFound', typed });
   const text = args.text?.trim() ?? '';
   switch (name) {
+    case 'ticket':
     case 'claim':
     case 'release':
       return { ok: true, command: { name, number } };
+    case 'emergency': {
+      // "/linka emergency T-2026-00042" marks it; "... off" (or no, ne, vypnout) takes the mark away.
+      const word = text.toLowerCase();
+      if (word === '' || EMERGENCY_ON.includes(word)) return { ok: true, command: { name, number, on: true } };
+      if (EMERGENCY_OFF.includes(word)) return { ok: true, command: { name, number, on: false } };
+      return fail({ problem: 'usage' });
+    }
     case 'resolve':
       return { ok: true, command: text ? { name, number, note: text } : { name, number } };
     case 'note':
@@ -296,6 +310,9 @@ export interface QueueRow {
   /** Shown after the reaction deadline when the tier promises a resolution. */
   resolutionDeadline?: Date | null;
   customer: { name: string } | null;
+  /** An emergency comes first and is marked (see isEmergency in src/domain/sla.ts). */
+  emergency?: boolean;
+  workCategory?: string;
 }
 
 /** The most tickets one listing shows (the digest has the rest). */
@@ -318,15 +335,17 @@ export function queueListing(
   let length = (lines[0] as string).length;
   for (const [i, r] of rows.entries()) {
     const problemKey = `problem.${r.category}`;
-    const line = t(lang, 'team.queueLine', {
-      number: r.number,
-      problem: isMessageKey(problemKey) ? t(lang, problemKey) : r.category,
-      customer: r.customer ? escapeText(r.customer.name) : t(lang, 'team.unknownCustomer'),
-      state: r.status === 'claimed' ? t(lang, 'team.state.claimed', { name: escapeText(r.claimedByName ?? '?') }) : t(lang, 'team.state.open'),
-      deadline:
-        (r.deadline ? `${localTime(r.deadline, timezone, lang)} (${timeLeft(r.deadline, now, lang)})` : t(lang, 'team.noDeadline')) +
-        (r.resolutionDeadline ? ` · ${resolutionLine(r.resolutionDeadline, now, timezone, lang)}` : ''),
-    });
+    const line =
+      (isEmergency(r) ? `${EMERGENCY_MARK} ` : '') +
+      t(lang, 'team.queueLine', {
+        number: r.number,
+        problem: isMessageKey(problemKey) ? t(lang, problemKey) : r.category,
+        customer: r.customer ? escapeText(r.customer.name) : t(lang, 'team.unknownCustomer'),
+        state: r.status === 'claimed' ? t(lang, 'team.state.claimed', { name: escapeText(r.claimedByName ?? '?') }) : t(lang, 'team.state.open'),
+        deadline:
+          (r.deadline ? `${localTime(r.deadline, timezone, lang)} (${timeLeft(r.deadline, now, lang)})` : t(lang, 'team.noDeadline')) +
+          (r.resolutionDeadline ? ` · ${resolutionLine(r.resolutionDeadline, now, timezone, lang)}` : ''),
+      });
     // Room is kept for the "\n…" that ends a cut listing.
     if (i >= MAX_QUEUE_LINES || (opts.maxChars !== undefined && length + 1 + line.length > opts.maxChars - 2)) {
       lines.push('…');

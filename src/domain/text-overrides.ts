@@ -33,6 +33,12 @@ function nearKeys(key: string): string[] {
 }
 
 const quoted = (lang: string, key: string) => `texts.${lang}["${key}"]`;
+/**
+ * Placeholders a provider's text may leave out: what they add is told elsewhere too ({teamHours},
+ * the technicians' hours in the greeting, is in the after-hours confirmation and the hours answer).
+ */
+const MAY_LEAVE_OUT: readonly string[] = ['teamHours'];
+
 const list = (names: string[]) => names.map((n) => `{${n}}`).join(', ');
 
 /**
@@ -55,7 +61,7 @@ export function textOverrideProblems(texts: TextOverrides, opts: { transliterate
       const original = builtIn[key] ?? cs[key as keyof typeof cs];
       const wanted = placeholdersOf(original);
       const given = placeholdersOf(text);
-      const missing = wanted.filter((p) => !given.includes(p));
+      const missing = wanted.filter((p) => !given.includes(p) && !MAY_LEAVE_OUT.includes(p));
       const extra = given.filter((p) => !wanted.includes(p));
       if (missing.length) problems.push(`${where}: lacks ${list(missing)} (the text must keep ${list(wanted)})`);
       if (extra.length)

@@ -6,6 +6,7 @@ import type { Lang } from '../shared/lang.js';
 import { isMessageKey, t } from '../messages/index.js';
 import { localTime } from './date-format.js';
 import { maskPhone } from './phone.js';
+import { isEmergency } from './sla.js';
 
 /** What the card is built from (a ticket row with its customer). */
 export interface CardInput {
@@ -21,6 +22,8 @@ export interface CardInput {
   likelyCustomerSide: boolean;
   /** The kind of work for billing (outage, diagnostics... see src/domain/billing.ts); shown when known. */
   workCategory?: string;
+  /** Marked an emergency by a technician; with the kind of work `outage`, the card says it comes first. */
+  emergency?: boolean;
   claimedByName: string | null;
   /** The customer's side is only suggested: no paid call-out was offered (callout.autoOffer off): "offer paid call-out?". */
   suggestOffer?: boolean;
@@ -47,6 +50,9 @@ export interface TicketCard {
   actions: Array<{ action: CardAction; label: string; style: 'primary' | 'danger' | 'default' }>;
 }
 
+/** The mark of an emergency on the card and in the queue's and the digest's lines. */
+export const EMERGENCY_MARK = '🚨';
+
 /** The resolution deadline in a line of the queue or the digest: "vyřešení do 25. 11. 2026 17:00 (zbývá 55 h 0 min)". */
 export function resolutionLine(deadline: Date, now: Date, timeZone: string, lang: Lang): string {
   return t(lang, 'team.queueResolution', { time: `${localTime(deadline, timeZone, lang)} (${timeLeft(deadline, now, lang)})` });
@@ -64,7 +70,11 @@ export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lan
   const { lang, timeZone } = opts;
   const status = input.status === 'resolved' || input.status === 'closed' ? 'resolved' : input.status === 'claimed' ? 'claimed' : 'open';
   const c = input.customer;
-  const fields: TicketCard['fields'] = [{ label: t(lang, 'team.customer'), value: c ? c.name : t(lang, 'team.unknownCustomer') }];
+  const emergency = isEmergency(input) && status !== 'resolved';
+  const fields: TicketCard['fields'] = [];
+  // First on the card, as the ticket is first in the queue: the provider's own system is down.
+  if (emergency) fields.push({ label: EMERGENCY_MARK, value: t(lang, 'team.emergency') });
+  fields.push({ label: t(lang, 'team.customer'), value: c ? c.name : t(lang, 'team.unknownCustomer') });
   if (c) {
     fields.push({ label: t(lang, 'team.contract'), value: c.contractNumber });
     fields.push({ label: t(lang, 'team.area'), value: c.area ?? '—' });
@@ -103,7 +113,7 @@ export function ticketCard(input: CardInput, opts: { timeZone: string; lang: Lan
   return {
     number: input.number,
     status,
-    title: `${input.number} · ${t(lang, `problem.${input.category}`)}`,
+    title: `${emergency ? `${EMERGENCY_MARK} ` : ''}${input.number} · ${t(lang, `problem.${input.category}`)}`,
     state,
     fields,
     summary: input.summary,

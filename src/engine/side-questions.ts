@@ -53,3 +53,42 @@ export function onPaymentReported(turn: Turn, report: Extract<CoreEvent, { kind:
   else say(turn, report.again ? 'payment.reportedAgain' : 'payment.reported', { number: report.number });
   prompt(turn);
 }
+
+const TICKET_REFERENCE = /^(?:(.+?)\s+)?([a-z]{1,5})-(\d{4})-(\d{1,9})$/;
+
+/**
+ * Whether the customer asks how a ticket stands: "stav", "co je s tím", "jak to vypadá s mým
+ * požadavkem" (`typed` null: their latest), or a ticket number alone or after such words
+ * ("stav T-2026-00042", "T-2026-42"; `typed` the number). The number must carry the configured
+ * prefix; null when the text is no such question.
+ */
+export function asksStatus(n: string, prefix: string): { typed: string | null } | null {
+  const bare = n.replace(/\s*\?+$/, '');
+  if (commandWords.status.includes(bare)) return { typed: null };
+  const m = TICKET_REFERENCE.exec(bare);
+  if (!m || (m[2] as string) !== prefix.toLowerCase()) return null;
+  if (m[1] !== undefined && !commandWords.status.includes(m[1]) && !['pozadavek', 'poziadavka', 'ticket', 'request'].includes(m[1])) return null;
+  return { typed: `${prefix.toUpperCase()}-${m[3]}-${m[4]}` };
+}
+
+/** Asks the runtime how the ticket stands; what was said so far goes out with the answer. */
+export function queryTicketStatus(turn: Turn, typed: string | null): void {
+  if (turn.pending.length) turn.s.held = turn.pending;
+  turn.pending = [];
+  turn.out.push({ type: 'queryTicketStatus', typed });
+}
+
+/** The runtime's answer to `queryTicketStatus`: the state, who has it, the technician's last message; then the current question again. */
+export function onTicketStatus(turn: Turn, report: Extract<CoreEvent, { kind: 'ticketStatus' }>): void {
+  if (!report.found) {
+    if (report.typed) say(turn, 'status.notFound', { number: report.typed });
+    else say(turn, turn.s.customerId === null ? 'status.identifyFirst' : 'status.none');
+    return prompt(turn);
+  }
+  if (report.status === 'resolved') say(turn, 'status.resolved', { number: report.number, time: report.resolvedAt ?? '' });
+  else if (report.status === 'claimed') say(turn, 'status.claimed', { number: report.number, name: report.technician ?? '' });
+  else say(turn, 'status.open', { number: report.number });
+  if (report.lastMessage) say(turn, 'status.lastMessage', { name: report.lastMessage.technician, time: report.lastMessage.at, text: report.lastMessage.text });
+  else if (report.status !== 'resolved') say(turn, 'status.noMessage');
+  prompt(turn);
+}

@@ -6,13 +6,33 @@ import { t } from '../messages/index.js';
 import { commandWords, languageWords, lexicon } from '../messages/lexicon.js';
 import { langFromHint, LANGS, type Lang } from '../shared/lang.js';
 import { normalize } from '../shared/normalize.js';
+import { OFFICE_HOURS } from '../domain/business-time.js';
+import { hoursText } from '../domain/date-format.js';
 import type { ChoiceDef, StepDef } from './flow.js';
 import { matchChoice, matchConsent } from './match.js';
-import { choicesOf, clearTimer, currentStep, text, enter, flowOf, flush, goBack, goMenu, prompt, resetToMenu, say, startTimer, type Turn } from './turn.js';
+import {
+  choicesOf,
+  clearTimer,
+  currentStep,
+  shortTexts,
+  text,
+  enter,
+  flowOf,
+  flush,
+  goBack,
+  goMenu,
+  prompt,
+  resetToMenu,
+  say,
+  startTimer,
+  type Turn,
+} from './turn.js';
 import type { ConversationState, CoreEvent, StepContext, StepResult } from './types.js';
 import { failedIdentification, lookup, noteAttempt, onContact, onLookup } from './identify.js';
-import { asksHours, onHours, onPaymentReported, queryHours, reportPayment, saysPaid } from './side-questions.js';
+import { asksHours, asksStatus, onHours, onPaymentReported, onTicketStatus, queryHours, queryTicketStatus, reportPayment, saysPaid } from './side-questions.js';
+import { answerFaq } from './faq.js';
 import { appendToReply, decide, endSession, onConsent, onOffer, onOfferExpired, onResolved, rated } from './ticket-talk.js';
+import { restrictionCovers, tellRestriction } from './restriction.js';
 
 /** Contract numbers: letters, digits, dashes and slashes, 3 to 20 characters, no spaces. */
 const CONTRACT = /^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u;
@@ -88,6 +108,11 @@ function begin(turn: Turn, event: CoreEvent): void {
     s.step = s.customerId === null ? 'identify' : 'menu';
     return reportPayment(turn);
   }
+  const status = event.kind === 'text' ? asksStatus(normalize(event.text), prefixOf(turn.ctx)) : null;
+  if (status) {
+    s.step = s.customerId === null ? 'identify' : 'menu';
+    return queryTicketStatus(turn, status.typed);
+  }
   if (s.customerId === null) {
     s.step = 'identify';
     if (event.kind === 'start' && event.payload) return lookup(turn, { contractNumber: event.payload });
@@ -100,12 +125,16 @@ function begin(turn: Turn, event: CoreEvent): void {
     if (event.kind === 'text') {
       const named = matchChoice(choicesOf(flowOf(turn, 'main').steps.menu), event.text);
       if (named) s.wanted = named.id;
+      else if (answerFaq(turn, event.text)) return;
     }
     return prompt(turn);
   }
   s.step = 'menu';
   const menuChoice = event.kind === 'text' ? matchChoice(choicesOf(currentStep(turn)), event.text) : null;
   if (menuChoice) return take(turn, currentStep(turn), menuChoice);
+  if (event.kind === 'text' && answerFaq(turn, event.text)) return;
+  // Restricted for non-payment: told at once, before an outage (the service stays off after it).
+  if (turn.ctx.restriction) return tellRestriction(turn);
   if (turn.ctx.outage) return tellOutage(turn);
   prompt(turn);
 }
@@ -152,6 +181,10 @@ function handle(turn: Turn, event: CoreEvent): void {
       if (event.reactBy) appendToReply(turn, text(turn, 'ticket.reactBy', { time: event.reactBy }));
       else if (event.noReactionGuarantee) appendToReply(turn, text(turn, 'ticket.noReactionGuarantee'));
       if (event.resolveBy) appendToReply(turn, text(turn, 'ticket.resolveBy', { time: event.resolveBy }));
+      // Linka answers at any hour, the technicians in theirs: outside them, the customer is told when.
+      // Over SMS, where every segment is billed, the reaction deadline just said is that answer.
+      if (event.techniciansFrom && !(shortTexts(ctx) && event.reactBy))
+        appendToReply(turn, text(turn, 'ticket.afterHours', { hours: hoursText(ctx.settings.teamHours ?? OFFICE_HOURS, s.lang), from: event.techniciansFrom }));
       // Before any paid work: the plan ended, so help is paid, on these terms.
       if (event.planNotice) appendToReply(turn, event.planNotice);
       return;
@@ -165,6 +198,8 @@ function handle(turn: Turn, event: CoreEvent): void {
       return onHours(turn, event);
     case 'paymentReported':
       return onPaymentReported(turn, event);
+    case 'ticketStatus':
+      return onTicketStatus(turn, event);
     case 'ticketResolved':
       return onResolved(turn, event.number, event.note);
     case 'calloutOffered':
@@ -232,12 +267,19 @@ function onTimer(turn: Turn, token: string): void {
  * start over, a language, the hours question, "I have paid"): a command to Linka, which the
  * runtime keeps out of an open ticket's history and the technicians' thread.
  */
-export function isCommandText(text: string): boolean {
+export function isCommandText(text: string, ticketPrefix = DEFAULT_TICKET_PREFIX): boolean {
   const n = normalize(text);
   if (n === '') return false;
   if (LANGS.some((lang) => languageWords[lang].includes(n))) return true;
   if ((['help', 'menu', 'back', 'restart', 'language'] as const).some((c) => commandWords[c].includes(n))) return true;
-  return asksHours(n) || saysPaid(n);
+  return asksHours(n) || saysPaid(n) || asksStatus(n, ticketPrefix) !== null;
+}
+
+const DEFAULT_TICKET_PREFIX = 'T';
+
+/** The ticket numbers' prefix ("T"). */
+function prefixOf(ctx: StepContext): string {
+  return ctx.settings.ticketPrefix ?? DEFAULT_TICKET_PREFIX;
 }
 
 /** Words that work at every step. Returns true when the text was one of them. */
@@ -258,6 +300,8 @@ function command(turn: Turn, n: string): boolean {
     queryHours(turn);
   } else if (saysPaid(n)) {
     reportPayment(turn);
+  } else if (asksStatus(n, prefixOf(turn.ctx))) {
+    queryTicketStatus(turn, asksStatus(n, prefixOf(turn.ctx))?.typed ?? null);
   } else if (is('language')) {
     enter(turn, { flow: 'main', step: 'language' });
   } else if (s.step === 'identify' && (is('menu') || is('restart') || is('back'))) {
@@ -300,6 +344,8 @@ function onText(turn: Turn, text: string): void {
     }
     case 'identify':
       if (CONTRACT.test(text.trim()) && /\d/.test(text)) return lookup(turn, { contractNumber: text.trim() });
+      // A frequent question is answered before who they are is asked again, and costs no attempt.
+      if (answerFaq(turn, text)) return;
       noteAttempt(turn, text);
       return failedIdentification(turn, 'identify.badFormat');
     case 'choice':
@@ -307,6 +353,8 @@ function onText(turn: Turn, text: string): void {
     case 'ticketOpen': {
       const choice = matchChoice(def.choices ?? [], text);
       if (choice) return take(turn, def, choice);
+      // On the menu, a frequent question is answered at once (no ticket); inside a flow the text is an answer.
+      if (def.kind === 'choice' && s.flow === 'main' && answerFaq(turn, text)) return;
       if (def.kind === 'choice' && def.freeText && /[\p{L}\p{N}]/u.test(text)) {
         if (def.field) s.answers[def.field] = text.trim();
         return enter(turn, def.freeText);
@@ -343,7 +391,9 @@ function onText(turn: Turn, text: string): void {
       resetToMenu(turn);
       const menu = currentStep(turn);
       const menuChoice = menu?.kind === 'choice' ? matchChoice(menu.choices, text) : null;
-      return menuChoice ? take(turn, menu, menuChoice) : prompt(turn);
+      if (menuChoice) return take(turn, menu, menuChoice);
+      if (answerFaq(turn, text)) return;
+      return prompt(turn);
     }
     default:
       return;
@@ -357,13 +407,14 @@ function takeWanted(turn: Turn): void {
   resetToMenu(turn);
   const menu = currentStep(turn);
   const choice = wanted ? choicesOf(menu).find((c) => c.id === wanted) : undefined;
-  if (!choice) return goMenu(turn);
+  if (!choice) return turn.ctx.restriction ? tellRestriction(turn) : goMenu(turn);
   take(turn, menu, choice);
 }
 
 /** Applies a recognised answer. */
 function take(turn: Turn, def: StepDef | undefined, choice: ChoiceDef): void {
   const { s } = turn;
+  if (restrictionCovers(turn, choice)) return tellRestriction(turn);
   if (outageCovers(turn, choice)) return tellOutage(turn);
   // Leaving an open ticket starts a new problem: its number and answers must not carry over
   // (a 'customerSide' answer left behind would offer the next problem a paid call-out).

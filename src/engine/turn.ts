@@ -5,6 +5,8 @@
 import { helpdeskParams, t } from '../messages/index.js';
 import type { ChoiceDef, FlowDef, StepDef, Target } from './flow.js';
 import { summarize } from './summary.js';
+import { hoursText } from '../domain/date-format.js';
+import { OFFICE_HOURS } from '../domain/business-time.js';
 import type { ConversationState, Effect, ReplyChoice, StepContext } from './types.js';
 
 /** The mutable working set of one `step()` call. */
@@ -68,6 +70,7 @@ function promptParams(turn: Turn): Record<string, string | number> {
     minutes: ctx.settings.waitMinutes,
     name: ctx.customer?.name ?? '',
     number: s.ticketNumber ?? '',
+    teamHours: hoursText(ctx.settings.teamHours ?? OFFICE_HOURS, s.lang),
   };
   for (const [name, key] of Object.entries(flow?.params ?? {})) params[name] = text(turn, key);
   if (flow && currentStep(turn)?.kind === 'summary') {

@@ -4,6 +4,7 @@
  */
 
 import type { Lang } from '../shared/lang.js';
+import type { BusinessHours } from '../domain/business-time.js';
 import type { FlowDef } from './flow.js';
 
 /**
@@ -91,6 +92,7 @@ export type CoreEvent =
       /** The customer's tier promises no reaction time (tier none): the confirmation says so. */ noReactionGuarantee?: boolean;
       /** By when the ticket will be resolved at the latest, formatted like `reactBy`; only when the tier promises it. */ resolveBy?: string;
       /** The customer's plan ended (or has not begun): that help is paid, and the terms, in their language. */ planNotice?: string;
+      /** Opened outside the technicians' hours: when they are next in, formatted like `reactBy`. */ techniciansFrom?: string;
     }
   /** A technician took the customer's ticket. */
   | { kind: 'ticketClaimed'; number: string; technician: string }
@@ -125,6 +127,21 @@ export type CoreEvent =
   /** Feedback from the runtime on `reportPayment`: the billing ticket (`again`: one was already open); `unknown` when the customer is not identified. */
   | { kind: 'paymentReported'; number: string; again?: boolean }
   | { kind: 'paymentReported'; unknown: true }
+  /**
+   * Feedback from the runtime on `queryTicketStatus`: the customer's own ticket (by the number they
+   * typed, else their latest), who has it and the technician's last message (times formatted for
+   * the customer); `found: false` when there is none of theirs (another customer's is never shown).
+   */
+  | {
+      kind: 'ticketStatus';
+      found: true;
+      number: string;
+      status: 'open' | 'claimed' | 'resolved';
+      technician: string | null;
+      resolvedAt: string | null;
+      lastMessage: { text: string; at: string; technician: string } | null;
+    }
+  | { kind: 'ticketStatus'; found: false; typed: string | null }
   /** The customer asked to receive nothing more on this channel (SMS STOP) or to resume (START). */
   | { kind: 'optOut' }
   | { kind: 'optIn' };
@@ -158,6 +175,8 @@ export type Effect =
   | { type: 'queryHours' }
   /** The customer says they have paid: open a billing ticket and stop the payment reminders; answered with `paymentReported`. */
   | { type: 'reportPayment' }
+  /** The customer asks how their ticket stands ("stav T-2026-00042", "co je s tím"); `typed`: the number they gave. Answered with `ticketStatus`. */
+  | { type: 'queryTicketStatus'; typed: string | null }
   /** Store the customer's satisfaction (1-5) on the ticket. */
   | { type: 'rateTicket'; number: string; score: number }
   /** The customer was told about an outage while it lasts: they get its resolution notice too. */
@@ -166,7 +185,7 @@ export type Effect =
   | { type: 'setOptOut'; optedOut: boolean };
 
 /** How a session ended, as recorded in the history. */
-export type Outcome = 'resolved_by_customer' | 'ticket_opened' | 'abandoned';
+export type Outcome = 'resolved_by_customer' | 'ticket_opened' | 'abandoned' | 'faq_answered';
 
 /** Everything a technician needs, collected before a ticket is opened. */
 export interface TicketDraft {
@@ -236,8 +255,25 @@ export interface EngineSettings {
   companyName: string;
   /** The language of ticket summaries and history records (the technicians' language). */
   teamLanguage: Lang;
+  /** When the technicians answer (config `team.hours`), told in the greeting; default Monday to Friday 8:30-17:00. */
+  teamHours?: BusinessHours;
+  /** The ticket numbers' prefix (config `tickets.prefix`, default "T"): a customer who sends "T-2026-42" asks how it stands. */
+  ticketPrefix?: string;
+  /** Frequent questions answered at once without a ticket (config `faq`; src/engine/faq.ts). */
+  faq?: readonly FaqEntry[];
+  /** The day of the month fees are due (config `payments.dueDay`), for the answer about payments. */
+  paymentDueDay?: number;
   /** Use the short `@sms` variants of messages where every segment is billed (`ChannelCapabilities.billedPerSegment`: SMS). */
   shortSms: boolean;
+}
+
+/** One frequent question as the engine matches it (src/engine/faq.ts). */
+export interface FaqEntry {
+  id: string;
+  /** Words or phrases in any language, normalised; a message containing one (as whole words) asks this question. */
+  keywords: readonly string[];
+  /** The message key of the answer. */
+  answer: string;
 }
 
 /** What `step()` knows besides the state and the event. */
@@ -252,6 +288,22 @@ export interface StepContext {
   langHint?: string;
   /** A known outage in the customer's area: its notice (in their language) replaces the checklist. */
   outage?: { id: string; notice: string; services: readonly string[] } | null;
+  /**
+   * The customer's services are restricted for non-payment (docs/payments.md): the notice replaces
+   * the services' checklists. `amount` and `due` are formatted for the customer (null: no amount
+   * outstanding on record); the rest from config `payments`.
+   */
+  restriction?: RestrictionView | null;
+}
+
+/** A restriction for non-payment as the engine tells it (StepContext.restriction). */
+export interface RestrictionView {
+  amount: string | null;
+  due: string | null;
+  /** What to give as the variable symbol (config payments.variableSymbol). */
+  variableSymbol: 'invoice' | 'contract';
+  /** Hours after the payment is credited until the service is back (config payments.restoreWithinHours); null: "once credited". */
+  restoreWithinHours: number | null;
 }
 
 /** The result of one step. */

@@ -1,7 +1,11 @@
-/** The queue digest posted to the team channels on schedule: unclaimed first, time left to each deadline (and the resolution deadline where there is one). */
-import { resolutionLine, timeLeft } from '../domain/ticket-card.js';
+/**
+ * The queue digest posted to the team channels on schedule: unclaimed first, each part most urgent
+ * first (emergencies, then by deadline: src/domain/sla.ts byUrgency), time left to each deadline
+ * (and the resolution deadline where there is one).
+ */
+import { EMERGENCY_MARK, resolutionLine, timeLeft } from '../domain/ticket-card.js';
 import { DEFAULT_TIME_ZONE } from '../domain/business-time.js';
-import { byUrgency } from '../domain/sla.js';
+import { byUrgency, isEmergency } from '../domain/sla.js';
 import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
 import { toTeamChannel } from '../services/enqueue-team-posts.js';
@@ -28,7 +32,7 @@ export async function digestText(deps: TeamJobDeps): Promise<string> {
   const lines = [t(lang, 'team.digestTitle', { open: unclaimed.length, claimed: claimed.length })];
   for (const x of [...unclaimed, ...claimed]) {
     lines.push(
-      `• ${t(lang, 'team.queueLine', {
+      `• ${isEmergency(x) ? `${EMERGENCY_MARK} ` : ''}${t(lang, 'team.queueLine', {
         number: x.number,
         problem: t(lang, `problem.${x.category}`),
         customer: x.customer?.name ?? t(lang, 'team.unknownCustomer'),

@@ -68,7 +68,7 @@ export const lexicon: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Words that work at every step: menu, help, back, start over, language. */
-export const commandWords: Readonly<Record<'menu' | 'help' | 'back' | 'restart' | 'language' | 'hours' | 'paid', readonly string[]>> = {
+export const commandWords: Readonly<Record<'menu' | 'help' | 'back' | 'restart' | 'language' | 'hours' | 'paid' | 'status', readonly string[]>> = {
   menu: ['menu', 'nabidka', 'ponuka', 'hlavni menu', 'hlavne menu', 'main menu'],
   help: ['help', 'pomoc', 'napoveda', 'navod', '?', 'co mam psat', 'what can i say'],
   back: ['zpet', 'spat', 'back', 'go back', 'predchozi', 'predchadzajuci'],
@@ -105,6 +105,37 @@ export const commandWords: Readonly<Record<'menu' | 'help' | 'back' | 'restart' 
     'hours used',
   ],
   /** The customer says they have paid (an answer to a payment reminder): a billing ticket, no more reminders. */
+  /** "How does my ticket stand?" (a ticket number may follow "stav" / "status"; see src/engine/side-questions.ts). */
+  status: [
+    'stav',
+    'status',
+    'stav pozadavku',
+    'stav meho pozadavku',
+    'jak to vypada',
+    'jak to vypada s mym pozadavkem',
+    'jak to vypada s pozadavkem',
+    'jak je na tom muj pozadavek',
+    'co je s tim',
+    'co je s mym pozadavkem',
+    'co je s pozadavkem',
+    'co je s mou opravou',
+    'uz se na tom pracuje',
+    'stav poziadavky',
+    'stav mojej poziadavky',
+    'ako to vyzera',
+    'ako to vyzera s mojou poziadavkou',
+    'ako to vyzera s poziadavkou',
+    'co je s tym',
+    'co je s mojou poziadavkou',
+    'co je s poziadavkou',
+    'uz sa na tom pracuje',
+    'ticket status',
+    'whats the status',
+    'what is the status',
+    'status of my ticket',
+    'any news',
+    'any update',
+  ],
   paid: [
     'zaplatil',
     'zaplatila',

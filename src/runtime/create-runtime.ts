@@ -2,11 +2,12 @@
  * The runtime: the dispatcher plus the outbox and timer workers, built from the
  * configuration, a database and the channel ports.
  */
+import { techniciansAnswerFrom } from '../domain/business-time.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { LinkaConfig } from '../config/schema.js';
 import type { EngineSettings } from '../engine/types.js';
-import { loadFlowSet, providerTexts } from '../config/flows.js';
+import { faqEntries, loadFlowSet, providerTexts } from '../config/flows.js';
 import { flowVersions } from './flow-versions.js';
 import { useTexts } from '../messages/index.js';
 import type { PrismaClient } from '../store/types.js';
@@ -71,6 +72,10 @@ export function engineSettings(config: LinkaConfig): EngineSettings {
     companyName: config.company.name,
     teamLanguage: config.teamLanguage,
     shortSms: config.sms.shortText,
+    teamHours: config.team.hours,
+    ticketPrefix: config.tickets.prefix,
+    faq: faqEntries(config),
+    paymentDueDay: config.payments.dueDay,
   };
 }
 
@@ -126,8 +131,14 @@ export function createRuntime(args: {
     teamPlatforms,
     hours: { timezone: config.timezone, prices: config.billing, tiers: config.tiers, freeDiagnosticsMinutes: config.callout.freeDiagnosticsMinutes },
     deadlineFor: (tier, openedAt) => reactionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
+    techniciansFrom: (tier, at) => {
+      const tierDef = config.tiers[tier];
+      const tierCalendar = tierDef?.reaction ? { ...slaCalendar(config), hours: tierDef.hours } : null;
+      return techniciansAnswerFrom(at, { ...slaCalendar(config), hours: config.team.hours }, tierCalendar);
+    },
     flowVersions: flowVersions(prisma, flows, texts),
     resolutionDeadlineFor: (tier, openedAt) => resolutionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),
+    restriction: { variableSymbol: config.payments.variableSymbol, restoreWithinHours: config.payments.restoreWithinHours },
   };
   // The deliverers' ports check a 429's pause just before each platform call.
   const heldTeamPorts = new Map([...teamPorts].map(([platform, port]) => [platform, holdBackTeamPort(limiter, port)]));

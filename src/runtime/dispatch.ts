@@ -18,14 +18,15 @@ import { attachConversationToOutage, recordOutageNoticeOnce } from '../store/out
 import { t } from '../messages/index.js';
 import { initialWorkCategory } from '../domain/billing.js';
 import { localDateTime } from '../domain/billing-month.js';
-import { dayAndTime } from '../domain/date-format.js';
+import { dayAndTime, localTime } from '../domain/date-format.js';
+import { parseTicketNumber } from '../domain/team-commands.js';
 import { outsidePlan, WITHOUT_SUPPORT_TIER } from '../domain/entitlement.js';
 import { planNoticeText, planTeamLine } from '../domain/quote.js';
 import { afterFailure, isRepeatedTopic, reactionPromise } from '../domain/ticket-actions.js';
-import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, rateTicket } from '../store/tickets.js';
+import { addTicketEvent, createTicket, nextTicketNumber, openTicketOf, ownTicketWithLastReply, rateTicket } from '../store/tickets.js';
 import { cancelOffer, createOffer, quoteTerms, recentSameTopic, recordConsent, type OfferSettings } from '../services/offers.js';
 import { hoursThisMonth, type HoursSettings } from '../services/hours.js';
-import { reportPayment } from '../services/payments.js';
+import { reportPayment, restrictionOf, type RestrictionSettings } from '../services/payments.js';
 import { noticeText, outageAmong } from '../services/outages.js';
 import { toTeam } from '../services/enqueue-team-posts.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
@@ -65,10 +66,14 @@ export interface DispatchDeps {
   hours: HoursSettings;
   /** A ticket's reaction deadline from its customer's tier. */
   deadlineFor(tier: string, openedAt: Date): Date | null;
+  /** When the technicians next answer a ticket of `tier` opened at `at`; null: now (inside their hours, or the tier's clock runs). */
+  techniciansFrom?(tier: string, at: Date): Date | null;
   /** The kept flow versions: a conversation goes on with the version of its flow it began with. */
   flowVersions?: FlowVersions;
   /** A ticket's resolution deadline from its customer's tier; null when the tier promises none. */
   resolutionDeadlineFor(tier: string, openedAt: Date): Date | null;
+  /** How a customer restricted for non-payment is told to pay and when the service is back (config payments; default: the invoice's variable symbol, "once credited"). */
+  restriction?: RestrictionSettings;
 }
 
 export interface DispatchResult {
@@ -90,6 +95,7 @@ export interface DispatchResult {
 class Duplicate extends Error {}
 
 const MAX_FEEDBACK = 8;
+const NO_RESTRICTION_SETTINGS: RestrictionSettings = { variableSymbol: 'invoice', restoreWithinHours: null };
 const MAX_CONFLICT_RETRIES = 5;
 
 /**
@@ -150,7 +156,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   const inbound = describeInbound(state, env.event, engine.flows);
   // Commands ("pomoc", "menu", "jazyk"...) are words to Linka, not to the technician: they and
   // their answers stay out of an open ticket's history and the technicians' thread.
-  const forTicket = !(env.event.kind === 'text' && isCommandText(env.event.text));
+  const forTicket = !(env.event.kind === 'text' && isCommandText(env.event.text, deps.ticketPrefix));
   const inboundMessage: NewMessage | null = inbound
     ? {
         conversationId: env.conversationId,
@@ -211,6 +217,8 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
       // A new conversation in a language chosen outside the chat: its first step speaks it.
       customer: view && chosenLang && !state ? { ...view, language: chosenLang } : view,
       outage: outage ? { id: outage.id, notice: noticeText(outage, 'start', lang, deps.timezone), services: (outage.services as string[]) ?? [] } : null,
+      // Restricted for non-payment (docs/payments.md): told instead of the checklists.
+      restriction: customer ? await restrictionOf(tx, customer, lang, deps.restriction ?? NO_RESTRICTION_SETTINGS) : null,
     };
     const result = step(state, event, now, ctx);
     state = chosenLang && !result.state.langChosen ? { ...result.state, lang: chosenLang, langChosen: true } : result.state;
@@ -282,6 +290,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         // The customer's confirmation says by when to expect the reaction (and the resolution, when
         // the tier promises one), in their language.
         const promise = reactionPromise(deadline, customer !== null);
+        const techniciansFrom = deps.techniciansFrom?.(tier, now) ?? null;
         return {
           kind: 'ticketOpened',
           number,
@@ -290,6 +299,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
           ...(promise.kind === 'none' ? { noReactionGuarantee: true } : {}),
           ...(resolutionDeadline ? { resolveBy: dayAndTime(resolutionDeadline, deps.timezone, state?.lang ?? 'cs') } : {}),
           ...(planNotice ? { planNotice } : {}),
+          ...(techniciansFrom ? { techniciansFrom: dayAndTime(techniciansFrom, deps.timezone, state?.lang ?? 'cs') } : {}),
         };
       }
       case 'recordConsent': {
@@ -350,6 +360,24 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         if (!customer) return { kind: 'paymentReported', unknown: true };
         queued = true;
         return reportPayment(tx, { ...deps, teamLanguage: deps.engine.settings.teamLanguage }, customer, env.conversationId, now);
+      case 'queryTicketStatus': {
+        const lang = state?.lang ?? 'cs';
+        const number = effect.typed ? parseTicketNumber(effect.typed, deps.ticketPrefix) : null;
+        if (effect.typed && !number) return { kind: 'ticketStatus', found: false, typed: effect.typed };
+        const own = await ownTicketWithLastReply(tx, { customerId: customer?.id ?? null, conversationId: env.conversationId }, number);
+        if (!own) return { kind: 'ticketStatus', found: false, typed: effect.typed };
+        const last = own.events[0];
+        const said = (last?.data ?? {}) as { name?: string; text?: string };
+        return {
+          kind: 'ticketStatus',
+          found: true,
+          number: own.number,
+          status: own.status === 'claimed' ? 'claimed' : own.status === 'open' ? 'open' : 'resolved',
+          technician: own.claimedByName,
+          resolvedAt: own.resolvedAt ? localTime(own.resolvedAt, deps.timezone, lang) : null,
+          lastMessage: last && said.text ? { text: said.text, at: localTime(last.createdAt, deps.timezone, lang), technician: said.name ?? '' } : null,
+        };
+      }
       case 'attachOutage':
         await attachToOutage(tx, effect.outageId, env.conversationId, now);
         return null;

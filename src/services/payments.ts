@@ -10,20 +10,48 @@ import { localParts } from '../domain/billing-month.js';
 import { formatMoney } from '../domain/money.js';
 import { localDate } from '../domain/date-format.js';
 import { monthEndDate, paymentNoticeDue, type PaymentSchedule } from '../domain/payments.js';
-import type { CoreEvent, Lang } from '../engine/types.js';
+import type { CoreEvent, Lang, RestrictionView } from '../engine/types.js';
 import { t } from '../messages/index.js';
-import { balanceOf, insertPaymentNotice, markPaymentReported, outstandingUnreportedBalances, paymentNoticeKinds } from '../store/payments.js';
+import { balanceOf, insertPaymentNotice, markPaymentReported, outstandingUnreportedBalances, paymentConcerns, paymentNoticeKinds } from '../store/payments.js';
+import { optedOutConversations } from '../store/opt-outs.js';
 import { createTicket, nextTicketNumber, openBillingTicketNumber } from '../store/tickets.js';
-import type { Customer, PrismaClient, Tx } from '../store/types.js';
+import type { Customer, DbClient, PrismaClient, Tx } from '../store/types.js';
 import { isUniqueViolation } from '../store/types.js';
 import { noticeText, queueNotice, recipientOf } from './notice-recipients.js';
 import { toTeam } from './enqueue-team-posts.js';
 
-export interface PaymentSettings extends PaymentSchedule {
+export interface PaymentSettings extends PaymentSchedule, RestrictionSettings {
   timezone: string;
   dueDay: number;
   /** The currency of a balance imported without one (config billing.currency). */
   currency: string;
+}
+
+/** What telling a restricted customer needs (config payments). */
+export interface RestrictionSettings {
+  variableSymbol: 'invoice' | 'contract';
+  restoreWithinHours: number | null;
+}
+
+/**
+ * The restriction of a customer as the engine tells it (StepContext.restriction), or null when
+ * their services are not restricted: the outstanding amount and due date in their language.
+ */
+export async function restrictionOf(
+  db: DbClient,
+  customer: { id: string; restrictedSince: string | null },
+  lang: Lang,
+  settings: RestrictionSettings,
+): Promise<RestrictionView | null> {
+  if (!customer.restrictedSince) return null;
+  const balance = await balanceOf(db, customer.id);
+  const owed = balance && balance.amount > 0 ? balance : null;
+  return {
+    amount: owed ? formatMoney(owed.amount, owed.currency, lang) : null,
+    due: owed ? localDate(owed.dueDate, lang) : null,
+    variableSymbol: settings.variableSymbol,
+    restoreWithinHours: settings.restoreWithinHours,
+  };
 }
 
 export function paymentSettings(config: LinkaConfig): PaymentSettings {
@@ -47,6 +75,7 @@ function paymentText(
   contract: string,
   to: { conversationId: string; lang: Lang },
   shortSms: boolean,
+  variableSymbol: RestrictionSettings['variableSymbol'],
 ): string {
   const params = {
     amount: formatMoney(b.amount, b.currency, to.lang),
@@ -54,7 +83,12 @@ function paymentText(
     restrictOn: localDate(monthEndDate(b.dueDate), to.lang),
     contract,
   };
-  return noticeText(to, `payment.${kind}`, params, shortSms, [['payment.howToPay', { contract }]]);
+  return noticeText(to, `payment.${kind}`, params, shortSms, [[howToPayKey(variableSymbol), { contract }]]);
+}
+
+/** How to pay: the contract number is named as the variable symbol only when config payments.variableSymbol says so. */
+export function howToPayKey(variableSymbol: RestrictionSettings['variableSymbol']): string {
+  return variableSymbol === 'contract' ? 'payment.howToPayContract' : 'payment.howToPay';
 }
 
 /**
@@ -84,7 +118,7 @@ export async function sendPaymentNotices(deps: PaymentNoticeDeps, settings: Paym
           amount: b.amount,
           createdAt: now,
         });
-        await queueNotice(tx, to, paymentText(due.kind, b, b.customer.contractNumber, to, deps.shortSms), now);
+        await queueNotice(tx, to, paymentText(due.kind, b, b.customer.contractNumber, to, deps.shortSms, settings.variableSymbol), now);
         return true;
       });
       if (sent) (due.kind === 'warning' ? result.warned : result.reminded).push(b.customer.contractNumber);
@@ -125,6 +159,7 @@ export async function reportPayment(tx: Tx, deps: ReportPaymentDeps, customer: C
     balance && balance.amount > 0
       ? t(lang, 'payment.ticketSummary', { amount: formatMoney(balance.amount, balance.currency, lang), due: localDate(balance.dueDate, lang) })
       : t(lang, 'payment.ticketSummaryNone');
+  const restricted = customer.restrictedSince ? ` ${t(lang, 'payment.ticketRestricted', { since: localDate(customer.restrictedSince, lang) })}` : '';
   const number = await nextTicketNumber(tx, deps.ticketPrefix, localParts(now, deps.timezone).year);
   const ticket = await createTicket(tx, {
     number,
@@ -134,9 +169,53 @@ export async function reportPayment(tx: Tx, deps: ReportPaymentDeps, customer: C
     actor: 'linka',
     tier: customer.tier,
     deadline: deps.deadlineFor(customer.tier, now),
-    draft: { category: 'billing', verified: true, likelyCustomerSide: false, answers: {}, summary },
+    draft: { category: 'billing', verified: true, likelyCustomerSide: false, answers: {}, summary: summary + restricted },
   });
   await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'post' }, now);
   await markReported(number);
   return { kind: 'paymentReported', number };
+}
+
+/** A customer the payment notices cannot reach, for the operator (`linka balances unreachable`, GET /api/balances/unreachable). */
+export interface UnreachableCustomer {
+  contract: string;
+  name: string;
+  /** `no_channel`: no Telegram chat or phone on record on a channel that is on; `opted_out`: their address sent STOP. */
+  reason: 'no_channel' | 'opted_out';
+  /** The address that opted out ("sms:+420..."), or null. */
+  address: string | null;
+  /** Minor units outstanding (0 when none is on record). */
+  amount: number;
+  currency: string | null;
+  dueDate: string | null;
+  /** Restricted for non-payment since (local YYYY-MM-DD), or null. */
+  restrictedSince: string | null;
+}
+
+/**
+ * The customers who owe (their payment not reported) or are restricted, but whom reminders,
+ * warnings and the "services are back" notice cannot reach: no channel of theirs is on, or the
+ * address a notice would go to opted out (SMS STOP). Listed for the operator to call or write to,
+ * instead of being skipped silently.
+ */
+export async function unreachableCustomers(db: DbClient, customerChannels: readonly string[]): Promise<UnreachableCustomer[]> {
+  const optedOut = await optedOutConversations(db);
+  const out: UnreachableCustomer[] = [];
+  for (const c of await paymentConcerns(db)) {
+    const to = recipientOf(c, customerChannels);
+    const reason = !to ? 'no_channel' : optedOut.has(to.conversationId) ? 'opted_out' : null;
+    if (!reason) continue;
+    const owed = c.balance && c.balance.amount > 0 && c.balance.paymentReportedAt === null ? c.balance : null;
+    out.push({
+      contract: c.contractNumber,
+      name: c.name,
+      reason,
+      address: reason === 'opted_out' && to ? to.conversationId : null,
+      amount: owed?.amount ?? 0,
+      currency: owed?.currency ?? null,
+      dueDate: owed?.dueDate ?? null,
+      restrictedSince: c.restrictedSince,
+    });
+  }
+  return out;
 }

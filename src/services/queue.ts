@@ -10,6 +10,7 @@ import { pricesOfQuote, rateLabel } from '../domain/quote.js';
 import { claimRefusal, firstReaction, releaseRefusal, resolvedRefusal, timeEntryOf } from '../domain/ticket-actions.js';
 import { byUrgency } from '../domain/sla.js';
 import { localTime } from '../domain/date-format.js';
+import { ticketDetail } from '../domain/ticket-detail.js';
 import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
 import { bookOfferVisit, hasAcceptedConsent } from '../store/offers.js';
@@ -20,10 +21,12 @@ import {
   releaseTicket,
   resolveTicket,
   setFirstReaction,
+  setTicketEmergency,
   setTicketWorkCategory,
   ticketHolderName,
   ticketRowByNumber,
   ticketsOpenOrClaimed,
+  ticketWithHistory,
 } from '../store/tickets.js';
 import type { PrismaClient, Ticket, Tx } from '../store/types.js';
 import { acceptedOffer, createOffer, customerLang, tellConversation, type OfferSettings } from './offers.js';
@@ -280,7 +283,37 @@ export function createQueue(deps: QueueDeps) {
       });
     },
 
-    /** Open and claimed tickets, most urgent first (a tier's deadline before none, then by deadline). */
+    /**
+     * Marks the ticket an emergency (`on`) or takes the mark away: an emergency comes first in the
+     * queue and the digest, and its card says so (docs/domain.md, "Emergencies first").
+     */
+    setEmergency(number: string, tech: Technician, on: boolean): Promise<QueueResult> {
+      return run(number, async (tx, ticket, now) => {
+        if (ticket.emergency === on) return { ok: true, message: say('team.done', { number }), ticket };
+        const updated = await setTicketEmergency(tx, ticket.id, on);
+        await addTicketEvent(tx, ticket.id, 'emergency', tech.id, { name: tech.name, on }, now);
+        await toTeam(tx, teamPlatforms, updated, { kind: 'update' }, now);
+        await toTeam(tx, teamPlatforms, updated, { kind: 'thread', text: say(on ? 'team.emergencySet' : 'team.emergencyCleared', { name: tech.name }) }, now);
+        return { ok: true, message: say('team.done', { number }), ticket: updated };
+      });
+    },
+
+    /**
+     * The ticket and its whole history as text for the technician who asked (an answer only they
+     * see), within `maxChars`; changes nothing.
+     */
+    async show(number: string, opts: { maxChars: number; escape?: (text: string) => string }): Promise<QueueResult> {
+      const ticket = await ticketWithHistory(prisma, number);
+      if (!ticket) return { ok: false, message: say('team.notFound', { number }) };
+      const c = ticket.customer;
+      const message = ticketDetail(
+        { ...ticket, customer: c ? { name: c.name, contractNumber: c.contractNumber, area: c.area, phone: c.phones[0]?.e164 ?? null } : null },
+        { timeZone: deps.timezone, lang: teamLanguage, now: clock(), ...opts },
+      );
+      return { ok: true, message, ticket };
+    },
+
+    /** Open and claimed tickets, most urgent first: emergencies, then a tier's deadline before none, then by deadline. */
     async open(): Promise<Array<Ticket & { customer: { name: string } | null }>> {
       const rows = await ticketsOpenOrClaimed(prisma);
       return rows.sort(byUrgency);

@@ -48,3 +48,47 @@ export async function insertPaymentNotice(
 ): Promise<void> {
   await tx.paymentNotice.create({ data: notice });
 }
+
+/** A customer's restriction for non-payment, with where a notice to them would go. */
+export async function restrictionTarget(
+  db: DbClient,
+  customerId: string,
+): Promise<{ restrictedSince: string | null; language: string; telegramId: string | null; phones: Array<{ e164: string }> } | null> {
+  return db.customer.findUnique({
+    where: { id: customerId },
+    select: { restrictedSince: true, language: true, telegramId: true, phones: { select: { e164: true }, orderBy: { id: 'asc' } } },
+  });
+}
+
+/** Sets (a local date YYYY-MM-DD) or lifts (null) the customer's restriction for non-payment. */
+export async function setRestrictedSince(tx: Tx, customerId: string, since: string | null): Promise<void> {
+  await tx.customer.update({ where: { id: customerId }, data: { restrictedSince: since } });
+}
+
+/** A customer payment notices are about: who still owes (payment not reported) or is restricted for non-payment. */
+export type PaymentConcern = {
+  contractNumber: string;
+  name: string;
+  language: string;
+  telegramId: string | null;
+  restrictedSince: string | null;
+  phones: Array<{ e164: string }>;
+  balance: { amount: number; currency: string; dueDate: string; paymentReportedAt: Date | null } | null;
+};
+
+/** Every customer who owes (payment not reported) or is restricted, by contract number. */
+export async function paymentConcerns(db: DbClient): Promise<PaymentConcern[]> {
+  return db.customer.findMany({
+    where: { OR: [{ restrictedSince: { not: null } }, { balance: { is: { amount: { gt: 0 }, paymentReportedAt: null } } }] },
+    select: {
+      contractNumber: true,
+      name: true,
+      language: true,
+      telegramId: true,
+      restrictedSince: true,
+      phones: { select: { e164: true }, orderBy: { id: 'asc' } },
+      balance: { select: { amount: true, currency: true, dueDate: true, paymentReportedAt: true } },
+    },
+    orderBy: { contractNumber: 'asc' },
+  });
+}

@@ -149,6 +149,38 @@ export async function setTicketWorkCategory(tx: Tx, id: string, category: WorkCa
   return tx.ticket.update({ where: { id }, data: { workCategory: category } });
 }
 
+/**
+ * A customer's own ticket for "how does it stand": the one numbered `number`, else their latest
+ * open one, else their latest; with its technician's last message. Theirs: the customer's when
+ * they are identified, else one opened in this conversation. Null when there is none of theirs.
+ */
+export async function ownTicketWithLastReply(db: DbClient, who: { customerId: string | null; conversationId: string }, number: string | null) {
+  const owner = who.customerId ? { OR: [{ customerId: who.customerId }, { conversationId: who.conversationId }] } : { conversationId: who.conversationId };
+  const include = { events: { where: { type: 'technician_message' }, orderBy: { createdAt: 'desc' as const }, take: 1 } };
+  if (number) return db.ticket.findFirst({ where: { number, ...owner }, include });
+  return (
+    (await db.ticket.findFirst({ where: { ...owner, status: { in: ['open', 'claimed'] } }, orderBy: { createdAt: 'desc' }, include })) ??
+    (await db.ticket.findFirst({ where: owner, orderBy: { createdAt: 'desc' }, include }))
+  );
+}
+
+/** Marks a ticket an emergency or takes the mark away (`/linka emergency`). */
+export async function setTicketEmergency(tx: Tx, id: string, on: boolean): Promise<Ticket> {
+  return tx.ticket.update({ where: { id }, data: { emergency: on } });
+}
+
+/** A ticket with its customer (for the card) and its whole history: messages and events in order. */
+export async function ticketWithHistory(db: DbClient, number: string) {
+  return db.ticket.findUnique({
+    where: { number },
+    include: {
+      customer: { include: { phones: true } },
+      messages: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      events: { orderBy: { createdAt: 'asc' } },
+    },
+  });
+}
+
 /** Records the technician's first reaction on the ticket. */
 export async function setFirstReaction(tx: Tx, id: string, at: Date | null): Promise<void> {
   await tx.ticket.update({ where: { id }, data: { firstReactionAt: at } });

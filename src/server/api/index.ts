@@ -16,7 +16,17 @@ import type { PrismaClient } from '../../store/types.js';
 /** Shorter tokens are guessable; Linka still accepts them, with a warning. */
 const MIN_TOKEN_LENGTH = 24;
 
-export function apiRoutes(deps: { env: NodeJS.ProcessEnv; config: LinkaConfig; outages: Outages; log: Logger; prisma: PrismaClient; clock: () => Date }): {
+export function apiRoutes(deps: {
+  env: NodeJS.ProcessEnv;
+  config: LinkaConfig;
+  outages: Outages;
+  log: Logger;
+  prisma: PrismaClient;
+  clock: () => Date;
+  /** Customer channels that are on (notices to customers, the unreachable report). */
+  customerChannels?: readonly string[];
+  onQueued?: () => void;
+}): {
   routes: Route[];
   status: string;
 } {
@@ -28,8 +38,16 @@ export function apiRoutes(deps: { env: NodeJS.ProcessEnv; config: LinkaConfig; o
     routes: [
       ...outageRoutes({ outages: deps.outages, guard }),
       ...alertmanagerRoutes({ outages: deps.outages, guard, settings: deps.config.outages.alertmanager, log: deps.log }),
-      ...balanceRoutes({ prisma: deps.prisma, clock: deps.clock, settings: paymentSettings(deps.config), guard }),
+      ...balanceRoutes({
+        prisma: deps.prisma,
+        clock: deps.clock,
+        settings: paymentSettings(deps.config),
+        guard,
+        customerChannels: deps.customerChannels ?? [],
+        shortSms: deps.config.sms.shortText,
+        onQueued: deps.onQueued,
+      }),
     ],
-    status: token ? 'on' : 'off (LINKA_API_TOKEN is not set: /api/outages, /api/balances and /alerts/alertmanager answer 503)',
+    status: token ? 'on' : 'off (LINKA_API_TOKEN is not set: /api/outages, /api/balances, /api/balances/unreachable and /alerts/alertmanager answer 503)',
   };
 }
