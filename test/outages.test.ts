@@ -73,6 +73,26 @@ describe.each([
 
   const sentTo = (to: string) => [...sms.sent, ...telegram.sent].filter((m) => m.to === to).map((m) => m.text);
 
+  it.skipIf(skip)(
+    'previews who a new outage would tell (the console\'s "N customers will be told: X on Telegram, Y by SMS, about Z segments"), and declaring it tells exactly those',
+    async () => {
+      const input = { areas: ['Plzeň*'], services: ['internet'], title: 'Plzeň – výpadek páteře', estimatedEndAt: new Date('2026-11-23T13:00:00Z') };
+      const preview = await runtime.outages.preview(input);
+      expect(preview).toEqual({ customers: 2, byChannel: { sms: 1, telegram: 1 }, smsSegments: 1 });
+      expect(await db.prisma.outboxItem.count()).toBe(0); // nothing written
+      expect(await db.prisma.outage.count()).toBe(0);
+      const declared = await runtime.outages.declare({ ...input, source: 'test', actor: 'test' });
+      expect(declared.notified).toBe(preview.customers);
+      expect(declared.byChannel).toEqual(preview.byChannel);
+      const queued = await db.prisma.outboxItem.findMany({ where: { kind: 'reply' } });
+      expect(queued).toHaveLength(preview.customers);
+      await runtime.outbox.drain();
+      const smsTexts = sms.sent.map((m) => m.text);
+      expect(smsTexts).toHaveLength(1);
+      expect(await runtime.outages.preview({ areas: ['Nikde'], services: ['internet'] })).toEqual({ customers: 0, byChannel: {}, smsSegments: 0 });
+    },
+  );
+
   it.skipIf(skip)('tells each affected customer once, in their language, on their own channel, and the team channel once', async () => {
     const eta = new Date('2026-11-23T13:00:00Z'); // 14:00 in Prague
     const declared = await runtime.outages.declare({

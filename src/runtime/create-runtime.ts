@@ -158,6 +158,7 @@ export function createRuntime(args: {
     customerChannels: [...ports.keys()],
     telegramChannel: config.outages.telegramChannel || null,
     shortSms: config.sms.shortText,
+    transliterate: config.sms.transliterate,
     onQueued: wake,
   });
   const maintenance = createMaintenance({

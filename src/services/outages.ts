@@ -6,6 +6,7 @@
  */
 import { areaMatches, OUTAGE_STATUSES, type OutageStatus } from '../domain/outages.js';
 import { localTime } from '../domain/date-format.js';
+import { smsSegments, toGsm7 } from '../domain/sms.js';
 import type { Lang } from '../engine/types.js';
 import { LinkaError } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -27,7 +28,7 @@ import {
   updateOutage,
 } from '../store/outages.js';
 import { enqueue } from '../store/outbox.js';
-import type { Prisma, PrismaClient, Tx } from '../store/types.js';
+import type { DbClient, Prisma, PrismaClient, Tx } from '../store/types.js';
 import { toTeamChannel } from './enqueue-team-posts.js';
 
 export type OutageRow = Prisma.OutageGetPayload<object>;
@@ -45,6 +46,16 @@ export interface OutageInput {
   actor: string;
 }
 
+/** Who a new outage would tell, before it is declared (the console's preview). */
+export interface OutagePreview {
+  /** How many customers would be told... */
+  customers: number;
+  /** ...on each channel ("telegram", "sms"). */
+  byChannel: Record<string, number>;
+  /** The billed SMS segments of those SMS notices, as the SMS channel sends them. */
+  smsSegments: number;
+}
+
 export type OutagePatch = Partial<Pick<OutageInput, 'title' | 'areas' | 'services' | 'status' | 'estimatedEndAt' | 'texts'>>;
 
 export interface OutageDeps {
@@ -59,6 +70,8 @@ export interface OutageDeps {
   telegramChannel?: string | null;
   /** Use the short `@sms` wording on SMS (config sms.shortText): every segment is billed. */
   shortSms?: boolean;
+  /** SMS text is sent in GSM-7 (config sms.transliterate, default on): for the preview's segment count. */
+  transliterate?: boolean;
   onQueued?: () => void;
 }
 
@@ -98,10 +111,10 @@ export function createOutages(deps: OutageDeps) {
   const { prisma, clock, timezone, teamLanguage } = deps;
 
   /** The customers an outage concerns, with the conversation to reach each on (not the opted-out ones). */
-  async function recipients(tx: Tx, o: OutageRow): Promise<Array<{ conversationId: string; lang: Lang }>> {
+  async function recipients(db: DbClient, o: OutageRow): Promise<Array<{ conversationId: string; lang: Lang }>> {
     const areas = asList(o.areas);
-    const customers = await customerContacts(tx);
-    const optedOut = await optedOutConversations(tx);
+    const customers = await customerContacts(db);
+    const optedOut = await optedOutConversations(db);
     const out: Array<{ conversationId: string; lang: Lang }> = [];
     for (const c of customers) {
       if (!areaMatches(areas, c)) continue;
@@ -202,6 +215,44 @@ export function createOutages(deps: OutageDeps) {
   }
 
   return {
+    /**
+     * Who `input` would tell if it were declared now, and the SMS segments that would cost:
+     * the same customers, channels and texts as `declare`, nothing written.
+     */
+    async preview(input: Pick<OutageInput, 'title' | 'areas' | 'services' | 'estimatedEndAt' | 'texts'>): Promise<OutagePreview> {
+      validate(input);
+      const now = clock();
+      const draft = {
+        id: 'preview',
+        key: null,
+        title: input.title?.trim() || '',
+        areas: input.areas,
+        services: input.services.length ? input.services : ['internet'],
+        status: 'investigating',
+        texts: input.texts ?? null,
+        source: 'preview',
+        createdBy: 'preview',
+        startedAt: now,
+        estimatedEndAt: input.estimatedEndAt ?? null,
+        resolvedAt: null,
+        revision: 0,
+        createdAt: now,
+        updatedAt: now,
+      } as OutageRow;
+      const to = await recipients(prisma, draft);
+      const byChannel: Record<string, number> = {};
+      let segments = 0;
+      for (const r of to) {
+        const channel = channelOfConversation(r.conversationId);
+        byChannel[channel] = (byChannel[channel] ?? 0) + 1;
+        if (channel === 'sms') {
+          const text = noticeText(draft, 'start', r.lang, timezone, deps.shortSms === true);
+          segments += smsSegments(deps.transliterate === false ? text : toGsm7(text)).segments;
+        }
+      }
+      return { customers: to.length, byChannel, smsSegments: segments };
+    },
+
     /** Declares an outage and notifies; with a known key it updates the existing one instead. */
     async declare(input: OutageInput): Promise<OutageResult> {
       validate(input);
