@@ -4,16 +4,15 @@
  * ticket, technician, description and rate, the kilometres and travel fees, what included hours
  * and prepaid packages covered, then the customer's totals, their packages and their plan's
  * dates; the billing rules are src/domain/billing.ts, gathered by src/services/statements.ts,
- * rendered by ./statement-render.ts. Texts and money formats are in the config's `defaultLanguage`.
+ * rendered by src/services/statement-render.ts (the console shows the same). Texts and money formats are in the config's `defaultLanguage`.
  */
 import { parseMonth } from '../domain/billing-month.js';
-import { vatNoteIn } from '../domain/billing.js';
 import { LinkaError } from '../errors.js';
-import { customerMonths } from '../services/statements.js';
+import { statementReport } from '../services/statements.js';
+import { renderCsv, renderJson } from '../services/statement-render.js';
 import { customerByContract } from '../store/customers.js';
 import type { EntryCustomer } from '../store/time-entries.js';
 import { type CliIo, configOf, withDatabase } from './command.js';
-import { renderCsv, renderJson, type StatementReport } from './statement-render.js';
 
 /** The options of `linka statement` (parsed in src/cli/index.ts). */
 export interface StatementOptions {
@@ -34,20 +33,8 @@ export async function statementCommand(values: StatementOptions, io: CliIo): Pro
       if (!found) throw new LinkaError('customer_not_found', `no customer with contract number "${values.customer}"`);
       only = { id: found.id, contractNumber: found.contractNumber, name: found.name, tier: found.tier, planStart: found.planStart, planEnd: found.planEnd };
     }
-    const { customers, orphans } = await customerMonths(
-      db.prisma,
-      { timezone: config.timezone, prices: config.billing, tiers: config.tiers, freeDiagnosticsMinutes: config.callout.freeDiagnosticsMinutes },
-      month,
-      only,
-    );
+    const { report, orphans } = await statementReport(db.prisma, config, month, only);
     if (orphans.length) io.err(`${orphans.length} ticket(s) with time in ${month} have no customer and are on no statement: ${orphans.join(', ')}`);
-    const report: StatementReport = {
-      month,
-      timezone: config.timezone,
-      billing: { ...config.billing, vatNote: vatNoteIn(config.billing.vatNote, config.defaultLanguage) },
-      lang: config.defaultLanguage,
-      customers,
-    };
     io.write(values.format === 'json' ? renderJson(report) : renderCsv(report));
     return 0;
   });

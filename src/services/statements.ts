@@ -6,7 +6,10 @@
  * whose call-out the customer accepted priced as quoted. `linka statement` and the customers'
  * "how many hours" question both use it.
  */
-import { billMonth, includedMinutesOf, type MonthStatement, type PackageBalance } from '../domain/billing.js';
+import { billMonth, includedMinutesOf, type MonthStatement, type PackageBalance, vatNoteIn } from '../domain/billing.js';
+import type { LinkaConfig } from '../config/schema.js';
+import type { BillingConfig } from '../config/billing-schema.js';
+import type { Lang } from '../engine/types.js';
 import { monthOf, monthRange } from '../domain/billing-month.js';
 import { planOf, type Plan, type TierTerm } from '../domain/entitlement.js';
 import type { PriceList } from '../domain/prices.js';
@@ -125,4 +128,43 @@ export async function customerMonths(
     customers.push({ customer, plan, statement, packages: new Map(held.map((p) => [p.id, p])) });
   }
   return { customers, orphans };
+}
+
+/** Everything a statement shows, before it is rendered as CSV or JSON. */
+export interface StatementReport {
+  month: string;
+  timezone: string;
+  /** The price list, with the VAT note in the company's language. */
+  billing: Omit<BillingConfig, 'vatNote'> & { vatNote: string };
+  lang: Lang;
+  customers: CustomerMonth[];
+}
+
+/**
+ * The month's statement of every customer (or of `only`) as the configuration prices it: what
+ * `linka statement` prints and the console shows, from one place so the two never differ.
+ * `orphans`: tickets with time that month but no customer (on no statement).
+ */
+export async function statementReport(
+  db: DbClient,
+  config: Pick<LinkaConfig, 'timezone' | 'billing' | 'tiers' | 'callout' | 'defaultLanguage'>,
+  month: string,
+  only?: EntryCustomer,
+): Promise<{ report: StatementReport; orphans: string[] }> {
+  const { customers, orphans } = await customerMonths(
+    db,
+    { timezone: config.timezone, prices: config.billing, tiers: config.tiers, freeDiagnosticsMinutes: config.callout.freeDiagnosticsMinutes },
+    month,
+    only,
+  );
+  return {
+    report: {
+      month,
+      timezone: config.timezone,
+      billing: { ...config.billing, vatNote: vatNoteIn(config.billing.vatNote, config.defaultLanguage) },
+      lang: config.defaultLanguage,
+      customers,
+    },
+    orphans,
+  };
 }

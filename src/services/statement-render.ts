@@ -1,23 +1,13 @@
 /**
- * `linka statement` as CSV or JSON (docs/billing.md, "Statements"). Money is printed as integer
+ * A month's statement (`linka statement`, the console's statements page) as CSV or JSON (docs/billing.md, "Statements"). Money is printed as integer
  * minor units and formatted in the company's language, never through floating point.
  */
-import type { BillingConfig } from '../config/billing-schema.js';
 import type { StatementLine, StatementTotals } from '../domain/billing.js';
 import { formatMoney } from '../domain/money.js';
-import type { Lang } from '../engine/types.js';
 import { t } from '../messages/index.js';
-import type { CustomerMonth } from '../services/statements.js';
+import type { StatementReport } from './statements.js';
 
-/** Everything a statement shows, before it is rendered as CSV or JSON. */
-export interface StatementReport {
-  month: string;
-  timezone: string;
-  /** The price list, with the VAT note in the company's language. */
-  billing: Omit<BillingConfig, 'vatNote'> & { vatNote: string };
-  lang: Lang;
-  customers: CustomerMonth[];
-}
+export type { StatementReport } from './statements.js';
 
 /**
  * The columns. The first 19 are the statement's columns since its first version; the rest were
