@@ -41,7 +41,14 @@ describe.each([
     const form = await browser.get(path);
     expect(form.status).toBe(200);
     // Too short a password, and two that differ, are refused with the reason.
-    const short = await browser.post('/console/setup', { _csrf: csrfOf(form.text), token: link?.[2] as string, username: 'eva', displayName: 'Eva Malá', password: 'short', password2: 'short' });
+    const short = await browser.post('/console/setup', {
+      _csrf: csrfOf(form.text),
+      token: link?.[2] as string,
+      username: 'eva',
+      displayName: 'Eva Malá',
+      password: 'short',
+      password2: 'short',
+    });
     expect(short.status).toBe(400);
     expect(short.text).toContain('Heslo musí mít aspoň 10 znaků.');
     const made = await browser.post('/console/setup', {
@@ -74,34 +81,37 @@ describe.each([
     expect((await browser.get('/console/tickets')).status).toBe(200);
   });
 
-  it.skipIf(skip)('sets the session cookie HttpOnly, SameSite=Lax, Path=/console, Secure only when PUBLIC_URL is https; every page has the strict CSP', async () => {
-    const t = await start({ env: { PUBLIC_URL: 'https://linka.example.cz' } });
-    await addOperator(t.linka.db.prisma, 'petr', 'technician', { password: 'petr-password-1' });
-    const browser = new ConsoleClient(t.base);
-    const login = await browser.get('/console/login');
-    expect(login.headers.get('content-security-policy')).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    );
-    expect(login.text).not.toMatch(/<script>|<style|style="|onclick=/);
-    const res = await fetch(`${t.base}/console/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `linka_csrf=${browser.cookies.get('linka_csrf')}` },
-      body: new URLSearchParams({ _csrf: csrfOf(login.text), username: 'petr', password: 'petr-password-1' }).toString(),
-    });
-    expect(res.status).toBe(303);
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('linka_session='));
-    expect(cookie).toMatch(/; HttpOnly/);
-    expect(cookie).toMatch(/; SameSite=Lax/);
-    expect(cookie).toMatch(/; Path=\/console/);
-    expect(cookie).toMatch(/; Secure/);
-    // The database keeps only the token's hash.
-    const token = /linka_session=([^;]+)/.exec(cookie as string)?.[1] as string;
-    const sessions = await t.linka.db.prisma.operatorSession.findMany();
-    expect(sessions).toHaveLength(1);
-    expect(sessions[0]?.id).not.toBe(token);
-    expect(sessions[0]?.id).toMatch(/^[0-9a-f]{64}$/);
-  });
+  it.skipIf(skip)(
+    'sets the session cookie HttpOnly, SameSite=Lax, Path=/console, Secure only when PUBLIC_URL is https; every page has the strict CSP',
+    async () => {
+      const t = await start({ env: { PUBLIC_URL: 'https://linka.example.cz' } });
+      await addOperator(t.linka.db.prisma, 'petr', 'technician', { password: 'petr-password-1' });
+      const browser = new ConsoleClient(t.base);
+      const login = await browser.get('/console/login');
+      expect(login.headers.get('content-security-policy')).toBe(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+      );
+      expect(login.text).not.toMatch(/<script>|<style|style="|onclick=/);
+      const res = await fetch(`${t.base}/console/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `linka_csrf=${browser.cookies.get('linka_csrf')}` },
+        body: new URLSearchParams({ _csrf: csrfOf(login.text), username: 'petr', password: 'petr-password-1' }).toString(),
+      });
+      expect(res.status).toBe(303);
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('linka_session='));
+      expect(cookie).toMatch(/; HttpOnly/);
+      expect(cookie).toMatch(/; SameSite=Lax/);
+      expect(cookie).toMatch(/; Path=\/console/);
+      expect(cookie).toMatch(/; Secure/);
+      // The database keeps only the token's hash.
+      const token = /linka_session=([^;]+)/.exec(cookie as string)?.[1] as string;
+      const sessions = await t.linka.db.prisma.operatorSession.findMany();
+      expect(sessions).toHaveLength(1);
+      expect(sessions[0]?.id).not.toBe(token);
+      expect(sessions[0]?.id).toMatch(/^[0-9a-f]{64}$/);
+    },
+  );
 
   it.skipIf(skip)('refuses sign-in after 5 failed attempts for an account (429, with a clear message) until 15 minutes have passed', async () => {
     const t = await start();

@@ -255,7 +255,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--json', 'as JSON (times in ISO 8601)')
     .action(act(outageRun('list')));
 
-  const users = program.command('users').description('the operator console\'s accounts (docs/console.md)');
+  const users = program.command('users').description("the operator console's accounts (docs/console.md)");
   users
     .command('add')
     .description('add an account; the password is the first line piped in, or generated and printed once')

@@ -99,7 +99,13 @@ export async function usersList(io: CliIo): Promise<number> {
     ]);
     const header = ['username', 'name', 'role', 'language', 'state', 'linked'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-    for (const r of [header, ...rows]) io.out(r.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
+    for (const r of [header, ...rows])
+      io.out(
+        r
+          .map((cell, i) => cell.padEnd(widths[i] as number))
+          .join('  ')
+          .trimEnd(),
+      );
     return 0;
   });
 }

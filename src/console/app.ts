@@ -56,7 +56,13 @@ export const CSP = {
 
 export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   const stopping = new AbortController();
-  const auth: AuthSettings = { prisma: deps.prisma, clock: deps.clock, idleMinutes: deps.idleMinutes, sessionHours: deps.sessionHours, publicUrl: deps.publicUrl };
+  const auth: AuthSettings = {
+    prisma: deps.prisma,
+    clock: deps.clock,
+    idleMinutes: deps.idleMinutes,
+    sessionHours: deps.sessionHours,
+    publicUrl: deps.publicUrl,
+  };
   const app = new Hono<ConsoleEnv>().basePath('/console');
 
   app.use(secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'same-origin', crossOriginEmbedderPolicy: false }));

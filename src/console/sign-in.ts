@@ -15,7 +15,19 @@ import {
   setupTokenValid,
   useSetupToken,
 } from '../store/operators.js';
-import { type AuthSettings, checkCsrf, clientIp, type ConsoleEnv, type Ctx, endSession, formOf, formToken, requireSession, sha256, startSession } from './auth.js';
+import {
+  type AuthSettings,
+  checkCsrf,
+  clientIp,
+  type ConsoleEnv,
+  type Ctx,
+  endSession,
+  formOf,
+  formToken,
+  requireSession,
+  sha256,
+  startSession,
+} from './auth.js';
 import { csrfField, messagePage, page } from './layout.js';
 import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.js';
 import { ct } from './texts.js';

@@ -15,7 +15,7 @@ import type { Ticket } from '../store/types.js';
 import { type AuthSettings, type ConsoleEnv, formOf, requireRole } from './auth.js';
 import { csrfField, type Markup } from './layout.js';
 import { ct } from './texts.js';
-import { historyItem } from './tickets.js';
+import { historyItem } from './history.js';
 
 export interface TicketActionDeps extends AuthSettings {
   queue: Queue;

@@ -9,10 +9,10 @@ import { localTime } from '../domain/date-format.js';
 import { byUrgency, isEmergency } from '../domain/sla.js';
 import type { Lang } from '../shared/lang.js';
 import { consoleTicket, offersWithConsents, ticketHolders, ticketKeys, ticketRowsByIds, ticketTiers, type TicketFilter } from '../store/console-tickets.js';
-import type { Message } from '../store/types.js';
 import { type AuthSettings, type ConsoleEnv, type Ctx, hasRole } from './auth.js';
 import { type Markup, messagePage, page, type Viewer } from './layout.js';
 import { actionForms } from './ticket-actions.js';
+import { historyItem } from './history.js';
 import { ct, type ConsoleTextKey } from './texts.js';
 
 export const PAGE_SIZE = 50;
@@ -32,14 +32,6 @@ const categoryLabel = (lang: Lang, category: string) =>
   (CATEGORIES as readonly string[]).includes(category) ? ct(lang, `category.${category}` as ConsoleTextKey) : category;
 const statusLabel = (lang: Lang, status: string) =>
   (STATUSES as readonly string[]).includes(status) ? ct(lang, `tickets.status.${status}` as ConsoleTextKey) : status;
-
-/** A message of the history as the page and the live events show it: kind (CSS class), who and when, text. */
-export function historyItem(m: Pick<Message, 'id' | 'direction' | 'status' | 'createdAt' | 'text' | 'channel'>, lang: Lang, timezone: string) {
-  const failed = m.status === 'failed' || m.status === 'undelivered';
-  const who = ct(lang, m.direction === 'in' ? 'ticket.from.in' : m.direction === 'out' ? 'ticket.from.out' : 'ticket.from.system');
-  const meta = `${who} · ${m.channel} · ${localTime(m.createdAt, timezone, lang)}${failed ? ` · ${ct(lang, 'ticket.deliveryFailed')}` : ''}`;
-  return { id: m.id, kind: failed ? 'failed' : m.direction, meta, text: m.text };
-}
 
 export function ticketPages(app: Hono<ConsoleEnv>, d: TicketPagesDeps): void {
   app.get('/tickets', async (c) => {
@@ -111,7 +103,11 @@ ${
     const entries: Entry[] = [
       ...ticket.messages.map((m) => {
         const item = historyItem(m, lang, d.timezone);
-        return { at: m.createdAt, order: m.id, markup: html`<li id="m-${item.id}" class="${item.kind}"><span class="meta">${item.meta}</span>${item.text}</li>` };
+        return {
+          at: m.createdAt,
+          order: m.id,
+          markup: html`<li id="m-${item.id}" class="${item.kind}"><span class="meta">${item.meta}</span>${item.text}</li>`,
+        };
       }),
       ...ticket.events.flatMap((e) => {
         const data = (e.data ?? {}) as { name?: string; text?: string };
@@ -156,7 +152,8 @@ ${o.consent ? html`<p><strong>${ct(lang, 'ticket.consentReply')}:</strong> ${o.c
 ${
   ticket.timeEntries.length
     ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${ct(lang, 'tickets.opened')}</th><th scope="col">${ct(lang, 'tickets.technician')}</th><th scope="col">${ct(lang, 'ticket.duration')}</th><th scope="col">${ct(lang, 'ticket.activity')}</th></tr></thead><tbody>${ticket.timeEntries.map(
-        (e) => html`<tr><td>${when(e.workedAt ?? e.createdAt)}</td><td>${e.technicianName}</td><td>${ct(lang, 'ticket.minutes', { minutes: e.minutes })}</td><td>${e.activity}</td></tr>`,
+        (e) =>
+          html`<tr><td>${when(e.workedAt ?? e.createdAt)}</td><td>${e.technicianName}</td><td>${ct(lang, 'ticket.minutes', { minutes: e.minutes })}</td><td>${e.activity}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p>${ct(lang, 'ticket.noTime')}</p>`
 }
