@@ -5,6 +5,8 @@
 import type { LinkaConfig } from './config/schema.js';
 import { cliName, readServerEnv } from './config/env.js';
 import { apiRoutes } from './server/api/index.js';
+import { createConsoleApp } from './console/app.js';
+import { announceFirstRun } from './console/first-run.js';
 import { loadChannels } from './channels.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createHttpServer, json, type HttpServer } from './server/http.js';
@@ -148,6 +150,20 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     onQueued: runtime.dispatchDeps.onQueued,
   });
   http.add(...api.routes);
+
+  // The operator console (src/console, docs/console.md): every path under /console.
+  const consoleApp = createConsoleApp({
+    prisma: db.prisma,
+    clock: runtime.dispatchDeps.clock,
+    log,
+    queue: runtime.queue,
+    timezone: config.timezone,
+    idleMinutes: config.console.idleMinutes,
+    sessionHours: config.console.sessionHours,
+    publicUrl: env.publicUrl,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+  });
+  http.mount('/console', consoleApp.listener);
   const channels = Object.entries(setup.status)
     .filter(([, s]) => s === 'on')
     .map(([name]) => name);
@@ -158,6 +174,8 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
   const addr = http.server.address();
   const address = typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: env.host, port: env.port };
   runtime.start();
+  // No admin yet: the one-time link to create the first one, in the log (docs/console.md, "First run").
+  await announceFirstRun({ prisma: db.prisma, clock: runtime.dispatchDeps.clock, log, baseUrl: env.publicUrl ?? `http://${env.host}:${address.port}` });
   const scheduler = startScheduler(
     config,
     {
@@ -219,6 +237,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
           }, config.server.shutdownTimeoutMs);
         });
         const drained = (async () => {
+          consoleApp.stop();
           await Promise.all([http.close(), runtime.stop(), scheduler.stop()]);
           const released = { outbox: await releaseOutboxLeases(db.prisma, runtime.owner), timers: await releaseTimerLeases(db.prisma, runtime.owner) };
           log.info({ owner: runtime.owner, released }, 'stopped; leases released');

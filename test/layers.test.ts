@@ -62,6 +62,16 @@ const RULES: Rule[] = [
     forbids: (t) => t.startsWith('src/') || t.startsWith('adapters/'),
   },
   {
+    name: 'the console (like the server) does not import the runtime, jobs, the server, the CLI or adapters',
+    from: (f) => f.startsWith('src/console/'),
+    forbids: (t) => /^src\/(runtime|jobs|server|cli)\//.test(t) || t.startsWith('adapters/'),
+  },
+  {
+    name: 'nothing but the composition roots imports the console',
+    from: (f) => !f.startsWith('src/console/') && !f.startsWith('src/cli/') && f !== 'src/app.ts',
+    forbids: (t) => t.startsWith('src/console/'),
+  },
+  {
     name: 'the server and the jobs do not import the CLI',
     from: (f) => f.startsWith('src/server/') || f.startsWith('src/jobs/'),
     forbids: (t) => t.startsWith('src/cli/'),
@@ -179,6 +189,11 @@ describe('the layer checks themselves', () => {
     expect(ruleViolations(at('src/store/x.ts'), "import type { Queue } from '../services/queue.js';")).toHaveLength(1);
     expect(ruleViolations(at('src/observability/x.ts'), "import type { LinkaConfig } from '../config/schema.js';")).toHaveLength(1);
     expect(ruleViolations(at('src/server/x.ts'), "import { main } from '../cli/index.js';")).toHaveLength(1);
+    expect(ruleViolations(at('src/console/x.ts'), "import { dispatch } from '../runtime/dispatch.js';")).toHaveLength(1);
+    expect(ruleViolations(at('src/console/x.ts'), "import { createHttpServer } from '../server/http.js';")).toHaveLength(1);
+    expect(ruleViolations(at('src/services/x.ts'), "import { ct } from '../console/texts.js';")).toHaveLength(1);
+    expect(ruleViolations(at('src/console/x.ts'), "import type { Queue } from '../services/queue.js';")).toEqual([]);
+    expect(ruleViolations(at('src/console/x.ts'), "import { consoleTicket } from '../store/console-tickets.js';")).toEqual([]);
     // Allowed: an adapter on the runtime's ports, the runtime on the services and the store.
     expect(ruleViolations(at('adapters/slack/index.ts'), "import type { ChannelPort } from '../../src/runtime/ports.js';")).toEqual([]);
     expect(ruleViolations(at('src/runtime/dispatch.ts'), "import { openInbound } from '../store/inbound.js';")).toEqual([]);

@@ -16,6 +16,7 @@ import type { OutageOptions } from './outage.js';
 import type { ShellOptions } from './shell.js';
 import type { StatementOptions } from './statement.js';
 import type { TextsListOptions } from './texts.js';
+import type { UsersAddOptions } from './users.js';
 
 /** Repeated options (--area A --area B) collect into a list. */
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -253,6 +254,32 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .description('outages in progress')
     .option('--json', 'as JSON (times in ISO 8601)')
     .action(act(outageRun('list')));
+
+  const users = program.command('users').description("the operator console's accounts (docs/console.md)");
+  users
+    .command('add')
+    .description('add an account; the password is the first line piped in, or generated and printed once')
+    .argument('<username>', 'lowercase letters, digits, ".", "-", "_"')
+    .addOption(new Option('--role <role>', 'what the account may do').choices(['admin', 'technician', 'viewer']).makeOptionMandatory())
+    .option('--name <name>', 'the name shown to colleagues and customers (default: the username)')
+    .addOption(new Option('--language <lang>', "the console's language for this user").choices(['cs', 'sk', 'en']).default('cs'))
+    .option('--slack <id>', 'their Slack user id: a claim in Slack and in the console is the same person')
+    .option('--discord <id>', 'their Discord user id')
+    .action(act(async (name, opts) => (await import('./users.js')).usersAdd(name as string, opts as UsersAddOptions, io)));
+  users
+    .command('list')
+    .description('list the accounts')
+    .action(act(async () => (await import('./users.js')).usersList(io)));
+  users
+    .command('disable')
+    .description('disable an account and end its sessions')
+    .argument('<username>')
+    .action(act(async (name) => (await import('./users.js')).usersDisable(name as string, io)));
+  users
+    .command('reset-password')
+    .description('set a new password (piped in, or generated and printed once) and end the sessions')
+    .argument('<username>')
+    .action(act(async (name) => (await import('./users.js')).usersResetPassword(name as string, io)));
 
   // Every command: the same output, exit override and error hint; help after its description.
   const all = (cmd: Command): Command[] => [cmd, ...cmd.commands.flatMap(all)];

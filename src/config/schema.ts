@@ -337,6 +337,15 @@ export const configSchema = z
         shutdownTimeoutMs: positiveInt.default(10_000),
       })
       .prefault({}),
+    /** The operator console at /console (docs/console.md): how long a sign-in lasts. */
+    console: z
+      .strictObject({
+        /** Signed out after this many minutes without a request. */
+        idleMinutes: positiveInt.default(60),
+        /** Signed out this many hours after signing in, however active. */
+        sessionHours: positiveInt.default(12),
+      })
+      .prefault({}),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -44,6 +44,13 @@ export interface HttpServer {
   server: Server;
   /** Adds routes (adapters register theirs). */
   add(...routes: Route[]): void;
+  /**
+   * Hands every request whose path is `prefix` or below it (`/console`, `/console/...`) to
+   * `listener`, a whole application of its own (the operator console). The server still refuses
+   * bodies declared larger than the limit (413) and answers 503 while stopping; the listener
+   * limits undeclared (chunked) bodies itself.
+   */
+  mount(prefix: string, listener: (req: IncomingMessage, res: ServerResponse) => void): void;
   /** Stops accepting connections; resolves when open requests have finished. */
   close(): Promise<void>;
 }
@@ -91,10 +98,33 @@ function lookup(
 export function createHttpServer(opts: { log: Logger; metrics?: Metrics; bodyLimitBytes: number }): HttpServer {
   const routes = new Map<string, Map<string, Route>>();
   const templates = new Map<string, Template>();
+  const mounts: Array<{ prefix: string; listener: (req: IncomingMessage, res: ServerResponse) => void }> = [];
   let closing = false;
+
+  /** Whether a mounted application took the request. */
+  function handOver(req: IncomingMessage, res: ServerResponse, started: bigint): boolean {
+    const pathname = (req.url ?? '/').split('?')[0] as string;
+    const mounted = mounts.find((m) => pathname === m.prefix || pathname.startsWith(`${m.prefix}/`));
+    if (!mounted) return false;
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      opts.metrics?.httpDuration.observe({ route: mounted.prefix, status: String(res.statusCode) }, seconds);
+    });
+    const refuse = (out: HttpResponse) => {
+      res.writeHead(out.status, out.headers ?? {});
+      res.end(out.body ?? '');
+    };
+    if (closing) refuse(json(503, { error: 'shutting down' }));
+    else if (Number(req.headers['content-length'] ?? 0) > opts.bodyLimitBytes) {
+      req.resume();
+      refuse(json(413, { error: `body larger than ${opts.bodyLimitBytes} bytes` }));
+    } else mounted.listener(req, res);
+    return true;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
+    if (handOver(req, res, started)) return;
     let routeLabel = 'unknown';
     let out: HttpResponse;
     try {
@@ -137,6 +167,9 @@ export function createHttpServer(opts: { log: Logger; metrics?: Metrics; bodyLim
   server.keepAliveTimeout = 5_000;
   return {
     server,
+    mount(prefix, listener) {
+      mounts.push({ prefix, listener });
+    },
     add(...rs) {
       for (const r of rs) {
         if (r.path.includes('/:')) {

@@ -3,7 +3,7 @@
 import { startLinka, type Linka } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Provider } from '../../src/store/client.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { silentLogger, type Logger } from '../../src/observability/logger.js';
 import { createEmptyDatabase } from './db.js';
 import { Clock } from './harness.js';
 
@@ -38,15 +38,18 @@ export const UNHURRIED_LIMITS = {
  */
 export const UNHURRIED_FLOOD = { smsPerMinute: 1000, telegramPerMinute: 1000 };
 
-export async function startTestLinka(opts: { provider?: Provider; env?: Record<string, string>; config?: unknown } = {}): Promise<TestLinka> {
-  const empty = await createEmptyDatabase(opts.provider ?? 'sqlite');
+export async function startTestLinka(
+  opts: { provider?: Provider; env?: Record<string, string>; config?: unknown; log?: Logger; databaseUrl?: string } = {},
+): Promise<TestLinka> {
+  // A second Linka on another's database (two processes sharing one PostgreSQL) leaves dropping it to the first.
+  const empty = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await createEmptyDatabase(opts.provider ?? 'sqlite');
   const clock = new Clock();
   const raw = opts.config ?? { company: { name: 'Test ISP', helpdeskPhone: '+420 377 000 000' }, workers: { outboxPollMs: 50, timerPollMs: 50 } };
   const config = parseConfig({ rateLimits: UNHURRIED_LIMITS, flood: UNHURRIED_FLOOD, ...(raw as object) });
   const linka = await startLinka({
     config,
     clock: clock.read,
-    log: silentLogger(),
+    log: opts.log ?? silentLogger(),
     env: { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: empty.url, ...opts.env },
   });
   const base = `http://127.0.0.1:${linka.address.port}`;

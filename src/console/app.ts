@@ -1,0 +1,111 @@
+/**
+ * The operator console (docs/console.md): a Hono app for every path under /console, served
+ * from the same node:http server as the webhooks (src/server/http.ts hands these requests over).
+ * Security headers and a strict Content-Security-Policy on every answer; sign-in, CSRF and the
+ * role guard in auth.ts.
+ */
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../observability/logger.js';
+import type { Queue } from '../services/queue.js';
+import { isDatabaseUnavailable } from '../store/availability.js';
+import type { PrismaClient } from '../store/types.js';
+import { ASSETS } from './assets.js';
+import { type AuthSettings, checkCsrf, type ConsoleEnv, currentSession, langOf, requireSession } from './auth.js';
+import { messagePage } from './layout.js';
+import { signInRoutes } from './sign-in.js';
+import { ticketActions } from './ticket-actions.js';
+import { ticketPages } from './tickets.js';
+import { ct } from './texts.js';
+
+export interface ConsoleDeps {
+  prisma: PrismaClient;
+  clock: () => Date;
+  log: Logger;
+  queue: Queue;
+  timezone: string;
+  idleMinutes: number;
+  sessionHours: number;
+  publicUrl: string | null;
+  bodyLimitBytes: number;
+  /** How often a live ticket page looks for new messages (default 1 s). */
+  pollMs?: number;
+}
+
+export interface ConsoleApp {
+  /** The node:http listener for requests under /console. */
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Ends the live streams (server-sent events), so the server can close. */
+  stop(): void;
+}
+
+/** The Content-Security-Policy: nothing inline, nothing from elsewhere. */
+export const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+  baseUri: ["'none'"],
+};
+
+export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
+  const stopping = new AbortController();
+  const auth: AuthSettings = {
+    prisma: deps.prisma,
+    clock: deps.clock,
+    idleMinutes: deps.idleMinutes,
+    sessionHours: deps.sessionHours,
+    publicUrl: deps.publicUrl,
+  };
+  const app = new Hono<ConsoleEnv>().basePath('/console');
+
+  app.use(secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'same-origin', crossOriginEmbedderPolicy: false }));
+  app.use(async (c, next) => {
+    await next();
+    // Pages hold customers' data: never kept by shared caches or the browser's back-forward store.
+    if (!c.req.path.startsWith('/console/assets/')) c.header('cache-control', 'no-store');
+  });
+  app.use(
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: (c) => c.text(`body larger than ${deps.bodyLimitBytes} bytes`, 413),
+    }),
+  );
+
+  app.get('/assets/:name', (c) => {
+    const asset = ASSETS[c.req.param('name')];
+    if (!asset) return c.notFound();
+    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=31536000, immutable' });
+  });
+
+  app.get('/', async (c) => c.redirect((await currentSession(c, auth)) ? '/console/tickets' : '/console/login', 302));
+  signInRoutes(app, auth);
+
+  // Everything else is behind sign-in, and every POST carries the session's CSRF token.
+  app.use('/tickets', requireSession(auth));
+  app.use('/tickets/*', requireSession(auth));
+  app.use('/tickets/*', checkCsrf(auth));
+  ticketPages(app, { ...auth, timezone: deps.timezone });
+  ticketActions(app, { ...auth, queue: deps.queue, timezone: deps.timezone, pollMs: deps.pollMs, stopping: stopping.signal });
+
+  app.notFound((c) => c.html(messagePage(langOf(c.get('user')), ct('cs', 'error.notFound.title'), ct(langOf(c.get('user')), 'error.notFound')), 404));
+  app.onError((err, c) => {
+    const lang = langOf(c.get('user'));
+    if (isDatabaseUnavailable(err)) {
+      deps.log.warn({ err: err.message, path: c.req.path }, 'console request refused: the database is unavailable');
+      c.header('retry-after', '5');
+      return c.html(messagePage(lang, ct(lang, 'error.internal'), ct(lang, 'error.unavailable')), 503);
+    }
+    deps.log.error({ err: err.message, path: c.req.path }, 'console request failed');
+    return c.html(messagePage(lang, ct(lang, 'error.internal'), ct(lang, 'error.internal')), 500);
+  });
+
+  const listener = getRequestListener((req, env) => app.fetch(req, env as HttpBindings));
+  return { listener: (req, res) => void listener(req, res), stop: () => stopping.abort() };
+}

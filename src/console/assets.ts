@@ -1,0 +1,97 @@
+/**
+ * The console's stylesheet and script, served by Linka itself under /console/assets/ (no
+ * external requests, no inline code: the Content-Security-Policy allows only 'self').
+ * Kept as modules so the compiled dist/ carries them without a copy step.
+ */
+import { createHash } from 'node:crypto';
+
+const CSS = `
+:root { --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #fff; --accent: #0b5cad; --warn: #9a3412; --soft: #f6f8fa; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+a { color: var(--accent); }
+header.top { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: space-between; padding: .5rem 1rem; border-bottom: 1px solid var(--line); background: var(--soft); }
+header.top .brand { font-weight: 700; text-decoration: none; color: var(--fg); }
+nav.main ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
+nav.main a[aria-current="page"] { font-weight: 700; }
+.who { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; color: var(--muted); }
+.who form { display: inline; margin: 0; }
+main { padding: 1rem; max-width: 72rem; margin: 0 auto; }
+h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
+h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
+label { display: block; font-weight: 600; margin: .5rem 0 .25rem; }
+input[type=text], input[type=password], input[type=number], input[type=search], input[type=datetime-local], select, textarea {
+  width: 100%; max-width: 32rem; padding: .5rem; font: inherit; border: 1px solid #8c959f; border-radius: 4px; background: #fff; color: var(--fg); }
+textarea { min-height: 5rem; }
+button { font: inherit; padding: .45rem .9rem; border: 1px solid var(--accent); border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
+button.link { background: none; border: none; color: var(--accent); padding: 0; text-decoration: underline; }
+.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .5rem 1rem; align-items: end; margin-bottom: 1rem; }
+.filters .check label { display: inline; font-weight: 400; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.table-wrap { overflow-x: auto; }
+.badge { display: inline-block; padding: 0 .4rem; border-radius: 3px; font-size: .85rem; background: var(--soft); border: 1px solid var(--line); }
+.badge.emergency { background: #fff1e6; border-color: var(--warn); color: var(--warn); }
+.notice { padding: .5rem .75rem; border: 1px solid var(--line); background: var(--soft); border-radius: 4px; }
+.notice.error { border-color: var(--warn); color: var(--warn); background: #fff7ed; }
+ol.history { list-style: none; padding: 0; margin: 0; }
+ol.history li { padding: .5rem .75rem; margin: .4rem 0; border-left: 4px solid var(--line); background: var(--soft); white-space: pre-wrap; overflow-wrap: anywhere; }
+ol.history li.in { border-left-color: #1a7f37; }
+ol.history li.out { border-left-color: var(--accent); }
+ol.history li.technician { border-left-color: #8250df; }
+ol.history li.note { border-left-color: #bf8700; background: #fff8c5; }
+ol.history li.failed { border-left-color: var(--warn); }
+ol.history .meta { display: block; font-size: .85rem; color: var(--muted); white-space: normal; }
+.actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 1rem; }
+.actions form { border: 1px solid var(--line); border-radius: 4px; padding: .75rem; margin: 0; }
+.card { max-width: 28rem; margin: 2rem auto; padding: 1rem 1.5rem; border: 1px solid var(--line); border-radius: 6px; }
+.pager { display: flex; gap: 1rem; align-items: center; margin: 1rem 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media (max-width: 40rem) { main { padding: .75rem; } th, td { padding: .35rem; } header.top { padding: .5rem; } }
+`;
+
+const JS = `
+'use strict';
+// The live ticket page: new messages arrive as server-sent events and are appended as text.
+(function () {
+  var list = document.querySelector('ol.history[data-events]');
+  if (!list || typeof EventSource === 'undefined') return;
+  var source = new EventSource(list.getAttribute('data-events') + '?after=' + encodeURIComponent(list.getAttribute('data-last') || '0'));
+  source.addEventListener('message', function (e) {
+    var m;
+    try { m = JSON.parse(e.data); } catch (err) { return; }
+    if (document.getElementById('m-' + m.id)) return;
+    var li = document.createElement('li');
+    li.id = 'm-' + m.id;
+    li.className = m.kind;
+    var meta = document.createElement('span');
+    meta.className = 'meta';
+    meta.textContent = m.meta;
+    li.appendChild(meta);
+    li.appendChild(document.createTextNode(m.text));
+    list.appendChild(li);
+  });
+})();
+`;
+
+/** An asset: its body, type and a content hash for the URL (so it can be cached for good). */
+export interface Asset {
+  body: string;
+  type: string;
+  hash: string;
+}
+
+const asset = (body: string, type: string): Asset => ({ body, type, hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
+
+export const ASSETS: Record<string, Asset> = {
+  'console.css': asset(CSS, 'text/css; charset=utf-8'),
+  'console.js': asset(JS, 'text/javascript; charset=utf-8'),
+};
+
+/** The URL of an asset, with its hash as a query so a new version is fetched anew. */
+export function assetUrl(name: keyof typeof ASSETS & string): string {
+  return `/console/assets/${name}?v=${ASSETS[name]?.hash ?? ''}`;
+}

@@ -1,0 +1,94 @@
+/**
+ * What the operator console reads of tickets: the filtered list (sorted by urgency by the
+ * caller, then paged), one ticket with everything that happened on it, and the messages
+ * recorded on a ticket after a given one (the live page).
+ */
+import type { DbClient, Prisma } from './types.js';
+
+/** The list's filters, as the form sends them (empty: any). */
+export interface TicketFilter {
+  /** open | claimed | resolved | closed | active (open or claimed) | all */
+  status?: string;
+  tier?: string;
+  emergency?: boolean;
+  /** The holder's technician id ("slack:U1", "console:eva"). */
+  technician?: string;
+  category?: string;
+  /** Over the number, the customer's name and the messages' texts. */
+  text?: string;
+}
+
+function whereOf(f: TicketFilter): Prisma.TicketWhereInput {
+  const and: Prisma.TicketWhereInput[] = [];
+  const status = f.status || 'active';
+  if (status === 'active') and.push({ status: { in: ['open', 'claimed'] } });
+  else if (status !== 'all') and.push({ status });
+  if (f.tier) and.push({ tier: f.tier });
+  if (f.emergency) and.push({ OR: [{ emergency: true }, { workCategory: 'outage' }] });
+  if (f.technician) and.push({ claimedBy: f.technician });
+  if (f.category) and.push({ category: f.category });
+  const text = f.text?.trim();
+  if (text)
+    and.push({
+      OR: [{ number: { contains: text } }, { customer: { name: { contains: text } } }, { messages: { some: { text: { contains: text } } } }],
+    });
+  return { AND: and };
+}
+
+/** The fields urgency sorts by, of every ticket the filter lets through. */
+export function ticketKeys(db: DbClient, f: TicketFilter) {
+  return db.ticket.findMany({
+    where: whereOf(f),
+    select: { id: true, deadline: true, createdAt: true, emergency: true, workCategory: true },
+  });
+}
+
+/** The rows of one page of the list, by id (the caller keeps its order). */
+export function ticketRowsByIds(db: DbClient, ids: string[]) {
+  return db.ticket.findMany({ where: { id: { in: ids } }, include: { customer: { select: { name: true, contractNumber: true } } } });
+}
+
+/** The technicians who hold or held tickets (for the filter's choices). */
+export async function ticketHolders(db: DbClient): Promise<Array<{ id: string; name: string }>> {
+  const rows = await db.ticket.findMany({
+    where: { claimedBy: { not: null } },
+    distinct: ['claimedBy'],
+    select: { claimedBy: true, claimedByName: true },
+    orderBy: { claimedBy: 'asc' },
+  });
+  return rows.map((r) => ({ id: r.claimedBy as string, name: r.claimedByName ?? (r.claimedBy as string) }));
+}
+
+/** The tiers tickets were opened at (for the filter's choices). */
+export async function ticketTiers(db: DbClient): Promise<string[]> {
+  const rows = await db.ticket.findMany({ distinct: ['tier'], select: { tier: true }, orderBy: { tier: 'asc' } });
+  return rows.map((r) => r.tier);
+}
+
+/** A ticket with its customer, messages, events, offers with their consents and time entries, in order. */
+export function consoleTicket(db: DbClient, number: string) {
+  return db.ticket.findUnique({
+    where: { number },
+    include: {
+      customer: { include: { phones: true } },
+      messages: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      events: { orderBy: { createdAt: 'asc' } },
+      timeEntries: { orderBy: { createdAt: 'asc' } },
+    },
+  });
+}
+
+/** The paid call-out offers of a ticket with the customer's consent, oldest first. */
+export function offersWithConsents(db: DbClient, ticketId: string) {
+  return db.calloutOffer.findMany({ where: { ticketId }, include: { consent: true }, orderBy: { createdAt: 'asc' } });
+}
+
+/** The ticket's messages recorded after message `afterId` (the live ticket page). */
+export function ticketMessagesAfter(db: DbClient, ticketId: string, afterId: number) {
+  return db.message.findMany({ where: { ticketId, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: 100 });
+}
+
+/** The ticket's id by its number, or null. */
+export async function ticketIdByNumber(db: DbClient, number: string): Promise<string | null> {
+  return (await db.ticket.findUnique({ where: { number }, select: { id: true } }))?.id ?? null;
+}
