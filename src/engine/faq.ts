@@ -49,22 +49,7 @@ export const BUILT_IN_FAQ: readonly FaqEntry[] = [
   {
     id: 'storm',
     answer: 'faq.storm',
-    keywords: [
-      'bourka',
-      'bourky',
-      'bource',
-      'bource',
-      'blesk',
-      'prepeti',
-      'burka',
-      'burky',
-      'burke',
-      'prepatie',
-      'storm',
-      'thunderstorm',
-      'lightning',
-      'power surge',
-    ],
+    keywords: ['bourka', 'bourky', 'bource', 'blesk', 'prepeti', 'burka', 'burky', 'burke', 'prepatie', 'storm', 'thunderstorm', 'lightning', 'power surge'],
   },
   {
     id: 'payment',

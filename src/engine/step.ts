@@ -293,6 +293,7 @@ function command(turn: Turn, n: string): boolean {
     }
   }
   const is = (c: keyof typeof commandWords) => commandWords[c].includes(n);
+  const status = asksStatus(n, prefixOf(turn.ctx));
   if (is('help')) {
     say(turn, 'common.help');
     prompt(turn);
@@ -300,8 +301,8 @@ function command(turn: Turn, n: string): boolean {
     queryHours(turn);
   } else if (saysPaid(n)) {
     reportPayment(turn);
-  } else if (asksStatus(n, prefixOf(turn.ctx))) {
-    queryTicketStatus(turn, asksStatus(n, prefixOf(turn.ctx))?.typed ?? null);
+  } else if (status) {
+    queryTicketStatus(turn, status.typed);
   } else if (is('language')) {
     enter(turn, { flow: 'main', step: 'language' });
   } else if (s.step === 'identify' && (is('menu') || is('restart') || is('back'))) {
