@@ -3,8 +3,13 @@
  * English. Customers never see these; the catalogues in src/messages/ stay theirs.
  */
 import type { Lang } from '../shared/lang.js';
+import * as dashboard from './texts-dashboard.js';
+import * as customers from './texts-customers.js';
+import * as outages from './texts-outages.js';
+import * as statements from './texts-statements.js';
+import * as users from './texts-users.js';
 
-const cs = {
+const base = {
   'app.title': 'Linka – konzole',
   'nav.label': 'Hlavní navigace',
   'nav.tickets': 'Požadavky',
@@ -117,9 +122,17 @@ const cs = {
   'ticket.contract': 'Smlouva',
 } as const;
 
+/** Each page's texts live beside the base ones in texts-<page>.ts, the same three languages. */
+const cs = { ...base, ...dashboard.cs, ...customers.cs, ...outages.cs, ...statements.cs, ...users.cs };
+
 export type ConsoleTextKey = keyof typeof cs;
 
 const sk: Record<ConsoleTextKey, string> = {
+  ...dashboard.sk,
+  ...customers.sk,
+  ...outages.sk,
+  ...statements.sk,
+  ...users.sk,
   'app.title': 'Linka – konzola',
   'nav.label': 'Hlavná navigácia',
   'nav.tickets': 'Požiadavky',
@@ -233,6 +246,11 @@ const sk: Record<ConsoleTextKey, string> = {
 };
 
 const en: Record<ConsoleTextKey, string> = {
+  ...dashboard.en,
+  ...customers.en,
+  ...outages.en,
+  ...statements.en,
+  ...users.en,
   'app.title': 'Linka console',
   'nav.label': 'Main navigation',
   'nav.tickets': 'Tickets',
