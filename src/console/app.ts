@@ -10,6 +10,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
+import type { LinkaConfig } from '../config/schema.js';
+import type { Maintenances } from '../services/maintenance.js';
+import type { Outages } from '../services/outages.js';
 import type { Queue } from '../services/queue.js';
 import { isDatabaseUnavailable } from '../store/availability.js';
 import type { PrismaClient } from '../store/types.js';
@@ -26,6 +29,11 @@ export interface ConsoleDeps {
   clock: () => Date;
   log: Logger;
   queue: Queue;
+  outages: Outages;
+  maintenance: Maintenances;
+  config: LinkaConfig;
+  /** The customer channels that are on (Telegram, SMS): who can be told what. */
+  customerChannels: readonly string[];
   timezone: string;
   idleMinutes: number;
   sessionHours: number;
@@ -87,10 +95,10 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   app.get('/', async (c) => c.redirect((await currentSession(c, auth)) ? '/console/tickets' : '/console/login', 302));
   signInRoutes(app, auth);
 
-  // Everything else is behind sign-in, and every POST carries the session's CSRF token.
-  app.use('/tickets', requireSession(auth));
-  app.use('/tickets/*', requireSession(auth));
-  app.use('/tickets/*', checkCsrf(auth));
+  // Everything else is behind sign-in, and every POST carries the session's CSRF token (the
+  // handlers above answered their own paths, so these run for the pages below only).
+  app.use('*', requireSession(auth));
+  app.use('*', checkCsrf(auth));
   ticketPages(app, { ...auth, timezone: deps.timezone });
   ticketActions(app, { ...auth, queue: deps.queue, timezone: deps.timezone, pollMs: deps.pollMs, stopping: stopping.signal });
 
