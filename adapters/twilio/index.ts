@@ -68,8 +68,9 @@ export function createTwilioAdapter(config: TwilioConfig): ChannelAdapter & { cl
       } catch (err) {
         throw toPlatformError(err);
       }
-      config.metrics?.smsSegments.inc(smsSegments(body).segments);
-      return { platformMessageId: sid };
+      const { segments } = smsSegments(body);
+      config.metrics?.smsSegments.inc(segments);
+      return { platformMessageId: sid, segments };
     },
   };
 

@@ -128,6 +128,7 @@ export function createRuntime(args: {
     timezone: config.timezone,
     clock,
     onQueued: wake,
+    onTicketOpened: (category) => metrics?.ticketsOpened.inc({ category }),
     teamPlatforms,
     hours: { timezone: config.timezone, prices: config.billing, tiers: config.tiers, freeDiagnosticsMinutes: config.callout.freeDiagnosticsMinutes },
     deadlineFor: (tier, openedAt) => reactionDeadline(config.tiers, tier, openedAt, slaCalendar(config)),

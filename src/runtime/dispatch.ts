@@ -58,6 +58,8 @@ export interface DispatchDeps {
   clock: () => Date;
   /** Called after a commit that queued outbox items. */
   onQueued?: () => void;
+  /** Called after a commit that opened a ticket (linka_tickets_opened_total), by timers too. */
+  onTicketOpened?: (category: string) => void;
   /** The team platforms that get a card for each new ticket (slack, discord). */
   teamPlatforms: readonly string[];
   /** Paid call-out terms and the repeated-questions rule. */
@@ -90,6 +92,8 @@ export interface DispatchResult {
   replies: Reply[];
   ticketNumber: string | null;
   state: ConversationState | null;
+  /** The category of the ticket this event opened, if it opened one (linka_tickets_opened_total). */
+  openedCategory?: string;
 }
 
 class Duplicate extends Error {}
@@ -108,6 +112,7 @@ export async function dispatch(deps: DispatchDeps, env: InboundEnvelope, extra?:
     try {
       const result = await transaction(deps.prisma, (tx) => run(deps, env, tx, extra), { timeout: 15_000, maxWait: 10_000 });
       if (result.queued) deps.onQueued?.();
+      if (result.openedCategory) deps.onTicketOpened?.(result.openedCategory);
       return result;
     } catch (err) {
       const outcome = afterFailure(
@@ -142,6 +147,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   const chosenLang = env.sender?.lang;
   if (chosenLang && state) state = { ...state, lang: chosenLang, langChosen: true };
   let ticket = await openTicketOf(tx, env.conversationId, state?.ticketNumber ?? null);
+  let openedCategory: string | undefined;
 
   let queued = false;
   // A button on an earlier message than the latest question is stale, even when the question
@@ -166,6 +172,8 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         text: inbound.text,
         platformMessageId: env.platformMessageId,
         ticketId: forTicket ? ticket?.id : undefined,
+        // The first message since the last session ended opens a new one (conversations started, on the dashboard).
+        opensSession: !existing?.sessionOpened,
         createdAt: now,
       }
     : null;
@@ -279,6 +287,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
           workCategory,
         });
         await attachSessionToTicket(tx, env.conversationId, sessionStart, ticket.id);
+        openedCategory = ticket.category;
         await toTeam(tx, deps.teamPlatforms, ticket, { kind: 'post' }, now);
         queued = true;
         const repeated = isRepeatedTopic(await recentSameTopic(tx, deps.offers, ticket, now), deps.offers.repeatCount);
@@ -343,6 +352,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
           kind: 'system',
           text: effect.text,
           ticketId: ticket?.id,
+          outcome: effect.outcome ?? null,
           createdAt: now,
         });
         return null;
@@ -401,11 +411,28 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   const ticketId = forTicket ? ticket?.id : undefined;
   await saveConversationAndQueue(
     tx,
-    { id: env.conversationId, channel: env.channel, prev: conv, state: finalState, customerId: customer?.id ?? null, now, newSession },
+    {
+      id: env.conversationId,
+      channel: env.channel,
+      prev: conv,
+      state: finalState,
+      customerId: customer?.id ?? null,
+      now,
+      newSession,
+      sessionOpened: !newSession && (Boolean(conv.sessionOpened) || Boolean(inboundMessage?.opensSession)),
+    },
     replies.map((reply) => ({ payload: { reply }, message: { kind: 'text', text: reply.text, choices: reply.choices, status: 'queued', ticketId } })),
   );
   if (extra) await extra(tx);
-  return { duplicate: false, accepted, replies, ticketNumber: finalState.ticketNumber, state: finalState, queued: queued || replies.length > 0 };
+  return {
+    duplicate: false,
+    accepted,
+    replies,
+    ticketNumber: finalState.ticketNumber,
+    state: finalState,
+    queued: queued || replies.length > 0,
+    ...(openedCategory ? { openedCategory } : {}),
+  };
 }
 
 /** Whether the step the conversation stands at (as the engine sees it on `channel`) offers the choice `choiceId`. */

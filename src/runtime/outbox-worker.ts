@@ -48,6 +48,8 @@ export interface OutboxSettings {
 /** The result of carrying out one item: the platform's message id, or "suppressed" (opted out). */
 export interface Delivered {
   platformMessageId?: string | null;
+  /** Billed SMS segments, when the channel counts them (recorded on the item for the dashboard). */
+  segments?: number;
   suppressed?: boolean;
 }
 
@@ -202,7 +204,14 @@ export class OutboxWorker extends PollingWorker {
   }
 
   /** Sent deliveries waiting to be recorded (see recordSent). */
-  private records: Array<{ id: number; platformMessageId: string | null; at: Date; done: () => void; failed: (err: unknown) => void }> = [];
+  private records: Array<{
+    id: number;
+    platformMessageId: string | null;
+    at: Date;
+    segments: number | null;
+    done: () => void;
+    failed: (err: unknown) => void;
+  }> = [];
   private recording = false;
 
   /**
@@ -211,9 +220,9 @@ export class OutboxWorker extends PollingWorker {
    * each); each caller waits for its own. Recording must not fail for a passing reason (a busy
    * pool), or the item would be sent again: it is retried.
    */
-  private recordSent(id: number, platformMessageId: string | null, at: Date): Promise<void> {
+  private recordSent(id: number, platformMessageId: string | null, at: Date, segments: number | null): Promise<void> {
     return new Promise((done, failed) => {
-      this.records.push({ id, platformMessageId, at, done, failed });
+      this.records.push({ id, platformMessageId, at, segments, done, failed });
       if (!this.recording) void this.flushRecords();
     });
   }
@@ -286,7 +295,7 @@ export class OutboxWorker extends PollingWorker {
         else permit.done(); // the platform may have seen the call
         throw err;
       }
-      const { platformMessageId = null, suppressed = false } = delivered;
+      const { platformMessageId = null, suppressed = false, segments = null } = delivered;
       if (suppressed) {
         permit.release(); // nothing was sent
         await prisma.$transaction(async (tx) => {
@@ -298,7 +307,7 @@ export class OutboxWorker extends PollingWorker {
       }
       permit.done();
       const now = clock();
-      await this.recordSent(item.id, platformMessageId, now);
+      await this.recordSent(item.id, platformMessageId, now, segments);
       metrics?.outbound.inc({ channel: item.channel, status: 'sent' });
     } catch (err) {
       if (err instanceof LinkaError && err.code === HELD_BACK) {

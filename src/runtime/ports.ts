@@ -17,7 +17,7 @@ export interface ChannelPort {
    * Delivers a reply to an opaque conversation id. Resolves with the platform's
    * message id; rejects with a LinkaError (carrying `retryAfterMs` on rate limits).
    */
-  send(conversationId: string, reply: Reply): Promise<{ platformMessageId: string | null }>;
+  send(conversationId: string, reply: Reply): Promise<{ platformMessageId: string | null; segments?: number }>;
 }
 
 /** Channel ports by channel name. */

@@ -27,9 +27,20 @@ export function stateOf(c: Conversation): ConversationState {
  */
 export async function saveConversation(
   tx: Tx,
-  args: { id: string; channel: string; prev: Conversation | null; state: ConversationState; customerId: string | null; now: Date; newSession: boolean },
+  args: {
+    id: string;
+    channel: string;
+    prev: Conversation | null;
+    state: ConversationState;
+    customerId: string | null;
+    now: Date;
+    newSession: boolean;
+    /** Whether the customer has written in the session that goes on after this turn. */
+    sessionOpened?: boolean;
+  },
 ): Promise<Conversation> {
   const { id, channel, prev, state, customerId, now, newSession } = args;
+  const opened = args.sessionOpened ?? false;
   const data = {
     flow: state.flow,
     step: state.step,
@@ -43,14 +54,24 @@ export async function saveConversation(
     const at = new Date();
     await exec(
       tx,
-    )`INSERT INTO "Conversation" ("id", "channel", "customerId", "flow", "step", "flowVersion", "state", "sessionStartedAt", "version", "createdAt", "updatedAt")
-      VALUES (${id}, ${channel}, ${customerId}, ${data.flow}, ${data.step}, ${data.flowVersion}, ${json}, ${now}, ${0}, ${at}, ${at})`;
-    return { id, channel, ...data, state: JSON.parse(json) as Conversation['state'], sessionStartedAt: now, version: 0, createdAt: at, updatedAt: at };
+    )`INSERT INTO "Conversation" ("id", "channel", "customerId", "flow", "step", "flowVersion", "state", "sessionStartedAt", "sessionOpened", "version", "createdAt", "updatedAt")
+      VALUES (${id}, ${channel}, ${customerId}, ${data.flow}, ${data.step}, ${data.flowVersion}, ${json}, ${now}, ${opened}, ${0}, ${at}, ${at})`;
+    return {
+      id,
+      channel,
+      ...data,
+      state: JSON.parse(json) as Conversation['state'],
+      sessionStartedAt: now,
+      sessionOpened: opened,
+      version: 0,
+      createdAt: at,
+      updatedAt: at,
+    };
   }
   // The version check is the optimistic lock.
   const session = newSession ? now : prev.sessionStartedAt;
   const count = await exec(tx)`UPDATE "Conversation" SET "flow" = ${data.flow}, "step" = ${data.step}, "flowVersion" = ${data.flowVersion}, "state" = ${json},
-    "customerId" = ${customerId}, "version" = ${prev.version + 1}, "sessionStartedAt" = ${session}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "version" = ${prev.version}`;
+    "customerId" = ${customerId}, "version" = ${prev.version + 1}, "sessionStartedAt" = ${session}, "sessionOpened" = ${opened}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "version" = ${prev.version}`;
   if (count !== 1) throw new LinkaError('conversation_conflict', `conversation ${id} changed concurrently`);
   return {
     ...prev,
@@ -58,6 +79,7 @@ export async function saveConversation(
     state: data.state as Conversation['state'],
     version: prev.version + 1,
     sessionStartedAt: newSession ? now : prev.sessionStartedAt,
+    sessionOpened: opened,
   };
 }
 
@@ -75,7 +97,16 @@ export interface QueuedReply {
  */
 export async function saveConversationAndQueue(
   tx: Tx,
-  args: { id: string; channel: string; prev: Conversation; state: ConversationState; customerId: string | null; now: Date; newSession: boolean },
+  args: {
+    id: string;
+    channel: string;
+    prev: Conversation;
+    state: ConversationState;
+    customerId: string | null;
+    now: Date;
+    newSession: boolean;
+    sessionOpened?: boolean;
+  },
   replies: readonly QueuedReply[],
 ): Promise<void> {
   const { id, channel, prev, state, customerId, now, newSession } = args;
@@ -102,7 +133,8 @@ export async function saveConversationAndQueue(
   const rows = await query<{ saved: number }>(
     tx,
   )`WITH u AS (UPDATE "Conversation" SET "flow" = ${state.flow}, "step" = ${state.step}, "flowVersion" = ${state.flowVersion}, "state" = ${JSON.stringify(state)},
-        "customerId" = ${customerId}, "version" = ${prev.version + 1}, "sessionStartedAt" = ${session}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "version" = ${prev.version} RETURNING 1),
+        "customerId" = ${customerId}, "version" = ${prev.version + 1}, "sessionStartedAt" = ${session}, "sessionOpened" = ${args.sessionOpened ?? false},
+        "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "version" = ${prev.version} RETURNING 1),
       r AS (SELECT x.*, nextval(pg_get_serial_sequence('"OutboxItem"', 'id'))::int AS "oid"
         FROM json_to_recordset(${list}::json) AS x("ord" int, "payload" jsonb, "text" text, "kind" text, "choices" jsonb, "status" text, "ticketId" text)
         WHERE EXISTS (SELECT 1 FROM u) ORDER BY x."ord"),
@@ -136,9 +168,9 @@ export async function createConversation(
     tx,
   )`WITH c AS (INSERT INTO "Conversation" ("id", "channel", "customerId", "flow", "step", "flowVersion", "state", "sessionStartedAt", "version", "createdAt", "updatedAt")
       VALUES (${id}, ${channel}, ${customerId}, ${state.flow}, ${state.step}, ${state.flowVersion}, ${json}, ${now}, ${0}, ${at}, ${at}) RETURNING "id")
-    INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
+    INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "outcome", "opensSession", "createdAt")
       SELECT c."id", ${m.ticketId ?? null}::text, ${m.direction}::text, ${m.channel}::text, ${m.kind}::text, ${m.text}::text, ${m.choices ? JSON.stringify(m.choices) : null}::jsonb,
-        ${m.platformMessageId ?? null}::text, ${m.status ?? null}::text, ${m.outboxId ?? null}::int, ${m.createdAt}::timestamp(3) FROM c`;
+        ${m.platformMessageId ?? null}::text, ${m.status ?? null}::text, ${m.outboxId ?? null}::int, ${m.outcome ?? null}::text, ${m.opensSession ?? false}::boolean, ${m.createdAt}::timestamp(3) FROM c`;
   return {
     id,
     channel,
@@ -148,6 +180,7 @@ export async function createConversation(
     flowVersion: state.flowVersion,
     state: JSON.parse(json) as Conversation['state'],
     sessionStartedAt: now,
+    sessionOpened: false,
     version: 0,
     createdAt: at,
     updatedAt: at,

@@ -14,6 +14,10 @@ export interface NewMessage {
   status?: string | null;
   outboxId?: number | null;
   ticketId?: string | null;
+  /** A system record's outcome of the session (the dashboard counts them). */
+  outcome?: string | null;
+  /** The customer's message that opened a session. */
+  opensSession?: boolean;
   createdAt: Date;
 }
 
@@ -43,8 +47,8 @@ export async function insertMessage(db: DbClient, m: NewMessage): Promise<void> 
   const choices = m.choices ? JSON.stringify(m.choices) : null;
   await exec(
     db,
-  )`INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "createdAt")
-    VALUES (${m.conversationId}, ${m.ticketId ?? null}, ${m.direction}, ${m.channel}, ${m.kind}, ${m.text}, ${choices}, ${m.platformMessageId ?? null}, ${m.status ?? null}, ${m.outboxId ?? null}, ${m.createdAt})`;
+  )`INSERT INTO "Message" ("conversationId", "ticketId", "direction", "channel", "kind", "text", "choices", "platformMessageId", "status", "outboxId", "outcome", "opensSession", "createdAt")
+    VALUES (${m.conversationId}, ${m.ticketId ?? null}, ${m.direction}, ${m.channel}, ${m.kind}, ${m.text}, ${choices}, ${m.platformMessageId ?? null}, ${m.status ?? null}, ${m.outboxId ?? null}, ${m.outcome ?? null}, ${m.opensSession ?? false}, ${m.createdAt})`;
 }
 
 /** Attaches the conversation's messages since `since` that belong to no ticket yet to `ticketId`. */

@@ -29,6 +29,7 @@ export async function enqueue(db: DbClient, item: { kind: string; channel: strin
     lastError: null,
     createdAt: item.now,
     sentAt: null,
+    segments: null,
   };
 }
 
@@ -166,29 +167,33 @@ async function claimOutboxPg(db: DbClient, args: { now: Date; owner: string; lea
  * platform's id (kept when there is none). On PostgreSQL through pg one statement does it all
  * (atomic by itself, one round trip); elsewhere one transaction.
  */
-export async function recordDeliveries(prisma: DbClient, sent: ReadonlyArray<{ id: number; platformMessageId: string | null; at: Date }>): Promise<void> {
+export async function recordDeliveries(
+  prisma: DbClient,
+  sent: ReadonlyArray<{ id: number; platformMessageId: string | null; at: Date; segments?: number | null }>,
+): Promise<void> {
   if (sent.length === 0) return;
   if (isDirectPg(prisma)) {
-    const rows = JSON.stringify(sent.map((r) => ({ id: r.id, pmid: r.platformMessageId, at: r.at.toISOString() })));
-    await exec(prisma)`WITH d AS (SELECT * FROM json_to_recordset(${rows}::json) AS x("id" int, "pmid" text, "at" timestamp(3))),
-      o AS (UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = d."at", "attempts" = "OutboxItem"."attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL
+    const rows = JSON.stringify(sent.map((r) => ({ id: r.id, pmid: r.platformMessageId, at: r.at.toISOString(), seg: r.segments ?? null })));
+    await exec(prisma)`WITH d AS (SELECT * FROM json_to_recordset(${rows}::json) AS x("id" int, "pmid" text, "at" timestamp(3), "seg" int)),
+      o AS (UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = d."at", "attempts" = "OutboxItem"."attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL,
+          "segments" = d."seg"
         FROM d WHERE "OutboxItem"."id" = d."id")
       UPDATE "Message" SET "status" = ${'sent'}, "platformMessageId" = COALESCE(d."pmid", "Message"."platformMessageId") FROM d WHERE "Message"."outboxId" = d."id"`;
     return;
   }
   await transaction(prisma as PrismaClient, async (tx) => {
     for (const r of sent) {
-      await markOutboxSent(tx, r.id, r.at);
+      await markOutboxSent(tx, r.id, r.at, r.segments ?? null);
       await setDelivery(tx, r.id, 'sent', r.platformMessageId);
     }
   });
 }
 
-export async function markOutboxSent(db: DbClient, id: number, now: Date): Promise<void> {
+export async function markOutboxSent(db: DbClient, id: number, now: Date, segments: number | null = null): Promise<void> {
   // After every delivery: raw, like enqueue.
   await exec(
     db,
-  )`UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = ${now}, "attempts" = "attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL WHERE "id" = ${id}`;
+  )`UPDATE "OutboxItem" SET "status" = ${'sent'}, "sentAt" = ${now}, "attempts" = "attempts" + 1, "leaseUntil" = NULL, "leasedBy" = NULL, "lastError" = NULL, "segments" = ${segments} WHERE "id" = ${id}`;
 }
 
 /** The address opted out: the item is done without being sent. */
