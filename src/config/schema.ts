@@ -318,6 +318,8 @@ export const configSchema = z
         shortText: z.boolean().default(true),
         redeliverFailed: z.boolean().default(true),
         redeliveryDelayMinutes: z.number().positive().default(5),
+        /** What one billed segment costs, in minor units of billing.currency (the dashboard's SMS cost); null: not shown. */
+        segmentPrice: z.number().int().nonnegative().nullable().default(null),
       })
       .prefault({}),
     /**

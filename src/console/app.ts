@@ -20,6 +20,7 @@ import { ASSETS } from './assets.js';
 import { type AuthSettings, checkCsrf, type ConsoleEnv, currentSession, langOf, requireSession } from './auth.js';
 import { messagePage } from './layout.js';
 import { signInRoutes } from './sign-in.js';
+import { dashboardPages } from './dashboard.js';
 import { ticketActions } from './ticket-actions.js';
 import { ticketPages } from './tickets.js';
 import { ct } from './texts.js';
@@ -99,6 +100,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   // handlers above answered their own paths, so these run for the pages below only).
   app.use('*', requireSession(auth));
   app.use('*', checkCsrf(auth));
+  dashboardPages(app, { ...auth, config: deps.config });
   ticketPages(app, { ...auth, timezone: deps.timezone });
   ticketActions(app, { ...auth, queue: deps.queue, timezone: deps.timezone, pollMs: deps.pollMs, stopping: stopping.signal });
 

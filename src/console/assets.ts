@@ -4,6 +4,12 @@
  * Kept as modules so the compiled dist/ carries them without a copy step.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** Chart.js's browser build, from the installed package (the dashboard's charts). */
+const CHART_JS = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 
 const CSS = `
 :root { --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #fff; --accent: #0b5cad; --warn: #9a3412; --soft: #f6f8fa; }
@@ -50,6 +56,18 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1r
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+dl.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .75rem; margin: 0 0 1.5rem; }
+dl.tiles .tile { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; background: var(--soft); }
+dl.tiles dt { font-weight: 600; color: var(--muted); font-size: .95rem; }
+dl.tiles dd { margin: 0; }
+dl.tiles .big { display: block; font-size: 1.6rem; font-weight: 700; }
+dl.tiles .detail { display: block; color: var(--muted); font-size: .9rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
+figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: .75rem; min-width: 0; }
+figure.chart figcaption { font-weight: 700; margin-bottom: .5rem; }
+figure.chart .chart-box { position: relative; height: 16rem; }
+figure.chart details { margin-top: .5rem; }
+.period-line { color: var(--muted); }
 @media (max-width: 40rem) { main { padding: .75rem; } th, td { padding: .35rem; } header.top { padding: .5rem; } }
 `;
 
@@ -75,6 +93,40 @@ const JS = `
     list.appendChild(li);
   });
 })();
+
+// The dashboard: each figure.chart is drawn by Chart.js from the table under it (first cell the
+// label, one series per further column); the table stays the data for screen readers.
+(function () {
+  var figures = document.querySelectorAll('figure.chart[data-chart]');
+  if (!figures.length || typeof Chart === 'undefined') return;
+  var palette = ['#0b5cad', '#1a7f37', '#bf8700', '#9a3412', '#8250df', '#57606a'];
+  Array.prototype.forEach.call(figures, function (figure) {
+    var kind = figure.getAttribute('data-chart');
+    var canvas = figure.querySelector('canvas');
+    var table = figure.querySelector('table');
+    if (!canvas || !table) return;
+    var heads = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) { return th.textContent; });
+    var rows = table.querySelectorAll('tbody tr');
+    var labels = Array.prototype.map.call(rows, function (tr) { return tr.querySelector('th').textContent; });
+    var datasets = heads.slice(1).map(function (name, i) {
+      return {
+        label: name,
+        data: Array.prototype.map.call(rows, function (tr) { return Number(tr.querySelectorAll('td')[i].getAttribute('data-value')); }),
+        backgroundColor: kind === 'doughnut' ? palette : palette[i % palette.length],
+      };
+    });
+    new Chart(canvas, {
+      type: kind,
+      data: { labels: labels, datasets: datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        plugins: { legend: { display: kind === 'doughnut' || datasets.length > 1, position: 'bottom' } },
+        scales: kind === 'bar' ? { y: { beginAtZero: true, ticks: { precision: 0 } } } : {},
+      },
+    });
+  });
+})();
 `;
 
 /** An asset: its body, type and a content hash for the URL (so it can be cached for good). */
@@ -89,6 +141,7 @@ const asset = (body: string, type: string): Asset => ({ body, type, hash: create
 export const ASSETS: Record<string, Asset> = {
   'console.css': asset(CSS, 'text/css; charset=utf-8'),
   'console.js': asset(JS, 'text/javascript; charset=utf-8'),
+  'chart.js': asset(CHART_JS, 'text/javascript; charset=utf-8'),
 };
 
 /** The URL of an asset, with its hash as a query so a new version is fetched anew. */

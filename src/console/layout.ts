@@ -19,6 +19,7 @@ export interface Viewer {
 }
 
 const NAV: Array<{ href: string; key: ConsoleTextKey; admin?: boolean }> = [
+  { href: '/console/dashboard', key: 'nav.dashboard' },
   { href: '/console/tickets', key: 'nav.tickets' },
   { href: '/console/customers', key: 'nav.customers' },
   { href: '/console/outages', key: 'nav.outages' },
@@ -31,7 +32,7 @@ export function csrfField(token: string): Markup {
   return html`<input type="hidden" name="_csrf" value="${token}">`;
 }
 
-export function page(opts: { lang: Lang; title: string; body: Markup; viewer?: Viewer; current?: string }): Markup {
+export function page(opts: { lang: Lang; title: string; body: Markup; viewer?: Viewer; current?: string; charts?: boolean }): Markup {
   const { lang, viewer } = opts;
   const nav = viewer
     ? html`<nav class="main" aria-label="${ct(lang, 'nav.label')}"><ul>${NAV.filter((n) => !n.admin || viewer.role === 'admin').map(
@@ -49,7 +50,12 @@ export function page(opts: { lang: Lang; title: string; body: Markup; viewer?: V
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} – ${ct(lang, 'app.title')}</title>
 <link rel="stylesheet" href="${assetUrl('console.css')}">
-<script src="${assetUrl('console.js')}" defer></script>
+${
+  opts.charts
+    ? html`<script src="${assetUrl('chart.js')}" defer></script>
+`
+    : ''
+}<script src="${assetUrl('console.js')}" defer></script>
 </head>
 <body>
 <header class="top"><a class="brand" href="/console">${ct(lang, 'app.title')}</a>${nav}</header>
