@@ -26,7 +26,7 @@ main { padding: 1rem; max-width: 72rem; margin: 0 auto; }
 h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 label { display: block; font-weight: 600; margin: .5rem 0 .25rem; }
-input[type=text], input[type=password], input[type=number], input[type=search], input[type=datetime-local], select, textarea {
+input[type=text], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=date], select, textarea {
   width: 100%; max-width: 32rem; padding: .5rem; font: inherit; border: 1px solid #8c959f; border-radius: 4px; background: #fff; color: var(--fg); }
 textarea { min-height: 5rem; }
 button { font: inherit; padding: .45rem .9rem; border: 1px solid var(--accent); border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
@@ -142,6 +142,11 @@ export const ASSETS: Record<string, Asset> = {
   'console.css': asset(CSS, 'text/css; charset=utf-8'),
   'console.js': asset(JS, 'text/javascript; charset=utf-8'),
   'chart.js': asset(CHART_JS, 'text/javascript; charset=utf-8'),
+  // The tab's icon (else the browser asks for /favicon.ico, which is not the console's).
+  'icon.svg': asset(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5cad"/><path d="M10 7v18h12" stroke="#fff" stroke-width="4" fill="none"/></svg>',
+    'image/svg+xml',
+  ),
 };
 
 /** The URL of an asset, with its hash as a query so a new version is fetched anew. */

@@ -49,6 +49,7 @@ export function page(opts: { lang: Lang; title: string; body: Markup; viewer?: V
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} – ${ct(lang, 'app.title')}</title>
+<link rel="icon" href="${assetUrl('icon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${assetUrl('console.css')}">
 ${
   opts.charts
