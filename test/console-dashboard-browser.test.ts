@@ -91,9 +91,9 @@ describe.skipIf(!HAS_BROWSER)('the dashboard in Chromium', () => {
   /** What Chart.js drew from: each chart's labels and datasets. */
   const chartData = (page: Page, id: string) =>
     page.evaluate((canvasId) => {
-      const chart = (globalThis as unknown as { Chart: { getChart(el: Element): { data: { labels: string[]; datasets: Array<{ label: string; data: number[] }> } } } }).Chart.getChart(
-        document.getElementById(canvasId) as Element,
-      );
+      const chart = (
+        globalThis as unknown as { Chart: { getChart(el: Element): { data: { labels: string[]; datasets: Array<{ label: string; data: number[] }> } } } }
+      ).Chart.getChart(document.getElementById(canvasId) as Element);
       return { labels: chart.data.labels, datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })) };
     }, id);
 

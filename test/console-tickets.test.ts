@@ -69,6 +69,9 @@ describe.each([
     // The text search finds it by a word of the customer's message, and not by another.
     expect((await browser.get('/console/tickets?q=pomoc')).text).toContain(number);
     expect((await browser.get('/console/tickets?q=tiskarna')).text).not.toContain(`href="/console/tickets/${number}"`);
+    // In any letter case, diacritics included, by the customer's name or the message.
+    for (const q of ['novák', 'NOVÁK', 'jan nov', 'PROSÍM O POMOC'])
+      expect((await browser.get(`/console/tickets?q=${encodeURIComponent(q)}`)).text, q).toContain(`href="/console/tickets/${number}"`);
 
     const page = await browser.get(`/console/tickets/${number}`);
     expect(page.status).toBe(200);
@@ -76,6 +79,21 @@ describe.each([
     expect(page.text).toContain('Prosím o pomoc &lt;img src=x onerror=alert(1)&gt;');
     expect(page.text).toContain('Dobrý den');
     expect((await browser.get('/console/tickets/T-2026-99999')).status).toBe(404);
+  });
+
+  it.skipIf(skip)('filters by the reaction deadline: running before it passes, breached after, met once reacted in time', async () => {
+    const number = await openTicket();
+    let viewer = await signedIn('eva', 'viewer');
+    const listed = async (sla: string) => (await viewer.get(`/console/tickets?sla=${sla}`)).text.includes(`href="/console/tickets/${number}"`);
+    const ticket = await ticketByNumber(t.linka.db.prisma, number);
+    expect(ticket?.deadline).toBeInstanceOf(Date); // Jan's PLUS tier promises a reaction
+    expect([await listed('running'), await listed('breached'), await listed('met'), await listed('none')]).toEqual([true, false, false, false]);
+    t.clock.now = new Date((ticket?.deadline as Date).getTime() + 60_000);
+    viewer = await signedIn('eva2', 'viewer'); // the first session timed out meanwhile
+    expect([await listed('running'), await listed('breached')]).toEqual([false, true]);
+    await t.linka.db.prisma.ticket.update({ where: { number }, data: { firstReactionAt: ticket?.createdAt, slaMet: true } });
+    expect([await listed('running'), await listed('breached'), await listed('met')]).toEqual([false, false, true]);
+    expect((await viewer.get('/console/tickets?sla=nonsense')).status).toBe(200);
   });
 
   it.skipIf(skip)('a viewer sees no action buttons, and a forged POST as a viewer gets 403 and changes nothing', async () => {
@@ -115,6 +133,11 @@ describe.each([
     // A second claim is refused by the queue, and the page says why.
     const again = await petr.post(`/console/tickets/${number}/claim`, { _csrf: csrfOf(after.text) });
     expect(decodeURIComponent(again.location ?? '')).toContain('ok=0');
+    // The events read as sentences, not as data.
+    const events = after.text.slice(after.text.indexOf('<h2>Události</h2>'));
+    expect(events).toContain('<th scope="col">Co se stalo</th>');
+    expect(events).toContain('Petr Novotný převzal(a) požadavek.');
+    expect(events).not.toContain('{&quot;');
   });
 
   it.skipIf(skip || provider !== 'sqlite')("a customer's new message reaches the open ticket page's live stream without a reload", async () => {

@@ -7,8 +7,18 @@ import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { localTime } from '../domain/date-format.js';
 import { byUrgency, isEmergency } from '../domain/sla.js';
+import { eventText } from '../domain/ticket-detail.js';
 import type { Lang } from '../shared/lang.js';
-import { consoleTicket, offersWithConsents, ticketHolders, ticketKeys, ticketRowsByIds, ticketTiers, type TicketFilter } from '../store/console-tickets.js';
+import {
+  SLA_STATES,
+  consoleTicket,
+  offersWithConsents,
+  ticketHolders,
+  ticketKeys,
+  ticketRowsByIds,
+  ticketTiers,
+  type TicketFilter,
+} from '../store/console-tickets.js';
 import { type AuthSettings, type ConsoleEnv, type Ctx, hasRole } from './auth.js';
 import { type Markup, messagePage, page, type Viewer } from './layout.js';
 import { actionForms } from './ticket-actions.js';
@@ -44,6 +54,8 @@ export function ticketPages(app: Hono<ConsoleEnv>, d: TicketPagesDeps): void {
       technician: q.technician || undefined,
       category: q.category || undefined,
       text: q.q?.slice(0, 200) || undefined,
+      sla: (SLA_STATES as readonly string[]).includes(q.sla ?? '') ? q.sla : undefined,
+      now: d.clock(),
     };
     const keys = (await ticketKeys(d.prisma, filter)).sort(byUrgency);
     const pages = Math.max(1, Math.ceil(keys.length / PAGE_SIZE));
@@ -61,6 +73,7 @@ export function ticketPages(app: Hono<ConsoleEnv>, d: TicketPagesDeps): void {
 <div><label for="f-tier">${ct(lang, 'tickets.tier')}</label><select id="f-tier" name="tier">${option('', ct(lang, 'tickets.any'), filter.tier)}${tiers.map((t) => option(t, t, filter.tier))}</select></div>
 <div><label for="f-tech">${ct(lang, 'tickets.technician')}</label><select id="f-tech" name="technician">${option('', ct(lang, 'tickets.any'), filter.technician)}${holders.map((h) => option(h.id, h.name, filter.technician))}</select></div>
 <div><label for="f-cat">${ct(lang, 'tickets.category')}</label><select id="f-cat" name="category">${option('', ct(lang, 'tickets.any'), filter.category)}${CATEGORIES.map((k) => option(k, categoryLabel(lang, k), filter.category))}</select></div>
+<div><label for="f-sla">${ct(lang, 'tickets.sla')}</label><select id="f-sla" name="sla">${option('', ct(lang, 'tickets.any'), filter.sla)}${SLA_STATES.map((s) => option(s, ct(lang, `tickets.sla.${s}` as ConsoleTextKey), filter.sla))}</select></div>
 <div><label for="f-q">${ct(lang, 'tickets.search')}</label><input type="search" id="f-q" name="q" value="${filter.text ?? ''}"></div>
 <div class="check"><input type="checkbox" id="f-em" name="emergency" value="1"${filter.emergency ? html` checked` : ''}> <label for="f-em">${ct(lang, 'tickets.emergency')}</label></div>
 <div><button type="submit">${ct(lang, 'tickets.filter')}</button></div>
@@ -158,8 +171,8 @@ ${
     : html`<p>${ct(lang, 'ticket.noTime')}</p>`
 }
 <h2>${ct(lang, 'ticket.events')}</h2>
-<div class="table-wrap"><table><tbody>${ticket.events.map(
-      (e) => html`<tr><td>${when(e.createdAt)}</td><td>${e.type}</td><td>${e.actor}</td><td>${e.data ? JSON.stringify(e.data) : ''}</td></tr>`,
+<div class="table-wrap"><table><thead><tr><th scope="col">${ct(lang, 'ticket.eventWhen')}</th><th scope="col">${ct(lang, 'ticket.eventWhat')}</th></tr></thead><tbody>${ticket.events.map(
+      (e) => html`<tr><td>${when(e.createdAt)}</td><td>${eventText(e, lang)}</td></tr>`,
     )}</tbody></table></div>`;
     return c.html(page({ lang, title: `${ticket.number} · ${categoryLabel(lang, ticket.category)}`, viewer: viewerOf(c), current: '/console/tickets', body }));
   });

@@ -29,7 +29,7 @@ export interface DetailEvent {
 const SHOWN_AS_MESSAGES = new Set(['customer_message', 'technician_message']);
 
 /** One event in words: "Petr převzal(a) požadavek.", "Interní poznámka (Petr): …". */
-function eventText(e: DetailEvent, lang: Lang): string {
+export function eventText(e: DetailEvent, lang: Lang): string {
   const data = (e.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
   const name = typeof data.name === 'string' ? data.name : e.actor;
   const params: Record<string, string | number> = { name };

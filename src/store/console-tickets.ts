@@ -3,7 +3,8 @@
  * caller, then paged), one ticket with everything that happened on it, and the messages
  * recorded on a ticket after a given one (the live page).
  */
-import type { DbClient, Prisma } from './types.js';
+import { onSqlite } from './sql.js';
+import type { DbClient, Prisma, PrismaClient } from './types.js';
 
 /** The list's filters, as the form sends them (empty: any). */
 export interface TicketFilter {
@@ -14,11 +15,52 @@ export interface TicketFilter {
   /** The holder's technician id ("slack:U1", "console:eva"). */
   technician?: string;
   category?: string;
-  /** Over the number, the customer's name and the messages' texts. */
+  /** Over the number, the customer's name and the messages' texts, in any letter case. */
   text?: string;
+  /**
+   * The service level: breached (a reaction or resolution deadline passed unmet), running (a
+   * reaction is due and its deadline is ahead), met (reacted in time), none (no deadline).
+   */
+  sla?: string;
+  /** Now, for the deadlines. */
+  now?: Date;
 }
 
-function whereOf(f: TicketFilter): Prisma.TicketWhereInput {
+export const SLA_STATES = ['breached', 'running', 'met', 'none'] as const;
+
+function slaWhere(state: string, now: Date): Prisma.TicketWhereInput | null {
+  switch (state) {
+    case 'breached':
+      return {
+        OR: [
+          { slaMet: false },
+          { resolutionMet: false },
+          { firstReactionAt: null, deadline: { lt: now } },
+          { resolvedAt: null, resolutionDeadline: { lt: now } },
+        ],
+      };
+    case 'running':
+      return { firstReactionAt: null, deadline: { gte: now } };
+    case 'met':
+      return { slaMet: true };
+    case 'none':
+      return { deadline: null };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The spellings a search looks for. PostgreSQL compares case-insensitively itself; SQLite's LIKE
+ * folds only ASCII letters, so "čerMák" is also looked for as "čermák", "ČERMÁK" and "Čermák".
+ */
+function spellings(text: string, sqlite: boolean): string[] {
+  if (!sqlite) return [text];
+  const lower = text.toLocaleLowerCase('cs');
+  return [...new Set([text, lower, text.toLocaleUpperCase('cs'), lower.charAt(0).toLocaleUpperCase('cs') + lower.slice(1)])];
+}
+
+function whereOf(f: TicketFilter, sqlite: boolean): Prisma.TicketWhereInput {
   const and: Prisma.TicketWhereInput[] = [];
   const status = f.status || 'active';
   if (status === 'active') and.push({ status: { in: ['open', 'claimed'] } });
@@ -28,17 +70,25 @@ function whereOf(f: TicketFilter): Prisma.TicketWhereInput {
   if (f.technician) and.push({ claimedBy: f.technician });
   if (f.category) and.push({ category: f.category });
   const text = f.text?.trim();
-  if (text)
+  if (text) {
+    const mode = sqlite ? {} : { mode: 'insensitive' as const };
     and.push({
-      OR: [{ number: { contains: text } }, { customer: { name: { contains: text } } }, { messages: { some: { text: { contains: text } } } }],
+      OR: spellings(text, sqlite).flatMap((s) => [
+        { number: { contains: s, ...mode } },
+        { customer: { name: { contains: s, ...mode } } },
+        { messages: { some: { text: { contains: s, ...mode } } } },
+      ]),
     });
+  }
+  const sla = f.sla ? slaWhere(f.sla, f.now ?? new Date()) : null;
+  if (sla) and.push(sla);
   return { AND: and };
 }
 
 /** The fields urgency sorts by, of every ticket the filter lets through. */
 export function ticketKeys(db: DbClient, f: TicketFilter) {
   return db.ticket.findMany({
-    where: whereOf(f),
+    where: whereOf(f, onSqlite(db as PrismaClient)),
     select: { id: true, deadline: true, createdAt: true, emergency: true, workCategory: true },
   });
 }
