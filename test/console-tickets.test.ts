@@ -88,7 +88,8 @@ describe.each([
     const ticket = await ticketByNumber(t.linka.db.prisma, number);
     expect(ticket?.deadline).toBeInstanceOf(Date); // Jan's PLUS tier promises a reaction
     expect([await listed('running'), await listed('breached'), await listed('met'), await listed('none')]).toEqual([true, false, false, false]);
-    t.clock.now = new Date((ticket?.deadline as Date).getTime() + 60_000);
+    const deadline = ticket?.deadline as Date;
+    t.clock.now = new Date(deadline.getTime() + 60_000);
     viewer = await signedIn('eva2', 'viewer'); // the first session timed out meanwhile
     expect([await listed('running'), await listed('breached')]).toEqual([false, true]);
     await t.linka.db.prisma.ticket.update({ where: { number }, data: { firstReactionAt: ticket?.createdAt, slaMet: true } });
