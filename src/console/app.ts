@@ -23,6 +23,7 @@ import { signInRoutes } from './sign-in.js';
 import { dashboardPages } from './dashboard.js';
 import { ticketActions } from './ticket-actions.js';
 import { ticketPages } from './tickets.js';
+import { userPages } from './users.js';
 import { ct } from './texts.js';
 
 export interface ConsoleDeps {
@@ -102,6 +103,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   app.use('*', checkCsrf(auth));
   dashboardPages(app, { ...auth, config: deps.config });
   ticketPages(app, { ...auth, timezone: deps.timezone });
+  userPages(app, auth);
   ticketActions(app, { ...auth, queue: deps.queue, timezone: deps.timezone, pollMs: deps.pollMs, stopping: stopping.signal });
 
   app.notFound((c) => c.html(messagePage(langOf(c.get('user')), ct('cs', 'error.notFound.title'), ct(langOf(c.get('user')), 'error.notFound')), 404));

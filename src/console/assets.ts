@@ -56,6 +56,12 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1r
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.inline-forms { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0; }
+.inline-forms form { margin: 0; }
+section.account { border-top: 1px solid var(--line); margin-top: 1rem; }
+button.danger { background: var(--warn); border-color: var(--warn); }
+code.secret { font-size: 1.1rem; padding: .2rem .4rem; background: #fff; border: 1px solid var(--line); user-select: all; }
+.hint { color: var(--muted); }
 dl.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .75rem; margin: 0 0 1.5rem; }
 dl.tiles .tile { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; background: var(--soft); }
 dl.tiles dt { font-weight: 600; color: var(--muted); font-size: .95rem; }

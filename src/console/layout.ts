@@ -38,7 +38,7 @@ export function page(opts: { lang: Lang; title: string; body: Markup; viewer?: V
     ? html`<nav class="main" aria-label="${ct(lang, 'nav.label')}"><ul>${NAV.filter((n) => !n.admin || viewer.role === 'admin').map(
         (n) => html`<li><a href="${n.href}"${opts.current === n.href ? html` aria-current="page"` : ''}>${ct(lang, n.key)}</a></li>`,
       )}</ul></nav>
-      <div class="who"><span>${viewer.displayName} (${ct(lang, `role.${viewer.role}` as ConsoleTextKey)})</span>
+      <div class="who"><a href="/console/me" title="${ct(lang, 'me.title')}">${viewer.displayName} (${ct(lang, `role.${viewer.role}` as ConsoleTextKey)})</a>
         <form method="post" action="/console/logout">${csrfField(viewer.csrfToken)}<button type="submit" class="link">${ct(lang, 'auth.signOut')}</button></form>
         <form method="post" action="/console/logout-everywhere">${csrfField(viewer.csrfToken)}<button type="submit" class="link">${ct(lang, 'auth.signOutEverywhere')}</button></form>
       </div>`

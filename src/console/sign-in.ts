@@ -87,7 +87,13 @@ export function signInRoutes(app: Hono<ConsoleEnv>, s: AuthSettings): void {
   const lang: Lang = 'cs';
 
   app.get('/login', async (c) => {
-    const info = c.req.query('bye') ? ct(lang, 'login.signedOut') : c.req.query('expired') ? ct(lang, 'login.expired') : undefined;
+    const info = c.req.query('bye')
+      ? ct(lang, 'login.signedOut')
+      : c.req.query('expired')
+        ? ct(lang, 'login.expired')
+        : c.req.query('changed')
+          ? ct(lang, 'me.passwordChanged')
+          : undefined;
     return c.html(loginForm(lang, formToken(c, s), { info }));
   });
 
