@@ -10,6 +10,7 @@ import { seedCustomers } from './helpers/harness.js';
 import { startTestLinka, type TestLinka } from './helpers/linka.js';
 import { addOperator, ConsoleClient, csrfOf } from './helpers/console-client.js';
 import { ticketByNumber } from '../src/store/tickets.js';
+import { byUrgency } from '../src/domain/sla.js';
 
 const PG = await pgAvailable();
 const XSS = '<img src=x onerror=alert(1)>';
@@ -79,6 +80,35 @@ describe.each([
     expect(page.text).toContain('Prosím o pomoc &lt;img src=x onerror=alert(1)&gt;');
     expect(page.text).toContain('Dobrý den');
     expect((await browser.get('/console/tickets/T-2026-99999')).status).toBe(404);
+  });
+
+  it.skipIf(skip)('lists the most urgent first, as the queue does, across pages: emergencies, then by deadline, then the rest', async () => {
+    const prisma = t.linka.db.prisma;
+    const jan = await prisma.customer.findUniqueOrThrow({ where: { contractNumber: '2024-0153' } });
+    const base = new Date('2026-11-20T08:00:00Z').getTime();
+    const tickets = Array.from({ length: 65 }, (_, i) => ({
+      id: `u${i}`,
+      number: `T-2026-${String(100 + i).padStart(5, '0')}`,
+      customerId: jan.id,
+      category: 'internet',
+      answers: {},
+      summary: `Případ ${i}`,
+      createdAt: new Date(base + ((i * 37) % 65) * 60_000),
+      deadline: i % 3 === 0 ? null : new Date(base + ((i * 53) % 65) * 3_600_000),
+      emergency: i % 13 === 0,
+      workCategory: i % 17 === 5 ? 'outage' : 'diagnostics',
+    }));
+    await prisma.ticket.createMany({ data: tickets });
+    const expected = [...tickets].sort(byUrgency).map((x) => x.number);
+    const viewer = await signedIn('eva', 'viewer');
+    const numbers = (page: string) => [...page.matchAll(/<td><a href="\/console\/tickets\/(T-2026-\d+)">/g)].map((m) => m[1]);
+    const first = await viewer.get('/console/tickets');
+    expect(first.text).toContain('65');
+    const second = await viewer.get('/console/tickets?page=2');
+    expect([...numbers(first.text), ...numbers(second.text)]).toEqual(expected);
+    expect(numbers(first.text)).toHaveLength(50);
+    // A page past the last shows the last.
+    expect(numbers((await viewer.get('/console/tickets?page=9')).text)).toEqual(expected.slice(50));
   });
 
   it.skipIf(skip)('filters by the reaction deadline: running before it passes, breached after, met once reacted in time', async () => {

@@ -77,7 +77,10 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
 
   app.use(secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'same-origin', crossOriginEmbedderPolicy: false }));
   app.use(async (c, next) => {
+    const started = performance.now();
     await next();
+    // How long the server took (the browser's developer tools and bench/console.ts read it).
+    c.header('server-timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
     // Pages hold customers' data: never kept by shared caches or the browser's back-forward store.
     if (!c.req.path.startsWith('/console/assets/')) c.header('cache-control', 'no-store');
   });

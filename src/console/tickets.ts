@@ -6,7 +6,7 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { localTime } from '../domain/date-format.js';
-import { byUrgency, isEmergency } from '../domain/sla.js';
+import { isEmergency } from '../domain/sla.js';
 import { eventText } from '../domain/ticket-detail.js';
 import type { Lang } from '../shared/lang.js';
 import {
@@ -14,7 +14,7 @@ import {
   consoleTicket,
   offersWithConsents,
   ticketHolders,
-  ticketKeys,
+  ticketPage,
   ticketRowsByIds,
   ticketTiers,
   type TicketFilter,
@@ -57,10 +57,11 @@ export function ticketPages(app: Hono<ConsoleEnv>, d: TicketPagesDeps): void {
       sla: (SLA_STATES as readonly string[]).includes(q.sla ?? '') ? q.sla : undefined,
       now: d.clock(),
     };
-    const keys = (await ticketKeys(d.prisma, filter)).sort(byUrgency);
-    const pages = Math.max(1, Math.ceil(keys.length / PAGE_SIZE));
-    const pageNo = Math.min(pages, Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1));
-    const ids = keys.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE).map((k) => k.id);
+    const asked = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+    let { total, ids } = await ticketPage(d.prisma, filter, (asked - 1) * PAGE_SIZE, PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const pageNo = Math.min(pages, asked);
+    if (pageNo !== asked) ({ total, ids } = await ticketPage(d.prisma, filter, (pageNo - 1) * PAGE_SIZE, PAGE_SIZE));
     const byId = new Map((await ticketRowsByIds(d.prisma, ids)).map((r) => [r.id, r]));
     const rows = ids.flatMap((id) => (byId.get(id) ? [byId.get(id) as NonNullable<ReturnType<typeof byId.get>>] : []));
     const [holders, tiers] = await Promise.all([ticketHolders(d.prisma), ticketTiers(d.prisma)]);
@@ -78,7 +79,7 @@ export function ticketPages(app: Hono<ConsoleEnv>, d: TicketPagesDeps): void {
 <div class="check"><input type="checkbox" id="f-em" name="emergency" value="1"${filter.emergency ? html` checked` : ''}> <label for="f-em">${ct(lang, 'tickets.emergency')}</label></div>
 <div><button type="submit">${ct(lang, 'tickets.filter')}</button></div>
 </form>
-<p role="status">${ct(lang, 'tickets.count', { count: keys.length })}</p>
+<p role="status">${ct(lang, 'tickets.count', { count: total })}</p>
 ${
   rows.length === 0
     ? html`<p>${ct(lang, 'tickets.none')}</p>`

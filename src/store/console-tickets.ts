@@ -85,12 +85,28 @@ function whereOf(f: TicketFilter, sqlite: boolean): Prisma.TicketWhereInput {
   return { AND: and };
 }
 
-/** The fields urgency sorts by, of every ticket the filter lets through. */
-export function ticketKeys(db: DbClient, f: TicketFilter) {
-  return db.ticket.findMany({
-    where: whereOf(f, onSqlite(db as PrismaClient)),
-    select: { id: true, deadline: true, createdAt: true, emergency: true, workCategory: true },
-  });
+/** Most urgent first, as the queue sorts (src/domain/sla.ts, byUrgency): by deadline, those without last, then the older. */
+const URGENCY: Prisma.TicketOrderByWithRelationInput[] = [{ deadline: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }, { id: 'asc' }];
+const EMERGENCY: Prisma.TicketWhereInput = { OR: [{ emergency: true }, { workCategory: 'outage' }] };
+
+/**
+ * One page of the tickets the filter lets through, most urgent first (emergencies, then by
+ * deadline, then the rest, the older first: the queue's order), and how many there are in all.
+ * The database sorts and pages: only the page's ids are read.
+ */
+export async function ticketPage(db: DbClient, f: TicketFilter, skip: number, take: number): Promise<{ total: number; ids: string[] }> {
+  const where = whereOf(f, onSqlite(db as PrismaClient));
+  const urgent: Prisma.TicketWhereInput = { AND: [where, EMERGENCY] };
+  const rest: Prisma.TicketWhereInput = { AND: [where, { emergency: false, NOT: { workCategory: 'outage' } }] };
+  const [first, second] = await Promise.all([db.ticket.count({ where: urgent }), db.ticket.count({ where: rest })]);
+  const ids: string[] = [];
+  if (skip < first) ids.push(...(await db.ticket.findMany({ where: urgent, orderBy: URGENCY, skip, take, select: { id: true } })).map((t) => t.id));
+  const left = take - ids.length;
+  if (left > 0 && second > 0)
+    ids.push(
+      ...(await db.ticket.findMany({ where: rest, orderBy: URGENCY, skip: Math.max(0, skip - first), take: left, select: { id: true } })).map((t) => t.id),
+    );
+  return { total: first + second, ids };
 }
 
 /** The rows of one page of the list, by id (the caller keeps its order). */
@@ -100,18 +116,19 @@ export function ticketRowsByIds(db: DbClient, ids: string[]) {
 
 /** The technicians who hold or held tickets (for the filter's choices). */
 export async function ticketHolders(db: DbClient): Promise<Array<{ id: string; name: string }>> {
-  const rows = await db.ticket.findMany({
+  // GROUP BY in the database (Prisma's `distinct` would read every ticket).
+  const rows = await db.ticket.groupBy({
+    by: ['claimedBy'],
     where: { claimedBy: { not: null } },
-    distinct: ['claimedBy'],
-    select: { claimedBy: true, claimedByName: true },
+    _max: { claimedByName: true },
     orderBy: { claimedBy: 'asc' },
   });
-  return rows.map((r) => ({ id: r.claimedBy as string, name: r.claimedByName ?? (r.claimedBy as string) }));
+  return rows.map((r) => ({ id: r.claimedBy as string, name: r._max.claimedByName ?? (r.claimedBy as string) }));
 }
 
 /** The tiers tickets were opened at (for the filter's choices). */
 export async function ticketTiers(db: DbClient): Promise<string[]> {
-  const rows = await db.ticket.findMany({ distinct: ['tier'], select: { tier: true }, orderBy: { tier: 'asc' } });
+  const rows = await db.ticket.groupBy({ by: ['tier'], orderBy: { tier: 'asc' } });
   return rows.map((r) => r.tier);
 }
 
