@@ -26,7 +26,7 @@ const CATEGORIES = ['internet', 'voip', 'wifi', 'other'];
 const TIERS = ['none', 'STANDARD', 'PLUS', 'VIP'];
 
 /** A year of history: customers, one conversation each, tickets with 4 messages and 2 events, time on every tenth. */
-async function seed(db: Db, customers: number, tickets: number): Promise<{ sample: string }> {
+export async function seed(db: Db, customers: number, tickets: number): Promise<{ sample: string }> {
   const prisma = db.prisma;
   const batch = 1000;
   for (let k = 0; k < customers; k += batch) {

@@ -73,15 +73,25 @@ export async function customerMonths(
     group.entries.push(e);
     groups.set(e.customer.id, group);
   }
-  const packages = await packagesOf(db, [...groups.keys()]);
+  // The month's cases' accepted terms and consents, read once for every customer (not per customer).
+  const monthNumbers = [...new Set(entries.map((e) => e.ticketNumber))];
+  const [packages, monthQuotes, monthAgreed] = await Promise.all([
+    packagesOf(db, [...groups.keys()]),
+    acceptedTermsByTicket(db, monthNumbers),
+    ticketNumbersWithConsent(db, monthNumbers),
+  ]);
+  const monthAgreedSet = new Set(monthAgreed);
   const customers: CustomerMonth[] = [];
   for (const { customer, entries: own } of [...groups.values()].sort((a, b) => a.customer.contractNumber.localeCompare(b.customer.contractNumber))) {
     const held = packages.filter((p) => p.customerId === customer.id);
     const plan = planOf(customer, settings.tiers);
     const bill = async (m: string, list: readonly BillableEntry[], balances: PackageBalance[]) => {
       const numbers = [...new Set(list.map((e) => e.ticketNumber))];
-      const quotes = await acceptedTermsByTicket(db, numbers);
-      const agreedCases = await ticketNumbersWithConsent(db, numbers);
+      const known = m === month;
+      const quotes = known
+        ? new Map(numbers.flatMap((n) => (monthQuotes.has(n) ? [[n, monthQuotes.get(n)] as const] : [])))
+        : await acceptedTermsByTicket(db, numbers);
+      const agreedCases = known ? numbers.filter((n) => monthAgreedSet.has(n)) : await ticketNumbersWithConsent(db, numbers);
       const casePrices: Record<string, PriceList> = {};
       for (const [ticket, terms] of quotes) {
         const prices = pricesOfQuote(terms);
