@@ -114,15 +114,20 @@ describe.each([
     expect(form.text).toContain('AP-Bory-1 (zákazníků: 1)');
     expect(form.text).toMatch(/<datalist id="o-known">.*<option value="Petržalka">/s);
 
+    const texts = { sk: 'Opravujeme prerušený kábel.', en: 'We are mending a cut cable.' };
     const expected = await t.linka.runtime.outages.preview({
       title: 'Plzeň – výpadek páteře',
       areas: ['Plzeň-Bory', 'Plzeň-Doubravka', 'AP-Bory-1'],
       services: ['internet'],
       estimatedEndAt: new Date('2026-11-23T13:00:00Z'),
+      texts,
     });
     // Jan by SMS, John and Eva on Telegram; Karel opted out, Zuzana is elsewhere.
     expect(expected).toMatchObject({ customers: 3, byChannel: { sms: 1, telegram: 2 } });
-    const preview = await admin.post('/console/outages/preview', { _csrf: csrfOf(form.text), ...declareForm() });
+    const preview = await admin.post('/console/outages/preview', {
+      _csrf: csrfOf(form.text),
+      ...declareForm({ 'text-sk': texts.sk, 'text-en': texts.en }),
+    });
     expect(preview.status).toBe(200);
     expect(preview.text).toContain(`Zákazníků, kterým přijde upozornění: 3 (Telegram: 2, SMS: 1; účtovaných SMS zpráv: přibližně ${expected.smsSegments}).`);
     expect(expected.smsSegments).toBeGreaterThan(0);
@@ -152,13 +157,17 @@ describe.each([
       source: 'console',
       createdBy: 'console:alena',
       status: 'investigating',
+      texts,
+      revision: 0,
     });
+    expect(queued.find((q) => q.target === 'telegram:5005')?.payload).toEqual({ reply: { text: `${texts.en} Expected end: 23 Nov 2026, 14:00.` } });
 
     // The same form sent again (a double click, a reload) declares nothing more.
     const again = await admin.post('/console/outages', hidden as Record<string, string>);
     expect(again.location).toBe(`/console/outages/${id}?done=already`);
     expect(await t.linka.db.prisma.outage.count()).toBe(1);
     expect(await replies()).toHaveLength(expected.customers);
+    expect((await t.linka.db.prisma.outage.findUnique({ where: { id } }))?.revision).toBe(0);
 
     const page = await admin.get(`/console/outages/${id}?done=declared`);
     expect(page.text).toContain('Výpadek je ohlášený');

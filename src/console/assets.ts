@@ -60,8 +60,12 @@ a.button { display: inline-block; padding: .45rem .9rem; border: 1px solid var(-
 .links { display: flex; flex-wrap: wrap; gap: .5rem; }
 .preview { border: 2px solid var(--accent); border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; max-width: 48rem; }
 .preview-line { font-size: 1.1rem; font-weight: 600; }
-dd.text, td.text { white-space: pre-wrap; overflow-wrap: anywhere; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+dd.text { white-space: pre-wrap; overflow-wrap: anywhere; }
+td.text { min-width: 11rem; overflow-wrap: break-word; }
+table.lines { font-size: .875rem; }
+table.lines th, table.lines td { padding: .35rem .3rem; }
+td.num, th.num { text-align: right; }
+td.num, td.nowrap { white-space: nowrap; }
 tfoot th, tfoot td { border-top: 2px solid var(--fg); font-weight: 600; }
 caption { text-align: left; font-weight: 600; padding: .5rem 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

@@ -20,6 +20,12 @@ export const MAX_TEXT = 1000;
 const MAX_AREAS = 200;
 const MAX_AREA = 100;
 const TEXT_LANGS: readonly Lang[] = ['cs', 'sk', 'en'];
+/**
+ * The texts' keys in the order PostgreSQL's jsonb keeps them (and the CLI writes them): an
+ * outage's texts read back compare equal to the same texts sent again, so a repeated form is
+ * no change.
+ */
+const STORED_ORDER: readonly Lang[] = ['cs', 'en', 'sk'];
 
 /** What the operator entered (kept as typed, so a form with a mistake comes back filled in). */
 export interface NoticeValues {
@@ -63,7 +69,7 @@ export const servicesOf = (form: Record<string, string>): string[] => OUTAGE_SER
 /** The custom texts of a posted form (`text-cs`...), the empty ones left out. */
 export function textsOf(form: Record<string, string>): Partial<Record<Lang, string>> {
   const texts: Partial<Record<Lang, string>> = {};
-  for (const lang of TEXT_LANGS) {
+  for (const lang of STORED_ORDER) {
     // Browsers send a textarea's line breaks as CRLF; the notices (and the CLI's) use LF.
     const value = (form[`text-${lang}`] ?? '').replace(/\r\n?/g, '\n').trim();
     if (value) texts[lang] = value;

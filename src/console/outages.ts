@@ -188,6 +188,7 @@ ${d.customerChannels.length === 0 ? html`<p class="notice error">${ct(lang, 'out
 <dt>${ct(lang, 'outages.areas')}</dt><dd>${f.values.areas.join(', ')}</dd>
 <dt>${ct(lang, 'outages.services')}</dt><dd>${f.values.services.map((s) => serviceLabel(lang, s)).join(', ')}</dd>
 <dt>${ct(lang, 'outages.eta')}</dt><dd>${f.etaAt ? localTime(f.etaAt, tz, lang) : '–'}</dd>
+${(['cs', 'sk', 'en'] as const).map((l) => (f.values.texts[l] ? html`<dt>${ct(lang, `outages.text.${l}` as ConsoleTextKey)}</dt><dd class="text">${f.values.texts[l]}</dd>` : ''))}
 </dl>
 <form method="post" action="/console/outages">${csrfField(c.get('session').csrfToken)}
 ${hiddenNoticeFields(f.values)}<input type="hidden" name="eta" value="${f.eta}"><input type="hidden" name="draft" value="console:${randomUUID()}">

@@ -71,7 +71,11 @@ function customerSection(lang: Lang, report: StatementReport, cm: CustomerMonth,
 <h2 id="st-${index}">${c.contractNumber} · ${c.name}</h2>
 <dl class="facts">
 <dt>${ct(lang, 'statements.tier')}</dt><dd>${c.tier}</dd>
-<dt>${ct(lang, 'statements.included')}</dt><dd>${ct(lang, 'statements.includedUsed', { used: minutes(s.includedUsedMinutes), of: minutes(s.includedMinutes), left: minutes(s.includedLeftMinutes) })}</dd>
+<dt>${ct(lang, 'statements.included')}</dt><dd>${
+    s.includedMinutes > 0
+      ? ct(lang, 'statements.includedUsed', { used: minutes(s.includedUsedMinutes), of: minutes(s.includedMinutes), left: minutes(s.includedLeftMinutes) })
+      : ct(lang, 'statements.noIncluded')
+  }</dd>
 ${held.length ? html`<dt>${ct(lang, 'statements.packagesLeft')}</dt><dd>${minutes(s.packageLeftMinutes)}</dd>` : ''}
 ${plan.start || plan.end ? html`<dt>${ct(lang, 'statements.plan')}</dt><dd>${plan.start ?? '…'} – ${plan.end ?? '…'}</dd>` : ''}
 ${plan.minimumUntil ? html`<dt>${ct(lang, 'statements.minimumUntil')}</dt><dd>${plan.minimumUntil}</dd>` : ''}
@@ -85,7 +89,7 @@ ${
 <thead><tr><th scope="col">${ct(lang, 'statements.date')}</th><th scope="col">${ct(lang, 'statements.time')}</th><th scope="col">${ct(lang, 'statements.ticket')}</th><th scope="col">${ct(lang, 'statements.technician')}</th><th scope="col">${ct(lang, 'statements.kind')}</th><th scope="col">${ct(lang, 'statements.activity')}</th><th scope="col" class="num">${ct(lang, 'statements.minutes')}</th><th scope="col" class="num">${ct(lang, 'statements.rounded')}</th><th scope="col" class="num">${ct(lang, 'statements.includedMinutes')}</th><th scope="col" class="num">${ct(lang, 'statements.packageMinutes')}</th><th scope="col" class="num">${ct(lang, 'statements.billed')}</th><th scope="col" class="num">${ct(lang, 'statements.amount')}</th></tr></thead>
 <tbody>${statement.lines.map(
         (l) => html`<tr>
-<td>${l.date}</td><td>${l.time}</td><td><a href="/console/tickets/${encodeURIComponent(l.ticketNumber)}">${l.ticketNumber}</a></td><td>${l.technicianName}</td><td>${kindLabel(lang, l.kind)}</td><td class="text">${describeLine(report, l)}</td>
+<td class="nowrap">${l.date}</td><td>${l.time}</td><td class="nowrap"><a href="/console/tickets/${encodeURIComponent(l.ticketNumber)}">${l.ticketNumber}</a></td><td>${l.technicianName}</td><td>${kindLabel(lang, l.kind)}</td><td class="text">${describeLine(report, l)}</td>
 ${num(l.minutes)}${num(l.roundedMinutes)}${num(l.includedMinutes)}${num(l.packageMinutes)}${num(l.billedMinutes)}<td class="num">${money(l.amount)}</td>
 </tr>`,
       )}</tbody>
