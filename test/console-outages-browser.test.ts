@@ -129,6 +129,8 @@ describe.skipIf(!HAS_BROWSER)('the outages and statements pages in Chromium', ()
       await page.goto(`${t.base}/console/outages`);
       expect(await page.textContent('main table')).toContain('Plzeň – výpadek páteře');
       await accessible(page, 'outages list');
+      await page.goto(`${t.base}/console/maintenance/new`);
+      await accessible(page, 'maintenance form');
 
       // At a phone's width the form is readable: nothing wider than the screen.
       const phone = await chrome.page({ width: 375, height: 812 });
