@@ -19,8 +19,11 @@ import type { PrismaClient } from '../store/types.js';
 import { ASSETS } from './assets.js';
 import { type AuthSettings, checkCsrf, type ConsoleEnv, currentSession, langOf, requireSession } from './auth.js';
 import { messagePage } from './layout.js';
+import { maintenancePages } from './maintenance.js';
+import { outagePages } from './outages.js';
 import { signInRoutes } from './sign-in.js';
 import { dashboardPages } from './dashboard.js';
+import { statementPages } from './statements.js';
 import { ticketActions } from './ticket-actions.js';
 import { ticketPages } from './tickets.js';
 import { userPages } from './users.js';
@@ -108,6 +111,9 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   ticketPages(app, { ...auth, timezone: deps.timezone });
   userPages(app, auth);
   ticketActions(app, { ...auth, queue: deps.queue, timezone: deps.timezone, pollMs: deps.pollMs, stopping: stopping.signal });
+  outagePages(app, { ...auth, outages: deps.outages, maintenance: deps.maintenance, timezone: deps.timezone, customerChannels: deps.customerChannels });
+  maintenancePages(app, { ...auth, maintenance: deps.maintenance, timezone: deps.timezone });
+  statementPages(app, { ...auth, config: deps.config });
 
   app.notFound((c) => c.html(messagePage(langOf(c.get('user')), ct('cs', 'error.notFound.title'), ct(langOf(c.get('user')), 'error.notFound')), 404));
   app.onError((err, c) => {

@@ -26,7 +26,7 @@ main { padding: 1rem; max-width: 72rem; margin: 0 auto; }
 h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 label { display: block; font-weight: 600; margin: .5rem 0 .25rem; }
-input[type=text], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=date], select, textarea {
+input[type=text], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=date], input[type=month], select, textarea {
   width: 100%; max-width: 32rem; padding: .5rem; font: inherit; border: 1px solid #8c959f; border-radius: 4px; background: #fff; color: var(--fg); }
 textarea { min-height: 5rem; }
 button { font: inherit; padding: .45rem .9rem; border: 1px solid var(--accent); border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
@@ -55,13 +55,31 @@ ol.history .meta { display: block; font-size: .85rem; color: var(--muted); white
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
+fieldset.group { border: 1px solid var(--line); border-radius: 4px; margin: 1rem 0; padding: .5rem .75rem .75rem; max-width: 48rem; }
+fieldset.group legend { font-weight: 600; padding: 0 .25rem; }
+fieldset.picks { border: 0; margin: .5rem 0 0; padding: 0; }
+fieldset.picks legend { font-weight: 600; color: var(--muted); padding: 0; }
+.pick-list { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .25rem 1rem; max-height: 18rem; overflow-y: auto; }
+.pick-list label, .check label { display: inline; font-weight: 400; margin: 0; }
+.hint { color: var(--muted); font-size: .9rem; margin: .25rem 0; }
+a.button { display: inline-block; padding: .45rem .9rem; border: 1px solid var(--accent); border-radius: 4px; text-decoration: none; }
+.links { display: flex; flex-wrap: wrap; gap: .5rem; }
+.preview { border: 2px solid var(--accent); border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; max-width: 48rem; }
+.preview-line { font-size: 1.1rem; font-weight: 600; }
+dd.text { white-space: pre-wrap; overflow-wrap: anywhere; }
+td.text { min-width: 11rem; overflow-wrap: break-word; }
+table.lines { font-size: .875rem; }
+table.lines th, table.lines td { padding: .35rem .3rem; }
+td.num, th.num { text-align: right; }
+td.num, td.nowrap { white-space: nowrap; }
+tfoot th, tfoot td { border-top: 2px solid var(--fg); font-weight: 600; }
+caption { text-align: left; font-weight: 600; padding: .5rem 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .inline-forms { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0; }
 .inline-forms form { margin: 0; }
 section.account { border-top: 1px solid var(--line); margin-top: 1rem; }
 button.danger { background: var(--warn); border-color: var(--warn); }
 code.secret { font-size: 1.1rem; padding: .2rem .4rem; background: #fff; border: 1px solid var(--line); user-select: all; }
-.hint { color: var(--muted); }
 dl.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .75rem; margin: 0 0 1.5rem; }
 dl.tiles .tile { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; background: var(--soft); }
 dl.tiles dt { font-weight: 600; color: var(--muted); font-size: .95rem; }

@@ -57,7 +57,8 @@ function csvField(value: string | number): string {
 
 const csvRow = (fields: ReadonlyArray<string | number>) => `${fields.map(csvField).join(',')}\n`;
 
-function describe(report: StatementReport, line: StatementLine): string {
+/** A line's description as the statement gives it (in the report's language): the activity, or the travel fee, kilometres, unagreed work. */
+export function describeLine(report: StatementReport, line: StatementLine): string {
   if (line.kind === 'travel-fee') return t(report.lang, 'statement.travelFee');
   if (line.kind === 'travel-km') return t(report.lang, 'statement.travelKm', { km: line.km });
   if (line.kind === 'unagreed') return t(report.lang, 'statement.unagreed', { activity: line.activity });
@@ -90,7 +91,7 @@ export function renderCsv(report: StatementReport): string {
         l.ticketNumber,
         l.technicianName,
         l.kind,
-        describe(report, l),
+        describeLine(report, l),
         l.minutes,
         l.roundedMinutes,
         l.includedMinutes,
@@ -187,7 +188,7 @@ export function renderJson(report: StatementReport): string {
           at: l.at.toISOString(),
           technician: l.technician,
           technicianName: l.technicianName,
-          activity: describe(report, l),
+          activity: describeLine(report, l),
           rate: l.rate,
           minutes: l.minutes,
           km: l.km,
