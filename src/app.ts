@@ -167,7 +167,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     publicUrl: env.publicUrl,
     bodyLimitBytes: config.server.bodyLimitBytes,
   });
-  http.mount('/console', consoleApp.listener);
+  http.mount('/console', consoleApp.listener, { tooLarge: consoleApp.tooLarge });
   const channels = Object.entries(setup.status)
     .filter(([, s]) => s === 'on')
     .map(([name]) => name);

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, parseCustomersCsv } from '../src/import/customers-csv.js';
+import { CSV_COLUMNS, importCustomers, parseCustomersCsv, planCustomersImport } from '../src/import/customers-csv.js';
+import { databaseForEachTest } from './helpers/db.js';
 import { openDatabase } from '../src/store/client.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -359,5 +360,48 @@ describe('linka customers import', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^linka: cannot read ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOENT: no such file or directory`));
     expect(run.stdout).toBe('');
+  });
+});
+
+// The console's preview (planCustomersImport) counts as the import then does, even where the
+// count is not plain: a telegram_id swapped or given up within the file, a phone moved.
+describe('planCustomersImport', () => {
+  const db = databaseForEachTest('sqlite');
+  it('predicts the import: each row created, changed (field, old, new) or unchanged, with the same counts', async () => {
+    const prisma = db().prisma;
+    const first = 'contract_number,name,phones,telegram_id\nA-001,Alena Malá,603 111 222,555\nA-002,Bedřich Malý,603 333 444,777\nA-003,Cecílie Malá,,\n';
+    await importCustomers(prisma, parseCustomersCsv(first, OPTS));
+    const files = [
+      'contract_number,name,telegram_id\nA-001,Alena Malá,777\nA-002,Bedřich Malý,555\nA-003,Cecílie Malá,\n',
+      'contract_number,name,phones,telegram_id\nA-004,Dana Nová,,555\nA-002,Bedřich Malý,603 333 444,\n',
+      'contract_number,name,phones\nA-001,Alena Malá,603 333 444\nA-002,Bedřich Malý,603 111 222\nA-003,Cecílie Veliká,\n',
+    ];
+    for (const text of files) {
+      const plan = await planCustomersImport(prisma, text, OPTS);
+      expect([text, plan.problems]).toEqual([text, []]);
+      expect(await importCustomers(prisma, parseCustomersCsv(text, OPTS))).toEqual(plan.counts);
+      // Once imported, the same file changes nothing.
+      expect((await planCustomersImport(prisma, text, OPTS)).rows.every((r) => r.action === 'unchanged')).toBe(true);
+    }
+    const plan = await planCustomersImport(prisma, 'contract_number,name,phones\nA-003,Cecílie Malá,+420 603 000 111\nA-009,Nový,603 333 444\n', OPTS);
+    expect(plan.rows).toEqual([
+      {
+        line: 2,
+        contractNumber: 'A-003',
+        name: 'Cecílie Malá',
+        action: 'change',
+        changes: [
+          { field: 'name', from: 'Cecílie Veliká', to: 'Cecílie Malá' },
+          { field: 'phones', from: null, to: '+420603000111' },
+        ],
+      },
+    ]);
+    // A-001 has that number and the file does not give A-001 another: refused, by line, as the import refuses it.
+    await expect(importCustomers(prisma, parseCustomersCsv('contract_number,name,phones\nA-009,Nový,603 333 444\n', OPTS))).rejects.toThrow(
+      'line 2: phone +420603333444 already belongs to contract A-001',
+    );
+    expect(plan.problems.map((p) => [p.line, p.code, p.message])).toEqual([
+      [3, 'phoneTaken', 'phone +420603333444 already belongs to contract A-001; a phone number may belong to one customer only'],
+    ]);
   });
 });

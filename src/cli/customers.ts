@@ -4,13 +4,9 @@ import { type CliIo, configOf, readInputFile, withDatabase } from './command.js'
 export async function customersImport(file: string, io: CliIo): Promise<number> {
   const config = configOf(io);
   const text = readInputFile(file);
-  const { importCustomers, parseCustomersCsv, planWarnings } = await import('../import/customers-csv.js');
-  const rows = parseCustomersCsv(text, {
-    region: config.phoneRegion,
-    defaultLanguage: config.defaultLanguage,
-    tiers: Object.keys(config.tiers),
-    tierTerms: config.tiers,
-  });
+  const { importCustomers, importOptionsOf, parseCustomersCsv, planWarnings } = await import('../import/customers-csv.js');
+  // The console's upload (src/console/customer-import.ts) reads a file with the same options.
+  const rows = parseCustomersCsv(text, importOptionsOf(config));
   // Shown, never refused: a customer may end a plan early and pay out its minimum term.
   for (const warning of planWarnings(rows, config.tiers)) io.err(`warning: ${warning}`);
   return withDatabase(io.env, async (db) => {

@@ -22,6 +22,9 @@ import { messagePage } from './layout.js';
 import { maintenancePages } from './maintenance.js';
 import { outagePages } from './outages.js';
 import { signInRoutes } from './sign-in.js';
+import { customerEdit } from './customer-edit.js';
+import { customerImport, sizeText } from './customer-import.js';
+import { customerPages } from './customers.js';
 import { dashboardPages } from './dashboard.js';
 import { statementPages } from './statements.js';
 import { ticketActions } from './ticket-actions.js';
@@ -53,6 +56,8 @@ export interface ConsoleApp {
   listener: (req: IncomingMessage, res: ServerResponse) => void;
   /** Ends the live streams (server-sent events), so the server can close. */
   stop(): void;
+  /** The answer to a body declared larger than the limit, which the server gives before the console sees the request: a page, not the API's JSON. */
+  tooLarge(): { status: number; headers: Record<string, string>; body: string };
 }
 
 /** The Content-Security-Policy: nothing inline, nothing from elsewhere. */
@@ -66,6 +71,20 @@ export const CSP = {
   formAction: ["'self'"],
   baseUri: ["'none'"],
 };
+
+/** The Content-Security-Policy header's value. */
+export function cspHeader(): string {
+  const kebab = (name: string) => name.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`);
+  return Object.entries(CSP)
+    .map(([k, v]) => `${kebab(k)} ${v.join(' ')}`)
+    .join('; ');
+}
+
+/** The page a too large request gets (413): before sign-in is checked, so in Czech, the console's first language. */
+function tooLargePage(limit: number): string {
+  const markup = messagePage('cs', ct('cs', 'customers.tooLarge.title'), ct('cs', 'customers.tooLarge', { size: sizeText(limit, 'cs') }));
+  return String(markup);
+}
 
 export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   const stopping = new AbortController();
@@ -90,7 +109,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   app.use(
     bodyLimit({
       maxSize: deps.bodyLimitBytes,
-      onError: (c) => c.text(`body larger than ${deps.bodyLimitBytes} bytes`, 413),
+      onError: (c) => c.html(tooLargePage(deps.bodyLimitBytes), 413),
     }),
   );
 
@@ -109,6 +128,10 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   app.use('*', checkCsrf(auth));
   dashboardPages(app, { ...auth, config: deps.config });
   ticketPages(app, { ...auth, timezone: deps.timezone });
+  // The upload's paths before the customer page's /customers/:key, which would take "import" for a key.
+  customerImport(app, { ...auth, config: deps.config, bodyLimitBytes: deps.bodyLimitBytes });
+  customerEdit(app, { ...auth, config: deps.config });
+  customerPages(app, { ...auth, timezone: deps.timezone, config: deps.config, customerChannels: deps.customerChannels });
   userPages(app, auth);
   ticketActions(app, { ...auth, queue: deps.queue, timezone: deps.timezone, pollMs: deps.pollMs, stopping: stopping.signal });
   outagePages(app, { ...auth, outages: deps.outages, maintenance: deps.maintenance, timezone: deps.timezone, customerChannels: deps.customerChannels });
@@ -128,5 +151,21 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   });
 
   const listener = getRequestListener((req, env) => app.fetch(req, env as HttpBindings));
-  return { listener: (req, res) => void listener(req, res), stop: () => stopping.abort() };
+  const tooLarge = tooLargePage(deps.bodyLimitBytes);
+  return {
+    listener: (req, res) => void listener(req, res),
+    stop: () => stopping.abort(),
+    tooLarge: () => ({
+      status: 413,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': cspHeader(),
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'same-origin',
+        'cache-control': 'no-store',
+      },
+      body: tooLarge,
+    }),
+  };
 }

@@ -26,7 +26,7 @@ main { padding: 1rem; max-width: 72rem; margin: 0 auto; }
 h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 label { display: block; font-weight: 600; margin: .5rem 0 .25rem; }
-input[type=text], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=date], input[type=month], select, textarea {
+input[type=text], input[type=password], input[type=number], input[type=search], input[type=datetime-local], input[type=email], input[type=date], input[type=month], input[type=file], select, textarea {
   width: 100%; max-width: 32rem; padding: .5rem; font: inherit; border: 1px solid #8c959f; border-radius: 4px; background: #fff; color: var(--fg); }
 textarea { min-height: 5rem; }
 button { font: inherit; padding: .45rem .9rem; border: 1px solid var(--accent); border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
@@ -54,7 +54,7 @@ ol.history .meta { display: block; font-size: .85rem; color: var(--muted); white
 .pager { display: flex; gap: 1rem; align-items: center; margin: 1rem 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dl.facts dt { font-weight: 600; }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 fieldset.group { border: 1px solid var(--line); border-radius: 4px; margin: 1rem 0; padding: .5rem .75rem .75rem; max-width: 48rem; }
 fieldset.group legend { font-weight: 600; padding: 0 .25rem; }
 fieldset.picks { border: 0; margin: .5rem 0 0; padding: 0; }
@@ -92,11 +92,29 @@ figure.chart figcaption { font-weight: 700; margin-bottom: .5rem; }
 figure.chart .chart-box { position: relative; height: 16rem; }
 figure.chart details { margin-top: .5rem; }
 .period-line { color: var(--muted); }
-@media (max-width: 40rem) { main { padding: .75rem; } th, td { padding: .35rem; } header.top { padding: .5rem; } }
+.field-error { margin: .25rem 0 0; color: var(--warn); font-weight: 600; }
+.field.invalid input, .field.invalid select { border: 2px solid var(--warn); }
+form.edit { max-width: 40rem; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .9rem; }
+details { margin: 1rem 0; }
+summary { cursor: pointer; font-weight: 600; }
+@media (max-width: 40rem) { main { padding: .75rem; } dl.facts { grid-template-columns: minmax(0, 1fr); gap: 0; } dl.facts dd { margin-bottom: .5rem; } th, td { padding: .35rem; } header.top { padding: .5rem; } }
 `;
 
 const JS = `
 'use strict';
+// The customers' upload: a file larger than the server takes is refused before it is sent.
+(function () {
+  var inputs = document.querySelectorAll('input[type=file][data-max-bytes]');
+  Array.prototype.forEach.call(inputs, function (input) {
+    input.addEventListener('change', function () {
+      var max = Number(input.getAttribute('data-max-bytes'));
+      var file = input.files && input.files[0];
+      input.setCustomValidity(file && file.size > max ? input.getAttribute('data-too-large') || '' : '');
+      input.reportValidity();
+    });
+  });
+})();
 // The live ticket page: new messages arrive as server-sent events and are appended as text.
 (function () {
   var list = document.querySelector('ol.history[data-events]');

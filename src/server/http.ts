@@ -48,9 +48,10 @@ export interface HttpServer {
    * Hands every request whose path is `prefix` or below it (`/console`, `/console/...`) to
    * `listener`, a whole application of its own (the operator console). The server still refuses
    * bodies declared larger than the limit (413) and answers 503 while stopping; the listener
-   * limits undeclared (chunked) bodies itself.
+   * limits undeclared (chunked) bodies itself. `tooLarge` is the mount's own answer to such a
+   * body (the console's is a page a person can read), instead of the API's JSON.
    */
-  mount(prefix: string, listener: (req: IncomingMessage, res: ServerResponse) => void): void;
+  mount(prefix: string, listener: (req: IncomingMessage, res: ServerResponse) => void, opts?: { tooLarge?: () => HttpResponse }): void;
   /** Stops accepting connections; resolves when open requests have finished. */
   close(): Promise<void>;
 }
@@ -98,7 +99,7 @@ function lookup(
 export function createHttpServer(opts: { log: Logger; metrics?: Metrics; bodyLimitBytes: number }): HttpServer {
   const routes = new Map<string, Map<string, Route>>();
   const templates = new Map<string, Template>();
-  const mounts: Array<{ prefix: string; listener: (req: IncomingMessage, res: ServerResponse) => void }> = [];
+  const mounts: Array<{ prefix: string; listener: (req: IncomingMessage, res: ServerResponse) => void; tooLarge?: () => HttpResponse }> = [];
   let closing = false;
 
   /** Whether a mounted application took the request. */
@@ -117,7 +118,7 @@ export function createHttpServer(opts: { log: Logger; metrics?: Metrics; bodyLim
     if (closing) refuse(json(503, { error: 'shutting down' }));
     else if (Number(req.headers['content-length'] ?? 0) > opts.bodyLimitBytes) {
       req.resume();
-      refuse(json(413, { error: `body larger than ${opts.bodyLimitBytes} bytes` }));
+      refuse(mounted.tooLarge?.() ?? json(413, { error: `body larger than ${opts.bodyLimitBytes} bytes` }));
     } else mounted.listener(req, res);
     return true;
   }
@@ -167,8 +168,8 @@ export function createHttpServer(opts: { log: Logger; metrics?: Metrics; bodyLim
   server.keepAliveTimeout = 5_000;
   return {
     server,
-    mount(prefix, listener) {
-      mounts.push({ prefix, listener });
+    mount(prefix, listener, mountOpts = {}) {
+      mounts.push({ prefix, listener, ...(mountOpts.tooLarge ? { tooLarge: mountOpts.tooLarge } : {}) });
     },
     add(...rs) {
       for (const r of rs) {

@@ -78,6 +78,49 @@ export async function releaseTelegramId(db: DbClient, telegramId: string): Promi
   await db.customer.updateMany({ where: { telegramId }, data: { telegramId: null } });
 }
 
+/** A customer's fields as the import compares them, with their phones. */
+export type CustomerWithPhones = Customer & { phones: Array<{ e164: string }> };
+
+/** One field an import would change: its name (as CustomerInput names it), the value now and the new one. */
+export interface CustomerChange {
+  field: keyof CustomerInput;
+  from: string | null;
+  to: string | null;
+}
+
+const sortedPhones = (phones: ReadonlyArray<{ e164: string } | string>) => phones.map((p) => (typeof p === 'string' ? p : p.e164)).sort();
+
+/**
+ * What writing `input` over `existing` would change (nothing: the import counts it unchanged).
+ * A field left out of the input (planStart/planEnd when the file has no such column) is kept.
+ * Phones compare as sets; a change of phones is shown as the whole list, before and after.
+ */
+export function customerChanges(existing: CustomerWithPhones, input: CustomerInput): CustomerChange[] {
+  const { phones, ...fields } = input;
+  const changes: CustomerChange[] = [];
+  for (const k of Object.keys(fields) as Array<keyof typeof fields>) {
+    const to = fields[k];
+    if (to === undefined || existing[k] === to) continue;
+    changes.push({ field: k, from: (existing[k] as string | null) ?? null, to: to ?? null });
+  }
+  const before = sortedPhones(existing.phones);
+  const after = sortedPhones(phones);
+  if (before.join() !== after.join()) changes.push({ field: 'phones', from: before.join(', ') || null, to: after.join(', ') || null });
+  return changes;
+}
+
+/** The customers with these contract numbers (exactly as written), with their phones, by contract number. */
+export async function customersByContracts(db: DbClient, contracts: readonly string[]): Promise<Map<string, CustomerWithPhones>> {
+  const found = new Map<string, CustomerWithPhones>();
+  const wanted = [...new Set(contracts)];
+  // In slices, well under SQLite's limit of bound values per statement.
+  for (let i = 0; i < wanted.length; i += 500) {
+    const rows = await db.customer.findMany({ where: { contractNumber: { in: wanted.slice(i, i + 500) } }, include: { phones: { select: { e164: true } } } });
+    for (const r of rows) found.set(r.contractNumber, r);
+  }
+  return found;
+}
+
 /** Inserts or updates by contract number; returns what happened. Phones are replaced by the given set. */
 export async function upsertCustomer(db: DbClient, input: CustomerInput): Promise<'created' | 'updated' | 'unchanged'> {
   const { phones, ...fields } = input;
@@ -86,11 +129,10 @@ export async function upsertCustomer(db: DbClient, input: CustomerInput): Promis
     await db.customer.create({ data: { ...fields, phones: { create: phones.map((e164) => ({ e164 })) } } });
     return 'created';
   }
-  const samePhones = [...existing.phones.map((p) => p.e164)].sort().join() === [...phones].sort().join();
-  const sameFields = (Object.keys(fields) as Array<keyof typeof fields>).every((k) => fields[k] === undefined || existing[k] === fields[k]);
-  if (samePhones && sameFields) return 'unchanged';
+  const changes = customerChanges(existing, input);
+  if (!changes.length) return 'unchanged';
   await db.customer.update({ where: { id: existing.id }, data: fields });
-  if (!samePhones) {
+  if (changes.some((c) => c.field === 'phones')) {
     await db.customerPhone.deleteMany({ where: { customerId: existing.id } });
     await db.customerPhone.createMany({ data: phones.map((e164) => ({ customerId: existing.id, e164 })) });
   }

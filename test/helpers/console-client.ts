@@ -50,6 +50,13 @@ export class ConsoleClient {
     return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
   }
 
+  /** POSTs a multipart form (a file upload) as it is; the caller adds the CSRF token. */
+  async postMultipart(path: string, form: FormData, headers: Record<string, string> = {}): Promise<Page> {
+    const res = await fetch(`${this.base}${path}`, { method: 'POST', redirect: 'manual', headers: { ...this.cookieHeader(), ...headers }, body: form });
+    this.remember(res);
+    return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
+  }
+
   /** Opens `pagePath`, then submits `form` with the page's CSRF token, as the page's form would. */
   async submit(pagePath: string, action: string, form: Record<string, string>): Promise<Page> {
     const page = await this.get(pagePath);
