@@ -190,8 +190,10 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
       const pages: Array<[string, string, number]> = [
         ['ticket list (open and claimed, first page)', '/console/tickets', 100],
         ['ticket list (every status, first page)', '/console/tickets?status=all', 100],
-        ['ticket list (text search "novák 4")', `/console/tickets?status=all&q=${encodeURIComponent('novák 4')}`, 100],
+        ['ticket list (text search "novák 4")', `/console/tickets?status=all&q=${encodeURIComponent('novák 4')}`, 0],
         ['ticket page', `/console/tickets/${sample}`, 100],
+        ['customers (search "novák 42")', `/console/customers?q=${encodeURIComponent('novák 42')}`, 0],
+        ['customers (search by phone)', `/console/customers?q=${encodeURIComponent('+420 603 000 042')}`, 0],
         ['dashboard (last 7 days)', '/console/dashboard', 300],
         ['dashboard (last month)', '/console/dashboard?period=lastMonth', 300],
       ];

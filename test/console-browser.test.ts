@@ -163,6 +163,7 @@ describe.skipIf(!HAS_BROWSER)('the console in Chromium', () => {
       await signIn(page, w.t.base, 'petr', password);
       await page.goto(`${w.t.base}/console/tickets/${number}`);
       await screenshot(page, 'ticket-phone');
+      await screenshot(page, 'ticket-phone-screen', { fullPage: false }); // what the phone shows (the README's picture)
       const navigations: string[] = [];
       page.on('framenavigated', (f) => navigations.push(f.url()));
       const hostile = '<img src=x onerror=alert(1)>';

@@ -144,7 +144,7 @@ ${notice ? html`<p class="notice${c.req.query('ok') === '1' ? '' : ' error'}" ro
 <dt>${ct(lang, 'tickets.tier')}</dt><dd>${ticket.tier}</dd>
 <dt>${ct(lang, 'ticket.sla')}</dt><dd>${ticket.deadline ? when(ticket.deadline) : '–'}</dd>
 <dt>${ct(lang, 'ticket.resolution')}</dt><dd>${ticket.resolutionDeadline ? when(ticket.resolutionDeadline) : '–'}</dd>
-<dt>${ct(lang, 'tickets.summary')}</dt><dd>${ticket.summary}</dd>
+<dt>${ct(lang, 'tickets.summary')}</dt><dd class="text">${ticket.summary}</dd>
 </dl>
 ${canAct ? html`<h2>${ct(lang, 'ticket.actions')}</h2>${actionForms(lang, ticket, c.get('session').csrfToken)}` : ''}
 <h2>${ct(lang, 'ticket.history')}</h2>

@@ -100,11 +100,11 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-/** Saves a screenshot of the whole page under test-results/screenshots/NAME.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot of the whole page (or only what the screen shows) under test-results/screenshots/NAME.png. */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
   return file;
 }
 
