@@ -134,4 +134,36 @@ describe.skipIf(!HAS_BROWSER)('the dashboard in Chromium', () => {
     expect(phone.errors).toEqual([]);
     await screenshot(phone.page, 'dashboard-phone');
   }, 90_000);
+
+  it('the accounts pages pass axe at desktop and phone widths, and an admin adds a user in the browser', async () => {
+    const password = await addOperator(t.linka.db.prisma, 'eva', 'admin', { displayName: 'Eva Malá' });
+    for (const [width, height] of [
+      [1280, 900],
+      [375, 812],
+    ] as const) {
+      const page = await chrome.page({ width, height });
+      await page.goto(`${t.base}/console/login`);
+      await page.fill('#username', 'eva');
+      await page.fill('#password', password);
+      await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+      for (const path of ['/console/users', '/console/me']) {
+        await page.goto(`${t.base}${path}`);
+        const found = await seriousViolations(page);
+        expect(found.map((v) => `${path} at ${width}px: ${v.id} (${v.impact}) ${v.help}`)).toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} at ${width}px`).toBeLessThanOrEqual(width);
+      }
+      if (width === 1280) {
+        await page.goto(`${t.base}/console/users`);
+        await page.fill('#n-username', 'petr');
+        await page.fill('#n-name', 'Petr Novotný');
+        await page.selectOption('#n-role', 'technician');
+        await Promise.all([page.waitForLoadState('load'), page.click('form[action="/console/users"] button[type=submit]')]);
+        expect(await page.textContent('[role=status]')).toContain('Uživatel petr byl vytvořen.');
+        const shown = await page.textContent('code.secret');
+        expect(shown).toMatch(/^\S{20}$/);
+        expect(await seriousViolations(page)).toEqual([]);
+        await screenshot(page, 'users-desktop');
+      }
+    }
+  }, 90_000);
 });
