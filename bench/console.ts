@@ -205,7 +205,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
             `${name} (${provider}): median server time`,
             r.median,
             'ms',
-            { below: target },
+            target ? { below: target } : undefined,
             `p90 ${r.p90.toFixed(1)} ms, ${Math.round(r.bytes / 1024)} KiB`,
           ),
         );

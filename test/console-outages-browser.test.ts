@@ -102,7 +102,7 @@ describe.skipIf(!HAS_BROWSER)('the outages and statements pages in Chromium', ()
       // Jan and Eva by SMS, John on Telegram.
       expect(expected).toMatchObject({ customers: 3, byChannel: { sms: 2, telegram: 1 } });
       expect(await page.textContent('.preview-line')).toBe(
-        `Zákazníků, kterým přijde upozornění: 3 (Telegram: 1, SMS: 2; účtovaných SMS zpráv: přibližně ${expected.smsSegments}).`,
+        `Zákazníků, kterým přijde upozornění: 3 (Telegram: 1, SMS: 2; účtovaných segmentů SMS: přibližně ${expected.smsSegments}).`,
       );
       expect(await prisma.outage.count()).toBe(0);
       await accessible(page, 'preview');

@@ -129,7 +129,7 @@ describe.each([
       ...declareForm({ 'text-sk': texts.sk, 'text-en': texts.en }),
     });
     expect(preview.status).toBe(200);
-    expect(preview.text).toContain(`Zákazníků, kterým přijde upozornění: 3 (Telegram: 2, SMS: 1; účtovaných SMS zpráv: přibližně ${expected.smsSegments}).`);
+    expect(preview.text).toContain(`Zákazníků, kterým přijde upozornění: 3 (Telegram: 2, SMS: 1; účtovaných segmentů SMS: přibližně ${expected.smsSegments}).`);
     expect(expected.smsSegments).toBeGreaterThan(0);
     // Nothing is written by the preview.
     expect(await t.linka.db.prisma.outage.count()).toBe(0);

@@ -110,7 +110,10 @@ describe.each([
 
     const self = await admin.submit('/console/users', '/console/users/eva/disable', {});
     expect(self.status).toBe(409);
-    expect(self.text).toContain('Vlastní účet zablokovat nelze.');
+    expect(self.text).toContain('Vlastní účet zde zablokovat ani mu změnit heslo nelze');
+    // Nor make themselves a password they would never see.
+    expect((await admin.submit('/console/users', '/console/users/eva/password', {})).status).toBe(409);
+    expect((await admin.get('/console/users')).status).toBe(200);
     // Their own role cannot be changed by the form either (the field is not sent, nothing changes).
     await admin.submit('/console/users', '/console/users/eva', { displayName: 'Eva Malá', role: 'viewer', language: 'cs' });
     expect(await operatorByUsername(t.linka.db.prisma, 'eva')).toMatchObject({ role: 'admin', disabledAt: null });

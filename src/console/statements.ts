@@ -49,7 +49,11 @@ async function readQuery(c: Ctx, d: StatementPagesDeps): Promise<Read> {
   const month = (c.req.query('month') ?? '').trim() || lastMonth(d.clock(), d.config.timezone);
   const customer = (c.req.query('customer') ?? '').trim();
   const q = { month: month.slice(0, 20), customer: customer.slice(0, 100) };
-  if (!parseMonth(month)) return { ok: false, q, status: 400, problem: ct(lang, 'statements.error.badMonth', { value: q.month }) };
+  // A month from 2000 up to next year: a statement of the year 9999 would bill every month up to it.
+  const parsed = parseMonth(month);
+  const thisYear = Number(lastMonth(d.clock(), d.config.timezone).slice(0, 4));
+  if (!parsed || parsed.year < 2000 || parsed.year > thisYear + 1)
+    return { ok: false, q, status: 400, problem: ct(lang, 'statements.error.badMonth', { value: q.month }) };
   if (!customer) return { ok: true, q };
   const found = await customerByContract(d.prisma, customer);
   if (!found) return { ok: false, q, status: 404, problem: ct(lang, 'statements.error.noCustomer', { value: q.customer }) };

@@ -46,7 +46,7 @@ export const cs = {
   'outages.text.en': 'Text v angličtině',
   'outages.preview': 'Zobrazit náhled',
   'outages.previewTitle': 'Náhled',
-  'outages.previewLine': 'Zákazníků, kterým přijde upozornění: {customers} (Telegram: {telegram}, SMS: {sms}; účtovaných SMS zpráv: přibližně {segments}).',
+  'outages.previewLine': 'Zákazníků, kterým přijde upozornění: {customers} (Telegram: {telegram}, SMS: {sms}; účtovaných segmentů SMS: přibližně {segments}).',
   'outages.noChannels':
     'Žádný zákaznický kanál (Telegram, SMS) není zapnutý, takže se upozornění nikomu nepošle. Zákazníci z těchto oblastí se o výpadku dozvědí, až Lince napíšou.',
   'outages.declareSend': 'Ohlásit výpadek a upozornit zákazníky',
@@ -54,7 +54,7 @@ export const cs = {
   'outages.updateSend': 'Uložit a upozornit zákazníky',
   'outages.resolve': 'Vyřešení výpadku',
   'outages.resolveHint': 'Všichni upozornění zákazníci a ti, kdo během výpadku napsali, dostanou zprávu, že je výpadek vyřešený.',
-  'outages.resolveSend': 'Výpadek je vyřešený',
+  'outages.resolveSend': 'Označit výpadek jako vyřešený',
   'outages.notFound': 'Takový výpadek neexistuje.',
   'outages.error.noArea': 'Vyberte nebo zadejte aspoň jednu oblast.',
   'outages.error.areaTooLong': 'Oblastí je příliš mnoho nebo je některý název delší než {max} znaků.',
@@ -106,9 +106,9 @@ export const cs = {
   'maintenance.error.over': 'Údržba už proběhla, nelze ji měnit.',
   'maintenance.error.invalid': 'Zkontrolujte prosím zadané údaje.',
   'maintenance.done.planned': 'Údržba je naplánovaná. Tým už o ní ví, zákazníci dostanou upozornění s předstihem.',
-  'maintenance.done.rescheduled': 'Údržba je přesunutá. Už upozornění zákazníci dostanou zprávu o novém termínu.',
+  'maintenance.done.rescheduled': 'Údržba je přesunutá. Zákazníci, kteří už byli upozorněni, dostanou zprávu o novém termínu.',
   'maintenance.done.unchanged': 'Údržba už má tento termín, nic se nezměnilo.',
-  'maintenance.done.cancelled': 'Údržba je zrušená. Už upozornění zákazníci dostanou zprávu o zrušení.',
+  'maintenance.done.cancelled': 'Údržba je zrušená. Zákazníci, kteří už byli upozorněni, dostanou zprávu o zrušení.',
 } as const;
 
 export const sk: Record<keyof typeof cs, string> = {
@@ -158,7 +158,8 @@ export const sk: Record<keyof typeof cs, string> = {
   'outages.text.en': 'Text v angličtine',
   'outages.preview': 'Zobraziť náhľad',
   'outages.previewTitle': 'Náhľad',
-  'outages.previewLine': 'Zákazníkov, ktorým príde upozornenie: {customers} (Telegram: {telegram}, SMS: {sms}; účtovaných SMS správ: približne {segments}).',
+  'outages.previewLine':
+    'Zákazníkov, ktorým príde upozornenie: {customers} (Telegram: {telegram}, SMS: {sms}; účtovaných segmentov SMS: približne {segments}).',
   'outages.noChannels':
     'Žiadny zákaznícky kanál (Telegram, SMS) nie je zapnutý, takže sa upozornenie nikomu nepošle. Zákazníci z týchto oblastí sa o výpadku dozvedia, keď Linke napíšu.',
   'outages.declareSend': 'Ohlásiť výpadok a upozorniť zákazníkov',
@@ -166,7 +167,7 @@ export const sk: Record<keyof typeof cs, string> = {
   'outages.updateSend': 'Uložiť a upozorniť zákazníkov',
   'outages.resolve': 'Vyriešenie výpadku',
   'outages.resolveHint': 'Všetci upozornení zákazníci a tí, ktorí počas výpadku napísali, dostanú správu, že výpadok je vyriešený.',
-  'outages.resolveSend': 'Výpadok je vyriešený',
+  'outages.resolveSend': 'Označiť výpadok ako vyriešený',
   'outages.notFound': 'Taký výpadok neexistuje.',
   'outages.error.noArea': 'Vyberte alebo zadajte aspoň jednu oblasť.',
   'outages.error.areaTooLong': 'Oblastí je priveľa alebo je niektorý názov dlhší ako {max} znakov.',
@@ -218,9 +219,9 @@ export const sk: Record<keyof typeof cs, string> = {
   'maintenance.error.over': 'Údržba už skončila, nedá sa meniť.',
   'maintenance.error.invalid': 'Skontrolujte, prosím, zadané údaje.',
   'maintenance.done.planned': 'Údržba je naplánovaná. Tím už o nej vie, zákazníci dostanú upozornenie s predstihom.',
-  'maintenance.done.rescheduled': 'Údržba je presunutá. Už upozornení zákazníci dostanú správu o novom termíne.',
+  'maintenance.done.rescheduled': 'Údržba je presunutá. Zákazníci, ktorí už boli upozornení, dostanú správu o novom termíne.',
   'maintenance.done.unchanged': 'Údržba už má tento termín, nič sa nezmenilo.',
-  'maintenance.done.cancelled': 'Údržba je zrušená. Už upozornení zákazníci dostanú správu o zrušení.',
+  'maintenance.done.cancelled': 'Údržba je zrušená. Zákazníci, ktorí už boli upozornení, dostanú správu o zrušení.',
 };
 
 export const en: Record<keyof typeof cs, string> = {
@@ -278,7 +279,7 @@ export const en: Record<keyof typeof cs, string> = {
   'outages.updateSend': 'Save and tell the customers',
   'outages.resolve': 'Resolve the outage',
   'outages.resolveHint': 'Every customer told of the outage, and everyone who wrote during it, is told it is resolved.',
-  'outages.resolveSend': 'The outage is resolved',
+  'outages.resolveSend': 'Mark the outage resolved',
   'outages.notFound': 'There is no such outage.',
   'outages.error.noArea': 'Choose or type at least one area.',
   'outages.error.areaTooLong': 'Too many areas, or a name longer than {max} characters.',

@@ -57,7 +57,8 @@ export function ticketPages(app: Hono<ConsoleEnv>, d: TicketPagesDeps): void {
       sla: (SLA_STATES as readonly string[]).includes(q.sla ?? '') ? q.sla : undefined,
       now: d.clock(),
     };
-    const asked = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+    // At most the 100,000th page (the database takes a 32-bit offset); past the last, the last is shown.
+    const asked = Math.min(100_000, Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1));
     let { total, ids } = await ticketPage(d.prisma, filter, (asked - 1) * PAGE_SIZE, PAGE_SIZE);
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const pageNo = Math.min(pages, asked);

@@ -68,16 +68,18 @@ ${users.map((u) => {
 <label for="e-lang-${u.username}">${ct(lang, 'users.language')}</label><select id="e-lang-${u.username}" name="language">${langOptions(u.language)}</select>
 <label for="e-slack-${u.username}">${ct(lang, 'users.slack')}</label><input type="text" id="e-slack-${u.username}" name="slackId" value="${u.slackId ?? ''}" maxlength="40">
 <label for="e-discord-${u.username}">${ct(lang, 'users.discord')}</label><input type="text" id="e-discord-${u.username}" name="discordId" value="${u.discordId ?? ''}" maxlength="40">
-<p><button type="submit">${ct(lang, 'users.save')}</button></p>
+<p><button type="submit">${ct(lang, 'users.save')}<span class="visually-hidden"> (${u.username})</span></button></p>
 </form>
 <div class="inline-forms">
-<form method="post" action="${base}/password">${csrfField(csrf)}<button type="submit">${ct(lang, 'users.newPassword')}</button></form>
 ${
   self
-    ? ''
-    : u.disabledAt
-      ? html`<form method="post" action="${base}/enable">${csrfField(csrf)}<button type="submit">${ct(lang, 'users.enable')}</button></form>`
-      : html`<form method="post" action="${base}/disable">${csrfField(csrf)}<button type="submit" class="danger">${ct(lang, 'users.disable')}</button></form>`
+    ? html`<a href="/console/me">${ct(lang, 'me.password')}</a>`
+    : html`<form method="post" action="${base}/password">${csrfField(csrf)}<button type="submit">${ct(lang, 'users.newPassword')}<span class="visually-hidden"> (${u.username})</span></button></form>
+${
+  u.disabledAt
+    ? html`<form method="post" action="${base}/enable">${csrfField(csrf)}<button type="submit">${ct(lang, 'users.enable')}<span class="visually-hidden"> (${u.username})</span></button></form>`
+    : html`<form method="post" action="${base}/disable">${csrfField(csrf)}<button type="submit" class="danger">${ct(lang, 'users.disable')}<span class="visually-hidden"> (${u.username})</span></button></form>`
+}`
 }
 </div></section>`;
 })}`;
@@ -180,14 +182,14 @@ export function userPages(app: Hono<ConsoleEnv>, s: AuthSettings): void {
     const user = await target(c);
     if (!user) return show(c, { text: ct(lang, 'users.notFound'), ok: false }, 404);
     const action = c.req.param('action');
+    // Your own password is changed on /console/me (a password made here would sign you out unseen).
+    if (user.id === c.get('user').id) return show(c, { text: ct(lang, 'users.notYourself'), ok: false }, 409);
     if (action === 'password') {
       const password = generatePassword();
       await updateOperator(s.prisma, user.id, { passwordHash: await hashPassword(password) });
       await deleteSessionsOf(s.prisma, user.id);
-      if (user.id === c.get('user').id) return c.redirect('/console/login', 303);
       return show(c, { text: ct(lang, 'users.passwordSet', { username: user.username }), ok: true, password: { username: user.username, value: password } });
     }
-    if (user.id === c.get('user').id) return show(c, { text: ct(lang, 'users.notYourself'), ok: false }, 409);
     await updateOperator(s.prisma, user.id, { disabledAt: action === 'disable' ? (user.disabledAt ?? s.clock()) : null });
     if (action === 'disable') await deleteSessionsOf(s.prisma, user.id);
     return show(c, { text: ct(lang, action === 'disable' ? 'users.disabledNow' : 'users.enabledNow', { username: user.username }), ok: true });

@@ -28,6 +28,8 @@ function parts(date: string): { y: number; m: number; d: number } | null {
   const match = DAY.exec(date);
   if (!match) return null;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // The years a dashboard can mean (a period in the year 9999 is a typo or a probe).
+  if (y < 2000 || y > 2999) return null;
   const check = new Date(Date.UTC(y, m - 1, d));
   return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? { y, m, d } : null;
 }
@@ -72,7 +74,9 @@ export function choosePeriod(
   timeZone: string,
 ): ChosenPeriod & { error?: 'invalidRange' | 'tooLong' } {
   const today = localDateTime(now, timeZone).date;
-  const kind = (PERIODS as readonly string[]).includes(q.period ?? '') ? (q.period as PeriodKind) : 'week';
+  const asked = (PERIODS as readonly string[]).includes(q.period ?? '') ? (q.period as PeriodKind) : 'week';
+  // Dates typed beside a preset that would ignore them: the dates are what was meant.
+  const kind = asked !== 'custom' && (q.from || q.to) && !presetMatches(asked, q, today, timeZone) ? 'custom' : asked;
   switch (kind) {
     case 'day':
       return span(kind, today, today, timeZone);
@@ -94,6 +98,12 @@ export function choosePeriod(
   }
 }
 
+/** Whether the from/to sent with a preset are the preset's own days (as the form fills them in). */
+function presetMatches(kind: PeriodKind, q: { from?: string; to?: string }, today: string, timeZone: string): boolean {
+  const preset = choosePeriod({ period: kind }, new Date(midnight(today, timeZone).getTime() + 12 * 3_600_000), timeZone);
+  return (!q.from || q.from === preset.firstDay) && (!q.to || q.to === preset.lastDay);
+}
+
 function nextMonth(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
@@ -107,7 +117,8 @@ function previousMonth(month: string): string {
 /** The calendar months (YYYY-MM) a period touches, in order. */
 export function monthsOf(p: Pick<ChosenPeriod, 'firstDay' | 'lastDay'>): string[] {
   const out: string[] = [];
-  for (let m = p.firstDay.slice(0, 7); m <= p.lastDay.slice(0, 7); m = nextMonth(m)) out.push(m);
+  const index = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
+  for (let m = p.firstDay.slice(0, 7); index(m) <= index(p.lastDay.slice(0, 7)); m = nextMonth(m)) out.push(m);
   return out;
 }
 

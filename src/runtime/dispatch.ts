@@ -419,7 +419,8 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
       customerId: customer?.id ?? null,
       now,
       newSession,
-      sessionOpened: !newSession && (Boolean(conv.sessionOpened) || Boolean(inboundMessage?.opensSession)),
+      // A session ends where the conversation is done (solved, abandoned, rated): the next message opens one.
+      sessionOpened: finalState.step === 'done' ? false : inboundMessage ? true : Boolean(conv.sessionOpened),
     },
     replies.map((reply) => ({ payload: { reply }, message: { kind: 'text', text: reply.text, choices: reply.choices, status: 'queued', ticketId } })),
   );

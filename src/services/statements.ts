@@ -42,7 +42,9 @@ export interface CustomerMonth {
 function monthsBetween(first: string, last: string): string[] {
   const months: string[] = [];
   let [y, m] = first.split('-').map(Number) as [number, number];
-  for (let month = first; month <= last; ) {
+  const [ly, lm] = last.split('-').map(Number) as [number, number];
+  // Compared as numbers: as text, "10000-01" would sort before "9999-12".
+  for (let month = first; y * 12 + m <= ly * 12 + lm; ) {
     months.push(month);
     m += 1;
     if (m > 12) [y, m] = [y + 1, 1];

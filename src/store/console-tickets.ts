@@ -98,7 +98,8 @@ export async function ticketPage(db: DbClient, f: TicketFilter, skip: number, ta
   const where = whereOf(f, onSqlite(db as PrismaClient));
   const urgent: Prisma.TicketWhereInput = { AND: [where, EMERGENCY] };
   const rest: Prisma.TicketWhereInput = { AND: [where, { emergency: false, NOT: { workCategory: 'outage' } }] };
-  const [first, second] = await Promise.all([db.ticket.count({ where: urgent }), db.ticket.count({ where: rest })]);
+  const [first, total] = await Promise.all([db.ticket.count({ where: urgent }), db.ticket.count({ where })]);
+  const second = total - first;
   const ids: string[] = [];
   if (skip < first) ids.push(...(await db.ticket.findMany({ where: urgent, orderBy: URGENCY, skip, take, select: { id: true } })).map((t) => t.id));
   const left = take - ids.length;
@@ -106,7 +107,7 @@ export async function ticketPage(db: DbClient, f: TicketFilter, skip: number, ta
     ids.push(
       ...(await db.ticket.findMany({ where: rest, orderBy: URGENCY, skip: Math.max(0, skip - first), take: left, select: { id: true } })).map((t) => t.id),
     );
-  return { total: first + second, ids };
+  return { total, ids };
 }
 
 /** The rows of one page of the list, by id (the caller keeps its order). */
