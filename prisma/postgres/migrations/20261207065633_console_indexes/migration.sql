@@ -2,7 +2,7 @@
 CREATE INDEX "Ticket_tier_idx" ON "Ticket"("tier");
 
 -- CreateIndex
-CREATE INDEX "Ticket_claimedBy_idx" ON "Ticket"("claimedBy");
+CREATE INDEX "Ticket_claimedBy_claimedByName_idx" ON "Ticket"("claimedBy", "claimedByName");
 
 -- CreateIndex
 CREATE INDEX "Ticket_emergency_idx" ON "Ticket"("emergency");
