@@ -4,9 +4,8 @@
 // shown" that is built so far. Every page is checked with axe-core (no serious or critical
 // violation); screenshots go to test-results/screenshots (not committed).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { eventually } from './fakes/fake-server.js';
-import { browserAvailable, launchBrowser, screenshot, seriousViolations, type TestBrowser } from './helpers/browser.js';
+import { accessible, signIn, browserAvailable, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.js';
 import { addOperator, capturingLogger } from './helpers/console-client.js';
 import { startTestLinka } from './helpers/linka.js';
 import { startSlackWorld, type SlackWorld } from './helpers/slack-world.js';
@@ -21,18 +20,6 @@ describe.skipIf(!HAS_BROWSER)('the console in Chromium', () => {
   afterAll(async () => {
     await chrome?.close();
   });
-
-  /** Fails on any serious or critical accessibility violation, naming them. */
-  async function accessible(page: Page, what: string) {
-    const found = await seriousViolations(page);
-    expect(found.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
-  async function signIn(page: Page, base: string, username: string, password: string) {
-    await page.goto(`${base}/console/login`);
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
-  }
 
   describe('first run and sign-in', () => {
     it('first-run set-up link -> first admin -> signed in; five wrong passwords are throttled', async () => {

@@ -5,7 +5,7 @@
 // phone width. Screenshots go to test-results/screenshots (not committed).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, screenshot, seriousViolations, type TestBrowser } from './helpers/browser.js';
+import { accessible, browserAvailable, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.js';
 import { addOperator } from './helpers/console-client.js';
 import { seedCustomers } from './helpers/harness.js';
 import { startTestLinka, type TestLinka } from './helpers/linka.js';
@@ -37,10 +37,6 @@ describe.skipIf(!HAS_BROWSER)('the customers pages in Chromium', () => {
     await t.stop();
   });
 
-  async function accessible(page: Page, what: string) {
-    const found = await seriousViolations(page);
-    expect(found.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
   async function signedIn(role: 'admin' | 'viewer', opts: { width?: number } = {}) {
     const password = await addOperator(t.linka.db.prisma, role === 'admin' ? 'alena' : 'eva', role);
     const page = await chrome.page(opts.width ? { width: opts.width, height: 800 } : {});

@@ -4,7 +4,7 @@
 // critical violation; screenshots at desktop and phone widths go to test-results/screenshots.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, canvasDrawn, launchBrowser, screenshot, seriousViolations, type TestBrowser } from './helpers/browser.js';
+import { accessible, browserAvailable, canvasDrawn, signIn, launchBrowser, screenshot, seriousViolations, type TestBrowser } from './helpers/browser.js';
 import { addOperator } from './helpers/console-client.js';
 import { seedCustomers } from './helpers/harness.js';
 import { startTestLinka, type TestLinka } from './helpers/linka.js';
@@ -79,10 +79,7 @@ describe.skipIf(!HAS_BROWSER)('the dashboard in Chromium', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(`${m.text()} ${m.location().url}`);
     });
-    await page.goto(`${t.base}/console/login`);
-    await page.fill('#username', `viewer${width}`);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+    await signIn(page, t.base, `viewer${width}`, password);
     await page.goto(`${t.base}/console/dashboard?period=month`);
     await page.waitForFunction(() => document.querySelectorAll('canvas').length === 3 && [...document.querySelectorAll('canvas')].every((c) => c.width > 0));
     return { page, errors };
@@ -123,8 +120,7 @@ describe.skipIf(!HAS_BROWSER)('the dashboard in Chromium', () => {
     expect(await tile('medianReaction')).toBe('45 min'); // 30 and 60 minutes
     expect(await tile('satisfaction')).toBe('4,5 / 5');
     expect(errors).toEqual([]);
-    const found = await seriousViolations(page);
-    expect(found.map((v) => `${v.id} (${v.impact}) ${v.help}`)).toEqual([]);
+    await accessible(page, 'dashboard');
     await screenshot(page, 'dashboard-desktop');
 
     const phone = await dashboard(375, 812);
@@ -142,14 +138,10 @@ describe.skipIf(!HAS_BROWSER)('the dashboard in Chromium', () => {
       [375, 812],
     ] as const) {
       const page = await chrome.page({ width, height });
-      await page.goto(`${t.base}/console/login`);
-      await page.fill('#username', 'eva');
-      await page.fill('#password', password);
-      await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+      await signIn(page, t.base, 'eva', password);
       for (const path of ['/console/users', '/console/me']) {
         await page.goto(`${t.base}${path}`);
-        const found = await seriousViolations(page);
-        expect(found.map((v) => `${path} at ${width}px: ${v.id} (${v.impact}) ${v.help}`)).toEqual([]);
+        await accessible(page, `${path} at ${width}px`);
         expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} at ${width}px`).toBeLessThanOrEqual(width);
       }
       if (width === 1280) {

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramFake } from './fakes/telegram-fake.js';
 import { startTwilioFake } from './fakes/twilio-fake.js';
-import { browserAvailable, launchBrowser, screenshot, seriousViolations, type TestBrowser } from './helpers/browser.js';
+import { accessible, signIn, browserAvailable, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.js';
 import { addOperator } from './helpers/console-client.js';
 import { seedCustomers } from './helpers/harness.js';
 import { startTestLinka } from './helpers/linka.js';
@@ -27,17 +27,6 @@ describe.skipIf(!HAS_BROWSER)('the outages and statements pages in Chromium', ()
     await chrome?.close();
   });
 
-  /** Fails on any serious or critical accessibility violation, naming them. */
-  async function accessible(page: Page, what: string) {
-    const found = await seriousViolations(page);
-    expect(found.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
-  async function signIn(page: Page, base: string, username: string, password: string) {
-    await page.goto(`${base}/console/login`);
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForURL(/\/console\/tickets$/), page.click('button[type=submit]')]);
-  }
   /** Whether the page is no wider than its window (nothing to scroll sideways but the tables' own boxes). */
   const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 

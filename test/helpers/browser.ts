@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -118,4 +119,18 @@ export async function canvasDrawn(page: Page, selector: string): Promise<boolean
     for (let i = 3; i < data.length; i += 4) if ((data[i] as number) !== 0) return true;
     return false;
   });
+}
+
+/** Fails on any serious or critical accessibility violation on the page, naming them and `what` was checked. */
+export async function accessible(page: Page, what: string): Promise<void> {
+  const found = await seriousViolations(page);
+  expect(found.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/** Signs in through the console's login form, as a person would, and waits for the page that answers. */
+export async function signIn(page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(`${base}/console/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
 }
