@@ -14,7 +14,7 @@ import { statementReport } from '../services/statements.js';
 import type { Lang } from '../shared/lang.js';
 import { dashboardRows } from '../store/dashboard.js';
 import type { AuthSettings, ConsoleEnv } from './auth.js';
-import { type Markup, page } from './layout.js';
+import { type Markup, page, option } from './layout.js';
 import { ct, type ConsoleTextKey } from './texts.js';
 import { viewerOf } from './tickets.js';
 
@@ -138,8 +138,6 @@ function chart(opts: {
 </table></div></details>
 </figure>`;
 }
-
-const option = (value: string, label: string, selected: string) => html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
 
 export function dashboardPage(lang: Lang, f: DashboardFigures, currency: string, error?: string): Markup {
   const p = f.period;

@@ -27,6 +27,11 @@ const NAV: Array<{ href: string; key: ConsoleTextKey; admin?: boolean }> = [
   { href: '/console/users', key: 'nav.users', admin: true },
 ];
 
+/** A choice of a <select>, chosen when its value is `selected`. */
+export function option(value: string, label: string, selected: string | undefined): Markup {
+  return html`<option value="${value}"${value === (selected ?? '') ? html` selected` : ''}>${label}</option>`;
+}
+
 /** A hidden field with the CSRF token: every form that POSTs carries one. */
 export function csrfField(token: string): Markup {
   return html`<input type="hidden" name="_csrf" value="${token}">`;

@@ -20,7 +20,7 @@ import {
   type TicketFilter,
 } from '../store/console-tickets.js';
 import { type AuthSettings, type ConsoleEnv, type Ctx, hasRole } from './auth.js';
-import { type Markup, messagePage, page, type Viewer } from './layout.js';
+import { type Markup, messagePage, page, type Viewer, option } from './layout.js';
 import { actionForms } from './ticket-actions.js';
 import { historyItem } from './history.js';
 import { ct, type ConsoleTextKey } from './texts.js';
@@ -34,9 +34,6 @@ export interface TicketPagesDeps extends AuthSettings {
 }
 
 export const viewerOf = (c: Ctx): Viewer => ({ displayName: c.get('user').displayName, role: c.get('user').role, csrfToken: c.get('session').csrfToken });
-
-const option = (value: string, label: string, selected: string | undefined) =>
-  html`<option value="${value}"${value === (selected ?? '') ? html` selected` : ''}>${label}</option>`;
 
 const categoryLabel = (lang: Lang, category: string) =>
   (CATEGORIES as readonly string[]).includes(category) ? ct(lang, `category.${category}` as ConsoleTextKey) : category;

@@ -10,13 +10,12 @@ import { isLang, LANGS, type Lang } from '../shared/lang.js';
 import { createOperator, deleteSessionsOf, listOperators, operatorByUsername, type OperatorUser, updateOperator } from '../store/operators.js';
 import { isUniqueViolation } from '../store/types.js';
 import { type AuthSettings, type ConsoleEnv, type Ctx, formOf, requireRole, ROLES, type Role } from './auth.js';
-import { csrfField, type Markup, page } from './layout.js';
+import { csrfField, type Markup, page, option } from './layout.js';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.js';
 import { accountProblem } from './sign-in.js';
 import { ct, type ConsoleTextKey } from './texts.js';
 import { viewerOf } from './tickets.js';
 
-const option = (value: string, label: string, selected: string) => html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
 const LANG_NAMES: Record<Lang, string> = { cs: 'Čeština', sk: 'Slovenčina', en: 'English' };
 /** A platform id as Slack and Discord give them: letters and digits. */
 const PLATFORM_ID = /^[A-Za-z0-9]{1,40}$/;
