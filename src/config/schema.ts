@@ -10,6 +10,7 @@ import { BUILT_IN_FAQ_IDS } from '../engine/faq.js';
 import { normalize } from '../shared/normalize.js';
 import { DEADLINE_FORMS, deadlineText, parseDeadline } from '../domain/deadlines.js';
 import { parseLeadTime } from '../domain/maintenance.js';
+import { mailboxAddress } from '../domain/mail.js';
 import { billingSchema, tierTermShape } from './billing-schema.js';
 import { textOverrideProblems } from '../domain/text-overrides.js';
 
@@ -310,6 +311,40 @@ export const configSchema = z
         variableSymbol: z.enum(['invoice', 'contract']).default('invoice'),
         /** How many hours after the payment is credited a restricted service comes back; null: "as soon as it is credited". */
         restoreWithinHours: z.number().int().min(1).max(720).nullable().default(null),
+      })
+      .prefault({}),
+    /**
+     * E-mail (docs/email.md): sending through SMTP_URL and the support mailbox at IMAP_URL (both in
+     * the environment). Off while `from` is empty or SMTP_URL is unset.
+     */
+    mail: z
+      .strictObject({
+        /** The sender of every e-mail: an address, optionally with a name ("Podpora Linka ISP <podpora@example.cz>"). */
+        from: z
+          .string()
+          .trim()
+          .refine((v) => v === '' || mailboxAddress(v) !== null, 'an e-mail address such as podpora@example.cz or "Podpora <podpora@example.cz>"')
+          .default(''),
+        /** The company's own address that gets the written copy of every consent to paid work; empty: none. */
+        companyAddress: z
+          .string()
+          .trim()
+          .refine((v) => v === '' || mailboxAddress(v) !== null, 'an e-mail address')
+          .default(''),
+        /** The mailbox folder new mail is read from, and where it is moved once processed. */
+        inbox: z.string().trim().min(1).default('INBOX'),
+        processedFolder: z.string().trim().min(1).default('Linka/Processed'),
+        /** How often the mailbox is read when IDLE is not available or has gone quiet. */
+        pollSeconds: positiveInt.max(3600).default(60),
+        /** An attachment larger than this is not kept (the ticket says so); all of one e-mail together at most 5 times this. */
+        maxAttachmentBytes: positiveInt.default(5 * 1024 * 1024),
+        /** Per-sender flood limit of incoming e-mail per hour (0: none): over it, the rest is recorded, not answered. */
+        perSenderPerHour: z.number().int().min(0).default(20),
+        /**
+         * The monthly statement to each customer with an address: the day of the month (1-28) it is
+         * sent for the month before, at `payments.reminderHour`; null: only by `linka statement --send`.
+         */
+        statementDay: z.number().int().min(1, 'a day 1-28').max(28, 'a day 1-28').nullable().default(null),
       })
       .prefault({}),
     sms: z

@@ -18,7 +18,7 @@ export type { Lang } from '../shared/lang.js';
  * The channel a conversation runs on: the runtime's and the adapters' concern. The engine never
  * asks which channel it is on; it gets the channel's {@link ChannelCapabilities} instead.
  */
-export type Channel = 'telegram' | 'sms' | 'console';
+export type Channel = 'telegram' | 'sms' | 'console' | 'email';
 
 /**
  * What the customer's channel can do, as far as the conversation depends on it. The runtime
@@ -78,6 +78,13 @@ export type CoreEvent =
   | { kind: 'start'; payload?: string }
   /** A shared contact; `own` is true when it is the sender's own number. */
   | { kind: 'contact'; phone: string; own: boolean }
+  /**
+   * An e-mail from the customer (docs/email.md): the subject and their own words (quoted text
+   * and signature left out). `ticket`: the number of the ticket of this conversation it answers
+   * (by its References or the number in the subject), null for a new message. `contracts`: words
+   * of it that look like contract numbers, for identifying an unknown sender. `attachments`: files kept.
+   */
+  | { kind: 'mail'; subject: string; text: string; ticket: string | null; contracts: string[]; attachments: number }
   | { kind: 'media'; mediaKind: 'photo' | 'sticker' | 'voice' | 'video' | 'document' | 'other'; fileId?: string; caption?: string }
   /** A persisted timer came due. */
   | { kind: 'timer'; name: string; token: string }

@@ -44,6 +44,7 @@ export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>
   telegram: { contactShare: true, billedPerSegment: false },
   sms: { contactShare: false, billedPerSegment: true },
   console: { contactShare: false, billedPerSegment: false },
+  email: { contactShare: false, billedPerSegment: false },
 };
 
 export type { InboundEnvelope } from '../engine/envelope.js';

@@ -20,6 +20,45 @@ export interface ChannelPort {
   send(conversationId: string, reply: Reply): Promise<{ platformMessageId: string | null; segments?: number }>;
 }
 
+/** A file sent with an e-mail (a statement's CSV). */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  /** The content, base64: it travels in the outbox row as JSON. */
+  contentBase64: string;
+}
+
+/**
+ * One e-mail as Linka composes it (src/services/mail-compose.ts): every field is plain data, so it
+ * waits in the outbox. The port encodes the headers; `subject` and names are made header-safe first.
+ */
+export interface OutgoingMail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** Threading: the message this one answers and the thread's earlier ones (with angle brackets). */
+  inReplyTo?: string | null;
+  references?: string[];
+  /** Sent by Linka on its own (a confirmation, a copy, a statement, a reminder): `Auto-Submitted: auto-generated`. */
+  autoSubmitted: boolean;
+  attachments?: MailAttachment[];
+}
+
+/** The e-mail channel's outbound side (SMTP). */
+export interface MailPort {
+  /** The sender address of every message (config mail.from, lower-cased address only). */
+  readonly address: string;
+  /** The domain Message-IDs are made in. */
+  readonly domain: string;
+  /**
+   * Sends `mail` with the given Message-ID (the same for every attempt of one outbox item, so a
+   * resend after a crash is recognisably the same message). Rejects with a LinkaError: `permanent`
+   * when the server refused it for good (5xx), else retryable (4xx, connection failures).
+   */
+  sendMail(mail: OutgoingMail, messageId: string): Promise<{ platformMessageId: string }>;
+}
+
 /** Channel ports by channel name. */
 export type Ports = ReadonlyMap<string, ChannelPort>;
 
