@@ -99,6 +99,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     clock: opts.clock,
     ports: setup.adapters.flatMap((a) => (a.port ? [a.port] : [])),
     teamPorts: setup.adapters.flatMap((a) => (a.team ? [a.team] : [])),
+    mail: setup.adapters.find((a) => a.mail)?.mail ?? null,
     rateLimits: rateRules(config.rateLimits, separateStatusChannels(config)),
   });
   const http = createHttpServer({ log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
@@ -178,6 +179,8 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
   const addr = http.server.address();
   const address = typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host: env.host, port: env.port };
   runtime.start();
+  // What adapters read on their own (the support mailbox over IMAP) starts with the workers.
+  for (const adapter of setup.adapters) adapter.start?.(adapterDeps);
   // No admin yet: the one-time link to create the first one, in the log (docs/console.md, "First run").
   await announceFirstRun({ prisma: db.prisma, clock: runtime.dispatchDeps.clock, log, baseUrl: env.publicUrl ?? `http://${env.host}:${address.port}` });
   const scheduler = startScheduler(
@@ -242,7 +245,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
         });
         const drained = (async () => {
           consoleApp.stop();
-          await Promise.all([http.close(), runtime.stop(), scheduler.stop()]);
+          await Promise.all([http.close(), runtime.stop(), scheduler.stop(), ...setup.adapters.map((adapter) => adapter.stop?.())]);
           const released = { outbox: await releaseOutboxLeases(db.prisma, runtime.owner), timers: await releaseTimerLeases(db.prisma, runtime.owner) };
           log.info({ owner: runtime.owner, released }, 'stopped; leases released');
         })();

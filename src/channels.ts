@@ -19,6 +19,7 @@ export interface AdapterModules {
   twilio: Pick<typeof import('../adapters/twilio/index.js'), 'createTwilioAdapter'>;
   slack: Pick<typeof import('../adapters/slack/index.js'), 'createSlackAdapter'>;
   discord: Pick<typeof import('../adapters/discord/index.js'), 'createDiscordAdapter'>;
+  email: Pick<typeof import('../adapters/email/index.js'), 'createEmailAdapter' | 'smtpUrlProblem' | 'imapUrlProblem'>;
 }
 
 /** The adapters whose secrets are set, so they may be on (the rest of their settings is checked when built). */
@@ -28,6 +29,7 @@ export function adaptersWanted(env: NodeJS.ProcessEnv): Array<keyof AdapterModul
   if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM) wanted.push('twilio');
   if (env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET) wanted.push('slack');
   if (env.DISCORD_BOT_TOKEN && env.DISCORD_PUBLIC_KEY) wanted.push('discord');
+  if (env.SMTP_URL) wanted.push('email');
   return wanted;
 }
 
@@ -36,6 +38,7 @@ const importers: { [K in keyof AdapterModules]: () => Promise<AdapterModules[K]>
   twilio: () => import('../adapters/twilio/index.js'),
   slack: () => import('../adapters/slack/index.js'),
   discord: () => import('../adapters/discord/index.js'),
+  email: () => import('../adapters/email/index.js'),
 };
 
 /** Builds the adapters whose secrets are present, importing only those adapters. */
@@ -166,6 +169,33 @@ export function buildChannels(
     if (!config.discord.technicians.length && !config.discord.technicianRoles.length) {
       log.warn('discord: neither discord.technicians nor discord.technicianRoles is set, so nobody may act on tickets');
     }
+  }
+
+  // E-mail (docs/email.md): sending needs SMTP_URL and mail.from; reading the support mailbox IMAP_URL too.
+  const mailProblem = !env.SMTP_URL
+    ? `off (SMTP_URL is not set${config.mail.from ? '' : '; mail.from is not set in the config'})`
+    : !config.mail.from
+      ? 'off (mail.from is not set in the config: there is no sender address)'
+      : need('email').smtpUrlProblem(env.SMTP_URL);
+  if (mailProblem) {
+    status.email = mailProblem.startsWith('off') ? mailProblem : `off (${mailProblem})`;
+    status.mailbox = 'off (e-mail is off)';
+  } else {
+    const imapProblem = env.IMAP_URL ? need('email').imapUrlProblem(env.IMAP_URL) : 'IMAP_URL is not set: e-mail is sent, not received';
+    adapters.push(
+      need('email').createEmailAdapter({
+        smtpUrl: env.SMTP_URL as string,
+        imapUrl: imapProblem ? null : (env.IMAP_URL as string),
+        mail: config.mail,
+        companyName: config.company.name,
+        defaultLanguage: config.defaultLanguage,
+        ticketPrefix: config.tickets.prefix,
+        log,
+        timeoutMs: platformCallTimeoutMs(config),
+      }),
+    );
+    status.email = 'on';
+    status.mailbox = imapProblem ? `off (${imapProblem})` : 'on';
   }
 
   return { adapters, status };

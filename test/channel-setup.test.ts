@@ -2,6 +2,7 @@
 // secrets are set: it must decide as when every adapter is imported, and need no other adapter.
 import { describe, expect, it } from 'vitest';
 import * as discordModule from '../adapters/discord/index.js';
+import * as emailModule from '../adapters/email/index.js';
 import * as slackModule from '../adapters/slack/index.js';
 import * as telegramModule from '../adapters/telegram/index.js';
 import * as twilioModule from '../adapters/twilio/index.js';
@@ -28,15 +29,16 @@ describe('loadChannels', () => {
   const NO_SMS = 'off (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM are not set)';
   const NO_SLACK = 'off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET are not set)';
   const NO_DISCORD = 'off (DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY are not set)';
+  const NO_EMAIL = { email: 'off (SMTP_URL is not set; mail.from is not set in the config)', mailbox: 'off (e-mail is off)' };
   // Each case: the environment, the channels that must come up and what `linka serve` reports.
   const cases: Array<[string, Record<string, string>, string[], Record<string, string>]> = [
-    ['no channel', {}, [], { telegram: NO_TELEGRAM, sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD }],
-    ['telegram only', telegram, ['telegram'], { telegram: 'on', sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD }],
+    ['no channel', {}, [], { telegram: NO_TELEGRAM, sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD, ...NO_EMAIL }],
+    ['telegram only', telegram, ['telegram'], { telegram: 'on', sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD, ...NO_EMAIL }],
     [
       'a bad telegram secret',
       { ...telegram, TELEGRAM_WEBHOOK_SECRET: 'bad secret!' },
       [],
-      { telegram: 'off (TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -)', sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD },
+      { telegram: 'off (TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -)', sms: NO_SMS, slack: NO_SLACK, discord: NO_DISCORD, ...NO_EMAIL },
     ],
     [
       'sms without PUBLIC_URL',
@@ -47,19 +49,26 @@ describe('loadChannels', () => {
         sms: 'off (PUBLIC_URL is not set: Twilio signs the public URL, so webhooks cannot be verified without it)',
         slack: NO_SLACK,
         discord: NO_DISCORD,
+        ...NO_EMAIL,
       },
     ],
     [
       'every channel',
       { ...telegram, ...twilio, ...slack, ...discord },
       ['telegram', 'sms', 'slack', 'discord'],
-      { telegram: 'on', sms: 'on', slack: 'on', discord: 'on' },
+      { telegram: 'on', sms: 'on', slack: 'on', discord: 'on', ...NO_EMAIL },
     ],
     [
       'discord with a bad key',
       { ...discord, DISCORD_PUBLIC_KEY: 'nothex' },
       [],
-      { telegram: NO_TELEGRAM, sms: NO_SMS, slack: NO_SLACK, discord: "off (DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters)" },
+      {
+        telegram: NO_TELEGRAM,
+        sms: NO_SMS,
+        slack: NO_SLACK,
+        discord: "off (DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters)",
+        ...NO_EMAIL,
+      },
     ],
   ];
   it.each(cases)('decides as with every adapter imported: %s', async (_name, env, on, status) => {
@@ -70,7 +79,7 @@ describe('loadChannels', () => {
     expect(all.status).toEqual(status);
     expect(all.adapters.map((a) => a.port?.channel ?? a.team?.platform)).toEqual(on);
     // Built from the wanted adapters alone: nothing else had to be imported.
-    const every: AdapterModules = { telegram: telegramModule, twilio: twilioModule, slack: slackModule, discord: discordModule };
+    const every: AdapterModules = { telegram: telegramModule, twilio: twilioModule, slack: slackModule, discord: discordModule, email: emailModule };
     const only = Object.fromEntries(adaptersWanted(env).map((name) => [name, every[name]]));
     expect(buildChannels(env, config, silentLogger(), undefined, only).status).toEqual(status);
   });

@@ -18,9 +18,14 @@ export function mailboxAddress(s: string): Mailbox | null {
   const text = s.trim();
   if (/[\r\n\0]/.test(text) || text.length > 320) return null;
   const named = /^(.*?)\s*<([^<>]+)>$/.exec(text);
-  const address = (named ? named[2] : text).trim();
+  const address = ((named ? named[2] : text) ?? '').trim();
   if (!ADDRESS.test(address)) return null;
-  const name = named ? named[1].trim().replace(/^"(.*)"$/, '$1').trim() : '';
+  const name = named
+    ? (named[1] ?? '')
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim()
+    : '';
   return { name: name || null, address: address.toLowerCase() };
 }
 
@@ -28,7 +33,7 @@ export function mailboxAddress(s: string): Mailbox | null {
 export function normalizeAddress(s: string | null | undefined): string | null {
   if (!s) return null;
   const m = mailboxAddress(s);
-  return m && m.name === null ? m.address : m?.address ?? null;
+  return m && m.name === null ? m.address : (m?.address ?? null);
 }
 
 /** The conversation id of an address ("email:jana@example.cz"), the e-mail channel's opaque id. */
@@ -46,8 +51,10 @@ export function addressOfConversation(conversationId: string): string | null {
  * becomes one space, so a customer's name or a technician's words can never start a new header.
  */
 export function headerSafe(s: string, max = 200): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed
-  const flat = s.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = s
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
 }
 
@@ -117,7 +124,7 @@ export function ownWords(text: string): string {
 export function ticketInSubject(subject: string, prefix: string): string | null {
   const p = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const m = new RegExp(`\\[\\s*(${p}-\\d{4}-\\d{1,6})\\s*\\]`, 'i').exec(subject);
-  return m ? m[1].toUpperCase() : null;
+  return m?.[1] ? m[1].toUpperCase() : null;
 }
 
 /** A subject without its "Re:", "Fwd:", "Odp:" prefixes and without the ticket's tag. */
@@ -137,4 +144,18 @@ export function domainOf(address: string): string {
 export function messageIdsIn(header: string | string[] | null | undefined): string[] {
   const all = Array.isArray(header) ? header.join(' ') : (header ?? '');
   return [...all.matchAll(/<[^<>\s]+>/g)].map((m) => m[0]);
+}
+
+/**
+ * The Message-ID of an outbox item's e-mail: the same for every attempt (the per-item key: a
+ * message sent again after a crash is recognisably the same one, and mail clients show it once),
+ * different for every item.
+ */
+export function outboxMessageId(outboxId: number, target: string, domain: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${outboxId}\n${target}`) {
+    h ^= ch.codePointAt(0) ?? 0;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `<linka.${outboxId}.${h.toString(36)}@${domain}>`;
 }

@@ -506,6 +506,11 @@ export const cs = {
   'flow.category': 'kategorie',
   'flow.startsAt': 'začíná krokem',
   'flow.smsVariant': 'v SMS jinak: {kind}',
+  'mail.subject.ticket': 'Váš požadavek na podporu',
+  'mail.subject.conversation': 'Zákaznická podpora {company}',
+  'mail.choicesHint': 'Můžete odpovědět na tento e-mail číslem nebo slovy jedné z možností:',
+  'mail.signature': 'S pozdravem\nzákaznická podpora {company}',
+  'mail.keepNumber': 'Když odpovíte na tento e-mail, připojím vaši odpověď k požadavku {number}.',
 } as const;
 
 /** A key of the message catalogues. */

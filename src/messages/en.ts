@@ -515,4 +515,9 @@ export const en: Record<MessageKey, string> = {
   'flow.category': 'category',
   'flow.startsAt': 'starts at',
   'flow.smsVariant': 'on SMS instead: {kind}',
+  'mail.subject.ticket': 'Your support request',
+  'mail.subject.conversation': '{company} customer support',
+  'mail.choicesHint': 'You can reply to this e-mail with the number or the words of one of these:',
+  'mail.signature': 'Kind regards,\n{company} customer support',
+  'mail.keepNumber': 'If you reply to this e-mail, your answer is added to request {number}.',
 };

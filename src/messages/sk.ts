@@ -507,4 +507,9 @@ export const sk: Record<MessageKey, string> = {
   'flow.category': 'kategória',
   'flow.startsAt': 'začína krokom',
   'flow.smsVariant': 'v SMS inak: {kind}',
+  'mail.subject.ticket': 'Vaša požiadavka na podporu',
+  'mail.subject.conversation': 'Zákaznícka podpora {company}',
+  'mail.choicesHint': 'Môžete odpovedať na tento e-mail číslom alebo slovami jednej z možností:',
+  'mail.signature': 'S pozdravom\nzákaznícka podpora {company}',
+  'mail.keepNumber': 'Keď odpoviete na tento e-mail, pripojím vašu odpoveď k požiadavke {number}.',
 };

@@ -14,13 +14,13 @@ import type { PrismaClient } from '../store/types.js';
 import { dispatch, type DispatchDeps, type DispatchResult, type InboundEnvelope } from './dispatch.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { OutboxWorker, replyDeliverer, type Deliverer } from './outbox-worker.js';
-import type { ChannelPort, TeamPort } from './ports.js';
+import { mailDeliverer, OutboxWorker, replyDeliverer, type Deliverer } from './outbox-worker.js';
+import type { ChannelPort, MailPort, TeamPort } from './ports.js';
 import { createQueue, type Queue } from '../services/queue.js';
 import { createOutages, type Outages } from '../services/outages.js';
 import { createMaintenance, leadTimesOf, type Maintenances } from '../services/maintenance.js';
 import type { OfferSettings } from '../services/offers.js';
-import { holdBackPort, holdBackTeamPort, RateLimiter, type RateRules } from './rate-limit.js';
+import { holdBackMail, holdBackPort, holdBackTeamPort, RateLimiter, type RateRules } from './rate-limit.js';
 import { deliverTeamItem } from './deliver-team-posts.js';
 import { reactionDeadline, resolutionDeadline, type SlaCalendar } from '../domain/sla.js';
 import { TimerWorker } from './timer-worker.js';
@@ -85,6 +85,8 @@ export function createRuntime(args: {
   log: Logger;
   ports?: ChannelPort[];
   teamPorts?: TeamPort[];
+  /** E-mail's sending side (SMTP), for composed messages; none: e-mail is off. */
+  mail?: MailPort | null;
   metrics?: Metrics;
   clock?: () => Date;
   /**
@@ -146,6 +148,7 @@ export function createRuntime(args: {
   const team = { prisma, teamPorts: heldTeamPorts, clock, timezone: config.timezone, teamLanguage: config.teamLanguage, autoOffer: config.callout.autoOffer };
   deliverers.set('reply', replyDeliverer(prisma, new Map([...ports].map(([channel, port]) => [channel, holdBackPort(limiter, port)]))));
   for (const kind of ['team.post', 'team.update', 'team.thread', 'team.channel']) deliverers.set(kind, (item) => deliverTeamItem(team, item));
+  deliverers.set('mail', mailDeliverer(prisma, args.mail ? holdBackMail(limiter, args.mail) : null));
   deliverers.set('dispatch', async (item) => {
     await dispatch(dispatchDeps, (item.payload as unknown as { envelope: InboundEnvelope }).envelope);
     return {};

@@ -28,7 +28,10 @@ import {
 import type { OutboxItem, PrismaClient } from '../store/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Ports } from './ports.js';
+import type { MailPort, Ports, SendContext } from './ports.js';
+import { mailThread } from '../store/mail.js';
+import type { MailItemPayload } from '../services/mail-out.js';
+import { outboxMessageId } from '../domain/mail.js';
 import { PollingWorker } from './polling-worker.js';
 import { HELD_BACK, RateLimiter, withPermit, type Permit } from './rate-limit.js';
 
@@ -64,7 +67,30 @@ export function replyDeliverer(prisma: PrismaClient, ports: Ports): Deliverer {
     const { reply } = item.payload as unknown as { reply: Reply };
     // The plain-SQL claims read the opt-out with the item; otherwise it is looked up now.
     if (!reply.evenIfOptedOut && ((item as ClaimedItem).targetOptedOut ?? (await isOptedOut(prisma, item.target)))) return { suppressed: true };
-    return port.send(item.target, reply);
+    // An e-mail joins its thread: the ticket's (or the conversation's) earlier messages.
+    const context: SendContext | undefined =
+      item.channel === 'email'
+        ? { outboxId: item.id, thread: await mailThread(prisma, { conversationId: item.target, ticketId: await ticketIdOfOutboxMessage(prisma, item.id) }) }
+        : undefined;
+    return port.send(item.target, reply, context);
+  };
+}
+
+/**
+ * The deliverer of composed e-mails (outbox kind `mail`: a consent's written copy, a statement, a
+ * reminder): through the mail port, with the item's own Message-ID, in the ticket's thread when
+ * the item names one.
+ */
+export function mailDeliverer(prisma: PrismaClient, port: MailPort | null): Deliverer {
+  return async (item) => {
+    if (!port) throw new LinkaError('channel_off', 'e-mail is not configured (SMTP_URL, mail.from)');
+    const { mail, ticketId } = item.payload as unknown as MailItemPayload;
+    let threaded = mail;
+    if (ticketId && !mail.inReplyTo) {
+      const thread = await mailThread(prisma, { conversationId: item.target, ticketId });
+      threaded = { ...mail, inReplyTo: thread.inReplyTo, references: thread.references };
+    }
+    return port.sendMail(threaded, outboxMessageId(item.id, item.target, port.domain));
   };
 }
 

@@ -9,6 +9,8 @@ import type { Queue } from '../services/queue.js';
 import type { Outages } from '../services/outages.js';
 import type { TicketCard } from '../domain/ticket-card.js';
 import type { TeamChannelOptions } from '../services/enqueue-team-posts.js';
+import type { MailThread } from '../store/mail.js';
+import type { OutgoingMail } from '../domain/mail-body.js';
 
 /** A customer channel's outbound side (console, Telegram, SMS). */
 export interface ChannelPort {
@@ -17,33 +19,10 @@ export interface ChannelPort {
    * Delivers a reply to an opaque conversation id. Resolves with the platform's
    * message id; rejects with a LinkaError (carrying `retryAfterMs` on rate limits).
    */
-  send(conversationId: string, reply: Reply): Promise<{ platformMessageId: string | null; segments?: number }>;
+  send(conversationId: string, reply: Reply, context?: SendContext): Promise<{ platformMessageId: string | null; segments?: number }>;
 }
 
-/** A file sent with an e-mail (a statement's CSV). */
-export interface MailAttachment {
-  filename: string;
-  contentType: string;
-  /** The content, base64: it travels in the outbox row as JSON. */
-  contentBase64: string;
-}
-
-/**
- * One e-mail as Linka composes it (src/services/mail-compose.ts): every field is plain data, so it
- * waits in the outbox. The port encodes the headers; `subject` and names are made header-safe first.
- */
-export interface OutgoingMail {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  /** Threading: the message this one answers and the thread's earlier ones (with angle brackets). */
-  inReplyTo?: string | null;
-  references?: string[];
-  /** Sent by Linka on its own (a confirmation, a copy, a statement, a reminder): `Auto-Submitted: auto-generated`. */
-  autoSubmitted: boolean;
-  attachments?: MailAttachment[];
-}
+export type { MailAttachment, OutgoingMail } from '../domain/mail-body.js';
 
 /** The e-mail channel's outbound side (SMTP). */
 export interface MailPort {
@@ -57,6 +36,12 @@ export interface MailPort {
    * when the server refused it for good (5xx), else retryable (4xx, connection failures).
    */
   sendMail(mail: OutgoingMail, messageId: string): Promise<{ platformMessageId: string }>;
+}
+
+/** What a channel may need besides the reply: the outbox item (its per-item key) and, for e-mail, the thread it joins. */
+export interface SendContext {
+  outboxId: number;
+  thread?: MailThread;
 }
 
 /** Channel ports by channel name. */
@@ -88,8 +73,14 @@ export interface TeamPort {
 
 /** What a channel adapter gives the composition root: its outbound ports and its webhook routes. */
 export interface ChannelAdapter {
-  /** A customer channel's port (Telegram, SMS). */
+  /** A customer channel's port (Telegram, SMS, e-mail). */
   port?: ChannelPort;
+  /** E-mail's sending side, for composed messages (outbox kind `mail`). */
+  mail?: MailPort;
+  /** Starts what the adapter reads on its own (the support mailbox over IMAP), once the runtime runs. */
+  start?(deps: AdapterDeps): void;
+  /** Stops it, waiting for what is being read. */
+  stop?(): Promise<void>;
   /** A team channel's port (Slack, Discord). */
   team?: TeamPort;
   /** The adapter's HTTP routes; inbound events go to `dispatch`, technicians' actions to `queue`. */

@@ -26,7 +26,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LinkaConfig } from '../config/schema.js';
 import { LinkaError } from '../errors.js';
-import type { ChannelPort, TeamPort } from './ports.js';
+import type { ChannelPort, MailPort, TeamPort } from './ports.js';
 import { teamChannelTarget } from '../services/enqueue-team-posts.js';
 
 /** '*': one window for all of a channel's sends; 'target': one window per target (conversation). */
@@ -296,9 +296,22 @@ async function gate(limiter: RateLimiter, channel: string, target: string): Prom
 export function holdBackPort(limiter: RateLimiter, port: ChannelPort): ChannelPort {
   return {
     channel: port.channel,
-    async send(conversationId, reply) {
+    async send(conversationId, reply, context) {
       await gate(limiter, port.channel, conversationId);
-      return port.send(conversationId, reply);
+      return port.send(conversationId, reply, context);
+    },
+  };
+}
+
+/** E-mail's port for composed messages, likewise (every message on the channel `email`). */
+export function holdBackMail(limiter: RateLimiter, port: MailPort): MailPort {
+  return {
+    address: port.address,
+    domain: port.domain,
+    async sendMail(mail, messageId) {
+      const first = mail.to[0] ?? '';
+      await gate(limiter, 'email', `email:${first.toLowerCase()}`);
+      return port.sendMail(mail, messageId);
     },
   };
 }

@@ -9,4 +9,5 @@ export const ON: Readonly<Record<Channel, ChannelCapabilities>> = {
   telegram: { contactShare: true, billedPerSegment: false },
   sms: { contactShare: false, billedPerSegment: true },
   console: { contactShare: false, billedPerSegment: false },
+  email: { contactShare: false, billedPerSegment: false },
 };
