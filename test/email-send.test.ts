@@ -118,6 +118,28 @@ describe.skipIf(!dovecotAvailable())('sending e-mail (SMTP sink delivering into 
     expect((await dovecot.read('eva')).map((m) => m.subject)).toEqual(['Po dvou odmítnutích']);
   });
 
+  it("a copy about a ticket that cannot be delivered says so in the ticket's history", async () => {
+    const prisma = database.db.prisma;
+    await prisma.conversation.create({
+      data: { id: 'telegram:42', channel: 'telegram', flow: 'main', step: 'menu', flowVersion: 1, state: { lang: 'cs' }, sessionStartedAt: clock.read() },
+    });
+    const ticket = await prisma.ticket.create({
+      data: { number: 'T-2026-00007', conversationId: 'telegram:42', category: 'internet', answers: {}, summary: 'Nejde internet' },
+    });
+    smtp.refuseNext(550, 1);
+    await prisma.$transaction((tx) =>
+      queueMail(tx, {
+        mail: { to: ['nikdo@example.test'], subject: '[T-2026-00007] Kopie souhlasu', text: 'x', html: '<p>x</p>', autoSubmitted: true },
+        ticketId: ticket.id,
+        now: clock.read(),
+      }),
+    );
+    await deliver(2);
+    const lines = await prisma.message.findMany({ where: { ticketId: ticket.id, direction: 'system' } });
+    expect(lines.map((m) => m.text).join('\n')).toMatch(/550/);
+    expect(lines[0]?.conversationId).toBe('telegram:42');
+  });
+
   it('sends an item delivered again after a crash with the same Message-ID', async () => {
     const id = await database.db.prisma.$transaction((tx) =>
       queueMail(tx, { mail: { to: ['firma@example.test'], subject: 'Kopie souhlasu', text: 'x', html: '<p>x</p>', autoSubmitted: true }, now: clock.read() }),

@@ -29,7 +29,7 @@ import type { OutboxItem, PrismaClient } from '../store/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { MailPort, Ports, SendContext } from './ports.js';
-import { mailThread } from '../store/mail.js';
+import { mailThread, ticketConversation } from '../store/mail.js';
 import type { MailItemPayload } from '../services/mail-out.js';
 import { outboxMessageId } from '../domain/mail.js';
 import { PollingWorker } from './polling-worker.js';
@@ -352,11 +352,16 @@ export class OutboxWorker extends PollingWorker {
         await prisma.$transaction(async (tx) => {
           await markOutboxFailed(tx, item.id, error);
           await setDelivery(tx, item.id, 'failed');
+          const text = permanent ? t(teamLanguage, 'team.deliveryImpossible', { error }) : t(teamLanguage, 'team.deliveryFailedAfter', { attempts, error });
           const channel = await conversationChannel(tx, item.target);
+          // A composed e-mail about a ticket (a consent's copy...) says so in that ticket's history.
+          const mailTicket = item.kind === 'mail' ? ((item.payload as unknown as MailItemPayload).ticketId ?? null) : null;
+          const ticketConv = channel === null && mailTicket ? await ticketConversation(tx, mailTicket) : null;
           if (channel !== null) {
-            const ticketId = await ticketIdOfOutboxMessage(tx, item.id);
-            const text = permanent ? t(teamLanguage, 'team.deliveryImpossible', { error }) : t(teamLanguage, 'team.deliveryFailedAfter', { attempts, error });
+            const ticketId = mailTicket ?? (await ticketIdOfOutboxMessage(tx, item.id));
             await addMessage(tx, { conversationId: item.target, channel, direction: 'system', kind: 'system', text, ticketId, createdAt: clock() });
+          } else if (ticketConv) {
+            await addMessage(tx, { ...ticketConv, direction: 'system', kind: 'system', text, ticketId: mailTicket, createdAt: clock() });
           }
         });
         metrics?.outbound.inc({ channel: item.channel, status: 'failed' });

@@ -53,3 +53,11 @@ export async function customerIdByEmail(db: DbClient, address: string): Promise<
   const found = await db.customer.findMany({ where: { email: address.toLowerCase() }, select: { id: true }, take: 2 });
   return found.length === 1 ? (found[0]?.id ?? null) : null;
 }
+
+/** The conversation a ticket was opened in, with its channel, if it has one. */
+export async function ticketConversation(db: DbClient, ticketId: string): Promise<{ conversationId: string; channel: string } | null> {
+  const ticket = await db.ticket.findUnique({ where: { id: ticketId }, select: { conversationId: true } });
+  if (!ticket?.conversationId) return null;
+  const conv = await db.conversation.findUnique({ where: { id: ticket.conversationId }, select: { channel: true } });
+  return conv ? { conversationId: ticket.conversationId, channel: conv.channel } : null;
+}
