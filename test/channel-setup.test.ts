@@ -90,4 +90,29 @@ describe('loadChannels', () => {
     expect(adaptersWanted({ ...slack, TWILIO_ACCOUNT_SID: 'AC1' })).toEqual(['slack']);
     expect(adaptersWanted({ ...telegram, ...twilio, ...slack, ...discord })).toEqual(['telegram', 'twilio', 'slack', 'discord']);
   });
+
+  it('says why e-mail is off, or whether mail is only sent or also received', async () => {
+    const withFrom = parseConfig({ mail: { from: 'Podpora <podpora@example.cz>' } });
+    const smtp = { SMTP_URL: 'smtp://linka:heslo@127.0.0.1:2525' };
+    const imap = { IMAP_URL: 'imap://podpora:heslo@127.0.0.1:1143' };
+    const statusOf = async (env: Record<string, string>, cfg = withFrom) => {
+      const { status, adapters } = await loadChannels(env, cfg, silentLogger());
+      const mail = adapters.find((a) => a.mail);
+      await mail?.stop?.();
+      return { email: status.email, mailbox: status.mailbox, port: mail?.port?.channel ?? null };
+    };
+    expect(await statusOf({})).toEqual({ email: 'off (SMTP_URL is not set)', mailbox: 'off (e-mail is off)', port: null });
+    expect(await statusOf(smtp, config)).toEqual({
+      email: 'off (mail.from is not set in the config: there is no sender address)',
+      mailbox: 'off (e-mail is off)',
+      port: null,
+    });
+    expect((await statusOf({ SMTP_URL: 'http://127.0.0.1:25' })).email).toBe('off (SMTP_URL must start with smtp:// or smtps://, not http://)');
+    expect(await statusOf(smtp)).toEqual({ email: 'on', mailbox: 'off (IMAP_URL is not set: e-mail is sent, not received)', port: 'email' });
+    expect(await statusOf({ ...smtp, IMAP_URL: 'pop3://x@127.0.0.1' })).toMatchObject({
+      mailbox: 'off (IMAP_URL must start with imap:// or imaps://, not pop3://)',
+    });
+    expect(await statusOf({ ...smtp, ...imap })).toEqual({ email: 'on', mailbox: 'on', port: 'email' });
+    expect(adaptersWanted({ ...telegram, ...smtp })).toEqual(['telegram', 'email']);
+  });
 });
