@@ -73,6 +73,11 @@ export async function parseMail(raw: Buffer | string): Promise<ReceivedMail> {
     date: m.date && !Number.isNaN(m.date.getTime()) ? m.date : null,
     attachments: m.attachments
       .filter((a) => a.contentDisposition === 'attachment' || a.filename)
-      .map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType || 'application/octet-stream', size: a.size ?? a.content.length, content: a.content })),
+      .map((a) => ({
+        filename: a.filename ?? 'attachment',
+        contentType: a.contentType || 'application/octet-stream',
+        size: a.size ?? a.content.length,
+        content: a.content,
+      })),
   };
 }

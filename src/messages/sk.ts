@@ -516,7 +516,8 @@ export const sk: Record<MessageKey, string> = {
     'Ďakujem za váš e-mail. Aby som ho mohla odovzdať technikom, potrebujem vás overiť: odpovedzte mi prosím na tento e-mail číslom svojej zmluvy (nájdete ho na zmluve alebo na faktúre). Váš popis si zatiaľ ponechám.',
   'mail.stillNeedContract': 'V odpovedi som číslo zmluvy nenašla. Napíšte mi ho prosím, napríklad 2024-0153 (zostáva pokusov: {left}).',
   'mail.contractNotFound': 'Zmluvu s týmto číslom som, žiaľ, nenašla. Skontrolujte ho prosím a pošlite mi ho znova (zostáva pokusov: {left}).',
-  'mail.needDescription': 'Ďakujem za váš e-mail. Napíšte mi prosím, s čím potrebujete pomôcť: čo nefunguje, odkedy a čoho sa to týka. Potom požiadavku hneď odovzdám technikom.',
+  'mail.needDescription':
+    'Ďakujem za váš e-mail. Napíšte mi prosím, s čím potrebujete pomôcť: čo nefunguje, odkedy a čoho sa to týka. Potom požiadavku hneď odovzdám technikom.',
   'mail.ticketSummary': 'E-mail: {subject}',
   'mail.noSubject': '(bez predmetu)',
   'team.mailAttachment': 'Príloha: {name} ({size}) {link}',

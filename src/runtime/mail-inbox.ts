@@ -12,14 +12,7 @@ import { t } from '../messages/index.js';
 import type { Logger } from '../observability/logger.js';
 import { toTeam } from '../services/enqueue-team-posts.js';
 import { loadConversation } from '../store/conversations.js';
-import {
-  inboundMailCountSince,
-  inboundMailKnown,
-  recordInboundMail,
-  saveAttachment,
-  ticketOfInboundMail,
-  ticketOfMessageIds,
-} from '../store/mail.js';
+import { inboundMailCountSince, inboundMailKnown, recordInboundMail, saveAttachment, ticketOfInboundMail, ticketOfMessageIds } from '../store/mail.js';
 import { insertMessage } from '../store/messages.js';
 import type { PrismaClient, Tx } from '../store/types.js';
 import type { DispatchResult, InboundEnvelope } from './dispatch.js';
@@ -57,8 +50,7 @@ export function createMailInbox(deps: MailInboxDeps): MailInbox {
       const messageId = mail.messageId ?? contentId(mail);
       if (await inboundMailKnown(deps.prisma, messageId)) return { outcome: 'duplicate' };
       const subject = headerSafe(mail.subject, 250);
-      const record = (outcome: string, fromAddress: string) =>
-        recordInboundMail(deps.prisma, { messageId, fromAddress, subject, outcome, receivedAt: now });
+      const record = (outcome: string, fromAddress: string) => recordInboundMail(deps.prisma, { messageId, fromAddress, subject, outcome, receivedAt: now });
       if (!mail.from) {
         await record('no_sender', '');
         deps.log.info({ messageId }, 'mailbox: a message without a sender address; recorded, not answered');
@@ -153,11 +145,23 @@ async function keepAttachments(
   }
   for (const part of a.refused) {
     lines.push(
-      t(deps.teamLanguage, 'team.mailAttachmentTooBig', { name: safeFilename(part.filename), size: sizeText(part.size), max: sizeText(deps.maxAttachmentBytes) }),
+      t(deps.teamLanguage, 'team.mailAttachmentTooBig', {
+        name: safeFilename(part.filename),
+        size: sizeText(part.size),
+        max: sizeText(deps.maxAttachmentBytes),
+      }),
     );
   }
   for (const text of lines) {
-    await insertMessage(tx, { conversationId: a.conversationId, channel: 'email', direction: 'system', kind: 'system', text, ticketId: a.ticket?.id, createdAt: a.now });
+    await insertMessage(tx, {
+      conversationId: a.conversationId,
+      channel: 'email',
+      direction: 'system',
+      kind: 'system',
+      text,
+      ticketId: a.ticket?.id,
+      createdAt: a.now,
+    });
     if (a.ticket) await toTeam(tx, deps.teamPlatforms, a.ticket, { kind: 'thread', text }, a.now);
   }
 }
@@ -181,7 +185,9 @@ export function sizeText(bytes: number): string {
 /** A stable id for a message without a Message-ID: a hash of who sent what, when. */
 function contentId(mail: ReceivedMail): string {
   const h = createHash('sha256')
-    .update([mail.from?.address ?? '', mail.subject, mail.date?.toISOString() ?? '', mail.text, ...mail.attachments.map((a) => `${a.filename}:${a.size}`)].join('\n'))
+    .update(
+      [mail.from?.address ?? '', mail.subject, mail.date?.toISOString() ?? '', mail.text, ...mail.attachments.map((a) => `${a.filename}:${a.size}`)].join('\n'),
+    )
     .digest('hex')
     .slice(0, 32);
   return `<sha256.${h}@linka.invalid>`;
