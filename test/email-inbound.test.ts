@@ -4,6 +4,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_TYPE, slack } from './fakes/slack-fake.js';
+import { addOperator, ConsoleClient } from './helpers/console-client.js';
 import { pgAvailable } from './helpers/db.js';
 import { startTestLinka } from './helpers/linka.js';
 import { type Dovecot, dovecotAvailable, type SmtpSink, startDovecot, startSmtpSink } from './helpers/mail-servers.js';
@@ -169,6 +170,7 @@ describe.skipIf(!dovecotAvailable()).each([
       {
         attachments: [
           { filename: 'router.txt', content: 'kontrolky: červená', contentType: 'text/plain' },
+          { filename: 'stránka.html', content: '<script>alert(1)</script>', contentType: 'text/html' },
           { filename: 'velky"\r\nX-Evil: 1.bin', content: Buffer.alloc(5000, 1), contentType: 'application/octet-stream' },
         ],
       },
@@ -181,8 +183,25 @@ describe.skipIf(!dovecotAvailable()).each([
     expect(said).toContain('Posílám fotku routeru.');
     expect(said).not.toMatch(/<|alert|color:red/);
     const kept = await prisma().attachment.findMany({ where: { ticket: { number } } });
-    expect(kept.map((a) => [a.filename, a.size])).toEqual([['router.txt', Buffer.byteLength('kontrolky: červená')]]);
-    expect(lines.join('\n')).toContain(`https://linka.example.test/console/attachments/${kept[0]?.id}`);
+    expect(kept.map((a) => [a.filename, a.size]).sort()).toEqual([
+      ['router.txt', Buffer.byteLength('kontrolky: červená')],
+      ['stránka.html', 25],
+    ]);
+    const [txt, page] = [kept.find((a) => a.filename === 'router.txt'), kept.find((a) => a.filename === 'stránka.html')];
+    expect(lines.join('\n')).toContain(`https://linka.example.test/console/attachments/${txt?.id}`);
+
+    // On the ticket's console page, and downloaded only as a file, never rendered as a page.
+    const browser = new ConsoleClient(w.t.base);
+    expect((await browser.get(`/console/attachments/${txt?.id}`)).location).toMatch(/\/console\/login/);
+    expect((await browser.signIn('eva', await addOperator(prisma(), 'eva', 'viewer'))).status).toBe(303);
+    expect((await browser.get(`/console/tickets/${number}`)).text).toContain(`href="/console/attachments/${txt?.id}"`);
+    const file = await browser.get(`/console/attachments/${txt?.id}`);
+    expect([file.status, file.text, file.headers.get('content-type')]).toEqual([200, 'kontrolky: červená', 'text/plain']);
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="router.txt"/);
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await browser.get(`/console/attachments/${page?.id}`);
+    expect(html.headers.get('content-type')).toBe('application/octet-stream');
+    expect(html.headers.get('content-disposition')).toContain("filename*=UTF-8''str%C3%A1nka.html");
     const refused = lines.find((t) => t.includes('X-Evil')) ?? '';
     expect(refused).toMatch(/větší než povolených/);
     expect(refused).not.toContain('\n');

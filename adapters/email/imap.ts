@@ -105,7 +105,7 @@ export function createMailboxReader(settings: MailboxSettings): { start(inbox: M
       for (const uid of uids) {
         if (stopped) return;
         const msg = await c.fetchOne(String(uid), { source: true }, { uid: true });
-        if (!msg || !msg.source) continue;
+        if (msg === false || !msg.source) continue;
         try {
           const receipt = await inbox.receive(await settings.parse(msg.source));
           settings.log.debug({ uid, outcome: receipt.outcome }, 'mailbox: message handled');
