@@ -23,11 +23,14 @@ import { type AuthSettings, type ConsoleEnv, type Ctx, hasRole } from './auth.js
 import { type Markup, messagePage, page, type Viewer, option } from './layout.js';
 import { actionForms } from './ticket-actions.js';
 import { historyItem } from './history.js';
-import { sizeText } from './customer-import.js';
 import { ticketAttachments } from '../store/mail.js';
 import { ct, type ConsoleTextKey } from './texts.js';
 
 export const PAGE_SIZE = 50;
+
+/** "830 B", "12 kB", "5.2 MB". */
+const fileSize = (bytes: number) =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} kB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 const STATUSES = ['active', 'open', 'claimed', 'resolved', 'closed', 'all'] as const;
 const CATEGORIES = ['internet', 'voip', 'wifi', 'other'] as const;
 
@@ -155,7 +158,7 @@ ${answers.length ? html`<dl class="facts">${answers.map(([k, v]) => html`<dt>${k
 <h2>${ct(lang, 'ticket.attachments')}</h2>
 ${
   attachments.length
-    ? html`<ul>${attachments.map((a) => html`<li><a href="/console/attachments/${encodeURIComponent(a.id)}" download>${a.filename}</a> (${a.size < 1024 ? `${a.size} B` : sizeText(a.size, lang)}, ${when(a.createdAt)})</li>`)}</ul>`
+    ? html`<ul>${attachments.map((a) => html`<li><a href="/console/attachments/${encodeURIComponent(a.id)}" download>${a.filename}</a> (${fileSize(a.size)}, ${when(a.createdAt)})</li>`)}</ul>`
     : html`<p>${ct(lang, 'ticket.noAttachments')}</p>`
 }
 <h2>${ct(lang, 'ticket.consents')}</h2>

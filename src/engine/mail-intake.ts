@@ -11,6 +11,8 @@ import type { ChoiceDef } from './flow.js';
 import { lookup, noteAttempt, onLookup } from './identify.js';
 import { matchChoice } from './match.js';
 import { restrictionCovers, tellRestriction } from './restriction.js';
+import { asksHours, asksStatus, queryHours, queryTicketStatus, reportPayment, saysPaid } from './side-questions.js';
+import { normalize } from '../shared/normalize.js';
 import { endSession, rated } from './ticket-talk.js';
 import { choicesOf, currentStep, flowOf, flush, resetToMenu, say, type Turn } from './turn.js';
 import type { CoreEvent, CustomerView } from './types.js';
@@ -57,7 +59,7 @@ function newMail(turn: Turn, event: MailEvent): void {
   // A new e-mail while a ticket is open is a new request: the open one keeps what was said so far.
   if (s.ticketNumber !== null || s.step === 'done') resetToMenu(turn);
   const kept = s.mail ?? null;
-  const subject = event.subject.trim() || kept?.subject || '';
+  const subject = kept?.subject || event.subject.trim();
   const description = hasWords(kept?.description ?? '') ? (kept?.description as string) : event.text.trim();
   s.mail = { subject, description };
   s.flow = 'main';
@@ -75,11 +77,35 @@ function newMail(turn: Turn, event: MailEvent): void {
     return flush(turn);
   }
   s.step = 'menu';
+  if (sideQuestion(turn, event.text)) {
+    s.mail = null;
+    return;
+  }
   if (!hasWords(`${subject} ${description}`)) {
     say(turn, 'mail.needDescription');
     return flush(turn);
   }
   openMailTicket(turn);
+}
+
+/**
+ * A line of the e-mail that is one of the words working at every step of the chat ("zaplaceno",
+ * "stav T-2026-00042", "kdy pracujete"): answered as in the chat (a payment report opens its
+ * billing ticket), not as a new request.
+ */
+function sideQuestion(turn: Turn, text: string): boolean {
+  const prefix = turn.ctx.settings.ticketPrefix ?? 'T';
+  for (const line of text.split('\n').slice(0, 5)) {
+    const n = normalize(line);
+    if (n === '' || n.length > 60) continue;
+    const status = asksStatus(n, prefix);
+    if (saysPaid(n)) reportPayment(turn);
+    else if (asksHours(n)) queryHours(turn);
+    else if (status) queryTicketStatus(turn, status.typed);
+    else continue;
+    return true;
+  }
+  return false;
 }
 
 /** The runtime's answer to the look-up by an e-mail's contract number. */

@@ -9,7 +9,7 @@ import type { Queue } from '../services/queue.js';
 import type { Outages } from '../services/outages.js';
 import type { TicketCard } from '../domain/ticket-card.js';
 import type { TeamChannelOptions } from '../services/enqueue-team-posts.js';
-import type { MailThread } from '../store/mail.js';
+import type { MailThread } from '../domain/mail-body.js';
 import type { OutgoingMail } from '../domain/mail-body.js';
 import type { AutomaticKind, AutomaticSigns } from '../domain/mail.js';
 

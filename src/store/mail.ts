@@ -3,22 +3,11 @@
  * earlier Message-IDs and subject), the support mailbox's de-duplication and record of what was
  * not answered, customers by address, and kept attachments.
  */
+import type { MailThread } from '../domain/mail-body.js';
 import type { Lang } from '../shared/lang.js';
 import { type DbClient, isUniqueViolation, type Ticket } from './types.js';
 
-/** What an outgoing e-mail needs to join its thread. */
-export interface MailThread {
-  /** The ticket the message belongs to, if any. */
-  ticketNumber: string | null;
-  /** The subject the customer wrote (of the ticket's first e-mail, else the conversation's latest); null when they never wrote one. */
-  subject: string | null;
-  /** The message it answers: the customer's latest e-mail in the thread, else Linka's latest. */
-  inReplyTo: string | null;
-  /** The thread's Message-IDs, oldest first (at most 20: the first and the latest ones). */
-  references: string[];
-  /** The conversation's language now (its engine state's). */
-  lang: Lang | null;
-}
+export type { MailThread } from '../domain/mail-body.js';
 
 const MAX_REFERENCES = 20;
 
