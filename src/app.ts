@@ -16,7 +16,8 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { recordDelivery } from './runtime/delivery-status.js';
 import type { Lang } from './shared/lang.js';
 import type { DispatchResult, InboundEnvelope } from './runtime/dispatch.js';
-import type { AdapterDeps } from './runtime/ports.js';
+import type { AdapterDeps, MailInbox } from './runtime/ports.js';
+import { createMailInbox } from './runtime/mail-inbox.js';
 import type { Outages } from './services/outages.js';
 import type { Queue } from './services/queue.js';
 import { rateRules, separateStatusChannels } from './runtime/rate-limit.js';
@@ -59,9 +60,12 @@ export function createAdapterDeps(a: {
   outages: Outages;
   /** The language of the history's system lines (config teamLanguage). */
   teamLanguage: Lang;
+  /** The support mailbox's handling (when e-mail is on). */
+  mailInbox?: MailInbox;
 }): AdapterDeps {
   const { prisma, log, metrics, clock, teamLanguage } = a;
   return {
+    ...(a.mailInbox ? { mailInbox: a.mailInbox } : {}),
     dispatch: a.dispatch,
     log,
     metrics,
@@ -91,6 +95,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
   const db = await openDatabase(url);
   const metrics = createMetrics(() => outboxDepth(db.prisma));
   const setup = await loadChannels(opts.env ?? process.env, config, log, metrics);
+  const mailPort = setup.adapters.find((a) => a.mail)?.mail ?? null;
   const runtime = createRuntime({
     prisma: db.prisma,
     config,
@@ -99,7 +104,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     clock: opts.clock,
     ports: setup.adapters.flatMap((a) => (a.port ? [a.port] : [])),
     teamPorts: setup.adapters.flatMap((a) => (a.team ? [a.team] : [])),
-    mail: setup.adapters.find((a) => a.mail)?.mail ?? null,
+    mail: mailPort,
     rateLimits: rateRules(config.rateLimits, separateStatusChannels(config)),
   });
   const http = createHttpServer({ log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
@@ -136,6 +141,22 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     queue: runtime.queue,
     outages: runtime.outages,
     teamLanguage: config.teamLanguage,
+    // The support mailbox (docs/email.md, "Receiving"): read by the e-mail adapter when IMAP_URL is set.
+    mailInbox: mailPort
+      ? createMailInbox({
+          prisma: db.prisma,
+          dispatch,
+          clock: runtime.dispatchDeps.clock,
+          log,
+          ownAddress: mailPort.address,
+          ticketPrefix: config.tickets.prefix,
+          perSenderPerHour: config.mail.perSenderPerHour,
+          maxAttachmentBytes: config.mail.maxAttachmentBytes,
+          teamLanguage: config.teamLanguage,
+          teamPlatforms: runtime.dispatchDeps.teamPlatforms,
+          publicUrl: env.publicUrl,
+        })
+      : undefined,
   });
   for (const adapter of setup.adapters) http.add(...adapter.routes(adapterDeps));
 

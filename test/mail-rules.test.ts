@@ -11,7 +11,17 @@ describe('addresses', () => {
   });
 
   it('refuses what is not exactly one address', () => {
-    for (const bad of ['', 'jana', 'jana@', '@example.cz', 'a@b', 'jana@example.cz, eva@example.cz', 'jana@example.cz\r\nBcc: x@y.cz', 'jana novak@example.cz', '<>']) {
+    for (const bad of [
+      '',
+      'jana',
+      'jana@',
+      '@example.cz',
+      'a@b',
+      'jana@example.cz, eva@example.cz',
+      'jana@example.cz\r\nBcc: x@y.cz',
+      'jana novak@example.cz',
+      '<>',
+    ]) {
       expect(mailboxAddress(bad), bad).toBeNull();
     }
   });

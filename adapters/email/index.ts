@@ -10,9 +10,12 @@ import { LinkaError } from '../../src/errors.js';
 import type { ChannelAdapter, ChannelPort, MailPort } from '../../src/runtime/ports.js';
 import { renderMailReply } from './render.js';
 import { createSmtpPort } from './smtp.js';
+import { createMailboxReader } from './imap.js';
+import { parseMail } from './parse.js';
 
 export { renderMailReply, threadSubject } from './render.js';
 export { createSmtpPort, smtpUrlProblem } from './smtp.js';
+export { htmlToSafeText, parseMail } from './parse.js';
 
 /** What is wrong with an IMAP_URL, or null. */
 export function imapUrlProblem(url: string): string | null {
@@ -51,11 +54,30 @@ export function createEmailAdapter(config: EmailConfig): ChannelAdapter & { mail
       return smtp.sendMail(mail, outboxMessageId(context.outboxId, conversationId, smtp.domain));
     },
   };
+  const reader = config.imapUrl
+    ? createMailboxReader({
+        url: config.imapUrl,
+        inbox: config.mail.inbox,
+        processedFolder: config.mail.processedFolder,
+        pollSeconds: config.mail.pollSeconds,
+        log: config.log,
+        parse: parseMail,
+      })
+    : null;
   return {
     port,
     mail: smtp,
     routes: () => [],
+    start(deps) {
+      if (!reader) return;
+      if (!deps.mailInbox) {
+        config.log.warn({}, 'e-mail: the support mailbox is set (IMAP_URL) but nothing handles its messages; not reading it');
+        return;
+      }
+      reader.start(deps.mailInbox);
+    },
     async stop() {
+      await reader?.stop();
       smtp.close();
     },
   };

@@ -7,7 +7,7 @@ import type { Reply } from '../../src/engine/types.js';
 import { bareSubject, headerSafe } from '../../src/domain/mail.js';
 import { type MailBlock, mailHtml, mailText, type OutgoingMail } from '../../src/domain/mail-body.js';
 import { t } from '../../src/messages/index.js';
-import type { MailThread } from '../../src/store/mail.js';
+import type { MailThread } from '../../src/domain/mail-body.js';
 import type { Lang } from '../../src/shared/lang.js';
 
 export interface MailRenderOptions {

@@ -29,6 +29,7 @@ import { dashboardPages } from './dashboard.js';
 import { statementPages } from './statements.js';
 import { ticketActions } from './ticket-actions.js';
 import { ticketPages } from './tickets.js';
+import { attachmentRoutes } from './attachments.js';
 import { userPages } from './users.js';
 import { ct } from './texts.js';
 
@@ -128,6 +129,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
   app.use('*', checkCsrf(auth));
   dashboardPages(app, { ...auth, config: deps.config });
   ticketPages(app, { ...auth, timezone: deps.timezone });
+  attachmentRoutes(app, auth);
   // The upload's paths before the customer page's /customers/:key, which would take "import" for a key.
   customerImport(app, { ...auth, config: deps.config, bodyLimitBytes: deps.bodyLimitBytes });
   customerEdit(app, { ...auth, config: deps.config });

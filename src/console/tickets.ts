@@ -23,9 +23,14 @@ import { type AuthSettings, type ConsoleEnv, type Ctx, hasRole } from './auth.js
 import { type Markup, messagePage, page, type Viewer, option } from './layout.js';
 import { actionForms } from './ticket-actions.js';
 import { historyItem } from './history.js';
+import { ticketAttachments } from '../store/mail.js';
 import { ct, type ConsoleTextKey } from './texts.js';
 
 export const PAGE_SIZE = 50;
+
+/** "830 B", "12 kB", "5.2 MB". */
+const fileSize = (bytes: number) =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} kB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 const STATUSES = ['active', 'open', 'claimed', 'resolved', 'closed', 'all'] as const;
 const CATEGORIES = ['internet', 'voip', 'wifi', 'other'] as const;
 
@@ -109,7 +114,7 @@ ${
     const number = c.req.param('number');
     const ticket = await consoleTicket(d.prisma, number);
     if (!ticket) return c.html(messagePage(lang, ct(lang, 'error.notFound.title'), ct(lang, 'error.notFound'), viewerOf(c)), 404);
-    const offers = await offersWithConsents(d.prisma, ticket.id);
+    const [offers, attachments] = await Promise.all([offersWithConsents(d.prisma, ticket.id), ticketAttachments(d.prisma, ticket.id)]);
     const when = (at: Date) => localTime(at, d.timezone, lang);
     type Entry = { at: Date; order: number; markup: Markup };
     const entries: Entry[] = [
@@ -150,6 +155,12 @@ ${canAct ? html`<h2>${ct(lang, 'ticket.actions')}</h2>${actionForms(lang, ticket
 <ol class="history" aria-live="polite" data-events="/console/tickets/${encodeURIComponent(ticket.number)}/events" data-last="${lastId}">${entries.map((e) => e.markup)}</ol>
 <h2>${ct(lang, 'ticket.answers')}</h2>
 ${answers.length ? html`<dl class="facts">${answers.map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === 'string' ? v : JSON.stringify(v)}</dd>`)}</dl>` : html`<p>–</p>`}
+<h2>${ct(lang, 'ticket.attachments')}</h2>
+${
+  attachments.length
+    ? html`<ul>${attachments.map((a) => html`<li><a href="/console/attachments/${encodeURIComponent(a.id)}" download>${a.filename}</a> (${fileSize(a.size)}, ${when(a.createdAt)})</li>`)}</ul>`
+    : html`<p>${ct(lang, 'ticket.noAttachments')}</p>`
+}
 <h2>${ct(lang, 'ticket.consents')}</h2>
 ${
   offers.length

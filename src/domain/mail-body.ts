@@ -3,6 +3,21 @@
  * text is escaped where it goes into HTML: a customer's name or a technician's words are shown,
  * never interpreted as markup.
  */
+import type { Lang } from '../shared/lang.js';
+
+/** What an outgoing e-mail needs to join its thread. */
+export interface MailThread {
+  /** The ticket the message belongs to, if any. */
+  ticketNumber: string | null;
+  /** The subject the customer wrote (of the ticket's first e-mail, else the conversation's latest); null when they never wrote one. */
+  subject: string | null;
+  /** The message it answers: the customer's latest e-mail in the thread, else Linka's latest. */
+  inReplyTo: string | null;
+  /** The thread's Message-IDs, oldest first (at most 20: the first and the latest ones). */
+  references: string[];
+  /** The conversation's language now (its engine state's). */
+  lang: Lang | null;
+}
 
 /** A file sent with an e-mail (a statement's CSV). */
 export interface MailAttachment {

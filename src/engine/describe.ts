@@ -27,6 +27,9 @@ export function describeInbound(
         kind: event.mediaKind === 'photo' ? 'photo' : 'media',
         text: `[${event.mediaKind}${event.fileId ? ` ${event.fileId}` : ''}]${event.caption ? ` ${event.caption}` : ''}`,
       };
+    case 'mail':
+      // A reply in a ticket's thread is its words; a new e-mail starts with its subject.
+      return { kind: 'text', text: event.ticket === null && event.subject.trim() ? `${event.subject.trim()}\n\n${event.text}` : event.text };
     default:
       return null;
   }

@@ -17,9 +17,10 @@ export interface InboundEnvelope {
    * What the platform tells about the sender. `lang`: a language the sender chose outside the
    * chat (`linka shell --lang`), taken as their explicit choice for this conversation, as if
    * they had switched language in it (the customer's record keeps its language). Later events
-   * need not repeat it; a switch in the chat overrides it.
+   * need not repeat it; a switch in the chat overrides it. `email`: the sender's address (lower-cased),
+   * by which a customer is found when the conversation has none.
    */
-  sender?: { phone?: string; telegramId?: string; langHint?: string; lang?: Lang };
+  sender?: { phone?: string; telegramId?: string; langHint?: string; lang?: Lang; email?: string };
   platformMessageId?: string;
   /** For a button press: the platform's id of the message the button was on (Telegram). */
   buttonMessageId?: string;

@@ -33,6 +33,7 @@ import { asksHours, asksStatus, onHours, onPaymentReported, onTicketStatus, quer
 import { answerFaq } from './faq.js';
 import { appendToReply, decide, endSession, onConsent, onOffer, onOfferExpired, onResolved, rated } from './ticket-talk.js';
 import { restrictionCovers, tellRestriction } from './restriction.js';
+import { onMail, onMailLookup, waitsWithMail } from './mail-intake.js';
 
 /** Contract numbers: letters, digits, dashes and slashes, 3 to 20 characters, no spaces. */
 const CONTRACT = /^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u;
@@ -67,6 +68,7 @@ export function step(prev: ConversationState | null, event: CoreEvent, now: Date
   if (!s.langChosen) s.lang = ctx.customer?.language ?? langFromHint(ctx.langHint) ?? s.lang;
 
   if (event.kind === 'optOut' || event.kind === 'optIn') optOut(turn, event.kind === 'optOut');
+  else if (event.kind === 'mail') onMail(turn, event, !prev, onText);
   else if (!prev) begin(turn, event);
   else if (!currentStep(turn) || (flowOf(turn).version !== s.flowVersion && s.flow !== 'main')) {
     say(turn, 'common.flowChanged');
@@ -167,6 +169,7 @@ function handle(turn: Turn, event: CoreEvent): void {
     case 'timer':
       return onTimer(turn, event.token);
     case 'lookupResult':
+      if (waitsWithMail(turn)) return onMailLookup(turn, event.customer);
       return onLookup(turn, event.customer, takeWanted);
     case 'ticketOpened':
       s.ticketNumber = event.number;

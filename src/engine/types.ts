@@ -244,6 +244,8 @@ export interface ConversationState {
   ratingFor?: string | null;
   /** Lines said while a look-up is pending, sent with its answer (one message, not two). */
   held?: string[];
+  /** An e-mail kept while its sender is asked who they are or what they need (src/engine/mail-intake.ts). */
+  mail?: { subject: string; description: string } | null;
 }
 
 /** Tunables the engine needs, taken from config by the runtime. */

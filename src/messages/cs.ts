@@ -511,6 +511,16 @@ export const cs = {
   'mail.choicesHint': 'Můžete odpovědět na tento e-mail číslem nebo slovy jedné z možností:',
   'mail.signature': 'S pozdravem\nzákaznická podpora {company}',
   'mail.keepNumber': 'Když odpovíte na tento e-mail, připojím vaši odpověď k požadavku {number}.',
+  'mail.needContract':
+    'Děkuji za váš e-mail. Abych ho mohla předat technikům, potřebuji vás ověřit: odpovězte mi prosím na tento e-mail číslem své smlouvy (najdete ho na smlouvě nebo na faktuře). Váš popis si zatím ponechám.',
+  'mail.stillNeedContract': 'V odpovědi jsem číslo smlouvy nenašla. Napište mi ho prosím, například 2024-0153 (zbývá pokusů: {left}).',
+  'mail.contractNotFound': 'Smlouvu s tímto číslem jsem bohužel nenašla. Zkontrolujte ho prosím a pošlete mi ho znovu (zbývá pokusů: {left}).',
+  'mail.needDescription':
+    'Děkuji za váš e-mail. Napište mi prosím, s čím potřebujete pomoci: co nefunguje, od kdy a čeho se to týká. Pak požadavek hned předám technikům.',
+  'mail.ticketSummary': 'E-mail: {subject}',
+  'mail.noSubject': '(bez předmětu)',
+  'team.mailAttachment': 'Příloha: {name} ({size}) {link}',
+  'team.mailAttachmentTooBig': 'Příloha {name} ({size}) je větší než povolených {max}, a proto nebyla uložena.',
 } as const;
 
 /** A key of the message catalogues. */

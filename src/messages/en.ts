@@ -520,4 +520,14 @@ export const en: Record<MessageKey, string> = {
   'mail.choicesHint': 'You can reply to this e-mail with the number or the words of one of these:',
   'mail.signature': 'Kind regards,\n{company} customer support',
   'mail.keepNumber': 'If you reply to this e-mail, your answer is added to request {number}.',
+  'mail.needContract':
+    'Thank you for your e-mail. Before I pass it on to our technicians, I need to verify you: please reply to this e-mail with your contract number (you will find it on your contract or invoice). I am keeping your description in the meantime.',
+  'mail.stillNeedContract': 'I could not find a contract number in your reply. Please send it to me, for example 2024-0153 (attempts left: {left}).',
+  'mail.contractNotFound': 'Unfortunately, I could not find a contract with this number. Please check it and send it again (attempts left: {left}).',
+  'mail.needDescription':
+    'Thank you for your e-mail. Please tell me what you need help with: what does not work, since when and what it concerns. I will then pass your request on to our technicians straight away.',
+  'mail.ticketSummary': 'E-mail: {subject}',
+  'mail.noSubject': '(no subject)',
+  'team.mailAttachment': 'Attachment: {name} ({size}) {link}',
+  'team.mailAttachmentTooBig': 'Attachment {name} ({size}) is larger than the allowed {max}, so it was not kept.',
 };

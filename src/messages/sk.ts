@@ -512,4 +512,14 @@ export const sk: Record<MessageKey, string> = {
   'mail.choicesHint': 'Môžete odpovedať na tento e-mail číslom alebo slovami jednej z možností:',
   'mail.signature': 'S pozdravom\nzákaznícka podpora {company}',
   'mail.keepNumber': 'Keď odpoviete na tento e-mail, pripojím vašu odpoveď k požiadavke {number}.',
+  'mail.needContract':
+    'Ďakujem za váš e-mail. Aby som ho mohla odovzdať technikom, potrebujem vás overiť: odpovedzte mi prosím na tento e-mail číslom svojej zmluvy (nájdete ho na zmluve alebo na faktúre). Váš popis si zatiaľ ponechám.',
+  'mail.stillNeedContract': 'V odpovedi som číslo zmluvy nenašla. Napíšte mi ho prosím, napríklad 2024-0153 (zostáva pokusov: {left}).',
+  'mail.contractNotFound': 'Zmluvu s týmto číslom som, žiaľ, nenašla. Skontrolujte ho prosím a pošlite mi ho znova (zostáva pokusov: {left}).',
+  'mail.needDescription':
+    'Ďakujem za váš e-mail. Napíšte mi prosím, s čím potrebujete pomôcť: čo nefunguje, odkedy a čoho sa to týka. Potom požiadavku hneď odovzdám technikom.',
+  'mail.ticketSummary': 'E-mail: {subject}',
+  'mail.noSubject': '(bez predmetu)',
+  'team.mailAttachment': 'Príloha: {name} ({size}) {link}',
+  'team.mailAttachmentTooBig': 'Príloha {name} ({size}) je väčšia ako povolených {max}, a preto nebola uložená.',
 };

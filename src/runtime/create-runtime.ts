@@ -10,7 +10,7 @@ import type { EngineSettings } from '../engine/types.js';
 import { faqEntries, loadFlowSet, providerTexts } from '../config/flows.js';
 import { flowVersions } from './flow-versions.js';
 import { useTexts } from '../messages/index.js';
-import type { PrismaClient } from '../store/types.js';
+import type { PrismaClient, Tx } from '../store/types.js';
 import { dispatch, type DispatchDeps, type DispatchResult, type InboundEnvelope } from './dispatch.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -35,7 +35,8 @@ export interface Runtime {
   outages: Outages;
   /** Planned maintenance (schedule, cancel, reschedule, list); its notices go out at once. */
   maintenance: Maintenances;
-  dispatch(env: InboundEnvelope): Promise<DispatchResult>;
+  /** `extra` runs in the dispatch's transaction (the mailbox records its message there). */
+  dispatch(env: InboundEnvelope, extra?: (tx: Tx) => Promise<void>): Promise<DispatchResult>;
   outbox: OutboxWorker;
   timers: TimerWorker;
   ports: Map<string, ChannelPort>;
@@ -190,8 +191,8 @@ export function createRuntime(args: {
     ports,
     outbox,
     timers,
-    async dispatch(env) {
-      const result = await dispatch(dispatchDeps, env);
+    async dispatch(env, extra) {
+      const result = await dispatch(dispatchDeps, env, extra);
       if (!result.duplicate) metrics?.inbound.inc({ channel: env.channel });
       return result;
     },

@@ -30,7 +30,8 @@ import { reportPayment, restrictionOf, type RestrictionSettings } from '../servi
 import { noticeText, outageAmong } from '../services/outages.js';
 import { toTeam } from '../services/enqueue-team-posts.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
-import type { PrismaClient, Tx } from '../store/types.js';
+import type { PrismaClient, Ticket, Tx } from '../store/types.js';
+import { ownMailTicket } from '../store/mail.js';
 import { isUniqueViolation } from '../store/types.js';
 import { transaction } from '../store/sql.js';
 import type { InboundEnvelope } from '../engine/envelope.js';
@@ -140,6 +141,7 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     conversationId: env.conversationId,
     telegramId: env.sender?.telegramId,
     phone: env.sender?.phone,
+    email: env.sender?.email,
   });
   if (!opened.fresh) throw new Duplicate();
   const existing = opened.conversation;
@@ -149,6 +151,8 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   if (chosenLang && state) state = { ...state, lang: chosenLang, langChosen: true };
   let ticket = await openTicketOf(tx, env.conversationId, state?.ticketNumber ?? null);
   let openedCategory: string | undefined;
+  const mail = await mailTicket(tx, env, state, customer?.id ?? null);
+  if (mail) ticket = mail.ticket;
 
   let queued = false;
   // A button on an earlier message than the latest question is stale, even when the question
@@ -156,11 +160,11 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
   const received: CoreEvent =
     env.event.kind === 'choice' && env.buttonMessageId && (await askedEarlierQuestion(tx, env.conversationId, env.buttonMessageId))
       ? { ...env.event, stale: true }
-      : env.event;
+      : (mail?.event ?? env.event);
   // The flows as this conversation knows them: its flow's version it began with, if that changed since.
   const engine = deps.flowVersions ? await deps.flowVersions.engineFor(tx, deps.engine, state) : deps.engine;
   const accepted = received.kind !== 'choice' || (!received.stale && offersChoice(engine, state, env.channel, received.choiceId));
-  const inbound = describeInbound(state, env.event, engine.flows);
+  const inbound = describeInbound(state, received, engine.flows);
   // Commands ("pomoc", "menu", "jazyk"...) are words to Linka, not to the technician: they and
   // their answers stay out of an open ticket's history and the technicians' thread.
   const forTicket = !(env.event.kind === 'text' && isCommandText(env.event.text, deps.ticketPrefix));
@@ -435,6 +439,23 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
     queued: queued || replies.length > 0,
     ...(openedCategory ? { openedCategory } : {}),
   };
+}
+
+/**
+ * For an e-mail: the ticket it is recorded into and relayed to. A reply names its ticket (the
+ * conversation's or the customer's own, and not one resolved before this session); any other
+ * e-mail is a new request and joins no open ticket. Null for other events.
+ */
+async function mailTicket(
+  tx: Tx,
+  env: InboundEnvelope,
+  state: ConversationState | null,
+  customerId: string | null,
+): Promise<{ ticket: Ticket | null; event: CoreEvent } | null> {
+  if (env.event.kind !== 'mail') return null;
+  const named = env.event.ticket ? await ownMailTicket(tx, { number: env.event.ticket, conversationId: env.conversationId, customerId }) : null;
+  if (named && (named.status !== 'resolved' || named.number === state?.ticketNumber)) return { ticket: named, event: env.event };
+  return { ticket: null, event: { ...env.event, ticket: null } };
 }
 
 /** Whether the step the conversation stands at (as the engine sees it on `channel`) offers the choice `choiceId`. */

@@ -18,7 +18,7 @@ import { helpdeskParams, t } from '../messages/index.js';
 import { loadConversation, stateOf } from '../store/conversations.js';
 import { addMessage } from '../store/messages.js';
 import { enqueue } from '../store/outbox.js';
-import type { PrismaClient } from '../store/types.js';
+import type { PrismaClient, Tx } from '../store/types.js';
 import type { DispatchResult, InboundEnvelope } from './dispatch.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -98,7 +98,7 @@ export function floodLimits(config: LinkaConfig['flood']): Record<string, number
 }
 
 export interface FloodGuardDeps {
-  dispatch(env: InboundEnvelope): Promise<DispatchResult>;
+  dispatch(env: InboundEnvelope, extra?: (tx: Tx) => Promise<void>): Promise<DispatchResult>;
   prisma: PrismaClient;
   clock: () => Date;
   config: Pick<LinkaConfig, 'flood' | 'defaultLanguage' | 'company' | 'sms'>;
@@ -111,7 +111,7 @@ export interface FloodGuardDeps {
 const asLang = (value: string | null | undefined): Lang | null => (value === 'cs' || value === 'sk' || value === 'en' ? value : null);
 
 /** The dispatcher with the flood limit in front of it (see the module comment). */
-export function guardFlood(deps: FloodGuardDeps): (env: InboundEnvelope) => Promise<DispatchResult> {
+export function guardFlood(deps: FloodGuardDeps): (env: InboundEnvelope, extra?: (tx: Tx) => Promise<void>) => Promise<DispatchResult> {
   const counter = new FloodCounter(floodLimits(deps.config.flood));
   const dropped = (): DispatchResult => ({ duplicate: false, dropped: true, replies: [], ticketNumber: null, state: null });
 
@@ -140,10 +140,10 @@ export function guardFlood(deps: FloodGuardDeps): (env: InboundEnvelope) => Prom
     deps.onQueued?.();
   }
 
-  return async (env) => {
-    if (env.event.kind === 'optOut' || env.event.kind === 'optIn') return deps.dispatch(env);
+  return async (env, extra) => {
+    if (env.event.kind === 'optOut' || env.event.kind === 'optIn') return deps.dispatch(env, extra);
     const verdict = counter.check(env.channel, env.conversationId, env.dedupeId, deps.clock().getTime());
-    if (verdict === 'pass') return deps.dispatch(env);
+    if (verdict === 'pass') return deps.dispatch(env, extra);
     if (verdict === 'notice') {
       try {
         await notify(env);

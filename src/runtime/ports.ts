@@ -9,8 +9,9 @@ import type { Queue } from '../services/queue.js';
 import type { Outages } from '../services/outages.js';
 import type { TicketCard } from '../domain/ticket-card.js';
 import type { TeamChannelOptions } from '../services/enqueue-team-posts.js';
-import type { MailThread } from '../store/mail.js';
+import type { MailThread } from '../domain/mail-body.js';
 import type { OutgoingMail } from '../domain/mail-body.js';
+import type { AutomaticKind, AutomaticSigns } from '../domain/mail.js';
 
 /** A customer channel's outbound side (console, Telegram, SMS). */
 export interface ChannelPort {
@@ -114,6 +115,38 @@ export interface DeliveryReports {
   record(report: DeliveryReport, policy: { redeliver: boolean; redeliveryDelayMs: number }): Promise<DeliveryOutcome>;
 }
 
+/** One message read from the support mailbox, as the e-mail adapter parsed it (adapters/email/parse.ts). */
+export interface ReceivedMail {
+  /** The Message-ID header with its angle brackets; null when the message has none. */
+  messageId: string | null;
+  /** The sender (From), lower-cased address; null when there is no usable address. */
+  from: { address: string; name: string | null } | null;
+  subject: string;
+  /** The plain text: the text part, or the HTML part reduced to safe text (no markup, no scripts). */
+  text: string;
+  inReplyTo: string | null;
+  references: string[];
+  /** The headers that tell automatic mail (src/domain/mail.ts, automaticKind); `from` is the raw From. */
+  signs: AutomaticSigns;
+  /** The Date header, when valid. */
+  date: Date | null;
+  attachments: Array<{ filename: string; contentType: string; size: number; content: Buffer }>;
+}
+
+/** What became of one message of the support mailbox. */
+export interface MailReceipt {
+  /** `duplicate`: handled before (same Message-ID); the rest as recorded in InboundMail. */
+  outcome: 'dispatched' | 'duplicate' | 'flood' | 'no_sender' | AutomaticKind;
+  conversationId?: string;
+  ticketNumber?: string | null;
+}
+
+/** The support mailbox's messages into conversations and tickets (src/runtime/mail-inbox.ts). */
+export interface MailInbox {
+  /** Handles one message: de-duplicated, classified, dispatched. Throws when it must be tried again. */
+  receive(mail: ReceivedMail): Promise<MailReceipt>;
+}
+
 /** What the adapters' routes need from the runtime: ports only, never the database. */
 export interface AdapterDeps {
   dispatch(env: InboundEnvelope): Promise<DispatchResult>;
@@ -137,4 +170,6 @@ export interface AdapterDeps {
    * src/runtime/routes.ts), so the platform retries.
    */
   isUnavailable(err: unknown): boolean;
+  /** The support mailbox's messages (when e-mail is on). */
+  mailInbox?: MailInbox;
 }

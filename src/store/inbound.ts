@@ -4,6 +4,7 @@
  */
 import { CONVERSATION_COLUMNS, loadConversation } from './conversations.js';
 import { CUSTOMER_DATES, customerById, customerByPhone, customerByTelegramId } from './customers.js';
+import { customerIdByEmail } from './mail.js';
 import { activeOutages, OUTAGE_DATES, outageFromRow } from './outages.js';
 import { exec, isDirectPg, mapRow, query, utcJsonDates } from './sql.js';
 import type { Conversation, Customer, DbClient, Outage, Tx } from './types.js';
@@ -44,16 +45,24 @@ export interface Opened {
 
 /**
  * Marks `dedupeId` processed, loads the conversation, who sent the event (Opened.customer) and
- * the active outages. On PostgreSQL through pg the first three look-ups are one statement (one
+ * the active outages. A customer is found by the sender's phone number or e-mail address when
+ * neither the conversation nor the Telegram id names one. On PostgreSQL through pg the first three look-ups are one statement (one
  * round trip where there were four; each costs a system call or two that this machine charges
  * dearly for, README "Performance"); elsewhere the same four, on SQLite straight on the
  * connection. The look-up by phone number, when needed, is one more.
  */
-export async function openInbound(tx: Tx, args: { dedupeId: string; conversationId: string; telegramId?: string; phone?: string }): Promise<Opened> {
-  const { dedupeId, conversationId, telegramId = null, phone } = args;
+export async function openInbound(
+  tx: Tx,
+  args: { dedupeId: string; conversationId: string; telegramId?: string; phone?: string; email?: string },
+): Promise<Opened> {
+  const { dedupeId, conversationId, telegramId = null, phone, email } = args;
   const opened = await openInboundKnown(tx, { dedupeId, conversationId, telegramId });
-  if (!opened.fresh || opened.customer || opened.conversation?.customerId || !phone) return opened;
-  return { ...opened, customer: await customerByPhone(tx, phone) };
+  if (!opened.fresh || opened.customer || opened.conversation?.customerId || (!phone && !email)) return opened;
+  if (email) {
+    const id = await customerIdByEmail(tx, email);
+    return { ...opened, customer: id ? await customerById(tx, id) : null };
+  }
+  return { ...opened, customer: await customerByPhone(tx, phone as string) };
 }
 
 /** openInbound without the look-up by phone number. */

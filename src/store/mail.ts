@@ -3,22 +3,11 @@
  * earlier Message-IDs and subject), the support mailbox's de-duplication and record of what was
  * not answered, customers by address, and kept attachments.
  */
+import type { MailThread } from '../domain/mail-body.js';
 import type { Lang } from '../shared/lang.js';
-import type { DbClient } from './types.js';
+import { type DbClient, isUniqueViolation, type Ticket } from './types.js';
 
-/** What an outgoing e-mail needs to join its thread. */
-export interface MailThread {
-  /** The ticket the message belongs to, if any. */
-  ticketNumber: string | null;
-  /** The subject the customer wrote (of the ticket's first e-mail, else the conversation's latest); null when they never wrote one. */
-  subject: string | null;
-  /** The message it answers: the customer's latest e-mail in the thread, else Linka's latest. */
-  inReplyTo: string | null;
-  /** The thread's Message-IDs, oldest first (at most 20: the first and the latest ones). */
-  references: string[];
-  /** The conversation's language now (its engine state's). */
-  lang: Lang | null;
-}
+export type { MailThread } from '../domain/mail-body.js';
 
 const MAX_REFERENCES = 20;
 
@@ -60,4 +49,108 @@ export async function ticketConversation(db: DbClient, ticketId: string): Promis
   if (!ticket?.conversationId) return null;
   const conv = await db.conversation.findUnique({ where: { id: ticket.conversationId }, select: { channel: true } });
   return conv ? { conversationId: ticket.conversationId, channel: conv.channel } : null;
+}
+
+/**
+ * The ticket `number` an e-mail answers, when it is the conversation's or the customer's own (a
+ * number in a subject names no one else's ticket); null otherwise.
+ */
+export async function ownMailTicket(db: DbClient, args: { number: string; conversationId: string; customerId: string | null }): Promise<Ticket | null> {
+  const ticket = await db.ticket.findUnique({ where: { number: args.number } });
+  if (!ticket) return null;
+  return ticket.conversationId === args.conversationId || (args.customerId !== null && ticket.customerId === args.customerId) ? ticket : null;
+}
+
+/** Whether the support mailbox has handled the message `messageId` before (any outcome). */
+export async function inboundMailKnown(db: DbClient, messageId: string): Promise<boolean> {
+  return (await db.inboundMail.count({ where: { messageId } })) > 0;
+}
+
+/** One handled incoming message, as recorded. */
+export interface InboundMailRecord {
+  messageId: string;
+  fromAddress: string;
+  subject: string;
+  outcome: string;
+  conversationId?: string | null;
+  ticketNumber?: string | null;
+  receivedAt: Date;
+}
+
+/** Records a handled incoming message; false when it was recorded before (another process, a redelivery). */
+export async function recordInboundMail(db: DbClient, row: InboundMailRecord): Promise<boolean> {
+  try {
+    await db.inboundMail.create({ data: row });
+    return true;
+  } catch (err) {
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
+}
+
+/** How many messages from `address` the mailbox recorded since `since` (the per-sender flood limit). */
+export async function inboundMailCountSince(db: DbClient, address: string, since: Date): Promise<number> {
+  return db.inboundMail.count({ where: { fromAddress: address, receivedAt: { gt: since } } });
+}
+
+/** The number of the ticket of the latest of `messageIds` that is an e-mail of `conversationId` in a ticket, or null. */
+export async function ticketOfMessageIds(db: DbClient, conversationId: string, messageIds: readonly string[]): Promise<string | null> {
+  if (messageIds.length === 0) return null;
+  const found = await db.message.findFirst({
+    where: { conversationId, channel: 'email', platformMessageId: { in: [...messageIds] }, ticketId: { not: null } },
+    orderBy: { id: 'desc' },
+    select: { ticket: { select: { number: true } } },
+  });
+  return found?.ticket?.number ?? null;
+}
+
+/** The ticket an incoming e-mail was recorded into by the dispatcher (its history row), or null. */
+export async function ticketOfInboundMail(db: DbClient, conversationId: string, messageId: string): Promise<{ id: string; number: string } | null> {
+  const found = await db.message.findFirst({
+    where: { conversationId, channel: 'email', direction: 'in', platformMessageId: messageId },
+    orderBy: { id: 'desc' },
+    select: { ticket: { select: { id: true, number: true } } },
+  });
+  return found?.ticket ?? null;
+}
+
+/** A file to keep with a ticket. */
+export interface NewAttachment {
+  customerId: string | null;
+  conversationId: string;
+  ticketId: string | null;
+  messageId: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+  createdAt: Date;
+}
+
+/** Keeps an attachment; returns its id. */
+export async function saveAttachment(db: DbClient, a: NewAttachment): Promise<string> {
+  const row = await db.attachment.create({ data: { ...a, data: new Uint8Array(a.data), size: a.data.length }, select: { id: true } });
+  return row.id;
+}
+
+/** A kept attachment as listed (without its content). */
+export interface AttachmentInfo {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  createdAt: Date;
+}
+
+/** The attachments kept with a ticket, oldest first. */
+export async function ticketAttachments(db: DbClient, ticketId: string): Promise<AttachmentInfo[]> {
+  return db.attachment.findMany({
+    where: { ticketId },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, filename: true, contentType: true, size: true, createdAt: true },
+  });
+}
+
+/** One attachment with its content, or null. */
+export async function attachmentById(db: DbClient, id: string): Promise<(AttachmentInfo & { data: Uint8Array }) | null> {
+  return db.attachment.findUnique({ where: { id }, select: { id: true, filename: true, contentType: true, size: true, createdAt: true, data: true } });
 }

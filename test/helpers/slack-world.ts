@@ -38,8 +38,10 @@ export interface SlackWorld {
 
 let dedupe = 0;
 
-/** `config`: more top-level config sections (e.g. `team`), merged over the world's own. */
-export async function startSlackWorld(opts: { provider?: Provider; technicianGroup?: string; config?: Record<string, unknown> } = {}): Promise<SlackWorld> {
+/** `config`: more top-level config sections (e.g. `team`), merged over the world's own; `env`: more environment (SMTP_URL...). */
+export async function startSlackWorld(
+  opts: { provider?: Provider; technicianGroup?: string; config?: Record<string, unknown>; env?: Record<string, string> } = {},
+): Promise<SlackWorld> {
   const slackFake = await startSlackFake();
   const tgFake = await startTelegramFake();
   slackFake.users.set('UPETR', 'Petr');
@@ -62,6 +64,7 @@ export async function startSlackWorld(opts: { provider?: Provider; technicianGro
       TELEGRAM_BOT_TOKEN: '123456:TEST',
       TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
       TELEGRAM_API_ROOT: tgFake.url,
+      ...opts.env,
     },
   });
   await seedCustomers(t.linka.db);
