@@ -197,3 +197,12 @@ export async function setNoticeChannel(
 ): Promise<{ noticeChannel: string | null; email: string | null }> {
   return db.customer.update({ where: { id }, data: values, select: { noticeChannel: true, email: true } });
 }
+
+/** The customers with an e-mail address on record, by contract number (the statements by e-mail). */
+export async function customersWithEmail(db: DbClient): Promise<Array<{ contractNumber: string; name: string; email: string | null }>> {
+  return db.customer.findMany({
+    where: { AND: [{ email: { not: null } }, { email: { not: '' } }] },
+    select: { contractNumber: true, name: true, email: true },
+    orderBy: { contractNumber: 'asc' },
+  });
+}
