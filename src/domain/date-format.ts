@@ -61,6 +61,12 @@ export function localDate(date: string, lang: Lang): string {
   return dayText(y, m, d, lang);
 }
 
+/** A local time of day as a statement keeps it ("09:15", or "" for none) for customers: "9:15" (cs, sk), "09:15" (en). */
+export function localClock(hhmm: string, lang: Lang): string {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm);
+  return m ? clockText(Number(m[1]), Number(m[2]), lang) : hhmm;
+}
+
 /** A calendar month (YYYY-MM, such as a statement's) for customers: "listopad 2026" (cs), "november 2026" (sk), "November 2026" (en). */
 export function monthName(month: string, lang: Lang): string {
   const [y, m] = month.split('-').map(Number) as [number, number];

@@ -12,7 +12,7 @@
  */
 import type { LinkaConfig } from '../config/schema.js';
 import { vatNoteIn } from '../domain/billing.js';
-import { localDate, monthName } from '../domain/date-format.js';
+import { localClock, localDate, monthName } from '../domain/date-format.js';
 import { composeMail } from '../domain/mail-docs.js';
 import type { MailBlock, OutgoingMail } from '../domain/mail-body.js';
 import { formatMoney } from '../domain/money.js';
@@ -64,7 +64,7 @@ export function statementMail(to: string, report: StatementReport, cm: CustomerM
       head: [col('date'), col('time'), col('ticket'), col('technician'), col('activity'), col('duration'), col('amount')],
       rows: cm.statement.lines.map((l) => [
         localDate(l.date, lang),
-        l.time,
+        localClock(l.time, lang),
         l.ticketNumber,
         l.technicianName,
         describeLine(own, l),
