@@ -29,7 +29,12 @@ export async function balancesImport(file: string, io: CliIo): Promise<number> {
   return withDatabase(io.env, async (db) => {
     const now = new Date();
     const rows = await checkBalances(db.prisma, raw, balanceDefaults(paymentSettings(config), now));
-    const counts = await importBalances(db.prisma, rows, now, { timezone: config.timezone, customerChannels, shortSms: config.sms.shortText });
+    const counts = await importBalances(db.prisma, rows, now, {
+      timezone: config.timezone,
+      customerChannels,
+      shortSms: config.sms.shortText,
+      companyName: config.company.name,
+    });
     io.out(`Imported ${rows.length} balance(s) from ${file}: ${counts.outstanding} outstanding, ${counts.paid} paid.`);
     if (counts.restricted) io.out(`Restricted for non-payment: ${counts.restricted}.`);
     if (counts.lifted.length) io.out(`Restriction lifted, customers told their services are back: ${counts.lifted.join(', ')}.`);

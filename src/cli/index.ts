@@ -120,10 +120,12 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
 
   program
     .command('statement')
-    .description("the month's billed time per customer, on standard output")
+    .description("the month's billed time per customer, on standard output, or e-mailed to each customer (--send)")
     .requiredOption('--month <YYYY-MM>', 'the month, e.g. 2026-11')
     .option('--customer <contract>', "only this customer's statement (by contract number)")
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .option('--send', 'e-mail each customer with an address their statement (queued; the running `linka serve` sends them; once per customer and month)')
+    .option('--dry-run', 'with --send: list what would be sent, queue nothing')
     .action(act(async (opts) => (await import('./statement.js')).statementCommand(opts as StatementOptions, io)));
 
   const discord = program.command('discord').description('the Discord application');

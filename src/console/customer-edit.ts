@@ -8,6 +8,7 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { LinkaConfig } from '../config/schema.js';
+import { NOTICE_CHANNELS } from '../domain/notice-channel.js';
 import { formatPhone } from '../domain/phone.js';
 import { LinkaError } from '../errors.js';
 import { checkCustomerRecord, type CsvColumn, databaseConflicts, importCustomers, importOptionsOf, type RowProblem } from '../import/customers-csv.js';
@@ -23,7 +24,20 @@ export interface CustomerEditDeps extends AuthSettings {
 }
 
 /** The form's fields: the import's columns but the contract number, which names the customer. */
-const FIELDS = ['name', 'phones', 'language', 'tier', 'area', 'access_point', 'address', 'email', 'telegram_id', 'plan_start', 'plan_end'] as const;
+const FIELDS = [
+  'name',
+  'phones',
+  'language',
+  'tier',
+  'area',
+  'access_point',
+  'address',
+  'email',
+  'notice_channel',
+  'telegram_id',
+  'plan_start',
+  'plan_end',
+] as const;
 type Field = (typeof FIELDS)[number];
 const MAX_LENGTH: Record<Field, number> = {
   name: 200,
@@ -34,6 +48,7 @@ const MAX_LENGTH: Record<Field, number> = {
   access_point: 200,
   address: 500,
   email: 254,
+  notice_channel: 10,
   telegram_id: 20,
   plan_start: 20,
   plan_end: 20,
@@ -91,6 +106,10 @@ ${text('area')}
 ${text('access_point')}
 ${text('address')}
 ${text('email', 'email')}
+${select(
+  'notice_channel',
+  ['', ...NOTICE_CHANNELS].map((v) => ({ value: v, label: ct(lang, `customers.noticeChannel.${v || 'none'}` as ConsoleTextKey) })),
+)}
 ${text('telegram_id')}
 ${text('plan_start', 'date')}
 ${text('plan_end', 'date')}
@@ -118,6 +137,7 @@ export function customerEdit(app: Hono<ConsoleEnv>, d: CustomerEditDeps): void {
       access_point: customer.accessPoint ?? '',
       address: customer.address ?? '',
       email: customer.email ?? '',
+      notice_channel: customer.noticeChannel ?? '',
       telegram_id: customer.telegramId ?? '',
       plan_start: customer.planStart ?? '',
       plan_end: customer.planEnd ?? '',

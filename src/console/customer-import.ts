@@ -58,6 +58,7 @@ const COLUMN_OF: Record<CustomerChange['field'], string> = {
   telegramId: 'telegram_id',
   planStart: 'plan_start',
   planEnd: 'plan_end',
+  noticeChannel: 'notice_channel',
 };
 
 /** What the preview showed, as one hash: the same file on an unchanged database gives the same digest. */

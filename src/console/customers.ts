@@ -186,6 +186,7 @@ ${canEdit ? html`<p><a href="/console/customers/${encodeURIComponent(customer.id
 <dt>${ct(lang, 'customers.field.telegram_id')}</dt><dd>${customer.telegramId ?? ct(lang, 'customers.page.telegramNone')}</dd>
 <dt>${ct(lang, 'customers.channels')}</dt><dd>${channelsOf(lang, customer, d.customerChannels)}</dd>
 <dt>${ct(lang, 'customers.field.email')}</dt><dd>${customer.email ?? '–'}</dd>
+<dt>${ct(lang, 'customers.field.notice_channel')}</dt><dd>${ct(lang, `customers.noticeChannel.${customer.noticeChannel ?? 'none'}` as ConsoleTextKey)}</dd>
 <dt>${ct(lang, 'customers.field.address')}</dt><dd>${customer.address ?? '–'}</dd>
 <dt>${ct(lang, 'customers.field.area')}</dt><dd>${customer.area ?? '–'}</dd>
 <dt>${ct(lang, 'customers.field.access_point')}</dt><dd>${customer.accessPoint ?? '–'}</dd>
@@ -230,7 +231,7 @@ ${
   notices.length
     ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${ct(lang, 'customers.page.sentAt')}</th><th scope="col">${ct(lang, 'customers.page.kind')}</th><th scope="col">${ct(lang, 'customers.page.month')}</th><th scope="col">${ct(lang, 'customers.page.amount')}</th><th scope="col">${ct(lang, 'customers.page.sentTo')}</th></tr></thead><tbody>${notices.map(
         (n) =>
-          html`<tr><td>${when(n.createdAt)}</td><td>${['reminder', 'warning'].includes(n.kind) ? ct(lang, `customers.page.notice.${n.kind}` as ConsoleTextKey) : n.kind}</td><td>${n.month}</td><td>${formatMoney(n.amount, customer.balance?.currency ?? d.config.billing.currency, lang)}</td><td>${n.recipient}</td></tr>`,
+          html`<tr><td>${when(n.createdAt)}</td><td>${['reminder', 'warning', 'statement'].includes(n.kind) ? ct(lang, `customers.page.notice.${n.kind}` as ConsoleTextKey) : n.kind}</td><td>${n.month}</td><td>${formatMoney(n.amount, customer.balance?.currency ?? d.config.billing.currency, lang)}</td><td>${n.recipient}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p>${ct(lang, 'customers.page.noNotices')}</p>`
 }

@@ -31,6 +31,11 @@ export const cs = {
   'customers.field.telegram_id': 'Telegram ID',
   'customers.field.plan_start': 'Podpora od',
   'customers.field.plan_end': 'Podpora do',
+  'customers.field.notice_channel': 'Upozornění posílat',
+  'customers.noticeChannel.none': 'podle dostupnosti (Telegram, jinak SMS)',
+  'customers.noticeChannel.telegram': 'Telegram',
+  'customers.noticeChannel.sms': 'SMS',
+  'customers.noticeChannel.email': 'e-mail',
 
   'customers.page.back': 'Zpět na zákazníky',
   'customers.page.contact': 'Kontaktní údaje',
@@ -64,6 +69,7 @@ export const cs = {
   'customers.page.noNotices': 'Žádné upomínky nebyly odeslány.',
   'customers.page.notice.reminder': 'upomínka',
   'customers.page.notice.warning': 'upozornění na omezení služeb',
+  'customers.page.notice.statement': 'měsíční přehled e-mailem',
   'customers.page.month': 'Měsíc',
   'customers.page.kind': 'Druh',
   'customers.page.sentTo': 'Komu',
@@ -118,6 +124,8 @@ export const cs = {
   'customers.problem.telegramTaken': 'Telegram ID {value} už patří ke smlouvě {contract}.',
   'customers.problem.phoneTaken': 'Číslo {phone} už patří ke smlouvě {contract}; jedno číslo může patřit jen jednomu zákazníkovi.',
   'customers.problem.invalid': 'Neplatná hodnota ve sloupci {column}.',
+  'customers.problem.noticeChannel': 'Kanál upozornění musí být telegram, sms nebo email, případně prázdný.',
+  'customers.problem.noticeEmail': 'Upozornění e-mailem vyžadují e-mailovou adresu.',
 
   'customers.import.title': 'Import zákazníků ze souboru CSV',
   'customers.import.intro':
@@ -187,6 +195,11 @@ export const sk: Record<keyof typeof cs, string> = {
   'customers.field.telegram_id': 'Telegram ID',
   'customers.field.plan_start': 'Podpora od',
   'customers.field.plan_end': 'Podpora do',
+  'customers.field.notice_channel': 'Upozornenia posielať',
+  'customers.noticeChannel.none': 'podľa dostupnosti (Telegram, inak SMS)',
+  'customers.noticeChannel.telegram': 'Telegram',
+  'customers.noticeChannel.sms': 'SMS',
+  'customers.noticeChannel.email': 'e-mail',
 
   'customers.page.back': 'Späť na zákazníkov',
   'customers.page.contact': 'Kontaktné údaje',
@@ -220,6 +233,7 @@ export const sk: Record<keyof typeof cs, string> = {
   'customers.page.noNotices': 'Neboli odoslané žiadne upomienky.',
   'customers.page.notice.reminder': 'upomienka',
   'customers.page.notice.warning': 'upozornenie na obmedzenie služieb',
+  'customers.page.notice.statement': 'mesačný prehľad e-mailom',
   'customers.page.month': 'Mesiac',
   'customers.page.kind': 'Druh',
   'customers.page.sentTo': 'Komu',
@@ -274,6 +288,8 @@ export const sk: Record<keyof typeof cs, string> = {
   'customers.problem.telegramTaken': 'Telegram ID {value} už patrí k zmluve {contract}.',
   'customers.problem.phoneTaken': 'Číslo {phone} už patrí k zmluve {contract}; jedno číslo môže patriť iba jednému zákazníkovi.',
   'customers.problem.invalid': 'Neplatná hodnota v stĺpci {column}.',
+  'customers.problem.noticeChannel': 'Kanál upozornení musí byť telegram, sms alebo email, prípadne prázdny.',
+  'customers.problem.noticeEmail': 'Upozornenia e-mailom vyžadujú e-mailovú adresu.',
 
   'customers.import.title': 'Import zákazníkov zo súboru CSV',
   'customers.import.intro':
@@ -343,6 +359,11 @@ export const en: Record<keyof typeof cs, string> = {
   'customers.field.telegram_id': 'Telegram ID',
   'customers.field.plan_start': 'Support from',
   'customers.field.plan_end': 'Support until',
+  'customers.field.notice_channel': 'Send notices by',
+  'customers.noticeChannel.none': 'whatever reaches them (Telegram, else SMS)',
+  'customers.noticeChannel.telegram': 'Telegram',
+  'customers.noticeChannel.sms': 'SMS',
+  'customers.noticeChannel.email': 'e-mail',
 
   'customers.page.back': 'Back to customers',
   'customers.page.contact': 'Contact details',
@@ -376,6 +397,7 @@ export const en: Record<keyof typeof cs, string> = {
   'customers.page.noNotices': 'No reminders have been sent.',
   'customers.page.notice.reminder': 'reminder',
   'customers.page.notice.warning': 'restriction warning',
+  'customers.page.notice.statement': 'monthly statement by e-mail',
   'customers.page.month': 'Month',
   'customers.page.kind': 'Kind',
   'customers.page.sentTo': 'To',
@@ -430,6 +452,8 @@ export const en: Record<keyof typeof cs, string> = {
   'customers.problem.telegramTaken': 'Telegram ID {value} already belongs to contract {contract}.',
   'customers.problem.phoneTaken': 'The number {phone} already belongs to contract {contract}; a phone number may belong to one customer only.',
   'customers.problem.invalid': 'An invalid value in the column {column}.',
+  'customers.problem.noticeChannel': 'The notice channel must be telegram, sms or email, or empty.',
+  'customers.problem.noticeEmail': 'Notices by e-mail need an e-mail address.',
 
   'customers.import.title': 'Import customers from a CSV file',
   'customers.import.intro':

@@ -28,6 +28,13 @@ const WEEKDAYS: Readonly<Record<Lang, readonly string[]>> = {
   en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
 };
 
+/** The months' names as a month on its own is named ("listopad 2026", "November 2026"). */
+const MONTH_NAMES: Readonly<Record<Lang, readonly string[]>> = {
+  cs: ['leden', 'únor', 'březen', 'duben', 'květen', 'červen', 'červenec', 'srpen', 'září', 'říjen', 'listopad', 'prosinec'],
+  sk: ['január', 'február', 'marec', 'apríl', 'máj', 'jún', 'júl', 'august', 'september', 'október', 'november', 'december'],
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+};
+
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** "7. 12. 2026" (cs, sk) or "7 Dec 2026" (en); `withYear` false: "7. 12." / "7 Dec". */
@@ -52,6 +59,18 @@ export function localTime(date: Date, timeZone: string, lang: Lang): string {
 export function localDate(date: string, lang: Lang): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return dayText(y, m, d, lang);
+}
+
+/** A local time of day as a statement keeps it ("09:15", or "" for none) for customers: "9:15" (cs, sk), "09:15" (en). */
+export function localClock(hhmm: string, lang: Lang): string {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm);
+  return m ? clockText(Number(m[1]), Number(m[2]), lang) : hhmm;
+}
+
+/** A calendar month (YYYY-MM, such as a statement's) for customers: "listopad 2026" (cs), "november 2026" (sk), "November 2026" (en). */
+export function monthName(month: string, lang: Lang): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return `${MONTH_NAMES[lang][m - 1] ?? month} ${y}`;
 }
 
 /** A deadline within days, with its weekday: "pondělí 23. 11. v 18:00", "pondelok 23. 11. o 18:00", "Monday 23 Nov at 18:00". */

@@ -78,6 +78,8 @@ export interface LiftNotices {
   customerChannels: readonly string[];
   /** The `@sms` wording on SMS (config sms.shortText). */
   shortSms: boolean;
+  /** config company.name: the signature of a notice sent by e-mail. */
+  companyName?: string;
 }
 
 /** What an import did: balances by kind, restrictions, and the customers told their services are back. */
@@ -121,7 +123,7 @@ export async function importBalances(prisma: PrismaClient, rows: readonly Balanc
           continue;
         }
         if (optedOut.has(to.conversationId)) counts.liftedUnreachable.push({ contract: r.contract, reason: 'opted_out' });
-        await queueNotice(tx, to, noticeText(to, 'restriction.lifted', {}, notices.shortSms), now);
+        await queueNotice(tx, to, noticeText(to, 'restriction.lifted', {}, notices.shortSms), now, { kind: 'lifted', companyName: notices.companyName ?? '' });
       }
     },
     { timeout: 120_000, maxWait: 10_000 },

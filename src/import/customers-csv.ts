@@ -13,6 +13,7 @@ import { parse } from 'csv-parse/sync';
 import type { LinkaConfig } from '../config/schema.js';
 import { z } from 'zod';
 import { endsBeforeMinimum, planOf, type TierTerm } from '../domain/entitlement.js';
+import { NOTICE_CHANNELS, parseCustomerEmail, parseNoticeChannel } from '../domain/notice-channel.js';
 import { parseDate } from '../domain/payments.js';
 import { toE164 } from '../domain/phone.js';
 import { LinkaError } from '../errors.js';
@@ -43,6 +44,7 @@ export const CSV_COLUMNS = [
   'telegram_id',
   'plan_start',
   'plan_end',
+  'notice_channel',
 ] as const;
 const REQUIRED = ['contract_number', 'name'] as const;
 
@@ -67,11 +69,29 @@ const rowSchema = z.object({
   area: optional.default(null),
   access_point: optional.default(null),
   address: optional.default(null),
-  email: optional.default(null).refine((v) => v === null || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), 'email is not an e-mail address'),
+  // One address, stored lower-cased (the support mailbox finds the customer by it).
+  email: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const address = parseCustomerEmail(v);
+      if (address === undefined) ctx.addIssue({ code: 'custom', message: 'email is not an e-mail address' });
+      return address ?? null;
+    }),
   telegram_id: optional.default(null).refine((v) => v === null || /^\d{1,20}$/.test(v), 'telegram_id must be a number'),
   // Absent: the import leaves the plan's dates as they are; empty: none.
   plan_start: planDate('plan_start'),
   plan_end: planDate('plan_end'),
+  // Absent: the import leaves the preference as it is; empty: none (docs/email.md, "The channel preference").
+  notice_channel: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const channel = parseNoticeChannel(v);
+      if (channel === undefined) ctx.addIssue({ code: 'custom', message: `notice_channel must be ${NOTICE_CHANNELS.join(', ')} or empty, not "${v.trim()}"` });
+      return channel ?? null;
+    }),
 });
 
 /** A plan date column: YYYY-MM-DD or 15. 7. 2026 -> YYYY-MM-DD, empty -> null, column absent -> undefined. */
@@ -158,6 +178,8 @@ export type RowProblemCode =
   | 'email'
   | 'telegramId'
   | 'planDate'
+  | 'noticeChannel'
+  | 'noticeEmail'
   | 'phone'
   | 'phoneTwice'
   | 'tier'
@@ -205,7 +227,7 @@ function badRows(problems: readonly RowProblem[]): LinkaError {
 }
 
 /** The codes of the per-column checks of the row's schema (one row's are printed on one line, joined by "; "). */
-const SCHEMA_CODES: ReadonlySet<RowProblemCode> = new Set(['contract', 'name', 'language', 'email', 'telegramId', 'planDate', 'invalid']);
+const SCHEMA_CODES: ReadonlySet<RowProblemCode> = new Set(['contract', 'name', 'language', 'email', 'telegramId', 'planDate', 'noticeChannel', 'invalid']);
 const SCHEMA_CODE_OF: Partial<Record<CsvColumn, RowProblemCode>> = {
   contract_number: 'contract',
   name: 'name',
@@ -214,6 +236,7 @@ const SCHEMA_CODE_OF: Partial<Record<CsvColumn, RowProblemCode>> = {
   telegram_id: 'telegramId',
   plan_start: 'planDate',
   plan_end: 'planDate',
+  notice_channel: 'noticeChannel',
 };
 
 /** What the file-wide checks remember from row to row (a contract, phone or telegram_id given twice). */
@@ -288,6 +311,8 @@ function checkRecord(record: Record<string, string>, line: number, opts: ImportO
       { tier, months: term.termMonths },
       `tier ${tier} lasts ${term.termMonths} months from its start (tiers.${tier}.termMonths): give plan_start, the day it began (such as the licence's activation), or plan_end`,
     );
+  if (r.notice_channel === 'email' && r.email === null)
+    problem('notice_channel', 'noticeEmail', {}, 'notice_channel email needs an address in the email column');
   if (seen.contracts.has(key))
     problem(
       'contract_number',
@@ -322,6 +347,7 @@ function checkRecord(record: Record<string, string>, line: number, opts: ImportO
       telegramId: r.telegram_id,
       ...(r.plan_start !== undefined ? { planStart: r.plan_start } : {}),
       ...(r.plan_end !== undefined ? { planEnd: r.plan_end } : {}),
+      ...(r.notice_channel !== undefined ? { noticeChannel: r.notice_channel } : {}),
     },
     problems,
   };

@@ -19,6 +19,7 @@ export function sendPaymentReminders(deps: NoticeJobDeps, config: LinkaConfig): 
       clock: deps.clock,
       customerChannels: deps.customerChannels ?? [],
       shortSms: config.sms.shortText,
+      companyName: config.company.name,
       onQueued: deps.onQueued,
     },
     paymentSettings(config),

@@ -3,7 +3,8 @@
  * configured times, and every minute the re-announcement of unclaimed tickets and the
  * SLA watch (warning and escalation of tickets nobody reacted to, or not resolved by the
  * resolution deadline their tier promises); every minute the planned
- * maintenance notices, and every day at payments.reminderHour the payment reminders.
+ * maintenance notices, every day at payments.reminderHour the payment reminders, and on
+ * mail.statementDay at that hour last month's statements by e-mail.
  * Each run takes a lease row per (job, tick) first, so with several processes on one
  * database each job runs once per tick.
  */
@@ -18,6 +19,7 @@ import { reannounceUnclaimed } from './reannounce.js';
 import { watchResolution, watchSla } from './sla-watch.js';
 import { sendMaintenanceNotices, type NoticeJobDeps } from './maintenance-notices.js';
 import { paymentCron, sendPaymentReminders } from './payment-reminders.js';
+import { sendMonthlyStatements, statementCron } from './statement-mails.js';
 import type { Metrics } from '../observability/metrics.js';
 import { slaCalendar } from '../runtime/create-runtime.js';
 
@@ -85,6 +87,15 @@ export function startScheduler(config: LinkaConfig, deps: TeamJobDeps & NoticeJo
       { ...options, name: 'payment-reminders' },
     ),
   );
+  const statements = statementCron(config);
+  if (statements)
+    tasks.push(
+      cron.schedule(
+        statements,
+        guard('statement-mails', () => sendMonthlyStatements(deps, config)),
+        { ...options, name: 'statement-mails' },
+      ),
+    );
   return {
     tasks,
     async stop() {

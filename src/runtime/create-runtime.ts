@@ -122,7 +122,16 @@ export function createRuntime(args: {
     settings: { pollMs: config.workers.outboxPollMs, batchSize: config.workers.batchSize, leaseMs, ...config.outbox },
   });
   const wake = () => outbox.wake();
-  const offers = offerSettings(config, teamPlatforms);
+  const offers: OfferSettings = {
+    ...offerSettings(config, teamPlatforms),
+    mail: {
+      on: Boolean(args.mail),
+      companyAddress: config.mail.companyAddress || null,
+      companyName: config.company.name,
+      timezone: config.timezone,
+      teamLanguage: config.teamLanguage,
+    },
+  };
   const dispatchDeps: DispatchDeps = {
     offers,
     prisma,

@@ -29,6 +29,7 @@ import { hoursThisMonth, type HoursSettings } from '../services/hours.js';
 import { reportPayment, restrictionOf, type RestrictionSettings } from '../services/payments.js';
 import { noticeText, outageAmong } from '../services/outages.js';
 import { toTeam } from '../services/enqueue-team-posts.js';
+import { queueTicketConfirmation } from '../services/customer-mail.js';
 import { cancelTimers, createTimer } from '../store/timers.js';
 import type { PrismaClient, Ticket, Tx } from '../store/types.js';
 import { ownMailTicket } from '../store/mail.js';
@@ -305,6 +306,20 @@ async function run(deps: DispatchDeps, env: InboundEnvelope, tx: Tx, extra?: (tx
         // the tier promises one), in their language.
         const promise = reactionPromise(deadline, customer !== null);
         const techniciansFrom = deps.techniciansFrom?.(tier, now) ?? null;
+        // A customer who wants their notices by e-mail gets the confirmation there too (docs/email.md).
+        await queueTicketConfirmation(tx, deps.offers.mail, {
+          customer,
+          channel: env.channel,
+          ticket: {
+            id: ticket.id,
+            number,
+            reactBy: promise.kind === 'deadline' ? promise.deadline : null,
+            noReactionGuarantee: promise.kind === 'none',
+            resolveBy: resolutionDeadline,
+          },
+          lang,
+          now,
+        });
         return {
           kind: 'ticketOpened',
           number,

@@ -21,7 +21,7 @@ export interface RouteRequest {
 }
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** An exact path, or a template whose `:name` segments match one non-empty segment each. */
   path: string;
   handler: (r: RouteRequest) => Promise<HttpResponse>;

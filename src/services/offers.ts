@@ -35,6 +35,7 @@ import { addTicketEvent, recentTicketIdsOfTopic, ticketNumberById, ticketRowById
 import type { CalloutOfferRow, Prisma, Ticket, Tx } from '../store/types.js';
 import type { InboundEnvelope } from '../engine/envelope.js';
 import { toTeam } from './enqueue-team-posts.js';
+import { type MailSettings, queueConsentCopies } from './customer-mail.js';
 
 /** The terms and rules of paid call-outs, from config (billing + callout), and the plans' terms (tiers). */
 export interface OfferSettings extends PriceList {
@@ -51,6 +52,8 @@ export interface OfferSettings extends PriceList {
   teamLanguage: Lang;
   defaultLanguage: Lang;
   teamPlatforms: readonly string[];
+  /** E-mail (docs/email.md): the written copies of every answer to paid work go out while it is on. */
+  mail?: MailSettings;
 }
 
 /** Queues an event for the ticket's conversation; the outbox feeds it to the dispatcher. */
@@ -205,6 +208,18 @@ export async function recordConsent(
     createdAt: args.now,
   });
   const ticket = await ticketRowById(tx, offer.ticketId);
+  // The written copy for the customer and the company, in this transaction (docs/email.md).
+  await queueConsentCopies(tx, s.mail, {
+    number: ticket.number,
+    decision: args.decision,
+    quotedText: offer.quotedText,
+    reply: args.reply,
+    at: args.now,
+    channel: args.channel,
+    ticketId: ticket.id,
+    customerId: ticket.customerId,
+    termsLang: (offer.terms as { lang?: string } | null)?.lang ?? null,
+  });
   await addTicketEvent(tx, ticket.id, `consent_${args.decision}`, args.conversationId, { offerId: offer.id, reply: args.reply }, args.now);
   const work = workOf(offer.terms);
   const key =

@@ -61,10 +61,12 @@ export function paymentSettings(config: LinkaConfig): PaymentSettings {
 export interface PaymentNoticeDeps {
   prisma: PrismaClient;
   clock: () => Date;
-  /** Customer channels that are on (telegram, sms). */
+  /** Customer channels that are on (telegram, sms, email). */
   customerChannels: readonly string[];
   /** Use the `@sms` wording on SMS (config sms.shortText). */
   shortSms: boolean;
+  /** config company.name: the signature of a notice sent by e-mail. */
+  companyName?: string;
   onQueued?: () => void;
 }
 
@@ -118,7 +120,10 @@ export async function sendPaymentNotices(deps: PaymentNoticeDeps, settings: Paym
           amount: b.amount,
           createdAt: now,
         });
-        await queueNotice(tx, to, paymentText(due.kind, b, b.customer.contractNumber, to, deps.shortSms, settings.variableSymbol), now);
+        await queueNotice(tx, to, paymentText(due.kind, b, b.customer.contractNumber, to, deps.shortSms, settings.variableSymbol), now, {
+          kind: due.kind,
+          companyName: deps.companyName ?? '',
+        });
         return true;
       });
       if (sent) (due.kind === 'warning' ? result.warned : result.reminded).push(b.customer.contractNumber);

@@ -57,6 +57,8 @@ export interface CustomerInput {
   /** The plan's first and last day (local YYYY-MM-DD); null: none; absent: left as they are. */
   planStart?: string | null;
   planEnd?: string | null;
+  /** Where the customer's notices go: telegram | sms | email; null: none chosen; absent: left as it is. */
+  noticeChannel?: string | null;
 }
 
 /** Who holds each of these Telegram ids now: Telegram id -> contract number. */
@@ -185,4 +187,22 @@ export async function phoneHolders(db: DbClient, e164s: readonly string[]): Prom
   if (!e164s.length) return new Map();
   const rows = await db.customerPhone.findMany({ where: { e164: { in: [...new Set(e164s)] } }, include: { customer: { select: { contractNumber: true } } } });
   return new Map(rows.map((r) => [r.e164, r.customer.contractNumber]));
+}
+
+/** Sets a customer's notice channel and e-mail address (the HTTP API); returns what is stored. */
+export async function setNoticeChannel(
+  db: DbClient,
+  id: string,
+  values: { noticeChannel: string | null; email: string | null },
+): Promise<{ noticeChannel: string | null; email: string | null }> {
+  return db.customer.update({ where: { id }, data: values, select: { noticeChannel: true, email: true } });
+}
+
+/** The customers with an e-mail address on record, by contract number (the statements by e-mail). */
+export async function customersWithEmail(db: DbClient): Promise<Array<{ contractNumber: string; name: string; email: string | null }>> {
+  return db.customer.findMany({
+    where: { AND: [{ email: { not: null } }, { email: { not: '' } }] },
+    select: { contractNumber: true, name: true, email: true },
+    orderBy: { contractNumber: 'asc' },
+  });
 }

@@ -14,7 +14,15 @@ export async function replaceBalance(tx: Tx, customerId: string, b: { amount: nu
 
 /** An outstanding balance with what a notice to its customer needs. */
 export type OutstandingBalance = Balance & {
-  customer: { id: string; contractNumber: string; language: string; telegramId: string | null; phones: Array<{ e164: string }> };
+  customer: {
+    id: string;
+    contractNumber: string;
+    language: string;
+    telegramId: string | null;
+    email: string | null;
+    noticeChannel: string | null;
+    phones: Array<{ e164: string }>;
+  };
 };
 
 /** The balances still owed (amount above zero) whose payment is not reported, with their customers (phones in the order stored). */
@@ -22,7 +30,17 @@ export async function outstandingUnreportedBalances(db: DbClient): Promise<Outst
   return db.balance.findMany({
     where: { amount: { gt: 0 }, paymentReportedAt: null },
     include: {
-      customer: { select: { id: true, contractNumber: true, language: true, telegramId: true, phones: { select: { e164: true }, orderBy: { id: 'asc' } } } },
+      customer: {
+        select: {
+          id: true,
+          contractNumber: true,
+          language: true,
+          telegramId: true,
+          email: true,
+          noticeChannel: true,
+          phones: { select: { e164: true }, orderBy: { id: 'asc' } },
+        },
+      },
     },
   });
 }
@@ -53,10 +71,24 @@ export async function insertPaymentNotice(
 export async function restrictionTarget(
   db: DbClient,
   customerId: string,
-): Promise<{ restrictedSince: string | null; language: string; telegramId: string | null; phones: Array<{ e164: string }> } | null> {
+): Promise<{
+  restrictedSince: string | null;
+  language: string;
+  telegramId: string | null;
+  email: string | null;
+  noticeChannel: string | null;
+  phones: Array<{ e164: string }>;
+} | null> {
   return db.customer.findUnique({
     where: { id: customerId },
-    select: { restrictedSince: true, language: true, telegramId: true, phones: { select: { e164: true }, orderBy: { id: 'asc' } } },
+    select: {
+      restrictedSince: true,
+      language: true,
+      telegramId: true,
+      email: true,
+      noticeChannel: true,
+      phones: { select: { e164: true }, orderBy: { id: 'asc' } },
+    },
   });
 }
 
@@ -71,6 +103,8 @@ export type PaymentConcern = {
   name: string;
   language: string;
   telegramId: string | null;
+  email: string | null;
+  noticeChannel: string | null;
   restrictedSince: string | null;
   phones: Array<{ e164: string }>;
   balance: { amount: number; currency: string; dueDate: string; paymentReportedAt: Date | null } | null;
@@ -85,6 +119,8 @@ export async function paymentConcerns(db: DbClient): Promise<PaymentConcern[]> {
       name: true,
       language: true,
       telegramId: true,
+      email: true,
+      noticeChannel: true,
       restrictedSince: true,
       phones: { select: { e164: true }, orderBy: { id: 'asc' } },
       balance: { select: { amount: true, currency: true, dueDate: true, paymentReportedAt: true } },

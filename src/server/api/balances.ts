@@ -41,6 +41,8 @@ export function balanceRoutes(deps: {
   customerChannels: readonly string[];
   /** Use the `@sms` wording on SMS (config sms.shortText). */
   shortSms: boolean;
+  /** config company.name: the signature of a notice sent by e-mail. */
+  companyName?: string;
   /** Wakes the outbox after notices were queued. */
   onQueued?: () => void;
 }): Route[] {
@@ -69,6 +71,7 @@ export function balanceRoutes(deps: {
             timezone: deps.settings.timezone,
             customerChannels: deps.customerChannels,
             shortSms: deps.shortSms,
+            companyName: deps.companyName,
           });
           if (counts.lifted.length > counts.liftedUnreachable.length) deps.onQueued?.();
           return json(200, { imported: rows.length, ...counts });

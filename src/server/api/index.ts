@@ -10,6 +10,7 @@ import { alertmanagerRoutes } from './alertmanager.js';
 import { bearerGuard } from './common.js';
 import { outageRoutes } from './outages.js';
 import { balanceRoutes } from './balances.js';
+import { customerRoutes } from './customers.js';
 import { paymentSettings } from '../../services/payments.js';
 import type { PrismaClient } from '../../store/types.js';
 
@@ -45,9 +46,13 @@ export function apiRoutes(deps: {
         guard,
         customerChannels: deps.customerChannels ?? [],
         shortSms: deps.config.sms.shortText,
+        companyName: deps.config.company.name,
         onQueued: deps.onQueued,
       }),
+      ...customerRoutes({ prisma: deps.prisma, guard }),
     ],
-    status: token ? 'on' : 'off (LINKA_API_TOKEN is not set: /api/outages, /api/balances, /api/balances/unreachable and /alerts/alertmanager answer 503)',
+    status: token
+      ? 'on'
+      : 'off (LINKA_API_TOKEN is not set: /api/outages, /api/balances, /api/balances/unreachable, /api/customers and /alerts/alertmanager answer 503)',
   };
 }
