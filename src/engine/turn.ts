@@ -92,7 +92,9 @@ export function prompt(turn: Turn, params: Record<string, string | number> = {},
     contactButton = text(turn, 'identify.shareContact');
   }
   const body = text(turn, key, { ...promptParams(turn), ...params });
-  const choices: ReplyChoice[] = choicesOf(def).map((c) => ({ id: c.id, label: text(turn, c.label) }));
+  // Where there is no menu to go back to (e-mail), the way back to it is not offered.
+  const offered = turn.ctx.capabilities.menu ? choicesOf(def) : choicesOf(def).filter((c) => c.next !== 'menu');
+  const choices: ReplyChoice[] = offered.map((c) => ({ id: c.id, label: text(turn, c.label) }));
   const reply = { text: [...turn.pending, body].join('\n\n'), key, ...(choices.length ? { choices } : {}), ...(contactButton ? { contactButton } : {}) };
   turn.pending = [];
   turn.out.push({ type: 'reply', reply });

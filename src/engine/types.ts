@@ -37,6 +37,12 @@ export interface ChannelCapabilities {
    * the short `@sms` message variants and the flows' `sms` step variants.
    */
   billedPerSegment: boolean;
+  /**
+   * The customer can go back to the menu of problems from the conversation (the chat channels).
+   * False on e-mail, where every new message is a new request: choices leading to the menu
+   * ("Nový problém") are not offered there.
+   */
+  menu: boolean;
 }
 
 /** One option offered to the customer: a button on Telegram, a numbered line on SMS. */

@@ -43,10 +43,10 @@ import type { FlowVersions } from './flow-versions.js';
  * engine never asks which channel it is on. A new channel adds its line here.
  */
 export const CHANNEL_CAPABILITIES: Readonly<Record<Channel, ChannelCapabilities>> = {
-  telegram: { contactShare: true, billedPerSegment: false },
-  sms: { contactShare: false, billedPerSegment: true },
-  console: { contactShare: false, billedPerSegment: false },
-  email: { contactShare: false, billedPerSegment: false },
+  telegram: { contactShare: true, billedPerSegment: false, menu: true },
+  sms: { contactShare: false, billedPerSegment: true, menu: true },
+  console: { contactShare: false, billedPerSegment: false, menu: true },
+  email: { contactShare: false, billedPerSegment: false, menu: false },
 };
 
 export type { InboundEnvelope } from '../engine/envelope.js';

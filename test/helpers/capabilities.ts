@@ -6,8 +6,8 @@
 import type { Channel, ChannelCapabilities } from '../../src/engine/types.js';
 
 export const ON: Readonly<Record<Channel, ChannelCapabilities>> = {
-  telegram: { contactShare: true, billedPerSegment: false },
-  sms: { contactShare: false, billedPerSegment: true },
-  console: { contactShare: false, billedPerSegment: false },
-  email: { contactShare: false, billedPerSegment: false },
+  telegram: { contactShare: true, billedPerSegment: false, menu: true },
+  sms: { contactShare: false, billedPerSegment: true, menu: true },
+  console: { contactShare: false, billedPerSegment: false, menu: true },
+  email: { contactShare: false, billedPerSegment: false, menu: false },
 };
