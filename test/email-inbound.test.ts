@@ -85,7 +85,7 @@ describe.skipIf(!dovecotAvailable()).each([
     expect(confirmation?.html).toContain(number);
     expect(confirmation?.headers.get('auto-submitted')).toBe('auto-generated');
     // No way back to a menu is offered by e-mail: a new e-mail is a new request.
-    expect(confirmation?.text).not.toContain('Nový problém');
+    expect(confirmation?.text).not.toContain('Nahlásit jiný problém');
     expect(confirmation?.text).not.toMatch(/^1\. /m);
     const card = await until('the Slack card', () => w.card(number).catch(() => null));
     expect(card.posted[0]?.text).toContain(number);
