@@ -3,23 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Target } from '../src/engine/flow.js';
 import { step } from '../src/engine/step.js';
 import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, StepContext } from '../src/engine/types.js';
-import { builtInFlows } from '../src/config/flows.js';
 
-const flows = builtInFlows();
 import { isMessageKey } from '../src/messages/index.js';
 import { ON } from './helpers/capabilities.js';
+import { flows, jan, SETTINGS } from './helpers/engine-fixtures.js';
 
-const SETTINGS: EngineSettings = {
-  waitMinutes: 3,
-  followUpMinutes: 30,
-  maxFollowUps: 1,
-  maxIdTries: 3,
-  helpdeskPhone: '+420 377 000 000',
-  companyName: 'Test ISP',
-  teamLanguage: 'cs',
-  shortSms: true,
-};
-const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-0153', language: 'cs', tier: 'PLUS', area: 'Bory' };
 const NOW = new Date('2026-11-23T09:00:00Z');
 
 /** Drives the engine like the runtime does: look-ups and ticket openings are answered. */

@@ -2,24 +2,12 @@
 // customer opens a ticket at once; what is missing is asked for and never an empty ticket is
 // opened; replies at an open ticket get no acknowledgement. No database, no clock.
 import { describe, expect, it } from 'vitest';
-import { builtInFlows } from '../src/config/flows.js';
 import { step } from '../src/engine/step.js';
-import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, StepContext, TicketDraft } from '../src/engine/types.js';
+import type { ConversationState, CoreEvent, Effect, StepContext, TicketDraft } from '../src/engine/types.js';
 import { contractCandidates } from '../src/runtime/mail-inbox.js';
 import { ON } from './helpers/capabilities.js';
+import { flows, jan, SETTINGS } from './helpers/engine-fixtures.js';
 
-const flows = builtInFlows();
-const SETTINGS: EngineSettings = {
-  waitMinutes: 3,
-  followUpMinutes: 30,
-  maxFollowUps: 1,
-  maxIdTries: 3,
-  helpdeskPhone: '+420 377 000 000',
-  companyName: 'Test ISP',
-  teamLanguage: 'cs',
-  shortSms: true,
-};
-const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-0153', language: 'cs', tier: 'PLUS', area: 'Bory' };
 const NOW = new Date('2026-12-02T09:00:00Z');
 const mail = (text: string, o: Partial<Extract<CoreEvent, { kind: 'mail' }>> = {}): CoreEvent => ({
   kind: 'mail',

@@ -3,23 +3,11 @@
 // quickly the service comes back after payment; no checklist, no ticket, no paid offer (unless
 // they say they have paid: then the existing payment report path)." No database, no clock.
 import { describe, expect, it } from 'vitest';
-import { builtInFlows } from '../src/config/flows.js';
 import { step } from '../src/engine/step.js';
-import type { ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, RestrictionView, StepContext } from '../src/engine/types.js';
+import type { ConversationState, CoreEvent, Effect, RestrictionView, StepContext } from '../src/engine/types.js';
 import { ON } from './helpers/capabilities.js';
+import { flows, jan, SETTINGS } from './helpers/engine-fixtures.js';
 
-const flows = builtInFlows();
-const SETTINGS: EngineSettings = {
-  waitMinutes: 3,
-  followUpMinutes: 30,
-  maxFollowUps: 1,
-  maxIdTries: 3,
-  helpdeskPhone: '+420 377 000 000',
-  companyName: 'Test ISP',
-  teamLanguage: 'cs',
-  shortSms: true,
-};
-const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-0153', language: 'cs', tier: 'PLUS', area: 'Bory' };
 const NOW = new Date('2026-12-02T09:00:00Z');
 const OWES: RestrictionView = { amount: '1 234,50 CZK', due: '20. 11. 2026', variableSymbol: 'invoice', restoreWithinHours: null };
 
