@@ -105,6 +105,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
     ports: setup.adapters.flatMap((a) => (a.port ? [a.port] : [])),
     teamPorts: setup.adapters.flatMap((a) => (a.team ? [a.team] : [])),
     mail: mailPort,
+    mailbox: setup.status.mailbox === 'on',
     rateLimits: rateRules(config.rateLimits, separateStatusChannels(config)),
   });
   const http = createHttpServer({ log, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
@@ -215,6 +216,7 @@ export async function startLinka(opts: { config: LinkaConfig; env?: NodeJS.Proce
       onQueued: runtime.dispatchDeps.onQueued,
       metrics,
       customerChannels: [...runtime.ports.keys()],
+      mailbox: setup.status.mailbox === 'on',
     },
     log,
   );

@@ -105,6 +105,15 @@ describe.skipIf(!dovecotAvailable())('e-mails Linka sends around a ticket', () =
     expect(copy?.html).toContain(`${QUOTED_CS}</blockquote>`);
     expect(copy?.headers.get('auto-submitted')).toBe('auto-generated');
     expect(copy?.from?.value[0]?.address).toBe('podpora@example.test');
+    // Without the support mailbox (no IMAP_URL) no mail invites a reply that nobody would read.
+    expect(copy?.text).toContain('Tento e-mail si prosím uschovejte.');
+    expect(copy?.text).not.toContain('odpovězte nám');
+    // The copies are lines of the ticket's history, with their Message-IDs once sent.
+    const sent = await db().message.findMany({ where: { ticket: { number }, channel: 'email' }, orderBy: { id: 'asc' } });
+    expect(sent.map((m) => [m.text, m.status, m.platformMessageId])).toEqual([
+      [`jana@example.test: [${number}] Záznam vaší odpovědi na nabídku placené práce`, 'sent', copy?.messageId],
+      [`firma@example.test: [${number}] Souhlas s placenou prací: Jana Nováková (2024-0153)`, 'sent', expect.stringMatching(/^<linka\./)],
+    ]);
 
     const firma = (await inbox('firma')).slice(before.firma);
     expect(firma.map((m) => m.subject)).toEqual([`[${number}] Souhlas s placenou prací: Jana Nováková (2024-0153)`]);
@@ -141,6 +150,9 @@ describe.skipIf(!dovecotAvailable())('e-mails Linka sends around a ticket', () =
     expect(jana.map((m) => m.subject)).toEqual([`[${number}] Váš požadavek jsme přijali`, `[${number}] Záznam vaší odpovědi na nabídku placené práce`]);
     expect(jana[1]?.text).toContain('placenou práci jste odmítli, nebudeme ji tedy provádět ani účtovat.');
     expect(jana[1]?.text).toContain('Vaše odpověď:\n\n    ne');
+    // The copy joins the thread the confirmation began: mail clients file them together.
+    expect(jana[1]?.inReplyTo).toBe(jana[0]?.messageId);
+    expect(jana[1]?.references).toContain(jana[0]?.messageId);
 
     const firma = (await inbox('firma')).slice(before.firma);
     expect(firma).toHaveLength(1);

@@ -138,7 +138,7 @@ describe.skipIf(!dovecotAvailable()).each([
     const saved = await admin.post(`/console/customers/${id}/edit`, { ...fields, email: 'zuzana@example.test', notice_channel: 'email' });
     expect(saved.status).toBe(303);
     expect(await db().customer.findUniqueOrThrow({ where: { id } })).toMatchObject({ noticeChannel: 'email', email: 'zuzana@example.test' });
-    expect((await admin.get(`/console/customers/${id}`)).text).toContain('<dt>Upozornění posílat</dt><dd>e-mail</dd>');
+    expect((await admin.get(`/console/customers/${id}`)).text).toContain('<dt>Kanál upozornění</dt><dd>e-mail</dd>');
   });
 
   it.skipIf(skip)('payment reminders and the "services are back" notice go by e-mail to who prefers it, by SMS otherwise', async () => {
@@ -174,7 +174,7 @@ describe.skipIf(!dovecotAvailable()).each([
     await t.settle();
     await t.settle();
     const after = await dovecot.read('jana');
-    expect(after.map((m) => m.subject)).toEqual(['Připomínka platby', 'Vaše služby opět běží']);
+    expect(after.map((m) => m.subject)).toEqual(['Připomínka platby', 'Vaše služby jsou opět v provozu']);
     expect(after[1]?.text).toContain('omezení vašich služeb jsme zrušili');
     expect(sms.sent).toHaveLength(2);
   });

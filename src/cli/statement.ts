@@ -71,7 +71,7 @@ async function sendCommand(
   only: EntryCustomer | undefined,
   io: CliIo,
 ): Promise<number> {
-  const { planned, idle, orphans } = await sendStatementMails(prisma, config, month, { now: new Date(), dryRun, only });
+  const { planned, idle, orphans } = await sendStatementMails(prisma, config, month, { now: new Date(), dryRun, only, repliesRead: Boolean(io.env.IMAP_URL) });
   const queued = planned.filter((p) => p.outcome === 'queue');
   io.write(`Statements for ${month}${dryRun ? ' (dry run: nothing is queued)' : ''}:\n`);
   const width = Math.max(0, ...planned.map((p) => p.contract.length));

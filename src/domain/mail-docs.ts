@@ -14,6 +14,11 @@ import { type MailAttachment, type MailBlock, mailHtml, mailText, type OutgoingM
 export interface MailBrand {
   companyName: string;
   timezone: string;
+  /**
+   * Whether replies are read (the support mailbox, IMAP_URL, is on): only then does a mail invite
+   * the customer to answer it.
+   */
+  repliesRead: boolean;
 }
 
 /** An automatic e-mail (RFC 3834 `Auto-Submitted: auto-generated`) to `to`, in `lang`, from blocks. */
@@ -77,7 +82,7 @@ export function consentCopyMail(to: string, c: ConsentCopy, lang: Lang, brand: M
     { kind: 'p', text: t(lang, 'mailDoc.consent.reply') },
     { kind: 'quote', text: c.reply },
     consentFields(c, lang, brand, false),
-    { kind: 'p', text: t(lang, 'mailDoc.consent.keep') },
+    { kind: 'p', text: [t(lang, 'mailDoc.consent.keep'), ...(brand.repliesRead ? [t(lang, 'mailDoc.consent.disagree')] : [])].join(' ') },
   ];
   return composeMail(to, t(lang, 'mailDoc.consent.subject', { number: c.number }), blocks, lang, brand);
 }
@@ -117,7 +122,7 @@ export function ticketConfirmationMail(to: string, c: TicketConfirmation, lang: 
   else if (c.noReactionGuarantee) promises.push(t(lang, 'ticket.noReactionGuarantee'));
   if (c.resolveBy) promises.push(t(lang, 'ticket.resolveBy', { time: localTime(c.resolveBy, brand.timezone, lang) }));
   if (promises.length) blocks.push({ kind: 'p', text: promises.join('\n') });
-  blocks.push({ kind: 'p', text: t(lang, 'mail.keepNumber', { number: c.number }) });
+  if (brand.repliesRead) blocks.push({ kind: 'p', text: t(lang, 'mail.keepNumber', { number: c.number }) });
   return composeMail(to, t(lang, 'mailDoc.ticket.subject', { number: c.number }), blocks, lang, brand);
 }
 

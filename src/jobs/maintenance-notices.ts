@@ -7,7 +7,8 @@ import { createMaintenance, leadTimesOf } from '../services/maintenance.js';
 import type { TeamJobDeps } from './digest.js';
 
 /** The schedules' dependencies plus the customer channels that are on (telegram, sms). */
-export type NoticeJobDeps = TeamJobDeps & { customerChannels?: readonly string[] };
+/** `mailbox`: the support mailbox is read (IMAP_URL), so composed mails may invite a reply. */
+export type NoticeJobDeps = TeamJobDeps & { customerChannels?: readonly string[]; mailbox?: boolean };
 
 /** One round; returns how many customer notices were queued. */
 export async function sendMaintenanceNotices(deps: NoticeJobDeps, config: LinkaConfig): Promise<number> {

@@ -25,7 +25,11 @@ export function previousMonth(now: Date, timeZone: string): string {
 export async function sendMonthlyStatements(deps: NoticeJobDeps, config: LinkaConfig): Promise<string[]> {
   if (!deps.customerChannels?.includes('email')) return [];
   const now = deps.clock();
-  const { planned } = await sendStatementMails(deps.prisma, config, previousMonth(now, config.timezone), { now, dryRun: false });
+  const { planned } = await sendStatementMails(deps.prisma, config, previousMonth(now, config.timezone), {
+    now,
+    dryRun: false,
+    repliesRead: deps.mailbox === true,
+  });
   const queued = planned.filter((p: PlannedStatement) => p.outcome === 'queue').map((p) => p.contract);
   if (queued.length) deps.onQueued?.();
   return queued;

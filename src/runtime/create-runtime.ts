@@ -88,6 +88,8 @@ export function createRuntime(args: {
   teamPorts?: TeamPort[];
   /** E-mail's sending side (SMTP), for composed messages; none: e-mail is off. */
   mail?: MailPort | null;
+  /** Whether the support mailbox is read (IMAP_URL): composed mails invite a reply only then. */
+  mailbox?: boolean;
   metrics?: Metrics;
   clock?: () => Date;
   /**
@@ -130,6 +132,7 @@ export function createRuntime(args: {
       companyName: config.company.name,
       timezone: config.timezone,
       teamLanguage: config.teamLanguage,
+      repliesRead: args.mailbox === true,
     },
   };
   const dispatchDeps: DispatchDeps = {

@@ -20,6 +20,8 @@ export interface MailSettings {
   companyName: string;
   timezone: string;
   teamLanguage: Lang;
+  /** Whether the support mailbox is read (IMAP_URL): only then do mails invite a reply. */
+  repliesRead: boolean;
 }
 
 /** The address a customer's own e-mails go to, or null (none on record, or not an address). */
@@ -41,7 +43,7 @@ export async function queueConsentCopies(
   if (!mail?.on) return 0;
   const customer = args.customerId ? await customerById(tx, args.customerId) : null;
   const record: ConsentCopy = { ...args, customer: customer ? { name: customer.name, contract: customer.contractNumber } : null };
-  const brand = { companyName: mail.companyName, timezone: mail.timezone };
+  const brand = { companyName: mail.companyName, timezone: mail.timezone, repliesRead: mail.repliesRead };
   let queued = 0;
   const own = customer ? customerAddress(customer) : null;
   if (own) {
@@ -78,7 +80,7 @@ export async function queueTicketConfirmation(
   if (!to) return false;
   const { id, ...confirmation } = args.ticket;
   await queueMail(tx, {
-    mail: ticketConfirmationMail(to, confirmation, args.lang, { companyName: mail.companyName, timezone: mail.timezone }),
+    mail: ticketConfirmationMail(to, confirmation, args.lang, { companyName: mail.companyName, timezone: mail.timezone, repliesRead: mail.repliesRead }),
     ticketId: id,
     now: args.now,
   });

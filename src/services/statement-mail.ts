@@ -50,7 +50,7 @@ export function statementFileName(month: string, contract: string): string {
 }
 
 /** The e-mail of one customer's month: `report` is the company's (its CSV is attached as it is), `lang` the customer's. */
-export function statementMail(to: string, report: StatementReport, cm: CustomerMonth, lang: Lang, companyName: string): OutgoingMail {
+export function statementMail(to: string, report: StatementReport, cm: CustomerMonth, lang: Lang, companyName: string, repliesRead: boolean): OutgoingMail {
   const own: StatementReport = { ...report, lang, customers: [cm] };
   const { currency } = report.billing;
   const money = (minor: number) => formatMoney(minor, currency, lang);
@@ -96,7 +96,7 @@ export function statementMail(to: string, report: StatementReport, cm: CustomerM
   const vat = vatNoteIn(report.billing.vatNote, lang);
   blocks.push(
     { kind: 'p', text: [t(lang, 'mailDoc.statement.amount', { amount: money(s.amount) }), vat].filter(Boolean).join(' ') },
-    { kind: 'p', text: `${t(lang, 'mailDoc.statement.attachment')}\n${t(lang, 'mailDoc.statement.questions')}` },
+    { kind: 'p', text: [t(lang, 'mailDoc.statement.attachment'), ...(repliesRead ? [t(lang, 'mailDoc.statement.questions')] : [])].join('\n') },
   );
   const csv = renderCsv({ ...report, customers: [cm] });
   return composeMail(to, t(lang, 'mailDoc.statement.subject', { month }), blocks, lang, { companyName }, [
@@ -120,7 +120,8 @@ export async function sendStatementMails(
   prisma: PrismaClient,
   config: StatementMailConfig,
   month: string,
-  opts: { now: Date; dryRun: boolean; only?: EntryCustomer },
+  /** `repliesRead`: the support mailbox is read (IMAP_URL), so the mail invites questions. */
+  opts: { now: Date; dryRun: boolean; only?: EntryCustomer; repliesRead: boolean },
 ): Promise<{ planned: PlannedStatement[]; idle: Array<{ contract: string; name: string }>; orphans: string[] }> {
   const { report, orphans } = await statementReport(prisma, config, month, opts.only);
   const people = await customersByContracts(
@@ -146,7 +147,7 @@ export async function sendStatementMails(
     else if (cm.statement.lines.length === 0) plan.outcome = 'empty';
     else if ((await paymentNoticeKinds(prisma, cm.customer.id, month)).has('statement')) plan.outcome = 'sent';
     else if (!opts.dryRun) {
-      const mail = statementMail(address, report, cm, lang, config.company.name);
+      const mail = statementMail(address, report, cm, lang, config.company.name, opts.repliesRead);
       try {
         await prisma.$transaction(async (tx) => {
           await insertPaymentNotice(tx, {
