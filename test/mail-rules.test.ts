@@ -81,6 +81,8 @@ describe("the customer's own words of a reply", () => {
     expect(ownWords('Still down.\r\n\r\nOn Mon, 7 Dec 2026 at 10:00, Support wrote:\r\n> try')).toBe('Still down.');
     expect(ownWords('Už to jede, díky.\n-- \nJana Nováková\n+420 603 123 456')).toBe('Už to jede, díky.');
     expect(ownWords('Nefunguje.\n\n-----Original Message-----\nFrom: x')).toBe('Nefunguje.');
+    expect(ownWords('Restart nepomohl.\n\nDne 23. 11. 2026 napsal(a) Podpora:\n> zkuste restart')).toBe('Restart nepomohl.');
+    expect(ownWords('Still down.\n\nOn 7 Dec 2026, at 10:00, Support <podpora@example.cz> wrote:\n> try')).toBe('Still down.');
   });
   it('keeps the whole text when nothing is above the quote', () => {
     expect(ownWords('> jen citace')).toBe('> jen citace');

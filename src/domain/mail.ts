@@ -101,7 +101,8 @@ export function automaticKind(m: AutomaticSigns, ownAddresses: readonly string[]
 /** Lines that begin the quoted earlier message in a reply ("Dne 5. 12. 2026 napsal(a):", "On ... wrote:"). */
 const QUOTE_HEADER = [
   /^-{2,}\s*(original message|původní zpráva|pôvodná správa|forwarded message|přeposlaná zpráva)\s*-{2,}$/i,
-  /^(on|dne|d[ňn]a|v)\s.+(wrote|napsal|napsala|napsal\(a\)|napísal|napísala|napísal\(a\)):$/i,
+  // The verb last ("... Podpora napsal(a):") or before the name ("... napsal(a) Podpora:").
+  /^(on|dne|d[ňn]a|v)\s.+(wrote|napsal|napsala|napsal\(a\)|napísal|napísala|napísal\(a\))(\s.*)?:$/i,
   /^(from|od):\s.+/i,
 ];
 
