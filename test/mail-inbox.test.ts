@@ -54,12 +54,14 @@ describe('the support mailbox, one message at a time (SQLite, a stand-in dispatc
       publicUrl: 'https://linka.example.test',
       async dispatch(env, extra) {
         envelopes.push(env);
+        // The dispatcher reads its clock a little later than the inbox did.
+        const later = new Date(at.getTime() + 7);
         await prisma.$transaction(async (tx) => {
           const number = o.ticketFor?.(env) ?? null;
           const state = { ticketNumber: number };
           await tx.conversation.upsert({
             where: { id: env.conversationId },
-            create: { id: env.conversationId, channel: 'email', flow: 'main', step: 'menu', flowVersion: 1, state, sessionStartedAt: NOW },
+            create: { id: env.conversationId, channel: 'email', flow: 'main', step: 'menu', flowVersion: 1, state, sessionStartedAt: later },
             update: { state },
           });
           const ticket = number
@@ -78,7 +80,7 @@ describe('the support mailbox, one message at a time (SQLite, a stand-in dispatc
               text: 'x',
               platformMessageId: env.platformMessageId,
               ticketId: ticket?.id,
-              createdAt: at,
+              createdAt: later,
             },
           });
           await extra?.(tx as unknown as Tx);

@@ -10,14 +10,7 @@ import { contractCandidates } from '../domain/mail-contract.js';
 import { automaticKind, emailConversationId, headerSafe, mailboxAddress, messageIdsIn, ownWords, ticketInSubject } from '../domain/mail.js';
 import type { Lang } from '../shared/lang.js';
 import type { Logger } from '../observability/logger.js';
-import {
-  inboundMailCountSince,
-  inboundMailKnown,
-  MAX_LOOKED_UP_REFERENCES,
-  recordInboundMail,
-  ticketOfInboundMail,
-  ticketOfMessageIds,
-} from '../store/mail.js';
+import { inboundMailCountSince, inboundMailKnown, inboundMailMessage, MAX_LOOKED_UP_REFERENCES, recordInboundMail, ticketOfMessageIds } from '../store/mail.js';
 import type { PrismaClient, Tx } from '../store/types.js';
 import type { DispatchResult, InboundEnvelope } from './dispatch.js';
 import { adoptEarlierAttachments, keepAttachments, pickAttachments } from './mail-attachments.js';
@@ -96,11 +89,14 @@ export function createMailInbox(deps: MailInboxDeps): MailInbox {
           platformMessageId: messageId,
         },
         async (tx) => {
-          const joined = await ticketOfInboundMail(tx, conversationId, messageId);
+          const row = await inboundMailMessage(tx, conversationId, messageId);
+          const joined = row?.ticket ?? null;
           ticketNumber = joined?.number ?? null;
           await recordInboundMail(tx, { messageId, fromAddress: address, subject, outcome: 'dispatched', conversationId, ticketNumber, receivedAt: now });
-          if (joined) await adoptEarlierAttachments(tx, deps, { conversationId, ticket: joined, now });
-          await keepAttachments(tx, deps, { conversationId, messageId, ticket: joined, picked, now });
+          // The files are dated as the e-mail's history row: the session they belong to is on the dispatcher's clock.
+          const at = row?.createdAt ?? now;
+          if (joined) await adoptEarlierAttachments(tx, deps, { conversationId, ticket: joined, now: at });
+          await keepAttachments(tx, deps, { conversationId, messageId, ticket: joined, picked, now: at });
         },
       );
       // Handled before in another process (the de-duplication id was there): record nothing more.

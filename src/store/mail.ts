@@ -107,18 +107,20 @@ export async function ticketOfMessageIds(db: DbClient, conversationId: string, m
   return found?.ticket?.number ?? null;
 }
 
-/** The ticket an incoming e-mail was recorded into by the dispatcher (its history row), or null. */
-export async function ticketOfInboundMail(
+/**
+ * The dispatcher's history row of an incoming e-mail: when it was recorded (the dispatcher's
+ * clock, which the conversation's session times follow) and the ticket it joined; null when none.
+ */
+export async function inboundMailMessage(
   db: DbClient,
   conversationId: string,
   messageId: string,
-): Promise<{ id: string; number: string; customerId: string | null } | null> {
-  const found = await db.message.findFirst({
+): Promise<{ createdAt: Date; ticket: { id: string; number: string; customerId: string | null } | null } | null> {
+  return db.message.findFirst({
     where: { conversationId, channel: 'email', direction: 'in', platformMessageId: messageId },
     orderBy: { id: 'desc' },
-    select: { ticket: { select: { id: true, number: true, customerId: true } } },
+    select: { createdAt: true, ticket: { select: { id: true, number: true, customerId: true } } },
   });
-  return found?.ticket ?? null;
 }
 
 /** A file to keep with a ticket. */
