@@ -11,7 +11,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { Logger } from '../../src/observability/logger.js';
-import type { MailInbox, ReceivedMail } from '../../src/runtime/ports.js';
+import type { MailEnvelope, MailInbox, ReceivedMail } from '../../src/runtime/ports.js';
 
 export interface MailboxSettings {
   /** IMAP_URL. */
@@ -133,8 +133,11 @@ export function createMailboxReader(settings: MailboxSettings): { start(inbox: M
       for (const uid of uids) {
         if (stopped) return;
         const key = `${validity}:${uid}`;
+        // The server's own errors end the round (outer catch); only the handling's count against the message.
+        const got = await fetchMessage(c, uid);
+        if (!got) continue;
         try {
-          if (!(await handle(c, inbox, uid))) continue;
+          await handle(inbox, uid, got);
         } catch (err) {
           const n = (failuresOf.get(key) ?? 0) + 1;
           failuresOf.set(key, n);
@@ -164,26 +167,23 @@ export function createMailboxReader(settings: MailboxSettings): { start(inbox: M
     }
   }
 
-  /** Hands one message to the inbox (a too big one by its envelope only); false when it is gone. */
-  async function handle(c: ImapFlow, to: MailInbox, uid: number): Promise<boolean> {
+  /** One message: its envelope when it is too big to download, else its source; null when it is gone. */
+  async function fetchMessage(c: ImapFlow, uid: number): Promise<{ envelope: MailEnvelope } | { source: Buffer } | null> {
     const head = await c.fetchOne(String(uid), { size: true, envelope: true }, { uid: true });
-    if (head === false) return false;
-    if ((head.size ?? 0) > settings.maxMessageBytes) {
+    if (head === false) return null;
+    const size = head.size ?? 0;
+    if (size > settings.maxMessageBytes) {
       const e = head.envelope;
-      const receipt = await to.tooBig({
-        messageId: e?.messageId ?? null,
-        from: e?.from?.[0]?.address ?? null,
-        subject: e?.subject ?? '',
-        size: head.size ?? 0,
-      });
-      settings.log.debug({ uid, outcome: receipt.outcome }, 'mailbox: message handled');
-      return true;
+      return { envelope: { messageId: e?.messageId ?? null, from: e?.from?.[0]?.address ?? null, subject: e?.subject ?? '', size } };
     }
     const msg = await c.fetchOne(String(uid), { source: true }, { uid: true });
-    if (msg === false || !msg.source) return false;
-    const receipt = await to.receive(await settings.parse(msg.source));
+    return msg === false || !msg.source ? null : { source: msg.source };
+  }
+
+  /** Hands one message to the inbox (a too big one by its envelope only). */
+  async function handle(to: MailInbox, uid: number, got: { envelope: MailEnvelope } | { source: Buffer }): Promise<void> {
+    const receipt = 'envelope' in got ? await to.tooBig(got.envelope) : await to.receive(await settings.parse(got.source));
     settings.log.debug({ uid, outcome: receipt.outcome }, 'mailbox: message handled');
-    return true;
   }
 
   return {
