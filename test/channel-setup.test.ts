@@ -113,6 +113,11 @@ describe('loadChannels', () => {
       mailbox: 'off (IMAP_URL must start with imap:// or imaps://, not pop3://)',
     });
     expect(await statusOf({ ...smtp, ...imap })).toEqual({ email: 'on', mailbox: 'on', port: 'email' });
+    // A literal "%" in a password (not an escape) is told, not thrown at start-up.
+    const percent = /percent-encode % as %25/;
+    expect((await statusOf({ SMTP_URL: 'smtp://linka:50%sleva@127.0.0.1:2525' })).email).toMatch(percent);
+    expect((await statusOf({ ...smtp, IMAP_URL: 'imap://podpora:100%@127.0.0.1:1143' })).mailbox).toMatch(percent);
+    expect(await statusOf({ ...smtp, IMAP_URL: 'imap://podpora:100%25@127.0.0.1:1143' })).toEqual({ email: 'on', mailbox: 'on', port: 'email' });
     expect(adaptersWanted({ ...telegram, ...smtp })).toEqual(['telegram', 'email']);
   });
 });

@@ -1,6 +1,7 @@
 // E-mail's pure rules (src/domain/mail.ts): which addresses are one address, which mail is never
 // answered, what of a reply is the customer's own words, the ticket in a subject.
 import { describe, expect, it } from 'vitest';
+import { parseMail } from '../adapters/email/parse.js';
 import { automaticKind, bareSubject, headerSafe, mailboxAddress, messageIdsIn, outboxMessageId, ownWords, ticketInSubject } from '../src/domain/mail.js';
 
 describe('addresses', () => {
@@ -36,21 +37,41 @@ describe('header-safe text', () => {
 
 describe('mail that is never answered', () => {
   const own = ['podpora@example.cz'];
-  const person = { from: 'Jana <jana@example.cz>' };
+  const person = { from: ['jana@example.cz'] };
   it('answers a person', () => {
     expect(automaticKind(person, own)).toBeNull();
     expect(automaticKind({ ...person, autoSubmitted: 'no', precedence: 'first-class' }, own)).toBeNull();
   });
   it('recognises its own mail, bounces, auto-replies and list mail', () => {
-    expect(automaticKind({ from: 'PODPORA@example.cz' }, own)).toBe('own');
+    expect(automaticKind({ from: ['podpora@example.cz'] }, own)).toBe('own');
+    expect(automaticKind({ from: ['PODPORA@example.cz'] }, ['Podpora@Example.cz'])).toBe('own');
     expect(automaticKind({ ...person, contentType: 'multipart/report; report-type=delivery-status' }, own)).toBe('bounce');
-    expect(automaticKind({ from: 'MAILER-DAEMON@mx.example.cz' }, own)).toBe('bounce');
+    expect(automaticKind({ from: ['mailer-daemon@mx.example.cz'] }, own)).toBe('bounce');
     expect(automaticKind({ ...person, returnPath: '<>' }, own)).toBe('bounce');
     expect(automaticKind({ ...person, autoSubmitted: 'auto-replied' }, own)).toBe('auto_reply');
     expect(automaticKind({ ...person, xAutoreply: 'yes' }, own)).toBe('auto_reply');
     expect(automaticKind({ ...person, precedence: 'auto_reply' }, own)).toBe('auto_reply');
     for (const precedence of ['bulk', 'list', 'junk', ' Bulk ']) expect(automaticKind({ ...person, precedence }, own)).toBe('list');
     expect(automaticKind({ ...person, listId: '<zpravy.example.cz>' }, own)).toBe('list');
+    expect(automaticKind({ ...person, listUnsubscribe: '<mailto:unsubscribe@example.cz>' }, own)).toBe('list');
+  });
+  it('a person whose Exchange asks not to be auto-answered (X-Auto-Response-Suppress alone) is answered', () => {
+    expect(automaticKind({ ...person, xAutoResponseSuppress: 'All' } as Parameters<typeof automaticKind>[0], own)).toBeNull();
+  });
+});
+
+describe('the From header of automatic mail, as the parser reads it', () => {
+  const own = ['podpora@example.cz'];
+  const fromOf = async (from: string) => (await parseMail(`From: ${from}\r\nTo: podpora@example.cz\r\nSubject: x\r\n\r\nx\r\n`)).signs;
+  it('knows its own address with a comment, and among several senders', async () => {
+    expect(automaticKind(await fromOf('podpora@example.cz (Podpora)'), own)).toBe('own');
+    expect(automaticKind(await fromOf('Jana <jana@example.cz>, Podpora <podpora@example.cz>'), own)).toBe('own');
+    expect(automaticKind(await fromOf('MAILER-DAEMON@mx.example.cz (Mail Delivery System)'), own)).toBe('bounce');
+    expect(automaticKind(await fromOf('jana@example.cz (Jana)'), own)).toBeNull();
+  });
+  it('a person whose mail carries X-Auto-Response-Suppress is answered', async () => {
+    const raw = 'From: Jana <jana@example.cz>\r\nX-Auto-Response-Suppress: All\r\nSubject: x\r\n\r\nNejde internet.\r\n';
+    expect(automaticKind((await parseMail(raw)).signs, own)).toBeNull();
   });
 });
 
@@ -60,6 +81,8 @@ describe("the customer's own words of a reply", () => {
     expect(ownWords('Still down.\r\n\r\nOn Mon, 7 Dec 2026 at 10:00, Support wrote:\r\n> try')).toBe('Still down.');
     expect(ownWords('Už to jede, díky.\n-- \nJana Nováková\n+420 603 123 456')).toBe('Už to jede, díky.');
     expect(ownWords('Nefunguje.\n\n-----Original Message-----\nFrom: x')).toBe('Nefunguje.');
+    expect(ownWords('Restart nepomohl.\n\nDne 23. 11. 2026 napsal(a) Podpora:\n> zkuste restart')).toBe('Restart nepomohl.');
+    expect(ownWords('Still down.\n\nOn 7 Dec 2026, at 10:00, Support <podpora@example.cz> wrote:\n> try')).toBe('Still down.');
   });
   it('keeps the whole text when nothing is above the quote', () => {
     expect(ownWords('> jen citace')).toBe('> jen citace');

@@ -1,15 +1,17 @@
 /**
  * Reading the support mailbox with imapflow (IMAP_URL: imap:// or imaps://, user and password in
  * the URL). On start, on every new message the server announces (IDLE) and every
- * `mail.pollSeconds`, the unseen messages of `mail.inbox` are handed one by one to the mail
- * inbox (src/runtime/mail-inbox.ts), then flagged \Seen and moved to `mail.processedFolder`: a
- * restart reads nothing twice (and the inbox de-duplicates by Message-ID besides). A message whose
- * handling failed stays unseen and is tried again next round. A lost connection is made again
- * with back-off. The password is never logged.
+ * `mail.pollSeconds`, every message of `mail.inbox` (seen or not: people may read the mailbox too)
+ * is handed one by one to the mail inbox (src/runtime/mail-inbox.ts), then flagged \Seen and moved
+ * to `mail.processedFolder`: a restart reads nothing twice (and the inbox de-duplicates by
+ * Message-ID besides). A message larger than `maxMessageBytes` is not downloaded: its envelope is
+ * recorded and it is moved away. A message whose handling failed stays and is tried again next
+ * round; after MAX_FAILURES it is moved to the folder `Failed` beside the processed folder, with
+ * an error logged. A lost connection is made again with back-off. The password is never logged.
  */
 import { ImapFlow } from 'imapflow';
 import type { Logger } from '../../src/observability/logger.js';
-import type { MailInbox, ReceivedMail } from '../../src/runtime/ports.js';
+import type { MailEnvelope, MailInbox, ReceivedMail } from '../../src/runtime/ports.js';
 
 export interface MailboxSettings {
   /** IMAP_URL. */
@@ -17,12 +19,22 @@ export interface MailboxSettings {
   inbox: string;
   processedFolder: string;
   pollSeconds: number;
+  /** A message larger than this is not downloaded (recorded as too big and moved away). */
+  maxMessageBytes: number;
   log: Logger;
   parse(raw: Buffer): Promise<ReceivedMail>;
 }
 
 /** The longest wait between attempts to connect again. */
 const MAX_BACKOFF_MS = 60_000;
+/** How many times a message's handling may fail before it is moved to the failed folder. */
+export const MAX_FAILURES = 5;
+
+/** The folder beside `processedFolder` (`Linka/Processed` -> `Linka/Failed`) where failing messages go. */
+export function failedFolder(processedFolder: string, delimiter: string): string {
+  const at = delimiter ? processedFolder.lastIndexOf(delimiter) : -1;
+  return at < 0 ? 'Failed' : `${processedFolder.slice(0, at)}${delimiter}Failed`;
+}
 
 /** The IMAP connection settings of an IMAP_URL (for logs: host, port and user only). */
 function connection(url: string) {
@@ -49,19 +61,34 @@ export function createMailboxReader(settings: MailboxSettings): { start(inbox: M
   let retryTimer: NodeJS.Timeout | undefined;
   let reading: Promise<void> | null = null;
   let again = false;
+  let failed = 'Failed';
+  let failedExists = false;
+  /** Failed handlings per message (UIDVALIDITY:UID), in this process. */
+  const failuresOf = new Map<string, number>();
 
   async function connect(): Promise<void> {
     const c = new ImapFlow({ host: conn.host, port: conn.port, secure: conn.secure, auth: { user: conn.user, pass: conn.pass }, logger: false });
     c.on('error', (err: Error) => settings.log.warn({ ...where, err: err.message }, 'mailbox: connection error'));
+    try {
+      await c.connect();
+      await c.mailboxOpen(settings.inbox);
+      const folders = await c.list();
+      if (!folders.some((f) => f.path === settings.processedFolder)) await c.mailboxCreate(settings.processedFolder);
+      const delimiter = folders.find((f) => f.delimiter)?.delimiter ?? '/';
+      failed = failedFolder(settings.processedFolder, delimiter);
+      failedExists = folders.some((f) => f.path === failed);
+    } catch (err) {
+      // Never leave a half-open session behind: each retry would open another, up to the server's per-user limit.
+      c.removeAllListeners();
+      c.on('error', () => undefined);
+      c.close();
+      throw err;
+    }
     c.on('close', () => {
       if (client === c) client = null;
       if (!stopped) retry();
     });
     c.on('exists', () => read());
-    await c.connect();
-    await c.mailboxOpen(settings.inbox);
-    const folders = await c.list();
-    if (!folders.some((f) => f.path === settings.processedFolder)) await c.mailboxCreate(settings.processedFolder);
     client = c;
     failures = 0;
     settings.log.info(where, 'mailbox: connected');
@@ -90,35 +117,73 @@ export function createMailboxReader(settings: MailboxSettings): { start(inbox: M
     reading = (async () => {
       do {
         again = false;
-        await readUnseen();
+        await readAll();
       } while (again && !stopped);
     })().finally(() => {
       reading = null;
     });
   }
 
-  async function readUnseen(): Promise<void> {
+  async function readAll(): Promise<void> {
     const c = client;
     if (!c || !inbox || stopped) return;
     try {
-      const uids = (await c.search({ seen: false }, { uid: true })) || [];
+      const uids = (await c.search({ all: true }, { uid: true })) || [];
+      const validity = c.mailbox ? String(c.mailbox.uidValidity) : '';
       for (const uid of uids) {
         if (stopped) return;
-        const msg = await c.fetchOne(String(uid), { source: true }, { uid: true });
-        if (msg === false || !msg.source) continue;
+        const key = `${validity}:${uid}`;
+        // The server's own errors end the round (outer catch); only the handling's count against the message.
+        const got = await fetchMessage(c, uid);
+        if (!got) continue;
         try {
-          const receipt = await inbox.receive(await settings.parse(msg.source));
-          settings.log.debug({ uid, outcome: receipt.outcome }, 'mailbox: message handled');
+          await handle(inbox, uid, got);
         } catch (err) {
-          settings.log.warn({ uid, err: String((err as Error).message ?? err) }, 'mailbox: handling a message failed; it stays unseen and is tried again');
+          const n = (failuresOf.get(key) ?? 0) + 1;
+          failuresOf.set(key, n);
+          const why = String((err as Error).message ?? err);
+          if (n < MAX_FAILURES) {
+            settings.log.warn({ uid, failures: n, err: why }, 'mailbox: handling a message failed; it stays and is tried again');
+            continue;
+          }
+          if (!failedExists) {
+            await c.mailboxCreate(failed).catch(() => undefined);
+            failedExists = true;
+          }
+          await c.messageMove(String(uid), failed, { uid: true });
+          failuresOf.delete(key);
+          settings.log.error(
+            { uid, failures: n, folder: failed, err: why },
+            'mailbox: a message failed again and again; moved to the failed folder, not handled',
+          );
           continue;
         }
+        failuresOf.delete(key);
         await c.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
         await c.messageMove(String(uid), settings.processedFolder, { uid: true });
       }
     } catch (err) {
       settings.log.warn({ ...where, err: String((err as Error).message ?? err) }, 'mailbox: reading failed');
     }
+  }
+
+  /** One message: its envelope when it is too big to download, else its source; null when it is gone. */
+  async function fetchMessage(c: ImapFlow, uid: number): Promise<{ envelope: MailEnvelope } | { source: Buffer } | null> {
+    const head = await c.fetchOne(String(uid), { size: true, envelope: true }, { uid: true });
+    if (head === false) return null;
+    const size = head.size ?? 0;
+    if (size > settings.maxMessageBytes) {
+      const e = head.envelope;
+      return { envelope: { messageId: e?.messageId ?? null, from: e?.from?.[0]?.address ?? null, subject: e?.subject ?? '', size } };
+    }
+    const msg = await c.fetchOne(String(uid), { source: true }, { uid: true });
+    return msg === false || !msg.source ? null : { source: msg.source };
+  }
+
+  /** Hands one message to the inbox (a too big one by its envelope only). */
+  async function handle(to: MailInbox, uid: number, got: { envelope: MailEnvelope } | { source: Buffer }): Promise<void> {
+    const receipt = 'envelope' in got ? await to.tooBig(got.envelope) : await to.receive(await settings.parse(got.source));
+    settings.log.debug({ uid, outcome: receipt.outcome }, 'mailbox: message handled');
   }
 
   return {

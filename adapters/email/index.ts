@@ -9,7 +9,7 @@ import { addressOfConversation, outboxMessageId } from '../../src/domain/mail.js
 import { LinkaError } from '../../src/errors.js';
 import type { ChannelAdapter, ChannelPort, MailPort } from '../../src/runtime/ports.js';
 import { renderMailReply } from './render.js';
-import { createSmtpPort } from './smtp.js';
+import { createSmtpPort, credentialsProblem } from './smtp.js';
 import { createMailboxReader } from './imap.js';
 import { parseMail } from './parse.js';
 
@@ -17,13 +17,21 @@ export { renderMailReply, threadSubject } from './render.js';
 export { createSmtpPort, smtpUrlProblem } from './smtp.js';
 export { htmlToSafeText, parseMail } from './parse.js';
 
-/** What is wrong with an IMAP_URL, or null. */
+/** What is wrong with an IMAP_URL, or null; never throws. */
 export function imapUrlProblem(url: string): string | null {
   if (!URL.canParse(url)) return 'IMAP_URL is not a URL ("imaps://user:password@host:993" or "imap://...:143")';
   const u = new URL(url);
   if (u.protocol !== 'imap:' && u.protocol !== 'imaps:') return `IMAP_URL must start with imap:// or imaps://, not ${u.protocol}//`;
   if (!u.hostname || !u.username) return 'IMAP_URL needs a host and the mailbox user (imaps://user:password@host)';
-  return null;
+  return credentialsProblem('IMAP_URL', u);
+}
+
+/** The smallest size limit of a whole message (config mail.maxAttachmentBytes may ask for more). */
+const MIN_MESSAGE_LIMIT = 25 * 1024 * 1024;
+
+/** The size over which a message of the support mailbox is not downloaded: 25 MB, or 6 attachments' limits when larger. */
+export function maxMessageBytes(maxAttachmentBytes: number): number {
+  return Math.max(MIN_MESSAGE_LIMIT, 6 * maxAttachmentBytes);
 }
 
 export interface EmailConfig {
@@ -31,7 +39,7 @@ export interface EmailConfig {
   smtpUrl: string;
   /** IMAP_URL; null: mail is only sent. */
   imapUrl: string | null;
-  mail: { from: string; inbox: string; processedFolder: string; pollSeconds: number };
+  mail: { from: string; inbox: string; processedFolder: string; pollSeconds: number; maxAttachmentBytes: number };
   companyName: string;
   defaultLanguage: Lang;
   /** config tickets.prefix: a ticket's number in a subject. */
@@ -60,6 +68,7 @@ export function createEmailAdapter(config: EmailConfig): ChannelAdapter & { mail
         inbox: config.mail.inbox,
         processedFolder: config.mail.processedFolder,
         pollSeconds: config.mail.pollSeconds,
+        maxMessageBytes: maxMessageBytes(config.mail.maxAttachmentBytes),
         log: config.log,
         parse: parseMail,
       })

@@ -36,35 +36,38 @@ function header(lines: ReadonlyArray<{ key: string; line: string }>, name: strin
     .trim();
 }
 
-function firstAddress(from: AddressObject | AddressObject[] | undefined): { address: string; name: string | null } | null {
-  const list = Array.isArray(from) ? from : from ? [from] : [];
-  for (const group of list) {
-    for (const v of group.value) {
+/** Every address of a From header (groups flattened), lower-cased, with its display name. */
+function addresses(from: AddressObject | AddressObject[] | undefined): Array<{ address: string; name: string | null }> {
+  const out: Array<{ address: string; name: string | null }> = [];
+  const walk = (values: AddressObject['value']) => {
+    for (const v of values) {
+      if (v.group) walk(v.group);
       const found = v.address ? mailboxAddress(v.address) : null;
-      if (found) return { address: found.address, name: v.name?.trim() || null };
+      if (found) out.push({ address: found.address, name: v.name?.trim() || null });
     }
-  }
-  return null;
+  };
+  for (const group of Array.isArray(from) ? from : from ? [from] : []) walk(group.value);
+  return out;
 }
 
 /** Parses one raw message. */
 export async function parseMail(raw: Buffer | string): Promise<ReceivedMail> {
   const m = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
   const lines = m.headerLines;
+  const senders = addresses(m.from);
   const text = typeof m.text === 'string' && m.text.trim() ? m.text : typeof m.html === 'string' ? htmlToSafeText(m.html) : '';
   return {
     messageId: messageIdsIn(m.messageId ?? '')[0] ?? null,
-    from: firstAddress(m.from),
+    from: senders[0] ?? null,
     subject: m.subject ?? '',
     text: text.replace(/\r\n?/g, '\n'),
     inReplyTo: messageIdsIn(m.inReplyTo ?? '')[0] ?? null,
     references: messageIdsIn(m.references ?? []),
     signs: {
-      from: header(lines, 'from'),
+      from: senders.map((a) => a.address),
       autoSubmitted: header(lines, 'auto-submitted'),
       precedence: header(lines, 'precedence'),
       xAutoreply: header(lines, 'x-autoreply'),
-      xAutoResponseSuppress: header(lines, 'x-auto-response-suppress'),
       listId: header(lines, 'list-id'),
       listUnsubscribe: header(lines, 'list-unsubscribe'),
       returnPath: header(lines, 'return-path'),

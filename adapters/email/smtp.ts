@@ -20,12 +20,27 @@ export interface SmtpSettings {
   log: Logger;
 }
 
-/** What is wrong with an SMTP_URL, or null. */
+/** What is wrong with an SMTP_URL, or null; never throws. */
 export function smtpUrlProblem(url: string): string | null {
   if (!URL.canParse(url)) return `SMTP_URL is not a URL ("smtp://user:password@host:587" or "smtps://...:465")`;
   const u = new URL(url);
   if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') return `SMTP_URL must start with smtp:// or smtps://, not ${u.protocol}//`;
   if (!u.hostname) return 'SMTP_URL has no host';
+  return credentialsProblem('SMTP_URL', u);
+}
+
+/** A user or password of a mail URL that cannot be decoded (a literal "%"), or null. */
+export function credentialsProblem(name: string, u: URL): string | null {
+  for (const [what, part] of [
+    ['user', u.username],
+    ['password', u.password],
+  ] as const) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return `the ${what} in ${name} has a "%" that is not an escape: percent-encode % as %25 (and other special characters too)`;
+    }
+  }
   return null;
 }
 

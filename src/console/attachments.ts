@@ -16,7 +16,9 @@ const ACTIVE = /(html|javascript|ecmascript|svg|xml|xsl|x-shockwave|pdf)/i;
 /** The download's Content-Disposition: an ASCII fallback name and the UTF-8 one (RFC 6266). */
 export function contentDisposition(filename: string): string {
   const plain = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;]/g, '_') || 'attachment';
-  return `attachment; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  // RFC 5987's attr-char has no ' ( ) *, which encodeURIComponent leaves as they are.
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${plain}"; filename*=UTF-8''${encoded}`;
 }
 
 /** GET /console/attachments/:id. */

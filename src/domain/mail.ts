@@ -60,11 +60,11 @@ export function headerSafe(s: string, max = 200): string {
 
 /** The headers of an incoming message that decide whether it is automatic (lower-case names). */
 export interface AutomaticSigns {
-  from: string | null;
+  /** The addresses of the From header, parsed (a comment or a display name is not part of one). */
+  from: readonly string[];
   autoSubmitted?: string | null;
   precedence?: string | null;
   xAutoreply?: string | null;
-  xAutoResponseSuppress?: string | null;
   listId?: string | null;
   listUnsubscribe?: string | null;
   returnPath?: string | null;
@@ -79,15 +79,18 @@ export type AutomaticKind = 'own' | 'bounce' | 'auto_reply' | 'list';
  * notification (a bounce), an auto-reply or out-of-office, or list and bulk mail.
  */
 export function automaticKind(m: AutomaticSigns, ownAddresses: readonly string[]): AutomaticKind | null {
-  const from = normalizeAddress(m.from);
-  if (from && ownAddresses.some((own) => own.toLowerCase() === from)) return 'own';
+  const from = m.from.map((a) => a.trim().toLowerCase()).filter(Boolean);
+  const own = new Set(ownAddresses.map((a) => a.trim().toLowerCase()));
+  if (from.some((a) => own.has(a))) return 'own';
   const type = (m.contentType ?? '').toLowerCase();
   if (type.startsWith('multipart/report') || type.startsWith('message/delivery-status')) return 'bounce';
   if (m.returnPath !== undefined && m.returnPath !== null && /^<?>?$/.test(m.returnPath.trim())) return 'bounce';
-  if (from && /^(mailer-daemon|postmaster)@/i.test(from)) return 'bounce';
+  if (from.some((a) => /^(mailer-daemon|postmaster)@/.test(a))) return 'bounce';
   const auto = (m.autoSubmitted ?? '').trim().toLowerCase();
   if (auto && auto !== 'no') return 'auto_reply';
-  if (m.xAutoreply?.trim() || m.xAutoResponseSuppress?.trim()) return 'auto_reply';
+  // Not X-Auto-Response-Suppress: it asks others not to answer automatically, and a person's
+  // mail from Exchange carries it too; real auto-replies carry Auto-Submitted.
+  if (m.xAutoreply?.trim()) return 'auto_reply';
   const precedence = (m.precedence ?? '').trim().toLowerCase();
   if (precedence === 'auto_reply') return 'auto_reply';
   if (precedence === 'bulk' || precedence === 'list' || precedence === 'junk') return 'list';
@@ -98,7 +101,8 @@ export function automaticKind(m: AutomaticSigns, ownAddresses: readonly string[]
 /** Lines that begin the quoted earlier message in a reply ("Dne 5. 12. 2026 napsal(a):", "On ... wrote:"). */
 const QUOTE_HEADER = [
   /^-{2,}\s*(original message|původní zpráva|pôvodná správa|forwarded message|přeposlaná zpráva)\s*-{2,}$/i,
-  /^(on|dne|d[ňn]a|v)\s.+(wrote|napsal|napsala|napsal\(a\)|napísal|napísala|napísal\(a\)):$/i,
+  // The verb last ("... Podpora napsal(a):") or before the name ("... napsal(a) Podpora:").
+  /^(on|dne|d[ňn]a|v)\s.+(wrote|napsal|napsala|napsal\(a\)|napísal|napísala|napísal\(a\))(\s.*)?:$/i,
   /^(from|od):\s.+/i,
 ];
 

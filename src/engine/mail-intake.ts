@@ -8,7 +8,7 @@
  */
 import { t } from '../messages/index.js';
 import type { ChoiceDef } from './flow.js';
-import { lookup, noteAttempt, onLookup } from './identify.js';
+import { lookup, onLookup } from './identify.js';
 import { matchChoice } from './match.js';
 import { restrictionCovers, tellRestriction } from './restriction.js';
 import { asksHours, asksStatus, queryHours, queryTicketStatus, reportPayment, saysPaid } from './side-questions.js';
@@ -35,7 +35,7 @@ export function onMail(turn: Turn, event: MailEvent, fresh: boolean, onText: (tu
   if (event.ticket !== null) {
     // A reply to another (older) ticket of theirs: recorded and relayed by the dispatcher, nothing to say.
     if (event.ticket !== s.ticketNumber) return;
-    if (def?.kind === 'rate') return rateOrNew(turn, event);
+    if (def?.kind === 'rate') return rateOrEnd(turn, event);
     if (def && ANSWERED_BY_MAIL.has(def.kind)) return onText(turn, event.text);
     // At an open ticket: the dispatcher adds it to the ticket; no acknowledgement mail for every reply.
     return;
@@ -47,10 +47,25 @@ export function onMail(turn: Turn, event: MailEvent, fresh: boolean, onText: (tu
 
 /** At the rating question: a rating is taken, anything else ends the session and is a new e-mail. */
 function rateOrNew(turn: Turn, event: MailEvent): void {
-  const choice = matchChoice(choicesOf(currentStep(turn)), event.text);
-  if (choice && /^[1-5]$/.test(choice.id)) return rated(turn, Number(choice.id));
+  if (rating(turn, event)) return;
   endSession(turn);
   newMail(turn, event);
+}
+
+/**
+ * A reply in the resolved ticket's own thread at the rating question: a rating is taken; anything
+ * else ("děkuji, už to jede") ends the session quietly: the dispatcher records it on that ticket.
+ */
+function rateOrEnd(turn: Turn, event: MailEvent): void {
+  if (!rating(turn, event)) endSession(turn);
+}
+
+/** Takes the rating the e-mail gives, if it gives one. */
+function rating(turn: Turn, event: MailEvent): boolean {
+  const choice = matchChoice(choicesOf(currentStep(turn)), event.text);
+  if (!choice || !/^[1-5]$/.test(choice.id)) return false;
+  rated(turn, Number(choice.id));
+  return true;
 }
 
 /** A new e-mail (or the answer to what the last one lacked): identify, ask for a description, or open the ticket. */
@@ -60,18 +75,21 @@ function newMail(turn: Turn, event: MailEvent): void {
   if (s.ticketNumber !== null || s.step === 'done') resetToMenu(turn);
   const kept = s.mail ?? null;
   const subject = kept?.subject || event.subject.trim();
-  const description = hasWords(kept?.description ?? '') ? (kept?.description as string) : event.text.trim();
+  // The answer to "send us your contract number" (the number alone) describes nothing.
+  const described = hasWords(withoutContracts(event.text, event.contracts)) ? event.text.trim() : '';
+  const description = hasWords(kept?.description ?? '') ? (kept?.description as string) : described;
   s.mail = { subject, description };
   s.flow = 'main';
   s.back = [];
-  if (s.customerId === null) {
+  // Unknown, and not yet handed over unverified (then a technician checks who it is, as in the chat).
+  if (s.customerId === null && s.verified) {
     s.step = 'identify';
     const contract = event.contracts[0];
     if (contract) return lookup(turn, { contractNumber: contract });
-    // Asked before and still no number: a try, as a wrong number in the chat.
+    // Asked before and still no number: asked again; only a wrong number uses up a try.
     if (kept) {
-      noteAttempt(turn, event.text.split('\n')[0] ?? '');
-      return failedMailIdentification(turn, 'mail.stillNeedContract');
+      say(turn, 'mail.stillNeedContract', { left: turn.ctx.settings.maxIdTries - s.idTries });
+      return flush(turn);
     }
     say(turn, 'mail.needContract');
     return flush(turn);
@@ -130,7 +148,7 @@ function afterIdentified(turn: Turn): void {
   openMailTicket(turn);
 }
 
-/** A wrong or missing contract number: tries left are told; after the last one a technician takes the e-mail over, unverified. */
+/** A wrong contract number: tries left are told; after the last one a technician takes the e-mail over, unverified. */
 function failedMailIdentification(turn: Turn, key: string): void {
   const { s, ctx } = turn;
   s.idTries += 1;
@@ -142,6 +160,10 @@ function failedMailIdentification(turn: Turn, key: string): void {
   s.verified = false;
   say(turn, 'identify.handover');
   s.step = 'menu';
+  if (!hasWords(`${s.mail?.subject ?? ''} ${s.mail?.description ?? ''}`)) {
+    say(turn, 'mail.needDescription');
+    return flush(turn);
+  }
   openMailTicket(turn);
 }
 
@@ -195,6 +217,11 @@ function openMailTicket(turn: Turn): void {
       ].join('\n'),
     },
   });
+}
+
+/** The text without the contract numbers it names. */
+function withoutContracts(text: string, contracts: readonly string[]): string {
+  return contracts.reduce((rest, c) => rest.split(c).join(' '), text);
 }
 
 function hasWords(text: string): boolean {

@@ -567,6 +567,7 @@ export const cs = {
   'mail.noSubject': '(bez předmětu)',
   'team.mailAttachment': 'Příloha: {name} ({size}) {link}',
   'team.mailAttachmentTooBig': 'Příloha {name} ({size}) je větší než povolených {max}, a proto nebyla uložena.',
+  'team.mailAttachmentsSkipped': 'E-mail měl více než {max} příloh: uloženo je prvních {max}, ostatní ne (neuloženo: {count}).',
 } as const;
 
 /** A key of the message catalogues. */

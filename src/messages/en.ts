@@ -576,4 +576,5 @@ export const en: Record<MessageKey, string> = {
   'mail.noSubject': '(no subject)',
   'team.mailAttachment': 'Attachment: {name} ({size}) {link}',
   'team.mailAttachmentTooBig': 'Attachment {name} ({size}) is larger than the allowed {max}, so it was not kept.',
+  'team.mailAttachmentsSkipped': 'The e-mail had more than {max} attachments: the first {max} were kept, the rest were not (not kept: {count}).',
 };

@@ -569,4 +569,5 @@ export const sk: Record<MessageKey, string> = {
   'mail.noSubject': '(bez predmetu)',
   'team.mailAttachment': 'Príloha: {name} ({size}) {link}',
   'team.mailAttachmentTooBig': 'Príloha {name} ({size}) je väčšia ako povolených {max}, a preto nebola uložená.',
+  'team.mailAttachmentsSkipped': 'E-mail mal viac ako {max} príloh: uložených je prvých {max}, ostatné nie (neuložené: {count}).',
 };

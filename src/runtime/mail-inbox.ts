@@ -6,17 +6,15 @@
  * conversation, in the thread of the ticket it answers. Attachments are kept with that ticket.
  */
 import { createHash } from 'node:crypto';
-import { automaticKind, emailConversationId, headerSafe, messageIdsIn, ownWords, ticketInSubject } from '../domain/mail.js';
+import { contractCandidates } from '../domain/mail-contract.js';
+import { automaticKind, emailConversationId, headerSafe, mailboxAddress, messageIdsIn, ownWords, ticketInSubject } from '../domain/mail.js';
 import type { Lang } from '../shared/lang.js';
-import { t } from '../messages/index.js';
 import type { Logger } from '../observability/logger.js';
-import { toTeam } from '../services/enqueue-team-posts.js';
-import { loadConversation } from '../store/conversations.js';
-import { inboundMailCountSince, inboundMailKnown, recordInboundMail, saveAttachment, ticketOfInboundMail, ticketOfMessageIds } from '../store/mail.js';
-import { insertMessage } from '../store/messages.js';
+import { inboundMailCountSince, inboundMailKnown, inboundMailMessage, MAX_LOOKED_UP_REFERENCES, recordInboundMail, ticketOfMessageIds } from '../store/mail.js';
 import type { PrismaClient, Tx } from '../store/types.js';
 import type { DispatchResult, InboundEnvelope } from './dispatch.js';
-import type { MailInbox, MailReceipt, ReceivedMail } from './ports.js';
+import { adoptEarlierAttachments, keepAttachments, pickAttachments } from './mail-attachments.js';
+import type { MailEnvelope, MailInbox, MailReceipt, ReceivedMail } from './ports.js';
 
 export interface MailInboxDeps {
   prisma: PrismaClient;
@@ -39,15 +37,18 @@ export interface MailInboxDeps {
 
 /** The longest text of one e-mail handed on (the rest is cut, with a mark). */
 export const MAX_MAIL_TEXT = 10_000;
-/** The most contract-number candidates taken from one e-mail. */
-const MAX_CONTRACTS = 5;
+/**
+ * The longest Message-ID kept as it is: a longer one (a sender may write kilobytes; PostgreSQL's
+ * index refuses keys over ~2.7 kB) is kept as a hash of it.
+ */
+export const MAX_MESSAGE_ID = 250;
 
 /** The mailbox's handling of one message at a time (see the module comment). */
 export function createMailInbox(deps: MailInboxDeps): MailInbox {
   return {
     async receive(mail: ReceivedMail): Promise<MailReceipt> {
       const now = deps.clock();
-      const messageId = mail.messageId ?? contentId(mail);
+      const messageId = shortId(mail.messageId ?? contentId(mail));
       if (await inboundMailKnown(deps.prisma, messageId)) return { outcome: 'duplicate' };
       const subject = headerSafe(mail.subject, 250);
       const record = (outcome: string, fromAddress: string) => recordInboundMail(deps.prisma, { messageId, fromAddress, subject, outcome, receivedAt: now });
@@ -72,27 +73,30 @@ export function createMailInbox(deps: MailInboxDeps): MailInbox {
         }
       }
       const conversationId = emailConversationId(address);
-      const ticket =
-        (await ticketOfMessageIds(deps.prisma, conversationId, [...messageIdsIn(mail.inReplyTo), ...mail.references])) ??
-        ticketInSubject(subject, deps.ticketPrefix);
+      const answers = [...messageIdsIn(mail.inReplyTo), ...mail.references.slice(-MAX_LOOKED_UP_REFERENCES)].map(shortId);
+      const ticket = (await ticketOfMessageIds(deps.prisma, conversationId, answers)) ?? ticketInSubject(subject, deps.ticketPrefix);
       const words = ownWords(mail.text);
       const text = words.length > MAX_MAIL_TEXT ? `${words.slice(0, MAX_MAIL_TEXT - 1)}…` : words;
-      const { kept, refused } = pickAttachments(mail.attachments, deps.maxAttachmentBytes);
+      const picked = pickAttachments(mail.attachments, deps.maxAttachmentBytes);
       let ticketNumber: string | null = null;
       const result = await deps.dispatch(
         {
           dedupeId: `email:${messageId}`,
           conversationId,
           channel: 'email',
-          event: { kind: 'mail', subject, text, ticket, contracts: contractCandidates(`${subject}\n${text}`), attachments: kept.length },
+          event: { kind: 'mail', subject, text, ticket, contracts: contractCandidates(subject, text), attachments: picked.kept.length },
           sender: { email: address },
           platformMessageId: messageId,
         },
         async (tx) => {
-          const joined = await ticketOfInboundMail(tx, conversationId, messageId);
+          const row = await inboundMailMessage(tx, conversationId, messageId);
+          const joined = row?.ticket ?? null;
           ticketNumber = joined?.number ?? null;
           await recordInboundMail(tx, { messageId, fromAddress: address, subject, outcome: 'dispatched', conversationId, ticketNumber, receivedAt: now });
-          await keepAttachments(tx, deps, { conversationId, messageId, ticket: joined, kept, refused, now });
+          // The files are dated as the e-mail's history row: the session they belong to is on the dispatcher's clock.
+          const at = row?.createdAt ?? now;
+          if (joined) await adoptEarlierAttachments(tx, deps, { conversationId, ticket: joined, now: at });
+          await keepAttachments(tx, deps, { conversationId, messageId, ticket: joined, picked, now: at });
         },
       );
       // Handled before in another process (the de-duplication id was there): record nothing more.
@@ -100,86 +104,30 @@ export function createMailInbox(deps: MailInboxDeps): MailInbox {
       if (result.dropped) await record('flood', address);
       return { outcome: result.dropped ? 'flood' : 'dispatched', conversationId, ticketNumber };
     },
+
+    async tooBig(envelope: MailEnvelope): Promise<MailReceipt> {
+      const messageId = shortId(
+        envelope.messageId ?? `<size.${createHash('sha256').update(JSON.stringify(envelope)).digest('hex').slice(0, 32)}@linka.invalid>`,
+      );
+      if (await inboundMailKnown(deps.prisma, messageId)) return { outcome: 'duplicate' };
+      const fromAddress = mailboxAddress(envelope.from ?? '')?.address ?? '';
+      await recordInboundMail(deps.prisma, {
+        messageId,
+        fromAddress,
+        subject: headerSafe(envelope.subject, 250),
+        outcome: 'too_big',
+        receivedAt: deps.clock(),
+      });
+      deps.log.warn({ messageId, size: envelope.size }, 'mailbox: a message over the size limit; recorded, not downloaded, not answered');
+      return { outcome: 'too_big' };
+    },
   };
 }
 
-type Part = ReceivedMail['attachments'][number];
-
-/** The attachments kept (each at most `max`, all together at most 5 times that) and those refused. */
-function pickAttachments(parts: readonly Part[], max: number): { kept: Part[]; refused: Part[] } {
-  const kept: Part[] = [];
-  const refused: Part[] = [];
-  let total = 0;
-  for (const part of parts) {
-    if (part.size > max || total + part.size > 5 * max) refused.push(part);
-    else {
-      kept.push(part);
-      total += part.size;
-    }
-  }
-  return { kept, refused };
-}
-
-/** Stores the kept attachments with the ticket (or the conversation) and tells the technicians about each, and about the refused ones. */
-async function keepAttachments(
-  tx: Tx,
-  deps: MailInboxDeps,
-  a: { conversationId: string; messageId: string; ticket: { id: string; number: string } | null; kept: Part[]; refused: Part[]; now: Date },
-): Promise<void> {
-  if (a.kept.length === 0 && a.refused.length === 0) return;
-  const conv = await loadConversation(tx, a.conversationId);
-  const lines: string[] = [];
-  for (const part of a.kept) {
-    const id = await saveAttachment(tx, {
-      customerId: conv?.customerId ?? null,
-      conversationId: a.conversationId,
-      ticketId: a.ticket?.id ?? null,
-      messageId: a.messageId,
-      filename: safeFilename(part.filename),
-      contentType: headerSafe(part.contentType, 100) || 'application/octet-stream',
-      data: part.content,
-      createdAt: a.now,
-    });
-    const link = `${(deps.publicUrl ?? '').replace(/\/+$/, '')}/console/attachments/${id}`;
-    lines.push(t(deps.teamLanguage, 'team.mailAttachment', { name: safeFilename(part.filename), size: sizeText(part.size), link }));
-  }
-  for (const part of a.refused) {
-    lines.push(
-      t(deps.teamLanguage, 'team.mailAttachmentTooBig', {
-        name: safeFilename(part.filename),
-        size: sizeText(part.size),
-        max: sizeText(deps.maxAttachmentBytes),
-      }),
-    );
-  }
-  for (const text of lines) {
-    await insertMessage(tx, {
-      conversationId: a.conversationId,
-      channel: 'email',
-      direction: 'system',
-      kind: 'system',
-      text,
-      ticketId: a.ticket?.id,
-      createdAt: a.now,
-    });
-    if (a.ticket) await toTeam(tx, deps.teamPlatforms, a.ticket, { kind: 'thread', text }, a.now);
-  }
-}
-
-/** A file name fit for a header and a download: one line, no path, no quotes; "attachment" when nothing is left. */
-export function safeFilename(name: string): string {
-  const flat = headerSafe(name, 120)
-    .replace(/[\\/"<>:|?*]+/g, '_')
-    .replace(/^\.+/, '')
-    .trim();
-  return flat || 'attachment';
-}
-
-/** "830 B", "12 kB", "5.2 MB". */
-export function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} kB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+/** A Message-ID as kept: itself, or when longer than MAX_MESSAGE_ID a hash of it (`<sha256hex@linka.invalid>`). */
+export function shortId(messageId: string): string {
+  if (messageId.length <= MAX_MESSAGE_ID) return messageId;
+  return `<${createHash('sha256').update(messageId).digest('hex')}@linka.invalid>`;
 }
 
 /** A stable id for a message without a Message-ID: a hash of who sent what, when. */
@@ -191,33 +139,4 @@ function contentId(mail: ReceivedMail): string {
     .digest('hex')
     .slice(0, 32);
   return `<sha256.${h}@linka.invalid>`;
-}
-
-/** Words near which a contract number is named ("smlouva", "zmluva", "contract", "č."). */
-const CONTRACT_WORD = /(smlouv|smluv|zmluv|contract|číslo|cislo|č\.)/i;
-
-/**
- * Words of an e-mail that may be contract numbers, likeliest first: those after a word such as
- * "smlouva", then those with a dash or a letter, then plain numbers of at least four digits.
- * Dates, times, amounts and ticket numbers are left out.
- */
-export function contractCandidates(text: string): string[] {
-  const scored: Array<{ word: string; score: number; at: number }> = [];
-  const tokens = text.split(/[\s,;()[\]<>"'!]+/u);
-  tokens.forEach((raw, i) => {
-    const word = raw.replace(/^[.:]+|[.:]+$/g, '');
-    if (!/^[\p{L}\p{N}][\p{L}\p{N}\-/]{2,19}$/u.test(word) || !/\d/.test(word)) return;
-    if (/^[A-Z]{1,5}-\d{4}-\d{1,6}$/i.test(word)) return; // a ticket's number
-    if (/^\d{1,2}[./-]\d{1,2}([./-]\d{2,4})?$/.test(word)) return; // a date
-    const named = tokens.slice(Math.max(0, i - 3), i).some((w) => CONTRACT_WORD.test(w));
-    const shaped = /[-/]/.test(word) || /\p{L}/u.test(word);
-    if (!named && !shaped && !/^\d{4,}$/.test(word)) return;
-    scored.push({ word, score: (named ? 4 : 0) + (shaped ? 2 : 0), at: i });
-  });
-  const seen = new Set<string>();
-  return scored
-    .sort((a, b) => b.score - a.score || a.at - b.at)
-    .map((s) => s.word)
-    .filter((w) => !seen.has(w) && seen.add(w))
-    .slice(0, MAX_CONTRACTS);
 }

@@ -126,17 +126,26 @@ export interface ReceivedMail {
   text: string;
   inReplyTo: string | null;
   references: string[];
-  /** The headers that tell automatic mail (src/domain/mail.ts, automaticKind); `from` is the raw From. */
+  /** The headers that tell automatic mail (src/domain/mail.ts, automaticKind); `from`: every address of the From header. */
   signs: AutomaticSigns;
   /** The Date header, when valid. */
   date: Date | null;
   attachments: Array<{ filename: string; contentType: string; size: number; content: Buffer }>;
 }
 
+/** What the mailbox's server tells of a message before it is downloaded (its envelope and size). */
+export interface MailEnvelope {
+  messageId: string | null;
+  /** The first From address as the server gives it, or null. */
+  from: string | null;
+  subject: string;
+  size: number;
+}
+
 /** What became of one message of the support mailbox. */
 export interface MailReceipt {
   /** `duplicate`: handled before (same Message-ID); the rest as recorded in InboundMail. */
-  outcome: 'dispatched' | 'duplicate' | 'flood' | 'no_sender' | AutomaticKind;
+  outcome: 'dispatched' | 'duplicate' | 'flood' | 'no_sender' | 'too_big' | AutomaticKind;
   conversationId?: string;
   ticketNumber?: string | null;
 }
@@ -145,6 +154,8 @@ export interface MailReceipt {
 export interface MailInbox {
   /** Handles one message: de-duplicated, classified, dispatched. Throws when it must be tried again. */
   receive(mail: ReceivedMail): Promise<MailReceipt>;
+  /** Records a message too big to download (outcome `too_big`); nothing is answered. */
+  tooBig(envelope: MailEnvelope): Promise<MailReceipt>;
 }
 
 /** What the adapters' routes need from the runtime: ports only, never the database. */

@@ -93,25 +93,34 @@ export async function inboundMailCountSince(db: DbClient, address: string, since
   return db.inboundMail.count({ where: { fromAddress: address, receivedAt: { gt: since } } });
 }
 
+/** The most Message-IDs of a reply's References looked up (the latest ones: a sender may send thousands). */
+export const MAX_LOOKED_UP_REFERENCES = 50;
+
 /** The number of the ticket of the latest of `messageIds` that is an e-mail of `conversationId` in a ticket, or null. */
 export async function ticketOfMessageIds(db: DbClient, conversationId: string, messageIds: readonly string[]): Promise<string | null> {
   if (messageIds.length === 0) return null;
   const found = await db.message.findFirst({
-    where: { conversationId, channel: 'email', platformMessageId: { in: [...messageIds] }, ticketId: { not: null } },
+    where: { conversationId, channel: 'email', platformMessageId: { in: messageIds.slice(-MAX_LOOKED_UP_REFERENCES) }, ticketId: { not: null } },
     orderBy: { id: 'desc' },
     select: { ticket: { select: { number: true } } },
   });
   return found?.ticket?.number ?? null;
 }
 
-/** The ticket an incoming e-mail was recorded into by the dispatcher (its history row), or null. */
-export async function ticketOfInboundMail(db: DbClient, conversationId: string, messageId: string): Promise<{ id: string; number: string } | null> {
-  const found = await db.message.findFirst({
+/**
+ * The dispatcher's history row of an incoming e-mail: when it was recorded (the dispatcher's
+ * clock, which the conversation's session times follow) and the ticket it joined; null when none.
+ */
+export async function inboundMailMessage(
+  db: DbClient,
+  conversationId: string,
+  messageId: string,
+): Promise<{ createdAt: Date; ticket: { id: string; number: string; customerId: string | null } | null } | null> {
+  return db.message.findFirst({
     where: { conversationId, channel: 'email', direction: 'in', platformMessageId: messageId },
     orderBy: { id: 'desc' },
-    select: { ticket: { select: { id: true, number: true } } },
+    select: { createdAt: true, ticket: { select: { id: true, number: true, customerId: true } } },
   });
-  return found?.ticket ?? null;
 }
 
 /** A file to keep with a ticket. */
@@ -130,6 +139,24 @@ export interface NewAttachment {
 export async function saveAttachment(db: DbClient, a: NewAttachment): Promise<string> {
   const row = await db.attachment.create({ data: { ...a, data: new Uint8Array(a.data), size: a.data.length }, select: { id: true } });
   return row.id;
+}
+
+/**
+ * Moves the attachments of `conversationId` kept since `since` without a ticket to `ticketId`
+ * (and its customer); returns them, oldest first.
+ */
+export async function adoptSessionAttachments(
+  db: DbClient,
+  a: { conversationId: string; since: Date; ticketId: string; customerId: string | null },
+): Promise<Array<{ id: string; filename: string; size: number }>> {
+  const where = { conversationId: a.conversationId, ticketId: null, createdAt: { gte: a.since } };
+  const found = await db.attachment.findMany({ where, orderBy: { createdAt: 'asc' }, select: { id: true, filename: true, size: true } });
+  if (found.length === 0) return [];
+  await db.attachment.updateMany({
+    where: { id: { in: found.map((f) => f.id) } },
+    data: { ticketId: a.ticketId, ...(a.customerId ? { customerId: a.customerId } : {}) },
+  });
+  return found;
 }
 
 /** A kept attachment as listed (without its content). */

@@ -66,8 +66,8 @@ export interface Dovecot {
   url(user: string): string;
   /** Each user's password. */
   passwords: Record<string, string>;
-  /** Puts a raw message into `user`'s folder (INBOX by default), as a delivery would. */
-  deliver(user: string, raw: string | Buffer, folder?: string): Promise<void>;
+  /** Puts a raw message into `user`'s folder (INBOX by default), as a delivery would, with `flags` (e.g. \\Seen: a person read it). */
+  deliver(user: string, raw: string | Buffer, folder?: string, flags?: string[]): Promise<void>;
   /** Every message in `user`'s folder, parsed, oldest first, with its IMAP flags. */
   read(user: string, folder?: string): Promise<Array<ParsedMail & { flags: string[]; raw: string }>>;
   /** The folders of `user`'s mailbox. */
@@ -146,11 +146,11 @@ service anvil {
     port,
     passwords: users,
     url: (user) => `imap://${encodeURIComponent(user)}:${encodeURIComponent(users[user] as string)}@127.0.0.1:${port}`,
-    async deliver(user, raw, folder = 'INBOX') {
+    async deliver(user, raw, folder = 'INBOX', flags = []) {
       const c = await client(user);
       try {
         if (folder !== 'INBOX') await c.mailboxCreate(folder).catch(() => undefined);
-        await c.append(folder, raw);
+        await c.append(folder, raw, flags);
       } finally {
         await c.logout();
       }
