@@ -226,7 +226,7 @@ describe.skipIf(!dovecotAvailable()).each([
     expect(html.headers.get('content-type')).toBe('application/octet-stream');
     expect(html.headers.get('content-disposition')).toContain("filename*=UTF-8''str%C3%A1nka.html");
     const refused = lines.find((t) => t.includes('X-Evil')) ?? '';
-    expect(refused).toMatch(/větší než povolených/);
+    expect(refused).toMatch(/přesahuje povolenou velikost/);
     expect(refused).not.toContain('\n');
   });
 

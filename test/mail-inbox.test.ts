@@ -127,7 +127,7 @@ describe('the support mailbox, one message at a time (SQLite, a stand-in dispatc
     const lines = (await prisma.message.findMany({ where: { direction: 'system' }, orderBy: { id: 'asc' } })).map((m) => m.text);
     expect(lines).toHaveLength(MAX_ATTACHMENTS + 1);
     expect(lines.filter((l) => l.startsWith('Příloha: f'))).toHaveLength(MAX_ATTACHMENTS - 1);
-    expect(lines.filter((l) => l.includes('velky.bin') && l.includes('větší než povolených 100 B'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('velky.bin') && l.includes('přesahuje povolenou velikost 100 B'))).toHaveLength(1);
     expect(lines.at(-1)).toBe('E-mail měl více než 20 příloh: uloženo je prvních 20, ostatní ne (neuloženo: 981).');
     expect(await prisma.outboxItem.count({ where: { kind: 'team.thread' } })).toBe(MAX_ATTACHMENTS + 1);
   });

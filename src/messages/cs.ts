@@ -566,7 +566,7 @@ export const cs = {
   'mail.ticketSummary': 'E-mail: {subject}',
   'mail.noSubject': '(bez předmětu)',
   'team.mailAttachment': 'Příloha: {name} ({size}) {link}',
-  'team.mailAttachmentTooBig': 'Příloha {name} ({size}) je větší než povolených {max}, a proto nebyla uložena.',
+  'team.mailAttachmentTooBig': 'Příloha {name} ({size}) přesahuje povolenou velikost {max}, proto nebyla uložena.',
   'team.mailAttachmentsSkipped': 'E-mail měl více než {max} příloh: uloženo je prvních {max}, ostatní ne (neuloženo: {count}).',
 } as const;
 

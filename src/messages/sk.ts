@@ -568,6 +568,6 @@ export const sk: Record<MessageKey, string> = {
   'mail.ticketSummary': 'E-mail: {subject}',
   'mail.noSubject': '(bez predmetu)',
   'team.mailAttachment': 'Príloha: {name} ({size}) {link}',
-  'team.mailAttachmentTooBig': 'Príloha {name} ({size}) je väčšia ako povolených {max}, a preto nebola uložená.',
+  'team.mailAttachmentTooBig': 'Príloha {name} ({size}) presahuje povolenú veľkosť {max}, preto nebola uložená.',
   'team.mailAttachmentsSkipped': 'E-mail mal viac ako {max} príloh: uložených je prvých {max}, ostatné nie (neuložené: {count}).',
 };
