@@ -8,21 +8,12 @@ import { addOperator, ConsoleClient } from './helpers/console-client.js';
 import { pgAvailable } from './helpers/db.js';
 import { startTestLinka } from './helpers/linka.js';
 import { type Dovecot, dovecotAvailable, type SmtpSink, startDovecot, startSmtpSink } from './helpers/mail-servers.js';
+import { until } from './helpers/until.js';
 import { type SlackWorld, startSlackWorld } from './helpers/slack-world.js';
 
 const PG = await pgAvailable();
 const USERS = { support: 's-pass', jana: 'j-pass', karel: 'k-pass', eva: 'e-pass', olga: 'o-pass' };
 const MAIL = { from: 'Podpora <support@example.test>', pollSeconds: 1, perSenderPerHour: 6, maxAttachmentBytes: 2000 };
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await probe();
-    if (got) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!dovecotAvailable()).each([
   { provider: 'sqlite' as const, skip: false },

@@ -9,16 +9,7 @@ import { parseMail } from '../adapters/email/parse.js';
 import { silentLogger } from '../src/observability/logger.js';
 import type { MailEnvelope, MailInbox, MailReceipt, ReceivedMail } from '../src/runtime/ports.js';
 import { type Dovecot, dovecotAvailable, startDovecot } from './helpers/mail-servers.js';
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await probe();
-    if (got) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from './helpers/until.js';
 
 const raw = (id: string, subject: string, body = 'Nejde internet.') =>
   [`From: Jana <jana@example.test>`, 'To: support@example.test', `Subject: ${subject}`, `Message-ID: <${id}@example.test>`, '', body, ''].join('\r\n');

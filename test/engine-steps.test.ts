@@ -10,6 +10,7 @@ import { initialState, isCommandText, step } from '../src/engine/step.js';
 import { summarize } from '../src/engine/summary.js';
 import type { Channel, ConversationState, CoreEvent, CustomerView, Effect, EngineSettings, Reply, StepContext, StepResult } from '../src/engine/types.js';
 import { ON } from './helpers/capabilities.js';
+import { SETTINGS } from './helpers/engine-fixtures.js';
 import { builtInFlows } from '../src/config/flows.js';
 
 const flows = builtInFlows();
@@ -17,16 +18,7 @@ const flows = builtInFlows();
 const MAIN_V = flows.main?.version as number;
 const INTERNET_V = flows.internet?.version as number;
 
-const settings: EngineSettings = {
-  waitMinutes: 3,
-  followUpMinutes: 30,
-  maxFollowUps: 1,
-  maxIdTries: 3,
-  helpdeskPhone: '+420 377 000 000',
-  companyName: 'Test ISP',
-  teamLanguage: 'cs',
-  shortSms: true,
-};
+const settings: EngineSettings = SETTINGS;
 const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-0153', language: 'cs', tier: 'PLUS', area: 'Bory' };
 const NOW = new Date('2026-11-23T09:00:00Z');
 

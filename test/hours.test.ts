@@ -14,17 +14,9 @@ import { monthRange } from '../src/domain/billing-month.js';
 import { createTestDatabase, pgAvailable } from './helpers/db.js';
 import { createHarness, seedCustomers } from './helpers/harness.js';
 import { ON } from './helpers/capabilities.js';
+import { SETTINGS } from './helpers/engine-fixtures.js';
 
-const settings: EngineSettings = {
-  waitMinutes: 3,
-  followUpMinutes: 30,
-  maxFollowUps: 1,
-  maxIdTries: 3,
-  helpdeskPhone: '+420 377 000 000',
-  companyName: 'Test ISP',
-  teamLanguage: 'cs',
-  shortSms: true,
-};
+const settings: EngineSettings = SETTINGS;
 const jan: CustomerView = { id: 'c1', name: 'Jan Novák', contractNumber: '2024-0153', language: 'cs', tier: 'PLUS', area: null };
 const NOW = new Date('2026-11-23T09:00:00Z');
 
